@@ -1,0 +1,115 @@
+// The kernel's input: one fully resolved, validated simulation. The CLI turns a scenario
+// file into this; tests build it directly. Every duration is integer microseconds and
+// every probability integer parts per million.
+import type { Endpoint, Micros, NodeId, Ppm, Protocol, WorkloadOptions } from './types.js';
+
+export type LatencyModel =
+  | { kind: 'fixed'; us: Micros }
+  | { kind: 'uniform'; minUs: Micros; maxUs: Micros }
+  /** minUs plus an exponential tail with the given mean, capped at maxUs. */
+  | { kind: 'exponential'; minUs: Micros; meanUs: Micros; maxUs: Micros };
+
+export interface NetworkConfig {
+  latency: LatencyModel;
+  /** Probability that a message is lost. */
+  lossPpm: Ppm;
+  /** Probability that a message is delivered twice (the copy with its own latency). */
+  duplicatePpm: Ppm;
+  /** Directed links cut for the whole run (never healed): [from, to]. */
+  cut: ReadonlyArray<readonly [Endpoint, Endpoint]>;
+}
+
+/** Which node a fault targets: a fixed node, a seeded draw, or whichever node's summary() says role === 'leader'. */
+export type NodeTarget = NodeId | 'random' | 'leader';
+
+export type FaultAction =
+  /** Links between different groups are blocked both ways. Endpoints in no group (usually the clients) keep all their links. */
+  | { kind: 'partition'; groups: Endpoint[][] }
+  | { kind: 'partition-halves' }
+  /** A seeded majority and the rest. */
+  | { kind: 'partition-majority' }
+  /** One node cut off from every other node (clients keep their links to it). */
+  | { kind: 'isolate'; node: NodeTarget }
+  /** Messages from `from` to `to` are blocked; the reverse direction still works. */
+  | { kind: 'one-way'; from: Endpoint[]; to: Endpoint[] }
+  /** Two halves joined through one bridge node that sees both (Jepsen's bridge). */
+  | { kind: 'bridge' }
+  | { kind: 'heal' }
+  | { kind: 'crash'; node: NodeTarget }
+  | { kind: 'restart'; node: NodeTarget | 'all' }
+  | { kind: 'crash-restart'; node: NodeTarget; downUs: Micros }
+  /** Set the node's clock offset from true time. */
+  | { kind: 'clock-offset'; node: NodeTarget; offsetUs: Micros }
+  /** Jump the node's clock by `byUs` (forward or back). */
+  | { kind: 'clock-jump'; node: NodeTarget; byUs: Micros }
+  | { kind: 'clock-drift'; node: NodeTarget; driftPpm: number }
+  /** The node handles nothing for `durationUs`, then resumes with everything that arrived and every timer late. */
+  | { kind: 'pause'; node: NodeTarget; durationUs: Micros }
+  /** Extra message loss for a while. */
+  | { kind: 'loss-burst'; lossPpm: Ppm; durationUs: Micros };
+
+export interface ScriptedFault {
+  atUs: Micros;
+  action: FaultAction;
+}
+
+export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'one-way' | 'bridge';
+
+export interface NemesisConfig {
+  /** Relative weights of fault kinds drawn by the random nemesis. */
+  weights: Partial<Record<NemesisKind, number>>;
+  /** Gap between the end of one fault and the start of the next. */
+  intervalUs: readonly [Micros, Micros];
+  /** How long each fault lasts. */
+  durationUs: readonly [Micros, Micros];
+  /** At most this many nodes down at once (crash). Keep below a quorum to test safety with liveness. */
+  maxCrashed: number;
+  /** Largest clock jump, and largest drift (ppm). */
+  clockJumpMaxUs: Micros;
+  clockDriftMaxPpm: number;
+}
+
+export interface ClientConfig {
+  /** Concurrent client processes. */
+  clients: number;
+  workload: WorkloadOptions;
+  /** Think time between one operation's completion and the next invoke. */
+  thinkUs: readonly [Micros, Micros];
+  /** One attempt's timeout: then the client retries at another node (same session sequence number). */
+  requestTimeoutUs: Micros;
+  /** An operation still open after this long is recorded `info` (indeterminate); the client then continues as a new process. */
+  opTimeoutUs: Micros;
+  /** Stop issuing new operations at this time (default: the end of the run). */
+  stopUs?: Micros;
+}
+
+export type RecordLevel = 'fuzz' | 'full';
+
+export interface SimConfig {
+  protocol: Protocol<any, any>;
+  protocolOptions: Record<string, unknown>;
+  nodes: number;
+  seed: string;
+  /** Total simulated time. */
+  durationUs: Micros;
+  /** Faults stop (heal, restart, resume, clocks corrected) at this time; the liveness phase follows. */
+  faultsStopUs: Micros;
+  network: NetworkConfig;
+  storage: {
+    /** On crash, writes not yet synced are lost (a seeded prefix survives). */
+    loseUnsyncedOnCrash: boolean;
+  };
+  clients: ClientConfig;
+  faults: ScriptedFault[];
+  nemesis?: NemesisConfig;
+  bugs: string[];
+  /** Names of invariants and liveness checks to run; undefined means all the protocol declares. */
+  checks?: string[];
+  record: RecordLevel;
+  /** Run invariants' afterEvent every N events (1 = every event). */
+  checkEveryEvents: number;
+  /** A bound on the number of events (an assertion beyond it: a runaway protocol). */
+  maxEvents: number;
+  /** Break ties between equal-time events by a seeded draw instead of insertion order. */
+  exploreTies?: boolean;
+}

@@ -1,0 +1,10 @@
+// The kernel's public surface.
+export * from './types.js';
+export type * from './config.js';
+export type * from './result.js';
+export { Prng, stream } from './prng.js';
+export { RunHash, canonicalJson } from './hash.js';
+export { EventQueue } from './event-queue.js';
+export { LocalClock } from './clock.js';
+export { SimStorage } from './storage.js';
+export { World, runSimulation } from './world.js';

@@ -1,0 +1,42 @@
+// What a run produces.
+import type { Endpoint, HistoryEvent, Micros, NodeId } from './types.js';
+
+export type ViolationKind = 'safety' | 'liveness' | 'linearizability';
+
+export interface Violation {
+  kind: ViolationKind;
+  /** The invariant, liveness check or checker that found it. */
+  checker: string;
+  message: string;
+  /** True simulated time of the event after which it was seen. */
+  atUs: Micros;
+  /** Index of that event in the run (0-based). */
+  event: number;
+}
+
+/** One event of the trace (full recording level only). Field names are short: traces are large. */
+export type TraceEvent =
+  | { i: number; t: Micros; k: 'send'; from: Endpoint; to: Endpoint; msg: unknown; id: number }
+  | { i: number; t: Micros; k: 'deliver'; from: Endpoint; to: Endpoint; msg: unknown; id: number }
+  | { i: number; t: Micros; k: 'drop'; from: Endpoint; to: Endpoint; msg: unknown; id: number; why: string }
+  | { i: number; t: Micros; k: 'timer'; node: NodeId; name: string }
+  | { i: number; t: Micros; k: 'fault'; what: string; detail: Record<string, unknown> }
+  | { i: number; t: Micros; k: 'crash' | 'restart' | 'pause' | 'resume'; node: NodeId }
+  | { i: number; t: Micros; k: 'note'; node: NodeId; kind: string; data: Record<string, unknown> }
+  | { i: number; t: Micros; k: 'history'; event: HistoryEvent }
+  | { i: number; t: Micros; k: 'state'; node: NodeId; summary: Record<string, unknown> };
+
+export interface RunResult {
+  seed: string;
+  /** Identity of the run: same scenario + seed + version = same hash (16 hex digits). */
+  hash: string;
+  /** Number of events processed. */
+  events: number;
+  simulatedUs: Micros;
+  history: HistoryEvent[];
+  violations: Violation[];
+  /** Full recording level only. */
+  trace?: TraceEvent[];
+  /** When faults stopped. */
+  faultsStopUs: Micros;
+}

@@ -1,0 +1,55 @@
+// A node's durable storage. Writes are visible to the node at once; they survive a crash
+// only once synced, when the scenario models unsynced-write loss. Values are kept by
+// reference: protocols store values they never mutate again.
+import type { Prng } from './prng.js';
+import type { DurableStorage } from './types.js';
+
+export class SimStorage implements DurableStorage {
+  private readonly synced = new Map<string, unknown>();
+  /** Unsynced writes in order (only when loss is modelled). */
+  private pending: Array<[string, unknown]> = [];
+  private readonly pendingLatest = new Map<string, unknown>();
+
+  constructor(private readonly loseUnsynced: boolean) {}
+
+  get<T>(key: string): T | undefined {
+    if (this.pendingLatest.has(key)) return this.pendingLatest.get(key) as T;
+    return this.synced.get(key) as T | undefined;
+  }
+
+  put(key: string, value: unknown): void {
+    if (!this.loseUnsynced) {
+      this.synced.set(key, value);
+      return;
+    }
+    this.pending.push([key, value]);
+    this.pendingLatest.set(key, value);
+  }
+
+  sync(): void {
+    if (this.pending.length === 0) return;
+    for (const [k, v] of this.pending) this.synced.set(k, v);
+    this.pending = [];
+    this.pendingLatest.clear();
+  }
+
+  get unsyncedWrites(): number {
+    return this.pending.length;
+  }
+
+  /** A crash: a seeded prefix of the unsynced writes reaches the disk, the rest is lost. Returns how many were lost. */
+  crash(disk: Prng): number {
+    if (this.pending.length === 0) return 0;
+    const kept = disk.int(0, this.pending.length);
+    for (let i = 0; i < kept; i++) this.synced.set(this.pending[i][0], this.pending[i][1]);
+    const lost = this.pending.length - kept;
+    this.pending = [];
+    this.pendingLatest.clear();
+    return lost;
+  }
+
+  /** Synced keys, sorted (for summaries and tests). */
+  keys(): string[] {
+    return [...new Set([...this.synced.keys(), ...this.pendingLatest.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  }
+}
