@@ -1,4 +1,5 @@
 // What a run produces.
+import type { ScriptedFault } from './config.js';
 import type { Endpoint, HistoryEvent, Micros, NodeId } from './types.js';
 
 export type ViolationKind = 'safety' | 'liveness' | 'linearizability';
@@ -39,4 +40,6 @@ export interface RunResult {
   trace?: TraceEvent[];
   /** When faults stopped. */
   faultsStopUs: Micros;
+  /** Every fault as applied, concrete (nodes and groups resolved): replaying it as a script gives the same faults. */
+  faultLog: ScriptedFault[];
 }

@@ -128,6 +128,8 @@ export class World implements ClusterView<Actor<unknown>> {
   private readonly livenessChecks: LivenessCheck<Actor<unknown>>[];
   private readonly bugs: ReadonlySet<string>;
   readonly history: HistoryEvent[] = [];
+  /** Every fault as applied, in concrete form (nodes and groups resolved): a nemesis run replays as a script. */
+  readonly faultLog: ScriptedFault[] = [];
   readonly violations: Violation[] = [];
   readonly trace: TraceEvent[] | undefined;
   /** The node currently handling an event (for ctx calls). */
@@ -263,6 +265,7 @@ export class World implements ClusterView<Actor<unknown>> {
       violations: this.violations,
       trace: this.trace,
       faultsStopUs: cfg.faultsStopUs,
+      faultLog: this.faultLog,
     };
   }
 
@@ -664,6 +667,8 @@ export class World implements ClusterView<Actor<unknown>> {
       }
     }
     this.hash.str(action.kind);
+    const concrete = concreteFault(action, detail);
+    if (concrete) this.faultLog.push({ atUs: this.nowTrue, action: concrete });
     if (this.trace) this.record({ i: this.eventIndex, t: this.nowTrue, k: 'fault', what: action.kind, detail });
   }
 
@@ -844,6 +849,33 @@ export class World implements ClusterView<Actor<unknown>> {
     if (this.nowTrue >= c.opStartUs + this.config.clients.opTimeoutUs) return this.clientComplete(c, 'info', c.op.value, 'timeout');
     c.target = (c.target + 1) % this.nodeCount;
     this.clientSend(c);
+  }
+}
+
+/** The fault with every draw resolved (groups, nodes), or undefined when it did nothing. */
+function concreteFault(action: FaultAction, detail: Record<string, unknown>): FaultAction | undefined {
+  const node = detail.node as NodeId | undefined;
+  switch (action.kind) {
+    case 'partition-halves':
+    case 'partition-majority':
+      return { kind: 'partition', groups: detail.groups as NodeId[][] };
+    case 'bridge': {
+      if (detail.bridge === undefined) return undefined;
+      // The bridge node is in neither group, so it keeps its links to both halves.
+      return { kind: 'partition', groups: detail.groups as NodeId[][] };
+    }
+    case 'isolate':
+    case 'crash':
+    case 'crash-restart':
+    case 'clock-offset':
+    case 'clock-jump':
+    case 'clock-drift':
+    case 'pause':
+      return node === undefined ? undefined : ({ ...action, node } as FaultAction);
+    default: {
+      const kind = (action as { kind: string }).kind;
+      return kind === 'loss-end' ? undefined : action;
+    }
   }
 }
 
