@@ -5,6 +5,6 @@ export type * from './result.js';
 export { Prng, stream } from './prng.js';
 export { RunHash, canonicalJson } from './hash.js';
 export { EventQueue } from './event-queue.js';
-export { LocalClock } from './clock.js';
+export { LocalClock, DRIFT_MAX_PPM } from './clock.js';
 export { SimStorage } from './storage.js';
 export { World, runSimulation } from './world.js';

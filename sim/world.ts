@@ -188,6 +188,8 @@ export class World implements ClusterView<Actor<unknown>> {
     this.hash.str(config.protocol.name);
     this.hash.str(seed);
     this.hash.int(config.nodes);
+    // Enabled variants are part of the run's identity.
+    for (const bug of [...config.bugs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) this.hash.str(bug);
   }
 
   // ---- ClusterView -------------------------------------------------------------------
