@@ -1,0 +1,66 @@
+// faultline run <scenario> [--seed S] [--bug NAME]... [--json] [--record fuzz|full] [--trace-out FILE]
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { RecordLevel } from '../../sim/config.js';
+import { ExitCode, InputError } from '../errors.js';
+import { io, runJson, runLines, writeTraceFile } from '../output.js';
+import { loadScenario } from '../scenario.js';
+
+export interface RunArgs {
+  scenario: string;
+  seed?: string;
+  bug?: string[];
+  json?: boolean;
+  record?: RecordLevel;
+  'trace-out'?: string;
+}
+
+const VERDICT_EXIT = { pass: ExitCode.pass, fail: ExitCode.checkFailed, undecided: ExitCode.undecided } as const;
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <scenario>',
+  describe: 'Run one scenario file and print a verdict (exit 0 pass, 1 fail, 3 undecided)',
+  builder: (yargs: Argv<object>) =>
+    yargs
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML)' })
+      .option('seed', { type: 'string', requiresArg: true, describe: "Seed (default: the scenario's)" })
+      .option('bug', { type: 'string', array: true, nargs: 1, describe: "Enable a bug variant on top of the scenario's (repeatable)" })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
+      .option('record', { type: 'string', choices: ['fuzz', 'full'] as const, describe: 'Recording level (default: the scenario\'s; --trace-out implies full)' })
+      .option('trace-out', { type: 'string', requiresArg: true, describe: 'Write the full trace to FILE as JSON lines' })
+      .example('$0 run scenarios/raft/figure-8.yaml --seed 7', '') as unknown as Argv<RunArgs>,
+  handler: async (args: ArgumentsCamelCase<RunArgs>) => {
+    process.exitCode = await runHandler(args);
+  },
+};
+
+/** The run command's work; returns the exit code (errors propagate to main, which reports them). */
+export async function runHandler(args: RunArgs): Promise<ExitCode> {
+  const traceOut = args['trace-out'];
+  if (traceOut !== undefined) checkTraceOut(traceOut, args.record);
+  const record: RecordLevel | undefined = traceOut !== undefined ? 'full' : args.record;
+
+  const loaded = await loadScenario(args.scenario, { seed: args.seed, bugs: args.bug ?? [], record });
+  // Loaded lazily: the kernel and the checkers are needed only once there is something to run.
+  const { runScenario } = await import('../runner.js');
+  const run = runScenario(loaded);
+
+  if (traceOut !== undefined && run.result.trace !== undefined) {
+    try {
+      await writeTraceFile(traceOut, run.result.trace);
+    } catch (error) {
+      throw new InputError('--trace-out', undefined, undefined, `expected a writable file: ${(error as Error).message}`);
+    }
+  }
+  if (args.json) io.out(JSON.stringify(runJson(run)));
+  else for (const line of runLines(run, { traceFile: traceOut })) io.out(line);
+  return VERDICT_EXIT[run.verdict];
+}
+
+function checkTraceOut(path: string, record: RecordLevel | undefined): void {
+  if (record === 'fuzz') throw new InputError('--trace-out', undefined, undefined, 'expected --record full (or no --record): a trace needs the full recording level');
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('--trace-out', undefined, undefined, `expected a file in an existing directory (${dir} does not exist)`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError('--trace-out', undefined, undefined, `expected a file path, not a directory (${path})`);
+}

@@ -1,0 +1,135 @@
+// What the CLI prints and writes: the verdict of a run (coloured text or one JSON object),
+// error reports, and trace files (JSON lines, written atomically).
+import chalk from 'chalk';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { TraceEvent } from '../sim/result.js';
+import type { ScenarioRun, Verdict } from './runner.js';
+import { formatDuration } from './units.js';
+
+/** All output goes through here, so tests can capture it and handlers never print ad hoc. */
+export const io = {
+  out(text: string): void {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  },
+  err(text: string): void {
+    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  },
+};
+
+/**
+ * Something failed inside faultline during a run: our bug, not the user's input. Carries
+ * what the report needs (the seed and the replay command). Lives here rather than in
+ * runner.ts so that main can recognise it without loading the kernel.
+ */
+export class InternalRunError extends Error {
+  override name = 'InternalRunError';
+  constructor(
+    override readonly cause: unknown,
+    readonly seed: string,
+    readonly replay: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export interface RunJson {
+  verdict: Verdict;
+  seed: string;
+  hash: string;
+  events: number;
+  simulatedUs: number;
+  violations: Array<{ kind: string; checker: string; message: string; atUs: number; event: number }>;
+  replay: string;
+}
+
+export function runJson(run: ScenarioRun): RunJson {
+  return {
+    verdict: run.verdict,
+    seed: run.result.seed,
+    hash: run.result.hash,
+    events: run.result.events,
+    simulatedUs: run.result.simulatedUs,
+    violations: run.violations.map((v) => ({ kind: v.kind, checker: v.checker, message: v.message, atUs: v.atUs, event: v.event })),
+    replay: run.replay,
+  };
+}
+
+const VERDICT_STYLE: Record<Verdict, (text: string) => string> = {
+  pass: (text) => chalk.bold.green(text),
+  fail: (text) => chalk.bold.red(text),
+  undecided: (text) => chalk.bold.yellow(text),
+};
+
+/** The human summary of a run, one string per line. */
+export function runLines(run: ScenarioRun, options: { traceFile?: string } = {}): string[] {
+  const { loaded, result } = run;
+  const config = loaded.config;
+  const lines: string[] = [];
+  const bugs = config.bugs.length > 0 ? ` · bugs ${config.bugs.join(', ')}` : '';
+  lines.push(`${VERDICT_STYLE[run.verdict](run.verdict.toUpperCase())}  ${chalk.bold(loaded.name)} · ${loaded.protocol.name} · ${config.nodes} nodes · seed ${result.seed}${bugs}`);
+  lines.push(`  ${thousands(result.events)} events · ${formatDuration(result.simulatedUs)} simulated · hash ${result.hash}`);
+  const lin = run.linearizability === undefined ? '' : ` · linearizability: ${run.linearizability}`;
+  lines.push(chalk.dim(`  checkers: ${loaded.checkers.join(', ')}${lin}`));
+  for (const v of run.violations) {
+    const kind = v.kind === v.checker ? '' : `(${v.kind}) `;
+    lines.push(`  ${chalk.red('✗')} ${chalk.red.bold(v.checker)} ${chalk.dim(`${kind}at ${formatDuration(v.atUs)}, event ${v.event}`)}: ${v.message}`);
+  }
+  if (run.verdict === 'undecided') {
+    lines.push(chalk.yellow('  linearizability: the checker ran out of its budget; the history is neither confirmed nor refuted'));
+  }
+  if (options.traceFile !== undefined) lines.push(chalk.dim(`  trace: ${options.traceFile} (${thousands(run.result.trace?.length ?? 0)} entries, JSON lines)`));
+  lines.push(`replay: ${run.replay}`);
+  return lines;
+}
+
+/** `error: <message>` in red, on stderr: bad input, no stack trace. */
+export function inputErrorLines(message: string): string[] {
+  return [chalk.red(`error: ${message}`)];
+}
+
+/** An internal error (our bug): the message, the seed and the replay command when known. */
+export function internalErrorLines(message: string, context: { seed?: string; replay?: string; stack?: string }): string[] {
+  const lines = [chalk.red(`internal error (a bug in faultline, please report it): ${message}`)];
+  if (context.seed !== undefined) lines.push(`seed: ${context.seed}`);
+  if (context.replay !== undefined) lines.push(`replay: ${context.replay}`);
+  if (context.stack !== undefined) lines.push(chalk.dim(context.stack));
+  return lines;
+}
+
+/**
+ * Write a trace as JSON lines, atomically: to a temporary file beside the target, then
+ * renamed over it, so a crash or a full disk never leaves a partial trace behind.
+ */
+export async function writeTraceFile(path: string, trace: readonly TraceEvent[]): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temporary, { encoding: 'utf8' });
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  failed.catch(() => undefined);
+  try {
+    for (const event of trace) {
+      if (!stream.write(`${JSON.stringify(event, jsonSafe)}\n`)) await Promise.race([once(stream, 'drain'), failed]);
+    }
+    stream.end();
+    await Promise.race([once(stream, 'finish'), failed]);
+    await rename(temporary, path);
+  } catch (error) {
+    stream.destroy();
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** JSON for values JSON.stringify mangles: bigint as a string, Map and Set as arrays. */
+export function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Map) return [...value.entries()];
+  if (value instanceof Set) return [...value.values()];
+  return value;
+}
+
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

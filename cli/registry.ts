@@ -1,0 +1,131 @@
+// What the CLI can run: the built-in protocols, protocols loaded from a module path next to
+// a scenario file, their checker names, and the scenario files shipped with the package.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Protocol } from '../sim/types.js';
+import type { Result } from './units.js';
+
+export type AnyProtocol = Protocol<any, any>;
+
+/** The name of the history checker every protocol gets on top of its own invariants and liveness checks. */
+export const LINEARIZABILITY = 'linearizability';
+
+/** Resolve a scenario's `protocol:` value; the error text says what was expected. */
+export type ProtocolResolver = (ref: string, scenarioDir: string) => Promise<Result<AnyProtocol, string>>;
+
+/** The built-in protocols, by name, sorted. Loaded lazily so that the CLI starts without them. */
+export async function builtinProtocols(): Promise<AnyProtocol[]> {
+  const module = await import('../protocols/index.js');
+  const builtins = module.builtinProtocols as readonly AnyProtocol[] | Readonly<Record<string, AnyProtocol>>;
+  const list = Array.isArray(builtins) ? [...builtins] : Object.values(builtins as Readonly<Record<string, AnyProtocol>>);
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A module path (`./my-protocol.js`, `../x/p.ts`, `/abs/p.js`) rather than a built-in name. */
+export function isModuleReference(ref: string): boolean {
+  return ref.startsWith('.') || isAbsolute(ref) || ref.includes('/') || /\.(c|m)?(j|t)s$/.test(ref);
+}
+
+/** Built-in name or module path (relative to the scenario file's folder). */
+export const resolveProtocol: ProtocolResolver = async (ref, scenarioDir) => {
+  if (!isModuleReference(ref)) {
+    const builtins = await builtinProtocols();
+    const found = builtins.find((protocol) => protocol.name === ref);
+    if (found) return { ok: true, value: found };
+    const names = builtins.map((protocol) => protocol.name).join(', ');
+    return { ok: false, error: `a built-in protocol (${names}) or a module path like ./my-protocol.js (got ${JSON.stringify(ref)})` };
+  }
+  return loadProtocolModule(resolve(scenarioDir, ref));
+};
+
+/** Import a module exporting `protocol` (or a default export) that implements Protocol. */
+export async function loadProtocolModule(path: string): Promise<Result<AnyProtocol, string>> {
+  if (!existsSync(path)) return { ok: false, error: `a protocol module, but ${path} does not exist` };
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    return { ok: false, error: `a protocol module that loads, but importing ${path} failed: ${(error as Error).message}` };
+  }
+  const candidate = module.protocol ?? module.default;
+  const missing = protocolShapeProblems(candidate);
+  if (missing.length > 0) {
+    return { ok: false, error: `a module exporting \`protocol\` (or a default export) implementing Protocol; ${path}: ${missing.join(', ')}` };
+  }
+  const protocol = candidate as AnyProtocol;
+  const { modelNames } = await import('../checkers/index.js');
+  if (!modelNames.includes(protocol.model)) {
+    return { ok: false, error: `a protocol whose model is a linearizability model (${modelNames.join(', ')}); ${path} declares model ${JSON.stringify(protocol.model)}` };
+  }
+  return { ok: true, value: protocol };
+}
+
+function protocolShapeProblems(candidate: unknown): string[] {
+  if (candidate === null || typeof candidate !== 'object') return ['no `protocol` or default export object'];
+  const p = candidate as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof p.name !== 'string') problems.push('name is not a string');
+  if (typeof p.model !== 'string') problems.push('model is not a string');
+  if (!Array.isArray(p.bugs)) problems.push('bugs is not a list');
+  for (const method of ['createActor', 'invariants', 'liveness', 'nextOp'] as const) {
+    if (typeof p[method] !== 'function') problems.push(`${method} is not a function`);
+  }
+  if (p.defaultMix === null || typeof p.defaultMix !== 'object') problems.push('defaultMix is not a mapping');
+  return problems;
+}
+
+export interface CheckerNames {
+  invariants: string[];
+  liveness: string[];
+  /** invariants, then liveness, then linearizability. */
+  all: string[];
+}
+
+/** Invariants and liveness checks are stateful objects: instantiate them once to read their names. */
+export function checkerNames(protocol: AnyProtocol, options: Record<string, unknown> = {}): CheckerNames {
+  const invariants = protocol.invariants(options).map((invariant) => invariant.name);
+  const liveness = protocol.liveness(options).map((check) => check.name);
+  return { invariants, liveness, all: [...invariants, ...liveness, LINEARIZABILITY] };
+}
+
+/** The package root (the folder holding faultline's package.json), from cli/ under tsx or dist/cli/ after build. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth += 1) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && readManifest(manifest)?.name === 'faultline') return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(`faultline's package.json not found above ${fileURLToPath(import.meta.url)}`);
+}
+
+function readManifest(path: string): { name?: string; version?: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+  } catch {
+    return undefined;
+  }
+}
+
+export function packageVersion(): string {
+  return readManifest(join(packageRoot(), 'package.json'))?.version ?? '0.0.0';
+}
+
+/** `scenarios/<protocol>/*.yaml` shipped with the package, as absolute paths, sorted. */
+export function shippedScenarios(protocolName: string): string[] {
+  const dir = join(packageRoot(), 'scenarios', protocolName);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((file) => join(dir, file));
+}
+
+/** A path for display: relative to the working directory when below it, else absolute. */
+export function displayPath(path: string, cwd: string = process.cwd()): string {
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel) ? rel : path;
+}

@@ -1,0 +1,88 @@
+// The composition of one run: kernel (sim/) + protocol + checkers. `run` uses it today;
+// fuzz, replay and shrink reuse it. Synchronous, so it can run inside a worker thread.
+import { checkHistory } from '../checkers/index.js';
+import type { RunResult, Violation } from '../sim/result.js';
+import { runSimulation } from '../sim/world.js';
+import { InternalRunError } from './output.js';
+import { LINEARIZABILITY } from './registry.js';
+import { applyOverrides, extraBugs, type LoadedScenario, type ScenarioOverrides } from './scenario.js';
+
+export { InternalRunError };
+
+export type Verdict = 'pass' | 'fail' | 'undecided';
+
+export type LinearizabilityVerdict = 'linearizable' | 'not-linearizable' | 'unknown';
+
+export interface ScenarioRun {
+  /** The scenario as it ran (overrides applied). */
+  loaded: LoadedScenario;
+  result: RunResult;
+  /** fail if any violation; else undecided if a checker ran out of budget; else pass. */
+  verdict: Verdict;
+  /** The kernel's violations (safety, liveness) followed by the linearizability one, if any. */
+  violations: Violation[];
+  /** Undefined when the scenario does not select the linearizability checker. */
+  linearizability: LinearizabilityVerdict | undefined;
+  /** The paste-back command that reproduces this run. */
+  replay: string;
+}
+
+/** Run a loaded scenario once: simulate, then check the history for linearizability when selected. */
+export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrides = {}): ScenarioRun {
+  const loaded = applyOverrides(scenario, overrides);
+  const replay = replayCommand(loaded);
+  try {
+    const result = runSimulation(loaded.config);
+    const violations = [...result.violations];
+    let linearizability: LinearizabilityVerdict | undefined;
+    if (loaded.linearizability) {
+      const checked = checkHistory(result.history, loaded.protocol.model);
+      linearizability = checked.verdict;
+      if (checked.verdict === 'not-linearizable') violations.push(linearizabilityViolation(result, checked));
+    }
+    const verdict = decideVerdict(violations, linearizability);
+    return { loaded, result, verdict, violations, linearizability, replay };
+  } catch (error) {
+    throw new InternalRunError(error, loaded.config.seed, replay);
+  }
+}
+
+/** A violation of any kind is a failure (a bug was found); otherwise a checker out of budget leaves it undecided. */
+export function decideVerdict(violations: readonly Violation[], linearizability: LinearizabilityVerdict | undefined): Verdict {
+  if (violations.length > 0) return 'fail';
+  return linearizability === 'unknown' ? 'undecided' : 'pass';
+}
+
+/** `faultline run <scenario> --seed S [--bug X]...` (only the bugs the file does not set itself). */
+export function replayCommand(loaded: LoadedScenario): string {
+  const parts = ['faultline', 'run', shellQuote(loaded.file), '--seed', shellQuote(loaded.config.seed)];
+  for (const bug of extraBugs(loaded)) parts.push('--bug', shellQuote(bug));
+  return parts.join(' ');
+}
+
+/** Quote for a POSIX shell, only when needed. */
+export function shellQuote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+type LinearizabilityResult = ReturnType<typeof checkHistory>;
+
+/**
+ * The linearizability failure as a Violation: at the completion of the operation that could
+ * not be linearized. Its event index in the run is known from the trace (full recording);
+ * without one, it is the run's last event (where the check ran).
+ */
+function linearizabilityViolation(result: RunResult, checked: LinearizabilityResult): Violation {
+  const counterexample = checked.counterexample;
+  const lastEvent = Math.max(0, result.events - 1);
+  if (!counterexample) {
+    return { kind: 'linearizability', checker: LINEARIZABILITY, message: `the client history is not linearizable (model ${checked.model})`, atUs: result.simulatedUs, event: lastEvent };
+  }
+  const op = counterexample.op;
+  const after = counterexample.lastLinearized ? `after ${counterexample.lastLinearized.text}` : 'as the first operation';
+  const message = `${counterexample.partition}: ${op.text} cannot be linearized ${after}: ${counterexample.reason} (model ${checked.model}, state ${counterexample.stateAtFailure})`;
+  const historyIndex = op.completeIndex ?? op.invokeIndex;
+  const traced = result.trace?.find((event) => event.k === 'history' && event.event.index === historyIndex);
+  return { kind: 'linearizability', checker: LINEARIZABILITY, message, atUs: op.completeTimeUs ?? op.invokeTimeUs, event: traced?.i ?? lastEvent };
+}

@@ -1,0 +1,381 @@
+// Scenario files: YAML -> a validated, fully resolved SimConfig.
+//
+// Three passes, each error naming the file, the line and the field, and saying what was
+// expected (InputError):
+//   1. YAML syntax (with positions kept, so later passes can find lines again);
+//   2. shape, types and units (zod, cli/scenario/schema.ts); unknown keys are errors;
+//   3. what depends on other fields or on the protocol: node and client ranges, bug and
+//      checker names, faultsStop <= duration, fault times, workload operations.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname } from 'node:path';
+import type { FaultAction, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
+import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
+import { InputError } from './errors.js';
+import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
+import { describeIssues } from './scenario/issues.js';
+import { scenarioSchema, type RawFault, type RawScenario } from './scenario/schema.js';
+import { formatPath, YamlSource, type FieldPath } from './scenario/yaml-source.js';
+import { formatDuration, looksLikeDuration, parseDuration } from './units.js';
+
+export interface ScenarioOverrides {
+  seed?: string;
+  /** Bug variants added on top of the scenario's own. */
+  bugs?: readonly string[];
+  record?: RecordLevel;
+}
+
+export interface LoadedScenario {
+  /** The scenario file as the user named it (used in replay commands). */
+  file: string;
+  name: string;
+  description: string | undefined;
+  /** The `protocol:` value as written (a built-in name or a module path). */
+  protocolRef: string;
+  protocol: AnyProtocol;
+  /** The resolved run, overrides applied. */
+  config: SimConfig;
+  /** Bug variants the file itself enables: a replay command repeats only the others. */
+  scenarioBugs: readonly string[];
+  /** Checkers that will run, by name, in order (invariants, liveness, then linearizability). */
+  checkers: readonly string[];
+  /** Whether the client history is checked for linearizability. */
+  linearizability: boolean;
+  /** Every checker the protocol offers. */
+  available: CheckerNames;
+}
+
+export interface ParseOptions {
+  overrides?: ScenarioOverrides;
+  /** How `protocol:` is resolved (tests inject a fake protocol). */
+  resolveProtocol?: ProtocolResolver;
+}
+
+export const DEFAULTS = {
+  latency: { kind: 'uniform', minUs: 1_000, maxUs: 10_000 },
+  clients: 3,
+  keys: 3,
+  thinkUs: [0, 10_000],
+  requestTimeoutUs: 100_000,
+  opTimeoutUs: 1_000_000,
+  seed: '1',
+  record: 'fuzz',
+  checkEveryEvents: 1,
+  maxEvents: 50_000_000,
+  nemesisIntervalUs: [200_000, 1_000_000],
+  nemesisDurationUs: [200_000, 2_000_000],
+  clockJumpMaxUs: 500_000,
+  clockDriftMaxPpm: 200,
+} as const;
+
+/** Read and parse a scenario file. Throws InputError for anything wrong with it. */
+export async function loadScenario(path: string, overrides: ScenarioOverrides = {}, options: Omit<ParseOptions, 'overrides'> = {}): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (error as Error).message;
+    throw new InputError(path, undefined, undefined, `expected a readable scenario file (${why})`);
+  }
+  return parseScenario(text, path, { ...options, overrides });
+}
+
+/** Parse scenario text; `file` names it in errors and locates module-path protocols. */
+export async function parseScenario(text: string, file: string, options: ParseOptions = {}): Promise<LoadedScenario> {
+  if (text.trim() === '') throw new InputError(file, 1, undefined, 'expected a scenario (name, protocol, nodes, duration, ...): the file is empty');
+  const parsed = YamlSource.parse(text);
+  if (!parsed.ok) throw new InputError(file, parsed.error.line ?? 1, parsed.error.field, `expected ${parsed.error.message}`);
+  const { source, value } = parsed.value;
+  const fail = (path: FieldPath, message: string, atKey = false): InputError =>
+    new InputError(file, source.lineOf(path, { key: atKey }) ?? 1, path.length > 0 ? formatPath(path) : undefined, message);
+
+  const checked = scenarioSchema.safeParse(value ?? undefined);
+  if (!checked.success) {
+    const problems = describeIssues(checked.error.issues, scenarioSchema, value);
+    // Report the first problem in file order (a person fixes a file top to bottom).
+    const located = problems.map((problem, order) => ({ problem, order, line: source.lineOf(problem.path, { key: problem.atKey }) ?? 1 }));
+    located.sort((a, b) => a.line - b.line || a.order - b.order);
+    const first = located[0].problem;
+    throw fail(first.path, first.message, first.atKey);
+  }
+  const raw = checked.data;
+
+  const resolver = options.resolveProtocol ?? defaultResolver;
+  const resolved = await resolver(raw.protocol, dirname(file));
+  if (!resolved.ok) throw fail(['protocol'], `expected ${resolved.error}`);
+  const protocol = resolved.value;
+
+  const loaded = buildScenario(raw, protocol, file, source, fail);
+  return applyOverrides(loaded, options.overrides ?? {});
+}
+
+type Fail = (path: FieldPath, message: string, atKey?: boolean) => InputError;
+
+function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, source: YamlSource, fail: Fail): LoadedScenario {
+  const nodes = raw.nodes;
+  const clientCount = raw.clients?.count ?? DEFAULTS.clients;
+  const durationUs = raw.duration;
+
+  const refs = new EndpointResolver(nodes, clientCount, fail);
+
+  const faultsStopUs = raw.faultsStop ?? Math.floor((durationUs * 3) / 4);
+  if (faultsStopUs > durationUs) throw fail(['faultsStop'], `expected at most the duration (${formatDuration(durationUs)}); faultsStop is ${formatDuration(faultsStopUs)}`);
+
+  const protocolOptions = convertOptions(raw.options ?? {}, ['options'], fail) as Record<string, unknown>;
+  const available = checkersWithOptions(protocol, protocolOptions, Object.keys(raw.options ?? {}), fail);
+
+  const bugNames = protocol.bugs.map((bug) => bug.name);
+  const scenarioBugs = unique(
+    (raw.bugs ?? []).map((bug, index) => {
+      if (!bugNames.includes(bug)) throw fail(['bugs', index], `expected a bug variant of ${protocol.name}: ${listOrNone(bugNames)} (got ${JSON.stringify(bug)})`);
+      return bug;
+    }),
+  );
+
+  let checks: string[] | undefined;
+  let linearizability = true;
+  let selected: string[] = available.all;
+  if (raw.checkers !== undefined) {
+    selected = unique(
+      raw.checkers.map((name, index) => {
+        if (!available.all.includes(name)) throw fail(['checkers', index], `expected a checker of ${protocol.name}: ${available.all.join(', ')} (got ${JSON.stringify(name)})`);
+        return name;
+      }),
+    );
+    checks = selected.filter((name) => name !== LINEARIZABILITY);
+    linearizability = selected.includes(LINEARIZABILITY);
+  }
+
+  const network = raw.network ?? {};
+  const latency = network.latency?.fixed !== undefined
+    ? { kind: 'fixed' as const, us: network.latency.fixed }
+    : network.latency?.uniform !== undefined
+      ? { kind: 'uniform' as const, minUs: network.latency.uniform[0], maxUs: network.latency.uniform[1] }
+      : network.latency?.exponential !== undefined
+        ? { kind: 'exponential' as const, minUs: network.latency.exponential.min, meanUs: network.latency.exponential.mean, maxUs: network.latency.exponential.max }
+        : { ...DEFAULTS.latency };
+  const cut = (network.cut ?? []).map(([from, to], index) => {
+    const link = [refs.endpoint(from, ['network', 'cut', index, 0]), refs.endpoint(to, ['network', 'cut', index, 1])] as const;
+    if (link[0] === link[1]) throw fail(['network', 'cut', index], `expected a link between two different endpoints (got [${from}, ${to}])`);
+    return link;
+  });
+
+  const clients = raw.clients ?? {};
+  const defaultMix = protocol.defaultMix;
+  const mix = clients.mix ?? { ...defaultMix };
+  if (clients.mix !== undefined) {
+    const operations = Object.keys(defaultMix);
+    for (const f of Object.keys(clients.mix)) {
+      if (!operations.includes(f)) throw fail(['clients', 'mix', f], `expected an operation of ${protocol.name}: ${operations.join(', ')} (got ${JSON.stringify(f)})`, true);
+    }
+    if (clientCount > 0 && Object.values(clients.mix).every((weight) => weight === 0)) {
+      throw fail(['clients', 'mix'], 'expected at least one operation with a weight above 0');
+    }
+  }
+  if (clients.stop !== undefined && clients.stop > durationUs) throw fail(['clients', 'stop'], `expected at most the duration (${formatDuration(durationUs)}); stop is ${formatDuration(clients.stop)}`);
+
+  const faults: ScriptedFault[] = (raw.faults ?? []).map((fault, index) => {
+    if (fault.at > durationUs) throw fail(['faults', index, 'at'], `expected a time within the duration (${formatDuration(durationUs)}); at is ${formatDuration(fault.at)}`);
+    return { atUs: fault.at, action: faultAction(fault, ['faults', index], refs, fail) };
+  });
+  // Stable: faults at the same time keep their file order.
+  faults.sort((a, b) => a.atUs - b.atUs);
+
+  let nemesis: NemesisConfig | undefined;
+  if (raw.nemesis !== undefined) {
+    const weights: Partial<Record<NemesisKind, number>> = {};
+    for (const [kind, weight] of Object.entries(raw.nemesis.faults)) {
+      if (weight !== undefined) weights[kind as NemesisKind] = weight;
+    }
+    if (!Object.values(weights).some((weight) => weight > 0)) throw fail(['nemesis', 'faults'], 'expected at least one fault kind with a weight above 0');
+    const maxCrashed = raw.nemesis.maxCrashed ?? Math.floor((nodes - 1) / 2);
+    if (maxCrashed > nodes) throw fail(['nemesis', 'maxCrashed'], `expected at most the node count (${nodes}); got ${maxCrashed}`);
+    nemesis = {
+      weights,
+      intervalUs: raw.nemesis.interval ?? DEFAULTS.nemesisIntervalUs,
+      durationUs: raw.nemesis.duration ?? DEFAULTS.nemesisDurationUs,
+      maxCrashed,
+      clockJumpMaxUs: raw.nemesis.clockJumpMax ?? DEFAULTS.clockJumpMaxUs,
+      clockDriftMaxPpm: raw.nemesis.clockDriftMax ?? DEFAULTS.clockDriftMaxPpm,
+    };
+  }
+
+  const seed = raw.seed === undefined ? DEFAULTS.seed : typeof raw.seed === 'string' ? raw.seed : (source.scalarSource(['seed']) ?? String(raw.seed));
+
+  const config: SimConfig = {
+    protocol,
+    protocolOptions,
+    nodes,
+    seed,
+    durationUs,
+    faultsStopUs,
+    network: { latency, lossPpm: network.loss ?? 0, duplicatePpm: network.duplicate ?? 0, cut },
+    storage: { loseUnsyncedOnCrash: raw.storage?.loseUnsyncedOnCrash ?? false },
+    clients: {
+      clients: clientCount,
+      workload: { keyCount: clients.keys ?? DEFAULTS.keys, mix },
+      thinkUs: clients.think ?? DEFAULTS.thinkUs,
+      requestTimeoutUs: clients.requestTimeout ?? DEFAULTS.requestTimeoutUs,
+      opTimeoutUs: clients.opTimeout ?? DEFAULTS.opTimeoutUs,
+      ...(clients.stop !== undefined ? { stopUs: clients.stop } : {}),
+    },
+    faults,
+    ...(nemesis ? { nemesis } : {}),
+    bugs: [...scenarioBugs],
+    ...(checks ? { checks } : {}),
+    record: raw.record ?? DEFAULTS.record,
+    checkEveryEvents: raw.checkEvery ?? DEFAULTS.checkEveryEvents,
+    maxEvents: raw.maxEvents ?? DEFAULTS.maxEvents,
+    exploreTies: raw.exploreTies ?? false,
+  };
+
+  return {
+    file,
+    name: raw.name ?? basename(file, extname(file)),
+    description: raw.description,
+    protocolRef: raw.protocol,
+    protocol,
+    config,
+    scenarioBugs,
+    checkers: selected,
+    linearizability,
+    available,
+  };
+}
+
+/**
+ * Apply command-line overrides (seed, extra bugs, record level) to a loaded scenario.
+ * Errors name the flag: `--bug: expected a bug variant of raft: ...`.
+ */
+export function applyOverrides(loaded: LoadedScenario, overrides: ScenarioOverrides): LoadedScenario {
+  const config = { ...loaded.config };
+  if (overrides.seed !== undefined) {
+    if (overrides.seed.trim() === '') throw new InputError('--seed', undefined, undefined, 'expected a non-empty seed');
+    config.seed = overrides.seed;
+  }
+  if (overrides.bugs !== undefined && overrides.bugs.length > 0) {
+    const bugNames = loaded.protocol.bugs.map((bug) => bug.name);
+    for (const bug of overrides.bugs) {
+      if (!bugNames.includes(bug)) {
+        throw new InputError('--bug', undefined, undefined, `expected a bug variant of ${loaded.protocol.name}: ${listOrNone(bugNames)} (got ${JSON.stringify(bug)})`);
+      }
+    }
+    config.bugs = unique([...config.bugs, ...overrides.bugs]);
+  }
+  if (overrides.record !== undefined) config.record = overrides.record;
+  return { ...loaded, config };
+}
+
+/** Bug variants in effect that the scenario file does not set itself (what a replay must pass as --bug). */
+export function extraBugs(loaded: LoadedScenario): string[] {
+  return loaded.config.bugs.filter((bug) => !loaded.scenarioBugs.includes(bug));
+}
+
+class EndpointResolver {
+  constructor(
+    private readonly nodes: number,
+    private readonly clientCount: number,
+    private readonly fail: Fail,
+  ) {}
+
+  node(ref: string, path: FieldPath): NodeId {
+    const index = Number(ref.slice(1));
+    if (!ref.startsWith('n') || index > this.nodes) throw this.fail(path, `expected a node n1..n${this.nodes} (nodes: ${this.nodes}; got ${ref})`);
+    return index - 1;
+  }
+
+  endpoint(ref: string, path: FieldPath): Endpoint {
+    if (ref.startsWith('n')) return this.node(ref, path);
+    const index = Number(ref.slice(1));
+    if (index > this.clientCount) {
+      const range = this.clientCount === 0 ? 'no clients' : `c1..c${this.clientCount}`;
+      throw this.fail(path, `expected a node n1..n${this.nodes} or a client ${range} (clients.count: ${this.clientCount}; got ${ref})`);
+    }
+    return this.nodes + index - 1;
+  }
+
+  target(ref: string, path: FieldPath): NodeId | 'leader' | 'random' {
+    return ref === 'leader' || ref === 'random' ? ref : this.node(ref, path);
+  }
+
+  endpoints(refs: readonly string[], path: FieldPath): Endpoint[] {
+    return refs.map((ref, index) => this.endpoint(ref, [...path, index]));
+  }
+}
+
+function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, fail: Fail): FaultAction {
+  const at = (field: string): FieldPath => [...path, field];
+  switch (fault.kind) {
+    case 'partition': {
+      const groups = fault.groups.map((group, index) => refs.endpoints(group, [...at('groups'), index]));
+      const seen = new Set<Endpoint>();
+      groups.forEach((group, g) =>
+        group.forEach((endpoint, i) => {
+          if (seen.has(endpoint)) throw fail([...at('groups'), g, i], `expected each node or client in at most one group (${fault.groups[g][i]} appears twice)`);
+          seen.add(endpoint);
+        }),
+      );
+      return { kind: 'partition', groups };
+    }
+    case 'partition-halves':
+    case 'partition-majority':
+    case 'bridge':
+    case 'heal':
+      return { kind: fault.kind };
+    case 'isolate':
+    case 'crash':
+      return { kind: fault.kind, node: refs.target(fault.node, at('node')) };
+    case 'restart':
+      return { kind: 'restart', node: fault.node === 'all' ? 'all' : refs.target(fault.node, at('node')) };
+    case 'one-way':
+      return { kind: 'one-way', from: refs.endpoints(fault.from, at('from')), to: refs.endpoints(fault.to, at('to')) };
+    case 'crash-restart':
+      return { kind: 'crash-restart', node: refs.target(fault.node, at('node')), downUs: fault.down };
+    case 'clock-offset':
+      return { kind: 'clock-offset', node: refs.target(fault.node, at('node')), offsetUs: fault.offset };
+    case 'clock-jump':
+      return { kind: 'clock-jump', node: refs.target(fault.node, at('node')), byUs: fault.by };
+    case 'clock-drift':
+      return { kind: 'clock-drift', node: refs.target(fault.node, at('node')), driftPpm: fault.drift };
+    case 'pause':
+      return { kind: 'pause', node: refs.target(fault.node, at('node')), durationUs: fault.duration };
+    case 'loss-burst':
+      return { kind: 'loss-burst', lossPpm: fault.loss, durationUs: fault.duration };
+  }
+}
+
+/** Protocol options pass through, except that every duration string (also inside lists and mappings) becomes integer microseconds. */
+function convertOptions(value: unknown, path: FieldPath, fail: Fail): unknown {
+  if (typeof value === 'string' && looksLikeDuration(value)) {
+    const parsed = parseDuration(value, { allowNegative: true });
+    if (!parsed.ok) throw fail(path, `expected ${parsed.error}`);
+    return parsed.value;
+  }
+  if (Array.isArray(value)) return value.map((item, index) => convertOptions(item, [...path, index], fail));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, convertOptions(item, [...path, key], fail)]));
+  }
+  return value;
+}
+
+/**
+ * Instantiating the protocol's checkers with the scenario's options is also where a protocol
+ * first reads them: an error thrown there (other than an assertion) is bad input in `options`.
+ */
+function checkersWithOptions(protocol: AnyProtocol, options: Record<string, unknown>, keys: readonly string[], fail: Fail): CheckerNames {
+  try {
+    return checkerNames(protocol, options);
+  } catch (error) {
+    if (error instanceof AssertionError || !(error instanceof Error)) throw error;
+    const key = keys.find((k) => new RegExp(`(^|[^\\w-])${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w-])`).test(error.message));
+    throw fail(key !== undefined ? ['options', key] : ['options'], `expected options that ${protocol.name} accepts: ${error.message}`);
+  }
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+function listOrNone(names: readonly string[]): string {
+  return names.length > 0 ? names.join(', ') : '(none: this protocol ships no bug variants)';
+}

@@ -1,0 +1,178 @@
+// The shape of a scenario file, as zod schemas. This layer checks types, units and unknown
+// keys; what depends on other fields or on the protocol (node ranges, bug names, checker
+// names, faultsStop <= duration) is checked afterwards in cli/scenario.ts.
+//
+// Every custom message is a noun phrase ("a duration with a unit, like 200ms"): the mapper
+// in cli/scenario/issues.ts prefixes it with "expected".
+import * as z from 'zod';
+import { DRIFT_MAX_PPM } from '../../sim/clock.js';
+import { parseDuration, parseProbability } from '../units.js';
+
+const fromResult = <T>(parse: (value: unknown) => { ok: true; value: T } | { ok: false; error: string }) =>
+  z.unknown().transform((value, ctx): T => {
+    const result = parse(value);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.error, input: value });
+    return z.NEVER;
+  });
+
+/** A non-negative duration in integer microseconds. */
+export const duration = () => fromResult((v) => parseDuration(v));
+/** A strictly positive duration. */
+export const positiveDuration = () =>
+  fromResult((v) => {
+    const result = parseDuration(v);
+    if (result.ok && result.value === 0) return { ok: false as const, error: 'a duration above zero, like 200ms (got 0)' };
+    return result;
+  });
+/** A duration that may be negative (clock jumps and offsets). */
+export const signedDuration = () => fromResult((v) => parseDuration(v, { allowNegative: true }));
+export const probability = () => fromResult((v) => parseProbability(v));
+
+export const integer = (min: number, max: number, noun: string) => {
+  const error = `${noun} (an integer from ${min} to ${max})`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+};
+
+/** [min, max] of durations, min <= max. */
+export const durationRange = () =>
+  z
+    .tuple([duration(), duration()], { error: 'a pair [min, max] of durations, like [1ms, 10ms]' })
+    .superRefine(([min, max], ctx) => {
+      if (min > max) ctx.addIssue({ code: 'custom', message: 'min <= max (the first duration is larger than the second)', path: [] });
+    });
+
+const weight = () => integer(0, 1_000_000, 'a weight');
+
+/** n1..nN or c1..cC (checked against nodes and clients.count later). */
+export const endpointRef = () =>
+  z.string({ error: 'a node like n1 or a client like c1' }).regex(/^[nc][1-9]\d*$/, { error: 'a node like n1 or a client like c1' });
+const endpointList = () => z.array(endpointRef(), { error: 'a list of nodes and clients, like [n1, n2, c1]' }).min(1, { error: 'a non-empty list of nodes and clients' });
+
+const TARGET_NOUN = 'a node like n1, or leader, or random';
+export const nodeTarget = () => z.string({ error: TARGET_NOUN }).regex(/^(n[1-9]\d*|leader|random)$/, { error: TARGET_NOUN });
+const RESTART_NOUN = 'a node like n1, or leader, random or all';
+const restartTarget = () => z.string({ error: RESTART_NOUN }).regex(/^(n[1-9]\d*|leader|random|all)$/, { error: RESTART_NOUN });
+
+const fault = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.strictObject({ at: duration(), kind: z.literal(kind), ...shape });
+
+export const faultSchema = z.discriminatedUnion('kind', [
+  fault('partition', {
+    groups: z
+      .array(endpointList(), { error: 'a list of groups, like [[n1, n2], [n3, n4, n5]]' })
+      .min(2, { error: 'at least two groups, like [[n1, n2], [n3, n4, n5]]' }),
+  }),
+  fault('partition-halves', {}),
+  fault('partition-majority', {}),
+  fault('isolate', { node: nodeTarget() }),
+  fault('one-way', { from: endpointList(), to: endpointList() }),
+  fault('bridge', {}),
+  fault('heal', {}),
+  fault('crash', { node: nodeTarget() }),
+  fault('restart', { node: restartTarget() }),
+  fault('crash-restart', { node: nodeTarget(), down: positiveDuration() }),
+  fault('clock-offset', { node: nodeTarget(), offset: signedDuration() }),
+  fault('clock-jump', { node: nodeTarget(), by: signedDuration() }),
+  fault('clock-drift', { node: nodeTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm') }),
+  fault('pause', { node: nodeTarget(), duration: positiveDuration() }),
+  fault('loss-burst', { loss: probability(), duration: positiveDuration() }),
+]);
+export type RawFault = z.output<typeof faultSchema>;
+export const FAULT_KINDS = faultSchema.options.map((option) => option.shape.kind.value);
+
+const latencySchema = z
+  .strictObject(
+    {
+      fixed: duration().optional(),
+      uniform: durationRange().optional(),
+      exponential: z
+        .strictObject({ min: duration(), mean: duration(), max: duration() }, { error: 'a mapping { min, mean, max } of durations' })
+        .superRefine((e, ctx) => {
+          if (!(e.min <= e.mean && e.mean <= e.max)) ctx.addIssue({ code: 'custom', message: 'min <= mean <= max', path: [] });
+        })
+        .optional(),
+    },
+    { error: 'a latency model: { fixed: 5ms } or { uniform: [1ms, 10ms] } or { exponential: { min, mean, max } }' },
+  )
+  .superRefine((latency, ctx) => {
+    const given = Object.keys(latency).filter((key) => latency[key as keyof typeof latency] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `exactly one of fixed, uniform, exponential (got ${given.length === 0 ? 'none' : given.join(' and ')})`, path: [] });
+    }
+  });
+
+const networkSchema = z.strictObject(
+  {
+    latency: latencySchema.optional(),
+    loss: probability().optional(),
+    duplicate: probability().optional(),
+    cut: z
+      .array(z.tuple([endpointRef(), endpointRef()], { error: 'a directed link [from, to], like [n4, n2]' }), { error: 'a list of directed links, like [[n4, n2], [n2, n4]]' })
+      .optional(),
+  },
+  { error: 'a mapping { latency, loss, duplicate, cut }' },
+);
+
+const clientsSchema = z.strictObject(
+  {
+    count: integer(0, 10_000, 'a client count').optional(),
+    keys: integer(1, 1_000_000, 'a key count').optional(),
+    mix: z.record(z.string(), weight(), { error: 'a mapping of operation weights, like { get: 2, put: 1 }' }).optional(),
+    think: durationRange().optional(),
+    requestTimeout: positiveDuration().optional(),
+    opTimeout: positiveDuration().optional(),
+    stop: duration().optional(),
+  },
+  { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop }' },
+);
+
+export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge'] as const;
+
+const nemesisSchema = z.strictObject(
+  {
+    faults: z.strictObject(
+      Object.fromEntries(NEMESIS_KINDS.map((kind) => [kind, weight().optional()])) as Record<(typeof NEMESIS_KINDS)[number], z.ZodOptional<ReturnType<typeof weight>>>,
+      { error: `a mapping of fault weights, like { partition: 3, crash: 2 } (kinds: ${NEMESIS_KINDS.join(', ')})` },
+    ),
+    interval: durationRange().optional(),
+    duration: durationRange().optional(),
+    maxCrashed: integer(0, 10_000, 'a node count').optional(),
+    clockJumpMax: duration().optional(),
+    clockDriftMax: integer(0, DRIFT_MAX_PPM, 'a clock drift in ppm').optional(),
+  },
+  { error: 'a mapping { faults, interval, duration, maxCrashed, clockJumpMax, clockDriftMax }' },
+);
+
+const nameList = (noun: string) => z.array(z.string({ error: noun }).min(1, { error: noun }), { error: `a list of ${noun}s` });
+
+export const scenarioSchema = z.strictObject(
+  {
+    name: z.string({ error: 'a scenario name' }).min(1, { error: 'a non-empty scenario name' }).optional(),
+    description: z.string({ error: 'a description (text)' }).optional(),
+    protocol: z
+      .string({ error: 'a protocol: a built-in name like raft, or a module path like ./my-protocol.js' })
+      .min(1, { error: 'a protocol: a built-in name like raft, or a module path like ./my-protocol.js' }),
+    options: z.record(z.string(), z.unknown(), { error: 'a mapping of protocol options' }).optional(),
+    nodes: integer(1, 1_000, 'a node count'),
+    seed: z
+      .union([z.string().min(1), z.int()], { error: 'a seed: a string or an integer' })
+      .optional(),
+    duration: positiveDuration(),
+    faultsStop: duration().optional(),
+    network: networkSchema.optional(),
+    storage: z.strictObject({ loseUnsyncedOnCrash: z.boolean({ error: 'true or false' }).optional() }, { error: 'a mapping { loseUnsyncedOnCrash }' }).optional(),
+    clients: clientsSchema.optional(),
+    faults: z.array(faultSchema, { error: 'a list of faults, like [{ at: 2s, kind: isolate, node: leader }]' }).optional(),
+    nemesis: nemesisSchema.optional(),
+    checkers: nameList('checker name').optional(),
+    bugs: nameList('bug name').optional(),
+    record: z.enum(['fuzz', 'full'], { error: 'fuzz or full' }).optional(),
+    checkEvery: integer(1, 1_000_000_000, 'an event count').optional(),
+    maxEvents: integer(1, Number.MAX_SAFE_INTEGER, 'an event count').optional(),
+    exploreTies: z.boolean({ error: 'true or false' }).optional(),
+  },
+  { error: 'a mapping of scenario fields (name, protocol, nodes, duration, ...)' },
+);
+
+export type RawScenario = z.output<typeof scenarioSchema>;

@@ -1,0 +1,125 @@
+// A parsed YAML document that remembers where every value came from, so that an error
+// found in the plain JS value (by zod or by a cross-field check) can name its line.
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { Result } from '../units.js';
+
+export type FieldPath = ReadonlyArray<string | number>;
+
+export interface YamlSyntaxError {
+  line: number | undefined;
+  /** The key, for a duplicate key. */
+  field: string | undefined;
+  message: string;
+}
+
+export class YamlSource {
+  private constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Parse text; syntax errors (and duplicate keys) come back with their line. */
+  static parse(text: string): Result<{ source: YamlSource; value: unknown }, YamlSyntaxError> {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    const first = doc.errors[0];
+    if (first) {
+      // The parser's own message (first line only: the rest is a source excerpt).
+      const message = first.message.split('\n')[0];
+      if (first.code === 'DUPLICATE_KEY') {
+        const key = /^[^:\n]+/.exec(text.slice(first.pos[0]))?.[0].trim();
+        return { ok: false, error: { line: lines.linePos(first.pos[0]).line, field: key, message: 'a key given only once (this one is repeated)' } };
+      }
+      // An unclosed [ or { is detected where the next line starts: point at the opener instead.
+      const opener = /end with an? [\]}]/.test(message) ? unclosedOpener(text, first.pos[0]) : undefined;
+      if (opener !== undefined) {
+        return { ok: false, error: { line: lines.linePos(opener).line, field: undefined, message: `valid YAML: this ${text[opener] === '{' ? '{' : '['} is never closed (${message})` } };
+      }
+      return { ok: false, error: { line: lines.linePos(first.pos[0]).line, field: undefined, message: `valid YAML: ${message}` } };
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      return { ok: false, error: { line: undefined, field: undefined, message: `valid YAML: ${(error as Error).message}` } };
+    }
+    return { ok: true, value: { source: new YamlSource(doc, lines), value } };
+  }
+
+  /**
+   * The 1-based line of the value at `path`, or of its deepest ancestor present in the file
+   * (a missing required field points at the mapping that should hold it).
+   * With `key: true`, the line of the last segment's key rather than its value.
+   */
+  lineOf(path: FieldPath, options: { key?: boolean } = {}): number | undefined {
+    let node: unknown = this.doc.contents;
+    let line = this.lineOfNode(node) ?? 1;
+    for (let i = 0; i < path.length; i += 1) {
+      const segment = path[i];
+      if (isAlias(node)) node = node.resolve(this.doc);
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+        if (!pair) return line;
+        const keyLine = this.lineOfNode(pair.key);
+        if (last && options.key) return keyLine ?? line;
+        node = pair.value;
+        line = this.lineOfNode(node) ?? keyLine ?? line;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        if (item === undefined) return line;
+        node = item;
+        line = this.lineOfNode(node) ?? line;
+      } else {
+        return line;
+      }
+    }
+    return line;
+  }
+
+  /** The source text of a scalar (e.g. a seed written `0x5eed`, which YAML reads as a number). */
+  scalarSource(path: FieldPath): string | undefined {
+    const node = this.doc.getIn(path as Array<string | number>, true);
+    return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+  }
+
+  private lineOfNode(node: unknown): number | undefined {
+    if (node === null || typeof node !== 'object') return undefined;
+    const range = (node as Node).range;
+    return range ? this.lines.linePos(range[0]).line : undefined;
+  }
+}
+
+/** The offset of the innermost [ or { still open at `end` (quotes and comments skipped), if any. */
+function unclosedOpener(text: string, end: number): number | undefined {
+  const open: number[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < end && i < text.length; i += 1) {
+    const c = text[i];
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i += 1;
+      else if (c === quote) quote = undefined;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < end && text[i] !== '\n') i += 1;
+    } else if (c === '[' || c === '{') open.push(i);
+    else if (c === ']' || c === '}') open.pop();
+  }
+  return open.length > 0 ? open[open.length - 1] : undefined;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** `network.latency.uniform[1]`, `faults[2].kind`, `nemesis.faults.one-way`. */
+export function formatPath(path: FieldPath): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(segment)) text += text === '' ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
+}

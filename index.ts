@@ -1,0 +1,53 @@
+// faultline's public entry point: the kernel API, the built-in protocols and checkers,
+// the scenario loader and the runner that composes them. Every export is named here.
+
+// The kernel contract (sim/).
+export type {
+  Micros,
+  NodeId,
+  Endpoint,
+  Ppm,
+  Random,
+  Op,
+  OpResultType,
+  HistoryEvent,
+  ClientResponse,
+  ClientRequest,
+  DurableStorage,
+  NodeContext,
+  Actor,
+  ClusterView,
+  Note,
+  Invariant,
+  LivenessCheck,
+  WorkloadOptions,
+  Protocol,
+} from './sim/types.js';
+export { PPM, AssertionError, assert, assertNever } from './sim/types.js';
+export type {
+  LatencyModel,
+  NetworkConfig,
+  NodeTarget,
+  FaultAction,
+  ScriptedFault,
+  NemesisKind,
+  NemesisConfig,
+  ClientConfig,
+  RecordLevel,
+  SimConfig,
+} from './sim/config.js';
+export type { ViolationKind, Violation, TraceEvent, RunResult } from './sim/result.js';
+export { runSimulation } from './sim/world.js';
+
+// Built-in protocols and checkers.
+export { builtinProtocols } from './protocols/index.js';
+export { checkHistory } from './checkers/index.js';
+
+// Scenarios, the runner, errors and units (cli/).
+export { loadScenario, parseScenario, applyOverrides, extraBugs } from './cli/scenario.js';
+export type { LoadedScenario, ScenarioOverrides, ParseOptions } from './cli/scenario.js';
+export { runScenario, replayCommand, InternalRunError } from './cli/runner.js';
+export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './cli/runner.js';
+export { ExitCode, InputError } from './cli/errors.js';
+export { parseDuration, parseProbability, formatDuration } from './cli/units.js';
+export type { Result } from './cli/units.js';
