@@ -121,6 +121,10 @@ export class World implements ClusterView<Actor<unknown>> {
   private opCounter = 0;
   private nextProcess: number;
   private stopped = false;
+  /** Handled events, reused by schedule() (fewer allocations on the hot path). */
+  private readonly freeEvents: Ev[] = [];
+  /** Set by a handler that keeps the event (buffered during a pause): it must not be reused. */
+  private retained = false;
   private faultsOver = false;
   private readonly invariants: Invariant<Actor<unknown>>[];
   private readonly noteInvariants: Invariant<Actor<unknown>>[];
@@ -237,7 +241,12 @@ export class World implements ClusterView<Actor<unknown>> {
       this.hash.int(ev.at);
       this.hash.int(ev.a);
       this.hash.int(ev.b);
+      this.retained = false;
       this.dispatch(ev);
+      if (!this.retained && this.freeEvents.length < 4096) {
+        ev.payload = undefined;
+        this.freeEvents.push(ev);
+      }
       if (!this.stopped && this.stepInvariants.length > 0 && this.eventIndex % step === 0) this.checkStep();
       this.eventIndex++;
     }
@@ -288,7 +297,20 @@ export class World implements ClusterView<Actor<unknown>> {
 
   private schedule(at: Micros, kind: number, a: number, b: number, c: number, name: string, payload: unknown): void {
     const tie = this.tieRandom ? this.tieRandom.int(0, 0x7fffffff) : 0;
-    this.queue.push(new Ev(at, tie, kind, a, b, c, name, payload));
+    const ev = this.freeEvents.pop();
+    if (ev === undefined) {
+      this.queue.push(new Ev(at, tie, kind, a, b, c, name, payload));
+      return;
+    }
+    ev.at = at;
+    ev.tie = tie;
+    ev.kind = kind;
+    ev.a = a;
+    ev.b = b;
+    ev.c = c;
+    ev.name = name;
+    ev.payload = payload;
+    this.queue.push(ev);
   }
 
   private record(e: TraceEvent): void {
@@ -370,12 +392,9 @@ export class World implements ClusterView<Actor<unknown>> {
   }
 
   private emitNote(node: NodeId, kind: string, data: Record<string, unknown>): void {
+    // The note's kind and node: its data follows from the events already hashed.
     this.hash.str(kind);
-    for (const k of Object.keys(data)) {
-      const v = data[k];
-      if (typeof v === 'number') this.hash.int(v);
-      else if (typeof v === 'string') this.hash.str(v);
-    }
+    this.hash.int(node);
     if (this.trace) this.record({ i: this.eventIndex, t: this.nowTrue, k: 'note', node, kind, data });
     if (this.stopped || this.noteInvariants.length === 0) return;
     const note: Note = { node, kind, data, timeUs: this.nowTrue };
@@ -431,6 +450,7 @@ export class World implements ClusterView<Actor<unknown>> {
     if (!slot.up) return this.traceDrop(ev, 'node down');
     if (slot.paused) {
       slot.buffered.push(ev);
+      this.retained = true;
       return;
     }
     if (this.trace) this.record({ i: this.eventIndex, t: this.nowTrue, k: 'deliver', from, to, msg: ev.payload, id: ev.c });
@@ -444,6 +464,7 @@ export class World implements ClusterView<Actor<unknown>> {
     if (!slot.up || slot.incarnation !== ev.c || slot.timers.get(ev.name) !== ev.b) return;
     if (slot.paused) {
       slot.buffered.push(ev);
+      this.retained = true;
       return;
     }
     slot.timers.delete(ev.name);
