@@ -1,6 +1,9 @@
 // Determinism is the product: the same scenario and seed give the same hash in another
 // process and in a worker thread; different seeds give different hashes.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { hashes } from './support/hashes.js';
@@ -19,10 +22,11 @@ describe('the hash of a run is its identity', () => {
       .split('\n');
     expect(child).toEqual(here);
     const worker = await new Promise<string[]>((resolve, reject) => {
-      const w = new Worker(new URL('./support/hashes.ts', import.meta.url), {
-        workerData: { file: scenario, from: 0, count: 50 },
-        execArgv: ['--import', 'tsx'],
-      });
+      // On Node 20, `--import tsx` does not reach a worker's entry: register tsx's hooks first.
+      const api = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+      const entry = new URL('./support/hashes.ts', import.meta.url).href;
+      const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+      const w = new Worker(boot, { eval: true, workerData: { file: scenario, from: 0, count: 50 } });
       w.once('message', resolve);
       w.once('error', reject);
     });

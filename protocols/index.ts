@@ -1,0 +1,5 @@
+// The built-in protocols, by the name a scenario's `protocol:` gives.
+import type { Protocol } from '../sim/types.js';
+import { raft } from './raft/index.js';
+
+export const builtinProtocols: Record<string, Protocol<any, any>> = { raft };

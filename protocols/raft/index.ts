@@ -1,0 +1,67 @@
+// Raft with a key-value state machine.
+//
+// Leader election with randomised timeouts, PreVote and CheckQuorum; log replication with
+// fast backup (conflict term and index in AppendEntries replies); the §5.4.2 commit rule;
+// a no-op at the start of every term; currentTerm, votedFor and the log synced to storage
+// before any vote or acknowledgement; a KV state machine (get, put, append, cas) with
+// client sessions for exactly-once application. Reads go through the log. Only the leader
+// answers clients, once the entry is committed and applied; others redirect.
+//
+// Options (a scenario's `protocol.options`; durations are integer microseconds, written
+// with units in YAML: `electionTimeoutUs: [150ms, 300ms]`):
+//   electionTimeoutUs      [min, max]  randomised election timeout          default [150ms, 300ms]
+//   heartbeatUs            duration    leader heartbeat period (< min)      default 50ms
+//   preVote                boolean     PreVote before raising the term      default true
+//   checkQuorum            boolean     a leader without a majority for one
+//                                      election timeout steps down, and
+//                                      followers ignore higher-term votes
+//                                      while their leader is live           default true
+//   livenessBoundUs        duration    liveness: ops must complete within
+//                                      this long after faults stop          default 5s
+//   maxAppendEntries       integer     most entries per AppendEntries       default 64
+//   fsyncIntervalUs        duration    background sync period of the
+//                                      ack-before-persist variant           default 100ms
+//   logMatchingEveryEvents integer     log-matching compares one pair of
+//                                      logs every this many events          default 256
+//
+// cas answers ok with value true when it swapped, and fail ('cas mismatch') when the
+// current value was not the expected one (the swap definitely did not happen).
+//
+// Ghost notes: become-leader {term}, commit {index, term} (leader, once per index),
+// apply {index, term, command-id}, role {role, term}.
+//
+// Invariants (./invariants.ts): election-safety, log-matching, state-machine-safety,
+// committed-never-lost, monotonic-term. Liveness (./liveness.ts): `liveness` - at the end
+// a live leader whose term a majority shares; within livenessBoundUs of faults stopping
+// some operation completes ok; no operation invoked after that goes unanswered (ok, or a
+// definite fail) for longer than livenessBoundUs.
+import type { Protocol } from '../../sim/types.js';
+import { raftInvariants } from './invariants.js';
+import { raftLiveness } from './liveness.js';
+import { RaftNode } from './node.js';
+import { parseRaftOptions } from './options.js';
+import type { RaftMsg } from './types.js';
+import { raftDefaultMix, raftNextOp } from './workload.js';
+
+export const raft: Protocol<RaftMsg, RaftNode> = {
+  name: 'raft',
+  description: 'Raft (PreVote, CheckQuorum, fast backup) replicating a key-value store with client sessions',
+  bugs: [
+    { name: 'figure-8', description: 'commits an earlier term\'s entry by counting replicas (drops the §5.4.2 current-term check)' },
+    { name: 'volatile-vote', description: 'currentTerm and votedFor kept in memory only: a restarted voter votes twice in one term' },
+    { name: 'no-prevote', description: 'no PreVote and no CheckQuorum stickiness: a node with a flaky link keeps deposing healthy leaders' },
+    { name: 'local-read', description: 'the leader answers get from its own state without confirming it still leads (stale reads)' },
+    { name: 'ack-before-persist', description: 'followers acknowledge AppendEntries before syncing (synced on a periodic fsync timer)' },
+    { name: 'no-dedup', description: 'no client session table: a retried command is applied twice' },
+  ],
+  model: 'kv',
+  defaultMix: raftDefaultMix,
+  createActor: (ctx, options) => new RaftNode(ctx, parseRaftOptions(options)),
+  invariants: (options) => raftInvariants(parseRaftOptions(options)),
+  liveness: (options) => raftLiveness(parseRaftOptions(options)),
+  nextOp: raftNextOp,
+};
+
+export { RaftNode } from './node.js';
+export { parseRaftOptions, defaultRaftOptions, RaftOptionError, type RaftOptions } from './options.js';
+export type { Entry, RaftMsg, Role } from './types.js';

@@ -1,0 +1,84 @@
+// Liveness after faults stop (TigerBeetle's "liveness mode"): the cluster must settle on a
+// leader and serve clients within `livenessBoundUs`.
+import type { ClusterView, HistoryEvent, LivenessCheck, Micros } from '../../sim/types.js';
+import type { RaftNode } from './node.js';
+import type { RaftOptions } from './options.js';
+
+export class RaftLiveness implements LivenessCheck<RaftNode> {
+  readonly name = 'liveness';
+
+  constructor(private readonly boundUs: Micros) {}
+
+  atEnd(
+    view: ClusterView<RaftNode>,
+    info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] },
+  ): string | undefined {
+    return leaderAtEnd(view) ?? this.clientsServed(info.livenessStartUs, info.endUs, info.history);
+  }
+
+  /**
+   * Some operation completes ok within the bound after faults stop; and no operation
+   * invoked later than start + bound goes without an answer (ok, or a definite fail such
+   * as a cas mismatch) for longer than the bound.
+   */
+  private clientsServed(startUs: Micros, endUs: Micros, history: readonly HistoryEvent[]): string | undefined {
+    const bound = this.boundUs;
+    const firstDeadline = Math.min(startUs + bound, endUs);
+    let invokedAfterStart = false;
+    let okInTime = false;
+    /** process -> invoke time of its open operation. */
+    const open = new Map<number, Micros>();
+    let late: string | undefined;
+    for (const e of history) {
+      if (e.type === 'invoke') {
+        open.set(e.process, e.timeUs);
+        if (e.timeUs >= startUs) invokedAfterStart = true;
+        continue;
+      }
+      const invokedUs = open.get(e.process);
+      open.delete(e.process);
+      if (e.type === 'ok' && e.timeUs >= startUs && e.timeUs <= firstDeadline) okInTime = true;
+      if (late !== undefined || invokedUs === undefined || invokedUs <= startUs + bound) continue;
+      const answered = e.type === 'ok' || e.type === 'fail';
+      if (!(answered && e.timeUs - invokedUs <= bound) && endUs - invokedUs >= bound) {
+        late = `${e.f} ${e.key ?? ''} invoked at ${fmt(invokedUs)} by process ${e.process} ended ${e.type} at ${fmt(e.timeUs)}, over the ${fmt(bound)} bound`;
+      }
+    }
+    if (late !== undefined) return late;
+    for (const [process, invokedUs] of open) {
+      if (invokedUs > startUs + bound && endUs - invokedUs > bound) {
+        return `an operation invoked at ${fmt(invokedUs)} by process ${process} was still open at the end (${fmt(endUs)}), over the ${fmt(bound)} bound`;
+      }
+    }
+    const clientsActive = invokedAfterStart || open.size > 0;
+    if (clientsActive && !okInTime) {
+      return `no client operation completed ok between faults stopping (${fmt(startUs)}) and ${fmt(firstDeadline)}`;
+    }
+    return undefined;
+  }
+}
+
+/** Some live node is leader, and a majority of nodes are live and in its term. */
+export function leaderAtEnd(view: ClusterView<RaftNode>): string | undefined {
+  const majority = Math.floor(view.nodeCount / 2) + 1;
+  const terms: string[] = [];
+  let best: string | undefined = 'no leader at the end of the run';
+  for (let n = 0; n < view.nodeCount; n++) {
+    const a = view.actor(n);
+    terms.push(a === undefined ? `n${n + 1}:down` : `n${n + 1}:${a.role}@${a.term}`);
+    if (a === undefined || a.role !== 'leader') continue;
+    let agree = 0;
+    for (let m = 0; m < view.nodeCount; m++) if (view.actor(m)?.term === a.term) agree++;
+    if (agree >= majority) best = undefined;
+    else if (best !== undefined) best = `leader n${n + 1} (term ${a.term}) has only ${agree} of ${view.nodeCount} nodes in its term`;
+  }
+  return best === undefined ? undefined : `${best} [${terms.join(' ')}]`;
+}
+
+function fmt(us: Micros): string {
+  return us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`;
+}
+
+export function raftLiveness(opts: RaftOptions): LivenessCheck<RaftNode>[] {
+  return [new RaftLiveness(opts.livenessBoundUs)];
+}

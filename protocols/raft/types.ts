@@ -1,0 +1,75 @@
+// Raft's data: log entries, messages, durable keys. Entries are immutable and shared by
+// reference between the leader's log, messages and followers' logs (never copied).
+import type { NodeId, Op } from '../../sim/types.js';
+
+/** "No node": votedFor before voting, leader when unknown. */
+export const NONE = -1;
+
+export interface Entry {
+  readonly term: number;
+  /** Identity of the command, for ghost notes: `c<clientId>:<seq>` or `noop@<term>`. */
+  readonly id: string;
+  /** -1 for the leader's term-start no-op. */
+  readonly clientId: number;
+  readonly seq: number;
+  /** null for the no-op. */
+  readonly op: Op | null;
+}
+
+/** The log's index-0 sentinel: every log starts with it, so prevIndex 0 always matches. */
+export const SENTINEL: Entry = Object.freeze({ term: 0, id: 'sentinel', clientId: -1, seq: 0, op: null });
+
+export function noopEntry(term: number): Entry {
+  return Object.freeze({ term, id: `noop@${term}`, clientId: -1, seq: 0, op: null });
+}
+
+export type RaftMsg =
+  /** RequestVote (§5.2), or a PreVote probe when `pre` (thesis §9.6): term is the proposed term. */
+  | { readonly type: 'vote'; readonly term: number; readonly pre: boolean; readonly lastIndex: number; readonly lastTerm: number }
+  /** For a granted pre-vote, term echoes the proposed term; otherwise it is the voter's term. */
+  | { readonly type: 'vote-reply'; readonly term: number; readonly pre: boolean; readonly granted: boolean }
+  | {
+      readonly type: 'append';
+      readonly term: number;
+      readonly prevIndex: number;
+      readonly prevTerm: number;
+      readonly entries: readonly Entry[];
+      /** The leader's commitIndex. */
+      readonly commit: number;
+    }
+  | {
+      readonly type: 'append-reply';
+      readonly term: number;
+      readonly success: boolean;
+      /** The request's prevIndex, echoed so the leader can ignore stale rejections. */
+      readonly prevIndex: number;
+      /** On success: prevIndex + entries.length (what this request proved to match). */
+      readonly matchIndex: number;
+      /** On rejection (fast backup, §5.3 end): the term of the follower's conflicting entry, or -1 when its log is too short. */
+      readonly conflictTerm: number;
+      /** On rejection: the first index of conflictTerm in the follower's log, or its lastIndex + 1 when too short. */
+      readonly conflictIndex: number;
+    };
+
+export type VoteMsg = Extract<RaftMsg, { type: 'vote' }>;
+export type VoteReplyMsg = Extract<RaftMsg, { type: 'vote-reply' }>;
+export type AppendMsg = Extract<RaftMsg, { type: 'append' }>;
+export type AppendReplyMsg = Extract<RaftMsg, { type: 'append-reply' }>;
+
+export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
+
+/** currentTerm and votedFor, written together (one key, one frozen object). */
+export interface HardState {
+  readonly term: number;
+  readonly votedFor: NodeId;
+}
+
+// Durable keys. The log is one key per entry plus the last index, so an append writes only
+// the new entries. Writes are ordered so that any prefix of them (what survives a crash
+// with unsynced-write loss) is a consistent log: a truncation first lowers `last`, then
+// writes the new entries, then raises `last`.
+export const HARD_STATE_KEY = 'raft:hs';
+export const LAST_INDEX_KEY = 'raft:last';
+export function logKey(index: number): string {
+  return `raft:log:${index}`;
+}

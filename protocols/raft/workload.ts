@@ -1,0 +1,58 @@
+// Client operations over keys k1..kN. Every written value is unique (it carries the run's
+// op counter) so a history is checkable: put and cas write `v<counter>`, append adds
+// `+<counter>` (so "v12+15+17" reads as one put then two appends).
+//
+// A cas expects the value the key would hold if every operation issued so far had taken
+// effect in issue order (a guess: clients run concurrently and some operations fail), so
+// that a good share of cas succeed. That guess is the only state of the generator; it is
+// kept per run, keyed by the run's workload stream (nextOp has no per-run handle of its own).
+import type { Op, Random, WorkloadOptions } from '../../sim/types.js';
+
+export const raftDefaultMix: Record<string, number> = Object.freeze({ get: 2, put: 1, append: 1, cas: 1 });
+
+const functions = ['get', 'put', 'append', 'cas'] as const;
+/** How far back a cas looks for its expected value when it has no guess for the key. */
+const casLookback = 8;
+
+/** Per run (per workload stream): key -> the value it would hold if all issued writes applied in order. */
+const guesses = new WeakMap<Random, Map<string, string>>();
+
+export function raftNextOp(random: Random, workload: WorkloadOptions, counter: number): Op {
+  let total = 0;
+  for (const f of functions) total += weight(workload, f);
+  if (total <= 0) throw new RangeError(`raft workload: the mix gives no weight to any of ${functions.join(', ')}`);
+  let r = random.int(1, total);
+  let f: (typeof functions)[number] = 'get';
+  for (const g of functions) {
+    r -= weight(workload, g);
+    if (r <= 0) {
+      f = g;
+      break;
+    }
+  }
+  const key = `k${random.int(1, Math.max(1, workload.keyCount))}`;
+  let guess = guesses.get(random);
+  if (guess === undefined) guesses.set(random, (guess = new Map()));
+  switch (f) {
+    case 'get':
+      return { f, key };
+    case 'put':
+      guess.set(key, `v${counter}`);
+      return { f, key, value: `v${counter}` };
+    case 'append':
+      guess.set(key, (guess.get(key) ?? '') + `+${counter}`);
+      return { f, key, value: `+${counter}` };
+    case 'cas': {
+      const expected = guess.get(key) ?? `v${random.int(Math.max(0, counter - casLookback), Math.max(0, counter - 1))}`;
+      guess.set(key, `v${counter}`);
+      return { f, key, value: [expected, `v${counter}`] };
+    }
+  }
+}
+
+function weight(workload: WorkloadOptions, f: string): number {
+  const w = workload.mix[f];
+  if (w === undefined) return 0;
+  if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new RangeError(`raft workload: mix.${f} must be a non-negative number`);
+  return Math.floor(w);
+}

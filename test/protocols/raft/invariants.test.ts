@@ -1,0 +1,204 @@
+// Each invariant fed hand-made note sequences and cluster views: it must reject the
+// violating one and accept the good one.
+import { describe, expect, it } from 'vitest';
+import {
+  CommittedNeverLost,
+  ElectionSafety,
+  LogMatching,
+  MonotonicTerm,
+  StateMachineSafety,
+} from '../../../protocols/raft/invariants.js';
+import { leaderAtEnd, RaftLiveness } from '../../../protocols/raft/liveness.js';
+import { raft } from '../../../protocols/raft/index.js';
+import type { RaftNode } from '../../../protocols/raft/node.js';
+import { SENTINEL, type Entry } from '../../../protocols/raft/types.js';
+import type { ClusterView, DurableStorage, HistoryEvent, Invariant, Note } from '../../../sim/types.js';
+import { entry, FakeStorage } from './fake-context.js';
+
+interface FakeActor {
+  role: RaftNode['role'];
+  term: number;
+  commitIndex: number;
+  log: Entry[];
+}
+
+function actor(logTerms: number[], extra: Partial<FakeActor> = {}): FakeActor {
+  return { role: 'follower', term: logTerms.at(-1) ?? 0, commitIndex: 0, log: [SENTINEL, ...logTerms.map((t, i) => entry(t, i + 1))], ...extra };
+}
+
+class View implements ClusterView<RaftNode> {
+  nowUs = 0;
+  inLivenessPhase = false;
+  readonly storages: FakeStorage[];
+  constructor(public actors: Array<FakeActor | undefined>) {
+    this.storages = actors.map(() => new FakeStorage());
+  }
+  get nodeCount(): number {
+    return this.actors.length;
+  }
+  actor(node: number): RaftNode | undefined {
+    return this.actors[node] as RaftNode | undefined;
+  }
+  storage(node: number): DurableStorage {
+    return this.storages[node];
+  }
+}
+
+const note = (node: number, kind: string, data: Record<string, unknown>): Note => ({ node, kind, data, timeUs: 0 });
+
+/** Feed notes in order; the first violation message, or undefined. */
+function feed(inv: Invariant<RaftNode>, view: View, notes: Note[]): string | undefined {
+  for (const n of notes) {
+    const bad = inv.onNote?.(n, view);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+describe('the protocol declares its checks by their scenario names', () => {
+  it('invariants and liveness, fresh instances per run', () => {
+    expect(raft.invariants({}).map((i) => i.name)).toEqual(['election-safety', 'log-matching', 'state-machine-safety', 'committed-never-lost', 'monotonic-term']);
+    expect(raft.liveness({}).map((l) => l.name)).toEqual(['liveness']);
+    expect(raft.invariants({})[0]).not.toBe(raft.invariants({})[0]);
+    expect(raft.bugs.map((b) => b.name)).toEqual(['figure-8', 'volatile-vote', 'no-prevote', 'local-read', 'ack-before-persist', 'no-dedup']);
+  });
+});
+
+describe('election-safety', () => {
+  const view = new View([undefined, undefined, undefined]);
+  it('accepts one leader per term, even the same node again (a restarted leader re-noting is not a second leader)', () => {
+    expect(feed(new ElectionSafety(), view, [note(0, 'become-leader', { term: 1 }), note(1, 'become-leader', { term: 2 }), note(1, 'become-leader', { term: 2 }), note(0, 'become-leader', { term: 3 })])).toBeUndefined();
+  });
+  it('rejects two nodes becoming leader of one term, however far apart', () => {
+    expect(feed(new ElectionSafety(), view, [note(0, 'become-leader', { term: 1 }), note(1, 'become-leader', { term: 2 }), note(2, 'become-leader', { term: 1 })])).toBe('two leaders in term 1: n1 and n3');
+  });
+});
+
+describe('state-machine-safety', () => {
+  const view = new View([undefined, undefined]);
+  const apply = (node: number, index: number, term: number, id: string) => note(node, 'apply', { index, term, 'command-id': id });
+  it('accepts the same entry applied at an index by every node, also twice (a restart re-applies)', () => {
+    expect(feed(new StateMachineSafety(), view, [apply(0, 1, 1, 'c1:1'), apply(1, 1, 1, 'c1:1'), apply(1, 1, 1, 'c1:1'), apply(0, 2, 2, 'noop@2')])).toBeUndefined();
+  });
+  it('rejects a different command at an applied index', () => {
+    expect(feed(new StateMachineSafety(), view, [apply(0, 1, 1, 'c1:1'), apply(1, 1, 1, 'c2:1')])).toMatch(/index 1 applied as c1:1 .* and as c2:1/);
+  });
+  it('rejects the same command from a different term (a different entry) at an index', () => {
+    expect(feed(new StateMachineSafety(), view, [apply(0, 3, 2, 'c1:5'), apply(1, 3, 3, 'c1:5')])).toMatch(/index 3/);
+  });
+});
+
+describe('committed-never-lost (Leader Completeness, §5.4)', () => {
+  const commit = (node: number, index: number, term: number) => note(node, 'commit', { index, term });
+  it('accepts a later leader that holds every committed entry', () => {
+    const view = new View([actor([1, 1, 2]), actor([1, 1, 2, 3])]);
+    const inv = new CommittedNeverLost();
+    expect(feed(inv, view, [note(0, 'become-leader', { term: 2 }), commit(0, 1, 1), commit(0, 2, 1), commit(0, 3, 2), note(1, 'become-leader', { term: 3 })])).toBeUndefined();
+  });
+  it('rejects a later leader lacking a committed entry (Figure 8 (e))', () => {
+    // n1 (term 4) committed index 2 of term 2; n5 becomes leader of term 5 with term 3 at index 2.
+    const view = new View([actor([1, 2, 4]), undefined, undefined, undefined, actor([1, 3])]);
+    const inv = new CommittedNeverLost();
+    const bad = feed(inv, view, [note(0, 'become-leader', { term: 4 }), commit(0, 1, 1), commit(0, 2, 2), note(4, 'become-leader', { term: 5 })]);
+    expect(bad).toBe('new leader n5 (term 5) has term 3 at index 2, where term 2 was committed in term 4');
+  });
+  it('rejects a later leader whose log is too short', () => {
+    const view = new View([actor([1, 1]), actor([1])]);
+    const inv = new CommittedNeverLost();
+    expect(feed(inv, view, [note(0, 'become-leader', { term: 1 }), commit(0, 1, 1), commit(0, 2, 1), note(1, 'become-leader', { term: 2 })])).toMatch(/lacks entry 2/);
+  });
+  it('accepts a leader of an older term elected late (votes cast in its term), which may lack newer commits', () => {
+    const view = new View([actor([1, 1, 4]), actor([1])]);
+    const inv = new CommittedNeverLost();
+    expect(feed(inv, view, [note(0, 'become-leader', { term: 4 }), commit(0, 2, 1), commit(0, 3, 4), note(1, 'become-leader', { term: 3 })])).toBeUndefined();
+  });
+  it('rejects two different terms committed at one index', () => {
+    const view = new View([actor([]), actor([])]);
+    expect(feed(new CommittedNeverLost(), view, [commit(0, 1, 1), commit(1, 1, 2)])).toMatch(/index 1 committed with term 1/);
+  });
+  it('checks the final leader at the end', () => {
+    const view = new View([actor([1, 1]), actor([1, 2], { role: 'leader', term: 2 })]);
+    const inv = new CommittedNeverLost();
+    feed(inv, view, [note(0, 'become-leader', { term: 1 }), commit(0, 2, 1)]);
+    expect(inv.atEnd(view)).toMatch(/final leader n2/);
+  });
+});
+
+describe('monotonic-term', () => {
+  it('accepts a durable term that only grows, across restarts', () => {
+    const view = new View([undefined]);
+    const inv = new MonotonicTerm();
+    const s = view.storages[0];
+    s.put('raft:hs', { term: 1, votedFor: -1 });
+    expect(inv.onNote(note(0, 'role', { role: 'follower', term: 1 }), view)).toBeUndefined();
+    s.put('raft:hs', { term: 3, votedFor: 0 });
+    expect(inv.onNote(note(0, 'role', { role: 'candidate', term: 3 }), view)).toBeUndefined();
+    expect(inv.onNote(note(0, 'role', { role: 'follower', term: 3 }), view)).toBeUndefined();
+  });
+  it('rejects a durable term that went back (an unsynced term lost in a crash)', () => {
+    const view = new View([undefined, undefined]);
+    const inv = new MonotonicTerm();
+    const s = view.storages[1];
+    s.put('raft:hs', { term: 2, votedFor: -1 });
+    s.sync();
+    s.put('raft:hs', { term: 5, votedFor: 1 });
+    expect(inv.onNote(note(1, 'role', { role: 'candidate', term: 5 }), view)).toBeUndefined();
+    s.crash();
+    expect(inv.onNote(note(1, 'role', { role: 'follower', term: 2 }), view)).toBe("n2's durable term went from 5 back to 2");
+  });
+});
+
+describe('log-matching (§5.3)', () => {
+  it('accepts logs that agree up to their last common term, and differ only in uncommitted suffixes', () => {
+    const view = new View([actor([1, 1, 2, 2], { commitIndex: 2 }), actor([1, 1, 3], { commitIndex: 3 }), actor([1, 1])]);
+    expect(new LogMatching(1).atEnd(view)).toBeUndefined();
+  });
+  it('rejects committed prefixes that disagree', () => {
+    const view = new View([actor([1, 2, 2], { commitIndex: 3 }), actor([1, 3], { commitIndex: 2 })]);
+    expect(new LogMatching(1).atEnd(view)).toMatch(/n1 and n2 disagree at index 2, below both commit indexes/);
+  });
+  it('rejects two entries with the same index and term but different commands', () => {
+    const a = actor([1, 1, 2]);
+    const b = actor([1, 1, 2]);
+    b.log[2] = Object.freeze({ ...b.log[2], id: 'other' });
+    const view = new View([a, b]);
+    expect(new LogMatching(1).atEnd(view)).toMatch(/both hold term 2 at index 3 but differ at index 2/);
+  });
+  it('checks one pair every N events, rotating over the pairs', () => {
+    const bad = actor([1, 2], { commitIndex: 2 });
+    const view = new View([actor([1, 1], { commitIndex: 2 }), actor([1, 1], { commitIndex: 2 }), bad]);
+    const inv = new LogMatching(2);
+    const results = Array.from({ length: 6 }, () => inv.afterEvent(view));
+    // Events 2, 4, 6 check pairs (n1,n3), (n2,n3), (n1,n2): the first two disagree.
+    expect(results.map((r) => (r === undefined ? '.' : 'x')).join('')).toBe('.x.x..');
+  });
+});
+
+describe('liveness', () => {
+  const h = (index: number, process: number, type: HistoryEvent['type'], timeUs: number): HistoryEvent => ({ index, process, type, f: 'get', key: 'k1', timeUs });
+  const stable = () => new View([actor([1], { role: 'leader', term: 3 }), actor([1], { term: 3 }), actor([1], { term: 3 })]);
+  const info = (history: HistoryEvent[]) => ({ livenessStartUs: 1_000_000, endUs: 10_000_000, history });
+
+  it('accepts a leader with a majority in its term, and clients served within the bound', () => {
+    const history = [h(0, 0, 'invoke', 900_000), h(1, 0, 'ok', 1_200_000), h(2, 0, 'invoke', 7_000_000), h(3, 0, 'ok', 7_001_000)];
+    expect(new RaftLiveness(3_000_000).atEnd(stable(), info(history))).toBeUndefined();
+  });
+  it('rejects no leader, or a leader whose term a majority does not share', () => {
+    expect(leaderAtEnd(new View([actor([1]), actor([1]), actor([1])]))).toMatch(/no leader/);
+    expect(leaderAtEnd(new View([actor([1], { role: 'leader', term: 3 }), actor([1], { term: 4 }), undefined]))).toMatch(/only 1 of 3/);
+  });
+  it('rejects when no operation completes ok within the bound after faults stop', () => {
+    const history = [h(0, 0, 'invoke', 900_000), h(1, 0, 'info', 2_900_000), h(2, 1, 'invoke', 5_000_000), h(3, 1, 'ok', 5_001_000)];
+    expect(new RaftLiveness(3_000_000).atEnd(stable(), info(history))).toMatch(/no client operation completed ok between/);
+  });
+  it('rejects an operation invoked after start + bound that goes unanswered for longer than the bound', () => {
+    const history = [h(0, 0, 'invoke', 1_100_000), h(1, 0, 'ok', 1_200_000), h(2, 0, 'invoke', 5_000_000), h(3, 0, 'info', 7_000_000)];
+    expect(new RaftLiveness(3_000_000).atEnd(stable(), info(history))).toMatch(/invoked at 5000ms .* ended info/);
+    const open = [h(0, 0, 'invoke', 1_100_000), h(1, 0, 'ok', 1_200_000), h(2, 1, 'invoke', 5_000_000)];
+    expect(new RaftLiveness(3_000_000).atEnd(stable(), info(open))).toMatch(/still open at the end/);
+  });
+  it('counts a definite fail (a cas mismatch) as an answer, and ignores operations too close to the end to judge', () => {
+    const history = [h(0, 0, 'invoke', 1_100_000), h(1, 0, 'ok', 1_200_000), h(2, 0, 'invoke', 5_000_000), h(3, 0, 'fail', 5_001_000), h(4, 1, 'invoke', 9_000_000)];
+    expect(new RaftLiveness(3_000_000).atEnd(stable(), info(history))).toBeUndefined();
+  });
+});
