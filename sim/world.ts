@@ -59,6 +59,15 @@ class Ev {
   ) {}
 }
 
+interface TimerState {
+  /** When the timer is due (true time). */
+  dueAt: Micros;
+  /** The token of the one queued event that may fire it. */
+  token: number;
+  /** When that event is queued for (never after dueAt). */
+  queuedAt: Micros;
+}
+
 interface ClientReply {
   clientId: number;
   seq: number;
@@ -69,7 +78,8 @@ class NodeSlot {
   actor: Actor<unknown> | undefined;
   up = false;
   incarnation = 0;
-  readonly timers = new Map<string, number>();
+  /** Armed timers by name. At most one queued event per timer: re-arming later moves the deadline, not the queue. */
+  readonly timers = new Map<string, TimerState>();
   readonly clock = new LocalClock();
   paused = false;
   pauseGen = 0;
@@ -364,9 +374,16 @@ export class World implements ClusterView<Actor<unknown>> {
       },
       setTimer: (name: string, afterUs: Micros) => {
         assert(Number.isInteger(afterUs) && afterUs >= 0, `timer ${name}: afterUs must be a non-negative integer, got ${afterUs}`);
-        const gen = ++this.timerGens;
-        slot.timers.set(name, gen);
-        this.schedule(this.nowTrue + slot.clock.trueDelay(afterUs), TIMER, slot.id, gen, slot.incarnation, name, undefined);
+        const dueAt = this.nowTrue + slot.clock.trueDelay(afterUs);
+        const timer = slot.timers.get(name);
+        if (timer !== undefined && timer.queuedAt <= dueAt) {
+          // The queued event comes first; when it pops it moves itself to the new deadline.
+          timer.dueAt = dueAt;
+          return;
+        }
+        const token = ++this.timerGens;
+        slot.timers.set(name, { dueAt, token, queuedAt: dueAt });
+        this.schedule(dueAt, TIMER, slot.id, token, slot.incarnation, name, undefined);
       },
       cancelTimer: (name: string) => {
         slot.timers.delete(name);
@@ -461,7 +478,14 @@ export class World implements ClusterView<Actor<unknown>> {
 
   private fireTimer(ev: Ev): void {
     const slot = this.nodes[ev.a];
-    if (!slot.up || slot.incarnation !== ev.c || slot.timers.get(ev.name) !== ev.b) return;
+    const timer = slot.timers.get(ev.name);
+    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || timer.token !== ev.b) return;
+    if (timer.dueAt > this.nowTrue) {
+      // Re-armed since this event was queued: follow the deadline.
+      timer.queuedAt = timer.dueAt;
+      this.schedule(timer.dueAt, TIMER, slot.id, ev.b, ev.c, ev.name, undefined);
+      return;
+    }
     if (slot.paused) {
       slot.buffered.push(ev);
       this.retained = true;
