@@ -51,3 +51,19 @@ export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './cli/runner.
 export { ExitCode, InputError } from './cli/errors.js';
 export { parseDuration, parseProbability, formatDuration } from './cli/units.js';
 export type { Result } from './cli/units.js';
+
+// Fuzzing, replaying and shrinking (cli/fuzz/).
+export { runCampaign } from './cli/fuzz/campaign.js';
+export type { CampaignOptions, CampaignSummary, CampaignFailure } from './cli/fuzz/campaign.js';
+export { parseShard, plannedSeeds, DETERMINISM_EVERY } from './cli/fuzz/seeds.js';
+export type { Shard } from './cli/fuzz/seeds.js';
+export { drawKnobs, applyKnobs, knobsText } from './cli/fuzz/swarm.js';
+export type { SwarmKnobs } from './cli/fuzz/swarm.js';
+export { readFailureFile, failureScenario } from './cli/fuzz/failure-file.js';
+export type { FailureFile } from './cli/fuzz/failure-file.js';
+export { shrink } from './cli/fuzz/shrink.js';
+export type { ShrinkOptions, ShrinkResult, ShrinkSize } from './cli/fuzz/shrink.js';
+export { toYaml } from './cli/fuzz/to-yaml.js';
+export type { YamlMeta } from './cli/fuzz/to-yaml.js';
+export { mergeResults } from './cli/fuzz/results.js';
+export type { MergeSummary, ResultLine } from './cli/fuzz/results.js';

@@ -2,10 +2,12 @@
 // are assigned here and in the handlers' return values (never process.exit).
 import yargs, { type Argv } from 'yargs';
 import { AssertionError } from '../sim/types.js';
+import { fuzzCommand } from './commands/fuzz.js';
 import { listCommand } from './commands/list.js';
+import { mergeCommand } from './commands/merge.js';
+import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
-// TODO(lead): enable once cli/commands/check.ts lands.
-// import { checkCommand } from './commands/check.js';
+import { shrinkCommand } from './commands/shrink.js';
 import { ExitCode, InputError } from './errors.js';
 import { inputErrorLines, internalErrorLines, InternalRunError, io } from './output.js';
 import { packageVersion } from './registry.js';
@@ -21,8 +23,11 @@ export function buildCli(argv: readonly string[]): Argv<object> {
     .usage('$0 <command> [options]\n\nDeterministic simulation of distributed protocols under faults.')
     .command(runCommand)
     .command(listCommand)
-    // TODO(lead): .command(checkCommand) once cli/commands/check.ts lands.
-    .demandCommand(1, 'a command is required (run, list); see faultline --help')
+    .command(fuzzCommand)
+    .command(replayCommand)
+    .command(shrinkCommand)
+    .command(mergeCommand)
+    .demandCommand(1, 'a command is required (run, list, fuzz, replay, shrink, merge, check); see faultline --help')
     .strict()
     .recommendCommands()
     .exitProcess(false)

@@ -1,0 +1,305 @@
+// faultline check <history-file>... --model M [--initial V] [--format F] [--budget N] [--timeout D] [--json]
+// Check histories that came from elsewhere (Jepsen, Knossos, Porcupine, or faultline's own
+// JSON) for linearizability. The work is in runCheck (pure apart from reading the files);
+// the handler only prints its lines and sets process.exitCode.
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import {
+  checkHistory,
+  HistoryParseError,
+  historyFormats,
+  modelNames,
+  parseHistory,
+  type Counterexample,
+  type HistoryFormat,
+  type LinearizabilityResult,
+  type OperationRef,
+  type ParsedHistory,
+} from '../../checkers/index.js';
+import { ExitCode, InputError } from '../errors.js';
+import { io } from '../output.js';
+import { parseDuration } from '../units.js';
+
+export interface CheckArgs {
+  historyFile: string[];
+  model?: string;
+  initial?: string;
+  format?: HistoryFormat | 'auto';
+  budget?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+export interface CheckRun {
+  exitCode: ExitCode;
+  stdout: string[];
+  stderr: string[];
+}
+
+export interface CheckEnvironment {
+  /** Read a file as UTF-8 (default: fs.readFileSync). */
+  readFile?: (path: string) => string;
+  /** Milliseconds clock for elapsed times and --timeout (default: performance.now). */
+  now?: () => number;
+  /** Colour the text output (default: chalk's detection, off when NO_COLOR is set; chalk 5 ignores NO_COLOR itself). */
+  color?: boolean;
+}
+
+/** One JSON line per file with --json. */
+export interface CheckJson {
+  file: string;
+  verdict: LinearizabilityResult['verdict'];
+  model: string;
+  format: HistoryFormat;
+  operations: number;
+  partitions: number;
+  elapsedMs: number;
+  steps: number;
+  undecided?: string[];
+  counterexample?: Counterexample;
+}
+
+/** Models inferred from the format when --model is not given. */
+const DEFAULT_MODEL: Partial<Record<HistoryFormat, string>> = { 'porcupine-kv': 'kv', 'jepsen-log': 'cas-register' };
+
+/** Across files the worst outcome wins: bad input, then a violation, then undecided, then pass. */
+const SEVERITY: Record<ExitCode, number> = { 0: 0, 3: 1, 1: 2, 2: 3, 4: 4 };
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check <history-file..>',
+  describe: 'Check histories (Jepsen log, Knossos/Jepsen EDN, Porcupine kv, faultline JSON) for linearizability',
+  builder: (yargs: Argv<object>) =>
+    yargs
+      .positional('history-file', { type: 'string', array: true, demandOption: true, describe: 'History file(s)' })
+      .option('model', {
+        type: 'string',
+        choices: modelNames,
+        requiresArg: true,
+        describe: 'Sequential model (default: kv for Porcupine kv files, cas-register for Jepsen logs)',
+      })
+      .option('initial', { type: 'string', requiresArg: true, describe: 'Initial value: JSON if it parses (0, {"x":0}), else a string' })
+      .option('format', { type: 'string', choices: ['auto', ...historyFormats], default: 'auto', describe: 'History format' })
+      .option('budget', { type: 'string', requiresArg: true, describe: 'Search step budget (e.g. 50000000 or 50M); out of budget = undecided' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: 'Time limit per file, e.g. 10s; out of time = undecided' })
+      .option('json', { type: 'boolean', default: false, describe: 'One JSON object per file per line' })
+      .example('$0 check history.edn --model cas-register --initial 0', '')
+      .example('$0 check c10-ok.txt --model kv --json', '') as unknown as Argv<CheckArgs>,
+  handler: (args: ArgumentsCamelCase<CheckArgs>) => {
+    const run = runCheck(args, { now: () => performance.now() });
+    for (const line of run.stdout) io.out(line);
+    for (const line of run.stderr) io.err(line);
+    process.exitCode = run.exitCode;
+  },
+};
+
+/** Check every file; never throws for bad input (it becomes exit code 2 and a line on stderr). */
+export function runCheck(args: CheckArgs, env: CheckEnvironment = {}): CheckRun {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const paint = colours(env.color);
+  const options = parseOptions(args);
+  if (options instanceof InputError) return { exitCode: ExitCode.badInput, stdout, stderr: [errorLine(options, paint)] };
+  const readFile = env.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const now = env.now ?? (() => performance.now());
+  let exitCode: ExitCode = ExitCode.pass;
+  for (const file of args.historyFile) {
+    const code = checkFile(file, args, options, { readFile, now, paint }, stdout, stderr);
+    if (SEVERITY[code] > SEVERITY[exitCode]) exitCode = code;
+  }
+  return { exitCode, stdout, stderr };
+}
+
+/** chalk, unless colours are off (NO_COLOR, which chalk 5 does not read itself) or forced on. */
+function colours(color: boolean | undefined): ChalkInstance {
+  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  if (color === false || (color === undefined && noColor)) return new Chalk({ level: 0 });
+  if (color === true && chalk.level === 0) return new Chalk({ level: 1 });
+  return chalk;
+}
+
+interface Options {
+  initial: unknown;
+  budgetSteps?: number;
+  timeLimitMs?: number;
+  format: HistoryFormat | 'auto';
+}
+
+function parseOptions(args: CheckArgs): Options | InputError {
+  const out: Options = { initial: undefined, format: args.format ?? 'auto' };
+  if (out.format !== 'auto' && !historyFormats.includes(out.format)) {
+    return new InputError('--format', undefined, undefined, `one of auto, ${historyFormats.join(', ')}`);
+  }
+  if (args.model !== undefined && !modelNames.includes(args.model)) return new InputError('--model', undefined, undefined, `one of ${modelNames.join(', ')}`);
+  if (args.initial !== undefined) {
+    try {
+      out.initial = JSON.parse(args.initial);
+    } catch {
+      out.initial = args.initial;
+    }
+  }
+  if (args.budget !== undefined) {
+    const steps = parseCount(String(args.budget));
+    if (steps === undefined) return new InputError('--budget', undefined, undefined, 'a positive number of search steps, like 50000000, 50M or 1e9');
+    out.budgetSteps = steps;
+  }
+  if (args.timeout !== undefined) {
+    const d = parseDuration(String(args.timeout));
+    if (!d.ok || d.value <= 0) return new InputError('--timeout', undefined, undefined, d.ok ? 'a positive duration, like 10s' : d.error);
+    out.timeLimitMs = d.value / 1000;
+  }
+  return out;
+}
+
+/** `50000000`, `50M`, `2k`, `1e9` → a positive integer. */
+function parseCount(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([kKmMgG]?)$/.exec(text.trim());
+  if (!m) return undefined;
+  const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const n = Math.floor(Number(m[1]) * scale);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+interface FileEnvironment {
+  readFile: (path: string) => string;
+  now: () => number;
+  paint: ChalkInstance;
+}
+
+function checkFile(file: string, args: CheckArgs, options: Options, { readFile, now, paint }: FileEnvironment, stdout: string[], stderr: string[]): ExitCode {
+  let parsed: ParsedHistory | undefined;
+  try {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch (error) {
+      throw new InputError(file, undefined, undefined, `a readable history file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    parsed = toInputError(file, undefined, () => parseHistory(text, options.format));
+    const format = parsed.format;
+    const model = args.model ?? DEFAULT_MODEL[format];
+    if (model === undefined) throw new InputError(file, undefined, '--model', `one of ${modelNames.join(', ')} (it cannot be inferred from ${format} histories)`);
+    const started = now();
+    const events = parsed.events;
+    const result = toInputError(file, parsed, () =>
+      checkHistory(events, model, {
+        initial: options.initial,
+        budgetSteps: options.budgetSteps,
+        timeLimitMs: options.timeLimitMs,
+        now,
+        // Knossos reads: a completed read of nil did not report its value.
+        nilReadsUnknown: format === 'edn',
+      }),
+    );
+    const elapsedMs = Math.round((now() - started) * 1000) / 1000;
+    if (args.json) stdout.push(JSON.stringify(resultJson(file, format, result, elapsedMs, parsed)));
+    else stdout.push(...resultLines(file, format, result, elapsedMs, parsed, paint));
+    return result.verdict === 'linearizable' ? ExitCode.pass : result.verdict === 'not-linearizable' ? ExitCode.checkFailed : ExitCode.undecided;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    stderr.push(errorLine(error, paint));
+    return ExitCode.badInput;
+  }
+}
+
+/** Run `work`, turning a HistoryParseError into an InputError that names the file and line. */
+function toInputError<T>(file: string, parsed: ParsedHistory | undefined, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof HistoryParseError)) throw error;
+    const line = error.line ?? (error.eventIndex !== undefined ? parsed?.lines[error.eventIndex] : undefined);
+    throw new InputError(file, line, error.field, error.expected);
+  }
+}
+
+function errorLine(error: InputError, paint: ChalkInstance): string {
+  return paint.red(`error: ${error.message}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Output.
+
+function resultJson(file: string, format: HistoryFormat, r: LinearizabilityResult, elapsedMs: number, parsed: ParsedHistory): CheckJson {
+  const lineOf = lineLookup(parsed);
+  const withLines = (ref: OperationRef): OperationRef & { invokeLine?: number; completeLine?: number } => ({
+    ...ref,
+    ...(lineOf(ref.invokeIndex) !== undefined ? { invokeLine: lineOf(ref.invokeIndex) } : {}),
+    ...(ref.completeIndex !== undefined && lineOf(ref.completeIndex) !== undefined ? { completeLine: lineOf(ref.completeIndex) } : {}),
+  });
+  const c = r.counterexample;
+  return {
+    file,
+    verdict: r.verdict,
+    model: r.model,
+    format,
+    operations: r.operations,
+    partitions: r.partitions,
+    elapsedMs,
+    steps: r.steps,
+    ...(r.undecided ? { undecided: r.undecided } : {}),
+    ...(c
+      ? {
+          counterexample: {
+            ...c,
+            op: withLines(c.op),
+            ...(c.lastLinearized ? { lastLinearized: withLines(c.lastLinearized) } : {}),
+            linearization: c.linearization.map((s) => ({ ...s, op: withLines(s.op) })),
+            pending: c.pending.map(withLines),
+          },
+        }
+      : {}),
+  };
+}
+
+/** History index → 1-based source line. */
+function lineLookup(parsed: ParsedHistory): (index: number) => number | undefined {
+  const byIndex = new Map<number, number>();
+  parsed.events.forEach((ev, position) => byIndex.set(ev.index, parsed.lines[position]));
+  return (index) => byIndex.get(index);
+}
+
+const VERDICT_TEXT = {
+  linearizable: (paint: ChalkInstance) => paint.bold.green('linearizable'),
+  'not-linearizable': (paint: ChalkInstance) => paint.bold.red('NOT linearizable'),
+  unknown: (paint: ChalkInstance) => paint.bold.yellow('undecided'),
+} as const;
+
+/** How many steps of the partial linearization the text output shows. */
+const TEXT_STEPS = 5;
+
+function resultLines(file: string, format: HistoryFormat, r: LinearizabilityResult, elapsedMs: number, parsed: ParsedHistory, paint: ChalkInstance): string[] {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const summary = `${plural(r.operations, 'operation')}, ${plural(r.partitions, 'partition')}, model ${r.model}, ${format}, ${elapsedMs.toFixed(1)} ms`;
+  const lines = [`${paint.bold(file)}: ${VERDICT_TEXT[r.verdict](paint)} ${paint.dim(`(${summary})`)}`];
+  if (r.verdict === 'unknown') {
+    const stopped = new Set(r.partitionResults.filter((p) => p.stoppedBy).map((p) => p.stoppedBy));
+    const why = [...stopped].map((s) => (s === 'steps' ? 'the step budget (--budget)' : s === 'time' ? 'the time limit (--timeout)' : 'the memo budget')).join(' and ');
+    lines.push(`  ${why} ran out; undecided: ${r.undecided!.join(', ')}`);
+  }
+  const c = r.counterexample;
+  if (!c) return lines;
+  const lineOf = lineLookup(parsed);
+  const where = (ref: OperationRef): string => {
+    const a = lineOf(ref.invokeIndex);
+    const b = ref.completeIndex !== undefined ? lineOf(ref.completeIndex) : undefined;
+    return a === undefined ? '' : paint.dim(b !== undefined ? ` (lines ${a}–${b})` : ` (line ${a})`);
+  };
+  lines.push(`  ${c.partition === 'all' ? '' : `${c.partition}: `}${paint.red(c.op.text)}${where(c.op)} cannot be linearized`);
+  lines.push(`    ${c.reason}`);
+  if (c.linearizedCount === 0) {
+    lines.push(`  it must come first, in the initial state ${c.stateAtFailure}`);
+    return lines;
+  }
+  const shown = c.linearization.slice(-TEXT_STEPS);
+  const skipped = c.linearizedCount - shown.length;
+  lines.push(`  longest linearization found: ${plural(c.linearizedCount, 'operation')}${skipped > 0 ? `, the last ${shown.length}` : ''}:`);
+  const width = Math.max(...shown.map((s) => s.op.text.length));
+  for (const s of shown) lines.push(`    ${s.op.text.padEnd(width)}  ${paint.dim('→')} ${s.stateAfter}${where(s.op)}`);
+  if (c.pending.length > 0) {
+    const open = c.pending.slice(0, 3).map((p) => p.text);
+    lines.push(`  still open then: ${open.join('; ')}${c.pending.length > 3 ? `; and ${c.pending.length - 3} more` : ''}`);
+  }
+  return lines;
+}

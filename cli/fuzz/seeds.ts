@@ -1,0 +1,32 @@
+// The seed space of a campaign: shards and counts. Light (no kernel), for the CLI's
+// argument parsing before anything runs.
+import { InputError } from '../errors.js';
+
+export interface Shard {
+  /** 0-based: seed s belongs to shard s mod count. */
+  index: number;
+  count: number;
+}
+
+export const DETERMINISM_EVERY = 64;
+
+/** Parse `K/N` (K in 0..N-1). */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const bad = (why: string) => new InputError('--shard', undefined, undefined, `expected K/N with 0 <= K < N, like 0/4 (shards are numbered from 0: seed s belongs to shard s mod N); ${why}`);
+  if (!m) throw bad(`got ${JSON.stringify(text)}`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1) throw bad('N must be at least 1');
+  if (index >= count) throw bad(`got ${index}/${count}`);
+  return { index, count };
+}
+
+/** Seeds the campaign will run (undefined with --duration). */
+export function plannedSeeds(options: { seeds?: number; fromSeed: number; shard?: Shard }): number | undefined {
+  if (options.seeds === undefined) return undefined;
+  const shard = options.shard;
+  if (shard === undefined) return options.seeds;
+  const countBelow = (x: number) => Math.floor(x / shard.count) + (x % shard.count > shard.index ? 1 : 0); // seeds s < x in the shard
+  return countBelow(options.fromSeed + options.seeds) - countBelow(options.fromSeed);
+}

@@ -1,0 +1,189 @@
+// A SimConfig written back as a scenario file (the format cli/scenario.ts reads): what
+// `shrink` leaves behind for a person to read and run with `faultline run`. Durations are
+// unit strings (`150ms`), probabilities percent strings (`0.5%`), nodes n1.., clients c1..;
+// faults one flow mapping per line. Reading the text back gives an equal SimConfig.
+import type { FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../../sim/config.js';
+import { assertNever } from '../../sim/types.js';
+import { LINEARIZABILITY } from '../registry.js';
+import { DEFAULTS } from '../scenario.js';
+import { compareStrings } from './swarm.js';
+import { durationText, endpointName, formatPercent } from './units-text.js';
+
+export interface YamlMeta {
+  name: string;
+  description?: string;
+  /** The `protocol:` value: a built-in name, or a module path relative to the file being written. */
+  protocolRef: string;
+  /** Checkers that run (LoadedScenario.checkers). Written only when they are not all the protocol offers. */
+  checkers?: readonly string[];
+  /** False when linearizability is not checked (then `checkers:` must be written). */
+  linearizability?: boolean;
+  /** Comment lines for the top of the file (without `# `). */
+  comments?: readonly string[];
+}
+
+/** The scenario text for a config. */
+export function toYaml(config: SimConfig, meta: YamlMeta): string {
+  const lines: string[] = [];
+  for (const c of meta.comments ?? []) lines.push(`# ${c}`.trimEnd());
+  const field = (key: string, value: string) => lines.push(`${key}: ${value}`);
+  const nodes = config.nodes;
+  const ep = (e: number) => endpointName(e, nodes);
+  const target = (t: NodeTarget) => (typeof t === 'number' ? ep(t) : t);
+
+  field('name', scalar(meta.name));
+  if (meta.description !== undefined) field('description', scalar(meta.description));
+  field('protocol', scalar(meta.protocolRef));
+  if (Object.keys(config.protocolOptions).length > 0) field('options', flow(config.protocolOptions, ''));
+  field('nodes', String(nodes));
+  field('seed', seedText(config.seed));
+  field('duration', durationText(config.durationUs));
+  field('faultsStop', durationText(config.faultsStopUs));
+
+  const net = config.network;
+  const network = [`latency: ${latencyText(net.latency)}`, `loss: ${formatPercent(net.lossPpm)}`, `duplicate: ${formatPercent(net.duplicatePpm)}`];
+  if (net.cut.length > 0) network.push(`cut: [${net.cut.map(([f, t]) => `[${ep(f)}, ${ep(t)}]`).join(', ')}]`);
+  field('network', `{ ${network.join(', ')} }`);
+  field('storage', `{ loseUnsyncedOnCrash: ${config.storage.loseUnsyncedOnCrash} }`);
+
+  const c = config.clients;
+  const clients = [
+    `count: ${c.clients}`,
+    `keys: ${c.workload.keyCount}`,
+    `mix: ${flow(c.workload.mix, '')}`,
+    `think: [${durationText(c.thinkUs[0])}, ${durationText(c.thinkUs[1])}]`,
+    `requestTimeout: ${durationText(c.requestTimeoutUs)}`,
+    `opTimeout: ${durationText(c.opTimeoutUs)}`,
+  ];
+  if (c.stopUs !== undefined) clients.push(`stop: ${durationText(c.stopUs)}`);
+  field('clients', `{ ${clients.join(', ')} }`);
+
+  if (config.faults.length > 0) {
+    lines.push('faults:');
+    // Stable by time, as the loader sorts them.
+    const faults = config.faults.map((f, i) => ({ f, i })).sort((a, b) => a.f.atUs - b.f.atUs || a.i - b.i);
+    for (const { f } of faults) lines.push(`  - ${faultText(f, ep, target)}`);
+  } else {
+    field('faults', '[]');
+  }
+
+  const nem = config.nemesis;
+  if (nem !== undefined) {
+    const kinds = (Object.keys(nem.weights) as NemesisKind[]).sort(compareStrings);
+    const weights = kinds.map((k) => `${scalar(k)}: ${nem.weights[k] ?? 0}`).join(', ');
+    const parts = [
+      `faults: { ${weights} }`,
+      `interval: [${durationText(nem.intervalUs[0])}, ${durationText(nem.intervalUs[1])}]`,
+      `duration: [${durationText(nem.durationUs[0])}, ${durationText(nem.durationUs[1])}]`,
+      `maxCrashed: ${nem.maxCrashed}`,
+      `clockJumpMax: ${durationText(nem.clockJumpMaxUs)}`,
+      `clockDriftMax: ${nem.clockDriftMaxPpm}`,
+    ];
+    field('nemesis', `{ ${parts.join(', ')} }`);
+  }
+  if (config.bugs.length > 0) field('bugs', `[${config.bugs.map(scalar).join(', ')}]`);
+  const checkers = checkersToWrite(config, meta);
+  if (checkers !== undefined) field('checkers', `[${checkers.map(scalar).join(', ')}]`);
+  if (config.record !== DEFAULTS.record) field('record', config.record);
+  if (config.checkEveryEvents !== DEFAULTS.checkEveryEvents) field('checkEvery', String(config.checkEveryEvents));
+  if (config.maxEvents !== DEFAULTS.maxEvents) field('maxEvents', String(config.maxEvents));
+  if (config.exploreTies) field('exploreTies', 'true');
+  return `${lines.join('\n')}\n`;
+}
+
+function checkersToWrite(config: SimConfig, meta: YamlMeta): string[] | undefined {
+  const lin = meta.linearizability ?? true;
+  if (config.checks === undefined && lin) return undefined;
+  const named = config.checks ?? (meta.checkers ?? []).filter((name) => name !== LINEARIZABILITY);
+  return lin ? [...named, LINEARIZABILITY] : [...named];
+}
+
+function latencyText(l: LatencyModel): string {
+  switch (l.kind) {
+    case 'fixed':
+      return `{ fixed: ${durationText(l.us)} }`;
+    case 'uniform':
+      return `{ uniform: [${durationText(l.minUs)}, ${durationText(l.maxUs)}] }`;
+    case 'exponential':
+      return `{ exponential: { min: ${durationText(l.minUs)}, mean: ${durationText(l.meanUs)}, max: ${durationText(l.maxUs)} } }`;
+    default:
+      return assertNever(l, 'latency model');
+  }
+}
+
+function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
+  const a: FaultAction = f.action;
+  const parts = [`at: ${durationText(f.atUs)}`, `kind: ${a.kind}`];
+  const list = (xs: readonly number[]) => `[${xs.map(ep).join(', ')}]`;
+  switch (a.kind) {
+    case 'partition':
+      parts.push(`groups: [${a.groups.map(list).join(', ')}]`);
+      break;
+    case 'partition-halves':
+    case 'partition-majority':
+    case 'bridge':
+    case 'heal':
+      break;
+    case 'isolate':
+    case 'crash':
+      parts.push(`node: ${target(a.node)}`);
+      break;
+    case 'restart':
+      parts.push(`node: ${a.node === 'all' ? 'all' : target(a.node)}`);
+      break;
+    case 'one-way':
+      parts.push(`from: ${list(a.from)}`, `to: ${list(a.to)}`);
+      break;
+    case 'crash-restart':
+      parts.push(`node: ${target(a.node)}`, `down: ${durationText(a.downUs)}`);
+      break;
+    case 'clock-offset':
+      parts.push(`node: ${target(a.node)}`, `offset: ${durationText(a.offsetUs)}`);
+      break;
+    case 'clock-jump':
+      parts.push(`node: ${target(a.node)}`, `by: ${durationText(a.byUs)}`);
+      break;
+    case 'clock-drift':
+      parts.push(`node: ${target(a.node)}`, `drift: ${a.driftPpm}`);
+      break;
+    case 'pause':
+      parts.push(`node: ${target(a.node)}`, `duration: ${durationText(a.durationUs)}`);
+      break;
+    case 'loss-burst':
+      parts.push(`loss: ${formatPercent(a.lossPpm)}`, `duration: ${durationText(a.durationUs)}`);
+      break;
+    default:
+      assertNever(a, 'fault');
+  }
+  return `{ ${parts.join(', ')} }`;
+}
+
+/** Seeds that are plain integers stay plain (the loader keeps their source text); others are quoted. */
+function seedText(seed: string): string {
+  return /^(0|[1-9]\d{0,14})$/.test(seed) ? seed : JSON.stringify(seed);
+}
+
+const RESERVED = /^(true|false|yes|no|on|off|null|y|n|~)$/i;
+
+/** A string as a YAML scalar: plain when that reads back as the same string, else double-quoted (JSON is valid YAML). */
+export function scalar(text: string): string {
+  if (/^[A-Za-z_][\w.\-/]*$/.test(text) && !RESERVED.test(text)) return text;
+  return JSON.stringify(text);
+}
+
+/**
+ * A JSON-like value as flow YAML. Numbers under a key ending in `Us` (and lists of them)
+ * are written as durations, the form the loader converts back to the same microseconds.
+ */
+function flow(value: unknown, key: string): string {
+  if (typeof value === 'number') return key.endsWith('Us') && Number.isSafeInteger(value) ? durationText(value) : String(value);
+  if (typeof value === 'string') return scalar(value);
+  if (typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => flow(v, key)).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${scalar(k)}: ${flow(v, k)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return JSON.stringify(String(value));
+}

@@ -1,0 +1,26 @@
+// A campaign worker thread: loads the scenario once, then runs the seeds the main thread
+// sends, one message each, in order, and posts each outcome back.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadScenario } from '../scenario.js';
+import { describe, executeSeed, type SeedOptions } from './execute.js';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
+
+const port = parentPort;
+if (port === null) throw new Error('cli/fuzz/worker.ts runs only as a worker thread');
+const init = workerData as WorkerInit;
+
+try {
+  const loaded = await loadScenario(init.scenarioPath, { bugs: init.bugs });
+  port.on('message', (request: WorkerRequest) => {
+    if (request.type === 'stop') {
+      port.close();
+      return;
+    }
+    const options: SeedOptions = { swarm: init.swarm, checkDeterminism: request.checkDeterminism };
+    const reply: WorkerReply = { type: 'outcome', id: request.id, outcome: executeSeed(loaded, request.seed, options) };
+    port.postMessage(reply);
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+} catch (error) {
+  port.postMessage({ type: 'load-error', message: describe(error) } satisfies WorkerReply);
+}

@@ -1,0 +1,108 @@
+// shrink: the nemesis becomes a script, ddmin and friends cut it down, and the scenario
+// written at the end still fails the same way when read back by the loader.
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { shrinkFailure, shrinkHandler } from '../../cli/fuzz/shrink-main.js';
+import { runCampaign } from '../../cli/fuzz/campaign.js';
+import { failureScenario, readFailureFile } from '../../cli/fuzz/failure-file.js';
+import { remap, shrink } from '../../cli/fuzz/shrink.js';
+import { runScenario } from '../../cli/runner.js';
+import { loadScenario } from '../../cli/scenario.js';
+import type { SimConfig } from '../../sim/config.js';
+import { ballotScenario, captureIo, tempDir } from './helpers.js';
+
+const dir = tempDir('shrink');
+afterAll(() => dir.remove());
+
+async function someFailures(count: number): Promise<string[]> {
+  const summary = await runCampaign({
+    scenarioPath: ballotScenario,
+    bugs: ['volatile-vote'],
+    seeds: 200,
+    fromSeed: 0,
+    workers: 1,
+    outDir: dir.path,
+    swarm: true,
+    checkDeterminism: 'off',
+  });
+  expect(summary.failures.length).toBeGreaterThanOrEqual(count);
+  return summary.failures.slice(0, count).map((f) => f.file);
+}
+
+describe('shrink', () => {
+  it('writes a smaller scenario that still fails the same checker, read back by the loader', async () => {
+    const files = await someFailures(3);
+    for (const file of files) {
+      const failure = readFailureFile(file);
+      const { result, path, yaml } = await shrinkFailure(file, { maxRuns: 400 });
+      expect(result.checker).toBe(failure.violations[0].checker);
+      expect(result.before.nemesis).toBe(true);
+      expect(result.after.nemesis).toBe(false);
+      expect(result.after.faults).toBeLessThan(result.before.faults);
+      expect(result.after.durationUs).toBeLessThanOrEqual(result.before.durationUs);
+      expect(result.after.ops).toBeLessThanOrEqual(result.before.ops);
+      expect(result.runs).toBeLessThanOrEqual(400);
+      expect(existsSync(path)).toBe(true);
+      expect(readFileSync(path, 'utf8')).toBe(yaml);
+      // What a user does next: run the file as a scenario.
+      const loaded = await loadScenario(path);
+      expect(loaded.config.nemesis).toBeUndefined();
+      expect(loaded.config.faults.length).toBe(result.after.faults);
+      const run = runScenario(loaded);
+      expect(run.verdict).toBe('fail');
+      expect(run.violations.map((v) => v.checker)).toContain(failure.violations[0].checker);
+    }
+  });
+
+  it('the fix makes the shrunk scenario pass: the bug, not the schedule, is what fails', async () => {
+    const [file] = await someFailures(1);
+    const { path } = await shrinkFailure(file, { maxRuns: 300, out: `${dir.path}/fixed-check.yaml` });
+    const loaded = await loadScenario(path);
+    expect(runScenario(loaded).verdict).toBe('fail');
+    const fixed = { ...loaded, config: { ...loaded.config, bugs: [] } };
+    expect(runScenario(fixed).verdict).toBe('pass');
+  });
+
+  it('respects the run budget', async () => {
+    const [file] = await someFailures(1);
+    const start = await failureScenario(readFailureFile(file));
+    const small = shrink(start, { maxRuns: 10 });
+    expect(small.runs).toBeLessThanOrEqual(10);
+    expect(small.exhausted).toBe(true);
+    // Even cut short, what it returns fails the same way.
+    expect(runScenario(small.loaded).violations.map((v) => v.checker)).toContain(small.checker);
+  });
+
+  it('shrink prints before/after and exits 1 (the shrunk scenario fails)', async () => {
+    const [file] = await someFailures(1);
+    const io = captureIo();
+    try {
+      expect(await shrinkHandler({ failure: file, 'max-runs': 200, out: `${dir.path}/cmd.yaml` })).toBe(1);
+      expect(io.out.join('\n')).toMatch(/before: \d+ faults \(nemesis\)[\s\S]*after: {2}\d+ faults?/);
+    } finally {
+      io.restore();
+    }
+  });
+
+  it('remap renumbers clients and drops faults that name removed nodes', () => {
+    const config = {
+      nodes: 5,
+      clients: { clients: 2 },
+      network: { cut: [[0, 5], [4, 6], [6, 1]] },
+      faults: [
+        { atUs: 1, action: { kind: 'partition', groups: [[0, 1, 5], [2, 3, 4, 6]] } },
+        { atUs: 2, action: { kind: 'crash', node: 4 } },
+        { atUs: 3, action: { kind: 'pause', node: 'leader', durationUs: 5 } },
+        { atUs: 4, action: { kind: 'partition', groups: [[3, 4], [0, 1, 2]] } },
+        { atUs: 5, action: { kind: 'one-way', from: [6], to: [0] } },
+      ],
+    } as unknown as SimConfig;
+    const three = remap(config, 3, 1);
+    expect(three.network.cut).toEqual([[0, 3]]);
+    expect(three.faults).toEqual([
+      { atUs: 1, action: { kind: 'partition', groups: [[0, 1, 3], [2]] } },
+      { atUs: 3, action: { kind: 'pause', node: 'leader', durationUs: 5 } },
+    ]);
+    expect(three.clients.clients).toBe(1);
+  });
+});

@@ -1,0 +1,20 @@
+// The CLI with the fuzz commands registered, for end-to-end tests in a child process
+// (cli/main.ts registers them once the lead wires them in; this keeps the tests independent).
+import { buildCli } from '../../../cli/main.js';
+import { fuzzCommand } from '../../../cli/commands/fuzz.js';
+import { mergeCommand } from '../../../cli/commands/merge.js';
+import { replayCommand } from '../../../cli/commands/replay.js';
+import { shrinkCommand } from '../../../cli/commands/shrink.js';
+
+export function fuzzCli(argv: readonly string[]) {
+  return buildCli(argv).command(fuzzCommand).command(replayCommand).command(shrinkCommand).command(mergeCommand);
+}
+
+if (process.argv[1]?.endsWith('cli.ts')) {
+  try {
+    await fuzzCli(process.argv.slice(2)).parseAsync();
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    if (!process.exitCode) process.exitCode = (error as { name?: string }).name === 'InputError' ? 2 : 4;
+  }
+}

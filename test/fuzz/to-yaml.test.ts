@@ -1,0 +1,127 @@
+// toYaml writes a SimConfig as a scenario file; the loader must read it back to an equal
+// SimConfig, for every fault kind, latency model and unit.
+import fc from 'fast-check';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { durationText, formatPercent } from '../../cli/fuzz/units-text.js';
+import { toYaml } from '../../cli/fuzz/to-yaml.js';
+import { loadScenario, parseScenario, type LoadedScenario } from '../../cli/scenario.js';
+import { parseDuration, parseProbability } from '../../cli/units.js';
+import type { FaultAction, NemesisConfig, ScriptedFault, SimConfig } from '../../sim/config.js';
+import { faultScheduleArb, networkArb, workloadArb } from '../../testing.js';
+import { fcSeed } from '../sim/fc-seed.js';
+import { ballotScenario } from './helpers.js';
+
+const roundTrip = async (loaded: LoadedScenario, config: SimConfig) => {
+  const text = toYaml(config, { name: loaded.name, protocolRef: loaded.protocolRef, checkers: loaded.checkers, linearizability: loaded.linearizability });
+  const back = await parseScenario(text, loaded.file);
+  return { text, back };
+};
+
+describe('units as text', () => {
+  it('durations and probabilities read back to the same integers', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), (us) => {
+        const parsed = parseDuration(durationText(us), { allowNegative: true });
+        expect(parsed).toEqual({ ok: true, value: us });
+      }),
+      { seed: fcSeed, numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), (ppm) => {
+        expect(parseProbability(formatPercent(ppm))).toEqual({ ok: true, value: ppm });
+      }),
+      { seed: fcSeed, numRuns: 500 },
+    );
+    expect(durationText(1_500_000)).toBe('1500ms');
+    expect(durationText(2_000_000)).toBe('2s');
+    expect(durationText(1_001)).toBe('1001us');
+    expect(formatPercent(5_000)).toBe('0.5%');
+    expect(formatPercent(12_345)).toBe('1.2345%');
+  });
+});
+
+describe('toYaml', () => {
+  it('round-trips the fuzz test scenario', async () => {
+    const loaded = await loadScenario(ballotScenario, { bugs: ['volatile-vote'] });
+    const { text, back } = await roundTrip(loaded, loaded.config);
+    expect(back.config).toEqual(loaded.config);
+    expect(text).toContain('options: { electionUs: 50ms, heartbeatUs: 15ms }');
+    expect(text).toContain('bugs: [volatile-vote]');
+  });
+
+  it('round-trips every shipped scenario', async () => {
+    const files = readdirSync('scenarios', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).map((f) => join('scenarios', f));
+    expect(files.length).toBeGreaterThan(3);
+    for (const file of files) {
+      const loaded = await loadScenario(file);
+      const { back } = await roundTrip(loaded, loaded.config);
+      expect(back.config, file).toEqual(loaded.config);
+      expect(back.checkers, file).toEqual(loaded.checkers);
+    }
+  });
+
+  it('round-trips any fault schedule, network, workload and nemesis', async () => {
+    const loaded = await loadScenario(ballotScenario);
+    const nodes = 4;
+    const clients = 2;
+    const durationUs = 5_000_000;
+    const target = fc.oneof(fc.integer({ min: 0, max: nodes - 1 }), fc.constantFrom('leader' as const, 'random' as const));
+    const endpoint = fc.integer({ min: 0, max: nodes + clients - 1 });
+    const extra: fc.Arbitrary<FaultAction> = fc.oneof(
+      fc.constantFrom<FaultAction>({ kind: 'partition-halves' }, { kind: 'partition-majority' }, { kind: 'bridge' }, { kind: 'heal' }, { kind: 'restart', node: 'all' }),
+      target.map((node): FaultAction => ({ kind: 'crash', node })),
+      target.map((node): FaultAction => ({ kind: 'isolate', node })),
+      fc.tuple(target, fc.integer({ min: -2_000_000, max: 2_000_000 })).map(([node, offsetUs]): FaultAction => ({ kind: 'clock-offset', node, offsetUs })),
+      fc.tuple(fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 }), fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 })).map(([from, to]): FaultAction => ({ kind: 'one-way', from, to })),
+    );
+    const extraFaults = fc.array(fc.tuple(fc.integer({ min: 0, max: durationUs }), extra).map(([atUs, action]): ScriptedFault => ({ atUs, action })), { maxLength: 5 });
+    const nemesis: fc.Arbitrary<NemesisConfig | undefined> = fc.option(
+      fc.record({
+        weights: fc.record({ partition: fc.integer({ min: 1, max: 5 }), crash: fc.integer({ min: 0, max: 5 }), 'one-way': fc.integer({ min: 0, max: 5 }) }),
+        intervalUs: fc.tuple(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 2_000_000 })),
+        durationUs: fc.tuple(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 2_000_000 })),
+        maxCrashed: fc.integer({ min: 0, max: nodes }),
+        clockJumpMaxUs: fc.integer({ min: 0, max: 1_000_000 }),
+        clockDriftMaxPpm: fc.integer({ min: 0, max: 500 }),
+      }),
+      { nil: undefined },
+    );
+    const latency = fc.oneof(
+      fc.integer({ min: 0, max: 100_000 }).map((us) => ({ kind: 'fixed' as const, us })),
+      fc.tuple(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 5_000, max: 50_000 }), fc.integer({ min: 50_000, max: 900_000 })).map(([minUs, meanUs, maxUs]) => ({ kind: 'exponential' as const, minUs, meanUs, maxUs })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        faultScheduleArb(nodes, durationUs),
+        extraFaults,
+        networkArb(),
+        fc.option(latency, { nil: undefined }),
+        fc.array(fc.tuple(endpoint, endpoint).filter(([a, b]) => a !== b), { maxLength: 3 }),
+        workloadArb(loaded.protocol, { maxClients: clients }).map((w) => ({ ...w, clients })),
+        fc.option(fc.integer({ min: 0, max: durationUs }), { nil: undefined }),
+        nemesis,
+        fc.oneof(fc.integer({ min: 0, max: 1e9 }).map(String), fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s.trim() !== '')),
+        async (faults, more, network, lat, cut, workload, stopUs, nem, seed) => {
+          const config: SimConfig = {
+            ...loaded.config,
+            nodes,
+            seed,
+            durationUs,
+            faultsStopUs: Math.floor(durationUs / 2),
+            network: { ...network, ...(lat ? { latency: lat } : {}), cut },
+            clients: { ...workload, ...(stopUs !== undefined ? { stopUs } : {}) },
+            faults: [...faults, ...more].sort((a, b) => a.atUs - b.atUs),
+            bugs: ['volatile-vote'],
+            storage: { loseUnsyncedOnCrash: true },
+          };
+          if (nem) config.nemesis = nem;
+          const { back } = await roundTrip(loaded, config);
+          expect(back.config).toEqual(config);
+        },
+      ),
+      { seed: fcSeed, numRuns: 150 },
+    );
+  });
+});
