@@ -2,6 +2,7 @@
 // are assigned here and in the handlers' return values (never process.exit).
 import yargs, { type Argv } from 'yargs';
 import { AssertionError } from '../sim/types.js';
+import { checkCommand } from './commands/check.js';
 import { fuzzCommand } from './commands/fuzz.js';
 import { listCommand } from './commands/list.js';
 import { mergeCommand } from './commands/merge.js';
@@ -27,6 +28,7 @@ export function buildCli(argv: readonly string[]): Argv<object> {
     .command(replayCommand)
     .command(shrinkCommand)
     .command(mergeCommand)
+    .command(checkCommand)
     .demandCommand(1, 'a command is required (run, list, fuzz, replay, shrink, merge, check); see faultline --help')
     .strict()
     .recommendCommands()

@@ -1,0 +1,84 @@
+// checkHistory: pair the events into operations, drop what cannot constrain anything,
+// split into partitions (P-compositionality), and search each, smallest first, stopping at
+// the first that has no linearization. Budgets make every call finish.
+import type { HistoryEvent } from '../../sim/types.js';
+import { getModel, modelNames } from './models/index.js';
+import { pairOperations } from './operations.js';
+import { searchPartition, type SearchBudget } from './search.js';
+import { HistoryParseError, type CheckOptions, type LinearizabilityResult, type Model, type Operation, type Partition, type PartitionOutcome } from './types.js';
+import { compareStrings, isNil } from './values.js';
+
+/** Default step budget: a few seconds to a minute of search, depending on the model. */
+export const DEFAULT_BUDGET_STEPS = 200_000_000;
+/** Default memo budget per partition: entries, and 32-bit words of storage (512 MiB). */
+const DEFAULT_MEMO_ENTRIES = 50_000_000;
+const DEFAULT_MEMO_WORDS = 2 ** 27;
+
+export function checkHistory(history: readonly HistoryEvent[], model: string | Model, options: CheckOptions = {}): LinearizabilityResult {
+  const m = typeof model === 'string' ? getModel(model) : model;
+  if (!m) throw new Error(`unknown model ${JSON.stringify(model)}; known models: ${modelNames.join(', ')}`);
+  if (options.timeLimitMs !== undefined && !options.now) throw new Error('timeLimitMs needs a clock: pass options.now');
+
+  const { ops: paired } = pairOperations(history);
+  for (const op of paired) {
+    const bad = m.validate?.(op);
+    if (bad) throw new HistoryParseError(undefined, bad.field, bad.expected, positionOf(history, op.invokeIndex));
+  }
+  const kept: Operation[] = [];
+  for (const op of paired) {
+    const readOnly = m.readOnly?.(op) ?? false;
+    if (readOnly && op.status === 'info') continue; // may or may not have happened, and changes nothing
+    if (readOnly && options.nilReadsUnknown && isNil(op.output)) continue; // Knossos: the value is unknown
+    kept.push(renumber(op, kept.length));
+  }
+
+  const partitions = (m.partition ? m.partition(kept, options.initial) : [{ name: 'all', ops: kept }]).filter((p) => p.ops.length > 0);
+  partitions.sort((a, b) => a.ops.length - b.ops.length || compareStrings(a.name, b.name));
+
+  const now = options.now;
+  const started = now ? now() : 0;
+  const limit = options.timeLimitMs;
+  const budget: SearchBudget = {
+    stepsLeft: options.budgetSteps ?? DEFAULT_BUDGET_STEPS,
+    memoEntries: options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES,
+    memoWords: DEFAULT_MEMO_WORDS,
+    timeUp: limit !== undefined && now ? () => now() - started >= limit : () => false,
+    explainSteps: options.explainSteps ?? 100,
+  };
+  const outcomes: PartitionOutcome[] = [];
+  const undecided: string[] = [];
+  let steps = 0;
+  let counterexample: LinearizabilityResult['counterexample'];
+  for (const p of partitions) {
+    const initial = 'initial' in p ? p.initial : options.initial;
+    const out = budget.stepsLeft > 0 && !budget.timeUp() ? searchPartition(m, p as Partition, initial, budget) : { verdict: 'unknown' as const, steps: 0, stoppedBy: budget.stepsLeft > 0 ? ('time' as const) : ('steps' as const) };
+    steps += out.steps;
+    outcomes.push({ name: p.name, operations: p.ops.length, verdict: out.verdict, steps: out.steps, ...(out.stoppedBy ? { stoppedBy: out.stoppedBy } : {}) });
+    if (out.verdict === 'unknown') undecided.push(p.name);
+    if (out.verdict === 'not-linearizable') {
+      counterexample = out.counterexample;
+      break;
+    }
+  }
+  const verdict = counterexample ? 'not-linearizable' : undecided.length > 0 ? 'unknown' : 'linearizable';
+  return {
+    verdict,
+    model: m.name,
+    operations: kept.length,
+    partitions: partitions.length,
+    ...(verdict === 'unknown' ? { undecided } : {}),
+    ...(counterexample ? { counterexample } : {}),
+    steps,
+    partitionResults: outcomes,
+  };
+}
+
+function renumber(op: Operation, id: number): Operation {
+  return op.id === id ? op : { ...op, id };
+}
+
+function positionOf(history: readonly HistoryEvent[], index: number): number {
+  if (history[index]?.index === index) return index;
+  const found = history.findIndex((ev) => ev.index === index);
+  return found >= 0 ? found : index;
+}

@@ -1,0 +1,77 @@
+// Pair a history's invokes with their completions (Jepsen's rules): a process has at most
+// one open operation; ok / fail / info closes it. fail = it did not happen: dropped.
+// info, or an invoke never closed, = indeterminate.
+import type { HistoryEvent } from '../../sim/types.js';
+import { HistoryParseError, type Operation } from './types.js';
+
+export interface PairedHistory {
+  /** Operations in invoke order, ids 0..n-1. */
+  ops: Operation[];
+  /** Operations that failed (dropped). */
+  failed: number;
+}
+
+interface Open {
+  event: HistoryEvent;
+  position: number;
+}
+
+/** Throws HistoryParseError (with `eventIndex` = position in `history`) when the history is malformed. */
+export function pairOperations(history: readonly HistoryEvent[]): PairedHistory {
+  const open = new Map<number, Open>();
+  // Completed (or crashed) operations by their invoke's position, so they come out in invoke order.
+  const byInvoke: Array<HistoryEvent | null | undefined> = new Array(history.length);
+  let failed = 0;
+  for (let position = 0; position < history.length; position++) {
+    const ev = history[position];
+    if (ev.type !== 'invoke' && ev.type !== 'ok' && ev.type !== 'info' && ev.type !== 'fail') throw new HistoryParseError(undefined, 'type', `one of invoke, ok, fail, info (got ${JSON.stringify(ev.type)})`, position);
+    if (typeof ev.process !== 'number' || !Number.isFinite(ev.process)) throw new HistoryParseError(undefined, 'process', 'a process number', position);
+    if (typeof ev.f !== 'string' || ev.f === '') throw new HistoryParseError(undefined, 'f', 'the operation name (a string)', position);
+    if (typeof ev.timeUs !== 'number' || !Number.isFinite(ev.timeUs)) throw new HistoryParseError(undefined, 'timeUs', 'a time in microseconds (a number)', position);
+    const current = open.get(ev.process);
+    if (ev.type === 'invoke') {
+      if (current) {
+        throw new HistoryParseError(undefined, 'process', `a completion of process ${ev.process}'s open :${current.event.f} (event ${current.position}) before it invokes again`, position);
+      }
+      open.set(ev.process, { event: ev, position });
+      continue;
+    }
+    if (!current) throw new HistoryParseError(undefined, 'process', `an :invoke by process ${ev.process} before this :${ev.type}`, position);
+    if (current.event.f !== ev.f) {
+      throw new HistoryParseError(undefined, 'f', `:${current.event.f}, the function of process ${ev.process}'s open invoke (event ${current.position}), got :${ev.f}`, position);
+    }
+    if (ev.timeUs < current.event.timeUs) throw new HistoryParseError(undefined, 'timeUs', `a time not before its invoke's (${current.event.timeUs})`, position);
+    open.delete(ev.process);
+    if (ev.type === 'fail') {
+      failed++;
+      continue;
+    }
+    byInvoke[current.position] = ev;
+  }
+  for (const { position } of open.values()) byInvoke[position] = null;
+  const ops: Operation[] = [];
+  for (let position = 0; position < history.length; position++) {
+    const completion = byInvoke[position];
+    if (completion !== undefined) ops.push(operationOf(ops.length, history[position], completion ?? undefined));
+  }
+  return { ops, failed };
+}
+
+function operationOf(id: number, invoke: HistoryEvent, completion: HistoryEvent | undefined): Operation {
+  const done = completion?.type === 'ok';
+  const key = invoke.key ?? completion?.key;
+  const op: Operation = {
+    id,
+    process: invoke.process,
+    f: invoke.f,
+    input: invoke.value,
+    output: done ? completion!.value : undefined,
+    status: done ? 'ok' : 'info',
+    invokeIndex: invoke.index,
+    completeIndex: completion?.index,
+    invokeTimeUs: invoke.timeUs,
+    completeTimeUs: done ? completion!.timeUs : undefined,
+  };
+  if (key !== undefined) (op as { key?: string }).key = key;
+  return op;
+}
