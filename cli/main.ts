@@ -1,5 +1,6 @@
 // The CLI factory and entry point. Commands are listed explicitly, one per file; exit codes
 // are assigned here and in the handlers' return values (never process.exit).
+import chalk from 'chalk';
 import yargs, { type Argv } from 'yargs';
 import { AssertionError } from '../sim/types.js';
 import { checkCommand } from './commands/check.js';
@@ -49,6 +50,8 @@ export function buildCli(argv: readonly string[]): Argv<object> {
 
 /** Parse argv, run the command, and set process.exitCode. Never throws, never exits. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // https://no-color.org: chalk 5 does not read NO_COLOR itself.
+  if (process.env.NO_COLOR) chalk.level = 0;
   try {
     await buildCli(argv).parseAsync();
   } catch (error) {
