@@ -50,8 +50,8 @@ export function buildCli(argv: readonly string[]): Argv<object> {
 
 /** Parse argv, run the command, and set process.exitCode. Never throws, never exits. */
 export async function main(argv: readonly string[]): Promise<void> {
-  // https://no-color.org: chalk 5 does not read NO_COLOR itself.
-  if (process.env.NO_COLOR) chalk.level = 0;
+  // https://no-color.org: chalk 5 does not read NO_COLOR itself; FORCE_COLOR still wins.
+  if (process.env.NO_COLOR && !process.env.FORCE_COLOR) chalk.level = 0;
   try {
     await buildCli(argv).parseAsync();
   } catch (error) {
