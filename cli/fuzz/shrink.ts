@@ -39,6 +39,13 @@ export interface ShrinkOptions {
    * same checker. Default: on when the scenario enables bug variants.
    */
   control?: boolean;
+  /**
+   * How many other seeds a candidate may try when the failure's own seed no longer fails
+   * with it (default 4). A run under faults is chaotic: removing one fault reshuffles what
+   * follows, so a smaller schedule often shows the same bug under a neighbouring seed. The
+   * result names the seed it fails with; 0 keeps the original seed throughout.
+   */
+  seedTries?: number;
   onLog?: (line: string) => void;
 }
 
@@ -89,6 +96,8 @@ class Shrinker {
   private checker!: string;
   private readonly steps: string[] = [];
   private exhausted = false;
+  /** The second phase: candidates may fail under a neighbouring seed. */
+  private flexibleSeeds = false;
   private controlRejections = 0;
   private readonly control: boolean;
   /** Length of the liveness phase (duration - faultsStop): kept while shrinking. */
@@ -112,8 +121,21 @@ class Shrinker {
     return this.options.maxTimeMs !== undefined && performance.now() - this.t0 >= this.options.maxTimeMs;
   }
 
-  /** Run a candidate; true (and it becomes the best) when it fails the same way. */
+  /**
+   * Run a candidate, with its own seed and then with a few alternative seeds; true (and it
+   * becomes the best, with the seed that failed) when it fails the same way.
+   */
   private test(candidate: SimConfig): boolean {
+    const tries = this.flexibleSeeds ? (this.options.seedTries ?? 4) : 0;
+    if (this.testSeed(candidate)) return true;
+    for (let k = 1; k <= tries && !this.exhausted; k++) {
+      const seed = `${this.start.config.seed}-${k}`;
+      if (seed !== candidate.seed && this.testSeed({ ...candidate, seed })) return true;
+    }
+    return false;
+  }
+
+  private testSeed(candidate: SimConfig): boolean {
     // A candidate may need its control run too: both must fit in the budget.
     if (this.outOfBudget() || (this.control && this.runs + 2 > this.options.maxRuns)) {
       this.exhausted = true;
@@ -175,17 +197,13 @@ class Shrinker {
     this.fewerOps();
     this.fewerNodes();
     this.dropSingles();
-    for (let pass = 1; pass <= 4 && !this.outOfBudget(); pass++) {
-      const mark = this.steps.length;
-      this.ddminFaults();
-      this.earlierEnds();
-      this.shorterFaults();
-      this.fewerClients();
-      this.fewerOps();
-      this.shorterRun();
-      this.fewerNodes();
-      if (this.steps.length === mark) break;
+    this.passes();
+    // Then the same passes again, where a candidate may also fail under a neighbouring seed:
+    // every accepted step is still a smaller scenario, so this phase only improves.
+    if ((this.options.seedTries ?? 4) > 0 && !this.outOfBudget()) {
+      this.flexibleSeeds = true;
       this.dropSingles();
+      this.passes();
     }
     return {
       checker,
@@ -199,6 +217,21 @@ class Shrinker {
       exhausted: this.exhausted || this.outOfBudget(),
       controlRejections: this.controlRejections,
     };
+  }
+
+  private passes(): void {
+    for (let pass = 1; pass <= 4 && !this.outOfBudget(); pass++) {
+      const mark = this.steps.length;
+      this.ddminFaults();
+      this.earlierEnds();
+      this.shorterFaults();
+      this.fewerClients();
+      this.fewerOps();
+      this.shorterRun();
+      this.fewerNodes();
+      if (this.steps.length === mark) break;
+      this.dropSingles();
+    }
   }
 
   /** The faults as applied, concrete, and no nemesis: a script to cut down. */
