@@ -6,8 +6,9 @@ import type { DurableStorage } from './types.js';
 
 export class SimStorage implements DurableStorage {
   private readonly synced = new Map<string, unknown>();
-  /** Unsynced writes in order (only when loss is modelled). */
-  private pending: Array<[string, unknown]> = [];
+  /** Unsynced writes in order (only when loss is modelled), as parallel arrays reused across syncs. */
+  private readonly pendingKeys: string[] = [];
+  private readonly pendingValues: unknown[] = [];
   private readonly pendingLatest = new Map<string, unknown>();
 
   constructor(private readonly loseUnsynced: boolean) {}
@@ -22,30 +23,36 @@ export class SimStorage implements DurableStorage {
       this.synced.set(key, value);
       return;
     }
-    this.pending.push([key, value]);
+    this.pendingKeys.push(key);
+    this.pendingValues.push(value);
     this.pendingLatest.set(key, value);
   }
 
   sync(): void {
-    if (this.pending.length === 0) return;
-    for (const [k, v] of this.pending) this.synced.set(k, v);
-    this.pending = [];
+    const n = this.pendingKeys.length;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) this.synced.set(this.pendingKeys[i], this.pendingValues[i]);
+    this.clearPending();
+  }
+
+  private clearPending(): void {
+    this.pendingKeys.length = 0;
+    this.pendingValues.length = 0;
     this.pendingLatest.clear();
   }
 
   get unsyncedWrites(): number {
-    return this.pending.length;
+    return this.pendingKeys.length;
   }
 
   /** A crash: a seeded prefix of the unsynced writes reaches the disk, the rest is lost. Returns how many were lost. */
   crash(disk: Prng): number {
-    if (this.pending.length === 0) return 0;
-    const kept = disk.int(0, this.pending.length);
-    for (let i = 0; i < kept; i++) this.synced.set(this.pending[i][0], this.pending[i][1]);
-    const lost = this.pending.length - kept;
-    this.pending = [];
-    this.pendingLatest.clear();
-    return lost;
+    const n = this.pendingKeys.length;
+    if (n === 0) return 0;
+    const kept = disk.int(0, n);
+    for (let i = 0; i < kept; i++) this.synced.set(this.pendingKeys[i], this.pendingValues[i]);
+    this.clearPending();
+    return n - kept;
   }
 
   /** Synced keys, sorted (for summaries and tests). */
