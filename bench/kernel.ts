@@ -10,7 +10,7 @@ import { runSimulation } from '../sim/world.js';
 export async function main(): Promise<void> {
   const file = 'scenarios/raft/nemesis.yaml';
   const loaded = await loadScenario(file);
-  const seeds = Number(process.env.BENCH_SEEDS ?? 20);
+  const seeds = Number(process.env.BENCH_SEEDS ?? 100);
   console.log(`kernel: ${file}, ${loaded.config.nodes} nodes, ${loaded.config.durationUs / 1e6} s simulated per seed, ${seeds} seeds`);
   for (const record of ['fuzz', 'full'] as RecordLevel[]) {
     // Warm up the JIT on a few seeds first.
