@@ -51,6 +51,29 @@ describe('determinism', () => {
 });
 
 describe('kernel properties (fast-check)', () => {
+  const nemesisArb = fc.record({
+    weights: fc.record({ partition: fc.nat(3), crash: fc.nat(3), pause: fc.nat(3), clock: fc.nat(3), loss: fc.nat(3), 'one-way': fc.nat(3), bridge: fc.nat(3) }),
+    intervalUs: fc.tuple(fc.integer({ min: 1_000, max: 100_000 }), fc.integer({ min: 0, max: 300_000 })).map(([a, b]) => [a, a + b] as const),
+    durationUs: fc.tuple(fc.integer({ min: 1_000, max: 100_000 }), fc.integer({ min: 0, max: 300_000 })).map(([a, b]) => [a, a + b] as const),
+    maxCrashed: fc.integer({ min: 0, max: 2 }),
+    clockJumpMaxUs: fc.integer({ min: 0, max: 1_000_000 }),
+    clockDriftMaxPpm: fc.integer({ min: 0, max: 1_000 }),
+  });
+
+  it('same seed, same faults: the same trace and hash; and the fuzz level hashes alike', () => {
+    fc.assert(
+      fc.property(seedArb, nemesisArb, fc.boolean(), (seed, nem, exploreTies) => {
+        const a = runSimulation(toyConfig({ seed, nemesis: nem, exploreTies }));
+        const b = runSimulation(toyConfig({ seed, nemesis: nem, exploreTies }));
+        const c = runSimulation(toyConfig({ seed, nemesis: nem, exploreTies, record: 'fuzz' }));
+        expect(canonicalJson(b.trace)).toBe(canonicalJson(a.trace));
+        expect(b.hash).toBe(a.hash);
+        expect(c.hash).toBe(a.hash);
+      }),
+      { seed: fcSeed, numRuns: 30 },
+    );
+  });
+
   it('time never goes backwards, under any nemesis seed', () => {
     fc.assert(
       fc.property(seedArb, (seed) => {
