@@ -162,6 +162,8 @@ export interface Invariant<A> {
 /** Checked once at the end of the run; the liveness phase starts when faults stop. */
 export interface LivenessCheck<A> {
   readonly name: string;
+  /** Every ghost note, as it is emitted (to remember, say, when leaders were elected). Judges nothing: atEnd does. */
+  onNote?(note: Note, view: ClusterView<A>): void;
   /** `livenessStartUs` is when faults stopped; `endUs` when the run ended. */
   atEnd(view: ClusterView<A>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined;
 }

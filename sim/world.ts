@@ -140,6 +140,7 @@ export class World implements ClusterView<Actor<unknown>> {
   private readonly noteInvariants: Invariant<Actor<unknown>>[];
   private readonly stepInvariants: Invariant<Actor<unknown>>[];
   private readonly livenessChecks: LivenessCheck<Actor<unknown>>[];
+  private readonly noteLiveness: LivenessCheck<Actor<unknown>>[];
   private readonly bugs: ReadonlySet<string>;
   readonly history: HistoryEvent[] = [];
   /** Every fault as applied, in concrete form (nodes and groups resolved): a nemesis run replays as a script. */
@@ -177,6 +178,7 @@ export class World implements ClusterView<Actor<unknown>> {
     this.noteInvariants = this.invariants.filter((i) => i.onNote);
     this.stepInvariants = this.invariants.filter((i) => i.afterEvent);
     this.livenessChecks = config.protocol.liveness(config.protocolOptions).filter((l: LivenessCheck<Actor<unknown>>) => !wanted || wanted.has(l.name));
+    this.noteLiveness = this.livenessChecks.filter((l) => l.onNote);
 
     const ids = Array.from({ length: config.nodes }, (_, i) => i);
     for (const id of ids) {
@@ -413,8 +415,9 @@ export class World implements ClusterView<Actor<unknown>> {
     this.hash.str(kind);
     this.hash.int(node);
     if (this.trace) this.record({ i: this.eventIndex, t: this.nowTrue, k: 'note', node, kind, data });
-    if (this.stopped || this.noteInvariants.length === 0) return;
+    if (this.stopped || (this.noteInvariants.length === 0 && this.noteLiveness.length === 0)) return;
     const note: Note = { node, kind, data, timeUs: this.nowTrue };
+    for (const check of this.noteLiveness) check.onNote!(note, this);
     for (const inv of this.noteInvariants) {
       const msg = inv.onNote!(note, this);
       if (msg !== undefined) {

@@ -32,8 +32,9 @@
 //
 // Invariants (./invariants.ts): election-safety, log-matching, state-machine-safety,
 // committed-never-lost, monotonic-term. Liveness (./liveness.ts): `liveness` - at the end
-// a live leader whose term a majority shares; within livenessBoundUs of faults stopping
-// some operation completes ok; no operation invoked after that goes unanswered (ok, or a
+// a live leader whose term a majority shares; no leader elected later than livenessBoundUs
+// after faults stop (leadership settles); within livenessBoundUs of faults stopping some
+// operation completes ok; no operation invoked after that goes unanswered (ok, or a
 // definite fail) for longer than livenessBoundUs.
 import type { Protocol } from '../../sim/types.js';
 import { raftInvariants } from './invariants.js';

@@ -1,19 +1,36 @@
 // Liveness after faults stop (TigerBeetle's "liveness mode"): the cluster must settle on a
-// leader and serve clients within `livenessBoundUs`.
-import type { ClusterView, HistoryEvent, LivenessCheck, Micros } from '../../sim/types.js';
+// leader and serve clients within `livenessBoundUs`, and the leader it settles on must stay.
+import type { ClusterView, HistoryEvent, LivenessCheck, Micros, Note } from '../../sim/types.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
 
 export class RaftLiveness implements LivenessCheck<RaftNode> {
   readonly name = 'liveness';
 
+  /** Every become-leader note: [time, node, term]. */
+  private readonly elections: Array<[Micros, number, number]> = [];
+
   constructor(private readonly boundUs: Micros) {}
+
+  onNote(note: Note): void {
+    if (note.kind === 'become-leader') this.elections.push([note.timeUs, note.node, note.data.term as number]);
+  }
 
   atEnd(
     view: ClusterView<RaftNode>,
     info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] },
   ): string | undefined {
-    return leaderAtEnd(view) ?? this.clientsServed(info.livenessStartUs, info.endUs, info.history);
+    return leaderAtEnd(view) ?? this.leaderSettled(info.livenessStartUs, info.endUs) ?? this.clientsServed(info.livenessStartUs, info.endUs, info.history);
+  }
+
+  /** Once the bound after faults stop has passed, no new leader is elected: the cluster settled. */
+  private leaderSettled(startUs: Micros, endUs: Micros): string | undefined {
+    const settledBy = startUs + this.boundUs;
+    if (settledBy >= endUs) return undefined;
+    const late = this.elections.filter(([t]) => t > settledBy);
+    if (late.length === 0) return undefined;
+    const shown = late.slice(0, 4).map(([t, n, term]) => `n${n + 1} in term ${term} at ${fmt(t)}`).join(', ');
+    return `leadership did not settle: ${late.length} election(s) after ${fmt(settledBy)} (faults stopped at ${fmt(startUs)}, bound ${fmt(this.boundUs)}): ${shown}${late.length > 4 ? ', ...' : ''}`;
   }
 
   /**
