@@ -196,12 +196,14 @@ class Shrinker {
     this.fewerClients();
     this.fewerOps();
     this.fewerNodes();
+    this.dropWindows();
     this.dropSingles();
     this.passes();
     // Then the same passes again, where a candidate may also fail under a neighbouring seed:
     // every accepted step is still a smaller scenario, so this phase only improves.
     if ((this.options.seedTries ?? 4) > 0 && !this.outOfBudget()) {
       this.flexibleSeeds = true;
+      this.dropWindows();
       this.dropSingles();
       this.passes();
     }
@@ -230,6 +232,7 @@ class Shrinker {
       this.shorterRun();
       this.fewerNodes();
       if (this.steps.length === mark) break;
+      this.dropWindows();
       this.dropSingles();
     }
   }
@@ -272,6 +275,24 @@ class Shrinker {
     // test() made the last failing prefix the best; a bisection that ended on a passing
     // probe leaves it there too.
     this.accept(`faults ${before} → ${this.best.faults.length} (the schedule's tail after the decisive fault)`, this.best.faults.length < before);
+  }
+
+  /**
+   * Remove whole fault windows (a crash with its restart, a partition with its heal), the
+   * latest first. Removing only one end of a window leaves the other to reshape the run,
+   * so windows go far more often than their ends do one at a time.
+   */
+  private dropWindows(): void {
+    if (this.best.nemesis !== undefined) return;
+    const before = this.best.faults.length;
+    for (let i = this.best.faults.length - 1; i >= 0 && !this.outOfBudget(); i--) {
+      if (i >= this.best.faults.length) continue;
+      const start = windowOpenerIndex(this.best.faults, i);
+      if (start === undefined) continue;
+      const faults = this.best.faults.filter((_, j) => j !== i && j !== start);
+      if (this.test({ ...this.best, faults })) i--; // the opener, before i, went too
+    }
+    this.accept(`faults ${before} → ${this.best.faults.length} (whole windows, latest first)`, this.best.faults.length < before);
   }
 
   /** Remove single faults, the latest first: late faults disturb the least. */
@@ -474,11 +495,17 @@ function split<T>(list: readonly T[], n: number): T[][] {
 
 /** When the fault a heal or restart ends began: the latest matching start before it. */
 function windowStart(faults: readonly ScriptedFault[], i: number): Micros | undefined {
+  const j = windowOpenerIndex(faults, i);
+  return j === undefined ? undefined : faults[j].atUs;
+}
+
+/** The index of the fault that the heal or restart at `i` ends, if any. */
+function windowOpenerIndex(faults: readonly ScriptedFault[], i: number): number | undefined {
   const end = faults[i].action;
   for (let j = i - 1; j >= 0; j--) {
     const a = faults[j].action;
-    if (end.kind === 'heal' && (a.kind === 'partition' || a.kind === 'isolate' || a.kind === 'one-way' || a.kind === 'bridge' || a.kind === 'partition-halves' || a.kind === 'partition-majority')) return faults[j].atUs;
-    if (end.kind === 'restart' && a.kind === 'crash' && (end.node === 'all' || a.node === end.node)) return faults[j].atUs;
+    if (end.kind === 'heal' && (a.kind === 'partition' || a.kind === 'isolate' || a.kind === 'one-way' || a.kind === 'bridge' || a.kind === 'partition-halves' || a.kind === 'partition-majority')) return j;
+    if (end.kind === 'restart' && a.kind === 'crash' && (end.node === 'all' || a.node === end.node)) return j;
   }
   return undefined;
 }
