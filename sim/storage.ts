@@ -9,12 +9,12 @@ export class SimStorage implements DurableStorage {
   /** Unsynced writes in order (only when loss is modelled), as parallel arrays reused across syncs. */
   private readonly pendingKeys: string[] = [];
   private readonly pendingValues: unknown[] = [];
-  private readonly pendingLatest = new Map<string, unknown>();
 
   constructor(private readonly loseUnsynced: boolean) {}
 
   get<T>(key: string): T | undefined {
-    if (this.pendingLatest.has(key)) return this.pendingLatest.get(key) as T;
+    // The latest unsynced write wins. A backwards scan: pending writes are few between syncs, and reads are rare.
+    for (let i = this.pendingKeys.length - 1; i >= 0; i--) if (this.pendingKeys[i] === key) return this.pendingValues[i] as T;
     return this.synced.get(key) as T | undefined;
   }
 
@@ -25,7 +25,6 @@ export class SimStorage implements DurableStorage {
     }
     this.pendingKeys.push(key);
     this.pendingValues.push(value);
-    this.pendingLatest.set(key, value);
   }
 
   sync(): void {
@@ -38,7 +37,6 @@ export class SimStorage implements DurableStorage {
   private clearPending(): void {
     this.pendingKeys.length = 0;
     this.pendingValues.length = 0;
-    this.pendingLatest.clear();
   }
 
   get unsyncedWrites(): number {
@@ -57,6 +55,6 @@ export class SimStorage implements DurableStorage {
 
   /** Synced keys, sorted (for summaries and tests). */
   keys(): string[] {
-    return [...new Set([...this.synced.keys(), ...this.pendingLatest.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    return [...new Set([...this.synced.keys(), ...this.pendingKeys])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   }
 }
