@@ -187,8 +187,12 @@ export interface Protocol<M, A extends Actor<M> = Actor<M>> {
   createActor(ctx: NodeContext<M>, options: Record<string, unknown>): A;
   invariants(options: Record<string, unknown>): Invariant<A>[];
   liveness(options: Record<string, unknown>): LivenessCheck<A>[];
-  /** Draw the next client operation. `counter` is unique per run, for unique written values. */
-  nextOp(random: Random, workload: WorkloadOptions, counter: number): Op;
+  /**
+   * Draw the next client operation. `counter` is unique per run, for unique written values;
+   * `state` is the generator's own scratch space for this run (empty at the start of each
+   * run, shared by all clients), for generators that remember what they issued.
+   */
+  nextOp(random: Random, workload: WorkloadOptions, counter: number, state: Map<string, unknown>): Op;
   /** Default workload mix when the scenario gives none. */
   readonly defaultMix: Record<string, number>;
 }

@@ -129,6 +129,8 @@ export class World implements ClusterView<Actor<unknown>> {
   private msgIds = 0;
   private timerGens = 0;
   private opCounter = 0;
+  /** The workload generator's scratch space for this run. */
+  private readonly workloadState = new Map<string, unknown>();
   private nextProcess: number;
   private stopped = false;
   /** Handled events, reused by schedule() (fewer allocations on the hot path). */
@@ -825,7 +827,7 @@ export class World implements ClusterView<Actor<unknown>> {
       c.done = true;
       return;
     }
-    const op = this.config.protocol.nextOp(this.workloadRandom, cc.workload, this.opCounter++);
+    const op = this.config.protocol.nextOp(this.workloadRandom, cc.workload, this.opCounter++, this.workloadState);
     c.op = op;
     c.seq++;
     c.opStartUs = this.nowTrue;

@@ -4,8 +4,8 @@
 //
 // A cas expects the value the key would hold if every operation issued so far had taken
 // effect in issue order (a guess: clients run concurrently and some operations fail), so
-// that a good share of cas succeed. That guess is the only state of the generator; it is
-// kept per run, keyed by the run's workload stream (nextOp has no per-run handle of its own).
+// that a good share of cas succeed. That guess is the only state of the generator; it lives
+// in the run's generator state that the kernel hands to nextOp.
 import type { Op, Random, WorkloadOptions } from '../../sim/types.js';
 
 export const raftDefaultMix: Record<string, number> = Object.freeze({ get: 2, put: 1, append: 1, cas: 1 });
@@ -14,10 +14,10 @@ const functions = ['get', 'put', 'append', 'cas'] as const;
 /** How far back a cas looks for its expected value when it has no guess for the key. */
 const casLookback = 8;
 
-/** Per run (per workload stream): key -> the value it would hold if all issued writes applied in order. */
-const guesses = new WeakMap<Random, Map<string, string>>();
+/** Where the guesses live in the run's generator state: key -> the value it would hold if all issued writes applied in order. */
+const GUESSES = 'raft/guesses';
 
-export function raftNextOp(random: Random, workload: WorkloadOptions, counter: number): Op {
+export function raftNextOp(random: Random, workload: WorkloadOptions, counter: number, state: Map<string, unknown>): Op {
   let total = 0;
   for (const f of functions) total += weight(workload, f);
   if (total <= 0) throw new RangeError(`raft workload: the mix gives no weight to any of ${functions.join(', ')}`);
@@ -31,8 +31,8 @@ export function raftNextOp(random: Random, workload: WorkloadOptions, counter: n
     }
   }
   const key = `k${random.int(1, Math.max(1, workload.keyCount))}`;
-  let guess = guesses.get(random);
-  if (guess === undefined) guesses.set(random, (guess = new Map()));
+  let guess = state.get(GUESSES) as Map<string, string> | undefined;
+  if (guess === undefined) state.set(GUESSES, (guess = new Map<string, string>()));
   switch (f) {
     case 'get':
       return { f, key };
