@@ -48,6 +48,13 @@ export type FaultAction =
   /** Extra message loss for a while. */
   | { kind: 'loss-burst'; lossPpm: Ppm; durationUs: Micros };
 
+/** The fault kinds whose `node` names one node (a NodeTarget). */
+export type NodeFaultAction = Extract<FaultAction, { node: NodeTarget }>;
+const NODE_FAULT_KINDS: ReadonlySet<string> = new Set(['isolate', 'crash', 'crash-restart', 'clock-offset', 'clock-jump', 'clock-drift', 'pause']);
+export function targetsOneNode(action: FaultAction): action is NodeFaultAction {
+  return NODE_FAULT_KINDS.has(action.kind);
+}
+
 export interface ScriptedFault {
   atUs: Micros;
   action: FaultAction;

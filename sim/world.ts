@@ -3,7 +3,7 @@
 // clocks and storage, the fault injector and the clients, and it records the history,
 // the running hash and (at full level) the trace. Protocols see only NodeContext.
 import { LocalClock } from './clock.js';
-import type { FaultAction, NodeTarget, ScriptedFault, SimConfig } from './config.js';
+import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from './config.js';
 import { EventQueue } from './event-queue.js';
 import { RunHash } from './hash.js';
 import { Prng, stream } from './prng.js';
@@ -916,15 +916,8 @@ function concreteFault(action: FaultAction, detail: Record<string, unknown>): Fa
       // The bridge node is in neither group, so it keeps its links to both halves.
       return { kind: 'partition', groups: detail.groups as NodeId[][] };
     }
-    case 'isolate':
-    case 'crash':
-    case 'crash-restart':
-    case 'clock-offset':
-    case 'clock-jump':
-    case 'clock-drift':
-    case 'pause':
-      return node === undefined ? undefined : ({ ...action, node } as FaultAction);
     default: {
+      if (targetsOneNode(action)) return node === undefined ? undefined : { ...action, node };
       const kind = (action as { kind: string }).kind;
       return kind === 'loss-end' ? undefined : action;
     }

@@ -12,7 +12,7 @@
 // Runs under faults are chaotic: removing an early fault changes everything after it. So
 // the cheap, exact cuts come first (after the violation nothing matters), and removals
 // start from the end of the schedule, where they disturb the least.
-import type { FaultAction, NodeTarget, ScriptedFault, SimConfig } from '../../sim/config.js';
+import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from '../../sim/config.js';
 import type { Endpoint, Micros } from '../../sim/types.js';
 import { runScenario, type ScenarioRun } from '../runner.js';
 import type { LoadedScenario } from '../scenario.js';
@@ -549,17 +549,10 @@ function remapAction(a: FaultAction, node: (t: NodeTarget) => NodeTarget | undef
       const n = node(a.node);
       return n === undefined ? undefined : { ...a, node: n };
     }
-    case 'isolate':
-    case 'crash':
-    case 'crash-restart':
-    case 'clock-offset':
-    case 'clock-jump':
-    case 'clock-drift':
-    case 'pause': {
+    default: {
+      if (!targetsOneNode(a)) return a;
       const n = node(a.node);
-      return n === undefined ? undefined : ({ ...a, node: n } as FaultAction);
+      return n === undefined ? undefined : { ...a, node: n };
     }
-    default:
-      return a;
   }
 }
