@@ -32,3 +32,17 @@ describe("README's protocol example", () => {
     for (const ns of byNode.values()) for (let i = 1; i < ns.length; i++) expect(ns[i]).toBeGreaterThanOrEqual(ns[i - 1]);
   });
 });
+
+describe("README's scenario example", () => {
+  it('is a valid scenario that runs', async () => {
+    const { parseScenario } = await import('../../cli/scenario.js');
+    const readme = readFileSync('README.md', 'utf8');
+    const yaml = /## Scenario files[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const loaded = await parseScenario(yaml, 'README.md');
+    expect(loaded.config.faults.length).toBe(7);
+    expect(loaded.config.nemesis).toBeDefined();
+    const run = runScenario(loaded);
+    expect(run.result.events).toBeGreaterThan(1000);
+    expect(run.result.faultLog.length).toBeGreaterThan(7);
+  });
+});
