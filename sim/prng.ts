@@ -1,6 +1,6 @@
 // Seeded random streams: one per concern, derived from the run seed and a fixed label,
 // so a new draw in one concern never shifts another's. The algorithm is pinned (Alea),
-// never seedrandom's default and never Math.random. The API is integers only.
+// never seedrandom's default and never the host's unseeded generator. The API is integers only.
 import seedrandom from 'seedrandom';
 import { assert, PPM, type Ppm, type Random } from './types.js';
 

@@ -164,7 +164,7 @@ export interface CheckOptions {
   budgetMemoEntries?: number;
   /** Optional wall-clock limit; needs `now`. */
   timeLimitMs?: number;
-  /** A clock in milliseconds (the CLI passes performance.now); checkers never read one. */
+  /** A clock in milliseconds (injected by the CLI, which owns the wall clock); checkers never read one. */
   now?: () => number;
   /**
    * Knossos' reading of reads: a completed read-only op whose value is nil tells nothing
