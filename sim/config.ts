@@ -1,7 +1,7 @@
 // The kernel's input: one fully resolved, validated simulation. The CLI turns a scenario
 // file into this; tests build it directly. Every duration is integer microseconds and
 // every probability integer parts per million.
-import type { Endpoint, Micros, NodeId, Ppm, Protocol, WorkloadOptions } from './types.js';
+import type { Endpoint, Micros, NodeId, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
 
 export type LatencyModel =
   | { kind: 'fixed'; us: Micros }
@@ -19,8 +19,18 @@ export interface NetworkConfig {
   cut: ReadonlyArray<readonly [Endpoint, Endpoint]>;
 }
 
-/** Which node a fault targets: a fixed node, a seeded draw, or whichever node's summary() says role === 'leader'. */
-export type NodeTarget = NodeId | 'random' | 'leader';
+/**
+ * Which actor a fault targets: a fixed endpoint (a node, or a client actor), a seeded draw
+ * among the server nodes, whichever node's summary() says role === 'leader', a seeded draw
+ * among the nodes of one role, or every node of one role (`{ role, all: true }`). The role
+ * `client` names the protocol's client actors.
+ */
+export type NodeTarget = Endpoint | 'random' | 'leader' | RoleTarget;
+export interface RoleTarget {
+  role: string;
+  /** Every actor of the role (the fault applies to each), instead of one seeded draw. */
+  all?: boolean;
+}
 
 export type FaultAction =
   /** Links between different groups are blocked both ways. Endpoints in no group (usually the clients) keep all their links. */
@@ -71,6 +81,10 @@ export interface NemesisConfig {
   durationUs: readonly [Micros, Micros];
   /** At most this many nodes down at once (crash). Keep below a quorum to test safety with liveness. */
   maxCrashed: number;
+  /** Per role, at most this many of its nodes down at once (on top of maxCrashed). */
+  maxCrashedByRole?: Readonly<Record<string, number>>;
+  /** Roles whose actors the nemesis aims crashes, pauses and clock faults at (default: every server role). `client` adds client actors. */
+  targetRoles?: readonly string[];
   /** Largest clock jump, and largest drift (ppm). */
   clockJumpMaxUs: Micros;
   clockDriftMaxPpm: number;
@@ -79,6 +93,12 @@ export interface NemesisConfig {
 export interface ClientConfig {
   /** Concurrent client processes. */
   clients: number;
+  /**
+   * The operation generator, resolved from the scenario's `clients.workload` or the
+   * protocol's default. May be left out when the protocol's `workload` is a generator
+   * object (the kernel cannot resolve names: workloads/ sits above it).
+   */
+  generator?: Workload;
   workload: WorkloadOptions;
   /** Think time between one operation's completion and the next invoke. */
   thinkUs: readonly [Micros, Micros];
@@ -95,7 +115,10 @@ export type RecordLevel = 'fuzz' | 'full';
 export interface SimConfig {
   protocol: Protocol<any, any>;
   protocolOptions: Record<string, unknown>;
+  /** Number of server nodes. */
   nodes: number;
+  /** Each node's roles, by node id (length `nodes`). Undefined: every node plays the protocol's first role. */
+  roles?: ReadonlyArray<readonly string[]>;
   seed: string;
   /** Total simulated time. */
   durationUs: Micros;

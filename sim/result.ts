@@ -21,6 +21,8 @@ export type TraceEvent =
   | { i: number; t: Micros; k: 'deliver'; from: Endpoint; to: Endpoint; msg: unknown; id: number }
   | { i: number; t: Micros; k: 'drop'; from: Endpoint; to: Endpoint; msg: unknown; id: number; why: string }
   | { i: number; t: Micros; k: 'timer'; node: NodeId; name: string }
+  /** At the start of the trace, one per actor (nodes, then client actors): the roles it plays. */
+  | { i: number; t: Micros; k: 'roles'; node: Endpoint; roles: string[] }
   | { i: number; t: Micros; k: 'fault'; what: string; detail: Record<string, unknown> }
   | { i: number; t: Micros; k: 'crash' | 'restart' | 'pause' | 'resume'; node: NodeId }
   | { i: number; t: Micros; k: 'note'; node: NodeId; kind: string; data: Record<string, unknown> }

@@ -91,27 +91,64 @@ export interface DurableStorage {
   sync(): void;
 }
 
-export interface NodeContext<M> {
-  readonly id: NodeId;
-  /** Every node id in the cluster, ascending, self included. */
+/** What every actor (server node or client actor) can do: its clock, timers, network, notes. */
+export interface ActorContext<M> {
+  /** This actor's endpoint: a node id (0..nodes-1) or, for a client actor, nodes + client index. */
+  readonly id: Endpoint;
+  /** Every server node id in the cluster, ascending (self included for a node). */
   readonly nodes: readonly NodeId[];
-  /** Every node id but self, ascending. */
-  readonly peers: readonly NodeId[];
-  /** The node's local wall clock (true time plus offset and drift). Timers are not affected by clock jumps. */
+  /** The server nodes that play `role`, ascending (empty for a role nobody plays). */
+  nodesWith(role: string): readonly NodeId[];
+  /** The roles of a server node (most nodes play one; Paxos-style nodes may play several). */
+  rolesOf(node: NodeId): readonly string[];
+  /** The endpoints of the protocol's client actors, ascending (empty with the kernel's built-in clients). */
+  readonly clients: readonly Endpoint[];
+  /** The local wall clock (true time plus offset and drift). Timers are not affected by clock jumps. */
   now(): Micros;
-  /** The node's own seeded random stream. */
+  /** This actor's own seeded random stream. */
   readonly random: Random;
-  readonly storage: DurableStorage;
-  send(to: NodeId, msg: M): void;
-  /** Arm (or re-arm) the named timer to fire after `afterUs` of the node's local elapsed time. */
+  /** Send to a server node or a client actor. */
+  send(to: Endpoint, msg: M): void;
+  /** Arm (or re-arm) the named timer to fire after `afterUs` of local elapsed time. */
   setTimer(name: string, afterUs: Micros): void;
   cancelTimer(name: string): void;
-  /** Answer a client request (the reply travels back over the network). */
-  reply(req: ClientRequest, response: ClientResponse): void;
-  /** Emit a ghost note for invariants and the trace (become-leader, commit, apply...). Not seen by other nodes. */
+  /** Emit a ghost note for invariants and the trace (become-leader, commit, apply...). Not seen by other actors. */
   note(kind: string, data: Record<string, unknown>): void;
   /** Is the named bug variant enabled in this run? */
   bug(name: string): boolean;
+}
+
+export interface NodeContext<M> extends ActorContext<M> {
+  readonly id: NodeId;
+  /** Every node id but self, ascending. */
+  readonly peers: readonly NodeId[];
+  /** This node's first (usually only) role. */
+  readonly role: string;
+  /** Every role this node plays. */
+  readonly roles: readonly string[];
+  readonly storage: DurableStorage;
+  /** Answer a built-in client's request (the reply travels back over the network). */
+  reply(req: ClientRequest, response: ClientResponse): void;
+}
+
+/**
+ * A client actor's context. The client records its own history: `invoke` an operation,
+ * then `complete` it (ok / fail / info); the kernel stamps true times and keeps Jepsen's
+ * process rules (one open operation per process; a new process after info or a crash).
+ */
+export interface ClientContext<M> extends ActorContext<M> {
+  /** Which client this is: 0..clients-1. */
+  readonly index: number;
+  /** The next operation from the scenario's workload, or undefined once clients should stop (clients.stop). */
+  nextOp(): Op | undefined;
+  /** Record the invocation of an operation. At most one is open at a time. */
+  invoke(op: Op): void;
+  /** Record the open operation's outcome. `value`: the result for ok (what was read), else the argument. */
+  complete(type: OpResultType, value?: unknown, error?: string): void;
+  /** The open operation, if any. */
+  readonly pending: Op | undefined;
+  /** The Jepsen process that the next invoke belongs to. */
+  readonly process: number;
 }
 
 export interface Actor<M> {
@@ -124,6 +161,15 @@ export interface Actor<M> {
   summary(): Record<string, unknown>;
 }
 
+/** A protocol's own client process: a full actor with a clock, timers and a random stream, and a fault target. */
+export interface ClientActor<M> {
+  /** Called at the start and after every restart (a restarted client is a new process with no memory). */
+  onStart(): void;
+  onMessage(from: Endpoint, msg: M): void;
+  onTimer(name: string): void;
+  summary(): Record<string, unknown>;
+}
+
 // ---------------------------------------------------------------------------------------
 // What invariants see: a god's-eye view of the cluster.
 
@@ -132,6 +178,14 @@ export interface ClusterView<A> {
   readonly nodeCount: number;
   /** The live actor of each node, or undefined while it is crashed. */
   actor(node: NodeId): A | undefined;
+  /** The roles of a node. */
+  rolesOf(node: NodeId): readonly string[];
+  /** The nodes that play `role`, ascending. */
+  nodesWith(role: string): readonly NodeId[];
+  /** Number of clients (built-in or actors). */
+  readonly clientCount: number;
+  /** The live client actor with this index (0-based), or undefined (crashed, or built-in clients). */
+  clientActor(index: number): ClientActor<unknown> | undefined;
   /** The node's durable storage (synced and unsynced), readable while it is crashed too. */
   storage(node: NodeId): DurableStorage;
   /** True once faults have stopped (the liveness phase). */
@@ -169,30 +223,72 @@ export interface LivenessCheck<A> {
 }
 
 export interface WorkloadOptions {
-  /** Number of distinct keys (k1..kN). */
+  /** Number of distinct keys (k1..kN), or accounts for bank-like workloads. */
   keyCount: number;
   /** Relative weights of operation functions, e.g. { get: 2, put: 1, append: 1, cas: 1 }. */
   mix: Record<string, number>;
+  /** Workload-specific integer knobs (e.g. bank: initialBalance, maxTransfer; list-append: maxTxnOps). Missing ones take the workload's defaults. */
+  params?: Record<string, number>;
+}
+
+/** What a workload generator is handed for each operation. */
+export interface OpContext {
+  /** The run's workload stream (shared by all clients, so a run's operations follow from its seed). */
+  readonly random: Random;
+  /** Unique per run (0, 1, 2...), for unique written values. */
+  readonly counter: number;
+  /** The generator's scratch space for this run: empty at the start, shared by all clients. */
+  readonly state: Map<string, unknown>;
+  /** The client (0-based index) that will issue the operation. */
+  readonly client: number;
+}
+
+/** An operation generator, reused by every protocol whose history has its model. */
+export interface Workload {
+  readonly name: string;
+  readonly description: string;
+  /** The linearizability model its histories are checked against, when there is one. */
+  readonly model?: string;
+  /** Weights used when the scenario gives no mix; its keys are the functions the generator knows. */
+  readonly defaultMix: Readonly<Record<string, number>>;
+  /** Knobs the generator reads from `params`, with their defaults. */
+  readonly defaultParams: Readonly<Record<string, number>>;
+  /** A problem with these options (unknown function in the mix, a knob out of range), or undefined. */
+  validate?(options: WorkloadOptions): string | undefined;
+  nextOp(ctx: OpContext, options: WorkloadOptions): Op;
+}
+
+/** A node role a protocol declares, with the count a scenario gets when it names none. */
+export interface RoleSpec {
+  readonly name: string;
+  readonly count: number;
+  readonly description?: string;
 }
 
 /** A protocol: everything the kernel needs to run it. */
 export interface Protocol<M, A extends Actor<M> = Actor<M>> {
   readonly name: string;
   readonly description: string;
+  /** The roles its nodes play, in node-id order (default: one role, `server`). A bare `nodes: N` means N of the first. */
+  readonly roles?: readonly RoleSpec[];
   /** Named bug variants this protocol ships, with one line each. */
   readonly bugs: ReadonlyArray<{ name: string; description: string }>;
   /** The linearizability model its client histories are checked against (kv, register, mutex...). */
   readonly model: string;
+  /** The default workload: a shared generator by name (kv, register, mutex, queue, bank, list-append) or one of its own. */
+  readonly workload: string | Workload;
   /** Protocol-specific tunables a scenario may set under `protocol.options` (e.g. election timeout). */
   createActor(ctx: NodeContext<M>, options: Record<string, unknown>): A;
+  /** The protocol's own client actor. Without it, the kernel's built-in request/retry clients drive the nodes. */
+  createClient?(ctx: ClientContext<M>, options: Record<string, unknown>): ClientActor<M>;
   invariants(options: Record<string, unknown>): Invariant<A>[];
   liveness(options: Record<string, unknown>): LivenessCheck<A>[];
-  /**
-   * Draw the next client operation. `counter` is unique per run, for unique written values;
-   * `state` is the generator's own scratch space for this run (empty at the start of each
-   * run, shared by all clients), for generators that remember what they issued.
-   */
-  nextOp(random: Random, workload: WorkloadOptions, counter: number, state: Map<string, unknown>): Op;
-  /** Default workload mix when the scenario gives none. */
-  readonly defaultMix: Record<string, number>;
+}
+
+/** The role every node plays when a protocol declares none. */
+export const DEFAULT_ROLE = 'server';
+export const CLIENT_ROLE = 'client';
+
+export function protocolRoles(protocol: Pick<Protocol<unknown>, 'roles'>): readonly RoleSpec[] {
+  return protocol.roles && protocol.roles.length > 0 ? protocol.roles : [{ name: DEFAULT_ROLE, count: 3 }];
 }

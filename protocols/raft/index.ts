@@ -42,7 +42,6 @@ import { raftLiveness } from './liveness.js';
 import { RaftNode } from './node.js';
 import { parseRaftOptions } from './options.js';
 import type { RaftMsg } from './types.js';
-import { raftDefaultMix, raftNextOp } from './workload.js';
 
 export const raft: Protocol<RaftMsg, RaftNode> = {
   name: 'raft',
@@ -55,12 +54,12 @@ export const raft: Protocol<RaftMsg, RaftNode> = {
     { name: 'ack-before-persist', description: 'followers acknowledge AppendEntries before syncing (synced on a periodic fsync timer)' },
     { name: 'no-dedup', description: 'no client session table: a retried command is applied twice' },
   ],
+  roles: [{ name: 'server', count: 3, description: 'a Raft peer: follower, candidate or leader' }],
   model: 'kv',
-  defaultMix: raftDefaultMix,
+  workload: 'kv',
   createActor: (ctx, options) => new RaftNode(ctx, parseRaftOptions(options)),
   invariants: (options) => raftInvariants(parseRaftOptions(options)),
   liveness: (options) => raftLiveness(parseRaftOptions(options)),
-  nextOp: raftNextOp,
 };
 
 export { RaftNode } from './node.js';

@@ -5,7 +5,7 @@
 //   violate — n1 emits a `violation` note on its first request; the echo-safety invariant flags it.
 //   crash   — n1 throws an AssertionError on its first request (an internal error: exit 4).
 //   stale   — gets return nil whatever was written (the history is not linearizable).
-import { assert, type Actor, type ClientRequest, type NodeContext, type Protocol, type Random, type WorkloadOptions } from '../../sim/types.js';
+import { assert, type Actor, type ClientRequest, type NodeContext, type OpContext, type Protocol, type Random, type WorkloadOptions } from '../../sim/types.js';
 
 export type EchoMessage = never;
 
@@ -71,12 +71,17 @@ export const echoProtocol: Protocol<EchoMessage, EchoActor> = {
     { name: 'echo-safety', onNote: (note) => (note.kind === 'violation' ? `n${note.node + 1} reported a violation` : undefined) },
   ],
   liveness: () => [{ name: 'echo-progress', atEnd: () => undefined }],
-  nextOp(random: Random, workload: WorkloadOptions, counter: number) {
-    const f = weightedPick(random, workload.mix);
-    const key = `k${random.int(1, workload.keyCount)}`;
-    return f === 'put' ? { f, key, value: counter } : { f, key };
+  workload: {
+    name: 'echo-kv',
+    description: 'gets and puts over keys k1..kN',
+    defaultMix: { get: 1, put: 1 },
+    defaultParams: {},
+    nextOp({ random, counter }: OpContext, workload: WorkloadOptions) {
+      const f = weightedPick(random, workload.mix);
+      const key = `k${random.int(1, workload.keyCount)}`;
+      return f === 'put' ? { f, key, value: counter } : { f, key };
+    },
   },
-  defaultMix: { get: 1, put: 1 },
 };
 
 export const protocol = echoProtocol;

@@ -53,10 +53,15 @@ export const toyProtocol: Protocol<ToyMsg, ToyNode> = {
   description: 'gossip counters (kernel tests only)',
   bugs: [],
   model: 'register',
-  defaultMix: { read: 1, write: 1 },
   createActor: (ctx, options) =>
     new ToyNode(ctx, { syncEvery: (options.syncEvery as number) ?? 1, periodUs: (options.periodUs as number) ?? 10_000 }),
   invariants: () => [],
   liveness: () => [],
-  nextOp: (random, _w, counter) => (random.int(0, 1) === 0 ? { f: 'read' } : { f: 'write', value: counter }),
+  workload: {
+    name: 'toy',
+    description: 'reads and writes of one register',
+    defaultMix: { read: 1, write: 1 },
+    defaultParams: {},
+    nextOp: ({ random, counter }) => (random.int(0, 1) === 0 ? { f: 'read' } : { f: 'write', value: counter }),
+  },
 };

@@ -123,37 +123,3 @@ describe('client requests at the leader (§8)', () => {
     expect(ctx.replies).toEqual([]);
   });
 });
-
-describe('workload (nextOp)', () => {
-  const seq = (values: number[]): Random => {
-    let i = 0;
-    return {
-      int: (min, max) => Math.min(max, Math.max(min, values[i++ % values.length])),
-      chance: () => false,
-      pick: (items) => items[0],
-      shuffle: (items) => [...items],
-    };
-  };
-  it('draws the mix over k1..kN and writes values unique to the counter', () => {
-    const workload = { keyCount: 3, mix: { get: 2, put: 1, append: 1, cas: 1 } };
-    // Weights are cumulative in the order get, put, append, cas: 1-2 get, 3 put, 4 append, 5 cas.
-    expect(raft.nextOp(seq([1, 3]), workload, 10, new Map())).toEqual({ f: 'get', key: 'k3' });
-    expect(raft.nextOp(seq([3, 1]), workload, 10, new Map())).toEqual({ f: 'put', key: 'k1', value: 'v10' });
-    expect(raft.nextOp(seq([4, 2]), workload, 11, new Map())).toEqual({ f: 'append', key: 'k2', value: '+11' });
-    expect(raft.nextOp(seq([5, 2, 7]), workload, 12, new Map())).toEqual({ f: 'cas', key: 'k2', value: ['v7', 'v12'] });
-    expect(raft.model).toBe('kv');
-  });
-
-  it('a cas expects what the key would hold if the run\'s earlier writes all applied in order', () => {
-    const workload = { keyCount: 1, mix: { put: 1, append: 1, cas: 1 } };
-    const random = seq([1, 1, 2, 1, 3, 1, 3, 1]); // put, append, cas, cas on k1
-    const state = new Map<string, unknown>();
-    expect(raft.nextOp(random, workload, 0, state)).toEqual({ f: 'put', key: 'k1', value: 'v0' });
-    expect(raft.nextOp(random, workload, 1, state)).toEqual({ f: 'append', key: 'k1', value: '+1' });
-    expect(raft.nextOp(random, workload, 2, state)).toEqual({ f: 'cas', key: 'k1', value: ['v0+1', 'v2'] });
-    expect(raft.nextOp(random, workload, 3, state)).toEqual({ f: 'cas', key: 'k1', value: ['v2', 'v3'] });
-    // Another run (another generator state) starts with no guesses.
-    expect(raft.nextOp(seq([3, 1, 0]), workload, 0, new Map()).value).toEqual(['v0', 'v0']);
-    expect(raft.defaultMix).toEqual({ get: 2, put: 1, append: 1, cas: 1 });
-  });
-});

@@ -55,6 +55,9 @@ export class FakeContext implements NodeContext<RaftMsg> {
   replies: Array<{ req: ClientRequest; response: ClientResponse }> = [];
   notes: Array<{ kind: string; data: Record<string, unknown> }> = [];
   readonly bugs: Set<string>;
+  readonly role = 'server';
+  readonly roles = ['server'];
+  readonly clients: readonly number[] = [];
 
   constructor(
     readonly id: NodeId,
@@ -65,6 +68,12 @@ export class FakeContext implements NodeContext<RaftMsg> {
     this.nodes = Array.from({ length: nodeCount }, (_, i) => i);
     this.peers = this.nodes.filter((n) => n !== id);
     this.bugs = new Set(bugs);
+  }
+  nodesWith(role: string): readonly NodeId[] {
+    return role === 'server' ? this.nodes : [];
+  }
+  rolesOf(): readonly string[] {
+    return this.roles;
   }
   now(): Micros {
     return this.nowUs;

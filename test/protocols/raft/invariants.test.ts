@@ -42,6 +42,16 @@ class View implements ClusterView<RaftNode> {
   storage(node: number): DurableStorage {
     return this.storages[node];
   }
+  rolesOf(): readonly string[] {
+    return ['server'];
+  }
+  nodesWith(role: string): readonly number[] {
+    return role === 'server' ? this.actors.map((_, i) => i) : [];
+  }
+  readonly clientCount = 0;
+  clientActor(): undefined {
+    return undefined;
+  }
 }
 
 const note = (node: number, kind: string, data: Record<string, unknown>): Note => ({ node, kind, data, timeUs: 0 });

@@ -1,6 +1,7 @@
 // SimConfigs for Raft integration tests, built directly (no scenario files).
 import type { NemesisConfig, SimConfig } from '../../../sim/config.js';
 import { raft } from '../../../protocols/raft/index.js';
+import { kvWorkload } from '../../../workloads/index.js';
 
 export const standardNemesis: NemesisConfig = {
   weights: { partition: 3, crash: 2, pause: 1, clock: 1, loss: 1 },
@@ -23,6 +24,7 @@ export function raftConfig(overrides: Partial<SimConfig> = {}): SimConfig {
     storage: { loseUnsyncedOnCrash: true },
     clients: {
       clients: 3,
+      generator: kvWorkload,
       workload: { keyCount: 3, mix: { get: 2, put: 1, append: 1, cas: 1 } },
       thinkUs: [0, 10_000],
       requestTimeoutUs: 200_000,

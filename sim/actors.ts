@@ -1,0 +1,361 @@
+// Actor lifecycle: the server nodes and the protocol's client actors, one slot per endpoint.
+// A slot holds the live actor (volatile state: thrown away on a crash), its timers, its
+// local clock, its pause state and, for a node, its durable storage. The contexts built
+// here are all that a protocol sees of the kernel.
+import type { Checks } from './checks.js';
+import { LocalClock } from './clock.js';
+import type { SimConfig } from './config.js';
+import { DELIVER, DELIVER_REPLY, RESUME, TIMER, type Core, type Ev } from './core.js';
+import type { History, OpSource } from './history.js';
+import type { Network } from './network.js';
+import type { Prng } from './prng.js';
+import type { SimStorage } from './storage.js';
+import {
+  assert,
+  type Actor,
+  type ClientActor,
+  type ClientContext,
+  type ClientRequest,
+  type ClientResponse,
+  type ClusterView,
+  type Endpoint,
+  type Micros,
+  type NodeContext,
+  type NodeId,
+  type Note,
+  type Op,
+  type OpResultType,
+} from './types.js';
+
+interface TimerState {
+  /** When the timer is due (true time). */
+  dueAt: Micros;
+  /** The token of the one queued event that may fire it. */
+  token: number;
+  /** When that event is queued for (never after dueAt). */
+  queuedAt: Micros;
+}
+
+/** What a built-in client receives: the session (client id, seq) and the node's answer. */
+export interface ClientReply {
+  clientId: number;
+  seq: number;
+  response: ClientResponse;
+}
+
+type AnyActor = Actor<unknown> | ClientActor<unknown>;
+
+export class ActorSlot {
+  actor: AnyActor | undefined;
+  up = false;
+  incarnation = 0;
+  /** Armed timers by name. At most one queued event per timer: re-arming later moves the deadline, not the queue. */
+  readonly timers = new Map<string, TimerState>();
+  readonly clock = new LocalClock();
+  paused = false;
+  pauseGen = 0;
+  buffered: Ev[] = [];
+  lastSummary = '';
+  /** Client actors: the Jepsen process of the next invoke, and the open operation. */
+  process: number;
+  pending: Op | undefined;
+  constructor(
+    readonly id: Endpoint,
+    readonly roles: readonly string[],
+    /** Nodes only: client actors keep nothing across a crash. */
+    readonly storage: SimStorage | undefined,
+    readonly random: Prng,
+    /** The client index of a client actor, -1 for a node. */
+    readonly clientIndex: number,
+  ) {
+    this.process = clientIndex;
+  }
+}
+
+export interface ActorsDeps {
+  core: Core;
+  config: SimConfig;
+  network: Network;
+  history: History;
+  ops: OpSource;
+  checks: Checks;
+  view: ClusterView<Actor<unknown>>;
+  diskRandom: Prng;
+  bugs: ReadonlySet<string>;
+  /** Which built-in client endpoint owns a session (its current process), if any. */
+  replyRoute: (process: number) => Endpoint | undefined;
+}
+
+export class Actors {
+  /** One slot per actor endpoint: nodes 0..nodes-1, then the client actors (none with built-in clients). */
+  readonly slots: ActorSlot[] = [];
+  readonly nodeCount: number;
+  private readonly contexts: Array<NodeContext<unknown> | ClientContext<unknown>> = [];
+  private readonly byRole = new Map<string, readonly Endpoint[]>();
+  private readonly clientEndpoints: readonly Endpoint[];
+  /** Tokens of queued timer events, unique across the run. */
+  private timerGens = 0;
+  // The hot path's dependencies, as fields.
+  private readonly core: Core;
+  private readonly network: Network;
+
+  constructor(
+    private readonly deps: ActorsDeps,
+    nodeRoles: ReadonlyArray<readonly string[]>,
+    nodeSlots: Array<{ storage: SimStorage; random: Prng }>,
+    clientRandoms: readonly Prng[],
+    clientRole: string,
+  ) {
+    this.core = deps.core;
+    this.network = deps.network;
+    this.nodeCount = nodeRoles.length;
+    const ids = nodeRoles.map((_, i) => i);
+    for (const id of ids) this.slots.push(new ActorSlot(id, nodeRoles[id], nodeSlots[id].storage, nodeSlots[id].random, -1));
+    clientRandoms.forEach((random, c) => this.slots.push(new ActorSlot(this.nodeCount + c, [clientRole], undefined, random, c)));
+    this.clientEndpoints = this.slots.filter((s) => s.clientIndex >= 0).map((s) => s.id);
+    const roleNames: string[] = [];
+    for (const slot of this.slots) for (const role of slot.roles) if (!roleNames.includes(role)) roleNames.push(role);
+    for (const role of roleNames) this.byRole.set(role, this.slots.filter((s) => s.roles.includes(role)).map((s) => s.id));
+    for (const slot of this.slots) this.contexts.push(slot.clientIndex < 0 ? this.nodeContext(slot, ids) : this.clientContext(slot, ids));
+  }
+
+  /** The endpoints (nodes, or client actors for the client role) that play `role`, ascending. */
+  withRole(role: string): readonly Endpoint[] {
+    return this.byRole.get(role) ?? [];
+  }
+
+  /** Every role in the run, in node order (client role last when there are client actors). */
+  roleNames(): string[] {
+    return [...this.byRole.keys()];
+  }
+
+  // ---- Contexts ----------------------------------------------------------------------
+  private common(slot: ActorSlot, ids: readonly NodeId[]) {
+    const { core, network, bugs } = this.deps;
+    const endpoints = this.slots.length;
+    // Arrow functions: `this` is the kernel; the context object is what the actor sees.
+    return {
+      nodes: ids,
+      clients: this.clientEndpoints,
+      nodesWith: (role: string) => this.withRole(role).filter((e) => e < this.nodeCount),
+      rolesOf: (node: NodeId) => this.slots[node]?.roles ?? [],
+      now: () => slot.clock.now(core.nowTrue),
+      random: slot.random,
+      send: (to: Endpoint, msg: unknown) => {
+        assert(Number.isInteger(to) && to >= 0 && to < endpoints, `send to unknown endpoint ${to}`);
+        network.transmit(DELIVER, slot.id, to, msg);
+      },
+      setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
+      cancelTimer: (name: string) => {
+        slot.timers.delete(name);
+      },
+      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      bug: (name: string) => bugs.has(name),
+    };
+  }
+
+  private nodeContext(slot: ActorSlot, ids: readonly NodeId[]): NodeContext<unknown> {
+    const { network, replyRoute } = this.deps;
+    return {
+      ...this.common(slot, ids),
+      id: slot.id,
+      peers: ids.filter((i) => i !== slot.id),
+      role: slot.roles[0],
+      roles: slot.roles,
+      storage: slot.storage!,
+      reply: (req: ClientRequest, response: ClientResponse) => {
+        // The client endpoint that owns this session: a reply to a retired process goes nowhere.
+        const endpoint = replyRoute(req.clientId);
+        if (endpoint === undefined) return;
+        const reply: ClientReply = { clientId: req.clientId, seq: req.seq, response };
+        network.transmit(DELIVER_REPLY, slot.id, endpoint, reply);
+      },
+    };
+  }
+
+  private clientContext(slot: ActorSlot, ids: readonly NodeId[]): ClientContext<unknown> {
+    const { core, config, history, ops } = this.deps;
+    const stopUs = config.clients.stopUs ?? config.durationUs;
+    const name = `c${slot.clientIndex + 1}`;
+    return {
+      ...this.common(slot, ids),
+      id: slot.id,
+      index: slot.clientIndex,
+      nextOp: () => (core.nowTrue >= stopUs ? undefined : ops.next(slot.clientIndex)),
+      invoke: (op: Op) => {
+        assert(slot.pending === undefined, `client ${name} invoked ${op.f} while ${slot.pending?.f} is still open`);
+        slot.pending = op;
+        const e: Parameters<History['record']>[0] = { process: slot.process, type: 'invoke', f: op.f, value: op.value };
+        if (op.key !== undefined) e.key = op.key;
+        history.record(e);
+      },
+      complete: (type: OpResultType, value?: unknown, error?: string) => {
+        assert(slot.pending !== undefined, `client ${name} completed an operation (${type}) without one open`);
+        this.completeClientOp(slot, type, value, error);
+      },
+      get pending() {
+        return slot.pending;
+      },
+      get process() {
+        return slot.process;
+      },
+    } as ClientContext<unknown>;
+  }
+
+  private completeClientOp(slot: ActorSlot, type: OpResultType, value: unknown, error?: string): void {
+    const op = slot.pending!;
+    const e: Parameters<History['record']>[0] = { process: slot.process, type, f: op.f, value };
+    if (op.key !== undefined) e.key = op.key;
+    if (error !== undefined) e.error = error;
+    this.deps.history.record(e);
+    slot.pending = undefined;
+    // Jepsen: after an indeterminate result the process is never reused.
+    if (type === 'info') slot.process = this.deps.history.newProcess();
+  }
+
+  private setTimer(slot: ActorSlot, name: string, afterUs: Micros): void {
+    assert(Number.isInteger(afterUs) && afterUs >= 0, `timer ${name}: afterUs must be a non-negative integer, got ${afterUs}`);
+    const core = this.core;
+    const dueAt = core.nowTrue + slot.clock.trueDelay(afterUs);
+    const timer = slot.timers.get(name);
+    if (timer !== undefined && timer.queuedAt <= dueAt) {
+      // The queued event comes first; when it pops it moves itself to the new deadline.
+      timer.dueAt = dueAt;
+      return;
+    }
+    const token = ++this.timerGens;
+    slot.timers.set(name, { dueAt, token, queuedAt: dueAt });
+    core.schedule(dueAt, TIMER, slot.id, token, slot.incarnation, name, undefined);
+  }
+
+  private emitNote(endpoint: Endpoint, kind: string, data: Record<string, unknown>): void {
+    const { core, checks, view } = this.deps;
+    // The note's kind and node: its data follows from the events already hashed.
+    core.hash.str(kind);
+    core.hash.int(endpoint);
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data });
+    if (core.stopped || !checks.watchesNotes) return;
+    const note: Note = { node: endpoint, kind, data, timeUs: core.nowTrue };
+    checks.onNote(note, view);
+  }
+
+  // ---- Lifecycle ---------------------------------------------------------------------
+  start(slot: ActorSlot): void {
+    assert(!slot.up, `${this.name(slot)} is already up`);
+    const { config } = this.deps;
+    slot.up = true;
+    slot.incarnation++;
+    slot.timers.clear();
+    slot.paused = false;
+    slot.buffered = [];
+    const ctx = this.contexts[slot.id];
+    if (slot.clientIndex < 0) slot.actor = config.protocol.createActor(ctx as NodeContext<unknown>, config.protocolOptions);
+    else slot.actor = config.protocol.createClient!(ctx as ClientContext<unknown>, config.protocolOptions);
+    slot.actor!.onStart();
+    this.afterHandler(slot);
+  }
+
+  /** Restart a crashed actor (a scripted restart, or faults stopping). */
+  restart(slot: ActorSlot): void {
+    const core = this.deps.core;
+    this.start(slot);
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'restart', node: slot.id });
+  }
+
+  crash(slot: ActorSlot): void {
+    if (!slot.up) return;
+    const { core, diskRandom } = this.deps;
+    slot.up = false;
+    slot.actor = undefined;
+    slot.timers.clear();
+    slot.paused = false;
+    slot.buffered = [];
+    slot.lastSummary = '';
+    if (slot.storage) {
+      const lost = slot.storage.crash(diskRandom);
+      core.hash.int(lost);
+    }
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'crash', node: slot.id });
+    // A client that dies with an operation open leaves it indeterminate; it comes back as a new process.
+    if (slot.pending !== undefined) this.completeClientOp(slot, 'info', slot.pending.value, 'crashed');
+    else if (slot.clientIndex >= 0) slot.process = this.deps.history.newProcess();
+  }
+
+  pause(slot: ActorSlot, durationUs: Micros): void {
+    if (!slot.up || slot.paused) return;
+    const core = this.deps.core;
+    slot.paused = true;
+    slot.pauseGen++;
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'pause', node: slot.id });
+    core.schedule(core.nowTrue + durationUs, RESUME, slot.id, 0, slot.pauseGen, '', undefined);
+  }
+
+  resume(slot: ActorSlot, pauseGen: number): void {
+    if (!slot.paused || slot.pauseGen !== pauseGen) return;
+    const core = this.deps.core;
+    slot.paused = false;
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'resume', node: slot.id });
+    // Everything that arrived or fired during the pause is handled now, in its original order.
+    const buffered = slot.buffered;
+    slot.buffered = [];
+    for (const ev of buffered) core.schedule(core.nowTrue, ev.kind, ev.a, ev.b, ev.c, ev.name, ev.payload);
+  }
+
+  // ---- Events ------------------------------------------------------------------------
+  /** A message (DELIVER) or a built-in client's request (DELIVER_REQUEST) arrives at an actor. */
+  deliver(ev: Ev): void {
+    const core = this.core;
+    const network = this.network;
+    const from = ev.a;
+    const to = ev.b;
+    const slot = this.slots[to];
+    if (network.isBlocked(from, to)) return network.drop(ev, 'partition');
+    if (!slot.up) return network.drop(ev, 'node down');
+    if (slot.paused) {
+      slot.buffered.push(ev);
+      core.retained = true;
+      return;
+    }
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'deliver', from, to, msg: ev.payload, id: ev.c });
+    if (ev.kind === DELIVER) slot.actor!.onMessage(from, ev.payload);
+    else (slot.actor as Actor<unknown>).onRequest(ev.payload as ClientRequest);
+    this.afterHandler(slot);
+  }
+
+  fireTimer(ev: Ev): void {
+    const core = this.core;
+    const slot = this.slots[ev.a];
+    const timer = slot.timers.get(ev.name);
+    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || timer.token !== ev.b) return;
+    if (timer.dueAt > core.nowTrue) {
+      // Re-armed since this event was queued: follow the deadline.
+      timer.queuedAt = timer.dueAt;
+      core.schedule(timer.dueAt, TIMER, slot.id, ev.b, ev.c, ev.name, undefined);
+      return;
+    }
+    if (slot.paused) {
+      slot.buffered.push(ev);
+      core.retained = true;
+      return;
+    }
+    slot.timers.delete(ev.name);
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
+    slot.actor!.onTimer(ev.name);
+    this.afterHandler(slot);
+  }
+
+  private afterHandler(slot: ActorSlot): void {
+    const core = this.core;
+    if (!core.trace || !slot.actor) return;
+    const summary = slot.actor.summary();
+    const text = JSON.stringify(summary);
+    if (text !== slot.lastSummary) {
+      slot.lastSummary = text;
+      core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
+    }
+  }
+
+  name(slot: ActorSlot): string {
+    return slot.clientIndex < 0 ? `node n${slot.id + 1}` : `client c${slot.clientIndex + 1}`;
+  }
+}

@@ -1,0 +1,153 @@
+// The kernel's built-in clients, for replicated state machines: each is a process that
+// sends its operation to a node, follows redirects, retries at another node after a
+// request timeout (same session sequence number), and records the operation `info` when it
+// stays open past its deadline, then continues as a new process (Jepsen's rule).
+import type { ClientReply } from './actors.js';
+import type { ClientConfig } from './config.js';
+import { CLIENT_INVOKE, CLIENT_RETRY, CLIENT_TIMEOUT, DELIVER_REQUEST, type Core, type Ev } from './core.js';
+import type { History, HistoryEntry, OpSource } from './history.js';
+import type { Network } from './network.js';
+import type { Prng } from './prng.js';
+import { assertNever, type ClientRequest, type Endpoint, type Micros, type NodeId, type Op } from './types.js';
+
+interface ClientProc {
+  readonly index: number;
+  readonly endpoint: Endpoint;
+  readonly random: Prng;
+  /** Jepsen process id; also the session client id. A new one after an indeterminate result. */
+  process: number;
+  seq: number;
+  op: Op | undefined;
+  opStartUs: Micros;
+  target: NodeId;
+  gen: number;
+  done: boolean;
+}
+
+export class BuiltinClients {
+  private readonly clients: ClientProc[] = [];
+
+  constructor(
+    private readonly core: Core,
+    private readonly config: ClientConfig,
+    private readonly network: Network,
+    private readonly history: History,
+    private readonly ops: OpSource,
+    private readonly nodeCount: number,
+    randoms: readonly Prng[],
+    private readonly stopUs: Micros,
+  ) {
+    randoms.forEach((random, c) => {
+      this.clients.push({
+        index: c,
+        endpoint: nodeCount + c,
+        random,
+        process: c,
+        seq: 0,
+        op: undefined,
+        opStartUs: 0,
+        target: random.int(0, nodeCount - 1),
+        gen: 0,
+        done: false,
+      });
+    });
+  }
+
+  /** Schedule each client's first operation. */
+  start(): void {
+    const think = this.config.thinkUs;
+    for (const client of this.clients) this.core.schedule(client.random.int(think[0], think[1]), CLIENT_INVOKE, client.index, 0, 0, '', undefined);
+  }
+
+  /** The client endpoint whose current process is `process` (a reply to a retired process goes nowhere). */
+  endpointOf(process: number): Endpoint | undefined {
+    for (const c of this.clients) if (c.process === process) return c.endpoint;
+    return undefined;
+  }
+
+  invoke(index: number): void {
+    const c = this.clients[index];
+    if (this.core.nowTrue >= this.stopUs) {
+      c.done = true;
+      return;
+    }
+    const op = this.ops.next(c.index);
+    c.op = op;
+    c.seq++;
+    c.opStartUs = this.core.nowTrue;
+    const invoke: HistoryEntry = { process: c.process, type: 'invoke', f: op.f, value: op.value };
+    if (op.key !== undefined) invoke.key = op.key;
+    this.history.record(invoke);
+    this.send(c);
+  }
+
+  private send(c: ClientProc): void {
+    const core = this.core;
+    c.gen++;
+    const req: ClientRequest = { clientId: c.process, seq: c.seq, op: c.op! };
+    this.network.transmit(DELIVER_REQUEST, c.endpoint, c.target, req);
+    const deadline = c.opStartUs + this.config.opTimeoutUs;
+    core.schedule(Math.min(core.nowTrue + this.config.requestTimeoutUs, deadline), CLIENT_TIMEOUT, c.index, c.gen, 0, '', undefined);
+  }
+
+  private complete(c: ClientProc, type: 'ok' | 'fail' | 'info', value: unknown, error?: string): void {
+    const op = c.op!;
+    const e: HistoryEntry = { process: c.process, type, f: op.f, value };
+    if (op.key !== undefined) e.key = op.key;
+    if (error !== undefined) e.error = error;
+    this.history.record(e);
+    c.op = undefined;
+    c.gen++;
+    // Jepsen: after an indeterminate result the process is never reused; a new one (and a new session) takes over.
+    if (type === 'info') c.process = this.history.newProcess();
+    const think = this.config.thinkUs;
+    this.core.schedule(this.core.nowTrue + c.random.int(think[0], think[1]), CLIENT_INVOKE, c.index, 0, 0, '', undefined);
+  }
+
+  /** A node's reply arrives (DELIVER_REPLY). */
+  deliver(ev: Ev): void {
+    const core = this.core;
+    if (this.network.isBlocked(ev.a, ev.b)) return this.network.drop(ev, 'partition');
+    const c = this.clients[ev.b - this.nodeCount];
+    const reply = ev.payload as ClientReply;
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'deliver', from: ev.a, to: ev.b, msg: ev.payload, id: ev.c });
+    if (c.op === undefined || reply.clientId !== c.process || reply.seq !== c.seq) return; // a stale reply
+    const r = reply.response;
+    switch (r.type) {
+      case 'ok': {
+        const isRead = c.op.value === undefined;
+        const value = r.value !== undefined || isRead ? r.value : c.op.value;
+        return this.complete(c, 'ok', value);
+      }
+      case 'fail':
+        return this.complete(c, 'fail', c.op.value, r.error);
+      case 'redirect': {
+        c.gen++;
+        const hinted = r.leader !== undefined && r.leader !== c.target;
+        c.target = hinted ? r.leader! : (c.target + 1) % this.nodeCount;
+        if (hinted) return this.send(c);
+        // No leader known: back off a little before trying the next node.
+        const backoff = Math.max(1_000, Math.floor(this.config.requestTimeoutUs / 10));
+        core.schedule(core.nowTrue + backoff, CLIENT_RETRY, c.index, c.gen, 0, '', undefined);
+        return;
+      }
+      default:
+        assertNever(r, 'client response');
+    }
+  }
+
+  retry(index: number, gen: number): void {
+    const c = this.clients[index];
+    if (c.op === undefined || c.gen !== gen) return;
+    if (this.core.nowTrue >= c.opStartUs + this.config.opTimeoutUs) return this.complete(c, 'info', c.op.value, 'timeout');
+    this.send(c);
+  }
+
+  timeout(index: number, gen: number): void {
+    const c = this.clients[index];
+    if (c.op === undefined || c.gen !== gen) return;
+    if (this.core.nowTrue >= c.opStartUs + this.config.opTimeoutUs) return this.complete(c, 'info', c.op.value, 'timeout');
+    c.target = (c.target + 1) % this.nodeCount;
+    this.send(c);
+  }
+}

@@ -1,0 +1,102 @@
+// The core every part of the kernel shares: the event shape and kinds, the event queue and
+// its free list, true time, the running hash, the trace, and the run's stop flag with its
+// violations. The parts (network, actors, clients, faults, nemesis) each hold the core and
+// schedule through it; the world's event loop pops and dispatches.
+import { EventQueue } from './event-queue.js';
+import { RunHash } from './hash.js';
+import type { Prng } from './prng.js';
+import type { TraceEvent, Violation } from './result.js';
+import type { Micros } from './types.js';
+
+// Event kinds (numbers keep the hot loop monomorphic and the hash cheap). The values are
+// part of every run's hash: do not renumber.
+export const DELIVER = 1;
+export const DELIVER_REQUEST = 2;
+export const DELIVER_REPLY = 3;
+export const TIMER = 4;
+export const FAULT = 5;
+export const NEMESIS = 6;
+export const FAULTS_STOP = 7;
+export const CLIENT_INVOKE = 8;
+export const CLIENT_TIMEOUT = 9;
+export const CLIENT_RETRY = 10;
+export const RESUME = 11;
+
+/** One scheduled event. A single shape for every kind (fields a, b, c mean different things per kind). */
+export class Ev {
+  seq = 0;
+  constructor(
+    public at: Micros,
+    public tie: number,
+    public kind: number,
+    /** DELIVER*: from; TIMER, RESUME: actor endpoint; CLIENT_*: client index. */
+    public a: number,
+    /** DELIVER*: to; TIMER: timer token; CLIENT_*: generation. */
+    public b: number,
+    /** DELIVER*: message id; TIMER: incarnation; RESUME: pause generation. */
+    public c: number,
+    public name: string,
+    public payload: unknown,
+  ) {}
+}
+
+/** At most this many handled events are kept for reuse. */
+const FREE_EVENTS_MAX = 4096;
+
+export class Core {
+  readonly queue = new EventQueue<Ev>();
+  readonly hash = new RunHash();
+  /** Every event of the run, at the full recording level only. */
+  readonly trace: TraceEvent[] | undefined;
+  readonly violations: Violation[] = [];
+  nowTrue: Micros = 0;
+  eventIndex = 0;
+  /** Set by the first violation: the run ends after the current event. */
+  stopped = false;
+  /** Set once faults have stopped (the liveness phase). */
+  faultsOver = false;
+  /** Set by a handler that keeps the event (buffered during a pause): it must not be reused. */
+  retained = false;
+  private readonly freeEvents: Ev[] = [];
+
+  constructor(
+    full: boolean,
+    private readonly tieRandom: Prng | undefined,
+  ) {
+    this.trace = full ? [] : undefined;
+  }
+
+  schedule(at: Micros, kind: number, a: number, b: number, c: number, name: string, payload: unknown): void {
+    const tie = this.tieRandom ? this.tieRandom.int(0, 0x7fffffff) : 0;
+    const ev = this.freeEvents.pop();
+    if (ev === undefined) {
+      this.queue.push(new Ev(at, tie, kind, a, b, c, name, payload));
+      return;
+    }
+    ev.at = at;
+    ev.tie = tie;
+    ev.kind = kind;
+    ev.a = a;
+    ev.b = b;
+    ev.c = c;
+    ev.name = name;
+    ev.payload = payload;
+    this.queue.push(ev);
+  }
+
+  /** A handled event goes back to the free list unless its handler kept it. */
+  release(ev: Ev): void {
+    if (this.retained || this.freeEvents.length >= FREE_EVENTS_MAX) return;
+    ev.payload = undefined;
+    this.freeEvents.push(ev);
+  }
+
+  record(e: TraceEvent): void {
+    this.trace!.push(e);
+  }
+
+  violate(kind: Violation['kind'], checker: string, message: string): void {
+    this.violations.push({ kind, checker, message, atUs: this.nowTrue, event: this.eventIndex });
+    this.stopped = true;
+  }
+}

@@ -1,0 +1,200 @@
+// The fault injector: applies a fault (scripted, or drawn by the nemesis) to the network
+// and the actors, resolves its targets (a node, a client actor, a seeded draw, the leader,
+// one or every actor of a role), and logs it in concrete form so that a nemesis run
+// replays as a script. Faults stop at faultsStop: the network heals, paused actors resume
+// and crashed ones restart.
+import type { ActorSlot, Actors } from './actors.js';
+import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault } from './config.js';
+import { FAULT, type Core } from './core.js';
+import type { Network } from './network.js';
+import type { Prng } from './prng.js';
+import { assertNever, type Endpoint, type NodeId } from './types.js';
+
+/** The end of a loss burst: an internal fault, never logged. */
+export interface LossEnd {
+  kind: 'loss-end';
+  gen: number;
+}
+
+export class Faults {
+  /** Every fault as applied, in concrete form (nodes and groups resolved). */
+  readonly log: ScriptedFault[] = [];
+
+  constructor(
+    private readonly core: Core,
+    private readonly network: Network,
+    private readonly actors: Actors,
+    readonly random: Prng,
+  ) {}
+
+  private get nodeIds(): NodeId[] {
+    return this.actors.slots.slice(0, this.actors.nodeCount).map((s) => s.id);
+  }
+
+  /** The leader: a live node whose summary says so; the highest term wins among stale leaders. */
+  leader(): NodeId | undefined {
+    let best: NodeId | undefined;
+    let bestTerm = -Infinity;
+    for (let id = 0; id < this.actors.nodeCount; id++) {
+      const slot = this.actors.slots[id];
+      if (!slot.up || !slot.actor) continue;
+      const s = slot.actor.summary();
+      if (s.role !== 'leader') continue;
+      const term = typeof s.term === 'number' ? s.term : 0;
+      if (term > bestTerm) {
+        best = slot.id;
+        bestTerm = term;
+      }
+    }
+    return best;
+  }
+
+  /** The endpoints a target names now (empty when it names nobody, e.g. no leader). Random draws come from the faults stream. */
+  resolve(target: NodeTarget): Endpoint[] {
+    if (typeof target === 'number') return [target];
+    if (target === 'random') return [this.random.int(0, this.actors.nodeCount - 1)];
+    if (target === 'leader') {
+      const leader = this.leader();
+      return leader === undefined ? [] : [leader];
+    }
+    const members = this.actors.withRole(target.role);
+    if (members.length === 0) return [];
+    return target.all ? [...members] : [this.random.pick(members)];
+  }
+
+  apply(action: FaultAction | LossEnd): void {
+    const core = this.core;
+    const network = this.network;
+    const detail: Record<string, unknown> = { ...action };
+    /** The concrete faults to log (one per target for a fault aimed at a whole role). */
+    let concrete: FaultAction[] = [];
+    switch (action.kind) {
+      case 'partition':
+        network.partition(action.groups);
+        concrete = [action];
+        break;
+      case 'partition-halves':
+      case 'partition-majority': {
+        const order = this.random.shuffle(this.nodeIds);
+        const cut = action.kind === 'partition-halves' ? Math.floor(order.length / 2) : Math.floor(order.length / 2) + 1;
+        const groups = [order.slice(0, cut), order.slice(cut)];
+        detail.groups = groups;
+        network.partition(groups);
+        concrete = [{ kind: 'partition', groups }];
+        break;
+      }
+      case 'one-way':
+        for (const f of action.from) for (const t of action.to) if (f !== t) network.setLink(f, t, true);
+        concrete = [action];
+        break;
+      case 'bridge': {
+        const order = this.random.shuffle(this.nodeIds);
+        if (order.length >= 3) {
+          const bridge = order[0];
+          const rest = order.slice(1);
+          const half = Math.floor(rest.length / 2);
+          const a = rest.slice(0, half);
+          const b = rest.slice(half);
+          detail.bridge = bridge;
+          detail.groups = [a, b];
+          for (const x of a) {
+            for (const y of b) {
+              network.setLink(x, y, true);
+              network.setLink(y, x, true);
+            }
+          }
+          // The bridge node is in neither group, so it keeps its links to both halves.
+          concrete = [{ kind: 'partition', groups: [a, b] }];
+        }
+        break;
+      }
+      case 'heal':
+        network.heal();
+        concrete = [action];
+        break;
+      case 'restart': {
+        const targets = action.node === 'all' ? this.nodeIds : this.resolve(action.node);
+        for (const id of targets) {
+          const slot = this.actors.slots[id];
+          if (slot !== undefined && !slot.up) this.actors.restart(slot);
+        }
+        concrete = [action];
+        break;
+      }
+      case 'loss-burst': {
+        network.burstLossPpm = action.lossPpm;
+        const gen = ++network.burstGen;
+        // The end of the burst is a fault event of its own.
+        const end: LossEnd = { kind: 'loss-end', gen };
+        core.schedule(core.nowTrue + action.durationUs, FAULT, 0, 0, 0, '', { atUs: 0, action: end });
+        concrete = [action];
+        break;
+      }
+      case 'loss-end':
+        if (action.gen === network.burstGen) network.burstLossPpm = 0;
+        break;
+      default: {
+        if (!targetsOneNode(action)) return assertNever(action, 'fault');
+        const targets = this.resolve(action.node);
+        detail.node = targets.length === 1 ? targets[0] : undefined;
+        if (targets.length > 1) detail.nodes = targets;
+        for (const id of targets) {
+          const slot = this.actors.slots[id];
+          if (slot !== undefined && this.applyToOne(action, slot)) concrete.push({ ...action, node: id });
+        }
+      }
+    }
+    core.hash.str(action.kind);
+    for (const c of concrete) this.log.push({ atUs: core.nowTrue, action: c });
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: action.kind, detail });
+  }
+
+  /** Apply a fault aimed at one actor. False when it does nothing that a replay must repeat. */
+  private applyToOne(action: Extract<FaultAction, { node: NodeTarget }>, slot: ActorSlot): boolean {
+    const core = this.core;
+    switch (action.kind) {
+      case 'isolate': {
+        const others = this.nodeIds.filter((n) => n !== slot.id);
+        this.network.partition([[slot.id], others]);
+        return true;
+      }
+      case 'crash':
+        this.actors.crash(slot);
+        return true;
+      case 'crash-restart': {
+        if (!slot.up) return true;
+        this.actors.crash(slot);
+        const at = core.nowTrue + action.downUs;
+        core.schedule(at, FAULT, 0, 0, 0, '', { atUs: at, action: { kind: 'restart', node: slot.id } });
+        return true;
+      }
+      case 'clock-offset':
+        slot.clock.setOffset(core.nowTrue, action.offsetUs);
+        return true;
+      case 'clock-jump':
+        slot.clock.jump(core.nowTrue, action.byUs);
+        return true;
+      case 'clock-drift':
+        slot.clock.setDrift(core.nowTrue, action.driftPpm);
+        return true;
+      case 'pause':
+        this.actors.pause(slot, action.durationUs);
+        return true;
+      default:
+        return assertNever(action, 'fault');
+    }
+  }
+
+  /** Faults stop: heal the network, end loss bursts, resume paused and restart crashed actors. Clock drift stays. */
+  stop(): void {
+    const core = this.core;
+    core.faultsOver = true;
+    this.network.heal();
+    this.network.burstLossPpm = 0;
+    for (const slot of this.actors.slots) {
+      if (slot.paused) this.actors.resume(slot, slot.pauseGen);
+      if (!slot.up) this.actors.restart(slot);
+    }
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: 'faults-stop', detail: {} });
+  }
+}

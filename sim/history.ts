@@ -1,0 +1,57 @@
+// The client history (Jepsen's invoke / ok / fail / info), stamped with true time, hashed
+// and traced. Built-in clients and client actors both record through it.
+import type { Core } from './core.js';
+import type { HistoryEvent, Op, Random, Workload, WorkloadOptions } from './types.js';
+
+export type HistoryEntry = Omit<HistoryEvent, 'index' | 'timeUs'>;
+
+export class History {
+  readonly events: HistoryEvent[] = [];
+  /** The next Jepsen process id: clients start as 0..clients-1; a new one after each info. */
+  private nextProcess: number;
+
+  constructor(
+    private readonly core: Core,
+    clientCount: number,
+  ) {
+    this.nextProcess = clientCount;
+  }
+
+  record(e: HistoryEntry): void {
+    const core = this.core;
+    const event: HistoryEvent = { index: this.events.length, timeUs: core.nowTrue, ...e };
+    this.events.push(event);
+    core.hash.int(event.process);
+    core.hash.str(event.type);
+    core.hash.value(event.value);
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'history', event });
+  }
+
+  /** A fresh process id: after an indeterminate result a process is never reused. */
+  newProcess(): number {
+    return this.nextProcess++;
+  }
+}
+
+/** The workload: draws each client operation from the scenario's generator on the workload stream. */
+export class OpSource {
+  private counter = 0;
+  /** The generator's scratch space for this run. */
+  private readonly state = new Map<string, unknown>();
+  /** One context object, refilled for each draw (no allocation per operation). */
+  private readonly ctx: { random: Random; counter: number; state: Map<string, unknown>; client: number };
+
+  constructor(
+    private readonly generator: Workload,
+    private readonly options: WorkloadOptions,
+    random: Random,
+  ) {
+    this.ctx = { random, counter: 0, state: this.state, client: 0 };
+  }
+
+  next(client: number): Op {
+    this.ctx.counter = this.counter++;
+    this.ctx.client = client;
+    return this.generator.nextOp(this.ctx, this.options);
+  }
+}

@@ -1,0 +1,137 @@
+// The random nemesis: at seeded intervals it starts one fault, drawn by weight, and
+// schedules its end; faults may overlap. Every draw comes from the faults stream, so a
+// nemesis run's concrete fault log replays it as a script. Crashes, pauses and clock faults
+// aim at the actors of the target roles (default: every server node), within maxCrashed
+// and the per-role caps.
+import type { Actors } from './actors.js';
+import type { FaultAction, NemesisConfig } from './config.js';
+import { FAULT, NEMESIS, type Core } from './core.js';
+import type { Faults, LossEnd } from './faults.js';
+import { assertNever, type Endpoint, type Micros } from './types.js';
+
+export class Nemesis {
+  private readonly weights: ReadonlyArray<readonly [keyof NemesisConfig['weights'], number]>;
+  /** The actors crashes, pauses and clock faults aim at, ascending. */
+  private readonly targets: readonly Endpoint[];
+
+  constructor(
+    private readonly core: Core,
+    private readonly config: NemesisConfig,
+    private readonly faults: Faults,
+    private readonly actors: Actors,
+    private readonly faultsStopUs: Micros,
+  ) {
+    this.weights = (Object.keys(config.weights) as Array<keyof NemesisConfig['weights']>)
+      .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
+      .map((k) => [k, config.weights[k] ?? 0] as const)
+      .filter(([, w]) => w > 0);
+    const nodes = actors.slots.slice(0, actors.nodeCount).map((s) => s.id);
+    if (config.targetRoles === undefined) this.targets = nodes;
+    else {
+      const wanted = new Set<Endpoint>();
+      for (const role of config.targetRoles) for (const e of actors.withRole(role)) wanted.add(e);
+      this.targets = [...wanted].sort((x, y) => x - y);
+    }
+  }
+
+  /** The first fault's time. */
+  start(): void {
+    if (this.faultsStopUs > 0) this.core.schedule(this.faults.random.int(this.config.intervalUs[0], this.config.intervalUs[1]), NEMESIS, 0, 0, 0, '', undefined);
+  }
+
+  /** Start one fault, schedule its end, and the next start. */
+  step(): void {
+    const core = this.core;
+    const nem = this.config;
+    if (core.faultsOver) return;
+    const r = this.faults.random;
+    const durationUs = r.int(nem.durationUs[0], nem.durationUs[1]);
+    const endAt = Math.min(core.nowTrue + durationUs, this.faultsStopUs);
+    const endWith = (action: FaultAction | LossEnd) => core.schedule(endAt, FAULT, 0, 0, 0, '', { atUs: endAt, action });
+    const apply = (action: FaultAction) => this.faults.apply(action);
+    if (this.weights.length > 0) {
+      const kind = r.weighted(this.weights);
+      const nodeIds = this.actors.slots.slice(0, this.actors.nodeCount).map((s) => s.id);
+      switch (kind) {
+        case 'partition': {
+          const shape = r.int(0, 2);
+          if (shape === 0) apply({ kind: 'partition-halves' });
+          else if (shape === 1) apply({ kind: 'partition-majority' });
+          else apply({ kind: 'isolate', node: r.int(0, 1) === 0 ? 'leader' : 'random' });
+          endWith({ kind: 'heal' });
+          break;
+        }
+        case 'one-way': {
+          const order = r.shuffle(nodeIds);
+          const k = r.int(1, Math.max(1, order.length - 1));
+          apply({ kind: 'one-way', from: order.slice(0, k), to: order.slice(k) });
+          endWith({ kind: 'heal' });
+          break;
+        }
+        case 'bridge':
+          apply({ kind: 'bridge' });
+          endWith({ kind: 'heal' });
+          break;
+        case 'crash': {
+          const live = this.crashable();
+          if (live.length > 0) {
+            const leader = r.int(0, 1) === 0 ? this.faults.leader() : undefined;
+            const node = leader !== undefined && live.includes(leader) ? leader : r.pick(live);
+            apply({ kind: 'crash', node });
+            endWith({ kind: 'restart', node });
+          }
+          break;
+        }
+        case 'pause': {
+          const node = r.int(0, 1) === 0 ? this.leaderTarget() : this.randomTarget();
+          if (node !== undefined) apply({ kind: 'pause', node, durationUs: Math.max(1, endAt - core.nowTrue) });
+          break;
+        }
+        case 'clock': {
+          if (this.targets.length === 0) break;
+          const node = r.pick(this.targets);
+          if (r.int(0, 1) === 0 || nem.clockDriftMaxPpm === 0) {
+            apply({ kind: 'clock-jump', node, byUs: r.int(-nem.clockJumpMaxUs, nem.clockJumpMaxUs) });
+          } else {
+            apply({ kind: 'clock-drift', node, driftPpm: r.int(-nem.clockDriftMaxPpm, nem.clockDriftMaxPpm) });
+          }
+          break;
+        }
+        case 'loss':
+          apply({ kind: 'loss-burst', lossPpm: r.int(100_000, 900_000), durationUs: Math.max(1, endAt - core.nowTrue) });
+          break;
+        default:
+          assertNever(kind, 'nemesis kind');
+      }
+    }
+    const next = core.nowTrue + r.int(nem.intervalUs[0], nem.intervalUs[1]);
+    if (next < this.faultsStopUs) core.schedule(next, NEMESIS, 0, 0, 0, '', undefined);
+  }
+
+  /** Live targets that may crash now: at most maxCrashed nodes down, and at most the role's cap of each role. */
+  private crashable(): Endpoint[] {
+    const slots = this.actors.slots;
+    let nodesDown = 0;
+    for (let id = 0; id < this.actors.nodeCount; id++) if (!slots[id].up) nodesDown++;
+    const caps = this.config.maxCrashedByRole;
+    return this.targets.filter((id) => {
+      const slot = slots[id];
+      if (!slot.up) return false;
+      if (slot.clientIndex < 0 && nodesDown >= this.config.maxCrashed) return false;
+      if (caps === undefined) return true;
+      return slot.roles.every((role) => caps[role] === undefined || this.actors.withRole(role).filter((e) => !slots[e].up).length < caps[role]);
+    });
+  }
+
+  /** 'leader' when the leader is a target (the default): resolved when the fault applies, as a script replays it. */
+  private leaderTarget(): Endpoint | 'leader' | undefined {
+    if (this.config.targetRoles === undefined) return 'leader';
+    const leader = this.faults.leader();
+    return leader !== undefined && this.targets.includes(leader) ? leader : undefined;
+  }
+
+  private randomTarget(): Endpoint | 'random' {
+    // With every node a target this is the faults stream's draw among the nodes, as 'random' makes.
+    return this.config.targetRoles === undefined ? 'random' : this.faults.random.pick(this.targets);
+  }
+}
