@@ -1,7 +1,7 @@
 // The kernel's input: one fully resolved, validated simulation. The CLI turns a scenario
 // file into this; tests build it directly. Every duration is integer microseconds and
 // every probability integer parts per million.
-import type { Endpoint, Micros, NodeId, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
+import type { Endpoint, Micros, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
 
 export type LatencyModel =
   | { kind: 'fixed'; us: Micros }

@@ -10,7 +10,7 @@
 // guess kept in ctx.state under GUESSES); with no guess for the key, a put value of one of
 // the last 8 counters. Knobs: keyCount, mix (get, put, append, cas); no params.
 //
-// Draw-for-draw identical to Raft's original generator (protocols/raft/workload.ts):
+// Draw-for-draw identical to Raft's original generator (kept as test/workloads/reference-raft-kv.ts):
 // random.int(1, total) for the function, random.int(1, keyCount) for the key, and for a cas
 // with no guess random.int(counter - 8, counter - 1) (clamped at 0). Run hashes depend on it.
 import type { Op, OpContext, Workload, WorkloadOptions } from '../sim/types.js';

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../checkers/linearizability/index.js';
-import { raftNextOp } from '../../protocols/raft/workload.js';
+import { raftNextOp } from './reference-raft-kv.js';
 import { stream } from '../../sim/prng.js';
 import type { Op, Random } from '../../sim/types.js';
 import { kvNextOp, kvWorkload } from '../../workloads/kv.js';

@@ -1,3 +1,6 @@
+// Raft's own kv generator as it was before workloads/ existed, kept frozen as the
+// reference that workloads/kv.ts must match draw for draw (run hashes depend on it).
+//
 // Client operations over keys k1..kN. Every written value is unique (it carries the run's
 // op counter) so a history is checkable: put and cas write `v<counter>`, append adds
 // `+<counter>` (so "v12+15+17" reads as one put then two appends).
