@@ -1,7 +1,114 @@
-// Lint: the deterministic core (sim/, protocols/, checkers/) must not reach outside the
-// simulation. Wall clock, Math.random, timers and promises would hand the interleaving
-// to the host and break replay by seed.
+// Lint: the deterministic core (sim/, workloads/, protocols/, checkers/) must not reach
+// outside the simulation. Wall clock, Math.random, timers and promises would hand the
+// interleaving to the host and break replay by seed. And every library folder imports only
+// the layers below it (faultline/layers, below).
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
+
+const repoRoot = dirname(fileURLToPath(import.meta.url));
+
+// The layers, bottom to top: a folder may import itself and the folders listed for it.
+// test/, bench/, examples/, bin/ are not layers and may import anything (no rule there).
+const layers = {
+  sim: [],
+  workloads: ['sim'],
+  protocols: ['sim', 'workloads'],
+  checkers: ['sim', 'workloads'],
+  scenario: ['sim', 'workloads', 'protocols', 'checkers'],
+  explore: ['sim', 'workloads', 'protocols', 'checkers', 'scenario'],
+  reports: ['sim', 'workloads', 'protocols', 'checkers', 'scenario', 'explore'],
+};
+// cli/ may import everything: it gets no layer rule. The root entry points (index.ts,
+// testing.ts) may import every library layer, and each other, but never cli/.
+const libraryLayers = Object.keys(layers);
+const entryPoints = ['index', 'testing'];
+
+/**
+ * Where an import specifier lands in the repo, seen from `filename`: a top-level folder
+ * name, `index`/`testing` for the root entry points, 'outside' (beyond the repo root),
+ * or null (a package, node: builtin, or a root file that is not an entry point).
+ * Specifiers are resolved against the importing file, so '../cli/x.js' from sim/a.ts and
+ * '../../cli/x.js' from sim/b/c.ts both land in cli/, while '../x.js' from sim/b/c.ts
+ * stays in sim/. Patterns on the specifier text alone cannot tell these apart.
+ */
+function landing(specifier, filename) {
+  if (specifier === 'faultline' || specifier.startsWith('faultline/')) return specifier === 'faultline/testing' ? 'testing' : 'index';
+  if (!(specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:'))) return null;
+  const target = specifier.startsWith('file:') ? fileURLToPath(specifier) : resolve(dirname(filename), specifier);
+  const rel = relative(repoRoot, target);
+  if (rel === '') return 'index';
+  if (rel.startsWith('..') || isAbsolute(rel)) return 'outside';
+  const parts = rel.split(sep);
+  if (parts.length > 1) return parts[0];
+  const base = parts[0].replace(/\.[cm]?[jt]s$/, '');
+  return entryPoints.includes(base) ? base : null;
+}
+
+/** The local plugin: one rule, configured once per layer (below) with what that layer may import. */
+const faultline = {
+  rules: {
+    layers: {
+      meta: {
+        type: 'problem',
+        docs: { description: 'A library folder imports only the layers below it.' },
+        schema: [{
+          type: 'object',
+          // layer: the folder this config is for; absent for the root entry points.
+          properties: { layer: { type: 'string' }, may: { type: 'array', items: { type: 'string' } } },
+          required: ['may'],
+          additionalProperties: false,
+        }],
+        messages: {
+          upLayer: "{{layer}} may not import {{target}} ('{{source}}'): {{layer}} may import only {{may}}.",
+          outside: "'{{source}}' resolves outside the repo: a fresh clone has nothing there.",
+        },
+      },
+      create(context) {
+        const { layer: own, may } = context.options[0];
+        const layer = own ? `${own}/` : entryPoints.map((e) => `${e}.ts`).join(' and ');
+        const allowed = new Set(own ? [own, ...may] : [...entryPoints, ...may]);
+        const mayText = [...(own ? [own] : []), ...may].map((m) => `${m}/`).join(', ') || 'itself';
+        function check(sourceNode) {
+          if (!sourceNode || typeof sourceNode.value !== 'string') return;
+          const source = sourceNode.value;
+          const where = landing(source, context.filename);
+          if (where === null || allowed.has(where)) return;
+          if (where === 'outside') {
+            context.report({ node: sourceNode, messageId: 'outside', data: { source } });
+            return;
+          }
+          const target = entryPoints.includes(where) ? `${where}.ts` : `${where}/`;
+          context.report({ node: sourceNode, messageId: 'upLayer', data: { layer, target, source, may: mayText } });
+        }
+        return {
+          ImportDeclaration: (node) => check(node.source), // includes `import type`
+          ExportNamedDeclaration: (node) => check(node.source), // `export { x } from`, `export type { T } from`
+          ExportAllDeclaration: (node) => check(node.source),
+          ImportExpression: (node) => check(node.source), // import('...') with a literal
+          TSImportType: (node) => check(node.source ?? node.argument?.literal ?? node.argument), // typeof import('...')
+          TSExternalModuleReference: (node) => check(node.expression), // import x = require('...')
+          CallExpression: (node) => {
+            if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node.arguments[0]);
+          },
+        };
+      },
+    },
+  },
+};
+
+const layerConfigs = [
+  ...Object.entries(layers).map(([name, may]) => ({
+    files: [`${name}/**/*.ts`],
+    plugins: { faultline },
+    rules: { 'faultline/layers': ['error', { layer: name, may }] },
+  })),
+  {
+    files: entryPoints.map((e) => `${e}.ts`),
+    plugins: { faultline },
+    rules: { 'faultline/layers': ['error', { may: libraryLayers }] },
+  },
+];
 
 const forbiddenGlobals = [
   { name: 'setTimeout', message: 'Timers break determinism: use ctx.setTimer.' },
@@ -39,7 +146,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['sim/**/*.ts', 'protocols/**/*.ts', 'checkers/**/*.ts'],
+    files: ['sim/**/*.ts', 'workloads/**/*.ts', 'protocols/**/*.ts', 'checkers/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', ...forbiddenGlobals],
       'no-restricted-syntax': ['error', ...forbiddenSyntax],
@@ -48,4 +155,5 @@ export default tseslint.config(
       ] }],
     },
   },
+  ...layerConfigs,
 );

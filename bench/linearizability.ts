@@ -10,7 +10,7 @@ import { checkHistory, parseHistory, type LinearizabilityResult } from '../check
 import type { HistoryEvent } from '../sim/types.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const porcupineKvDir = resolve(repoRoot, '../shared/data/histories/porcupine-kv');
+const porcupineKvDir = resolve(repoRoot, 'test/fixtures/histories/porcupine-kv');
 
 export interface BenchRow {
   name: string;

@@ -1,6 +1,6 @@
-// Where the shared test histories live: used in place, never copied into the repo.
+// Where the test histories live: in-repo copies under test/fixtures/histories (see its README).
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const porcupineKvDir = resolve(repoRoot, '../shared/data/histories/porcupine-kv');
+export const porcupineKvDir = resolve(repoRoot, 'test/fixtures/histories/porcupine-kv');

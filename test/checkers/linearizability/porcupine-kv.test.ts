@@ -1,5 +1,5 @@
-// Porcupine's key-value histories (shared/data/histories/porcupine-kv, used in place) with
-// the verdicts listed in FORMATS.md, partitioned by key and as one state.
+// Porcupine's key-value histories (in-repo copy: test/fixtures/histories/porcupine-kv) with
+// the verdicts listed in test/fixtures/histories/README.md, partitioned by key and as one state.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
