@@ -43,14 +43,14 @@ export { runSimulation } from './sim/world.js';
 export { builtinProtocols } from './protocols/index.js';
 export { checkHistory } from './checkers/index.js';
 
-// Scenarios, the runner, errors and units (cli/).
-export { loadScenario, parseScenario, applyOverrides, extraBugs } from './cli/scenario.js';
-export type { LoadedScenario, ScenarioOverrides, ParseOptions } from './cli/scenario.js';
-export { runScenario, replayCommand, InternalRunError } from './cli/runner.js';
-export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './cli/runner.js';
-export { ExitCode, InputError } from './cli/errors.js';
-export { parseDuration, parseProbability, formatDuration } from './cli/units.js';
-export type { Result } from './cli/units.js';
+// Scenarios, the runner, errors and units (scenario/).
+export { loadScenario, parseScenario, applyOverrides, extraBugs } from './scenario/load.js';
+export type { LoadedScenario, ScenarioOverrides, ParseOptions } from './scenario/load.js';
+export { runScenario, replayCommand, InternalRunError } from './scenario/runner.js';
+export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './scenario/runner.js';
+export { ExitCode, InputError } from './scenario/errors.js';
+export { parseDuration, parseProbability, formatDuration } from './scenario/units.js';
+export type { Result } from './scenario/units.js';
 
 // Fuzzing, replaying and shrinking (cli/fuzz/).
 export { runCampaign } from './cli/fuzz/campaign.js';

@@ -6,8 +6,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { TraceEvent } from '../sim/result.js';
-import type { ScenarioRun, Verdict } from './runner.js';
-import { formatDuration } from './units.js';
+import type { ScenarioRun, Verdict } from '../scenario/runner.js';
+import { formatDuration } from '../scenario/units.js';
 
 /** All output goes through here, so tests can capture it and handlers never print ad hoc. */
 export const io = {

@@ -2,13 +2,13 @@
 // campaign with its progress display, the summary, the exit code.
 import chalk from 'chalk';
 import { availableParallelism } from 'node:os';
+import { ExitCode, InputError } from '../../scenario/errors.js';
+import { displayPath } from '../../scenario/registry.js';
+import { shellQuote } from '../../scenario/runner.js';
+import { formatDuration, parseDuration } from '../../scenario/units.js';
 import type { FuzzArgs } from '../commands/fuzz.js';
 import { DEFAULT_FAILURES_DIR, DEFAULT_SEEDS } from '../commands/fuzz.js';
-import { ExitCode, InputError } from '../errors.js';
 import { io } from '../output.js';
-import { displayPath } from '../registry.js';
-import { shellQuote } from '../runner.js';
-import { formatDuration, parseDuration } from '../units.js';
 import { runCampaign, type CampaignOptions, type CampaignSummary } from './campaign.js';
 import { isInteractive, Progress } from './progress.js';
 import { parseShard, plannedSeeds } from './seeds.js';

@@ -1,8 +1,8 @@
 // The merge command's work (loaded only when the command runs).
 import chalk from 'chalk';
 import { writeFileSync } from 'node:fs';
+import { ExitCode, InputError } from '../../scenario/errors.js';
 import type { MergeArgs } from '../commands/merge.js';
-import { ExitCode, InputError } from '../errors.js';
 import { io } from '../output.js';
 import { mergeResults, type MergeSummary } from './results.js';
 

@@ -1,10 +1,10 @@
 // The replay command's work (loaded only when the command runs).
 import chalk from 'chalk';
+import { ExitCode, InputError } from '../../scenario/errors.js';
+import { displayPath, packageVersion } from '../../scenario/registry.js';
+import { InternalRunError, runScenario, shellQuote, type ScenarioRun } from '../../scenario/runner.js';
 import type { ReplayArgs } from '../commands/replay.js';
-import { ExitCode, InputError } from '../errors.js';
 import { io, runJson, runLines, writeTraceFile } from '../output.js';
-import { displayPath, packageVersion } from '../registry.js';
-import { InternalRunError, runScenario, shellQuote, type ScenarioRun } from '../runner.js';
 import { failureScenario, readFailureFile, type FailureFile } from './failure-file.js';
 
 const VERDICT_EXIT = { pass: ExitCode.pass, fail: ExitCode.checkFailed, undecided: ExitCode.undecided } as const;

@@ -2,13 +2,13 @@
 import chalk from 'chalk';
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { ExitCode, InputError } from '../../scenario/errors.js';
+import { parseScenario } from '../../scenario/load.js';
+import { displayPath, isModuleReference } from '../../scenario/registry.js';
+import { runScenario, shellQuote } from '../../scenario/runner.js';
+import { formatDuration, parseDuration } from '../../scenario/units.js';
 import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME, type ShrinkArgs } from '../commands/shrink.js';
-import { ExitCode, InputError } from '../errors.js';
 import { io } from '../output.js';
-import { displayPath, isModuleReference } from '../registry.js';
-import { runScenario, shellQuote } from '../runner.js';
-import { parseScenario } from '../scenario.js';
-import { formatDuration, parseDuration } from '../units.js';
 import { failureScenario, readFailureFile, type FailureFile } from './failure-file.js';
 import { shrink, ShrinkError, type ShrinkResult, type ShrinkSize } from './shrink.js';
 import { toYaml } from './to-yaml.js';

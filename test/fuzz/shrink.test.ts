@@ -6,8 +6,8 @@ import { shrinkFailure, shrinkHandler } from '../../cli/fuzz/shrink-main.js';
 import { runCampaign } from '../../cli/fuzz/campaign.js';
 import { failureScenario, readFailureFile } from '../../cli/fuzz/failure-file.js';
 import { remap, shrink } from '../../cli/fuzz/shrink.js';
-import { runScenario } from '../../cli/runner.js';
-import { loadScenario } from '../../cli/scenario.js';
+import { runScenario } from '../../scenario/runner.js';
+import { loadScenario } from '../../scenario/load.js';
 import type { SimConfig } from '../../sim/config.js';
 import { ballotScenario, captureIo, tempDir } from './helpers.js';
 

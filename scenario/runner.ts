@@ -1,11 +1,11 @@
 // The composition of one run: kernel (sim/) + protocol + checkers. `run` uses it today;
 // fuzz, replay and shrink reuse it. Synchronous, so it can run inside a worker thread.
 import { checkHistory } from '../checkers/index.js';
+import { InternalRunError } from '../cli/output.js';
 import type { RunResult, Violation } from '../sim/result.js';
 import { runSimulation } from '../sim/world.js';
-import { InternalRunError } from './output.js';
+import { applyOverrides, extraBugs, type LoadedScenario, type ScenarioOverrides } from './load.js';
 import { LINEARIZABILITY } from './registry.js';
-import { applyOverrides, extraBugs, type LoadedScenario, type ScenarioOverrides } from './scenario.js';
 
 export { InternalRunError };
 
