@@ -44,13 +44,13 @@ export { builtinProtocols } from './protocols/index.js';
 export { checkHistory } from './checkers/index.js';
 
 // Scenarios, the runner, errors and units (scenario/).
-export { loadScenario, parseScenario, applyOverrides, extraBugs } from './scenario/load.js';
-export type { LoadedScenario, ScenarioOverrides, ParseOptions } from './scenario/load.js';
-export { runScenario, replayCommand, InternalRunError } from './scenario/runner.js';
-export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './scenario/runner.js';
-export { ExitCode, InputError } from './scenario/errors.js';
-export { parseDuration, parseProbability, formatDuration } from './scenario/units.js';
-export type { Result } from './scenario/units.js';
+export { loadScenario, parseScenario, applyOverrides, extraBugs } from './scenario/index.js';
+export type { LoadedScenario, ScenarioOverrides, ParseOptions } from './scenario/index.js';
+export { runScenario, replayCommand, InternalRunError } from './scenario/index.js';
+export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './scenario/index.js';
+export { ExitCode, InputError } from './scenario/index.js';
+export { parseDuration, parseProbability, formatDuration } from './scenario/index.js';
+export type { Result } from './scenario/index.js';
 
 // Fuzzing, replaying and shrinking (cli/fuzz/).
 export { runCampaign } from './cli/fuzz/campaign.js';

@@ -1,4 +1,5 @@
-// Exit codes (DESIGN.md) and the one error type the CLI reports without a stack trace.
+// Exit codes (DESIGN.md), the one error type the CLI reports without a stack trace, and the
+// error a run throws when faultline itself fails.
 
 export const ExitCode = {
   pass: 0,
@@ -19,5 +20,21 @@ export class InputError extends Error {
     readonly expected: string,
   ) {
     super(`${file}${line !== undefined ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${expected}`);
+  }
+}
+
+/**
+ * Something failed inside faultline during a run: our bug, not the user's input. Carries
+ * what the report needs (the seed and the replay command). Thrown by runner.ts; lives here
+ * rather than in runner.ts so that the CLI can recognise it without loading the kernel.
+ */
+export class InternalRunError extends Error {
+  override name = 'InternalRunError';
+  constructor(
+    override readonly cause: unknown,
+    readonly seed: string,
+    readonly replay: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
   }
 }

@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { availableParallelism } from 'node:os';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath } from '../../scenario/registry.js';
-import { shellQuote } from '../../scenario/runner.js';
+import { shellQuote } from '../../scenario/shell.js';
 import { formatDuration, parseDuration } from '../../scenario/units.js';
 import type { FuzzArgs } from '../commands/fuzz.js';
 import { DEFAULT_FAILURES_DIR, DEFAULT_SEEDS } from '../commands/fuzz.js';

@@ -2,7 +2,8 @@
 import chalk from 'chalk';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath, packageVersion } from '../../scenario/registry.js';
-import { InternalRunError, runScenario, shellQuote, type ScenarioRun } from '../../scenario/runner.js';
+import { InternalRunError, runScenario, type ScenarioRun } from '../../scenario/runner.js';
+import { shellQuote } from '../../scenario/shell.js';
 import type { ReplayArgs } from '../commands/replay.js';
 import { io, runJson, runLines, writeTraceFile } from '../output.js';
 import { failureScenario, readFailureFile, type FailureFile } from './failure-file.js';
