@@ -52,18 +52,18 @@ export { ExitCode, InputError } from './scenario/index.js';
 export { parseDuration, parseProbability, formatDuration } from './scenario/index.js';
 export type { Result } from './scenario/index.js';
 
-// Fuzzing, replaying and shrinking (cli/fuzz/).
-export { runCampaign } from './cli/fuzz/campaign.js';
-export type { CampaignOptions, CampaignSummary, CampaignFailure } from './cli/fuzz/campaign.js';
-export { parseShard, plannedSeeds, DETERMINISM_EVERY } from './cli/fuzz/seeds.js';
-export type { Shard } from './cli/fuzz/seeds.js';
-export { drawKnobs, applyKnobs, knobsText } from './cli/fuzz/swarm.js';
-export type { SwarmKnobs } from './cli/fuzz/swarm.js';
-export { readFailureFile, failureScenario } from './cli/fuzz/failure-file.js';
-export type { FailureFile } from './cli/fuzz/failure-file.js';
-export { shrink } from './cli/fuzz/shrink.js';
-export type { ShrinkOptions, ShrinkResult, ShrinkSize } from './cli/fuzz/shrink.js';
-export { toYaml } from './cli/fuzz/to-yaml.js';
-export type { YamlMeta } from './cli/fuzz/to-yaml.js';
-export { mergeResults } from './cli/fuzz/results.js';
-export type { MergeSummary, ResultLine } from './cli/fuzz/results.js';
+// Fuzzing, replaying and shrinking (explore/).
+export { runCampaign } from './explore/index.js';
+export type { CampaignOptions, CampaignSummary, CampaignFailure } from './explore/index.js';
+export { parseShard, plannedSeeds, DETERMINISM_EVERY } from './explore/index.js';
+export type { Shard } from './explore/index.js';
+export { drawKnobs, applyKnobs, knobsText } from './explore/index.js';
+export type { SwarmKnobs } from './explore/index.js';
+export { readFailureFile, failureScenario } from './explore/index.js';
+export type { FailureFile } from './explore/index.js';
+export { shrink } from './explore/index.js';
+export type { ShrinkOptions, ShrinkResult, ShrinkSize } from './explore/index.js';
+export { toYaml } from './explore/index.js';
+export type { YamlMeta } from './explore/index.js';
+export { mergeResults } from './explore/index.js';
+export type { MergeSummary, ResultLine } from './explore/index.js';

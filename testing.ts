@@ -15,7 +15,7 @@ import type { ClientConfig, FaultAction, NetworkConfig, ScriptedFault, SimConfig
 import type { RunResult, Violation } from './sim/result.js';
 import type { Endpoint, Micros, NodeId, Protocol } from './sim/types.js';
 
-export { toYaml, type YamlMeta } from './cli/fuzz/to-yaml.js';
+export { toYaml, type YamlMeta } from './explore/to-yaml.js';
 
 /** Fault episodes `faultScheduleArb` can draw. */
 export type FaultEpisodeKind = 'partition' | 'isolate' | 'one-way' | 'crash' | 'pause' | 'clock-jump' | 'clock-drift' | 'loss-burst';

@@ -3,7 +3,7 @@
 //   [--max-failures N]
 // The command module only: the work lives in cli/fuzz/fuzz-main.ts, loaded when it runs.
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { DETERMINISM_EVERY } from '../fuzz/seeds.js';
+import { DETERMINISM_EVERY } from '../../explore/seeds.js';
 
 export interface FuzzArgs {
   scenario: string;

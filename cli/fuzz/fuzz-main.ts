@@ -2,6 +2,8 @@
 // campaign with its progress display, the summary, the exit code.
 import chalk from 'chalk';
 import { availableParallelism } from 'node:os';
+import { runCampaign, type CampaignOptions, type CampaignSummary } from '../../explore/campaign.js';
+import { parseShard, plannedSeeds } from '../../explore/seeds.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath } from '../../scenario/registry.js';
 import { shellQuote } from '../../scenario/shell.js';
@@ -9,9 +11,7 @@ import { formatDuration, parseDuration } from '../../scenario/units.js';
 import type { FuzzArgs } from '../commands/fuzz.js';
 import { DEFAULT_FAILURES_DIR, DEFAULT_SEEDS } from '../commands/fuzz.js';
 import { io } from '../output.js';
-import { runCampaign, type CampaignOptions, type CampaignSummary } from './campaign.js';
-import { isInteractive, Progress } from './progress.js';
-import { parseShard, plannedSeeds } from './seeds.js';
+import { isInteractive, Progress } from '../progress.js';
 
 export interface FuzzDeps {
   /** Where progress goes (default: stderr). */

@@ -1,10 +1,10 @@
 // The merge command's work (loaded only when the command runs).
 import chalk from 'chalk';
 import { writeFileSync } from 'node:fs';
+import { mergeResults, type MergeSummary } from '../../explore/results.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import type { MergeArgs } from '../commands/merge.js';
 import { io } from '../output.js';
-import { mergeResults, type MergeSummary } from './results.js';
 
 export function mergeExitCode(s: MergeSummary): ExitCode {
   if (s.conflicts.length > 0 || s.errors > 0) return ExitCode.internalError;

@@ -1,12 +1,12 @@
 // The replay command's work (loaded only when the command runs).
 import chalk from 'chalk';
+import { failureScenario, readFailureFile, type FailureFile } from '../../explore/failure-file.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath, packageVersion } from '../../scenario/registry.js';
 import { InternalRunError, runScenario, type ScenarioRun } from '../../scenario/runner.js';
 import { shellQuote } from '../../scenario/shell.js';
 import type { ReplayArgs } from '../commands/replay.js';
 import { io, runJson, runLines, writeTraceFile } from '../output.js';
-import { failureScenario, readFailureFile, type FailureFile } from './failure-file.js';
 
 const VERDICT_EXIT = { pass: ExitCode.pass, fail: ExitCode.checkFailed, undecided: ExitCode.undecided } as const;
 

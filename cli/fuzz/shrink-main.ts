@@ -2,6 +2,9 @@
 import chalk from 'chalk';
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { failureScenario, readFailureFile, type FailureFile } from '../../explore/failure-file.js';
+import { shrink, ShrinkError, type ShrinkResult, type ShrinkSize } from '../../explore/shrink.js';
+import { toYaml } from '../../explore/to-yaml.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { parseScenario } from '../../scenario/load.js';
 import { displayPath, isModuleReference } from '../../scenario/registry.js';
@@ -10,9 +13,6 @@ import { shellQuote } from '../../scenario/shell.js';
 import { formatDuration, parseDuration } from '../../scenario/units.js';
 import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME, type ShrinkArgs } from '../commands/shrink.js';
 import { io } from '../output.js';
-import { failureScenario, readFailureFile, type FailureFile } from './failure-file.js';
-import { shrink, ShrinkError, type ShrinkResult, type ShrinkSize } from './shrink.js';
-import { toYaml } from './to-yaml.js';
 
 export function shrunkPathFor(failurePath: string): string {
   return `${failurePath.replace(/\.json$/, '')}.shrunk.yaml`;

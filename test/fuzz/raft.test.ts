@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { replayFailure } from '../../cli/fuzz/replay-main.js';
 import { shrinkFailure } from '../../cli/fuzz/shrink-main.js';
-import { runCampaign } from '../../cli/fuzz/campaign.js';
+import { runCampaign } from '../../explore/campaign.js';
 import { runScenario } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/load.js';
 import { tempDir } from './helpers.js';

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shrinkFailure, shrinkHandler } from '../../cli/fuzz/shrink-main.js';
-import { runCampaign } from '../../cli/fuzz/campaign.js';
-import { failureScenario, readFailureFile } from '../../cli/fuzz/failure-file.js';
-import { remap, shrink } from '../../cli/fuzz/shrink.js';
+import { runCampaign } from '../../explore/campaign.js';
+import { failureScenario, readFailureFile } from '../../explore/failure-file.js';
+import { remap, shrink } from '../../explore/shrink.js';
 import { runScenario } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/load.js';
 import type { SimConfig } from '../../sim/config.js';
