@@ -20,6 +20,8 @@ export { mergeResults, resultLine, compareSeeds } from './results.js';
 export type { MergeSummary, ResultLine } from './results.js';
 export { shrink, sizeOf, remap, ShrinkError } from './shrink.js';
 export type { ShrinkOptions, ShrinkResult, ShrinkSize } from './shrink.js';
+export { shrinkFailure, shrunkPathFor, protocolRefFor, sizeText } from './shrink-failure.js';
+export type { ShrinkOutcome } from './shrink-failure.js';
 export { toYaml } from './to-yaml.js';
 export type { YamlMeta } from './to-yaml.js';
 export { durationText, formatPercent, endpointName } from './units-text.js';

@@ -2,7 +2,8 @@
 // written at the end still fails the same way when read back by the loader.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shrinkFailure, shrinkHandler } from '../../cli/fuzz/shrink-main.js';
+import { shrinkHandler } from '../../cli/commands/shrink.js';
+import { shrinkFailure } from '../../explore/shrink-failure.js';
 import { runCampaign } from '../../explore/campaign.js';
 import { failureScenario, readFailureFile } from '../../explore/failure-file.js';
 import { remap, shrink } from '../../explore/shrink.js';
