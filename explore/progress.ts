@@ -1,5 +1,5 @@
 // How far a campaign has got, as it reports it to whoever displays progress (the CLI draws
-// a bar from it: cli/progress.ts).
+// a bar from it).
 export interface ProgressState {
   done: number;
   failures: number;
