@@ -43,27 +43,27 @@ export { runSimulation } from './sim/world.js';
 export { builtinProtocols } from './protocols/index.js';
 export { checkHistory } from './checkers/index.js';
 
-// Scenarios, the runner, errors and units (cli/).
-export { loadScenario, parseScenario, applyOverrides, extraBugs } from './cli/scenario.js';
-export type { LoadedScenario, ScenarioOverrides, ParseOptions } from './cli/scenario.js';
-export { runScenario, replayCommand, InternalRunError } from './cli/runner.js';
-export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './cli/runner.js';
-export { ExitCode, InputError } from './cli/errors.js';
-export { parseDuration, parseProbability, formatDuration } from './cli/units.js';
-export type { Result } from './cli/units.js';
+// Scenarios, the runner, errors and units (scenario/).
+export { loadScenario, parseScenario, applyOverrides, extraBugs } from './scenario/index.js';
+export type { LoadedScenario, ScenarioOverrides, ParseOptions } from './scenario/index.js';
+export { runScenario, replayCommand, InternalRunError } from './scenario/index.js';
+export type { ScenarioRun, Verdict, LinearizabilityVerdict } from './scenario/index.js';
+export { ExitCode, InputError } from './scenario/index.js';
+export { parseDuration, parseProbability, formatDuration } from './scenario/index.js';
+export type { Result } from './scenario/index.js';
 
-// Fuzzing, replaying and shrinking (cli/fuzz/).
-export { runCampaign } from './cli/fuzz/campaign.js';
-export type { CampaignOptions, CampaignSummary, CampaignFailure } from './cli/fuzz/campaign.js';
-export { parseShard, plannedSeeds, DETERMINISM_EVERY } from './cli/fuzz/seeds.js';
-export type { Shard } from './cli/fuzz/seeds.js';
-export { drawKnobs, applyKnobs, knobsText } from './cli/fuzz/swarm.js';
-export type { SwarmKnobs } from './cli/fuzz/swarm.js';
-export { readFailureFile, failureScenario } from './cli/fuzz/failure-file.js';
-export type { FailureFile } from './cli/fuzz/failure-file.js';
-export { shrink } from './cli/fuzz/shrink.js';
-export type { ShrinkOptions, ShrinkResult, ShrinkSize } from './cli/fuzz/shrink.js';
-export { toYaml } from './cli/fuzz/to-yaml.js';
-export type { YamlMeta } from './cli/fuzz/to-yaml.js';
-export { mergeResults } from './cli/fuzz/results.js';
-export type { MergeSummary, ResultLine } from './cli/fuzz/results.js';
+// Fuzzing, replaying and shrinking (explore/).
+export { runCampaign } from './explore/index.js';
+export type { CampaignOptions, CampaignSummary, CampaignFailure } from './explore/index.js';
+export { parseShard, plannedSeeds, DETERMINISM_EVERY } from './explore/index.js';
+export type { Shard } from './explore/index.js';
+export { drawKnobs, applyKnobs, knobsText } from './explore/index.js';
+export type { SwarmKnobs } from './explore/index.js';
+export { readFailureFile, failureScenario } from './explore/index.js';
+export type { FailureFile } from './explore/index.js';
+export { shrink } from './explore/index.js';
+export type { ShrinkOptions, ShrinkResult, ShrinkSize } from './explore/index.js';
+export { toYaml } from './explore/index.js';
+export type { YamlMeta } from './explore/index.js';
+export { mergeResults } from './explore/index.js';
+export type { MergeSummary, ResultLine } from './explore/index.js';

@@ -8,14 +8,14 @@
 // A counterexample is plain data (ScriptedFault[] and a seed): `toYaml` saves it as a
 // scenario file that `faultline run` replays.
 import fc from 'fast-check';
-import { checkerNames, LINEARIZABILITY } from './cli/registry.js';
-import { runScenario, type LinearizabilityVerdict, type Verdict } from './cli/runner.js';
-import type { LoadedScenario } from './cli/scenario.js';
+import type { LoadedScenario } from './scenario/load.js';
+import { checkerNames, LINEARIZABILITY } from './scenario/registry.js';
+import { runScenario, type LinearizabilityVerdict, type Verdict } from './scenario/runner.js';
 import type { ClientConfig, FaultAction, NetworkConfig, ScriptedFault, SimConfig } from './sim/config.js';
 import type { RunResult, Violation } from './sim/result.js';
 import type { Endpoint, Micros, NodeId, Protocol } from './sim/types.js';
 
-export { toYaml, type YamlMeta } from './cli/fuzz/to-yaml.js';
+export { toYaml, type YamlMeta } from './explore/to-yaml.js';
 
 /** Fault episodes `faultScheduleArb` can draw. */
 export type FaultEpisodeKind = 'partition' | 'isolate' | 'one-way' | 'crash' | 'pause' | 'clock-jump' | 'clock-drift' | 'loss-burst';

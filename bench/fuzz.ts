@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runCampaign, type CampaignSummary } from '../cli/fuzz/campaign.js';
+import { runCampaign, type CampaignSummary } from '../explore/campaign.js';
 
 export async function main(): Promise<void> {
   const file = 'scenarios/raft/nemesis.yaml';

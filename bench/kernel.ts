@@ -3,7 +3,7 @@
 // Prints events per second and simulated seconds per real second.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { loadScenario } from '../cli/scenario.js';
+import { loadScenario } from '../scenario/load.js';
 import type { RecordLevel } from '../sim/config.js';
 import { runSimulation } from '../sim/world.js';
 

@@ -2,6 +2,8 @@
 // are assigned here and in the handlers' return values (never process.exit).
 import chalk from 'chalk';
 import yargs, { type Argv } from 'yargs';
+import { ExitCode, InputError, InternalRunError } from '../scenario/errors.js';
+import { packageVersion } from '../scenario/registry.js';
 import { AssertionError } from '../sim/types.js';
 import { checkCommand } from './commands/check.js';
 import { fuzzCommand } from './commands/fuzz.js';
@@ -10,9 +12,7 @@ import { mergeCommand } from './commands/merge.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { shrinkCommand } from './commands/shrink.js';
-import { ExitCode, InputError } from './errors.js';
-import { inputErrorLines, internalErrorLines, InternalRunError, io } from './output.js';
-import { packageVersion } from './registry.js';
+import { inputErrorLines, internalErrorLines, io } from './output.js';
 
 /** A usage error found by yargs (unknown command or flag, missing argument): already has its message. */
 export class UsageError extends Error {

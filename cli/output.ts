@@ -5,9 +5,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { jsonSafe } from '../scenario/json-safe.js';
+import type { ScenarioRun, Verdict } from '../scenario/runner.js';
+import { formatDuration } from '../scenario/units.js';
 import type { TraceEvent } from '../sim/result.js';
-import type { ScenarioRun, Verdict } from './runner.js';
-import { formatDuration } from './units.js';
 
 /** All output goes through here, so tests can capture it and handlers never print ad hoc. */
 export const io = {
@@ -18,22 +19,6 @@ export const io = {
     process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   },
 };
-
-/**
- * Something failed inside faultline during a run: our bug, not the user's input. Carries
- * what the report needs (the seed and the replay command). Lives here rather than in
- * runner.ts so that main can recognise it without loading the kernel.
- */
-export class InternalRunError extends Error {
-  override name = 'InternalRunError';
-  constructor(
-    override readonly cause: unknown,
-    readonly seed: string,
-    readonly replay: string,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-  }
-}
 
 export interface RunJson {
   verdict: Verdict;
@@ -120,14 +105,6 @@ export async function writeTraceFile(path: string, trace: readonly TraceEvent[])
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
-}
-
-/** JSON for values JSON.stringify mangles: bigint as a string, Map and Set as arrays. */
-export function jsonSafe(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Map) return [...value.entries()];
-  if (value instanceof Set) return [...value.values()];
-  return value;
 }
 
 function thousands(n: number): string {

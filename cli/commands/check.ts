@@ -18,9 +18,9 @@ import {
   type OperationRef,
   type ParsedHistory,
 } from '../../checkers/index.js';
-import { ExitCode, InputError } from '../errors.js';
+import { ExitCode, InputError } from '../../scenario/errors.js';
+import { parseDuration } from '../../scenario/units.js';
 import { io } from '../output.js';
-import { parseDuration } from '../units.js';
 
 export interface CheckArgs {
   historyFile: string[];

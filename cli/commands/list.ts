@@ -1,9 +1,9 @@
 // faultline list [--json]: protocols, their bug variants, checkers and shipped scenarios.
 import chalk from 'chalk';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../../scenario/errors.js';
+import { builtinProtocols, checkerNames, displayPath, shippedScenarios } from '../../scenario/registry.js';
 import { io } from '../output.js';
-import { builtinProtocols, checkerNames, displayPath, shippedScenarios } from '../registry.js';
 
 export interface ListArgs {
   json?: boolean;

@@ -2,10 +2,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { ExitCode, InputError } from '../../scenario/errors.js';
+import { loadScenario } from '../../scenario/load.js';
 import type { RecordLevel } from '../../sim/config.js';
-import { ExitCode, InputError } from '../errors.js';
 import { io, runJson, runLines, writeTraceFile } from '../output.js';
-import { loadScenario } from '../scenario.js';
 
 export interface RunArgs {
   scenario: string;
@@ -43,7 +43,7 @@ export async function runHandler(args: RunArgs): Promise<ExitCode> {
 
   const loaded = await loadScenario(args.scenario, { seed: args.seed, bugs: args.bug ?? [], record });
   // Loaded lazily: the kernel and the checkers are needed only once there is something to run.
-  const { runScenario } = await import('../runner.js');
+  const { runScenario } = await import('../../scenario/runner.js');
   const run = runScenario(loaded);
 
   if (traceOut !== undefined && run.result.trace !== undefined) {

@@ -2,8 +2,8 @@
 // same code, and this test checks that it is still the README's code and that it runs.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../cli/scenario.js';
-import { runScenario } from '../../cli/runner.js';
+import { loadScenario } from '../../scenario/load.js';
+import { runScenario } from '../../scenario/runner.js';
 
 describe("README's protocol example", () => {
   it('is the fixture, verbatim', () => {
@@ -35,7 +35,7 @@ describe("README's protocol example", () => {
 
 describe("README's scenario example", () => {
   it('is a valid scenario that runs', async () => {
-    const { parseScenario } = await import('../../cli/scenario.js');
+    const { parseScenario } = await import('../../scenario/load.js');
     const readme = readFileSync('README.md', 'utf8');
     const yaml = /## Scenario files[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
     const loaded = await parseScenario(yaml, 'README.md');

@@ -50,7 +50,7 @@ describe.skipIf(!HAVE_KERNEL)('decideVerdict', () => {
     { violations: [violation], lin: 'linearizable', want: 'fail' },
   ] as const)('$lin with $violations.length violations -> $want', async ({ violations, lin, want }) => {
     // Imported here: the runner loads the kernel and the checkers.
-    const { decideVerdict } = await import('../../cli/runner.js');
+    const { decideVerdict } = await import('../../scenario/runner.js');
     expect(decideVerdict(violations, lin)).toBe(want);
   });
 });
@@ -216,7 +216,7 @@ describe.skipIf(!HAVE_RAFT)('run with raft', () => {
   it('shipped scenarios load', async () => {
     const dir = join(ROOT, 'scenarios', 'raft');
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')) : [];
-    const { loadScenario } = await import('../../cli/scenario.js');
+    const { loadScenario } = await import('../../scenario/load.js');
     for (const file of files) await expect(loadScenario(join(dir, file))).resolves.toBeDefined();
   });
 });

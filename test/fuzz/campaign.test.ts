@@ -4,12 +4,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replayFailure } from '../../cli/fuzz/replay-main.js';
-import { fuzzHandler } from '../../cli/fuzz/fuzz-main.js';
-import { mergeHandler } from '../../cli/fuzz/merge-main.js';
-import { plannedSeeds, runCampaign, type CampaignOptions } from '../../cli/fuzz/campaign.js';
-import { readFailureFile } from '../../cli/fuzz/failure-file.js';
-import { mergeResults } from '../../cli/fuzz/results.js';
+import { replayFailure } from '../../cli/commands/replay.js';
+import { fuzzHandler } from '../../cli/commands/fuzz.js';
+import { mergeHandler } from '../../cli/commands/merge.js';
+import { plannedSeeds, runCampaign, type CampaignOptions } from '../../explore/campaign.js';
+import { readFailureFile } from '../../explore/failure-file.js';
+import { mergeResults } from '../../explore/results.js';
 import { ballotScenario, captureIo, leakyScenario, progressSink, readLines, tempDir } from './helpers.js';
 
 const dirs: Array<{ remove: () => void }> = [];

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { readFailureFile } from '../../cli/fuzz/failure-file.js';
+import { readFailureFile } from '../../explore/failure-file.js';
 import { ballotScenario, captureIo, readLines, tempDir } from './helpers.js';
 import { fuzzCli } from './support/cli.js';
 

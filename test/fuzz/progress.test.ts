@@ -1,6 +1,6 @@
 // Progress: a bar redrawn in place on a terminal, plain periodic lines in CI or a pipe.
 import { describe, expect, it } from 'vitest';
-import { formatSeconds, isInteractive, Progress } from '../../cli/fuzz/progress.js';
+import { formatSeconds, isInteractive, Progress } from '../../cli/progress.js';
 
 function clock(start = 0) {
   let t = start;

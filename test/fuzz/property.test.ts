@@ -5,8 +5,8 @@
 import fc from 'fast-check';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { builtinProtocols } from '../../cli/registry.js';
-import { parseScenario, loadScenario, type LoadedScenario } from '../../cli/scenario.js';
+import { parseScenario, loadScenario, type LoadedScenario } from '../../scenario/load.js';
+import { builtinProtocols } from '../../scenario/registry.js';
 import type { ScriptedFault, SimConfig } from '../../sim/config.js';
 import { faultScheduleArb, seedArb, simulate, toYaml } from '../../testing.js';
 import { fcSeed } from '../sim/fc-seed.js';

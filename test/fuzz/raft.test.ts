@@ -2,11 +2,11 @@
 // in its scenario, the failure replays to the same hash, and shrink reduces it to a
 // scenario that still fails the same checker, which the correct Raft passes.
 import { afterAll, describe, expect, it } from 'vitest';
-import { replayFailure } from '../../cli/fuzz/replay-main.js';
-import { shrinkFailure } from '../../cli/fuzz/shrink-main.js';
-import { runCampaign } from '../../cli/fuzz/campaign.js';
-import { runScenario } from '../../cli/runner.js';
-import { loadScenario } from '../../cli/scenario.js';
+import { replayFailure } from '../../cli/commands/replay.js';
+import { shrinkFailure } from '../../explore/shrink-failure.js';
+import { runCampaign } from '../../explore/campaign.js';
+import { runScenario } from '../../scenario/runner.js';
+import { loadScenario } from '../../scenario/load.js';
 import { tempDir } from './helpers.js';
 
 const dir = tempDir('raft');

@@ -2,12 +2,13 @@
 // written at the end still fails the same way when read back by the loader.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shrinkFailure, shrinkHandler } from '../../cli/fuzz/shrink-main.js';
-import { runCampaign } from '../../cli/fuzz/campaign.js';
-import { failureScenario, readFailureFile } from '../../cli/fuzz/failure-file.js';
-import { remap, shrink } from '../../cli/fuzz/shrink.js';
-import { runScenario } from '../../cli/runner.js';
-import { loadScenario } from '../../cli/scenario.js';
+import { shrinkHandler } from '../../cli/commands/shrink.js';
+import { shrinkFailure } from '../../explore/shrink-failure.js';
+import { runCampaign } from '../../explore/campaign.js';
+import { failureScenario, readFailureFile } from '../../explore/failure-file.js';
+import { remap, shrink } from '../../explore/shrink.js';
+import { runScenario } from '../../scenario/runner.js';
+import { loadScenario } from '../../scenario/load.js';
 import type { SimConfig } from '../../sim/config.js';
 import { ballotScenario, captureIo, tempDir } from './helpers.js';
 

@@ -2,8 +2,8 @@
 // every time, and surviving the failure file's JSON.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyKnobs, drawKnobs, DURATION_SCALE_PCT, INTERVAL_SCALE_PCT, knobsText } from '../../cli/fuzz/swarm.js';
-import { loadScenario } from '../../cli/scenario.js';
+import { applyKnobs, drawKnobs, DURATION_SCALE_PCT, INTERVAL_SCALE_PCT, knobsText } from '../../explore/swarm.js';
+import { loadScenario } from '../../scenario/load.js';
 import type { NemesisKind } from '../../sim/config.js';
 import { seedArb } from '../../testing.js';
 import { fcSeed } from '../sim/fc-seed.js';

@@ -1,7 +1,7 @@
 // Prints the hash of each seed of a scenario, one per line: `seed hash`. Used by the
 // determinism test to compare runs across processes and worker threads.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { loadScenario } from '../../cli/scenario.js';
+import { loadScenario } from '../../scenario/load.js';
 import { runSimulation } from '../../sim/world.js';
 
 export async function hashes(file: string, from: number, count: number): Promise<string[]> {

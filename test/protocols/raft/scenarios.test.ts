@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../checkers/linearizability/index.js';
-import { loadScenario } from '../../../cli/scenario.js';
+import { loadScenario } from '../../../scenario/load.js';
 import { runSimulation } from '../../../sim/world.js';
 
 const dir = 'scenarios/raft';

@@ -1,11 +1,11 @@
-// A SimConfig written back as a scenario file (the format cli/scenario.ts reads): what
+// A SimConfig written back as a scenario file (the format scenario/load.ts reads): what
 // `shrink` leaves behind for a person to read and run with `faultline run`. Durations are
 // unit strings (`150ms`), probabilities percent strings (`0.5%`), nodes n1.., clients c1..;
 // faults one flow mapping per line. Reading the text back gives an equal SimConfig.
-import type { FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../../sim/config.js';
-import { assertNever } from '../../sim/types.js';
-import { LINEARIZABILITY } from '../registry.js';
-import { DEFAULTS } from '../scenario.js';
+import { DEFAULTS } from '../scenario/load.js';
+import { LINEARIZABILITY } from '../scenario/registry.js';
+import type { FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
+import { assertNever } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
 import { durationText, endpointName, formatPercent } from './units-text.js';
 

@@ -1,12 +1,12 @@
 // The shape of a scenario file, as zod schemas. This layer checks types, units and unknown
 // keys; what depends on other fields or on the protocol (node ranges, bug names, checker
-// names, faultsStop <= duration) is checked afterwards in cli/scenario.ts.
+// names, faultsStop <= duration) is checked afterwards in load.ts.
 //
 // Every custom message is a noun phrase ("a duration with a unit, like 200ms"): the mapper
-// in cli/scenario/issues.ts prefixes it with "expected".
+// in issues.ts prefixes it with "expected".
 import * as z from 'zod';
-import { DRIFT_MAX_PPM } from '../../sim/clock.js';
-import { parseDuration, parseProbability } from '../units.js';
+import { DRIFT_MAX_PPM } from '../sim/clock.js';
+import { parseDuration, parseProbability } from './units.js';
 
 const fromResult = <T>(parse: (value: unknown) => { ok: true; value: T } | { ok: false; error: string }) =>
   z.unknown().transform((value, ctx): T => {

@@ -3,10 +3,10 @@
 // starts. A knob set that leaves a fault kind out entirely finds bugs that a fixed mix of
 // every kind at once hides. The knobs are printed in the failure file and re-applied by
 // replay and shrink, so a failure never depends on re-drawing them.
-import type { NemesisConfig, NemesisKind, SimConfig } from '../../sim/config.js';
-import { stream } from '../../sim/prng.js';
-import { assert, type Micros, type Ppm } from '../../sim/types.js';
-import { formatDuration } from '../units.js';
+import { formatDuration } from '../scenario/units.js';
+import type { NemesisConfig, NemesisKind, SimConfig } from '../sim/config.js';
+import { stream } from '../sim/prng.js';
+import { assert, type Micros, type Ppm } from '../sim/types.js';
 import { formatPercent } from './units-text.js';
 
 /** Every knob a seed draws, as applied values (not as scale factors): a failure file shows what ran. */

@@ -89,7 +89,7 @@ export function checkerNames(protocol: AnyProtocol, options: Record<string, unkn
   return { invariants, liveness, all: [...invariants, ...liveness, LINEARIZABILITY] };
 }
 
-/** The package root (the folder holding faultline's package.json), from cli/ under tsx or dist/cli/ after build. */
+/** The package root (the folder holding faultline's package.json), from scenario/ under tsx or dist/scenario/ after build. */
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 6; depth += 1) {

@@ -1,7 +1,7 @@
 // Turn zod issues into messages a person can act on: the field path, and what was
 // expected there (for an unknown key: the keys that are allowed, and the closest one).
 import type * as z from 'zod';
-import { describeValue } from '../units.js';
+import { describeValue } from './units.js';
 import type { FieldPath } from './yaml-source.js';
 
 export interface FieldProblem {

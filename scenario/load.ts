@@ -3,7 +3,7 @@
 // Three passes, each error naming the file, the line and the field, and saying what was
 // expected (InputError):
 //   1. YAML syntax (with positions kept, so later passes can find lines again);
-//   2. shape, types and units (zod, cli/scenario/schema.ts); unknown keys are errors;
+//   2. shape, types and units (zod, schema.ts); unknown keys are errors;
 //   3. what depends on other fields or on the protocol: node and client ranges, bug and
 //      checker names, faultsStop <= duration, fault times, workload operations.
 import { readFile } from 'node:fs/promises';
@@ -11,11 +11,11 @@ import { basename, dirname, extname } from 'node:path';
 import type { FaultAction, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
 import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
 import { InputError } from './errors.js';
+import { describeIssues } from './issues.js';
 import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
-import { describeIssues } from './scenario/issues.js';
-import { scenarioSchema, type RawFault, type RawScenario } from './scenario/schema.js';
-import { formatPath, YamlSource, type FieldPath } from './scenario/yaml-source.js';
+import { scenarioSchema, type RawFault, type RawScenario } from './schema.js';
 import { formatDuration, looksLikeDuration, parseDuration } from './units.js';
+import { formatPath, YamlSource, type FieldPath } from './yaml-source.js';
 
 export interface ScenarioOverrides {
   seed?: string;

@@ -1,6 +1,6 @@
-// Exact text for the units scenario files use: the inverse of cli/units.ts's parsers, so
+// Exact text for the units scenario files use: the inverse of scenario/units.ts's parsers, so
 // that a value written here reads back to the same integer (no float ever in between).
-import { assert, PPM, type Micros, type Ppm } from '../../sim/types.js';
+import { assert, PPM, type Micros, type Ppm } from '../sim/types.js';
 
 /** A duration as `Ns`, `Nms` or `Nus`: the largest unit that divides it exactly. */
 export function durationText(us: Micros): string {

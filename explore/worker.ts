@@ -1,12 +1,12 @@
 // A campaign worker thread: loads the scenario once, then runs the seeds the main thread
 // sends, one message each, in order, and posts each outcome back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadScenario } from '../scenario.js';
+import { loadScenario } from '../scenario/load.js';
 import { describe, executeSeed, type SeedOptions } from './execute.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
 const port = parentPort;
-if (port === null) throw new Error('cli/fuzz/worker.ts runs only as a worker thread');
+if (port === null) throw new Error('explore/worker.ts runs only as a worker thread');
 const init = workerData as WorkerInit;
 
 try {

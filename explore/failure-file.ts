@@ -5,11 +5,11 @@
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
-import { InputError } from '../errors.js';
-import { jsonSafe } from '../output.js';
-import { displayPath } from '../registry.js';
-import { shellQuote } from '../runner.js';
-import { parseScenario, type LoadedScenario } from '../scenario.js';
+import { InputError } from '../scenario/errors.js';
+import { jsonSafe } from '../scenario/json-safe.js';
+import { parseScenario, type LoadedScenario } from '../scenario/load.js';
+import { displayPath } from '../scenario/registry.js';
+import { shellQuote } from '../scenario/shell.js';
 import type { SeedOutcome, ViolationRecord } from './execute.js';
 import { seedScenario } from './execute.js';
 import type { SwarmKnobs } from './swarm.js';

@@ -5,9 +5,9 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { InputError } from '../errors.js';
-import { packageVersion } from '../registry.js';
-import { loadScenario, type LoadedScenario } from '../scenario.js';
+import { InputError } from '../scenario/errors.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { packageVersion } from '../scenario/registry.js';
 import { divergenceText, executeSeed, type Divergence, type SeedOutcome, type ViolationRecord } from './execute.js';
 import { buildFailure, failureFileName, writeJsonAtomic, type FailureContext } from './failure-file.js';
 import { WorkerPool } from './pool.js';

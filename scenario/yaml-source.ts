@@ -1,7 +1,7 @@
 // A parsed YAML document that remembers where every value came from, so that an error
 // found in the plain JS value (by zod or by a cross-field check) can name its line.
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
-import type { Result } from '../units.js';
+import type { Result } from './units.js';
 
 export type FieldPath = ReadonlyArray<string | number>;
 

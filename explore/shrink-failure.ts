@@ -1,18 +1,19 @@
-// The shrink command's work (loaded only when the command runs).
-import chalk from 'chalk';
+// Shrink a failure file: search for a smaller scenario that fails the same checker, write
+// it as a scenario file (YAML) for `faultline run`, and check that the file, read back,
+// still fails that way before it is written.
 import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { DEFAULT_MAX_RUNS, DEFAULT_MAX_TIME, type ShrinkArgs } from '../commands/shrink.js';
-import { ExitCode, InputError } from '../errors.js';
-import { io } from '../output.js';
-import { displayPath, isModuleReference } from '../registry.js';
-import { runScenario, shellQuote } from '../runner.js';
-import { parseScenario } from '../scenario.js';
-import { formatDuration, parseDuration } from '../units.js';
+import { InputError } from '../scenario/errors.js';
+import { parseScenario } from '../scenario/load.js';
+import { displayPath, isModuleReference } from '../scenario/registry.js';
+import { runScenario } from '../scenario/runner.js';
+import { shellQuote } from '../scenario/shell.js';
+import { formatDuration } from '../scenario/units.js';
 import { failureScenario, readFailureFile, type FailureFile } from './failure-file.js';
 import { shrink, ShrinkError, type ShrinkResult, type ShrinkSize } from './shrink.js';
 import { toYaml } from './to-yaml.js';
 
+/** `x.json` -> `x.shrunk.yaml`, in the same folder. */
 export function shrunkPathFor(failurePath: string): string {
   return `${failurePath.replace(/\.json$/, '')}.shrunk.yaml`;
 }
@@ -72,36 +73,4 @@ export async function shrinkFailure(path: string, options: { out?: string; maxRu
 export function sizeText(s: ShrinkSize): string {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(s.faults, 'fault')}${s.nemesis ? ' (nemesis)' : ''}, ${plural(s.ops, 'op')}, ${plural(s.nodes, 'node')}, ${plural(s.clients, 'client')}, ${formatDuration(s.durationUs)} (faults stop at ${formatDuration(s.faultsStopUs)})`;
-}
-
-export async function shrinkHandler(args: ShrinkArgs): Promise<ExitCode> {
-  let maxTimeMs: number | undefined;
-  {
-    const parsed = parseDuration(args['max-time'] ?? DEFAULT_MAX_TIME);
-    if (!parsed.ok || parsed.value === 0) throw new InputError('--max-time', undefined, undefined, `expected ${parsed.ok ? 'a duration above zero' : parsed.error}`);
-    maxTimeMs = Math.round(parsed.value / 1000);
-  }
-  const maxRuns = args['max-runs'] ?? DEFAULT_MAX_RUNS;
-  if (!Number.isSafeInteger(maxRuns) || maxRuns < 1) throw new InputError('--max-runs', undefined, undefined, `expected a positive integer (got ${maxRuns})`);
-  let outcome: ShrinkOutcome;
-  try {
-    outcome = await shrinkFailure(args.failure, { out: args.out, maxRuns, maxTimeMs, onLog: args.json ? undefined : (line) => io.err(line) });
-  } catch (error) {
-    if (error instanceof ShrinkError && !error.message.startsWith('internal:')) {
-      io.err(chalk.yellow(`shrink: ${error.message}`));
-      return ExitCode.undecided;
-    }
-    throw error;
-  }
-  const { result, path } = outcome;
-  if (args.json) {
-    io.out(JSON.stringify({ file: displayPath(path), checker: result.checker, before: result.before, after: result.after, runs: result.runs, elapsedMs: Math.round(result.elapsedMs), exhausted: result.exhausted, steps: result.steps }));
-  } else {
-    io.out(`${chalk.bold('shrunk')} ${displayPath(args.failure)} · fails ${chalk.bold(result.checker)} · ${result.runs} runs in ${formatDuration(Math.round(result.elapsedMs) * 1000)}${result.exhausted ? chalk.yellow(' (run budget reached)') : ''}`);
-    io.out(`  before: ${sizeText(result.before)}`);
-    io.out(`  after:  ${sizeText(result.after)}`);
-    io.out(`scenario: ${displayPath(path)}`);
-    io.out(`run it: faultline run ${shellQuote(displayPath(path))}`);
-  }
-  return ExitCode.checkFailed;
 }

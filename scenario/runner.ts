@@ -3,9 +3,10 @@
 import { checkHistory } from '../checkers/index.js';
 import type { RunResult, Violation } from '../sim/result.js';
 import { runSimulation } from '../sim/world.js';
-import { InternalRunError } from './output.js';
+import { InternalRunError } from './errors.js';
+import { applyOverrides, extraBugs, type LoadedScenario, type ScenarioOverrides } from './load.js';
 import { LINEARIZABILITY } from './registry.js';
-import { applyOverrides, extraBugs, type LoadedScenario, type ScenarioOverrides } from './scenario.js';
+import { shellQuote } from './shell.js';
 
 export { InternalRunError };
 
@@ -58,12 +59,6 @@ export function replayCommand(loaded: LoadedScenario): string {
   const parts = ['faultline', 'run', shellQuote(loaded.file), '--seed', shellQuote(loaded.config.seed)];
   for (const bug of extraBugs(loaded)) parts.push('--bug', shellQuote(bug));
   return parts.join(' ');
-}
-
-/** Quote for a POSIX shell, only when needed. */
-export function shellQuote(word: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 type LinearizabilityResult = ReturnType<typeof checkHistory>;

@@ -1,5 +1,8 @@
 // Campaign progress on stderr: a bar redrawn in place on a terminal, plain periodic lines
-// elsewhere (a pipe, a CI log: CI set in the environment). Only cli/ reads the wall clock.
+// elsewhere (a pipe, a CI log: CI set in the environment). The wall clock is read here and
+// in explore/, never in the core. What it shows (ProgressState) comes from explore/progress.ts.
+import type { ProgressState } from '../explore/progress.js';
+
 export interface ProgressSink {
   write(text: string): void;
 }
@@ -15,11 +18,6 @@ export interface ProgressOptions {
   /** Columns of the terminal. */
   columns?: number;
   now?: () => number;
-}
-
-export interface ProgressState {
-  done: number;
-  failures: number;
 }
 
 /** Is stderr a terminal we may redraw? Not when CI is set. */

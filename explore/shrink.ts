@@ -12,10 +12,10 @@
 // Runs under faults are chaotic: removing an early fault changes everything after it. So
 // the cheap, exact cuts come first (after the violation nothing matters), and removals
 // start from the end of the schedule, where they disturb the least.
-import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from '../../sim/config.js';
-import type { Endpoint, Micros } from '../../sim/types.js';
-import { runScenario, type ScenarioRun } from '../runner.js';
-import type { LoadedScenario } from '../scenario.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { runScenario, type ScenarioRun } from '../scenario/runner.js';
+import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
+import type { Endpoint, Micros } from '../sim/types.js';
 
 export interface ShrinkSize {
   faults: number;

@@ -3,7 +3,7 @@
 // any set of them into one summary. Lines carry no wall-clock data, so the same seeds
 // give the same bytes whatever the worker count.
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError } from '../scenario/errors.js';
 import type { SeedOutcome, SeedVerdict, ViolationRecord } from './execute.js';
 
 export interface ResultLine {

@@ -2,11 +2,11 @@
 // the knobs, run the scenario (safety phase, then the liveness phase once faults stop),
 // check the history, and, on the sampled seeds, run it a second time to check that the
 // hash is the same. Synchronous; returns plain data that crosses a worker boundary.
-import { canonicalJson } from '../../sim/hash.js';
-import type { TraceEvent } from '../../sim/result.js';
-import type { HistoryEvent, Micros } from '../../sim/types.js';
-import { runScenario, type Verdict } from '../runner.js';
-import type { LoadedScenario } from '../scenario.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { runScenario, type Verdict } from '../scenario/runner.js';
+import { canonicalJson } from '../sim/hash.js';
+import type { TraceEvent } from '../sim/result.js';
+import type { HistoryEvent, Micros } from '../sim/types.js';
 import { applyKnobs, drawKnobs, type SwarmKnobs } from './swarm.js';
 
 /** A verdict, or `error` when faultline itself threw (an assertion in the kernel or a protocol: our bug). */

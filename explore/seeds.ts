@@ -1,6 +1,6 @@
 // The seed space of a campaign: shards and counts. Light (no kernel), for the CLI's
 // argument parsing before anything runs.
-import { InputError } from '../errors.js';
+import { InputError } from '../scenario/errors.js';
 
 export interface Shard {
   /** 0-based: seed s belongs to shard s mod count. */

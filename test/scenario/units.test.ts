@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration, parseProbability } from '../../cli/units.js';
+import { formatDuration, parseDuration, parseProbability } from '../../scenario/units.js';
 
 describe('parseDuration', () => {
   it.each([

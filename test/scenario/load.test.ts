@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../cli/errors.js';
-import type { ProtocolResolver } from '../../cli/registry.js';
-import { applyOverrides, extraBugs, loadScenario, parseScenario } from '../../cli/scenario.js';
+import { InputError } from '../../scenario/errors.js';
+import { applyOverrides, extraBugs, loadScenario, parseScenario } from '../../scenario/load.js';
+import type { ProtocolResolver } from '../../scenario/registry.js';
 import type { SimConfig } from '../../sim/config.js';
-import { echoProtocol } from './echo-protocol.js';
+import { echoProtocol } from '../cli/echo-protocol.js';
 
 const FIXTURES = join('test', 'fixtures', 'scenarios');
 const fixture = (name: string) => join(FIXTURES, name);
