@@ -13,7 +13,8 @@ import { checkerNames, LINEARIZABILITY } from './scenario/registry.js';
 import { runScenario, type LinearizabilityVerdict, type Verdict } from './scenario/runner.js';
 import type { ClientConfig, FaultAction, NetworkConfig, ScriptedFault, SimConfig } from './sim/config.js';
 import type { RunResult, Violation } from './sim/result.js';
-import type { Endpoint, Micros, NodeId, Protocol } from './sim/types.js';
+import type { Endpoint, Micros, NodeId, Protocol, Workload } from './sim/types.js';
+import { getWorkload } from './workloads/index.js';
 
 export { toYaml, type YamlMeta } from './explore/to-yaml.js';
 
@@ -112,10 +113,15 @@ export interface WorkloadArbOptions {
   opTimeoutUs?: Micros;
 }
 
-/** Client workloads over a protocol's operations (its defaultMix names them): clients, keys, mix weights, think time. */
-export function workloadArb(protocol: Pick<Protocol<unknown>, 'defaultMix'>, options: WorkloadArbOptions = {}): fc.Arbitrary<ClientConfig> {
-  const ops = Object.keys(protocol.defaultMix).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (ops.length === 0) throw new RangeError('workloadArb: the protocol names no operations (defaultMix is empty)');
+/**
+ * Client workloads over a generator's operations (its defaultMix names them): clients,
+ * keys, mix weights, think time. Give the generator, or a protocol to use its default.
+ */
+export function workloadArb(source: Workload | Pick<Protocol<unknown>, 'workload'>, options: WorkloadArbOptions = {}): fc.Arbitrary<ClientConfig> {
+  const generator = 'nextOp' in source ? source : typeof source.workload === 'string' ? getWorkload(source.workload) : source.workload;
+  if (generator === undefined) throw new RangeError(`workloadArb: no workload named ${JSON.stringify((source as { workload: unknown }).workload)}`);
+  const ops = Object.keys(generator.defaultMix).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (ops.length === 0) throw new RangeError('workloadArb: the workload names no operations (defaultMix is empty)');
   const maxThink = options.maxThinkUs ?? 20_000;
   return fc
     .record({
@@ -131,7 +137,8 @@ export function workloadArb(protocol: Pick<Protocol<unknown>, 'defaultMix'>, opt
       if (weights.every((w) => w === 0)) mix[ops[0]] = 1;
       return {
         clients,
-        workload: { keyCount, mix },
+        generator,
+        workload: { keyCount, mix, params: { ...generator.defaultParams } },
         thinkUs: [Math.min(a, b), Math.max(a, b)] as const,
         requestTimeoutUs: options.requestTimeoutUs ?? 100_000,
         opTimeoutUs: options.opTimeoutUs ?? 1_000_000,

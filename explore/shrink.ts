@@ -460,13 +460,29 @@ class Shrinker {
     }
   }
 
-  /** Smaller clusters, smallest first; faults naming removed nodes go. */
+  /** Smaller clusters, smallest first; faults naming removed nodes go. With roles, one role's nodes at a time. */
   private fewerNodes(): void {
+    const roles = this.best.roles;
     const current = this.best.nodes;
-    for (let k = 1; k < current && !this.outOfBudget(); k++) {
-      if (this.test(remap(this.best, k, this.best.clients.clients))) {
-        this.accept(`nodes ${current} → ${k}`, true);
-        return;
+    if (roles === undefined) {
+      for (let k = 1; k < current && !this.outOfBudget(); k++) {
+        if (this.test(remap(this.best, k, this.best.clients.clients))) {
+          this.accept(`nodes ${current} → ${k}`, true);
+          return;
+        }
+      }
+      return;
+    }
+    const groups = [...new Set(roles.map((r) => r.join('+')))];
+    for (const group of groups) {
+      const members = roles.flatMap((r, id) => (r.join('+') === group ? [id] : []));
+      for (let k = 0; k < members.length && !this.outOfBudget(); k++) {
+        const dropped = new Set(members.slice(k));
+        const keep = roles.flatMap((_, id) => (dropped.has(id) ? [] : [id]));
+        if (keep.length > 0 && this.test(remapKeeping(this.best, keep, this.best.clients.clients))) {
+          this.accept(`${group} nodes ${members.length} → ${k}`, true);
+          return;
+        }
       }
     }
   }
@@ -510,15 +526,22 @@ function windowOpenerIndex(faults: readonly ScriptedFault[], i: number): number 
   return undefined;
 }
 
-/** The config with `nodes` nodes and `clients` clients: endpoints renumbered, faults and cut links that name removed ones dropped. */
+/** The config with its first `nodes` nodes and `clients` clients: endpoints renumbered, faults and cut links that name removed ones dropped. */
 export function remap(config: SimConfig, nodes: number, clients: number): SimConfig {
+  return remapKeeping(config, Array.from({ length: Math.min(nodes, config.nodes) }, (_, i) => i), clients);
+}
+
+/** The config with only the nodes `keep` (old ids, ascending) and the first `clients` clients, renumbered; their roles go with them. */
+export function remapKeeping(config: SimConfig, keep: readonly number[], clients: number): SimConfig {
   const old = config.nodes;
+  const nodes = keep.length;
+  const newId = new Map(keep.map((id, i) => [id, i]));
   const endpoint = (e: Endpoint): Endpoint | undefined => {
-    if (e < old) return e < nodes ? e : undefined;
+    if (e < old) return newId.get(e);
     const c = e - old;
     return c < clients ? nodes + c : undefined;
   };
-  const node = (t: NodeTarget): NodeTarget | undefined => (typeof t === 'number' ? (t < nodes ? t : undefined) : t);
+  const node = (t: NodeTarget): NodeTarget | undefined => (typeof t === 'number' ? endpoint(t) : t);
   const endpoints = (xs: readonly Endpoint[]) => xs.map(endpoint).filter((e): e is Endpoint => e !== undefined);
   const faults: ScriptedFault[] = [];
   for (const f of config.faults) {
@@ -529,6 +552,7 @@ export function remap(config: SimConfig, nodes: number, clients: number): SimCon
     .map(([f, t]) => [endpoint(f), endpoint(t)] as const)
     .filter((l): l is readonly [Endpoint, Endpoint] => l[0] !== undefined && l[1] !== undefined);
   const out: SimConfig = { ...config, nodes, faults, network: { ...config.network, cut }, clients: { ...config.clients, clients } };
+  if (config.roles !== undefined) out.roles = keep.map((id) => config.roles![id]);
   if (config.nemesis) out.nemesis = { ...config.nemesis, maxCrashed: Math.min(config.nemesis.maxCrashed, nodes) };
   return out;
 }

@@ -5,7 +5,7 @@
 import { DEFAULTS } from '../scenario/load.js';
 import { LINEARIZABILITY } from '../scenario/registry.js';
 import type { FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
-import { assertNever } from '../sim/types.js';
+import { assertNever, protocolRoles } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
 import { durationText, endpointName, formatPercent } from './units-text.js';
 
@@ -29,13 +29,13 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
   const field = (key: string, value: string) => lines.push(`${key}: ${value}`);
   const nodes = config.nodes;
   const ep = (e: number) => endpointName(e, nodes);
-  const target = (t: NodeTarget) => (typeof t === 'number' ? ep(t) : t);
+  const target = (t: NodeTarget) => (typeof t === 'number' ? ep(t) : typeof t === 'string' ? t : `${t.all ? 'all' : 'random'}:${t.role}`);
 
   field('name', scalar(meta.name));
   if (meta.description !== undefined) field('description', scalar(meta.description));
   field('protocol', scalar(meta.protocolRef));
   if (Object.keys(config.protocolOptions).length > 0) field('options', flow(config.protocolOptions, ''));
-  field('nodes', String(nodes));
+  field('nodes', nodesText(config));
   field('seed', seedText(config.seed));
   field('duration', durationText(config.durationUs));
   field('faultsStop', durationText(config.faultsStopUs));
@@ -49,6 +49,7 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
   const c = config.clients;
   const clients = [
     `count: ${c.clients}`,
+    ...(c.generator !== undefined ? [`workload: ${scalar(c.generator.name)}`] : []),
     `keys: ${c.workload.keyCount}`,
     `mix: ${flow(c.workload.mix, '')}`,
     `think: [${durationText(c.thinkUs[0])}, ${durationText(c.thinkUs[1])}]`,
@@ -56,6 +57,7 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
     `opTimeout: ${durationText(c.opTimeoutUs)}`,
   ];
   if (c.stopUs !== undefined) clients.push(`stop: ${durationText(c.stopUs)}`);
+  if (c.workload.params !== undefined && Object.keys(c.workload.params).length > 0) clients.push(`params: ${flow(c.workload.params, '')}`);
   field('clients', `{ ${clients.join(', ')} }`);
 
   if (config.faults.length > 0) {
@@ -75,7 +77,8 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
       `faults: { ${weights} }`,
       `interval: [${durationText(nem.intervalUs[0])}, ${durationText(nem.intervalUs[1])}]`,
       `duration: [${durationText(nem.durationUs[0])}, ${durationText(nem.durationUs[1])}]`,
-      `maxCrashed: ${nem.maxCrashed}`,
+      `maxCrashed: ${nem.maxCrashedByRole !== undefined ? flow(nem.maxCrashedByRole, '') : nem.maxCrashed}`,
+      ...(nem.targetRoles !== undefined ? [`targets: [${nem.targetRoles.map(scalar).join(', ')}]`] : []),
       `clockJumpMax: ${durationText(nem.clockJumpMaxUs)}`,
       `clockDriftMax: ${nem.clockDriftMaxPpm}`,
     ];
@@ -89,6 +92,21 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
   if (config.maxEvents !== DEFAULTS.maxEvents) field('maxEvents', String(config.maxEvents));
   if (config.exploreTies) field('exploreTies', 'true');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `nodes:` as the loader reads it: a count for a protocol of one role, else a count per
+ * role (roles a node shares joined by +), every declared role written, even at 0, so that
+ * no default count creeps in when the file is read back.
+ */
+function nodesText(config: SimConfig): string {
+  const declared = protocolRoles(config.protocol).map((r) => r.name);
+  if (config.roles === undefined) return String(config.nodes);
+  const counts = new Map<string, number>();
+  for (const roles of config.roles) counts.set(roles.join('+'), (counts.get(roles.join('+')) ?? 0) + 1);
+  const played = new Set(config.roles.flat());
+  for (const role of declared) if (!played.has(role)) counts.set(role, 0);
+  return `{ ${[...counts].map(([key, n]) => `${scalar(key)}: ${n}`).join(', ')} }`;
 }
 
 function checkersToWrite(config: SimConfig, meta: YamlMeta): string[] | undefined {

@@ -5,16 +5,19 @@
 //   1. YAML syntax (with positions kept, so later passes can find lines again);
 //   2. shape, types and units (zod, schema.ts); unknown keys are errors;
 //   3. what depends on other fields or on the protocol: node and client ranges, bug and
-//      checker names, faultsStop <= duration, fault times, workload operations.
+//      checker names, faultsStop <= duration, fault times, roles (topology.ts) and the
+//      workload (workload.ts).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import type { FaultAction, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
-import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
+import { AssertionError, type Endpoint } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
 import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
 import { scenarioSchema, type RawFault, type RawScenario } from './schema.js';
+import { EndpointResolver, resolveTopology } from './topology.js';
 import { formatDuration, looksLikeDuration, parseDuration } from './units.js';
+import { DEFAULT_KEYS, resolveWorkload } from './workload.js';
 import { formatPath, YamlSource, type FieldPath } from './yaml-source.js';
 
 export interface ScenarioOverrides {
@@ -53,7 +56,7 @@ export interface ParseOptions {
 export const DEFAULTS = {
   latency: { kind: 'uniform', minUs: 1_000, maxUs: 10_000 },
   clients: 3,
-  keys: 3,
+  keys: DEFAULT_KEYS,
   thinkUs: [0, 10_000],
   requestTimeoutUs: 100_000,
   opTimeoutUs: 1_000_000,
@@ -112,11 +115,12 @@ export async function parseScenario(text: string, file: string, options: ParseOp
 type Fail = (path: FieldPath, message: string, atKey?: boolean) => InputError;
 
 function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, source: YamlSource, fail: Fail): LoadedScenario {
-  const nodes = raw.nodes;
+  const topology = resolveTopology(raw.nodes, protocol, fail);
+  const nodes = topology.nodes;
   const clientCount = raw.clients?.count ?? DEFAULTS.clients;
   const durationUs = raw.duration;
 
-  const refs = new EndpointResolver(nodes, clientCount, fail);
+  const refs = new EndpointResolver(topology, clientCount, protocol.createClient !== undefined, fail);
 
   const faultsStopUs = raw.faultsStop ?? Math.floor((durationUs * 3) / 4);
   if (faultsStopUs > durationUs) throw fail(['faultsStop'], `expected at most the duration (${formatDuration(durationUs)}); faultsStop is ${formatDuration(faultsStopUs)}`);
@@ -161,17 +165,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
   });
 
   const clients = raw.clients ?? {};
-  const defaultMix = protocol.defaultMix;
-  const mix = clients.mix ?? { ...defaultMix };
-  if (clients.mix !== undefined) {
-    const operations = Object.keys(defaultMix);
-    for (const f of Object.keys(clients.mix)) {
-      if (!operations.includes(f)) throw fail(['clients', 'mix', f], `expected an operation of ${protocol.name}: ${operations.join(', ')} (got ${JSON.stringify(f)})`, true);
-    }
-    if (clientCount > 0 && Object.values(clients.mix).every((weight) => weight === 0)) {
-      throw fail(['clients', 'mix'], 'expected at least one operation with a weight above 0');
-    }
-  }
+  const workload = resolveWorkload(clients, protocol, clientCount, fail);
   if (clients.stop !== undefined && clients.stop > durationUs) throw fail(['clients', 'stop'], `expected at most the duration (${formatDuration(durationUs)}); stop is ${formatDuration(clients.stop)}`);
 
   const faults: ScriptedFault[] = (raw.faults ?? []).map((fault, index) => {
@@ -188,13 +182,18 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       if (weight !== undefined) weights[kind as NemesisKind] = weight;
     }
     if (!Object.values(weights).some((weight) => weight > 0)) throw fail(['nemesis', 'faults'], 'expected at least one fault kind with a weight above 0');
-    const maxCrashed = raw.nemesis.maxCrashed ?? Math.floor((nodes - 1) / 2);
+    const byRole = typeof raw.nemesis.maxCrashed === 'object' ? raw.nemesis.maxCrashed : undefined;
+    const maxCrashed = typeof raw.nemesis.maxCrashed === 'number' ? raw.nemesis.maxCrashed : Math.floor((nodes - 1) / 2);
     if (maxCrashed > nodes) throw fail(['nemesis', 'maxCrashed'], `expected at most the node count (${nodes}); got ${maxCrashed}`);
+    for (const role of Object.keys(byRole ?? {})) refs.role(role, ['nemesis', 'maxCrashed', role]);
+    const targetRoles = raw.nemesis.targets?.map((role, index) => refs.role(role, ['nemesis', 'targets', index]));
     nemesis = {
       weights,
       intervalUs: raw.nemesis.interval ?? DEFAULTS.nemesisIntervalUs,
       durationUs: raw.nemesis.duration ?? DEFAULTS.nemesisDurationUs,
       maxCrashed,
+      ...(byRole ? { maxCrashedByRole: byRole } : {}),
+      ...(targetRoles ? { targetRoles: unique(targetRoles) } : {}),
       clockJumpMaxUs: raw.nemesis.clockJumpMax ?? DEFAULTS.clockJumpMaxUs,
       clockDriftMaxPpm: raw.nemesis.clockDriftMax ?? DEFAULTS.clockDriftMaxPpm,
     };
@@ -206,6 +205,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     protocol,
     protocolOptions,
     nodes,
+    ...(topology.declared.length > 1 || topology.roles.some((r) => r.length > 1) ? { roles: topology.roles } : {}),
     seed,
     durationUs,
     faultsStopUs,
@@ -213,7 +213,8 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     storage: { loseUnsyncedOnCrash: raw.storage?.loseUnsyncedOnCrash ?? false },
     clients: {
       clients: clientCount,
-      workload: { keyCount: clients.keys ?? DEFAULTS.keys, mix },
+      generator: workload.generator,
+      workload: workload.options,
       thinkUs: clients.think ?? DEFAULTS.thinkUs,
       requestTimeoutUs: clients.requestTimeout ?? DEFAULTS.requestTimeoutUs,
       opTimeoutUs: clients.opTimeout ?? DEFAULTS.opTimeoutUs,
@@ -269,38 +270,6 @@ export function applyOverrides(loaded: LoadedScenario, overrides: ScenarioOverri
 /** Bug variants in effect that the scenario file does not set itself (what a replay must pass as --bug). */
 export function extraBugs(loaded: LoadedScenario): string[] {
   return loaded.config.bugs.filter((bug) => !loaded.scenarioBugs.includes(bug));
-}
-
-class EndpointResolver {
-  constructor(
-    private readonly nodes: number,
-    private readonly clientCount: number,
-    private readonly fail: Fail,
-  ) {}
-
-  node(ref: string, path: FieldPath): NodeId {
-    const index = Number(ref.slice(1));
-    if (!ref.startsWith('n') || index > this.nodes) throw this.fail(path, `expected a node n1..n${this.nodes} (nodes: ${this.nodes}; got ${ref})`);
-    return index - 1;
-  }
-
-  endpoint(ref: string, path: FieldPath): Endpoint {
-    if (ref.startsWith('n')) return this.node(ref, path);
-    const index = Number(ref.slice(1));
-    if (index > this.clientCount) {
-      const range = this.clientCount === 0 ? 'no clients' : `c1..c${this.clientCount}`;
-      throw this.fail(path, `expected a node n1..n${this.nodes} or a client ${range} (clients.count: ${this.clientCount}; got ${ref})`);
-    }
-    return this.nodes + index - 1;
-  }
-
-  target(ref: string, path: FieldPath): NodeId | 'leader' | 'random' {
-    return ref === 'leader' || ref === 'random' ? ref : this.node(ref, path);
-  }
-
-  endpoints(refs: readonly string[], path: FieldPath): Endpoint[] {
-    return refs.map((ref, index) => this.endpoint(ref, [...path, index]));
-  }
 }
 
 function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, fail: Fail): FaultAction {

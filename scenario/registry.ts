@@ -68,10 +68,19 @@ function protocolShapeProblems(candidate: unknown): string[] {
   if (typeof p.name !== 'string') problems.push('name is not a string');
   if (typeof p.model !== 'string') problems.push('model is not a string');
   if (!Array.isArray(p.bugs)) problems.push('bugs is not a list');
-  for (const method of ['createActor', 'invariants', 'liveness', 'nextOp'] as const) {
+  for (const method of ['createActor', 'invariants', 'liveness'] as const) {
     if (typeof p[method] !== 'function') problems.push(`${method} is not a function`);
   }
-  if (p.defaultMix === null || typeof p.defaultMix !== 'object') problems.push('defaultMix is not a mapping');
+  if (p.createClient !== undefined && typeof p.createClient !== 'function') problems.push('createClient is not a function');
+  const w = p.workload as Record<string, unknown> | string | undefined;
+  if (typeof w !== 'string' && (w === null || typeof w !== 'object' || typeof w.nextOp !== 'function' || typeof w.name !== 'string' || typeof w.defaultMix !== 'object')) {
+    problems.push('workload is neither a workload name (kv, register, ...) nor a generator { name, defaultMix, defaultParams, nextOp }');
+  }
+  if (p.roles !== undefined) {
+    const roles = p.roles as unknown;
+    const ok = Array.isArray(roles) && roles.every((r) => r !== null && typeof r === 'object' && typeof r.name === 'string' && /^[a-z][a-z0-9-]*$/.test(r.name) && r.name !== 'client' && Number.isInteger(r.count) && r.count >= 0);
+    if (!ok) problems.push('roles is not a list of { name, count } (names in lower-case kebab-case, not "client"; counts integers >= 0)');
+  }
   return problems;
 }
 

@@ -49,10 +49,20 @@ export const endpointRef = () =>
   z.string({ error: 'a node like n1 or a client like c1' }).regex(/^[nc][1-9]\d*$/, { error: 'a node like n1 or a client like c1' });
 const endpointList = () => z.array(endpointRef(), { error: 'a list of nodes and clients, like [n1, n2, c1]' }).min(1, { error: 'a non-empty list of nodes and clients' });
 
-const TARGET_NOUN = 'a node like n1, or leader, or random';
-export const nodeTarget = () => z.string({ error: TARGET_NOUN }).regex(/^(n[1-9]\d*|leader|random)$/, { error: TARGET_NOUN });
-const RESTART_NOUN = 'a node like n1, or leader, random or all';
-const restartTarget = () => z.string({ error: RESTART_NOUN }).regex(/^(n[1-9]\d*|leader|random|all)$/, { error: RESTART_NOUN });
+/** A role name as protocols declare them (checked against the protocol later). */
+const ROLE = '[a-z][a-z0-9-]*';
+const TARGET_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role> or all:<role>';
+export const nodeTarget = () =>
+  z.string({ error: TARGET_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE})$`), { error: TARGET_NOUN });
+const RESTART_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role>, all:<role> or all';
+const restartTarget = () =>
+  z.string({ error: RESTART_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|all|(random|all):${ROLE})$`), { error: RESTART_NOUN });
+const roleCounts = () =>
+  z.record(
+    z.string().regex(new RegExp(`^${ROLE}(\\+${ROLE})*$`), { error: 'a role name, or roles joined by + for nodes that play several' }),
+    integer(0, 1_000, 'a node count'),
+    { error: 'a node count, or a mapping of counts per role, like { coordinator: 1, participant: 3 }' },
+  );
 
 const fault = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
   z.strictObject({ at: duration(), kind: z.literal(kind), ...shape });
@@ -123,8 +133,10 @@ const clientsSchema = z.strictObject(
     requestTimeout: positiveDuration().optional(),
     opTimeout: positiveDuration().optional(),
     stop: duration().optional(),
+    workload: z.string({ error: 'a workload name, like kv' }).min(1, { error: 'a workload name, like kv' }).optional(),
+    params: z.record(z.string(), z.int({ error: 'an integer' }), { error: 'a mapping of integer workload knobs, like { maxTxnOps: 4 }' }).optional(),
   },
-  { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop }' },
+  { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop, workload, params }' },
 );
 
 export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge'] as const;
@@ -137,11 +149,16 @@ const nemesisSchema = z.strictObject(
     ),
     interval: durationRange().optional(),
     duration: durationRange().optional(),
-    maxCrashed: integer(0, 10_000, 'a node count').optional(),
+    maxCrashed: z
+      .union([integer(0, 10_000, 'a node count'), z.record(z.string(), integer(0, 10_000, 'a node count'))], {
+        error: 'a node count, or a mapping of counts per role, like { participant: 1 }',
+      })
+      .optional(),
+    targets: z.array(z.string({ error: 'a role name' }), { error: 'a list of roles, like [participant, client]' }).min(1, { error: 'a non-empty list of roles' }).optional(),
     clockJumpMax: duration().optional(),
     clockDriftMax: integer(0, DRIFT_MAX_PPM, 'a clock drift in ppm').optional(),
   },
-  { error: 'a mapping { faults, interval, duration, maxCrashed, clockJumpMax, clockDriftMax }' },
+  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax }' },
 );
 
 const nameList = (noun: string) => z.array(z.string({ error: noun }).min(1, { error: noun }), { error: `a list of ${noun}s` });
@@ -154,7 +171,9 @@ export const scenarioSchema = z.strictObject(
       .string({ error: 'a protocol: a built-in name like raft, or a module path like ./my-protocol.js' })
       .min(1, { error: 'a protocol: a built-in name like raft, or a module path like ./my-protocol.js' }),
     options: z.record(z.string(), z.unknown(), { error: 'a mapping of protocol options' }).optional(),
-    nodes: integer(1, 1_000, 'a node count'),
+    nodes: z
+      .union([integer(1, 1_000, 'a node count'), roleCounts()], { error: 'a node count, or a mapping of counts per role, like { coordinator: 1, participant: 3 }' })
+      .optional(),
     seed: z
       .union([z.string().min(1), z.int()], { error: 'a seed: a string or an integer' })
       .optional(),

@@ -117,6 +117,20 @@ describe.skipIf(!HAVE_PROTOCOLS)('list', () => {
     for (const scenario of raft!.scenarios) expect(scenario).toMatch(/scenarios[/\\]raft[/\\][^/\\]+\.ya?ml$/);
   });
 
+  it('--json shows each protocol\'s roles, client kind and workload, and the shared workloads', async () => {
+    const { stdout } = await runCli(['list', '--json']);
+    const parsed = JSON.parse(stdout) as {
+      protocols: Array<{ name: string; roles: Array<{ name: string; count: number }>; clients: string; workload: string }>;
+      workloads: Array<{ name: string; operations: string[]; model?: string }>;
+    };
+    const raft = parsed.protocols.find((p) => p.name === 'raft')!;
+    expect(raft.roles).toEqual([{ name: 'server', count: 3, description: expect.any(String) }]);
+    expect(raft.clients).toBe('built-in');
+    expect(raft.workload).toBe('kv');
+    expect(parsed.workloads.map((w) => w.name)).toEqual(['kv', 'register', 'mutex', 'queue', 'bank', 'list-append']);
+    expect(parsed.workloads.find((w) => w.name === 'kv')).toMatchObject({ operations: ['get', 'put', 'append', 'cas'], model: 'kv' });
+  });
+
   it('text lists each protocol with its bugs and checkers', async () => {
     const { code, stdout } = await runCli(['list']);
     expect(code).toBe(0);
@@ -124,6 +138,8 @@ describe.skipIf(!HAVE_PROTOCOLS)('list', () => {
     expect(text).toMatch(/^raft /m);
     expect(text).toMatch(/checkers: .*election-safety.*linearizability/);
     expect(text).toMatch(/figure-8\s+commits an earlier term/);
+    expect(text).toMatch(/roles: server \(3\); clients: built-in; workload: kv/);
+    expect(text).toMatch(/^  list-append\s+/m);
   });
 });
 

@@ -6,7 +6,9 @@ import { shrinkHandler } from '../../cli/commands/shrink.js';
 import { shrinkFailure } from '../../explore/shrink-failure.js';
 import { runCampaign } from '../../explore/campaign.js';
 import { failureScenario, readFailureFile } from '../../explore/failure-file.js';
-import { remap, shrink } from '../../explore/shrink.js';
+import { remap, remapKeeping, shrink } from '../../explore/shrink.js';
+import { toYaml } from '../../explore/to-yaml.js';
+import { parseScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/load.js';
 import type { SimConfig } from '../../sim/config.js';
@@ -105,5 +107,42 @@ describe('shrink', () => {
       { atUs: 3, action: { kind: 'pause', node: 'leader', durationUs: 5 } },
     ]);
     expect(three.clients.clients).toBe(1);
+  });
+
+  it('remapKeeping drops one role\'s nodes, keeps the roles of the rest, and follows client actors', () => {
+    const config = {
+      nodes: 4,
+      roles: [['primary'], ['backup'], ['backup'], ['backup']],
+      clients: { clients: 2 },
+      network: { cut: [] },
+      faults: [
+        { atUs: 1, action: { kind: 'crash', node: 2 } },
+        { atUs: 2, action: { kind: 'crash', node: 3 } },
+        { atUs: 3, action: { kind: 'pause', node: 5, durationUs: 5 } },
+        { atUs: 4, action: { kind: 'crash', node: { role: 'backup' } } },
+      ],
+    } as unknown as SimConfig;
+    const out = remapKeeping(config, [0, 1, 3], 2);
+    expect(out.nodes).toBe(3);
+    expect(out.roles).toEqual([['primary'], ['backup'], ['backup']]);
+    expect(out.faults).toEqual([
+      { atUs: 2, action: { kind: 'crash', node: 2 } },
+      { atUs: 3, action: { kind: 'pause', node: 4, durationUs: 5 } },
+      { atUs: 4, action: { kind: 'crash', node: { role: 'backup' } } },
+    ]);
+  });
+
+  it('a failure of a protocol with roles and client actors shrinks to a scenario that reads back and still fails', async () => {
+    const loaded = await loadScenario('test/fixtures/protocols/primary-backup.yaml', { bugs: ['backup-read'] });
+    const seed = ['1', '2', '3', '4', '5', '6'].find((s) => runScenario(loaded, { seed: s }).verdict === 'fail')!;
+    expect(seed).toBeDefined();
+    const start = { ...loaded, config: { ...loaded.config, seed } };
+    const small = shrink(start, { maxRuns: 300 });
+    expect(small.checker).toBe('linearizability');
+    expect(small.loaded.config.roles!.filter((r) => r[0] === 'primary')).toHaveLength(1);
+    const text = toYaml(small.loaded.config, { name: 'pb-small', protocolRef: './primary-backup.ts' });
+    const again = await parseScenario(text, 'test/fixtures/protocols/pb-small.yaml');
+    expect(again.config).toEqual(small.loaded.config);
+    expect(runScenario(again).verdict).toBe('fail');
   });
 });

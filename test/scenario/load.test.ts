@@ -4,6 +4,7 @@ import { InputError } from '../../scenario/errors.js';
 import { applyOverrides, extraBugs, loadScenario, parseScenario } from '../../scenario/load.js';
 import type { ProtocolResolver } from '../../scenario/registry.js';
 import type { SimConfig } from '../../sim/config.js';
+import type { Workload } from '../../sim/types.js';
 import { echoProtocol } from '../cli/echo-protocol.js';
 
 const FIXTURES = join('test', 'fixtures', 'scenarios');
@@ -36,13 +37,13 @@ describe('malformed scenario files: the error names the file, the line and the f
     { file: 'client-out-of-range.yaml', line: 7, field: 'faults[0].groups[1][2]', expected: /client c1\.\.c2 .*got c3/ },
     { file: 'bare-number.yaml', line: 4, field: 'duration', expected: /a duration with a unit, like 200ms.*bare number/ },
     { file: 'duplicate-key.yaml', line: 5, field: 'nodes', expected: /only once/ },
-    { file: 'missing-field.yaml', line: 1, field: 'nodes', expected: /a node count.*required/ },
+    { file: 'missing-field.yaml', line: 1, field: 'duration', expected: /a duration.*required/ },
     { file: 'interval-order.yaml', line: 7, field: 'nemesis.interval', expected: /min <= max/ },
     { file: 'fault-after-end.yaml', line: 6, field: 'faults[0].at', expected: /within the duration \(2s\); at is 3s/ },
     { file: 'unknown-protocol.yaml', line: 2, field: 'protocol', expected: /no-such-protocol\.ts does not exist/ },
     { file: 'bad-option-duration.yaml', line: 4, field: 'options.timeouts[1]', expected: /whole number of microseconds \(got "0\.5us"\)/ },
     { file: 'not-a-mapping.yaml', line: 1, field: undefined, expected: /a mapping of scenario fields/ },
-    { file: 'bad-mix.yaml', line: 6, field: 'clients.mix.gte', expected: /an operation of echo: get, put/ },
+    { file: 'bad-mix.yaml', line: 6, field: 'clients.mix.gte', expected: /an operation of the echo-kv workload: get, put/ },
   ])('$file -> line $line, $field', async ({ file, line, field, expected }) => {
     const error = await inputError(loadScenario(fixture(file)));
     expect(error.file).toBe(fixture(file));
@@ -70,8 +71,8 @@ describe('malformed scenario files: the error names the file, the line and the f
   });
 
   it.each([
-    { yaml: 'faults: [{ at: 1s, kind: restart, node: everyone }]', field: 'faults[0].node', expected: /leader, random or all/ },
-    { yaml: 'faults: [{ at: 1s, kind: crash, node: all }]', field: 'faults[0].node', expected: /a node like n1, or leader, or random/ },
+    { yaml: 'faults: [{ at: 1s, kind: restart, node: everyone }]', field: 'faults[0].node', expected: /leader, random, random:<role>, all:<role> or all/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: all }]', field: 'faults[0].node', expected: /a node like n1, a client actor like c1, leader, random, random:<role> or all:<role>/ },
     { yaml: 'faults: [{ kind: heal }]', field: 'faults[0].at', expected: /a duration.*required/ },
     { yaml: 'faults: [{ at: 1s, kind: partition, groups: [[n1, n2], [n2, n3]] }]', field: 'faults[0].groups[1][0]', expected: /at most one group \(n2 appears twice\)/ },
     { yaml: 'faults: [{ at: 1s, kind: partition, groups: [[n1, n2, n3]] }]', field: 'faults[0].groups', expected: /at least two groups/ },
@@ -134,7 +135,8 @@ describe('a good scenario maps to the expected SimConfig', () => {
       storage: { loseUnsyncedOnCrash: true },
       clients: {
         clients: 2,
-        workload: { keyCount: 4, mix: { get: 2, put: 1 } },
+        generator: echoProtocol.workload as Workload,
+        workload: { keyCount: 4, mix: { get: 2, put: 1 }, params: {} },
         thinkUs: [0, 10_000],
         requestTimeoutUs: 200_000,
         opTimeoutUs: 2_000_000,
@@ -191,7 +193,7 @@ describe('a good scenario maps to the expected SimConfig', () => {
       faultsStopUs: 1_500_000,
       network: { latency: { kind: 'uniform', minUs: 1_000, maxUs: 10_000 }, lossPpm: 0, duplicatePpm: 0, cut: [] },
       storage: { loseUnsyncedOnCrash: false },
-      clients: { clients: 3, workload: { keyCount: 3, mix: { get: 1, put: 1 } }, thinkUs: [0, 10_000], requestTimeoutUs: 100_000, opTimeoutUs: 1_000_000 },
+      clients: { clients: 3, generator: echoProtocol.workload as Workload, workload: { keyCount: 3, mix: { get: 1, put: 1 }, params: {} }, thinkUs: [0, 10_000], requestTimeoutUs: 100_000, opTimeoutUs: 1_000_000 },
       faults: [],
       bugs: [],
       record: 'fuzz',

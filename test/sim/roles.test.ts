@@ -47,7 +47,9 @@ function pbConfig(overrides: Partial<SimConfig> = {}): SimConfig {
 }
 
 const at = (atUs: number, action: FaultAction): ScriptedFault => ({ atUs, action });
-const ofKind = <K extends TraceEvent['k']>(trace: readonly TraceEvent[], k: K) => trace.filter((e): e is Extract<TraceEvent, { k: K }> => e.k === k);
+/** The trace events of one kind (also of a kind that shares its shape with others, like crash and pause). */
+type OfKind<K, T = TraceEvent> = T extends { k: infer KK } ? (K extends KK ? T : never) : never;
+const ofKind = <K extends TraceEvent['k']>(trace: readonly TraceEvent[], k: K) => trace.filter((e): e is OfKind<K> => e.k === k);
 const opsOf = (r: RunResult, process: number) => r.history.filter((e) => e.process === process && e.type === 'invoke').length;
 
 describe('roles', () => {

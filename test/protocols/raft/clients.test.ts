@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KvStore } from '../../../protocols/raft/kv.js';
 import { raft } from '../../../protocols/raft/index.js';
 import type { Entry } from '../../../protocols/raft/types.js';
-import type { ClientRequest, Op, Random } from '../../../sim/types.js';
+import type { ClientRequest, Op } from '../../../sim/types.js';
 import { electLeader, makeNode, sentOfType } from './fake-context.js';
 
 const cmd = (clientId: number, seq: number, op: Op): Entry => Object.freeze({ term: 1, id: `c${clientId}:${seq}`, clientId, seq, op });
@@ -121,5 +121,14 @@ describe('client requests at the leader (§8)', () => {
     node.onMessage(1, { type: 'append', term: 5, prevIndex: 0, prevTerm: 0, entries: [], commit: 0 });
     expect(node.role).toBe('follower');
     expect(ctx.replies).toEqual([]);
+  });
+});
+
+describe('what Raft declares', () => {
+  it('one role (server), the shared kv workload, and histories checked against the kv model', () => {
+    expect(raft.model).toBe('kv');
+    expect(raft.workload).toBe('kv');
+    expect(raft.roles?.map((r) => r.name)).toEqual(['server']);
+    expect(raft.createClient).toBeUndefined();
   });
 });
