@@ -14,20 +14,27 @@ export type {
   ClientResponse,
   ClientRequest,
   DurableStorage,
+  ActorContext,
   NodeContext,
+  ClientContext,
   Actor,
+  ClientActor,
   ClusterView,
   Note,
   Invariant,
   LivenessCheck,
   WorkloadOptions,
+  OpContext,
+  Workload,
+  RoleSpec,
   Protocol,
 } from './sim/types.js';
-export { PPM, AssertionError, assert, assertNever } from './sim/types.js';
+export { PPM, AssertionError, assert, assertNever, DEFAULT_ROLE, CLIENT_ROLE, protocolRoles } from './sim/types.js';
 export type {
   LatencyModel,
   NetworkConfig,
   NodeTarget,
+  RoleTarget,
   FaultAction,
   ScriptedFault,
   NemesisKind,
@@ -38,6 +45,20 @@ export type {
 } from './sim/config.js';
 export type { ViolationKind, Violation, TraceEvent, RunResult } from './sim/result.js';
 export { runSimulation } from './sim/world.js';
+
+// Workloads: operation generators shared by every protocol (workloads/).
+export {
+  builtinWorkloads,
+  getWorkload,
+  workloadNames,
+  kvWorkload,
+  registerWorkload,
+  mutexWorkload,
+  queueWorkload,
+  bankWorkload,
+  listAppendWorkload,
+} from './workloads/index.js';
+export type { BankBalances, BankTransfer, ListAppendMicroOp } from './workloads/index.js';
 
 // Built-in protocols and checkers.
 export { builtinProtocols } from './protocols/index.js';

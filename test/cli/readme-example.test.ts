@@ -45,4 +45,16 @@ describe("README's scenario example", () => {
     expect(run.result.events).toBeGreaterThan(1000);
     expect(run.result.faultLog.length).toBeGreaterThan(7);
   });
+
+  it('the roles example is the fixture\'s scenario, and runs with client actors', async () => {
+    const { parseScenario } = await import('../../scenario/load.js');
+    const readme = readFileSync('README.md', 'utf8');
+    const yaml = /\*\*Roles\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const loaded = await parseScenario(`${yaml}duration: 3s\n`, 'test/fixtures/protocols/readme-roles.yaml');
+    expect(loaded.config.roles).toEqual([['primary'], ['backup'], ['backup']]);
+    expect(loaded.config.faults.map((f) => f.action.kind)).toEqual(['pause', 'crash', 'restart']);
+    const run = runScenario(loaded);
+    expect(run.verdict).toBe('pass');
+    expect(run.result.history.length).toBeGreaterThan(100);
+  });
 });
