@@ -6,7 +6,7 @@ import type { Checks } from './checks.js';
 import { LocalClock } from './clock.js';
 import type { SimConfig } from './config.js';
 import { DELIVER, DELIVER_REPLY, RESUME, TIMER, type Core, type Ev } from './core.js';
-import type { History, OpSource } from './history.js';
+import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
@@ -92,6 +92,8 @@ export class Actors {
   readonly nodeCount: number;
   private readonly contexts: Array<NodeContext<unknown> | ClientContext<unknown>> = [];
   private readonly byRole = new Map<string, readonly Endpoint[]>();
+  /** The same, server nodes only (what ctx.nodesWith answers, with no filtering per call). */
+  private readonly nodesByRole = new Map<string, readonly NodeId[]>();
   private readonly clientEndpoints: readonly Endpoint[];
   /** Tokens of queued timer events, unique across the run. */
   private timerGens = 0;
@@ -115,7 +117,10 @@ export class Actors {
     this.clientEndpoints = this.slots.filter((s) => s.clientIndex >= 0).map((s) => s.id);
     const roleNames: string[] = [];
     for (const slot of this.slots) for (const role of slot.roles) if (!roleNames.includes(role)) roleNames.push(role);
-    for (const role of roleNames) this.byRole.set(role, this.slots.filter((s) => s.roles.includes(role)).map((s) => s.id));
+    for (const role of roleNames) {
+      this.byRole.set(role, this.slots.filter((s) => s.roles.includes(role)).map((s) => s.id));
+      this.nodesByRole.set(role, this.slots.filter((s) => s.clientIndex < 0 && s.roles.includes(role)).map((s) => s.id));
+    }
     for (const slot of this.slots) this.contexts.push(slot.clientIndex < 0 ? this.nodeContext(slot, ids) : this.clientContext(slot, ids));
   }
 
@@ -130,19 +135,59 @@ export class Actors {
   }
 
   // ---- Contexts ----------------------------------------------------------------------
-  private common(slot: ActorSlot, ids: readonly NodeId[]) {
-    const { core, network, bugs } = this.deps;
+  // Plain object literals (no spread): actors call these on every event.
+  private nodeContext(slot: ActorSlot, ids: readonly NodeId[]): NodeContext<unknown> {
+    const { core, network, bugs, replyRoute } = this.deps;
     const endpoints = this.slots.length;
     // Arrow functions: `this` is the kernel; the context object is what the actor sees.
     return {
+      id: slot.id,
+      nodes: ids,
+      peers: ids.filter((i) => i !== slot.id),
+      role: slot.roles[0],
+      roles: slot.roles,
+      clients: this.clientEndpoints,
+      nodesWith: (role: string) => this.nodesWith(role),
+      rolesOf: (node: NodeId) => this.slots[node]?.roles ?? [],
+      now: () => slot.clock.now(core.nowTrue),
+      random: slot.random,
+      storage: slot.storage!,
+      send: (to: Endpoint, msg: unknown) => {
+        assert(to >= 0 && to < endpoints, `send to unknown endpoint ${to}`);
+        network.transmit(DELIVER, slot.id, to, msg);
+      },
+      setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
+      cancelTimer: (name: string) => {
+        slot.timers.delete(name);
+      },
+      reply: (req: ClientRequest, response: ClientResponse) => {
+        // The client endpoint that owns this session: a reply to a retired process goes nowhere.
+        const endpoint = replyRoute(req.clientId);
+        if (endpoint === undefined) return;
+        const reply: ClientReply = { clientId: req.clientId, seq: req.seq, response };
+        network.transmit(DELIVER_REPLY, slot.id, endpoint, reply);
+      },
+      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      bug: (name: string) => bugs.has(name),
+    };
+  }
+
+  private clientContext(slot: ActorSlot, ids: readonly NodeId[]): ClientContext<unknown> {
+    const { core, config, network, bugs, history, ops } = this.deps;
+    const endpoints = this.slots.length;
+    const stopUs = config.clients.stopUs ?? config.durationUs;
+    const name = `c${slot.clientIndex + 1}`;
+    return {
+      id: slot.id,
+      index: slot.clientIndex,
       nodes: ids,
       clients: this.clientEndpoints,
-      nodesWith: (role: string) => this.withRole(role).filter((e) => e < this.nodeCount),
+      nodesWith: (role: string) => this.nodesWith(role),
       rolesOf: (node: NodeId) => this.slots[node]?.roles ?? [],
       now: () => slot.clock.now(core.nowTrue),
       random: slot.random,
       send: (to: Endpoint, msg: unknown) => {
-        assert(Number.isInteger(to) && to >= 0 && to < endpoints, `send to unknown endpoint ${to}`);
+        assert(to >= 0 && to < endpoints, `send to unknown endpoint ${to}`);
         network.transmit(DELIVER, slot.id, to, msg);
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
@@ -151,41 +196,11 @@ export class Actors {
       },
       note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
       bug: (name: string) => bugs.has(name),
-    };
-  }
-
-  private nodeContext(slot: ActorSlot, ids: readonly NodeId[]): NodeContext<unknown> {
-    const { network, replyRoute } = this.deps;
-    return {
-      ...this.common(slot, ids),
-      id: slot.id,
-      peers: ids.filter((i) => i !== slot.id),
-      role: slot.roles[0],
-      roles: slot.roles,
-      storage: slot.storage!,
-      reply: (req: ClientRequest, response: ClientResponse) => {
-        // The client endpoint that owns this session: a reply to a retired process goes nowhere.
-        const endpoint = replyRoute(req.clientId);
-        if (endpoint === undefined) return;
-        const reply: ClientReply = { clientId: req.clientId, seq: req.seq, response };
-        network.transmit(DELIVER_REPLY, slot.id, endpoint, reply);
-      },
-    };
-  }
-
-  private clientContext(slot: ActorSlot, ids: readonly NodeId[]): ClientContext<unknown> {
-    const { core, config, history, ops } = this.deps;
-    const stopUs = config.clients.stopUs ?? config.durationUs;
-    const name = `c${slot.clientIndex + 1}`;
-    return {
-      ...this.common(slot, ids),
-      id: slot.id,
-      index: slot.clientIndex,
       nextOp: () => (core.nowTrue >= stopUs ? undefined : ops.next(slot.clientIndex)),
       invoke: (op: Op) => {
         assert(slot.pending === undefined, `client ${name} invoked ${op.f} while ${slot.pending?.f} is still open`);
         slot.pending = op;
-        const e: Parameters<History['record']>[0] = { process: slot.process, type: 'invoke', f: op.f, value: op.value };
+        const e: HistoryEntry = { process: slot.process, type: 'invoke', f: op.f, value: op.value };
         if (op.key !== undefined) e.key = op.key;
         history.record(e);
       },
@@ -199,12 +214,17 @@ export class Actors {
       get process() {
         return slot.process;
       },
-    } as ClientContext<unknown>;
+    };
+  }
+
+  /** The server nodes that play `role`. */
+  private nodesWith(role: string): readonly NodeId[] {
+    return this.nodesByRole.get(role) ?? [];
   }
 
   private completeClientOp(slot: ActorSlot, type: OpResultType, value: unknown, error?: string): void {
     const op = slot.pending!;
-    const e: Parameters<History['record']>[0] = { process: slot.process, type, f: op.f, value };
+    const e: HistoryEntry = { process: slot.process, type, f: op.f, value };
     if (op.key !== undefined) e.key = op.key;
     if (error !== undefined) e.error = error;
     this.deps.history.record(e);

@@ -3,6 +3,8 @@
 // a latency drawn from the network stream. Reordering follows from independent latencies.
 import type { NetworkConfig } from './config.js';
 import { type Core, type Ev } from './core.js';
+import type { RunHash } from './hash.js';
+import type { TraceEvent } from './result.js';
 import type { Prng } from './prng.js';
 import { assertNever, type Endpoint, type Micros, type Ppm } from './types.js';
 
@@ -16,6 +18,9 @@ export class Network {
   /** Generation of the current burst: only its own end event ends it. */
   burstGen = 0;
   private msgIds = 0;
+  // The core's hash and trace as fields: transmit is the hottest path after the loop itself.
+  private readonly hash: RunHash;
+  private readonly trace: TraceEvent[] | undefined;
 
   constructor(
     private readonly core: Core,
@@ -23,6 +28,8 @@ export class Network {
     private readonly random: Prng,
     readonly endpointCount: number,
   ) {
+    this.hash = core.hash;
+    this.trace = core.trace;
     this.blocked = new Uint8Array(endpointCount * endpointCount);
     this.cut = new Uint8Array(endpointCount * endpointCount);
     for (const [from, to] of config.cut) this.cut[from * endpointCount + to] = 1;
@@ -37,8 +44,8 @@ export class Network {
   transmit(kind: number, from: Endpoint, to: Endpoint, payload: unknown): void {
     const core = this.core;
     const id = this.msgIds++;
-    core.hash.str(messageType(payload));
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'send', from, to, msg: payload, id });
+    this.hash.str(messageType(payload));
+    if (this.trace) this.trace.push({ i: core.eventIndex, t: core.nowTrue, k: 'send', from, to, msg: payload, id });
     if (this.isBlocked(from, to)) return this.dropSent(from, to, payload, id, 'partition');
     const loss = Math.max(this.config.lossPpm, this.burstLossPpm);
     if (this.random.chance(loss)) return this.dropSent(from, to, payload, id, 'loss');

@@ -3,7 +3,7 @@
 // checks), owns the seeded streams per concern, and runs the event loop: pop the next
 // event, hash it, dispatch it to its part, run the invariants. Protocols see only their
 // contexts; invariants see the world as a ClusterView.
-import { Actors } from './actors.js';
+import { Actors, type ActorSlot } from './actors.js';
 import { Checks } from './checks.js';
 import { BuiltinClients } from './clients.js';
 import type { SimConfig } from './config.js';
@@ -53,6 +53,8 @@ export class World implements ClusterView<Actor<unknown>> {
   private readonly nemesis: Nemesis | undefined;
   private readonly checks: Checks;
   private readonly recorded: History;
+  /** The actors' slots, by endpoint (invariants read them through the view after every event). */
+  private readonly slots: readonly ActorSlot[];
 
   constructor(private readonly config: SimConfig) {
     assert(Number.isInteger(config.nodes) && config.nodes >= 1, 'at least one node');
@@ -99,6 +101,7 @@ export class World implements ClusterView<Actor<unknown>> {
       builtin = new BuiltinClients(core, config.clients, this.network, this.recorded, ops, config.nodes, clientRandoms, stopUs);
     }
     this.builtin = builtin;
+    this.slots = this.actors.slots;
     this.faults = new Faults(core, this.network, this.actors, stream(seed, 'faults'));
     this.nemesis = config.nemesis ? new Nemesis(core, config.nemesis, this.faults, this.actors, config.faultsStopUs) : undefined;
 
@@ -123,25 +126,25 @@ export class World implements ClusterView<Actor<unknown>> {
     return this.recorded.events;
   }
   actor(node: NodeId): Actor<unknown> | undefined {
-    const slot = this.actors.slots[node];
-    return slot !== undefined && slot.clientIndex < 0 && slot.up ? (slot.actor as Actor<unknown>) : undefined;
+    const slot = this.slots[node];
+    return slot !== undefined && slot.up && slot.clientIndex < 0 ? (slot.actor as Actor<unknown>) : undefined;
   }
   clientActor(index: number): ClientActor<unknown> | undefined {
-    const slot = this.actors.slots[this.nodeCount + index];
+    const slot = this.slots[this.nodeCount + index];
     return slot !== undefined && slot.up ? (slot.actor as ClientActor<unknown>) : undefined;
   }
   rolesOf(node: NodeId): readonly string[] {
-    return this.actors.slots[node]?.roles ?? [];
+    return this.slots[node]?.roles ?? [];
   }
   nodesWith(role: string): readonly NodeId[] {
     return this.actors.withRole(role).filter((e) => e < this.nodeCount);
   }
   storage(node: NodeId): DurableStorage {
-    return this.actors.slots[node].storage!;
+    return this.slots[node].storage!;
   }
   /** Is the node (or client actor endpoint) up (not crashed)? Paused actors are up. */
   isUp(node: NodeId): boolean {
-    return this.actors.slots[node].up;
+    return this.slots[node].up;
   }
 
   // ---- Running -----------------------------------------------------------------------
