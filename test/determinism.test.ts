@@ -8,11 +8,15 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { hashes } from './support/hashes.js';
 
-const scenario = 'scenarios/raft/nemesis.yaml';
 const seeds = 200;
 
 describe('the hash of a run is its identity', () => {
-  it(`is identical in a separate process and in a worker thread, for ${seeds} seeds`, async () => {
+  it.each([
+    // Raft: built-in clients, one role, the random nemesis.
+    { scenario: 'scenarios/raft/nemesis.yaml' },
+    // Two roles, client actors holding leases, faults aimed at a role and at clients.
+    { scenario: 'test/fixtures/protocols/primary-backup.yaml' },
+  ])(`is identical in a separate process and in a worker thread, for ${seeds} seeds: $scenario`, async ({ scenario }) => {
     const here = await hashes(scenario, 0, seeds);
     const child = execFileSync(process.execPath, ['--import', 'tsx', 'test/support/hashes.ts', scenario, '0', String(seeds)], {
       encoding: 'utf8',
