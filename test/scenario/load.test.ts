@@ -6,6 +6,7 @@ import type { ProtocolResolver } from '../../scenario/registry.js';
 import type { SimConfig } from '../../sim/config.js';
 import type { Workload } from '../../sim/types.js';
 import { echoProtocol } from '../cli/echo-protocol.js';
+import { inputError } from './input-error.js';
 
 const FIXTURES = join('test', 'fixtures', 'scenarios');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -14,15 +15,6 @@ const fixture = (name: string) => join(FIXTURES, name);
 const echoOnly: ProtocolResolver = async (ref) =>
   ref === 'echo' ? { ok: true, value: echoProtocol } : { ok: false, error: `a built-in protocol (echo) (got ${JSON.stringify(ref)})` };
 
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError, but the scenario loaded');
-}
 
 describe('malformed scenario files: the error names the file, the line and the field', () => {
   it.each([

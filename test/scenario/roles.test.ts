@@ -3,12 +3,12 @@
 // error names the file, line and field; a shrunk scenario written back reads the same.
 import { describe, expect, it } from 'vitest';
 import { toYaml } from '../../explore/to-yaml.js';
-import { InputError } from '../../scenario/errors.js';
 import { loadScenario, parseScenario } from '../../scenario/load.js';
 import type { ProtocolResolver } from '../../scenario/registry.js';
 import { runScenario } from '../../scenario/runner.js';
 import type { Protocol } from '../../sim/types.js';
 import { echoProtocol } from '../cli/echo-protocol.js';
+import { inputError } from './input-error.js';
 import { protocol as primaryBackup } from '../fixtures/protocols/primary-backup.js';
 
 /** Echo with Paxos-like roles, to parse role mappings (it never runs). */
@@ -25,15 +25,6 @@ const protocols: Record<string, Protocol<any, any>> = { echo: echoProtocol, pb: 
 const resolveProtocol: ProtocolResolver = async (ref) => (protocols[ref] ? { ok: true, value: protocols[ref] } : { ok: false, error: `one of ${Object.keys(protocols).join(', ')}` });
 const parse = (lines: string[]) => parseScenario(lines.join('\n'), 's.yaml', { resolveProtocol });
 
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError, but the scenario loaded');
-}
 
 describe('nodes per role', () => {
   it('node ids follow the protocol\'s role order, whatever order the file gives', async () => {
