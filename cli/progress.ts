@@ -83,16 +83,17 @@ export class Progress {
     return seconds > 0 ? this.state.done / seconds : 0;
   }
 
-  /** `1234/10000 seeds · 2 failures · 523 seeds/s · ETA 17s` */
+  /** `1234/10000 seeds · 2 failures · 523 seeds/s · ETA 17s` (guided: `· coverage 812` after the failures) */
   text(t: number): string {
-    const { done, failures } = this.state;
+    const { done, failures, coverage } = this.state;
     const total = this.options.total;
     const rate = this.rate(t);
     let eta = '';
     if (total !== undefined && rate > 0) eta = ` · ETA ${formatSeconds((total - done) / rate)}`;
     else if (this.options.deadlineMs !== undefined) eta = ` · ${formatSeconds(Math.max(0, this.options.deadlineMs - t) / 1000)} left`;
     const count = total !== undefined ? `${done}/${total}` : `${done}`;
-    return `${count} seeds · ${failures} failure${failures === 1 ? '' : 's'} · ${rate.toFixed(rate < 10 ? 1 : 0)} seeds/s${eta}`;
+    const covered = coverage !== undefined ? ` · coverage ${coverage}` : '';
+    return `${count} seeds · ${failures} failure${failures === 1 ? '' : 's'}${covered} · ${rate.toFixed(rate < 10 ? 1 : 0)} seeds/s${eta}`;
   }
 
   private bar(t: number): string {

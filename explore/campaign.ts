@@ -10,6 +10,7 @@ import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { packageVersion } from '../scenario/registry.js';
 import { divergenceText, executeSeed, type Divergence, type SeedOutcome, type ViolationRecord } from './execute.js';
 import { buildFailure, failureFileName, writeJsonAtomic, type FailureContext } from './failure-file.js';
+import { GuidedPlanner, type CoverageReport } from './guided.js';
 import { WorkerPool } from './pool.js';
 import type { ProgressState } from './progress.js';
 import { compareSeeds, resultLine } from './results.js';
@@ -41,6 +42,8 @@ export interface CampaignOptions {
   onLog?: (line: string) => void;
   /** Stop dispatching seeds (Ctrl-C): in-flight seeds are abandoned, results stay contiguous. */
   signal?: AbortSignal;
+  /** Coverage-guided: most runs are mutants of the runs that reached new coverage (explore/guided.ts). */
+  guided?: boolean;
 }
 
 export interface CampaignFailure {
@@ -78,6 +81,8 @@ export interface CampaignSummary {
   determinism: { checked: number; mismatches: DeterminismMismatch[] };
   resultsFile: string;
   workers: number;
+  /** Guided campaigns: coverage reached, corpus size and the growth curve. */
+  coverage?: CoverageReport;
 }
 
 function* seedNumbers(options: CampaignOptions): Generator<number> {
@@ -114,8 +119,12 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const deadline = options.durationMs !== undefined ? startMs + options.durationMs : Infinity;
   const more = () => !options.signal?.aborted && performance.now() < deadline && !state.enoughFailures();
   let finished = false;
+  let planner: GuidedPlanner | undefined;
   try {
-    if (pool === undefined) {
+    if (options.guided) {
+      planner = new GuidedPlanner(loaded, seeds, options.fromSeed, `${options.fromSeed}/${options.shard ? `${options.shard.index}of${options.shard.count}` : 'all'}`);
+      finished = await runGuided(planner, options, state, loaded, pool, checkFor, more);
+    } else if (pool === undefined) {
       while (more()) {
         const next = seeds.next();
         if (next.done) {
@@ -152,7 +161,58 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     await pool?.close();
   }
   const elapsedMs = performance.now() - startMs;
-  return state.summary(elapsedMs, Boolean(options.signal?.aborted), pool?.size ?? 1, finished);
+  const summary = state.summary(elapsedMs, Boolean(options.signal?.aborted), pool?.size ?? 1, finished);
+  if (planner !== undefined) {
+    summary.coverage = planner.report();
+    summary.nextSeed = planner.nextFresh;
+  }
+  return summary;
+}
+
+/**
+ * The guided loop: plan a generation from the corpus, run it (on the pool or here), learn
+ * from the outcomes in plan order. True when the campaign ran out of runs.
+ */
+async function runGuided(
+  planner: GuidedPlanner,
+  options: CampaignOptions,
+  state: CampaignState,
+  loaded: LoadedScenario,
+  pool: WorkerPool | undefined,
+  checkFor: () => boolean,
+  more: () => boolean,
+): Promise<boolean> {
+  let budget = options.seeds !== undefined ? plannedCount(options) : Number.MAX_SAFE_INTEGER;
+  while (more()) {
+    const tasks = planner.plan(budget);
+    if (tasks.length === 0) return true;
+    budget -= tasks.length;
+    const outcomes: SeedOutcome[] = [];
+    for (const task of tasks) state.dispatched(task.id);
+    if (pool === undefined) {
+      for (const task of tasks) {
+        outcomes.push(executeSeed(loaded, task.seed, { swarm: options.swarm, checkDeterminism: checkFor(), knobs: task.knobs, coverage: true }));
+        await yieldToLoop();
+      }
+    } else {
+      outcomes.push(...(await Promise.all(tasks.map((task) => pool.run(task.seed, checkFor(), { knobs: task.knobs, coverage: true })))));
+    }
+    tasks.forEach((task, i) => {
+      planner.learn(task, outcomes[i]);
+      // Coverage keys are for the planner: the result line and failure file do not carry them.
+      delete outcomes[i].coverage;
+      state.completed(task.id, outcomes[i], planner.coverageKeys);
+    });
+    planner.endGeneration();
+  }
+  return false;
+}
+
+/** How many seeds this shard runs of --seeds N. */
+function plannedCount(options: CampaignOptions): number {
+  let count = 0;
+  for (const _ of seedNumbers(options)) count++;
+  return count;
 }
 
 function aborted(signal: AbortSignal | undefined): Promise<void> {
@@ -200,7 +260,7 @@ class CampaignState {
     this.lastDispatched = n;
   }
 
-  completed(n: number, outcome: SeedOutcome): void {
+  completed(n: number, outcome: SeedOutcome, coverage?: number): void {
     this.runs++;
     if (outcome.determinismChecked) this.checked++;
     if (outcome.verdict === 'undecided') this.undecided++;
@@ -208,7 +268,7 @@ class CampaignState {
     if (outcome.divergence !== undefined) this.recordMismatch(outcome, outcome.divergence);
     this.done.set(n, outcome);
     this.flush();
-    this.options.onProgress?.({ done: this.runs, failures: this.failures.length });
+    this.options.onProgress?.({ done: this.runs, failures: this.failures.length, ...(coverage !== undefined ? { coverage } : {}) });
   }
 
   private recordFailure(n: number, outcome: SeedOutcome): void {

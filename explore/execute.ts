@@ -45,6 +45,8 @@ export interface SeedOutcome {
   determinismChecked: boolean;
   /** Set when the two runs disagreed. */
   divergence?: Divergence;
+  /** Guided fuzzing: the abstract states and transitions the run visited. */
+  coverage?: string[];
   /** The last history events up to the failure (failures only). */
   historyExcerpt?: HistoryEvent[];
   error?: { message: string; stack?: string };
@@ -55,6 +57,10 @@ export interface SeedOptions {
   swarm: boolean;
   /** Run the seed twice and compare hashes. */
   checkDeterminism: boolean;
+  /** The knobs to run with, instead of drawing them from the seed (guided fuzzing's mutants). */
+  knobs?: SwarmKnobs;
+  /** Collect the run's coverage (guided fuzzing). */
+  coverage?: boolean;
 }
 
 export const HISTORY_EXCERPT_MAX = 20;
@@ -66,8 +72,9 @@ export function seedScenario(loaded: LoadedScenario, seed: string, knobs: SwarmK
 }
 
 export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedOptions): SeedOutcome {
-  const knobs = options.swarm ? drawKnobs(seed, loaded.config) : undefined;
-  const scenario = seedScenario(loaded, seed, knobs);
+  const knobs = options.knobs ?? (options.swarm ? drawKnobs(seed, loaded.config) : undefined);
+  const picked = seedScenario(loaded, seed, knobs);
+  const scenario = options.coverage ? { ...picked, config: { ...picked.config, coverage: true } } : picked;
   const base = { seed, knobs, determinismChecked: options.checkDeterminism };
   let run;
   try {
@@ -94,6 +101,7 @@ export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedO
     events: result.events,
     simulatedUs: result.simulatedUs,
     ops: result.history.filter((e) => e.type === 'invoke').length,
+    ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
   };
   if (run.verdict === 'fail') outcome.historyExcerpt = result.history.slice(-HISTORY_EXCERPT_MAX);
   if (options.checkDeterminism) {

@@ -62,6 +62,9 @@ const knobsSchema = z.object({
       clockDriftMaxPpm: z.int(),
     })
     .optional(),
+  // Guided mutants: extra scripted faults (kernel fault actions, as JSON) and stream overrides.
+  faults: z.array(z.object({ atUs: z.int(), action: z.looseObject({ kind: z.string() }) })).optional(),
+  streams: z.object({ base: z.string().optional(), reseed: z.record(z.string(), z.string()).optional() }).optional(),
 });
 const failureSchema = z.object({
   format: z.literal(FAILURE_FORMAT),
@@ -179,5 +182,6 @@ export function readFailureFile(path: string): FailureFile {
  */
 export async function failureScenario(failure: FailureFile): Promise<LoadedScenario> {
   const loaded = await parseScenario(failure.scenario.text, failure.scenario.absolutePath, { overrides: { bugs: failure.extraBugs } });
-  return seedScenario({ ...loaded, file: failure.scenario.path }, failure.seed, failure.swarm ? failure.knobs : undefined);
+  // Knobs are stored only when the seed ran with them (swarm, or a guided mutant's).
+  return seedScenario({ ...loaded, file: failure.scenario.path }, failure.seed, failure.knobs);
 }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SeedOutcome } from './execute.js';
+import type { SwarmKnobs } from './swarm.js';
 
 export interface WorkerInit {
   scenarioPath: string;
@@ -14,7 +15,7 @@ export interface WorkerInit {
   swarm: boolean;
 }
 
-export type WorkerRequest = { type: 'run'; id: number; seed: string; checkDeterminism: boolean } | { type: 'stop' };
+export type WorkerRequest = { type: 'run'; id: number; seed: string; checkDeterminism: boolean; knobs?: SwarmKnobs; coverage?: boolean } | { type: 'stop' };
 export type WorkerReply = { type: 'ready' } | { type: 'load-error'; message: string } | { type: 'outcome'; id: number; outcome: SeedOutcome };
 
 interface Slot {
@@ -94,13 +95,13 @@ export class WorkerPool {
   }
 
   /** Run one seed on the least busy worker. */
-  run(seed: string, checkDeterminism: boolean): Promise<SeedOutcome> {
+  run(seed: string, checkDeterminism: boolean, extra: { knobs?: SwarmKnobs; coverage?: boolean } = {}): Promise<SeedOutcome> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((best, s) => (s.inFlight.size < best.inFlight.size ? s : best));
     const id = this.nextId++;
     return new Promise<SeedOutcome>((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
-      slot.worker.postMessage({ type: 'run', id, seed, checkDeterminism } satisfies WorkerRequest);
+      slot.worker.postMessage({ type: 'run', id, seed, checkDeterminism, ...extra } satisfies WorkerRequest);
     });
   }
 

@@ -3,4 +3,6 @@
 export interface ProgressState {
   done: number;
   failures: number;
+  /** Guided campaigns: distinct coverage keys reached so far. */
+  coverage?: number;
 }

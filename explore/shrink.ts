@@ -130,7 +130,8 @@ class Shrinker {
     if (this.testSeed(candidate)) return true;
     for (let k = 1; k <= tries && !this.exhausted; k++) {
       const seed = `${this.start.config.seed}-${k}`;
-      if (seed !== candidate.seed && this.testSeed({ ...candidate, seed })) return true;
+      // A neighbouring seed re-seeds every stream (stream overrides from guided fuzzing go with it).
+      if (seed !== candidate.seed && this.testSeed({ ...candidate, seed, streams: undefined })) return true;
     }
     return false;
   }

@@ -4,7 +4,7 @@
 // every kind at once hides. The knobs are printed in the failure file and re-applied by
 // replay and shrink, so a failure never depends on re-drawing them.
 import { formatDuration } from '../scenario/units.js';
-import type { NemesisConfig, NemesisKind, SimConfig } from '../sim/config.js';
+import type { NemesisConfig, NemesisKind, ScriptedFault, SimConfig } from '../sim/config.js';
 import { stream } from '../sim/prng.js';
 import { assert, type Micros, type Ppm } from '../sim/types.js';
 import { formatPercent } from './units-text.js';
@@ -22,6 +22,10 @@ export interface SwarmKnobs {
     clockJumpMaxUs: Micros;
     clockDriftMaxPpm: number;
   };
+  /** Guided fuzzing: scripted faults added to the scenario's. */
+  faults?: ScriptedFault[];
+  /** Guided fuzzing: where the run's streams come from (SimConfig.streams). */
+  streams?: { base?: string; reseed?: Record<string, string> };
 }
 
 /** Scale factors for the nemesis interval, in percent: from twice as often to half as often. */
@@ -79,6 +83,11 @@ export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
     };
     out.nemesis = nemesis;
   }
+  if (knobs.faults !== undefined && knobs.faults.length > 0) {
+    // Stable by time: the scenario's own faults first among equal times.
+    out.faults = [...config.faults, ...knobs.faults].map((f, i) => ({ f, i })).sort((a, b) => a.f.atUs - b.f.atUs || a.i - b.i).map(({ f }) => f);
+  }
+  if (knobs.streams !== undefined) out.streams = { ...knobs.streams, ...(knobs.streams.reseed ? { reseed: { ...knobs.streams.reseed } } : {}) };
   return out;
 }
 
@@ -92,6 +101,11 @@ export function knobsText(knobs: SwarmKnobs): string {
     parts.push(`every ${formatDuration(n.intervalUs[0])}–${formatDuration(n.intervalUs[1])} for ${formatDuration(n.durationUs[0])}–${formatDuration(n.durationUs[1])}`);
     parts.push(`maxCrashed ${n.maxCrashed}`);
     parts.push(`clock jump ≤ ${formatDuration(n.clockJumpMaxUs)}, drift ≤ ${n.clockDriftMaxPpm}ppm`);
+  }
+  if (knobs.faults !== undefined && knobs.faults.length > 0) parts.push(`+${knobs.faults.length} scripted faults`);
+  if (knobs.streams !== undefined) {
+    const reseeded = Object.keys(knobs.streams.reseed ?? {}).sort(compareStrings);
+    parts.push(`streams from ${knobs.streams.base ?? 'the seed'}${reseeded.length > 0 ? `, re-seeded: ${reseeded.join(', ')}` : ''}`);
   }
   return parts.join(' · ');
 }

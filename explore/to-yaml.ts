@@ -91,6 +91,12 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
   if (config.checkEveryEvents !== DEFAULTS.checkEveryEvents) field('checkEvery', String(config.checkEveryEvents));
   if (config.maxEvents !== DEFAULTS.maxEvents) field('maxEvents', String(config.maxEvents));
   if (config.exploreTies) field('exploreTies', 'true');
+  if (config.streams !== undefined) {
+    const parts: string[] = [];
+    if (config.streams.base !== undefined) parts.push(`base: ${scalar(config.streams.base)}`);
+    if (config.streams.reseed !== undefined) parts.push(`reseed: { ${Object.entries(config.streams.reseed).map(([k, v]) => `${scalar(k)}: ${scalar(v)}`).join(', ')} }`);
+    field('streams', `{ ${parts.join(', ')} }`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

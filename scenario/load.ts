@@ -228,6 +228,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     checkEveryEvents: raw.checkEvery ?? DEFAULTS.checkEveryEvents,
     maxEvents: raw.maxEvents ?? DEFAULTS.maxEvents,
     exploreTies: raw.exploreTies ?? false,
+    ...(raw.streams !== undefined ? { streams: { ...raw.streams } } : {}),
   };
 
   return {

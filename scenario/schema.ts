@@ -190,6 +190,15 @@ export const scenarioSchema = z.strictObject(
     checkEvery: integer(1, 1_000_000_000, 'an event count').optional(),
     maxEvents: integer(1, Number.MAX_SAFE_INTEGER, 'an event count').optional(),
     exploreTies: z.boolean({ error: 'true or false' }).optional(),
+    streams: z
+      .strictObject(
+        {
+          base: z.string({ error: 'a seed (text)' }).min(1, { error: 'a non-empty seed' }).optional(),
+          reseed: z.record(z.string().regex(/^[a-z]+(:[a-z][0-9]+)?$/, { error: 'a stream label, like network, faults or node:n2' }), z.string({ error: 'a seed (text)' }), { error: 'a mapping of stream labels to seeds, like { network: "7" }' }).optional(),
+        },
+        { error: 'a mapping { base, reseed } (where the run\'s seeded streams come from)' },
+      )
+      .optional(),
   },
   { error: 'a mapping of scenario fields (name, protocol, nodes, duration, ...)' },
 );

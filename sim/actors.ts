@@ -4,6 +4,7 @@
 // here are all that a protocol sees of the kernel.
 import type { Checks } from './checks.js';
 import { LocalClock } from './clock.js';
+import type { Coverage } from './coverage.js';
 import type { SimConfig } from './config.js';
 import { DELIVER, DELIVER_REPLY, RESUME, TIMER, type Core, type Ev } from './core.js';
 import type { History, HistoryEntry, OpSource } from './history.js';
@@ -95,6 +96,8 @@ export class Actors {
   /** The same, server nodes only (what ctx.nodesWith answers, with no filtering per call). */
   private readonly nodesByRole = new Map<string, readonly NodeId[]>();
   private readonly clientEndpoints: readonly Endpoint[];
+  /** The coverage collector, when the run asks for one (guided fuzzing). */
+  coverage: Coverage | undefined;
   /** Tokens of queued timer events, unique across the run. */
   private timerGens = 0;
   // The hot path's dependencies, as fields.
@@ -296,6 +299,7 @@ export class Actors {
       core.hash.int(lost);
     }
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'crash', node: slot.id });
+    this.coverage?.forget(slot.id);
     // A client that dies with an operation open leaves it indeterminate; it comes back as a new process.
     if (slot.pending !== undefined) this.completeClientOp(slot, 'info', slot.pending.value, 'crashed');
     else if (slot.clientIndex >= 0) slot.process = this.deps.history.newProcess();
@@ -366,8 +370,10 @@ export class Actors {
 
   private afterHandler(slot: ActorSlot): void {
     const core = this.core;
-    if (!core.trace || !slot.actor) return;
+    if ((!core.trace && this.coverage === undefined) || !slot.actor) return;
     const summary = slot.actor.summary();
+    this.coverage?.observe(slot.id, summary);
+    if (!core.trace) return;
     const text = JSON.stringify(summary);
     if (text !== slot.lastSummary) {
       slot.lastSummary = text;

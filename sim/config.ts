@@ -142,4 +142,13 @@ export interface SimConfig {
   maxEvents: number;
   /** Break ties between equal-time events by a seeded draw instead of insertion order. */
   exploreTies?: boolean;
+  /**
+   * Where the seeded streams come from, when not all from `seed`: a `base` seed for every
+   * stream, and single streams re-seeded by label (`network`, `faults`, `workload`, `disk`,
+   * `node:n2`, `client:c1`...). Guided fuzzing mutates a run this way: the same run but for
+   * one stream. Part of the run's identity (hashed).
+   */
+  streams?: { base?: string; reseed?: Readonly<Record<string, string>> };
+  /** Collect the coverage signal (RunResult.coverage) for guided fuzzing. It does not change the run or its hash. */
+  coverage?: boolean;
 }

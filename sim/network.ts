@@ -82,8 +82,14 @@ export class Network {
   }
 
   setLink(from: Endpoint, to: Endpoint, blocked: boolean): void {
-    this.blocked[from * this.endpointCount + to] = blocked ? 1 : 0;
+    const i = from * this.endpointCount + to;
+    const v = blocked ? 1 : 0;
+    if (this.blocked[i] !== v) this.blockedLinks += blocked ? 1 : -1;
+    this.blocked[i] = v;
   }
+
+  /** Links blocked by faults right now (not the permanent cuts). */
+  blockedLinks = 0;
 
   /** Block every link between different groups (both ways). Endpoints in no group keep all their links. */
   partition(groups: readonly (readonly Endpoint[])[]): void {
@@ -96,6 +102,7 @@ export class Network {
 
   heal(): void {
     this.blocked.fill(0);
+    this.blockedLinks = 0;
   }
 }
 

@@ -44,4 +44,6 @@ export interface RunResult {
   faultsStopUs: Micros;
   /** Every fault as applied, concrete (nodes and groups resolved): replaying it as a script gives the same faults. */
   faultLog: ScriptedFault[];
+  /** With SimConfig.coverage: the abstract states and transitions the run visited, sorted (sim/coverage.ts). */
+  coverage?: string[];
 }

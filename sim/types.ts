@@ -283,6 +283,12 @@ export interface Protocol<M, A extends Actor<M> = Actor<M>> {
   createClient?(ctx: ClientContext<M>, options: Record<string, unknown>): ClientActor<M>;
   invariants(options: Record<string, unknown>): Invariant<A>[];
   liveness(options: Record<string, unknown>): LivenessCheck<A>[];
+  /**
+   * The abstract state of one actor for guided fuzzing's coverage, from its summary (and the
+   * previous one, for deltas): small and coarse, like Raft's role and term delta. Default:
+   * the summary's `role`.
+   */
+  coverageKey?(summary: Record<string, unknown>, previous: Record<string, unknown> | undefined): string;
 }
 
 /** The role every node plays when a protocol declares none. */

@@ -22,11 +22,12 @@ import {
   TIMER,
   type Ev,
 } from './core.js';
+import { Coverage } from './coverage.js';
 import { Faults } from './faults.js';
 import { History, OpSource } from './history.js';
 import { Nemesis } from './nemesis.js';
 import { Network } from './network.js';
-import { stream } from './prng.js';
+import { stream as seeded } from './prng.js';
 import type { RunResult } from './result.js';
 import { SimStorage } from './storage.js';
 import {
@@ -53,6 +54,7 @@ export class World implements ClusterView<Actor<unknown>> {
   private readonly nemesis: Nemesis | undefined;
   private readonly checks: Checks;
   private readonly recorded: History;
+  private coverage: Coverage | undefined;
   /** The actors' slots, by endpoint (invariants read them through the view after every event). */
   private readonly slots: readonly ActorSlot[];
 
@@ -61,6 +63,10 @@ export class World implements ClusterView<Actor<unknown>> {
     assert(config.faultsStopUs <= config.durationUs, 'faults stop within the run');
     const seed = config.seed;
     const protocol = config.protocol;
+    // Each concern's stream: from the run's seed, unless the config re-seeds it.
+    const base = config.streams?.base ?? seed;
+    const reseed = config.streams?.reseed;
+    const stream = (label: string) => seeded(reseed?.[label] ?? base, label);
     this.nodeCount = config.nodes;
     this.clientCount = config.clients.clients;
     const declared = protocolRoles(protocol);
@@ -68,14 +74,14 @@ export class World implements ClusterView<Actor<unknown>> {
     assert(roles.length === config.nodes, `roles name ${roles.length} nodes, expected ${config.nodes}`);
     for (const r of roles) assert(r.length > 0 && r.every((x) => declared.some((d) => d.name === x)), `unknown role in [${r.join(', ')}]`);
 
-    const core = (this.core = new Core(config.record === 'full', config.exploreTies ? stream(seed, 'ties') : undefined));
-    this.network = new Network(core, config.network, stream(seed, 'network'), config.nodes + config.clients.clients);
+    const core = (this.core = new Core(config.record === 'full', config.exploreTies ? stream('ties') : undefined));
+    this.network = new Network(core, config.network, stream('network'), config.nodes + config.clients.clients);
     this.checks = new Checks(core, config);
     this.recorded = new History(core, config.clients.clients);
     const generator = config.clients.generator ?? (typeof protocol.workload === 'object' ? protocol.workload : undefined);
     assert(generator !== undefined, `clients.generator is required: protocol ${protocol.name} names its workload '${String(protocol.workload)}' (resolve it with workloads/getWorkload)`);
-    const ops = new OpSource(generator, config.clients.workload, stream(seed, 'workload'));
-    const clientRandoms = Array.from({ length: config.clients.clients }, (_, c) => stream(seed, `client:c${c + 1}`));
+    const ops = new OpSource(generator, config.clients.workload, stream('workload'));
+    const clientRandoms = Array.from({ length: config.clients.clients }, (_, c) => stream(`client:c${c + 1}`));
     const withActors = protocol.createClient !== undefined;
     let builtin: BuiltinClients | undefined;
     this.actors = new Actors(
@@ -87,12 +93,12 @@ export class World implements ClusterView<Actor<unknown>> {
         ops,
         checks: this.checks,
         view: this,
-        diskRandom: stream(seed, 'disk'),
+        diskRandom: stream('disk'),
         bugs: new Set(config.bugs),
         replyRoute: (process) => builtin?.endpointOf(process),
       },
       roles,
-      roles.map((_, id) => ({ storage: new SimStorage(config.storage.loseUnsyncedOnCrash), random: stream(seed, `node:n${id + 1}`) })),
+      roles.map((_, id) => ({ storage: new SimStorage(config.storage.loseUnsyncedOnCrash), random: stream(`node:n${id + 1}`) })),
       withActors ? clientRandoms : [],
       CLIENT_ROLE,
     );
@@ -102,8 +108,18 @@ export class World implements ClusterView<Actor<unknown>> {
     }
     this.builtin = builtin;
     this.slots = this.actors.slots;
-    this.faults = new Faults(core, this.network, this.actors, stream(seed, 'faults'));
+    this.faults = new Faults(core, this.network, this.actors, stream('faults'));
     this.nemesis = config.nemesis ? new Nemesis(core, config.nemesis, this.faults, this.actors, config.faultsStopUs) : undefined;
+    if (config.coverage) {
+      const network = this.network;
+      const slots = this.actors.slots;
+      this.coverage = this.actors.coverage = new Coverage(protocol, () => ({
+        partitioned: network.blockedLinks > 0,
+        crashed: slots.some((s) => !s.up),
+        paused: slots.some((s) => s.paused),
+        lossBurst: network.burstLossPpm > 0,
+      }));
+    }
 
     core.hash.str(protocol.name);
     core.hash.str(seed);
@@ -113,6 +129,7 @@ export class World implements ClusterView<Actor<unknown>> {
     // So are the roles, where they do not follow from the node count (a protocol of one role).
     if (declared.length > 1) for (const r of roles) for (const role of r) core.hash.str(role);
     if (withActors) core.hash.str(CLIENT_ROLE);
+    if (config.streams !== undefined) core.hash.value(config.streams);
   }
 
   // ---- ClusterView -------------------------------------------------------------------
@@ -200,6 +217,7 @@ export class World implements ClusterView<Actor<unknown>> {
       trace: core.trace,
       faultsStopUs: cfg.faultsStopUs,
       faultLog: this.faults.log,
+      ...(this.coverage ? { coverage: this.coverage.sorted() } : {}),
     };
   }
 

@@ -1,6 +1,6 @@
 // faultline fuzz <scenario> [--seeds N | --duration 60s] [--from-seed S] [--workers K]
 //   [--shard K/N] [--bug NAME]... [--out DIR] [--json] [--check-determinism] [--no-swarm]
-//   [--max-failures N]
+//   [--max-failures N] [--guided]
 // The flags, the campaign with its progress display, the summary and the exit code; the
 // campaign itself (explore/campaign.ts) is loaded only when the command runs.
 import chalk from 'chalk';
@@ -28,6 +28,7 @@ export interface FuzzArgs {
   'check-determinism'?: boolean;
   swarm?: boolean;
   'max-failures'?: number;
+  guided?: boolean;
 }
 
 export const DEFAULT_SEEDS = 1000;
@@ -50,8 +51,10 @@ export const fuzzCommand: CommandModule<object, FuzzArgs> = {
       .option('check-determinism', { type: 'boolean', default: false, describe: `Run every seed twice and compare hashes (default: one seed in ${DETERMINISM_EVERY})` })
       .option('max-failures', { type: 'number', requiresArg: true, describe: 'Stop after this many failing seeds (seeds in flight finish)' })
       .option('swarm', { type: 'boolean', default: true, describe: 'Draw fault knobs per seed within the scenario bounds (--no-swarm: the scenario as written)' })
+      .option('guided', { type: 'boolean', default: false, describe: 'Coverage-guided: spend most runs on mutants of the runs that reached new protocol states' })
       .example('$0 fuzz scenarios/raft/nemesis.yaml --seeds 10000', '')
       .example('$0 fuzz scenarios/raft/nemesis.yaml --bug figure-8 --duration 60s', '')
+      .example('$0 fuzz scenarios/raft/nemesis.yaml --bug volatile-vote --guided --seeds 1000', '')
       .example('$0 fuzz scenarios/raft/nemesis.yaml --seeds 100000 --shard 3/8 --out out/shard-3', '') as unknown as Argv<FuzzArgs>,
   handler: async (args: ArgumentsCamelCase<FuzzArgs>) => {
     process.exitCode = await fuzzHandler(args);
@@ -90,6 +93,7 @@ export function campaignOptions(args: FuzzArgs): CampaignOptions {
     swarm: args.swarm ?? true,
     checkDeterminism: args['check-determinism'] ? 'all' : 'sample',
     maxFailures: integer('--max-failures', args['max-failures'], 1),
+    guided: args.guided ?? false,
   };
 }
 
@@ -109,7 +113,7 @@ export async function fuzzHandler(args: FuzzArgs, deps: FuzzDeps = {}): Promise<
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   deps.signal?.addEventListener('abort', onSigint, { once: true });
-  let last = { done: 0, failures: 0 };
+  let last: { done: number; failures: number; coverage?: number } = { done: 0, failures: 0 };
   const ticker = setInterval(() => progress.update(last), 1_000);
   ticker.unref();
   const range = options.seeds !== undefined ? `seeds ${options.fromSeed}..${options.fromSeed + options.seeds - 1}` : `seeds from ${options.fromSeed} for ${args.duration}`;
@@ -161,6 +165,7 @@ export function summaryJson(s: CampaignSummary, resume?: string) {
     resultsFile: displayPath(s.resultsFile),
     workers: s.workers,
     elapsedMs: Math.round(s.elapsedMs),
+    ...(s.coverage ? { coverage: s.coverage } : {}),
   };
 }
 
@@ -168,8 +173,9 @@ function summaryLines(s: CampaignSummary, o: CampaignOptions, resume: string | u
   const lines: string[] = [];
   const verdict = s.determinism.mismatches.length > 0 || s.errors > 0 ? chalk.bold.red('INTERNAL ERROR') : s.failures.length > 0 ? chalk.bold.red('FAIL') : s.interrupted || s.undecided > 0 ? chalk.bold.yellow(s.interrupted ? 'INTERRUPTED' : 'UNDECIDED') : chalk.bold.green('PASS');
   const bugs = s.bugs.length > 0 ? ` · bugs ${s.bugs.join(', ')}` : '';
-  lines.push(`${verdict}  ${displayPath(s.scenario)} · ${s.protocol}${bugs}${o.swarm ? ' · swarm' : ''}`);
+  lines.push(`${verdict}  ${displayPath(s.scenario)} · ${s.protocol}${bugs}${o.swarm ? ' · swarm' : ''}${o.guided ? ' · guided' : ''}`);
   lines.push(`  ${s.runs} seeds in ${formatDuration(Math.round(s.elapsedMs) * 1000)} (${s.seedsPerSecond.toFixed(1)} seeds/s, ${s.workers} worker${s.workers === 1 ? '' : 's'}) · ${s.failures.length} failing · ${s.undecided} undecided · determinism checked on ${s.determinism.checked}`);
+  if (s.coverage) lines.push(`  coverage: ${s.coverage.keys} states and transitions · corpus ${s.coverage.corpus} runs`);
   for (const f of s.failures.slice(0, 20)) {
     const what = f.error ? `internal error: ${f.error}` : f.violations.map((v) => `${v.checker} (${v.kind})`).join(', ');
     lines.push(`  ${chalk.red('✗')} seed ${f.seed} · ${what}`);
@@ -197,5 +203,6 @@ export function resumeCommand(args: FuzzArgs, o: CampaignOptions, s: CampaignSum
   if (!o.swarm) parts.push('--no-swarm');
   if (o.maxFailures !== undefined) parts.push('--max-failures', String(o.maxFailures));
   if (o.checkDeterminism === 'all') parts.push('--check-determinism');
+  if (o.guided) parts.push('--guided');
   return parts.join(' ');
 }

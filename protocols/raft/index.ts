@@ -60,7 +60,21 @@ export const raft: Protocol<RaftMsg, RaftNode> = {
   createActor: (ctx, options) => new RaftNode(ctx, parseRaftOptions(options)),
   invariants: (options) => raftInvariants(parseRaftOptions(options)),
   liveness: (options) => raftLiveness(parseRaftOptions(options)),
+  coverageKey: raftCoverageKey,
 };
+
+/**
+ * Guided fuzzing's abstract state of a Raft node: its role, how far its term moved since
+ * its last summary (0, 1, or more: a jump means it missed elections), and whether its
+ * commit index moved back (only a restart does that).
+ */
+export function raftCoverageKey(summary: Record<string, unknown>, previous: Record<string, unknown> | undefined): string {
+  const term = Number(summary.term ?? 0);
+  const commit = Number(summary.commitIndex ?? 0);
+  const dterm = previous === undefined ? 0 : Math.min(2, Math.max(0, term - Number(previous.term ?? 0)));
+  const back = previous !== undefined && commit < Number(previous.commitIndex ?? 0) ? ':commit-back' : '';
+  return `${String(summary.role)}:dt${dterm}${back}`;
+}
 
 export { RaftNode } from './node.js';
 export { parseRaftOptions, defaultRaftOptions, RaftOptionError, type RaftOptions } from './options.js';
