@@ -72,7 +72,7 @@ export function seedScenario(loaded: LoadedScenario, seed: string, knobs: SwarmK
 }
 
 export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedOptions): SeedOutcome {
-  const knobs = options.knobs ?? (options.swarm ? drawKnobs(seed, loaded.config) : undefined);
+  const knobs = options.knobs ?? (options.swarm ? drawKnobs(seed, loaded.config, loaded.swarm) : undefined);
   const picked = seedScenario(loaded, seed, knobs);
   const scenario = options.coverage ? { ...picked, config: { ...picked.config, coverage: true } } : picked;
   const base = { seed, knobs, determinismChecked: options.checkDeterminism };

@@ -62,6 +62,8 @@ const knobsSchema = z.object({
       clockDriftMaxPpm: z.int(),
     })
     .optional(),
+  nodes: z.int().optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
   // Guided mutants: extra scripted faults (kernel fault actions, as JSON) and stream overrides.
   faults: z.array(z.object({ atUs: z.int(), action: z.looseObject({ kind: z.string() }) })).optional(),
   streams: z.object({ base: z.string().optional(), reseed: z.record(z.string(), z.string()).optional() }).optional(),

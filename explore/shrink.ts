@@ -532,10 +532,13 @@ export function remap(config: SimConfig, nodes: number, clients: number): SimCon
   return remapKeeping(config, Array.from({ length: Math.min(nodes, config.nodes) }, (_, i) => i), clients);
 }
 
-/** The config with only the nodes `keep` (old ids, ascending) and the first `clients` clients, renumbered; their roles go with them. */
-export function remapKeeping(config: SimConfig, keep: readonly number[], clients: number): SimConfig {
+/**
+ * The config with only the nodes `keep` (old ids, ascending) and the first `clients` clients,
+ * renumbered; their roles go with them. `nodes` above `keep.length` adds fresh nodes after
+ * the kept ones (a larger cluster of one role).
+ */
+export function remapKeeping(config: SimConfig, keep: readonly number[], clients: number, nodes = keep.length): SimConfig {
   const old = config.nodes;
-  const nodes = keep.length;
   const newId = new Map(keep.map((id, i) => [id, i]));
   const endpoint = (e: Endpoint): Endpoint | undefined => {
     if (e < old) return newId.get(e);

@@ -3,9 +3,11 @@
 // starts. A knob set that leaves a fault kind out entirely finds bugs that a fixed mix of
 // every kind at once hides. The knobs are printed in the failure file and re-applied by
 // replay and shrink, so a failure never depends on re-drawing them.
+import type { SwarmBounds } from '../scenario/load.js';
 import { formatDuration } from '../scenario/units.js';
 import type { NemesisConfig, NemesisKind, ScriptedFault, SimConfig } from '../sim/config.js';
-import { stream } from '../sim/prng.js';
+import { stream, type Prng } from '../sim/prng.js';
+import { remap, remapKeeping } from './shrink.js';
 import { assert, type Micros, type Ppm } from '../sim/types.js';
 import { formatPercent } from './units-text.js';
 
@@ -22,6 +24,10 @@ export interface SwarmKnobs {
     clockJumpMaxUs: Micros;
     clockDriftMaxPpm: number;
   };
+  /** Drawn from the scenario's `swarm.nodes`: the cluster size. */
+  nodes?: number;
+  /** Drawn from the scenario's `swarm.options`: protocol option values. */
+  options?: Record<string, unknown>;
   /** Guided fuzzing: scripted faults added to the scenario's. */
   faults?: ScriptedFault[];
   /** Guided fuzzing: where the run's streams come from (SimConfig.streams). */
@@ -33,9 +39,22 @@ export const INTERVAL_SCALE_PCT: readonly [number, number] = [50, 200];
 /** Scale factors for fault durations, in percent: from a quarter of the scenario's to all of it. */
 export const DURATION_SCALE_PCT: readonly [number, number] = [25, 100];
 
-/** Draw one seed's knobs within the bounds the scenario sets. Pure: same seed, same knobs. */
-export function drawKnobs(seed: string, config: SimConfig): SwarmKnobs {
+/**
+ * Draw one seed's knobs within the bounds the scenario sets (and its `swarm:` lists, drawn
+ * after every fault knob, so a scenario without them draws as before). Pure: same seed, same knobs.
+ */
+export function drawKnobs(seed: string, config: SimConfig, bounds?: SwarmBounds): SwarmKnobs {
   const r = stream(seed, 'swarm');
+  const knobs = drawFaultKnobs(r, config);
+  if (bounds?.nodes !== undefined) knobs.nodes = r.pick(bounds.nodes);
+  if (bounds?.options !== undefined) {
+    knobs.options = {};
+    for (const key of Object.keys(bounds.options).sort(compareStrings)) knobs.options[key] = r.pick(bounds.options[key]);
+  }
+  return knobs;
+}
+
+function drawFaultKnobs(r: Prng, config: SimConfig): SwarmKnobs {
   // Each rate is 0 a quarter of the time, else uniform in [0, the scenario's value].
   const rate = (max: Ppm): Ppm => (max === 0 || r.int(0, 3) === 0 ? 0 : r.int(0, max));
   const lossPpm = rate(config.network.lossPpm);
@@ -69,7 +88,10 @@ export function drawKnobs(seed: string, config: SimConfig): SwarmKnobs {
 
 /** The scenario with one seed's knobs in place of its bounds. */
 export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
-  const out: SimConfig = { ...config, network: { ...config.network, lossPpm: knobs.lossPpm, duplicatePpm: knobs.duplicatePpm } };
+  // A drawn cluster size: faults and cut links naming nodes beyond it go (as when shrinking).
+  const sized = knobs.nodes !== undefined && knobs.nodes !== config.nodes ? resize(config, knobs.nodes) : config;
+  const out: SimConfig = { ...sized, network: { ...sized.network, lossPpm: knobs.lossPpm, duplicatePpm: knobs.duplicatePpm } };
+  if (knobs.options !== undefined) out.protocolOptions = { ...config.protocolOptions, ...knobs.options };
   if (knobs.nemesis !== undefined) {
     assert(config.nemesis !== undefined, 'nemesis knobs need a scenario with a nemesis');
     const k = knobs.nemesis;
@@ -77,11 +99,12 @@ export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
       weights: { ...k.weights },
       intervalUs: [k.intervalUs[0], k.intervalUs[1]],
       durationUs: [k.durationUs[0], k.durationUs[1]],
-      maxCrashed: k.maxCrashed,
+      // Below a quorum of a drawn cluster size too.
+      maxCrashed: knobs.nodes !== undefined ? Math.min(k.maxCrashed, Math.max(0, Math.floor((knobs.nodes - 1) / 2))) : k.maxCrashed,
       clockJumpMaxUs: k.clockJumpMaxUs,
       clockDriftMaxPpm: k.clockDriftMaxPpm,
     };
-    out.nemesis = nemesis;
+    out.nemesis = { ...config.nemesis, ...nemesis };
   }
   if (knobs.faults !== undefined && knobs.faults.length > 0) {
     // Stable by time: the scenario's own faults first among equal times.
@@ -91,9 +114,17 @@ export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
   return out;
 }
 
+/** The cluster at another size: fewer nodes drop the faults naming the rest; more add fresh ones (clients renumbered after them). */
+function resize(config: SimConfig, nodes: number): SimConfig {
+  if (nodes < config.nodes) return remap(config, nodes, config.clients.clients);
+  return remapKeeping(config, Array.from({ length: config.nodes }, (_, i) => i), config.clients.clients, nodes);
+}
+
 /** One line for humans: `loss 0.42% · dup 0% · nemesis partition 3, crash 0 · every 120ms–480ms for 50ms–1s · maxCrashed 1`. */
 export function knobsText(knobs: SwarmKnobs): string {
   const parts = [`loss ${formatPercent(knobs.lossPpm)}`, `dup ${formatPercent(knobs.duplicatePpm)}`];
+  if (knobs.nodes !== undefined) parts.push(`${knobs.nodes} nodes`);
+  if (knobs.options !== undefined) parts.push(`options ${Object.keys(knobs.options).sort(compareStrings).map((k) => `${k}=${JSON.stringify(knobs.options![k])}`).join(', ')}`);
   const n = knobs.nemesis;
   if (n !== undefined) {
     const kinds = (Object.keys(n.weights) as NemesisKind[]).sort(compareStrings).map((k) => `${k} ${n.weights[k]}`);

@@ -45,6 +45,14 @@ export interface LoadedScenario {
   linearizability: boolean;
   /** Every checker the protocol offers. */
   available: CheckerNames;
+  /** What each fuzzed seed may draw beyond the fault knobs (the file's `swarm:`), values resolved. */
+  swarm?: SwarmBounds;
+}
+
+/** Per-seed draws of a fuzz campaign: a cluster size, and protocol option values, each from a list. */
+export interface SwarmBounds {
+  nodes?: number[];
+  options?: Record<string, unknown[]>;
 }
 
 export interface ParseOptions {
@@ -231,6 +239,24 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     ...(raw.streams !== undefined ? { streams: { ...raw.streams } } : {}),
   };
 
+  let swarm: SwarmBounds | undefined;
+  if (raw.swarm !== undefined) {
+    swarm = {};
+    if (raw.swarm.nodes !== undefined) {
+      if (topology.declared.length > 1) throw fail(['swarm', 'nodes'], `expected no drawn cluster size for ${protocol.name}: it has roles ${topology.declared.join(', ')}, set nodes per role instead`);
+      swarm.nodes = unique(raw.swarm.nodes);
+    }
+    if (raw.swarm.options !== undefined) {
+      swarm.options = {};
+      for (const [key, values] of Object.entries(raw.swarm.options)) {
+        const converted = values.map((value, index) => convertOptions(value, ['swarm', 'options', key, index], fail));
+        // Each value must be one the protocol accepts.
+        converted.forEach((value) => checkersWithOptions(protocol, { ...protocolOptions, [key]: value }, [key], (path, message) => fail(['swarm', ...path], message)));
+        swarm.options[key] = converted;
+      }
+    }
+  }
+
   return {
     file,
     name: raw.name ?? basename(file, extname(file)),
@@ -242,6 +268,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     checkers: selected,
     linearizability,
     available,
+    ...(swarm ? { swarm } : {}),
   };
 }
 

@@ -190,6 +190,19 @@ export const scenarioSchema = z.strictObject(
     checkEvery: integer(1, 1_000_000_000, 'an event count').optional(),
     maxEvents: integer(1, Number.MAX_SAFE_INTEGER, 'an event count').optional(),
     exploreTies: z.boolean({ error: 'true or false' }).optional(),
+    swarm: z
+      .strictObject(
+        {
+          nodes: z.array(integer(1, 1_000, 'a node count'), { error: 'a list of cluster sizes to draw from, like [3, 5, 7]' }).min(1, { error: 'a non-empty list of cluster sizes' }).optional(),
+          options: z
+            .record(z.string(), z.array(z.unknown(), { error: 'a list of values to draw from, like [20ms, 50ms]' }).min(1, { error: 'a non-empty list of values' }), {
+              error: 'a mapping of protocol options to lists of values, like { heartbeatUs: [20ms, 50ms] }',
+            })
+            .optional(),
+        },
+        { error: 'a mapping { nodes, options } of what each fuzzed seed draws' },
+      )
+      .optional(),
     streams: z
       .strictObject(
         {

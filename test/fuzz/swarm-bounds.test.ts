@@ -1,0 +1,91 @@
+// The scenario's `swarm:` section: per seed, a cluster size and protocol option values drawn
+// from lists, after the fault knobs; bad lists are file:line errors; a drawn run replays.
+import { describe, expect, it } from 'vitest';
+import { replayFailure } from '../../cli/commands/replay.js';
+import { runCampaign } from '../../explore/campaign.js';
+import { applyKnobs, drawKnobs } from '../../explore/swarm.js';
+import { loadScenario, parseScenario } from '../../scenario/load.js';
+import { runScenario } from '../../scenario/runner.js';
+import { inputError } from '../scenario/input-error.js';
+import { captureIo, tempDir } from './helpers.js';
+
+const RAFT = [
+  'protocol: raft',
+  'nodes: 5',
+  'duration: 4s',
+  'faultsStop: 2s',
+  'options: { electionTimeoutUs: [150ms, 300ms], heartbeatUs: 50ms, livenessBoundUs: 2s }',
+  'nemesis: { faults: { crash: 2, partition: 2 }, maxCrashed: 2 }',
+];
+
+describe('swarm: nodes and options', () => {
+  it('each seed draws a size and option values from the lists; a scenario without them draws as before', async () => {
+    const loaded = await parseScenario([...RAFT, 'swarm: { nodes: [3, 5, 7], options: { heartbeatUs: [20ms, 50ms], electionTimeoutUs: [[100ms, 200ms], [300ms, 600ms]] } }'].join('\n'), 's.yaml');
+    expect(loaded.swarm).toEqual({ nodes: [3, 5, 7], options: { heartbeatUs: [20_000, 50_000], electionTimeoutUs: [[100_000, 200_000], [300_000, 600_000]] } });
+    const sizes = new Set<number>();
+    const beats = new Set<unknown>();
+    for (let s = 0; s < 60; s++) {
+      const k = drawKnobs(String(s), loaded.config, loaded.swarm);
+      const plain = drawKnobs(String(s), loaded.config);
+      // The fault knobs come first: the lists do not shift them.
+      expect({ ...k, nodes: undefined, options: undefined }).toEqual({ ...plain, nodes: undefined, options: undefined });
+      sizes.add(k.nodes!);
+      beats.add(k.options!.heartbeatUs);
+      const config = applyKnobs(loaded.config, k);
+      expect(config.nodes).toBe(k.nodes);
+      expect(config.protocolOptions.heartbeatUs).toBe(k.options!.heartbeatUs);
+      expect(config.protocolOptions.livenessBoundUs).toBe(2_000_000);
+      // Below a quorum of the drawn size.
+      expect(config.nemesis!.maxCrashed).toBeLessThanOrEqual(Math.floor((k.nodes! - 1) / 2));
+    }
+    expect(sizes).toEqual(new Set([3, 5, 7]));
+    expect(beats).toEqual(new Set([20_000, 50_000]));
+  });
+
+  it('a drawn size drops the faults and cut links that name nodes beyond it', async () => {
+    const loaded = await parseScenario([...RAFT, 'network: { cut: [[n5, n1]] }', 'faults: [{ at: 1s, kind: crash, node: n5 }, { at: 1s, kind: crash, node: n2 }]'].join('\n'), 's.yaml');
+    const config = applyKnobs(loaded.config, { ...drawKnobs('1', loaded.config), nodes: 3 });
+    expect(config.faults.map((f) => f.action)).toEqual([{ kind: 'crash', node: 1 }]);
+    expect(config.network.cut).toEqual([]);
+  });
+
+  it.each([
+    { swarm: 'swarm: { nodes: [3, 0] }', field: 'swarm.nodes[1]', expected: /a node count \(an integer from 1 to 1000\)/ },
+    { swarm: 'swarm: { options: { heartbeatUs: [] } }', field: 'swarm.options.heartbeatUs', expected: /a non-empty list of values/ },
+    { swarm: 'swarm: { options: { heartbeatUs: [20ms, fast] } }', field: 'swarm.options.heartbeatUs', expected: /options that raft accepts/ },
+    { swarm: 'swarm: { sizes: [3] }', field: 'swarm.sizes', expected: /unknown key/ },
+  ])('$field: $expected', async ({ swarm, field, expected }) => {
+    const error = await inputError(parseScenario([...RAFT, swarm].join('\n'), 's.yaml'));
+    expect(error.line).toBe(RAFT.length + 1);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+
+  it('a protocol with several roles takes counts per role, not a drawn size', async () => {
+    const error = await inputError(parseScenario(['protocol: ./primary-backup.ts', 'duration: 1s', 'swarm: { nodes: [3, 5] }'].join('\n'), 'test/fixtures/protocols/x.yaml'));
+    expect(error.field).toBe('swarm.nodes');
+    expect(error.expected).toMatch(/has roles primary, backup/);
+  });
+
+  it('the correct Raft passes under drawn sizes and timings, and a drawn failure replays to its hash', async () => {
+    const text = [...RAFT, 'swarm: { nodes: [3, 5], options: { heartbeatUs: [20ms, 50ms] } }'].join('\n');
+    const loaded = await parseScenario(text, 's.yaml');
+    for (let s = 0; s < 30; s++) {
+      const k = drawKnobs(String(s), loaded.config, loaded.swarm);
+      expect(runScenario({ ...loaded, config: applyKnobs({ ...loaded.config, seed: String(s) }, k) }).verdict).toBe('pass');
+    }
+    const dir = tempDir('swarm-bounds');
+    try {
+      const summary = await runCampaign({ scenarioPath: 'test/fuzz/fixtures/ballot-swarm.yaml', bugs: ['volatile-vote'], seeds: 100, fromSeed: 0, workers: 1, outDir: dir.path, swarm: true, checkDeterminism: 'off', maxFailures: 1 });
+      expect(summary.failures.length).toBe(1);
+      const io = captureIo();
+      try {
+        expect((await replayFailure(summary.failures[0].file)).hashMatches).toBe(true);
+      } finally {
+        io.restore();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+});
