@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { replayFailure } from '../../cli/commands/replay.js';
 import { runCampaign } from '../../explore/campaign.js';
 import { applyKnobs, drawKnobs } from '../../explore/swarm.js';
-import { loadScenario, parseScenario } from '../../scenario/load.js';
+import { parseScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/runner.js';
 import { inputError } from '../scenario/input-error.js';
 import { captureIo, tempDir } from './helpers.js';
