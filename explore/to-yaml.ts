@@ -91,6 +91,7 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
   if (config.checkEveryEvents !== DEFAULTS.checkEveryEvents) field('checkEvery', String(config.checkEveryEvents));
   if (config.maxEvents !== DEFAULTS.maxEvents) field('maxEvents', String(config.maxEvents));
   if (config.exploreTies) field('exploreTies', 'true');
+  if (config.buggify) field('buggify', 'true');
   if (config.streams !== undefined) {
     const parts: string[] = [];
     if (config.streams.base !== undefined) parts.push(`base: ${scalar(config.streams.base)}`);

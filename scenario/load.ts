@@ -237,6 +237,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     maxEvents: raw.maxEvents ?? DEFAULTS.maxEvents,
     exploreTies: raw.exploreTies ?? false,
     ...(raw.streams !== undefined ? { streams: { ...raw.streams } } : {}),
+    ...(raw.buggify ? { buggify: true } : {}),
   };
 
   let swarm: SwarmBounds | undefined;

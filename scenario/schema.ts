@@ -190,6 +190,7 @@ export const scenarioSchema = z.strictObject(
     checkEvery: integer(1, 1_000_000_000, 'an event count').optional(),
     maxEvents: integer(1, Number.MAX_SAFE_INTEGER, 'an event count').optional(),
     exploreTies: z.boolean({ error: 'true or false' }).optional(),
+    buggify: z.boolean({ error: 'true or false' }).optional(),
     swarm: z
       .strictObject(
         {

@@ -2,6 +2,7 @@
 // A slot holds the live actor (volatile state: thrown away on a crash), its timers, its
 // local clock, its pause state and, for a node, its durable storage. The contexts built
 // here are all that a protocol sees of the kernel.
+import type { Buggify } from './buggify.js';
 import type { Checks } from './checks.js';
 import { LocalClock } from './clock.js';
 import type { Coverage } from './coverage.js';
@@ -83,6 +84,8 @@ export interface ActorsDeps {
   view: ClusterView<Actor<unknown>>;
   diskRandom: Prng;
   bugs: ReadonlySet<string>;
+  /** The named fault points, when the run lets them fire. */
+  buggify: Buggify | undefined;
   /** Which built-in client endpoint owns a session (its current process), if any. */
   replyRoute: (process: number) => Endpoint | undefined;
 }
@@ -140,7 +143,7 @@ export class Actors {
   // ---- Contexts ----------------------------------------------------------------------
   // Plain object literals (no spread): actors call these on every event.
   private nodeContext(slot: ActorSlot, ids: readonly NodeId[]): NodeContext<unknown> {
-    const { core, network, bugs, replyRoute } = this.deps;
+    const { core, network, bugs, replyRoute, buggify } = this.deps;
     const endpoints = this.slots.length;
     // Arrow functions: `this` is the kernel; the context object is what the actor sees.
     return {
@@ -172,11 +175,12 @@ export class Actors {
       },
       note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
       bug: (name: string) => bugs.has(name),
+      buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
     };
   }
 
   private clientContext(slot: ActorSlot, ids: readonly NodeId[]): ClientContext<unknown> {
-    const { core, config, network, bugs, history, ops } = this.deps;
+    const { core, config, network, bugs, history, ops, buggify } = this.deps;
     const endpoints = this.slots.length;
     const stopUs = config.clients.stopUs ?? config.durationUs;
     const name = `c${slot.clientIndex + 1}`;
@@ -199,6 +203,7 @@ export class Actors {
       },
       note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
       bug: (name: string) => bugs.has(name),
+      buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
       nextOp: () => (core.nowTrue >= stopUs ? undefined : ops.next(slot.clientIndex)),
       invoke: (op: Op) => {
         assert(slot.pending === undefined, `client ${name} invoked ${op.f} while ${slot.pending?.f} is still open`);

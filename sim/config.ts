@@ -149,6 +149,8 @@ export interface SimConfig {
    * one stream. Part of the run's identity (hashed).
    */
   streams?: { base?: string; reseed?: Readonly<Record<string, string>> };
+  /** Let protocols' named fault points fire (ctx.buggify; sim/buggify.ts). */
+  buggify?: boolean;
   /** Collect the coverage signal (RunResult.coverage) for guided fuzzing. It does not change the run or its hash. */
   coverage?: boolean;
 }

@@ -21,6 +21,8 @@ export type TraceEvent =
   | { i: number; t: Micros; k: 'deliver'; from: Endpoint; to: Endpoint; msg: unknown; id: number }
   | { i: number; t: Micros; k: 'drop'; from: Endpoint; to: Endpoint; msg: unknown; id: number; why: string }
   | { i: number; t: Micros; k: 'timer'; node: NodeId; name: string }
+  /** A protocol's named fault point fired (ctx.buggify). */
+  | { i: number; t: Micros; k: 'buggify'; node: Endpoint; name: string }
   /** At the start of the trace, one per actor (nodes, then client actors): the roles it plays. */
   | { i: number; t: Micros; k: 'roles'; node: Endpoint; roles: string[] }
   | { i: number; t: Micros; k: 'fault'; what: string; detail: Record<string, unknown> }

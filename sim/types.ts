@@ -116,6 +116,13 @@ export interface ActorContext<M> {
   note(kind: string, data: Record<string, unknown>): void;
   /** Is the named bug variant enabled in this run? */
   bug(name: string): boolean;
+  /**
+   * A named fault point (FoundationDB's BUGGIFY): true when the run's buggify stream says
+   * this point misbehaves now. Always false unless the scenario sets `buggify: true`, and
+   * once faults stop. Use it only where the correct protocol must cope (a delay, a skipped
+   * heartbeat, a dropped send), never to switch a bug on.
+   */
+  buggify(name: string): boolean;
 }
 
 export interface NodeContext<M> extends ActorContext<M> {

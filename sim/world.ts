@@ -4,6 +4,7 @@
 // event, hash it, dispatch it to its part, run the invariants. Protocols see only their
 // contexts; invariants see the world as a ClusterView.
 import { Actors, type ActorSlot } from './actors.js';
+import { Buggify } from './buggify.js';
 import { Checks } from './checks.js';
 import { BuiltinClients } from './clients.js';
 import type { SimConfig } from './config.js';
@@ -95,6 +96,7 @@ export class World implements ClusterView<Actor<unknown>> {
         view: this,
         diskRandom: stream('disk'),
         bugs: new Set(config.bugs),
+        buggify: config.buggify ? new Buggify(core, stream('buggify')) : undefined,
         replyRoute: (process) => builtin?.endpointOf(process),
       },
       roles,
@@ -130,6 +132,7 @@ export class World implements ClusterView<Actor<unknown>> {
     if (declared.length > 1) for (const r of roles) for (const role of r) core.hash.str(role);
     if (withActors) core.hash.str(CLIENT_ROLE);
     if (config.streams !== undefined) core.hash.value(config.streams);
+    if (config.buggify) core.hash.str('buggify');
   }
 
   // ---- ClusterView -------------------------------------------------------------------

@@ -68,6 +68,8 @@ export class RaftNode implements Actor<RaftMsg> {
    * the same way: heartbeats reset a counter, not a timer).
    */
   private electionTimeoutUs = 0;
+  /** AppendEntries replies held back by the delay-append-reply fault point, sent in order. */
+  private delayedReplies: Array<{ to: NodeId; reply: AppendReplyMsg }> = [];
   private contactSinceArmed = false;
   private readonly majority: number;
   private readonly preVote: boolean;
@@ -140,8 +142,10 @@ export class RaftNode implements Actor<RaftMsg> {
         else this.becomeCandidate();
         return;
       case 'heartbeat':
-        if (this.role === 'leader') this.broadcastAppend();
-        else if (this.role === 'candidate' || this.role === 'pre-candidate') this.requestVotes(true);
+        if (this.role === 'leader') {
+          // A leader that misses a beat (a GC pause, a busy thread): followers may time out.
+          if (!this.ctx.buggify('skip-heartbeat')) this.broadcastAppend();
+        } else if (this.role === 'candidate' || this.role === 'pre-candidate') this.requestVotes(true);
         else return;
         this.ctx.setTimer('heartbeat', this.opts.heartbeatUs);
         return;
@@ -159,6 +163,12 @@ export class RaftNode implements Actor<RaftMsg> {
         this.ctx.storage.sync();
         this.ctx.setTimer('fsync', this.opts.fsyncIntervalUs);
         return;
+      case 'delayed-replies': {
+        const replies = this.delayedReplies;
+        this.delayedReplies = [];
+        for (const r of replies) this.ctx.send(r.to, r.reply);
+        return;
+      }
       default:
         assert(false, `raft: unknown timer ${name}`);
     }
@@ -269,6 +279,8 @@ export class RaftNode implements Actor<RaftMsg> {
   private resetElectionTimer(): void {
     const [min, max] = this.opts.electionTimeoutUs;
     this.electionTimeoutUs = this.ctx.random.int(min, max);
+    // An impatient follower (a clock that runs fast, a tiny timeout): more split votes, more elections.
+    if (this.ctx.buggify('short-election-timeout')) this.electionTimeoutUs = Math.max(1, Math.floor(min / 4));
     this.contactSinceArmed = false;
     this.ctx.setTimer('election', this.electionTimeoutUs);
   }
@@ -405,6 +417,12 @@ export class RaftNode implements Actor<RaftMsg> {
 
   private replyAppend(to: NodeId, success: boolean, prevIndex: number, matchIndex: number, conflictTerm: number, conflictIndex: number): void {
     const reply: AppendReplyMsg = { type: 'append-reply', term: this.term, success, prevIndex, matchIndex, conflictTerm, conflictIndex };
+    // A slow disk or a busy follower: the (already durable) answer goes out later.
+    if (this.delayedReplies.length > 0 || this.ctx.buggify('delay-append-reply')) {
+      if (this.delayedReplies.length === 0) this.ctx.setTimer('delayed-replies', this.ctx.random.int(1_000, this.opts.heartbeatUs));
+      this.delayedReplies.push({ to, reply });
+      return;
+    }
     this.ctx.send(to, reply);
   }
 
@@ -443,7 +461,8 @@ export class RaftNode implements Actor<RaftMsg> {
     const entries = end > prevIndex ? this.log.slice(next, end + 1) : EMPTY;
     assert(prevIndex >= 0 && entries.length <= this.opts.maxAppendEntries, `AppendEntries from ${next} within maxAppendEntries`);
     const msg: AppendMsg = { type: 'append', term: this.term, prevIndex, prevTerm: this.log[prevIndex].term, entries, commit: this.commitIndex };
-    this.ctx.send(p, msg);
+    // An in-flight send lost inside the leader (a dropped connection): as if the network lost it.
+    if (!this.ctx.buggify('drop-append')) this.ctx.send(p, msg);
     if (!this.probing[p]) this.nextIndex[p] = end + 1;
   }
 

@@ -69,6 +69,11 @@ export class FakeContext implements NodeContext<RaftMsg> {
     this.peers = this.nodes.filter((n) => n !== id);
     this.bugs = new Set(bugs);
   }
+  /** Named fault points that fire in this test (all others never do). */
+  buggified = new Set<string>();
+  buggify(name: string): boolean {
+    return this.buggified.has(name);
+  }
   nodesWith(role: string): readonly NodeId[] {
     return role === 'server' ? this.nodes : [];
   }
