@@ -8,7 +8,8 @@ import { CLIENT_INVOKE, CLIENT_RETRY, CLIENT_TIMEOUT, DELIVER_REQUEST, type Core
 import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
-import { assertNever, type ClientRequest, type Endpoint, type Micros, type NodeId, type Op } from './types.js';
+import { kernelNever } from './errors.js';
+import type { ClientRequest, Endpoint, Micros, NodeId, Op } from './types.js';
 
 interface ClientProc {
   readonly index: number;
@@ -71,7 +72,14 @@ export class BuiltinClients {
       c.done = true;
       return;
     }
-    const op = this.ops.next(c.index);
+    let op: Op;
+    // The workload's generator is protocol code: its exception is the run's failure.
+    try {
+      op = this.ops.next(c.index);
+    } catch (error) {
+      this.core.caught(error, `workload ${this.ops.name}`, `nextOp (client c${c.index + 1})`, c.endpoint);
+      return;
+    }
     c.op = op;
     c.seq++;
     c.opStartUs = this.core.nowTrue;
@@ -132,7 +140,8 @@ export class BuiltinClients {
         return;
       }
       default:
-        assertNever(r, 'client response');
+        // ctx.reply checked the response: anything else here is faultline's bug.
+        kernelNever(r, 'client response');
     }
   }
 

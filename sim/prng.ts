@@ -2,6 +2,7 @@
 // so a new draw in one concern never shifts another's. The algorithm is pinned (Alea),
 // never seedrandom's default and never the host's unseeded generator. The API is integers only.
 import seedrandom from 'seedrandom';
+import { KernelError } from './errors.js';
 import { assert, PPM, type Ppm, type Random } from './types.js';
 
 export class Prng implements Random {
@@ -54,7 +55,7 @@ export class Prng implements Random {
       if (x < w) return k;
       x -= w;
     }
-    throw new Error('unreachable');
+    throw new KernelError('unreachable: weighted draw past the total');
   }
 }
 
