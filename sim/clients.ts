@@ -89,12 +89,20 @@ export class BuiltinClients {
     this.send(c);
   }
 
+  /**
+   * Send (or send again) the open operation and arm its request timeout, never past the
+   * operation's deadline. Every path leads here (invoke, retry, timeout, a redirect with a
+   * hint); one that arrives at or after the deadline (a redirect can, while the client backs
+   * off with no timeout armed) completes the operation `info` instead: a timeout armed at
+   * the deadline would be in the past.
+   */
   private send(c: ClientProc): void {
     const core = this.core;
+    const deadline = c.opStartUs + this.config.opTimeoutUs;
+    if (core.nowTrue >= deadline) return this.complete(c, 'info', c.op!.value, 'timeout');
     c.gen++;
     const req: ClientRequest = { clientId: c.process, seq: c.seq, op: c.op! };
     this.network.transmit(DELIVER_REQUEST, c.endpoint, c.target, req);
-    const deadline = c.opStartUs + this.config.opTimeoutUs;
     core.schedule(Math.min(core.nowTrue + this.config.requestTimeoutUs, deadline), CLIENT_TIMEOUT, c.index, c.gen, 0, '', undefined);
   }
 
