@@ -44,6 +44,7 @@ export type {
   SimConfig,
 } from './sim/config.js';
 export type { ViolationKind, Violation, TraceEvent, RunResult } from './sim/result.js';
+export { KernelError, PROTOCOL_EXCEPTION } from './sim/errors.js';
 export { runSimulation } from './sim/world.js';
 
 // Workloads: operation generators shared by every protocol (workloads/).

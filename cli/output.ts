@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { jsonSafe } from '../scenario/json-safe.js';
-import type { ScenarioRun, Verdict } from '../scenario/runner.js';
+import { violationJson, type ScenarioRun, type Verdict, type ViolationJson } from '../scenario/runner.js';
 import { formatDuration } from '../scenario/units.js';
 import type { TraceEvent } from '../sim/result.js';
 
@@ -26,7 +26,7 @@ export interface RunJson {
   hash: string;
   events: number;
   simulatedUs: number;
-  violations: Array<{ kind: string; checker: string; message: string; atUs: number; event: number }>;
+  violations: ViolationJson[];
   replay: string;
 }
 
@@ -37,7 +37,7 @@ export function runJson(run: ScenarioRun): RunJson {
     hash: run.result.hash,
     events: run.result.events,
     simulatedUs: run.result.simulatedUs,
-    violations: run.violations.map((v) => ({ kind: v.kind, checker: v.checker, message: v.message, atUs: v.atUs, event: v.event })),
+    violations: run.violations.map((v) => violationJson(v, run.loaded.config.nodes)),
     replay: run.replay,
   };
 }
@@ -61,6 +61,7 @@ export function runLines(run: ScenarioRun, options: { traceFile?: string } = {})
   for (const v of run.violations) {
     const kind = v.kind === v.checker ? '' : `(${v.kind}) `;
     lines.push(`  ${chalk.red('✗')} ${chalk.red.bold(v.checker)} ${chalk.dim(`${kind}at ${formatDuration(v.atUs)}, event ${v.event}`)}: ${v.message}`);
+    if (v.stack !== undefined) for (const frame of stackLines(v.stack)) lines.push(chalk.dim(`      ${frame}`));
   }
   if (run.verdict === 'undecided') {
     lines.push(chalk.yellow('  linearizability: the checker ran out of its budget; the history is neither confirmed nor refuted'));
@@ -69,6 +70,16 @@ export function runLines(run: ScenarioRun, options: { traceFile?: string } = {})
   lines.push(`replay: ${run.replay}`);
   return lines;
 }
+
+/** A protocol exception's frames as shown under its violation: at most STACK_FRAMES_SHOWN, paths relative to the working directory. */
+export function stackLines(stack: string): string[] {
+  const cwd = `${process.cwd()}/`;
+  const frames = stack.split('\n').map((f) => f.replaceAll(`file://${cwd}`, '').replaceAll(cwd, ''));
+  if (frames.length <= STACK_FRAMES_SHOWN) return frames;
+  return [...frames.slice(0, STACK_FRAMES_SHOWN), `... ${frames.length - STACK_FRAMES_SHOWN} more`];
+}
+
+const STACK_FRAMES_SHOWN = 8;
 
 /** `error: <message>` in red, on stderr: bad input, no stack trace. */
 export function inputErrorLines(message: string): string[] {

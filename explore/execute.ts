@@ -3,22 +3,17 @@
 // check the history, and, on the sampled seeds, run it a second time to check that the
 // hash is the same. Synchronous; returns plain data that crosses a worker boundary.
 import type { LoadedScenario } from '../scenario/load.js';
-import { runScenario, type Verdict } from '../scenario/runner.js';
+import { runScenario, violationJson, type Verdict, type ViolationJson } from '../scenario/runner.js';
 import { canonicalJson } from '../sim/hash.js';
 import type { TraceEvent } from '../sim/result.js';
 import type { HistoryEvent, Micros } from '../sim/types.js';
 import { applyKnobs, drawKnobs, type SwarmKnobs } from './swarm.js';
 
-/** A verdict, or `error` when faultline itself threw (an assertion in the kernel or a protocol: our bug). */
+/** A verdict, or `error` when faultline itself threw (a kernel assertion: our bug; an exception in protocol code is a `fail`). */
 export type SeedVerdict = Verdict | 'error';
 
-export interface ViolationRecord {
-  kind: string;
-  checker: string;
-  message: string;
-  atUs: Micros;
-  event: number;
-}
+/** A violation as failure files and results store it (a protocol exception names its node and keeps its stack). */
+export type ViolationRecord = ViolationJson;
 
 /** Where two runs of one seed first differ (both re-run at the full recording level). */
 export interface Divergence {
@@ -97,7 +92,7 @@ export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedO
     ...base,
     hash: result.hash,
     verdict: run.verdict,
-    violations: run.violations.map((v) => ({ kind: v.kind, checker: v.checker, message: v.message, atUs: v.atUs, event: v.event })),
+    violations: run.violations.map((v) => violationJson(v, scenario.config.nodes)),
     events: result.events,
     simulatedUs: result.simulatedUs,
     ops: result.history.filter((e) => e.type === 'invoke').length,

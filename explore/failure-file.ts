@@ -48,7 +48,15 @@ export interface FailureFile {
   shrink: string;
 }
 
-const violationSchema = z.object({ kind: z.string(), checker: z.string(), message: z.string(), atUs: z.number(), event: z.number() });
+const violationSchema = z.object({
+  kind: z.string(),
+  checker: z.string(),
+  message: z.string(),
+  atUs: z.number(),
+  event: z.number(),
+  node: z.string().optional(),
+  stack: z.string().optional(),
+});
 const knobsSchema = z.object({
   lossPpm: z.int(),
   duplicatePpm: z.int(),

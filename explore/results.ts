@@ -25,7 +25,8 @@ export function resultLine(outcome: SeedOutcome, meta: { scenario: string; bugs:
     seed: outcome.seed,
     hash: outcome.hash,
     verdict: outcome.verdict,
-    violations: outcome.violations,
+    // The stack stays in the failure file: a result line is one short line per seed.
+    violations: outcome.violations.map(({ stack: _stack, ...v }) => v),
     scenario: meta.scenario,
     bugs: [...meta.bugs],
     faultline: meta.version,

@@ -48,6 +48,26 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
   }
 }
 
+/** A violation as reports, JSON output and files show it: the actor by name (n1, c2), and a protocol exception's stack. */
+export interface ViolationJson {
+  kind: string;
+  checker: string;
+  message: string;
+  atUs: number;
+  event: number;
+  /** The node or client actor whose code threw (protocol exceptions). */
+  node?: string;
+  /** A protocol exception's stack frames. */
+  stack?: string;
+}
+
+export function violationJson(v: Violation, nodes: number): ViolationJson {
+  const out: ViolationJson = { kind: v.kind, checker: v.checker, message: v.message, atUs: v.atUs, event: v.event };
+  if (v.node !== undefined) out.node = v.node < nodes ? `n${v.node + 1}` : `c${v.node - nodes + 1}`;
+  if (v.stack !== undefined) out.stack = v.stack;
+  return out;
+}
+
 /** A violation of any kind is a failure (a bug was found); otherwise a checker out of budget leaves it undecided. */
 export function decideVerdict(violations: readonly Violation[], linearizability: LinearizabilityVerdict | undefined): Verdict {
   if (violations.length > 0) return 'fail';

@@ -8,12 +8,13 @@ import { LocalClock } from './clock.js';
 import type { Coverage } from './coverage.js';
 import type { SimConfig } from './config.js';
 import { DELIVER, DELIVER_REPLY, RESUME, TIMER, type Core, type Ev } from './core.js';
+import { kernelAssert } from './errors.js';
 import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
 import {
-  assert,
+  AssertionError,
   type Actor,
   type ClientActor,
   type ClientContext,
@@ -58,6 +59,8 @@ export class ActorSlot {
   pauseGen = 0;
   buffered: Ev[] = [];
   lastSummary = '';
+  /** How reports name it: n1, ..., c1, ... */
+  readonly label: string;
   /** Client actors: the Jepsen process of the next invoke, and the open operation. */
   process: number;
   pending: Op | undefined;
@@ -71,6 +74,7 @@ export class ActorSlot {
     readonly clientIndex: number,
   ) {
     this.process = clientIndex;
+    this.label = clientIndex < 0 ? `n${id + 1}` : `c${clientIndex + 1}`;
   }
 }
 
@@ -159,7 +163,8 @@ export class Actors {
       random: slot.random,
       storage: slot.storage!,
       send: (to: Endpoint, msg: unknown) => {
-        assert(to >= 0 && to < endpoints, `send to unknown endpoint ${to}`);
+        // A misuse of the context is the protocol's failure (a plain AssertionError), not faultline's.
+        if (!(Number.isInteger(to) && to >= 0 && to < endpoints)) throw new AssertionError(`send to unknown endpoint ${String(to)}`);
         network.transmit(DELIVER, slot.id, to, msg);
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
@@ -167,6 +172,7 @@ export class Actors {
         slot.timers.delete(name);
       },
       reply: (req: ClientRequest, response: ClientResponse) => {
+        checkResponse(response, ids.length);
         // The client endpoint that owns this session: a reply to a retired process goes nowhere.
         const endpoint = replyRoute(req.clientId);
         if (endpoint === undefined) return;
@@ -194,7 +200,8 @@ export class Actors {
       now: () => slot.clock.now(core.nowTrue),
       random: slot.random,
       send: (to: Endpoint, msg: unknown) => {
-        assert(to >= 0 && to < endpoints, `send to unknown endpoint ${to}`);
+        // A misuse of the context is the protocol's failure (a plain AssertionError), not faultline's.
+        if (!(Number.isInteger(to) && to >= 0 && to < endpoints)) throw new AssertionError(`send to unknown endpoint ${String(to)}`);
         network.transmit(DELIVER, slot.id, to, msg);
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
@@ -204,16 +211,26 @@ export class Actors {
       note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
-      nextOp: () => (core.nowTrue >= stopUs ? undefined : ops.next(slot.clientIndex)),
+      nextOp: () => {
+        if (core.nowTrue >= stopUs) return undefined;
+        // The workload's generator is protocol code too: its exception is the run's failure.
+        try {
+          return ops.next(slot.clientIndex);
+        } catch (error) {
+          core.caught(error, `workload ${ops.name}`, `nextOp (client ${name})`, slot.id);
+          return undefined;
+        }
+      },
       invoke: (op: Op) => {
-        assert(slot.pending === undefined, `client ${name} invoked ${op.f} while ${slot.pending?.f} is still open`);
+        if (slot.pending !== undefined) throw new AssertionError(`client ${name} invoked ${op.f} while ${slot.pending.f} is still open`);
         slot.pending = op;
         const e: HistoryEntry = { process: slot.process, type: 'invoke', f: op.f, value: op.value };
         if (op.key !== undefined) e.key = op.key;
         history.record(e);
       },
       complete: (type: OpResultType, value?: unknown, error?: string) => {
-        assert(slot.pending !== undefined, `client ${name} completed an operation (${type}) without one open`);
+        if (slot.pending === undefined) throw new AssertionError(`client ${name} completed an operation (${type}) without one open`);
+        if (type !== 'ok' && type !== 'fail' && type !== 'info') throw new AssertionError(`client ${name} completed an operation as ${JSON.stringify(type)}: expected ok, fail or info`);
         this.completeClientOp(slot, type, value, error);
       },
       get pending() {
@@ -242,7 +259,7 @@ export class Actors {
   }
 
   private setTimer(slot: ActorSlot, name: string, afterUs: Micros): void {
-    assert(Number.isInteger(afterUs) && afterUs >= 0, `timer ${name}: afterUs must be a non-negative integer, got ${afterUs}`);
+    if (!(Number.isInteger(afterUs) && afterUs >= 0)) throw new AssertionError(`timer ${name}: afterUs must be a non-negative integer, got ${afterUs}`);
     const core = this.core;
     const dueAt = core.nowTrue + slot.clock.trueDelay(afterUs);
     const timer = slot.timers.get(name);
@@ -269,17 +286,31 @@ export class Actors {
 
   // ---- Lifecycle ---------------------------------------------------------------------
   start(slot: ActorSlot): void {
-    assert(!slot.up, `${this.name(slot)} is already up`);
-    const { config } = this.deps;
+    kernelAssert(!slot.up, `${this.name(slot)} is already up`);
+    const { config, core } = this.deps;
     slot.up = true;
     slot.incarnation++;
     slot.timers.clear();
     slot.paused = false;
     slot.buffered = [];
     const ctx = this.contexts[slot.id];
-    if (slot.clientIndex < 0) slot.actor = config.protocol.createActor(ctx as NodeContext<unknown>, config.protocolOptions);
-    else slot.actor = config.protocol.createClient!(ctx as ClientContext<unknown>, config.protocolOptions);
-    slot.actor!.onStart();
+    const node = slot.clientIndex < 0;
+    let actor: AnyActor;
+    try {
+      actor = node ? config.protocol.createActor(ctx as NodeContext<unknown>, config.protocolOptions) : config.protocol.createClient!(ctx as ClientContext<unknown>, config.protocolOptions);
+    } catch (error) {
+      // No actor: the slot stays down (the run stops after this event).
+      slot.up = false;
+      core.caught(error, slot.label, node ? 'createActor' : 'createClient', slot.id);
+      return;
+    }
+    slot.actor = actor;
+    try {
+      actor.onStart();
+    } catch (error) {
+      core.caught(error, slot.label, 'onStart', slot.id);
+      return;
+    }
     this.afterHandler(slot);
   }
 
@@ -346,8 +377,14 @@ export class Actors {
       return;
     }
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'deliver', from, to, msg: ev.payload, id: ev.c });
-    if (ev.kind === DELIVER) slot.actor!.onMessage(from, ev.payload);
-    else (slot.actor as Actor<unknown>).onRequest(ev.payload as ClientRequest);
+    // The handler boundary: what the protocol throws is its failure (Core.caught).
+    try {
+      if (ev.kind === DELIVER) slot.actor!.onMessage(from, ev.payload);
+      else (slot.actor as Actor<unknown>).onRequest(ev.payload as ClientRequest);
+    } catch (error) {
+      core.caught(error, slot.label, ev.kind === DELIVER ? 'onMessage' : 'onRequest', slot.id);
+      return;
+    }
     this.afterHandler(slot);
   }
 
@@ -369,17 +406,29 @@ export class Actors {
     }
     slot.timers.delete(ev.name);
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
-    slot.actor!.onTimer(ev.name);
+    try {
+      slot.actor!.onTimer(ev.name);
+    } catch (error) {
+      core.caught(error, slot.label, `onTimer(${JSON.stringify(ev.name)})`, slot.id);
+      return;
+    }
     this.afterHandler(slot);
   }
 
   private afterHandler(slot: ActorSlot): void {
     const core = this.core;
     if ((!core.trace && this.coverage === undefined) || !slot.actor) return;
-    const summary = slot.actor.summary();
-    this.coverage?.observe(slot.id, summary);
-    if (!core.trace) return;
-    const text = JSON.stringify(summary);
+    let summary: Record<string, unknown>;
+    let text: string;
+    try {
+      summary = slot.actor.summary();
+      this.coverage?.observe(slot.id, summary);
+      if (!core.trace) return;
+      text = JSON.stringify(summary);
+    } catch (error) {
+      core.caught(error, slot.label, 'summary', slot.id);
+      return;
+    }
     if (text !== slot.lastSummary) {
       slot.lastSummary = text;
       core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
@@ -389,4 +438,13 @@ export class Actors {
   name(slot: ActorSlot): string {
     return slot.clientIndex < 0 ? `node n${slot.id + 1}` : `client c${slot.clientIndex + 1}`;
   }
+}
+
+/** A node's answer to a built-in client, checked where the protocol gives it (a bad one is the protocol's failure). */
+function checkResponse(response: ClientResponse, nodeCount: number): void {
+  const type = response !== null && typeof response === 'object' ? (response as { type?: unknown }).type : undefined;
+  if (type !== 'ok' && type !== 'fail' && type !== 'redirect') throw new AssertionError(`reply: expected a response { type: 'ok' | 'fail' | 'redirect' }, got ${JSON.stringify(response)}`);
+  if (response.type !== 'redirect' || response.leader === undefined) return;
+  const leader = response.leader;
+  if (!(Number.isInteger(leader) && leader >= 0 && leader < nodeCount)) throw new AssertionError(`reply: redirect to unknown node ${String(leader)}`);
 }

@@ -1,18 +1,20 @@
 // The protocol's safety invariants and liveness checks, as the kernel runs them: on every
-// ghost note, after every event (or every checkEveryEvents), and once at the end.
+// ghost note, after every event (or every checkEveryEvents), and once at the end. They are
+// protocol code: what they throw is a protocol exception (Core.caught), not faultline's.
 import type { SimConfig } from './config.js';
 import type { Core } from './core.js';
+import { kernelAssert } from './errors.js';
 import type { HistoryEvent } from './types.js';
-import { assert, type Actor, type ClusterView, type Invariant, type LivenessCheck, type Note } from './types.js';
+import type { Actor, ClusterView, Invariant, LivenessCheck, Note } from './types.js';
 
 type View = ClusterView<Actor<unknown>>;
 
 export class Checks {
-  private readonly invariants: Invariant<Actor<unknown>>[];
-  private readonly noteInvariants: Invariant<Actor<unknown>>[];
-  private readonly stepInvariants: Invariant<Actor<unknown>>[];
-  private readonly livenessChecks: LivenessCheck<Actor<unknown>>[];
-  private readonly noteLiveness: LivenessCheck<Actor<unknown>>[];
+  private readonly invariants: Invariant<Actor<unknown>>[] = [];
+  private readonly noteInvariants: Invariant<Actor<unknown>>[] = [];
+  private readonly stepInvariants: Invariant<Actor<unknown>>[] = [];
+  private readonly livenessChecks: LivenessCheck<Actor<unknown>>[] = [];
+  private readonly noteLiveness: LivenessCheck<Actor<unknown>>[] = [];
   readonly watchesNotes: boolean;
   readonly checksSteps: boolean;
 
@@ -21,25 +23,48 @@ export class Checks {
     config: SimConfig,
   ) {
     for (const bug of config.bugs) {
-      assert(
+      kernelAssert(
         config.protocol.bugs.some((b: { name: string }) => b.name === bug),
         `protocol ${config.protocol.name} has no bug variant ${bug}`,
       );
     }
     const wanted = config.checks ? new Set(config.checks) : undefined;
-    this.invariants = config.protocol.invariants(config.protocolOptions).filter((i: Invariant<Actor<unknown>>) => !wanted || wanted.has(i.name));
-    this.noteInvariants = this.invariants.filter((i) => i.onNote);
-    this.stepInvariants = this.invariants.filter((i) => i.afterEvent);
-    this.livenessChecks = config.protocol.liveness(config.protocolOptions).filter((l: LivenessCheck<Actor<unknown>>) => !wanted || wanted.has(l.name));
-    this.noteLiveness = this.livenessChecks.filter((l) => l.onNote);
+    const protocol = config.protocol;
+    // The factories are protocol code too: a throw stops the run before it starts.
+    try {
+      this.invariants = protocol.invariants(config.protocolOptions).filter((i: Invariant<Actor<unknown>>) => !wanted || wanted.has(i.name));
+      this.noteInvariants = this.invariants.filter((i) => i.onNote);
+      this.stepInvariants = this.invariants.filter((i) => i.afterEvent);
+    } catch (error) {
+      core.caught(error, `protocol ${protocol.name}`, 'invariants()');
+    }
+    try {
+      this.livenessChecks = protocol.liveness(config.protocolOptions).filter((l: LivenessCheck<Actor<unknown>>) => !wanted || wanted.has(l.name));
+      this.noteLiveness = this.livenessChecks.filter((l) => l.onNote);
+    } catch (error) {
+      core.caught(error, `protocol ${protocol.name}`, 'liveness()');
+    }
     this.watchesNotes = this.noteInvariants.length > 0 || this.noteLiveness.length > 0;
     this.checksSteps = this.stepInvariants.length > 0;
   }
 
   onNote(note: Note, view: View): void {
-    for (const check of this.noteLiveness) check.onNote!(note, view);
+    for (const check of this.noteLiveness) {
+      try {
+        check.onNote!(note, view);
+      } catch (error) {
+        this.core.caught(error, `liveness check ${check.name}`, 'onNote');
+        return;
+      }
+    }
     for (const inv of this.noteInvariants) {
-      const msg = inv.onNote!(note, view);
+      let msg: string | undefined;
+      try {
+        msg = inv.onNote!(note, view);
+      } catch (error) {
+        this.core.caught(error, `invariant ${inv.name}`, 'onNote');
+        return;
+      }
       if (msg !== undefined) {
         this.core.violate('safety', inv.name, msg);
         return;
@@ -49,7 +74,13 @@ export class Checks {
 
   afterEvent(view: View): void {
     for (const inv of this.stepInvariants) {
-      const msg = inv.afterEvent!(view);
+      let msg: string | undefined;
+      try {
+        msg = inv.afterEvent!(view);
+      } catch (error) {
+        this.core.caught(error, `invariant ${inv.name}`, 'afterEvent');
+        return;
+      }
       if (msg !== undefined) {
         this.core.violate('safety', inv.name, msg);
         return;
@@ -61,12 +92,24 @@ export class Checks {
     const core = this.core;
     for (const inv of this.invariants) {
       if (core.stopped) return;
-      const msg = inv.atEnd?.(view);
+      let msg: string | undefined;
+      try {
+        msg = inv.atEnd?.(view);
+      } catch (error) {
+        core.caught(error, `invariant ${inv.name}`, 'atEnd');
+        return;
+      }
       if (msg !== undefined) core.violate('safety', inv.name, msg);
     }
     for (const check of this.livenessChecks) {
       if (core.stopped) return;
-      const msg = check.atEnd(view, info);
+      let msg: string | undefined;
+      try {
+        msg = check.atEnd(view, info);
+      } catch (error) {
+        core.caught(error, `liveness check ${check.name}`, 'atEnd');
+        return;
+      }
       if (msg !== undefined) core.violate('liveness', check.name, msg);
     }
   }

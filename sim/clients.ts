@@ -8,7 +8,8 @@ import { CLIENT_INVOKE, CLIENT_RETRY, CLIENT_TIMEOUT, DELIVER_REQUEST, type Core
 import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
-import { assertNever, type ClientRequest, type Endpoint, type Micros, type NodeId, type Op } from './types.js';
+import { kernelNever } from './errors.js';
+import type { ClientRequest, Endpoint, Micros, NodeId, Op } from './types.js';
 
 interface ClientProc {
   readonly index: number;
@@ -71,7 +72,14 @@ export class BuiltinClients {
       c.done = true;
       return;
     }
-    const op = this.ops.next(c.index);
+    let op: Op;
+    // The workload's generator is protocol code: its exception is the run's failure.
+    try {
+      op = this.ops.next(c.index);
+    } catch (error) {
+      this.core.caught(error, `workload ${this.ops.name}`, `nextOp (client c${c.index + 1})`, c.endpoint);
+      return;
+    }
     c.op = op;
     c.seq++;
     c.opStartUs = this.core.nowTrue;
@@ -81,12 +89,20 @@ export class BuiltinClients {
     this.send(c);
   }
 
+  /**
+   * Send (or send again) the open operation and arm its request timeout, never past the
+   * operation's deadline. Every path leads here (invoke, retry, timeout, a redirect with a
+   * hint); one that arrives at or after the deadline (a redirect can, while the client backs
+   * off with no timeout armed) completes the operation `info` instead: a timeout armed at
+   * the deadline would be in the past.
+   */
   private send(c: ClientProc): void {
     const core = this.core;
+    const deadline = c.opStartUs + this.config.opTimeoutUs;
+    if (core.nowTrue >= deadline) return this.complete(c, 'info', c.op!.value, 'timeout');
     c.gen++;
     const req: ClientRequest = { clientId: c.process, seq: c.seq, op: c.op! };
     this.network.transmit(DELIVER_REQUEST, c.endpoint, c.target, req);
-    const deadline = c.opStartUs + this.config.opTimeoutUs;
     core.schedule(Math.min(core.nowTrue + this.config.requestTimeoutUs, deadline), CLIENT_TIMEOUT, c.index, c.gen, 0, '', undefined);
   }
 
@@ -132,7 +148,8 @@ export class BuiltinClients {
         return;
       }
       default:
-        assertNever(r, 'client response');
+        // ctx.reply checked the response: anything else here is faultline's bug.
+        kernelNever(r, 'client response');
     }
   }
 

@@ -2,11 +2,12 @@
 // its free list, true time, the running hash, the trace, and the run's stop flag with its
 // violations. The parts (network, actors, clients, faults, nemesis) each hold the core and
 // schedule through it; the world's event loop pops and dispatches.
+import { describeThrown, KernelError, PROTOCOL_EXCEPTION, protocolFrames } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import { RunHash } from './hash.js';
 import type { Prng } from './prng.js';
 import type { TraceEvent, Violation } from './result.js';
-import type { Micros } from './types.js';
+import type { Endpoint, Micros } from './types.js';
 
 // Event kinds (numbers keep the hot loop monomorphic and the hash cheap). The values are
 // part of every run's hash: do not renumber.
@@ -97,6 +98,25 @@ export class Core {
 
   violate(kind: Violation['kind'], checker: string, message: string): void {
     this.violations.push({ kind, checker, message, atUs: this.nowTrue, event: this.eventIndex });
+    this.stopped = true;
+  }
+
+  /**
+   * An exception caught at a handler boundary (a call into protocol code). A KernelError is
+   * faultline's own and goes on up (an internal error); anything else is the protocol's
+   * failure: a `protocol-exception` violation, and the run stops after this event, as
+   * after a safety violation. Once the run is stopping, a later exception adds nothing.
+   * `who` and `where` name the code that threw (`n2`, `onMessage`); `node` is the actor's
+   * endpoint (none for an invariant or a liveness check).
+   */
+  caught(error: unknown, who: string, where: string, node?: Endpoint): void {
+    if (error instanceof KernelError) throw error;
+    if (this.stopped) return;
+    const v: Violation = { kind: 'exception', checker: PROTOCOL_EXCEPTION, message: `${who} threw in ${where}: ${describeThrown(error)}`, atUs: this.nowTrue, event: this.eventIndex };
+    if (node !== undefined) v.node = node;
+    const stack = protocolFrames(error);
+    if (stack !== undefined) v.stack = stack;
+    this.violations.push(v);
     this.stopped = true;
   }
 }

@@ -1,7 +1,8 @@
 // One event queue ordered by (time, tie, sequence). `seq` is global and increasing, so
 // equal-time events run in insertion order, unless the run explores ties, in which case
 // `tie` is a seeded draw. Nothing depends on heap internals.
-import { assert, type Micros } from './types.js';
+import { kernelAssert } from './errors.js';
+import type { Micros } from './types.js';
 
 export interface Scheduled {
   at: Micros;
@@ -55,7 +56,7 @@ export class EventQueue<E extends Scheduled> {
       }
       h[i] = last;
     }
-    assert(top.at >= 0, 'event time is never negative');
+    kernelAssert(top.at >= 0, 'event time is never negative');
     return top;
   }
 }

@@ -6,9 +6,10 @@
 import type { ActorSlot, Actors } from './actors.js';
 import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault } from './config.js';
 import { FAULT, type Core } from './core.js';
+import { kernelNever } from './errors.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
-import { assertNever, type Endpoint, type NodeId } from './types.js';
+import type { Endpoint, NodeId } from './types.js';
 
 /** The end of a loss burst: an internal fault, never logged. */
 export interface LossEnd {
@@ -38,7 +39,14 @@ export class Faults {
     for (let id = 0; id < this.actors.nodeCount; id++) {
       const slot = this.actors.slots[id];
       if (!slot.up || !slot.actor) continue;
-      const s = slot.actor.summary();
+      let s: Record<string, unknown>;
+      // summary() is protocol code: a throw is the protocol's failure, and this node leads nothing.
+      try {
+        s = slot.actor.summary();
+      } catch (error) {
+        this.core.caught(error, slot.label, 'summary', slot.id);
+        continue;
+      }
       if (s.role !== 'leader') continue;
       const term = typeof s.term === 'number' ? s.term : 0;
       if (term > bestTerm) {
@@ -134,7 +142,7 @@ export class Faults {
         if (action.gen === network.burstGen) network.burstLossPpm = 0;
         break;
       default: {
-        if (!targetsOneNode(action)) return assertNever(action, 'fault');
+        if (!targetsOneNode(action)) return kernelNever(action, 'fault');
         const targets = this.resolve(action.node);
         detail.node = targets.length === 1 ? targets[0] : undefined;
         if (targets.length > 1) detail.nodes = targets;
@@ -181,7 +189,7 @@ export class Faults {
         this.actors.pause(slot, action.durationUs);
         return true;
       default:
-        return assertNever(action, 'fault');
+        return kernelNever(action, 'fault');
     }
   }
 

@@ -1,7 +1,7 @@
 // The client history (Jepsen's invoke / ok / fail / info), stamped with true time, hashed
 // and traced. Built-in clients and client actors both record through it.
 import type { Core } from './core.js';
-import type { HistoryEvent, Op, Random, Workload, WorkloadOptions } from './types.js';
+import { AssertionError, type HistoryEvent, type Op, type Random, type Workload, type WorkloadOptions } from './types.js';
 
 export type HistoryEntry = Omit<HistoryEvent, 'index' | 'timeUs'>;
 
@@ -49,9 +49,17 @@ export class OpSource {
     this.ctx = { random, counter: 0, state: this.state, client: 0 };
   }
 
+  /** The generator's name, for reports. */
+  get name(): string {
+    return this.generator.name;
+  }
+
+  /** The next operation. The generator is protocol code: callers run this inside a handler boundary. */
   next(client: number): Op {
     this.ctx.counter = this.counter++;
     this.ctx.client = client;
-    return this.generator.nextOp(this.ctx, this.options);
+    const op = this.generator.nextOp(this.ctx, this.options);
+    if (op === null || typeof op !== 'object' || typeof op.f !== 'string') throw new AssertionError(`nextOp returned ${JSON.stringify(op)}: expected an operation { f, key?, value? }`);
+    return op;
   }
 }

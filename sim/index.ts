@@ -1,5 +1,6 @@
 // The kernel's public surface.
 export * from './types.js';
+export { KernelError, kernelAssert, PROTOCOL_EXCEPTION } from './errors.js';
 export type * from './config.js';
 export { targetsOneNode } from './config.js';
 export type * from './result.js';

@@ -7,7 +7,8 @@ import type { Actors } from './actors.js';
 import type { FaultAction, NemesisConfig } from './config.js';
 import { FAULT, NEMESIS, type Core } from './core.js';
 import type { Faults, LossEnd } from './faults.js';
-import { assertNever, type Endpoint, type Micros } from './types.js';
+import { kernelNever } from './errors.js';
+import type { Endpoint, Micros } from './types.js';
 
 export class Nemesis {
   private readonly weights: ReadonlyArray<readonly [keyof NemesisConfig['weights'], number]>;
@@ -101,7 +102,7 @@ export class Nemesis {
           apply({ kind: 'loss-burst', lossPpm: r.int(100_000, 900_000), durationUs: Math.max(1, endAt - core.nowTrue) });
           break;
         default:
-          assertNever(kind, 'nemesis kind');
+          kernelNever(kind, 'nemesis kind');
       }
     }
     const next = core.nowTrue + r.int(nem.intervalUs[0], nem.intervalUs[1]);

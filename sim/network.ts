@@ -6,7 +6,8 @@ import { type Core, type Ev } from './core.js';
 import type { RunHash } from './hash.js';
 import type { TraceEvent } from './result.js';
 import type { Prng } from './prng.js';
-import { assertNever, type Endpoint, type Micros, type Ppm } from './types.js';
+import { kernelNever } from './errors.js';
+import type { Endpoint, Micros, Ppm } from './types.js';
 
 export class Network {
   /** Links blocked by faults, [from * endpoints + to]. */
@@ -66,7 +67,7 @@ export class Network {
         return Math.min(l.maxUs, l.minUs + Math.round(-Math.log(u) * (l.meanUs - l.minUs)));
       }
       default:
-        return assertNever(l, 'latency model');
+        return kernelNever(l, 'latency model');
     }
   }
 

@@ -2,7 +2,8 @@
 // so a new draw in one concern never shifts another's. The algorithm is pinned (Alea),
 // never seedrandom's default and never the host's unseeded generator. The API is integers only.
 import seedrandom from 'seedrandom';
-import { assert, PPM, type Ppm, type Random } from './types.js';
+import { KernelError } from './errors.js';
+import { assert, AssertionError, PPM, type Ppm, type Random } from './types.js';
 
 export class Prng implements Random {
   private readonly source: seedrandom.PRNG;
@@ -13,8 +14,10 @@ export class Prng implements Random {
 
   /** Uniform integer in [min, max]. */
   int(min: number, max: number): number {
-    assert(Number.isInteger(min) && Number.isInteger(max), `int(${min}, ${max}) needs integers`);
-    assert(min <= max, `empty range ${min}..${max}`);
+    // A bad range is the caller's misuse (a protocol's, through ctx.random): a plain AssertionError.
+    // Messages are built only on failure: this runs on every draw.
+    if (!(Number.isInteger(min) && Number.isInteger(max))) throw new AssertionError(`int(${min}, ${max}) needs integers`);
+    if (!(min <= max)) throw new AssertionError(`empty range ${min}..${max}`);
     const span = max - min + 1;
     if (span <= 0x1_0000_0000) return min + ((this.source.int32() >>> 0) % span);
     assert(span <= Number.MAX_SAFE_INTEGER, 'range wider than 53 bits');
@@ -54,7 +57,7 @@ export class Prng implements Random {
       if (x < w) return k;
       x -= w;
     }
-    throw new Error('unreachable');
+    throw new KernelError('unreachable: weighted draw past the total');
   }
 }
 

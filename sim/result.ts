@@ -2,7 +2,8 @@
 import type { ScriptedFault } from './config.js';
 import type { Endpoint, HistoryEvent, Micros, NodeId } from './types.js';
 
-export type ViolationKind = 'safety' | 'liveness' | 'linearizability';
+/** `exception`: protocol code threw (checker `protocol-exception`); the run stopped there. */
+export type ViolationKind = 'safety' | 'liveness' | 'linearizability' | 'exception';
 
 export interface Violation {
   kind: ViolationKind;
@@ -13,6 +14,10 @@ export interface Violation {
   atUs: Micros;
   /** Index of that event in the run (0-based). */
   event: number;
+  /** The actor (node or client actor endpoint) whose code threw; none for an invariant or a liveness check. */
+  node?: Endpoint;
+  /** A protocol exception's stack frames (up to the kernel's handler). Never hashed: it holds file paths. */
+  stack?: string;
 }
 
 /** One event of the trace (full recording level only). Field names are short: traces are large. */

@@ -24,6 +24,7 @@ import {
   type Ev,
 } from './core.js';
 import { Coverage } from './coverage.js';
+import { KernelError, kernelAssert } from './errors.js';
 import { Faults } from './faults.js';
 import { History, OpSource } from './history.js';
 import { Nemesis } from './nemesis.js';
@@ -32,7 +33,6 @@ import { stream as seeded } from './prng.js';
 import type { RunResult } from './result.js';
 import { SimStorage } from './storage.js';
 import {
-  assert,
   CLIENT_ROLE,
   protocolRoles,
   type Actor,
@@ -60,8 +60,9 @@ export class World implements ClusterView<Actor<unknown>> {
   private readonly slots: readonly ActorSlot[];
 
   constructor(private readonly config: SimConfig) {
-    assert(Number.isInteger(config.nodes) && config.nodes >= 1, 'at least one node');
-    assert(config.faultsStopUs <= config.durationUs, 'faults stop within the run');
+    // The scenario layer validated the config: a bad one here is faultline's bug (or a caller of runSimulation's).
+    kernelAssert(Number.isInteger(config.nodes) && config.nodes >= 1, 'at least one node');
+    kernelAssert(config.faultsStopUs <= config.durationUs, 'faults stop within the run');
     const seed = config.seed;
     const protocol = config.protocol;
     // Each concern's stream: from the run's seed, unless the config re-seeds it.
@@ -72,15 +73,15 @@ export class World implements ClusterView<Actor<unknown>> {
     this.clientCount = config.clients.clients;
     const declared = protocolRoles(protocol);
     const roles = config.roles ?? Array.from({ length: config.nodes }, () => [declared[0].name]);
-    assert(roles.length === config.nodes, `roles name ${roles.length} nodes, expected ${config.nodes}`);
-    for (const r of roles) assert(r.length > 0 && r.every((x) => declared.some((d) => d.name === x)), `unknown role in [${r.join(', ')}]`);
+    kernelAssert(roles.length === config.nodes, `roles name ${roles.length} nodes, expected ${config.nodes}`);
+    for (const r of roles) kernelAssert(r.length > 0 && r.every((x) => declared.some((d) => d.name === x)), `unknown role in [${r.join(', ')}]`);
 
     const core = (this.core = new Core(config.record === 'full', config.exploreTies ? stream('ties') : undefined));
     this.network = new Network(core, config.network, stream('network'), config.nodes + config.clients.clients);
     this.checks = new Checks(core, config);
     this.recorded = new History(core, config.clients.clients);
     const generator = config.clients.generator ?? (typeof protocol.workload === 'object' ? protocol.workload : undefined);
-    assert(generator !== undefined, `clients.generator is required: protocol ${protocol.name} names its workload '${String(protocol.workload)}' (resolve it with workloads/getWorkload)`);
+    kernelAssert(generator !== undefined, `clients.generator is required: protocol ${protocol.name} names its workload '${String(protocol.workload)}' (resolve it with workloads/getWorkload)`);
     const ops = new OpSource(generator, config.clients.workload, stream('workload'));
     const clientRandoms = Array.from({ length: config.clients.clients }, (_, c) => stream(`client:c${c + 1}`));
     const withActors = protocol.createClient !== undefined;
@@ -172,7 +173,11 @@ export class World implements ClusterView<Actor<unknown>> {
     const cfg = this.config;
     const core = this.core;
     if (core.trace) for (const slot of this.actors.slots) core.record({ i: 0, t: 0, k: 'roles', node: slot.id, roles: [...slot.roles] });
-    for (const slot of this.actors.slots) this.actors.start(slot);
+    // A protocol exception (in invariants(), createActor, onStart) stops the run before its first event.
+    for (const slot of this.actors.slots) {
+      if (core.stopped) break;
+      this.actors.start(slot);
+    }
     for (const f of [...cfg.faults].sort((x, y) => x.atUs - y.atUs)) core.schedule(f.atUs, FAULT, 0, 0, 0, '', f);
     this.nemesis?.start();
     core.schedule(cfg.faultsStopUs, FAULTS_STOP, 0, 0, 0, '', undefined);
@@ -186,7 +191,7 @@ export class World implements ClusterView<Actor<unknown>> {
       const ev = queue.peek();
       if (ev === undefined || ev.at > cfg.durationUs) break;
       queue.pop();
-      assert(ev.at >= core.nowTrue, `time went backwards: ${ev.at} < ${core.nowTrue}`);
+      if (ev.at < core.nowTrue) throw new KernelError(`time went backwards: ${ev.at} < ${core.nowTrue}`);
       core.nowTrue = ev.at;
       if (core.eventIndex >= cfg.maxEvents) {
         core.violate('liveness', 'event-budget', `more than maxEvents=${cfg.maxEvents} events: the protocol runs away`);
@@ -248,7 +253,7 @@ export class World implements ClusterView<Actor<unknown>> {
       case RESUME:
         return this.actors.resume(this.actors.slots[ev.a], ev.c);
       default:
-        throw new Error(`unknown event kind ${ev.kind}`);
+        throw new KernelError(`unknown event kind ${ev.kind}`);
     }
   }
 }

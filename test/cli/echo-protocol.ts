@@ -3,7 +3,7 @@
 // linearizable by construction (one copy, answered in arrival order), so a run passes unless
 // a bug variant is switched on:
 //   violate — n1 emits a `violation` note on its first request; the echo-safety invariant flags it.
-//   crash   — n1 throws an AssertionError on its first request (an internal error: exit 4).
+//   crash   — n1 throws an AssertionError on its first request (a protocol exception: exit 1).
 //   stale   — gets return nil whatever was written (the history is not linearizable).
 import { assert, type Actor, type ClientRequest, type NodeContext, type OpContext, type Protocol, type Random, type WorkloadOptions } from '../../sim/types.js';
 

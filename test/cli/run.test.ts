@@ -36,7 +36,7 @@ interface RunJsonShape {
   hash: string;
   events: number;
   simulatedUs: number;
-  violations: Array<{ kind: string; checker: string; message: string; atUs: number; event: number }>;
+  violations: Array<{ kind: string; checker: string; message: string; atUs: number; event: number; node?: string; stack?: string }>;
   replay: string;
 }
 
@@ -126,14 +126,45 @@ describe.skipIf(!HAVE_KERNEL)('run with the echo test double', () => {
     expect(code).toBe(0);
   });
 
-  it('an assertion inside a run is an internal error: exit 4 with the seed and the replay command', async () => {
-    const { code, stdout, stderr } = await runCli(['run', ECHO, '--bug', 'crash', '--seed', '99']);
+  it('an assertion in protocol code is a protocol failure: exit 1, checker protocol-exception, with the node and the stack', async () => {
+    const { code, stdout, stderr } = await runCli(['run', ECHO, '--bug', 'crash', '--seed', '99', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout) as RunJsonShape;
+    expect(json.verdict).toBe('fail');
+    expect(json.violations).toHaveLength(1);
+    const v = json.violations[0];
+    expect(v).toMatchObject({ kind: 'exception', checker: 'protocol-exception', node: 'n1', message: 'n1 threw in onRequest: AssertionError: echo: the crash bug variant fired' });
+    expect(v.atUs).toBeGreaterThan(0);
+    expect(v.event).toBe(json.events - 1);
+    expect(v.stack).toMatch(/^at EchoActor\.onRequest \(.*echo-protocol\.ts:\d+:\d+\)$/m);
+    expect(json.replay).toBe(`faultline run ${ECHO} --seed 99 --bug crash`);
+  });
+
+  it('as a real process: a protocol exception is exit 1, naming the node, the time, the message and the stack; no internal error', () => {
+    const { code, stdout, stderr } = spawnCli(['run', ECHO, '--bug', 'crash', '--seed', '99']);
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    const text = stripAnsi(stdout);
+    expect(text).toMatch(/^FAIL {2}minimal · echo · 3 nodes · seed 99 · bugs crash$/m);
+    expect(text).toMatch(/^ {2}✗ protocol-exception \(exception\) at [\d.]+m?s, event \d+: n1 threw in onRequest: AssertionError: echo: the crash bug variant fired$/m);
+    // The stack under it, paths relative to the working directory.
+    expect(text).toMatch(/^ {6}at EchoActor\.onRequest \(test\/cli\/echo-protocol\.ts:\d+:\d+\)$/m);
+    expect(text).toContain(`replay: faultline run ${ECHO} --seed 99 --bug crash`);
+    expect(`${stdout}${stderr}`).not.toMatch(/internal error/);
+  });
+
+  it("as a real process: faultline's own assertion is still an internal error, exit 4, with the seed and the replay command", () => {
+    const path = join(scratch, 'breaker.yaml');
+    writeFileSync(path, [`protocol: ${JSON.stringify(join(ROOT, 'test', 'cli', 'kernel-breaker-protocol.ts'))}`, 'nodes: 3', 'duration: 1s', 'clients: { count: 0 }'].join('\n'));
+    const { code, stdout, stderr } = spawnCli(['run', path, '--seed', '5']);
     expect(code).toBe(4);
     expect(stdout).toBe('');
     const text = stripAnsi(stderr);
-    expect(text).toContain('internal error (a bug in faultline, please report it): assertion failed: echo: the crash bug variant fired');
-    expect(text).toContain('seed: 99');
-    expect(text).toContain(`replay: faultline run ${ECHO} --seed 99 --bug crash`);
+    expect(text).toContain('internal error (a bug in faultline, please report it): assertion failed: node n1 is already up');
+    expect(text).toContain('seed: 5');
+    expect(text).toContain(`replay: faultline run ${path} --seed 5`);
+    expect(text).not.toContain('protocol-exception');
     expect(text).not.toContain('    at ');
   });
 
