@@ -4,7 +4,7 @@
 // faults one flow mapping per line. Reading the text back gives an equal SimConfig.
 import { DEFAULTS } from '../scenario/load.js';
 import { LINEARIZABILITY } from '../scenario/registry.js';
-import type { FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
 import { assertNever, protocolRoles } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
 import { durationText, endpointName, formatPercent } from './units-text.js';
@@ -117,16 +117,31 @@ function checkersToWrite(config: SimConfig, meta: YamlMeta): string[] | undefine
 }
 
 function latencyText(l: LatencyModel): string {
+  if (l.kind === 'mixture') return `{ mixture: [${l.components.map((c) => `{ weight: ${c.weight}, ${latencyEntry(c.model)} }`).join(', ')}] }`;
+  return `{ ${latencyEntry(l)} }`;
+}
+
+/** The `key: value` of one latency model, as inside its mapping. */
+function latencyEntry(l: BaseLatencyModel): string {
   switch (l.kind) {
     case 'fixed':
-      return `{ fixed: ${durationText(l.us)} }`;
+      return `fixed: ${durationText(l.us)}`;
     case 'uniform':
-      return `{ uniform: [${durationText(l.minUs)}, ${durationText(l.maxUs)}] }`;
+      return `uniform: [${durationText(l.minUs)}, ${durationText(l.maxUs)}]`;
     case 'exponential':
-      return `{ exponential: { min: ${durationText(l.minUs)}, mean: ${durationText(l.meanUs)}, max: ${durationText(l.maxUs)} } }`;
+      return `exponential: { min: ${durationText(l.minUs)}, mean: ${durationText(l.meanUs)}, max: ${durationText(l.maxUs)} }`;
+    case 'pareto':
+      return `pareto: { min: ${durationText(l.minUs)}, alpha: ${milliText(l.alphaMilli)}, max: ${durationText(l.maxUs)} }`;
     default:
       return assertNever(l, 'latency model');
   }
+}
+
+/** Thousandths as an exact decimal: 1500 -> `1.5`, 2000 -> `2`, 1 -> `0.001`. */
+function milliText(milli: number): string {
+  const whole = Math.floor(milli / 1000);
+  const rest = milli % 1000;
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(3, '0').replace(/0+$/, '')}`;
 }
 
 function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: NodeTarget) => string): string {

@@ -9,12 +9,12 @@
 //      workload (workload.ts).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import type { FaultAction, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
 import { AssertionError, type Endpoint } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
 import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
-import { scenarioSchema, type RawFault, type RawScenario } from './schema.js';
+import { scenarioSchema, type RawFault, type RawLatency, type RawScenario } from './schema.js';
 import { EndpointResolver, resolveTopology } from './topology.js';
 import { formatDuration, looksLikeDuration, parseDuration } from './units.js';
 import { DEFAULT_KEYS, resolveWorkload } from './workload.js';
@@ -151,13 +151,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
   }
 
   const network = raw.network ?? {};
-  const latency = network.latency?.fixed !== undefined
-    ? { kind: 'fixed' as const, us: network.latency.fixed }
-    : network.latency?.uniform !== undefined
-      ? { kind: 'uniform' as const, minUs: network.latency.uniform[0], maxUs: network.latency.uniform[1] }
-      : network.latency?.exponential !== undefined
-        ? { kind: 'exponential' as const, minUs: network.latency.exponential.min, meanUs: network.latency.exponential.mean, maxUs: network.latency.exponential.max }
-        : { ...DEFAULTS.latency };
+  const latency = network.latency !== undefined ? latencyModel(network.latency) : { ...DEFAULTS.latency };
   const cut = (network.cut ?? []).map(([from, to], index) => {
     const link = [refs.endpoint(from, ['network', 'cut', index, 0]), refs.endpoint(to, ['network', 'cut', index, 1])] as const;
     if (link[0] === link[1]) throw fail(['network', 'cut', index], `expected a link between two different endpoints (got [${from}, ${to}])`);
@@ -311,6 +305,20 @@ function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, f
     case 'loss-burst':
       return { kind: 'loss-burst', lossPpm: fault.loss, durationUs: fault.duration };
   }
+}
+
+/** A latency model as the schema checked it (exactly one key given) to the kernel's. */
+function latencyModel(raw: RawLatency): LatencyModel {
+  if (raw.mixture !== undefined) return { kind: 'mixture', components: raw.mixture.map((c) => ({ weight: c.weight, model: baseLatency(c) })) };
+  return baseLatency(raw);
+}
+
+function baseLatency(raw: Omit<RawLatency, 'mixture'>): BaseLatencyModel {
+  if (raw.fixed !== undefined) return { kind: 'fixed', us: raw.fixed };
+  if (raw.uniform !== undefined) return { kind: 'uniform', minUs: raw.uniform[0], maxUs: raw.uniform[1] };
+  if (raw.exponential !== undefined) return { kind: 'exponential', minUs: raw.exponential.min, meanUs: raw.exponential.mean, maxUs: raw.exponential.max };
+  if (raw.pareto !== undefined) return { kind: 'pareto', minUs: raw.pareto.min, alphaMilli: raw.pareto.alpha, maxUs: raw.pareto.max };
+  throw new AssertionError('a latency model without a kind (the schema checks exactly one)');
 }
 
 /** Protocol options pass through, except that every duration string (also inside lists and mappings) becomes integer microseconds. */

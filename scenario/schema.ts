@@ -91,26 +91,67 @@ export const faultSchema = z.discriminatedUnion('kind', [
 export type RawFault = z.output<typeof faultSchema>;
 export const FAULT_KINDS = faultSchema.options.map((option) => option.shape.kind.value);
 
-const latencySchema = z
+/** Pareto's alpha: a positive number with at most three decimals (1.5), as integer thousandths (1500). */
+const ALPHA_NOUN = 'a Pareto shape alpha: a number above 0 and at most 1000 with at most three decimals, like 1.5';
+const paretoAlpha = () =>
+  z.number({ error: ALPHA_NOUN }).transform((value, ctx): number => {
+    const milli = Math.round(value * 1000);
+    if (!Number.isFinite(value) || milli < 1 || milli > 1_000_000 || Math.abs(value * 1000 - milli) > 1e-6) {
+      ctx.addIssue({ code: 'custom', message: `${ALPHA_NOUN} (got ${value})`, input: value });
+      return z.NEVER;
+    }
+    return milli;
+  });
+
+const BASE_LATENCY_KEYS = ['fixed', 'uniform', 'exponential', 'pareto'] as const;
+const baseLatencyShape = {
+  fixed: duration().optional(),
+  uniform: durationRange().optional(),
+  exponential: z
+    .strictObject({ min: duration(), mean: duration(), max: duration() }, { error: 'a mapping { min, mean, max } of durations' })
+    .superRefine((e, ctx) => {
+      if (!(e.min <= e.mean && e.mean <= e.max)) ctx.addIssue({ code: 'custom', message: 'min <= mean <= max', path: [] });
+    })
+    .optional(),
+  pareto: z
+    .strictObject({ min: positiveDuration(), alpha: paretoAlpha(), max: duration() }, { error: 'a mapping { min, alpha, max }, like { min: 1ms, alpha: 1.5, max: 2s }' })
+    .superRefine((p, ctx) => {
+      if (p.min > p.max) ctx.addIssue({ code: 'custom', message: 'min <= max', path: [] });
+    })
+    .optional(),
+};
+
+/** Exactly one of `keys` is given. */
+const exactlyOne =
+  (keys: readonly string[]) =>
+  (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const given = keys.filter((key) => value[key] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `exactly one of ${keys.join(', ')} (got ${given.length === 0 ? 'none' : given.join(' and ')})`, path: [] });
+    }
+  };
+
+const LATENCY_NOUN =
+  'a latency model: { fixed: 5ms }, { uniform: [1ms, 10ms] }, { exponential: { min, mean, max } }, { pareto: { min, alpha, max } } or { mixture: [{ weight: 9, uniform: [1ms, 10ms] }, ...] }';
+const mixtureComponent = z
+  .strictObject({ weight: integer(0, 1_000_000, 'a weight'), ...baseLatencyShape }, { error: 'a component { weight, <model> }, like { weight: 9, uniform: [1ms, 10ms] }' })
+  .superRefine(exactlyOne(BASE_LATENCY_KEYS));
+export const latencySchema = z
   .strictObject(
     {
-      fixed: duration().optional(),
-      uniform: durationRange().optional(),
-      exponential: z
-        .strictObject({ min: duration(), mean: duration(), max: duration() }, { error: 'a mapping { min, mean, max } of durations' })
-        .superRefine((e, ctx) => {
-          if (!(e.min <= e.mean && e.mean <= e.max)) ctx.addIssue({ code: 'custom', message: 'min <= mean <= max', path: [] });
+      ...baseLatencyShape,
+      mixture: z
+        .array(mixtureComponent, { error: 'a list of weighted components, like [{ weight: 9, uniform: [1ms, 10ms] }, { weight: 1, uniform: [200ms, 2s] }]' })
+        .min(1, { error: 'a non-empty list of weighted components' })
+        .superRefine((components, ctx) => {
+          if (!components.some((c) => c.weight > 0)) ctx.addIssue({ code: 'custom', message: 'at least one component with a weight above 0', path: [] });
         })
         .optional(),
     },
-    { error: 'a latency model: { fixed: 5ms } or { uniform: [1ms, 10ms] } or { exponential: { min, mean, max } }' },
+    { error: LATENCY_NOUN },
   )
-  .superRefine((latency, ctx) => {
-    const given = Object.keys(latency).filter((key) => latency[key as keyof typeof latency] !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `exactly one of fixed, uniform, exponential (got ${given.length === 0 ? 'none' : given.join(' and ')})`, path: [] });
-    }
-  });
+  .superRefine(exactlyOne([...BASE_LATENCY_KEYS, 'mixture']));
+export type RawLatency = z.output<typeof latencySchema>;
 
 const networkSchema = z.strictObject(
   {

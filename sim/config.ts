@@ -3,11 +3,28 @@
 // every probability integer parts per million.
 import type { Endpoint, Micros, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
 
-export type LatencyModel =
+/** A latency model of one piece (what a mixture mixes). */
+export type BaseLatencyModel =
   | { kind: 'fixed'; us: Micros }
   | { kind: 'uniform'; minUs: Micros; maxUs: Micros }
   /** minUs plus an exponential tail with the given mean, capped at maxUs. */
-  | { kind: 'exponential'; minUs: Micros; meanUs: Micros; maxUs: Micros };
+  | { kind: 'exponential'; minUs: Micros; meanUs: Micros; maxUs: Micros }
+  /**
+   * A Pareto (power-law) tail: minUs / U^(1/alpha) for U uniform in (0, 1), capped at maxUs.
+   * alpha in thousandths (1500 is 1.5): the smaller, the heavier the tail. minUs >= 1.
+   */
+  | { kind: 'pareto'; minUs: Micros; alphaMilli: number; maxUs: Micros };
+
+/** One component of a latency mixture: drawn with probability weight / (sum of the weights). */
+export interface LatencyComponent {
+  weight: number;
+  model: BaseLatencyModel;
+}
+
+export type LatencyModel =
+  | BaseLatencyModel
+  /** A weighted mixture: each message draws a component (by integer weight), then its latency from it. */
+  | { kind: 'mixture'; components: readonly LatencyComponent[] };
 
 export interface NetworkConfig {
   latency: LatencyModel;

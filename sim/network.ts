@@ -1,12 +1,12 @@
 // The network: directed links between endpoints (nodes, then clients), blocked by
 // partitions or cut for the whole run; each message is lost, delivered once or twice, after
 // a latency drawn from the network stream. Reordering follows from independent latencies.
-import type { NetworkConfig } from './config.js';
+import type { BaseLatencyModel, LatencyModel, NetworkConfig } from './config.js';
 import { type Core, type Ev } from './core.js';
 import type { RunHash } from './hash.js';
 import type { TraceEvent } from './result.js';
 import type { Prng } from './prng.js';
-import { assertNever, type Endpoint, type Micros, type Ppm } from './types.js';
+import { assert, assertNever, type Endpoint, type Micros, type Ppm, type Random } from './types.js';
 
 export class Network {
   /** Links blocked by faults, [from * endpoints + to]. */
@@ -33,6 +33,7 @@ export class Network {
     this.blocked = new Uint8Array(endpointCount * endpointCount);
     this.cut = new Uint8Array(endpointCount * endpointCount);
     for (const [from, to] of config.cut) this.cut[from * endpointCount + to] = 1;
+    checkLatency(config.latency);
   }
 
   isBlocked(from: Endpoint, to: Endpoint): boolean {
@@ -54,20 +55,7 @@ export class Network {
   }
 
   private latency(): Micros {
-    const l = this.config.latency;
-    switch (l.kind) {
-      case 'fixed':
-        return l.us;
-      case 'uniform':
-        return this.random.int(l.minUs, l.maxUs);
-      case 'exponential': {
-        // Inverse CDF on a 32-bit uniform draw; the only float is local and rounded at once.
-        const u = (this.random.int(1, 0xffffffff) / 0x100000000) as number;
-        return Math.min(l.maxUs, l.minUs + Math.round(-Math.log(u) * (l.meanUs - l.minUs)));
-      }
-      default:
-        return assertNever(l, 'latency model');
-    }
+    return sampleLatency(this.config.latency, this.random);
   }
 
   /** A delivery event that cannot be delivered (blocked on arrival, or its receiver is down). */
@@ -97,6 +85,74 @@ export class Network {
   heal(): void {
     this.blocked.fill(0);
   }
+}
+
+/** One latency draw from a model, on the given stream. Floats are only local and rounded at once. */
+export function sampleLatency(l: LatencyModel, random: Random): Micros {
+  switch (l.kind) {
+    case 'fixed':
+      return l.us;
+    case 'uniform':
+      return random.int(l.minUs, l.maxUs);
+    case 'exponential': {
+      // Inverse CDF on a 32-bit uniform draw; the only float is local and rounded at once.
+      const u = (random.int(1, 0xffffffff) / 0x100000000) as number;
+      return Math.min(l.maxUs, l.minUs + Math.round(-Math.log(u) * (l.meanUs - l.minUs)));
+    }
+    case 'pareto': {
+      // Inverse CDF: min * u^(-1/alpha), as min * exp(-ln(u) / alpha); beyond the cap, the cap.
+      const u = (random.int(1, 0xffffffff) / 0x100000000) as number;
+      const x = l.minUs * Math.exp((-Math.log(u) * 1000) / l.alphaMilli);
+      return x >= l.maxUs ? l.maxUs : Math.round(x);
+    }
+    case 'mixture': {
+      let total = 0;
+      for (const c of l.components) total += c.weight;
+      let x = random.int(0, total - 1);
+      for (const c of l.components) {
+        if (x < c.weight) return sampleLatency(c.model, random);
+        x -= c.weight;
+      }
+      throw new Error('unreachable: a mixture draw beyond its total weight');
+    }
+    default:
+      return assertNever(l, 'latency model');
+  }
+}
+
+/** A latency model the kernel can draw from: integer µs, min <= max, weights that add up to something. */
+export function checkLatency(l: LatencyModel): void {
+  const us = (x: number, what: string) => assert(Number.isSafeInteger(x) && x >= 0, `latency ${what} must be whole non-negative microseconds (got ${x})`);
+  const base = (m: BaseLatencyModel) => {
+    switch (m.kind) {
+      case 'fixed':
+        return us(m.us, 'fixed');
+      case 'uniform':
+      case 'exponential':
+      case 'pareto':
+        us(m.minUs, 'min');
+        us(m.maxUs, 'max');
+        assert(m.minUs <= m.maxUs, `latency min ${m.minUs} > max ${m.maxUs}`);
+        if (m.kind === 'exponential') assert(m.minUs <= m.meanUs && m.meanUs <= m.maxUs, 'exponential latency needs min <= mean <= max');
+        if (m.kind === 'pareto') {
+          assert(m.minUs >= 1, 'a Pareto latency needs min >= 1us');
+          assert(Number.isInteger(m.alphaMilli) && m.alphaMilli >= 1, `Pareto alpha in thousandths must be a positive integer (got ${m.alphaMilli})`);
+        }
+        return;
+      default:
+        return assertNever(m, 'latency model');
+    }
+  };
+  if (l.kind !== 'mixture') return base(l);
+  assert(l.components.length > 0, 'a latency mixture needs a component');
+  let total = 0;
+  for (const c of l.components) {
+    assert(Number.isInteger(c.weight) && c.weight >= 0, `mixture weights are non-negative integers (got ${c.weight})`);
+    assert((c.model.kind as string) !== 'mixture', 'a mixture does not nest');
+    base(c.model);
+    total += c.weight;
+  }
+  assert(total > 0 && total <= 0x100000000, 'a latency mixture needs a total weight above 0');
 }
 
 /** What the hash records of a message: its type, not its content (content follows from earlier events). */

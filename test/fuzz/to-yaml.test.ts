@@ -8,7 +8,7 @@ import { toYaml } from '../../explore/to-yaml.js';
 import { durationText, formatPercent } from '../../explore/units-text.js';
 import { loadScenario, parseScenario, type LoadedScenario } from '../../scenario/load.js';
 import { parseDuration, parseProbability } from '../../scenario/units.js';
-import type { FaultAction, NemesisConfig, ScriptedFault, SimConfig } from '../../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, NemesisConfig, ScriptedFault, SimConfig } from '../../sim/config.js';
 import { faultScheduleArb, networkArb, workloadArb } from '../../testing.js';
 import { fcSeed } from '../sim/fc-seed.js';
 import { ballotScenario } from './helpers.js';
@@ -88,9 +88,16 @@ describe('toYaml', () => {
       }),
       { nil: undefined },
     );
-    const latency = fc.oneof(
-      fc.integer({ min: 0, max: 100_000 }).map((us) => ({ kind: 'fixed' as const, us })),
-      fc.tuple(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 5_000, max: 50_000 }), fc.integer({ min: 50_000, max: 900_000 })).map(([minUs, meanUs, maxUs]) => ({ kind: 'exponential' as const, minUs, meanUs, maxUs })),
+    const baseLatency = fc.oneof(
+      fc.integer({ min: 0, max: 100_000 }).map((us): BaseLatencyModel => ({ kind: 'fixed', us })),
+      fc.tuple(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 5_000, max: 50_000 }), fc.integer({ min: 50_000, max: 900_000 })).map(([minUs, meanUs, maxUs]): BaseLatencyModel => ({ kind: 'exponential', minUs, meanUs, maxUs })),
+      fc.tuple(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 5_000, max: 5_000_000 })).map(([minUs, alphaMilli, maxUs]): BaseLatencyModel => ({ kind: 'pareto', minUs, alphaMilli, maxUs })),
+    );
+    const latency: fc.Arbitrary<LatencyModel> = fc.oneof(
+      baseLatency,
+      fc
+        .array(fc.record({ weight: fc.integer({ min: 0, max: 1_000 }), model: baseLatency }), { minLength: 1, maxLength: 4 })
+        .map((components): LatencyModel => ({ kind: 'mixture', components: components.some((c) => c.weight > 0) ? components : [...components, { weight: 1, model: { kind: 'fixed', us: 1_000 } }] })),
     );
     await fc.assert(
       fc.asyncProperty(

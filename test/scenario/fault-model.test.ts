@@ -1,0 +1,64 @@
+// The richer fault model in scenario files: each YAML form as the kernel takes it, and bad
+// values as file:line:field errors.
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../scenario/load.js';
+import type { ProtocolResolver } from '../../scenario/registry.js';
+import type { Protocol } from '../../sim/types.js';
+import { echoProtocol } from '../cli/echo-protocol.js';
+import { protocol as primaryBackup } from '../fixtures/protocols/primary-backup.js';
+import { inputError } from './input-error.js';
+
+const protocols: Record<string, Protocol<any, any>> = { echo: echoProtocol, pb: primaryBackup };
+const resolveProtocol: ProtocolResolver = async (ref) => (protocols[ref] ? { ok: true, value: protocols[ref] } : { ok: false, error: `one of ${Object.keys(protocols).join(', ')}` });
+/** An echo scenario of 5 nodes and 2 clients, with the given lines from line 4 on. */
+const echo = (...lines: string[]) => parseScenario(['protocol: echo', 'nodes: 5', 'duration: 5s', ...lines].join('\n'), 's.yaml', { resolveProtocol });
+
+/** The error for a scenario whose 4th line is bad: its line, field and message. */
+async function badLine(line: string, extra: string[] = []) {
+  const error = await inputError(echo(line, ...extra));
+  return { line: error.line, field: error.field, expected: error.expected };
+}
+
+describe('latency models', () => {
+  it('a mixture of models, and a Pareto tail', async () => {
+    const mixed = await echo('network: { latency: { mixture: [{ weight: 9, uniform: [1ms, 10ms] }, { weight: 1, uniform: [200ms, 2s] }] } }');
+    expect(mixed.config.network.latency).toEqual({
+      kind: 'mixture',
+      components: [
+        { weight: 9, model: { kind: 'uniform', minUs: 1_000, maxUs: 10_000 } },
+        { weight: 1, model: { kind: 'uniform', minUs: 200_000, maxUs: 2_000_000 } },
+      ],
+    });
+    const tail = await echo('network: { latency: { pareto: { min: 1ms, alpha: 1.5, max: 2s } } }');
+    expect(tail.config.network.latency).toEqual({ kind: 'pareto', minUs: 1_000, alphaMilli: 1_500, maxUs: 2_000_000 });
+    const mixedTail = await echo('network: { latency: { mixture: [{ weight: 95, fixed: 2ms }, { weight: 5, pareto: { min: 10ms, alpha: 2, max: 5s } }] } }');
+    expect(mixedTail.config.network.latency).toEqual({
+      kind: 'mixture',
+      components: [
+        { weight: 95, model: { kind: 'fixed', us: 2_000 } },
+        { weight: 5, model: { kind: 'pareto', minUs: 10_000, alphaMilli: 2_000, maxUs: 5_000_000 } },
+      ],
+    });
+  });
+
+  it.each([
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: 0, max: 2s } } }', field: 'network.latency.pareto.alpha', expected: /a Pareto shape alpha: a number above 0.*\(got 0\)/ },
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: 1.2345, max: 2s } } }', field: 'network.latency.pareto.alpha', expected: /at most three decimals.*\(got 1\.2345\)/ },
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: fast, max: 2s } } }', field: 'network.latency.pareto.alpha', expected: /a Pareto shape alpha/ },
+    { yaml: 'network: { latency: { pareto: { min: 0, alpha: 1.5, max: 2s } } }', field: 'network.latency.pareto.min', expected: /a duration above zero/ },
+    { yaml: 'network: { latency: { pareto: { min: 3s, alpha: 1.5, max: 2s } } }', field: 'network.latency.pareto', expected: /min <= max/ },
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: 1.5 } } }', field: 'network.latency.pareto.max', expected: /required/ },
+    { yaml: 'network: { latency: { mixture: [] } }', field: 'network.latency.mixture', expected: /a non-empty list of weighted components/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 0, fixed: 1ms }] } }', field: 'network.latency.mixture', expected: /at least one component with a weight above 0/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, fixed: 1ms }, { fixed: 2ms }] } }', field: 'network.latency.mixture[1].weight', expected: /a weight.*required/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, fixed: 1ms, uniform: [1ms, 2ms] }] } }', field: 'network.latency.mixture[0]', expected: /exactly one of fixed, uniform, exponential, pareto \(got fixed and uniform\)/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, mixture: [] }] } }', field: 'network.latency.mixture[0].mixture', expected: /unknown key; expected one of: weight, fixed, uniform, exponential, pareto/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: -1, fixed: 1ms }] } }', field: 'network.latency.mixture[0].weight', expected: /a weight \(an integer from 0/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, uniform: [5ms, 1ms] }] } }', field: 'network.latency.mixture[0].uniform', expected: /min <= max/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});
