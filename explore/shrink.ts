@@ -365,7 +365,7 @@ class Shrinker {
     }
   }
 
-  /** Pauses, loss bursts and crash-restarts as short as the failure allows. */
+  /** Pauses, loss, delay and reorder bursts and crash-restarts as short as the failure allows. */
   private shorterFaults(): void {
     if (this.best.nemesis !== undefined) return;
     for (let i = 0; i < this.best.faults.length && !this.outOfBudget(); i++) {
@@ -373,7 +373,7 @@ class Shrinker {
       const a = f.action;
       let current: Micros;
       let rebuild: (us: Micros) => FaultAction;
-      if (a.kind === 'pause' || a.kind === 'loss-burst') {
+      if (a.kind === 'pause' || a.kind === 'loss-burst' || a.kind === 'delay-burst' || a.kind === 'reorder-burst') {
         current = a.durationUs;
         rebuild = (us) => ({ ...a, durationUs: us });
       } else if (a.kind === 'crash-restart') {
@@ -567,6 +567,13 @@ function remapAction(a: FaultAction, node: (t: NodeTarget) => NodeTarget | undef
       const from = endpoints(a.from);
       const to = endpoints(a.to);
       return from.length > 0 && to.length > 0 ? { kind: 'one-way', from, to } : undefined;
+    }
+    case 'delay-burst':
+    case 'reorder-burst': {
+      if (a.links === undefined) return a;
+      const links = { ...a.links, from: endpoints(a.links.from), to: endpoints(a.links.to) };
+      // Links that named only removed endpoints go with them.
+      return links.from.some((f) => links.to.some((t) => t !== f)) ? { ...a, links } : undefined;
     }
     case 'restart': {
       if (a.node === 'all') return a;

@@ -4,7 +4,7 @@
 // faults one flow mapping per line. Reading the text back gives an equal SimConfig.
 import { DEFAULTS } from '../scenario/load.js';
 import { LINEARIZABILITY } from '../scenario/registry.js';
-import type { BaseLatencyModel, FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
 import { assertNever, protocolRoles } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
 import { durationText, endpointName, formatPercent } from './units-text.js';
@@ -81,6 +81,8 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
       ...(nem.targetRoles !== undefined ? [`targets: [${nem.targetRoles.map(scalar).join(', ')}]`] : []),
       `clockJumpMax: ${durationText(nem.clockJumpMaxUs)}`,
       `clockDriftMax: ${nem.clockDriftMaxPpm}`,
+      ...(nem.delayMaxUs !== undefined ? [`delayMax: ${durationText(nem.delayMaxUs)}`] : []),
+      ...(nem.jitterMaxUs !== undefined ? [`jitterMax: ${durationText(nem.jitterMaxUs)}`] : []),
     ];
     field('nemesis', `{ ${parts.join(', ')} }`);
   }
@@ -182,6 +184,14 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
     case 'pause':
       parts.push(`node: ${target(a.node)}`, `duration: ${durationText(a.durationUs)}`);
       break;
+    case 'delay-burst':
+      if (a.links !== undefined) parts.push(`links: ${linksText(a.links, list)}`);
+      parts.push(`delay: ${durationText(a.delayUs)}`, `duration: ${durationText(a.durationUs)}`);
+      break;
+    case 'reorder-burst':
+      if (a.links !== undefined) parts.push(`links: ${linksText(a.links, list)}`);
+      parts.push(`jitter: ${durationText(a.jitterUs)}`, `duration: ${durationText(a.durationUs)}`);
+      break;
     case 'loss-burst':
       parts.push(`loss: ${formatPercent(a.lossPpm)}`, `duration: ${durationText(a.durationUs)}`);
       break;
@@ -189,6 +199,10 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
       assertNever(a, 'fault');
   }
   return `{ ${parts.join(', ')} }`;
+}
+
+function linksText(links: LinkSet, list: (xs: readonly number[]) => string): string {
+  return `{ from: ${list(links.from)}, to: ${list(links.to)}${links.both ? ', both: true' : ''} }`;
 }
 
 /** Seeds that are plain integers stay plain (the loader keeps their source text); others are quoted. */

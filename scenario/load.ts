@@ -9,7 +9,7 @@
 //      workload (workload.ts).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import type { BaseLatencyModel, FaultAction, LatencyModel, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
 import { AssertionError, type Endpoint } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
@@ -190,6 +190,8 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       ...(targetRoles ? { targetRoles: unique(targetRoles) } : {}),
       clockJumpMaxUs: raw.nemesis.clockJumpMax ?? DEFAULTS.clockJumpMaxUs,
       clockDriftMaxPpm: raw.nemesis.clockDriftMax ?? DEFAULTS.clockDriftMaxPpm,
+      ...(raw.nemesis.delayMax !== undefined ? { delayMaxUs: raw.nemesis.delayMax } : {}),
+      ...(raw.nemesis.jitterMax !== undefined ? { jitterMaxUs: raw.nemesis.jitterMax } : {}),
     };
   }
 
@@ -302,9 +304,21 @@ function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, f
       return { kind: 'clock-drift', node: refs.target(fault.node, at('node')), driftPpm: fault.drift };
     case 'pause':
       return { kind: 'pause', node: refs.target(fault.node, at('node')), durationUs: fault.duration };
+    case 'delay-burst':
+      return { kind: 'delay-burst', ...(fault.links ? { links: links(fault.links, at('links'), refs, fail) } : {}), delayUs: fault.delay, durationUs: fault.duration };
+    case 'reorder-burst':
+      return { kind: 'reorder-burst', ...(fault.links ? { links: links(fault.links, at('links'), refs, fail) } : {}), jitterUs: fault.jitter, durationUs: fault.duration };
     case 'loss-burst':
       return { kind: 'loss-burst', lossPpm: fault.loss, durationUs: fault.duration };
   }
+}
+
+/** Links { from, to, both? } to endpoints; at least one link between two different endpoints. */
+function links(raw: { from: string[]; to: string[]; both?: boolean }, path: FieldPath, refs: EndpointResolver, fail: Fail): LinkSet {
+  const from = refs.endpoints(raw.from, [...path, 'from']);
+  const to = refs.endpoints(raw.to, [...path, 'to']);
+  if (!from.some((f) => to.some((t) => t !== f))) throw fail(path, `expected at least one link between two different endpoints (from ${raw.from.join(', ')} to ${raw.to.join(', ')} is none)`);
+  return { from, to, ...(raw.both ? { both: true } : {}) };
 }
 
 /** A latency model as the schema checked it (exactly one key given) to the kernel's. */

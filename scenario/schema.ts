@@ -64,6 +64,13 @@ const roleCounts = () =>
     { error: 'a node count, or a mapping of counts per role, like { coordinator: 1, participant: 3 }' },
   );
 
+/** Directed links between endpoint groups (checked against nodes and clients later). */
+export const linkSet = () =>
+  z.strictObject(
+    { from: endpointList(), to: endpointList(), both: z.boolean({ error: 'true or false' }).optional() },
+    { error: 'links { from, to }, like { from: [n1], to: [n2, n3] } (both: true adds the reverse links)' },
+  );
+
 const fault = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
   z.strictObject({ at: duration(), kind: z.literal(kind), ...shape });
 
@@ -86,6 +93,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
   fault('clock-jump', { node: nodeTarget(), by: signedDuration() }),
   fault('clock-drift', { node: nodeTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm') }),
   fault('pause', { node: nodeTarget(), duration: positiveDuration() }),
+  fault('delay-burst', { links: linkSet().optional(), delay: positiveDuration(), duration: positiveDuration() }),
+  fault('reorder-burst', { links: linkSet().optional(), jitter: positiveDuration(), duration: positiveDuration() }),
   fault('loss-burst', { loss: probability(), duration: positiveDuration() }),
 ]);
 export type RawFault = z.output<typeof faultSchema>;
@@ -180,7 +189,7 @@ const clientsSchema = z.strictObject(
   { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop, workload, params }' },
 );
 
-export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge'] as const;
+export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge', 'delay', 'reorder'] as const;
 
 const nemesisSchema = z.strictObject(
   {
@@ -198,8 +207,10 @@ const nemesisSchema = z.strictObject(
     targets: z.array(z.string({ error: 'a role name' }), { error: 'a list of roles, like [participant, client]' }).min(1, { error: 'a non-empty list of roles' }).optional(),
     clockJumpMax: duration().optional(),
     clockDriftMax: integer(0, DRIFT_MAX_PPM, 'a clock drift in ppm').optional(),
+    delayMax: positiveDuration().optional(),
+    jitterMax: positiveDuration().optional(),
   },
-  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax }' },
+  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax, delayMax, jitterMax }' },
 );
 
 const nameList = (noun: string) => z.array(z.string({ error: noun }).min(1, { error: noun }), { error: `a list of ${noun}s` });

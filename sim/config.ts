@@ -49,6 +49,16 @@ export interface RoleTarget {
   all?: boolean;
 }
 
+/**
+ * Directed links: from every endpoint of `from` to every endpoint of `to` (an endpoint to
+ * itself is no link); with `both`, the reverse links too.
+ */
+export interface LinkSet {
+  from: Endpoint[];
+  to: Endpoint[];
+  both?: boolean;
+}
+
 export type FaultAction =
   /** Links between different groups are blocked both ways. Endpoints in no group (usually the clients) keep all their links. */
   | { kind: 'partition'; groups: Endpoint[][] }
@@ -72,6 +82,10 @@ export type FaultAction =
   | { kind: 'clock-drift'; node: NodeTarget; driftPpm: number }
   /** The node handles nothing for `durationUs`, then resumes with everything that arrived and every timer late. */
   | { kind: 'pause'; node: NodeTarget; durationUs: Micros }
+  /** Extra latency on every message sent on the links (every link when none are named) for a while. */
+  | { kind: 'delay-burst'; links?: LinkSet; delayUs: Micros; durationUs: Micros }
+  /** Extra random latency, uniform in [0, jitterUs], on the links (every link when none are named) for a while: messages overtake each other. */
+  | { kind: 'reorder-burst'; links?: LinkSet; jitterUs: Micros; durationUs: Micros }
   /** Extra message loss for a while. */
   | { kind: 'loss-burst'; lossPpm: Ppm; durationUs: Micros };
 
@@ -87,7 +101,7 @@ export interface ScriptedFault {
   action: FaultAction;
 }
 
-export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'one-way' | 'bridge';
+export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'one-way' | 'bridge' | 'delay' | 'reorder';
 
 export interface NemesisConfig {
   /** Relative weights of fault kinds drawn by the random nemesis. */
@@ -105,6 +119,10 @@ export interface NemesisConfig {
   /** Largest clock jump, and largest drift (ppm). */
   clockJumpMaxUs: Micros;
   clockDriftMaxPpm: number;
+  /** Largest extra latency of a delay burst (default 200ms). */
+  delayMaxUs?: Micros;
+  /** Largest jitter of a reorder burst (default 100ms). */
+  jitterMaxUs?: Micros;
 }
 
 export interface ClientConfig {

@@ -16,6 +16,15 @@ export interface LossEnd {
   gen: number;
 }
 
+/** The end of one delay or reorder burst: an internal fault, never logged. */
+export interface LinkBurstEnd {
+  kind: 'link-burst-end';
+  id: number;
+}
+
+/** Faults the kernel schedules for itself (the ends of bursts). */
+export type InternalFault = LossEnd | LinkBurstEnd;
+
 export class Faults {
   /** Every fault as applied, in concrete form (nodes and groups resolved). */
   readonly log: ScriptedFault[] = [];
@@ -62,7 +71,7 @@ export class Faults {
     return target.all ? [...members] : [this.random.pick(members)];
   }
 
-  apply(action: FaultAction | LossEnd): void {
+  apply(action: FaultAction | InternalFault): void {
     const core = this.core;
     const network = this.network;
     const detail: Record<string, unknown> = { ...action };
@@ -133,6 +142,19 @@ export class Faults {
       case 'loss-end':
         if (action.gen === network.burstGen) network.burstLossPpm = 0;
         break;
+      case 'delay-burst':
+      case 'reorder-burst': {
+        const delayUs = action.kind === 'delay-burst' ? action.delayUs : 0;
+        const jitterUs = action.kind === 'reorder-burst' ? action.jitterUs : 0;
+        // Overlapping bursts add up; each ends at its own time, with an internal fault event.
+        const end: LinkBurstEnd = { kind: 'link-burst-end', id: network.startLinkBurst(action.links, delayUs, jitterUs) };
+        core.schedule(core.nowTrue + action.durationUs, FAULT, 0, 0, 0, '', { atUs: 0, action: end });
+        concrete = [action];
+        break;
+      }
+      case 'link-burst-end':
+        network.endLinkBurst(action.id);
+        break;
       default: {
         if (!targetsOneNode(action)) return assertNever(action, 'fault');
         const targets = this.resolve(action.node);
@@ -185,12 +207,13 @@ export class Faults {
     }
   }
 
-  /** Faults stop: heal the network, end loss bursts, resume paused and restart crashed actors. Clock drift stays. */
+  /** Faults stop: heal the network, end loss, delay and reorder bursts, resume paused and restart crashed actors. Clock drift stays. */
   stop(): void {
     const core = this.core;
     core.faultsOver = true;
     this.network.heal();
     this.network.burstLossPpm = 0;
+    this.network.endLinkBursts();
     for (const slot of this.actors.slots) {
       if (slot.paused) this.actors.resume(slot, slot.pauseGen);
       if (!slot.up) this.actors.restart(slot);

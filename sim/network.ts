@@ -1,7 +1,7 @@
 // The network: directed links between endpoints (nodes, then clients), blocked by
 // partitions or cut for the whole run; each message is lost, delivered once or twice, after
 // a latency drawn from the network stream. Reordering follows from independent latencies.
-import type { BaseLatencyModel, LatencyModel, NetworkConfig } from './config.js';
+import type { BaseLatencyModel, LatencyModel, LinkSet, NetworkConfig } from './config.js';
 import { type Core, type Ev } from './core.js';
 import type { RunHash } from './hash.js';
 import type { TraceEvent } from './result.js';
@@ -17,6 +17,15 @@ export class Network {
   burstLossPpm: Ppm = 0;
   /** Generation of the current burst: only its own end event ends it. */
   burstGen = 0;
+  /** Delay and reorder bursts in force, by id (0 of them on the hot path: one comparison). */
+  private linkBurstCount = 0;
+  private readonly linkBursts = new Map<number, { links: readonly number[] | undefined; delayUs: Micros; jitterUs: Micros }>();
+  private linkBurstIds = 0;
+  /** Extra delay and jitter on every link (bursts without links), and per link (allocated by the first burst that names links). */
+  private allDelayUs = 0;
+  private allJitterUs = 0;
+  private linkDelayUs: Float64Array | undefined;
+  private linkJitterUs: Float64Array | undefined;
   private msgIds = 0;
   // The core's hash and trace as fields: transmit is the hottest path after the loop itself.
   private readonly hash: RunHash;
@@ -50,8 +59,76 @@ export class Network {
     if (this.isBlocked(from, to)) return this.dropSent(from, to, payload, id, 'partition');
     const loss = Math.max(this.config.lossPpm, this.burstLossPpm);
     if (this.random.chance(loss)) return this.dropSent(from, to, payload, id, 'loss');
-    core.schedule(core.nowTrue + this.latency(), kind, from, to, id, '', payload);
-    if (this.random.chance(this.config.duplicatePpm)) core.schedule(core.nowTrue + this.latency(), kind, from, to, id, '', payload);
+    core.schedule(core.nowTrue + (this.linkBurstCount === 0 ? this.latency() : this.latency() + this.burstDelay(from, to)), kind, from, to, id, '', payload);
+    if (this.random.chance(this.config.duplicatePpm)) {
+      core.schedule(core.nowTrue + (this.linkBurstCount === 0 ? this.latency() : this.latency() + this.burstDelay(from, to)), kind, from, to, id, '', payload);
+    }
+  }
+
+  /** What delay and reorder bursts add on a link: their delays, and a draw within their jitters (after the latency draw). */
+  private burstDelay(from: Endpoint, to: Endpoint): Micros {
+    const i = from * this.endpointCount + to;
+    const delay = this.allDelayUs + (this.linkDelayUs === undefined ? 0 : this.linkDelayUs[i]);
+    const jitter = this.allJitterUs + (this.linkJitterUs === undefined ? 0 : this.linkJitterUs[i]);
+    return jitter > 0 ? delay + this.random.int(0, jitter) : delay;
+  }
+
+  /** The link indices a link set names (from * endpoints + to), each once, ascending. */
+  linkIndices(links: LinkSet): number[] {
+    const n = this.endpointCount;
+    const out = new Set<number>();
+    for (const f of links.from) {
+      for (const t of links.to) {
+        if (f === t) continue;
+        out.add(f * n + t);
+        if (links.both) out.add(t * n + f);
+      }
+    }
+    return [...out].sort((x, y) => x - y);
+  }
+
+  /** Start a delay or reorder burst on the links (every link when undefined); returns its id for the end. */
+  startLinkBurst(links: LinkSet | undefined, delayUs: Micros, jitterUs: Micros): number {
+    const id = ++this.linkBurstIds;
+    const indices = links === undefined ? undefined : this.linkIndices(links);
+    this.linkBursts.set(id, { links: indices, delayUs, jitterUs });
+    this.linkBurstCount++;
+    this.addBurst(indices, delayUs, jitterUs, 1);
+    return id;
+  }
+
+  /** End one burst (a no-op when faults stopping already ended it). */
+  endLinkBurst(id: number): void {
+    const burst = this.linkBursts.get(id);
+    if (burst === undefined) return;
+    this.linkBursts.delete(id);
+    this.linkBurstCount--;
+    this.addBurst(burst.links, burst.delayUs, burst.jitterUs, -1);
+  }
+
+  /** End every burst (faults stop). */
+  endLinkBursts(): void {
+    this.linkBursts.clear();
+    this.linkBurstCount = 0;
+    this.allDelayUs = 0;
+    this.allJitterUs = 0;
+    this.linkDelayUs?.fill(0);
+    this.linkJitterUs?.fill(0);
+  }
+
+  private addBurst(links: readonly number[] | undefined, delayUs: Micros, jitterUs: Micros, sign: 1 | -1): void {
+    if (links === undefined) {
+      this.allDelayUs += sign * delayUs;
+      this.allJitterUs += sign * jitterUs;
+      return;
+    }
+    const size = this.endpointCount * this.endpointCount;
+    const delays = (this.linkDelayUs ??= new Float64Array(size));
+    const jitters = (this.linkJitterUs ??= new Float64Array(size));
+    for (const i of links) {
+      delays[i] += sign * delayUs;
+      jitters[i] += sign * jitterUs;
+    }
   }
 
   private latency(): Micros {

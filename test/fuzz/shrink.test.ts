@@ -146,3 +146,25 @@ describe('shrink', () => {
     expect(runScenario(again).verdict).toBe('fail');
   });
 });
+
+describe('remap and the richer fault model', () => {
+  it('renumbers the links of delay and reorder bursts, and drops a burst whose links all went', () => {
+    const config = {
+      nodes: 5,
+      clients: { clients: 2 },
+      network: { cut: [] },
+      faults: [
+        { atUs: 1, action: { kind: 'delay-burst', links: { from: [0, 4], to: [1, 6], both: true }, delayUs: 5, durationUs: 9 } },
+        { atUs: 2, action: { kind: 'reorder-burst', links: { from: [4], to: [3] }, jitterUs: 5, durationUs: 9 } },
+        { atUs: 3, action: { kind: 'reorder-burst', jitterUs: 5, durationUs: 9 } },
+        { atUs: 4, action: { kind: 'delay-burst', links: { from: [0], to: [5] }, delayUs: 5, durationUs: 9 } },
+      ],
+    } as unknown as SimConfig;
+    const out = remap(config, 3, 1);
+    expect(out.faults).toEqual([
+      { atUs: 1, action: { kind: 'delay-burst', links: { from: [0], to: [1], both: true }, delayUs: 5, durationUs: 9 } },
+      { atUs: 3, action: { kind: 'reorder-burst', jitterUs: 5, durationUs: 9 } },
+      { atUs: 4, action: { kind: 'delay-burst', links: { from: [0], to: [3] }, delayUs: 5, durationUs: 9 } },
+    ]);
+  });
+});

@@ -62,3 +62,43 @@ describe('latency models', () => {
     expect(error.expected).toMatch(expected);
   });
 });
+
+describe('delay and reorder bursts', () => {
+  it('on links between endpoint groups, or on every link', async () => {
+    const loaded = await echo(
+      'faults:',
+      '  - { at: 1s, kind: delay-burst, links: { from: [n1], to: [n2, c1] }, delay: 100ms, duration: 2s }',
+      '  - { at: 1s, kind: delay-burst, delay: 5ms, duration: 1s }',
+      '  - { at: 2s, kind: reorder-burst, links: { from: [n1, n2], to: [n3], both: true }, jitter: 50ms, duration: 500ms }',
+      '  - { at: 2s, kind: reorder-burst, links: { from: [n1], to: [n2], both: false }, jitter: 1ms, duration: 1ms }',
+      'nemesis: { faults: { delay: 2, reorder: 1 }, delayMax: 300ms, jitterMax: 20ms }',
+    );
+    expect(loaded.config.faults.map((f) => f.action)).toEqual([
+      { kind: 'delay-burst', links: { from: [0], to: [1, 5] }, delayUs: 100_000, durationUs: 2_000_000 },
+      { kind: 'delay-burst', delayUs: 5_000, durationUs: 1_000_000 },
+      { kind: 'reorder-burst', links: { from: [0, 1], to: [2], both: true }, jitterUs: 50_000, durationUs: 500_000 },
+      { kind: 'reorder-burst', links: { from: [0], to: [1] }, jitterUs: 1_000, durationUs: 1_000 },
+    ]);
+    expect(loaded.config.nemesis).toMatchObject({ weights: { delay: 2, reorder: 1 }, delayMaxUs: 300_000, jitterMaxUs: 20_000 });
+  });
+
+  it.each([
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, duration: 1s }]', field: 'faults[0].delay', expected: /a duration.*required/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, delay: 0, duration: 1s }]', field: 'faults[0].delay', expected: /a duration above zero/ },
+    { yaml: 'faults: [{ at: 1s, kind: reorder-burst, jitter: 5, duration: 1s }]', field: 'faults[0].jitter', expected: /bare number has no unit/ },
+    { yaml: 'faults: [{ at: 1s, kind: reorder-burst, jitter: 5ms }]', field: 'faults[0].duration', expected: /required/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: { from: [n1], to: [n9] }, delay: 1ms, duration: 1s }]', field: 'faults[0].links.to[0]', expected: /a node n1\.\.n5 .*got n9|client c1\.\.c3.*got n9/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: { from: [n1], to: [n1] }, delay: 1ms, duration: 1s }]', field: 'faults[0].links', expected: /at least one link between two different endpoints/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: { from: [n1] }, delay: 1ms, duration: 1s }]', field: 'faults[0].links.to', expected: /required/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: [n1, n2], delay: 1ms, duration: 1s }]', field: 'faults[0].links', expected: /links \{ from, to \}/ },
+    { yaml: 'faults: [{ at: 1s, kind: reorder-burst, links: { from: [n1], to: [n2], two: true }, jitter: 1ms, duration: 1s }]', field: 'faults[0].links.two', expected: /unknown key; expected one of: from, to, both/ },
+    { yaml: 'nemesis: { faults: { delay: 1 }, delayMax: 0 }', field: 'nemesis.delayMax', expected: /a duration above zero/ },
+    { yaml: 'nemesis: { faults: { reorder: 1 }, jitterMax: -1ms }', field: 'nemesis.jitterMax', expected: /a non-negative duration/ },
+    { yaml: 'nemesis: { faults: { delays: 1 } }', field: 'nemesis.faults.delays', expected: /did you mean delay\?/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});

@@ -1,7 +1,8 @@
 // The richer fault model, seen in the trace (record: 'full'): latency mixtures and Pareto
-// tails, and determinism (same seed, same hash) for runs that use them.
+// tails, delay and reorder bursts on links, and determinism (same seed, same hash) for runs
+// that use them.
 import { describe, expect, it } from 'vitest';
-import type { LatencyModel, SimConfig } from '../../sim/config.js';
+import type { FaultAction, LatencyModel, NemesisConfig, ScriptedFault, SimConfig } from '../../sim/config.js';
 import { sampleLatency } from '../../sim/network.js';
 import { Prng } from '../../sim/prng.js';
 import type { RunResult, TraceEvent } from '../../sim/result.js';
@@ -120,5 +121,128 @@ describe('determinism with the new latency models', () => {
       hashes.add(a.hash);
     }
     expect(hashes.size).toBe(8);
+  });
+});
+
+const fixed5ms: LatencyModel = { kind: 'fixed', us: 5_000 };
+const at = (atUs: number, action: FaultAction): ScriptedFault => ({ atUs, action });
+const during = (d: { sentAt: number }, from: number, to: number) => d.sentAt >= from && d.sentAt < to;
+
+describe('delay bursts', () => {
+  it('add their delay to every message sent on the chosen links while they last, and only there', () => {
+    const r = runSimulation(withLatency(fixed5ms, { faults: [at(500_000, { kind: 'delay-burst', links: { from: [0], to: [1] }, delayUs: 100_000, durationUs: 300_000 })] }));
+    const ds = deliveries(r);
+    const slowed = ds.filter((d) => d.from === 0 && d.to === 1 && during(d, 500_000, 800_000));
+    expect(slowed.length).toBeGreaterThan(5);
+    expect(slowed.every((d) => d.latency === 105_000)).toBe(true);
+    // The reverse link, other links, and the same link before and after: the plain 5ms.
+    expect(ds.filter((d) => !slowed.includes(d)).every((d) => d.latency === 5_000)).toBe(true);
+    expect(ds.some((d) => d.from === 1 && d.to === 0 && during(d, 500_000, 800_000))).toBe(true);
+    const fault = r.trace!.find((e) => e.k === 'fault' && e.what === 'delay-burst');
+    expect(fault?.t).toBe(500_000);
+    expect(r.trace!.find((e) => e.k === 'fault' && e.what === 'link-burst-end')?.t).toBe(800_000);
+  });
+
+  it('both: true slows the reverse links too; no links means every link, clients included', () => {
+    const both = runSimulation(withLatency(fixed5ms, { faults: [at(500_000, { kind: 'delay-burst', links: { from: [0], to: [1, 2], both: true }, delayUs: 50_000, durationUs: 300_000 })] }));
+    const inBurst = deliveries(both).filter((d) => during(d, 500_000, 800_000));
+    for (const d of inBurst) expect(d.latency).toBe((d.from === 0 && d.to < 3) || (d.to === 0 && d.from < 3) ? 55_000 : 5_000);
+    expect(inBurst.some((d) => d.from === 2 && d.to === 0 && d.latency === 55_000)).toBe(true);
+    expect(inBurst.some((d) => d.from === 1 && d.to === 2 && d.latency === 5_000)).toBe(true);
+    const all = runSimulation(withLatency(fixed5ms, { faults: [at(500_000, { kind: 'delay-burst', delayUs: 50_000, durationUs: 300_000 })] }));
+    const everything = deliveries(all).filter((d) => during(d, 500_000, 800_000));
+    expect(everything.some((d) => d.from >= 3 || d.to >= 3)).toBe(true); // client links
+    expect(everything.every((d) => d.latency === 55_000)).toBe(true);
+  });
+
+  it('overlapping bursts add up and each ends at its own time; faults stopping ends them all', () => {
+    const r = runSimulation(
+      withLatency(fixed5ms, {
+        faultsStopUs: 1_200_000,
+        faults: [
+          at(400_000, { kind: 'delay-burst', delayUs: 10_000, durationUs: 400_000 }),
+          at(600_000, { kind: 'delay-burst', links: { from: [0, 1, 2], to: [0, 1, 2] }, delayUs: 20_000, durationUs: 5_000_000 }),
+        ],
+      }),
+    );
+    const nodeLinks = deliveries(r).filter((d) => d.from < 3 && d.to < 3);
+    const latencies = (from: number, to: number) => new Set(nodeLinks.filter((d) => during(d, from, to)).map((d) => d.latency));
+    expect(latencies(0, 400_000)).toEqual(new Set([5_000]));
+    expect(latencies(400_000, 600_000)).toEqual(new Set([15_000]));
+    expect(latencies(600_000, 800_000)).toEqual(new Set([35_000]));
+    expect(latencies(800_000, 1_200_000)).toEqual(new Set([25_000]));
+    expect(latencies(1_200_000, 2_000_000)).toEqual(new Set([5_000]));
+  });
+});
+
+describe('reorder bursts', () => {
+  /** Pairs of messages on one link where the later one arrives first. */
+  const overtakes = (ds: ReturnType<typeof deliveries>, from: number, to: number) => {
+    let n = 0;
+    for (let i = 0; i < ds.length; i++) for (let j = 0; j < ds.length; j++) if (ds[i].sentAt < ds[j].sentAt && ds[i].sentAt + ds[i].latency > ds[j].sentAt + ds[j].latency && during(ds[i], from, to)) n++;
+    return n;
+  };
+
+  it('jitter on the chosen links only: their latencies spread over [latency, latency + jitter], other links keep theirs', () => {
+    const faults = [at(300_000, { kind: 'reorder-burst', links: { from: [3], to: [0], both: true }, jitterUs: 80_000, durationUs: 1_000_000 } as const)];
+    const r = runSimulation(withLatency(fixed5ms, { faults, protocolOptions: { periodUs: 2_000 } }));
+    const link = (a: number, b: number) => deliveries(r).filter((d) => d.from === a && d.to === b);
+    const jittered = [...link(3, 0), ...link(0, 3)].filter((d) => during(d, 300_000, 1_300_000));
+    expect(jittered.length).toBeGreaterThan(10);
+    expect(jittered.every((d) => d.latency >= 5_000 && d.latency <= 85_000)).toBe(true);
+    expect(new Set(jittered.map((d) => d.latency)).size).toBeGreaterThan(5);
+    // Node links keep their fixed latency: no overtaking among them.
+    const nodeLinks = deliveries(r).filter((d) => d.from < 3 && d.to < 3);
+    expect(nodeLinks.every((d) => d.latency === 5_000)).toBe(true);
+    const plain = runSimulation(withLatency(fixed5ms, { protocolOptions: { periodUs: 2_000 } }));
+    expect(deliveries(plain).every((d) => d.latency === 5_000)).toBe(true);
+  });
+
+  it('on every link of a busy cluster, later messages arrive first', () => {
+    const r = runSimulation(withLatency(fixed5ms, { faults: [at(300_000, { kind: 'reorder-burst', jitterUs: 50_000, durationUs: 500_000 })], protocolOptions: { periodUs: 1_000 } }));
+    const ds = deliveries(r).filter((d) => d.from === 0 && d.to === 1);
+    expect(overtakes(ds, 300_000, 800_000)).toBeGreaterThan(10);
+    expect(overtakes(ds, 900_000, 2_000_000)).toBe(0);
+  });
+});
+
+describe('delay and reorder in the nemesis', () => {
+  const nemesis = (weights: NemesisConfig['weights'], more: Partial<NemesisConfig> = {}): NemesisConfig => ({
+    weights,
+    intervalUs: [20_000, 100_000],
+    durationUs: [20_000, 200_000],
+    maxCrashed: 1,
+    clockJumpMaxUs: 0,
+    clockDriftMaxPpm: 0,
+    ...more,
+  });
+
+  it('draws delay and reorder bursts within their bounds, on every link or between a group and the rest', () => {
+    const r = runSimulation(toyConfig({ seed: '3', record: 'fuzz', nemesis: nemesis({ delay: 1, reorder: 1 }, { delayMaxUs: 30_000, jitterMaxUs: 7_000 }) }));
+    const delays = r.faultLog.filter((f) => f.action.kind === 'delay-burst').map((f) => f.action as Extract<FaultAction, { kind: 'delay-burst' }>);
+    const reorders = r.faultLog.filter((f) => f.action.kind === 'reorder-burst').map((f) => f.action as Extract<FaultAction, { kind: 'reorder-burst' }>);
+    expect(delays.length).toBeGreaterThan(3);
+    expect(reorders.length).toBeGreaterThan(3);
+    expect(delays.every((a) => a.delayUs >= 1 && a.delayUs <= 30_000)).toBe(true);
+    expect(reorders.every((a) => a.jitterUs >= 1 && a.jitterUs <= 7_000)).toBe(true);
+    const shapes = [...delays, ...reorders].map((a) => (a.links === undefined ? 'all' : 'group'));
+    expect(new Set(shapes)).toEqual(new Set(['all', 'group']));
+    for (const a of [...delays, ...reorders]) {
+      if (a.links === undefined) continue;
+      expect(a.links.both).toBe(true);
+      expect([...a.links.from, ...a.links.to].sort()).toEqual([0, 1, 2]);
+    }
+  });
+
+  it('is deterministic, and its concrete log replays as a script to the same history', () => {
+    for (let s = 0; s < 6; s++) {
+      const config = toyConfig({ seed: String(s), nemesis: nemesis({ delay: 2, reorder: 2, partition: 1, crash: 1 }) });
+      const a = runSimulation(config);
+      const b = runSimulation({ ...config, record: 'fuzz' });
+      expect(b.hash).toBe(a.hash);
+      const replay = runSimulation(toyConfig({ seed: String(s), faults: a.faultLog }));
+      expect(replay.faultLog).toEqual(a.faultLog);
+      expect(replay.history).toEqual(a.history);
+    }
   });
 });
