@@ -548,10 +548,11 @@ export function remapKeeping(config: SimConfig, keep: readonly number[], clients
     const a = remapAction(f.action, node, endpoints);
     if (a !== undefined) faults.push({ atUs: f.atUs, action: a });
   }
-  const cut = config.network.cut
-    .map(([f, t]) => [endpoint(f), endpoint(t)] as const)
-    .filter((l): l is readonly [Endpoint, Endpoint] => l[0] !== undefined && l[1] !== undefined);
-  const out: SimConfig = { ...config, nodes, faults, network: { ...config.network, cut }, clients: { ...config.clients, clients } };
+  const cutLinks = (links: ReadonlyArray<readonly [Endpoint, Endpoint]>) =>
+    links.map(([f, t]) => [endpoint(f), endpoint(t)] as const).filter((l): l is readonly [Endpoint, Endpoint] => l[0] !== undefined && l[1] !== undefined);
+  const network = { ...config.network, cut: cutLinks(config.network.cut) };
+  if (config.network.afterFaults?.cut !== undefined) network.afterFaults = { ...config.network.afterFaults, cut: cutLinks(config.network.afterFaults.cut) };
+  const out: SimConfig = { ...config, nodes, faults, network, clients: { ...config.clients, clients } };
   if (config.roles !== undefined) out.roles = keep.map((id) => config.roles![id]);
   if (config.nemesis) out.nemesis = { ...config.nemesis, maxCrashed: Math.min(config.nemesis.maxCrashed, nodes) };
   return out;

@@ -42,7 +42,18 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
 
   const net = config.network;
   const network = [`latency: ${latencyText(net.latency)}`, `loss: ${formatPercent(net.lossPpm)}`, `duplicate: ${formatPercent(net.duplicatePpm)}`];
-  if (net.cut.length > 0) network.push(`cut: [${net.cut.map(([f, t]) => `[${ep(f)}, ${ep(t)}]`).join(', ')}]`);
+  const cutText = (cut: ReadonlyArray<readonly [number, number]>) => `[${cut.map(([f, t]) => `[${ep(f)}, ${ep(t)}]`).join(', ')}]`;
+  if (net.cut.length > 0) network.push(`cut: ${cutText(net.cut)}`);
+  const after = net.afterFaults;
+  if (after !== undefined) {
+    const change = [
+      ...(after.latency !== undefined ? [`latency: ${latencyText(after.latency)}`] : []),
+      ...(after.lossPpm !== undefined ? [`loss: ${formatPercent(after.lossPpm)}`] : []),
+      ...(after.duplicatePpm !== undefined ? [`duplicate: ${formatPercent(after.duplicatePpm)}`] : []),
+      ...(after.cut !== undefined ? [`cut: ${cutText(after.cut)}`] : []),
+    ];
+    network.push(`afterFaults: ${change.length > 0 ? `{ ${change.join(', ')} }` : '{}'}`);
+  }
   field('network', `{ ${network.join(', ')} }`);
   field('storage', `{ loseUnsyncedOnCrash: ${config.storage.loseUnsyncedOnCrash} }`);
 

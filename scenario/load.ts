@@ -9,7 +9,7 @@
 //      workload (workload.ts).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
 import { AssertionError, type Endpoint } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
@@ -152,11 +152,23 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
 
   const network = raw.network ?? {};
   const latency = network.latency !== undefined ? latencyModel(network.latency) : { ...DEFAULTS.latency };
-  const cut = (network.cut ?? []).map(([from, to], index) => {
-    const link = [refs.endpoint(from, ['network', 'cut', index, 0]), refs.endpoint(to, ['network', 'cut', index, 1])] as const;
-    if (link[0] === link[1]) throw fail(['network', 'cut', index], `expected a link between two different endpoints (got [${from}, ${to}])`);
-    return link;
-  });
+  const cutLinks = (raw: ReadonlyArray<readonly [string, string]>, path: FieldPath) =>
+    raw.map(([from, to], index) => {
+      const link = [refs.endpoint(from, [...path, index, 0]), refs.endpoint(to, [...path, index, 1])] as const;
+      if (link[0] === link[1]) throw fail([...path, index], `expected a link between two different endpoints (got [${from}, ${to}])`);
+      return link;
+    });
+  const cut = cutLinks(network.cut ?? [], ['network', 'cut']);
+  let afterFaults: NetworkChange | undefined;
+  if (network.afterFaults !== undefined) {
+    const after = network.afterFaults;
+    afterFaults = {
+      ...(after.latency !== undefined ? { latency: latencyModel(after.latency) } : {}),
+      ...(after.loss !== undefined ? { lossPpm: after.loss } : {}),
+      ...(after.duplicate !== undefined ? { duplicatePpm: after.duplicate } : {}),
+      ...(after.cut !== undefined ? { cut: cutLinks(after.cut, ['network', 'afterFaults', 'cut']) } : {}),
+    };
+  }
 
   const clients = raw.clients ?? {};
   const workload = resolveWorkload(clients, protocol, clientCount, fail);
@@ -205,7 +217,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     seed,
     durationUs,
     faultsStopUs,
-    network: { latency, lossPpm: network.loss ?? 0, duplicatePpm: network.duplicate ?? 0, cut },
+    network: { latency, lossPpm: network.loss ?? 0, duplicatePpm: network.duplicate ?? 0, cut, ...(afterFaults ? { afterFaults } : {}) },
     storage: { loseUnsyncedOnCrash: raw.storage?.loseUnsyncedOnCrash ?? false },
     clients: {
       clients: clientCount,

@@ -162,16 +162,22 @@ export const latencySchema = z
   .superRefine(exactlyOne([...BASE_LATENCY_KEYS, 'mixture']));
 export type RawLatency = z.output<typeof latencySchema>;
 
+const cutLinks = () =>
+  z.array(z.tuple([endpointRef(), endpointRef()], { error: 'a directed link [from, to], like [n4, n2]' }), { error: 'a list of directed links, like [[n4, n2], [n2, n4]]' });
+
+const networkSettings = {
+  latency: latencySchema.optional(),
+  loss: probability().optional(),
+  duplicate: probability().optional(),
+  cut: cutLinks().optional(),
+};
+
 const networkSchema = z.strictObject(
   {
-    latency: latencySchema.optional(),
-    loss: probability().optional(),
-    duplicate: probability().optional(),
-    cut: z
-      .array(z.tuple([endpointRef(), endpointRef()], { error: 'a directed link [from, to], like [n4, n2]' }), { error: 'a list of directed links, like [[n4, n2], [n2, n4]]' })
-      .optional(),
+    ...networkSettings,
+    afterFaults: z.strictObject(networkSettings, { error: 'a mapping { latency, loss, duplicate, cut }: the network once faults stop' }).optional(),
   },
-  { error: 'a mapping { latency, loss, duplicate, cut }' },
+  { error: 'a mapping { latency, loss, duplicate, cut, afterFaults }' },
 );
 
 const clientsSchema = z.strictObject(

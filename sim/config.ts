@@ -34,6 +34,16 @@ export interface NetworkConfig {
   duplicatePpm: Ppm;
   /** Directed links cut for the whole run (never healed): [from, to]. */
   cut: ReadonlyArray<readonly [Endpoint, Endpoint]>;
+  /** What replaces the network's settings when faults stop (those left out stay): a flaky link for the liveness phase, say. */
+  afterFaults?: NetworkChange;
+}
+
+/** Network settings that change at a point of the run; `cut` replaces the cut links (`[]` restores them all). */
+export interface NetworkChange {
+  latency?: LatencyModel;
+  lossPpm?: Ppm;
+  duplicatePpm?: Ppm;
+  cut?: ReadonlyArray<readonly [Endpoint, Endpoint]>;
 }
 
 /**

@@ -207,13 +207,14 @@ export class Faults {
     }
   }
 
-  /** Faults stop: heal the network, end loss, delay and reorder bursts, resume paused and restart crashed actors. Clock drift stays. */
+  /** Faults stop: heal the network, end loss, delay and reorder bursts, switch to the network's afterFaults settings, resume paused and restart crashed actors. Clock drift stays. */
   stop(): void {
     const core = this.core;
     core.faultsOver = true;
     this.network.heal();
     this.network.burstLossPpm = 0;
     this.network.endLinkBursts();
+    this.network.afterFaults();
     for (const slot of this.actors.slots) {
       if (slot.paused) this.actors.resume(slot, slot.pauseGen);
       if (!slot.up) this.actors.restart(slot);

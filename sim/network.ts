@@ -27,6 +27,10 @@ export class Network {
   private linkDelayUs: Float64Array | undefined;
   private linkJitterUs: Float64Array | undefined;
   private msgIds = 0;
+  // The settings in force: the config's, until faults stop and its afterFaults replaces them.
+  private latencyModel: LatencyModel;
+  private lossPpm: Ppm;
+  private duplicatePpm: Ppm;
   // The core's hash and trace as fields: transmit is the hottest path after the loop itself.
   private readonly hash: RunHash;
   private readonly trace: TraceEvent[] | undefined;
@@ -43,6 +47,23 @@ export class Network {
     this.cut = new Uint8Array(endpointCount * endpointCount);
     for (const [from, to] of config.cut) this.cut[from * endpointCount + to] = 1;
     checkLatency(config.latency);
+    if (config.afterFaults?.latency !== undefined) checkLatency(config.afterFaults.latency);
+    this.latencyModel = config.latency;
+    this.lossPpm = config.lossPpm;
+    this.duplicatePpm = config.duplicatePpm;
+  }
+
+  /** Faults stop: the settings of `afterFaults` replace the network's (what it leaves out stays). */
+  afterFaults(): void {
+    const change = this.config.afterFaults;
+    if (change === undefined) return;
+    if (change.latency !== undefined) this.latencyModel = change.latency;
+    if (change.lossPpm !== undefined) this.lossPpm = change.lossPpm;
+    if (change.duplicatePpm !== undefined) this.duplicatePpm = change.duplicatePpm;
+    if (change.cut !== undefined) {
+      this.cut.fill(0);
+      for (const [from, to] of change.cut) this.cut[from * this.endpointCount + to] = 1;
+    }
   }
 
   isBlocked(from: Endpoint, to: Endpoint): boolean {
@@ -57,10 +78,10 @@ export class Network {
     this.hash.str(messageType(payload));
     if (this.trace) this.trace.push({ i: core.eventIndex, t: core.nowTrue, k: 'send', from, to, msg: payload, id });
     if (this.isBlocked(from, to)) return this.dropSent(from, to, payload, id, 'partition');
-    const loss = Math.max(this.config.lossPpm, this.burstLossPpm);
+    const loss = Math.max(this.lossPpm, this.burstLossPpm);
     if (this.random.chance(loss)) return this.dropSent(from, to, payload, id, 'loss');
     core.schedule(core.nowTrue + (this.linkBurstCount === 0 ? this.latency() : this.latency() + this.burstDelay(from, to)), kind, from, to, id, '', payload);
-    if (this.random.chance(this.config.duplicatePpm)) {
+    if (this.random.chance(this.duplicatePpm)) {
       core.schedule(core.nowTrue + (this.linkBurstCount === 0 ? this.latency() : this.latency() + this.burstDelay(from, to)), kind, from, to, id, '', payload);
     }
   }
@@ -132,7 +153,7 @@ export class Network {
   }
 
   private latency(): Micros {
-    return sampleLatency(this.config.latency, this.random);
+    return sampleLatency(this.latencyModel, this.random);
   }
 
   /** A delivery event that cannot be delivered (blocked on arrival, or its receiver is down). */

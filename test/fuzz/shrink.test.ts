@@ -148,6 +148,12 @@ describe('shrink', () => {
 });
 
 describe('remap and the richer fault model', () => {
+  it('renumbers the cut links of afterFaults', () => {
+    const config = { nodes: 4, clients: { clients: 1 }, network: { cut: [[3, 0]], afterFaults: { lossPpm: 5, cut: [[0, 4], [3, 1], [1, 2]] } }, faults: [] } as unknown as SimConfig;
+    const out = remap(config, 3, 1);
+    expect(out.network).toEqual({ cut: [], afterFaults: { lossPpm: 5, cut: [[0, 3], [1, 2]] } });
+  });
+
   it('renumbers the links of delay and reorder bursts, and drops a burst whose links all went', () => {
     const config = {
       nodes: 5,

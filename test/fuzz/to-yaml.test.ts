@@ -119,14 +119,26 @@ describe('toYaml', () => {
         fc.option(fc.integer({ min: 0, max: durationUs }), { nil: undefined }),
         nemesis,
         fc.oneof(fc.integer({ min: 0, max: 1e9 }).map(String), fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s.trim() !== '')),
-        async (faults, more, network, lat, cut, workload, stopUs, nem, seed) => {
+        fc.option(
+          fc.record(
+            {
+              latency,
+              lossPpm: fc.integer({ min: 0, max: 1_000_000 }),
+              duplicatePpm: fc.integer({ min: 0, max: 1_000_000 }),
+              cut: fc.array(fc.tuple(endpoint, endpoint).filter(([a, b]) => a !== b), { maxLength: 3 }),
+            },
+            { requiredKeys: [] },
+          ),
+          { nil: undefined },
+        ),
+        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults) => {
           const config: SimConfig = {
             ...loaded.config,
             nodes,
             seed,
             durationUs,
             faultsStopUs: Math.floor(durationUs / 2),
-            network: { ...network, ...(lat ? { latency: lat } : {}), cut },
+            network: { ...network, ...(lat ? { latency: lat } : {}), cut, ...(afterFaults ? { afterFaults } : {}) },
             clients: { ...workload, ...(stopUs !== undefined ? { stopUs } : {}) },
             faults: [...faults, ...more].sort((a, b) => a.atUs - b.atUs),
             bugs: ['volatile-vote'],

@@ -102,3 +102,36 @@ describe('delay and reorder bursts', () => {
     expect(error.expected).toMatch(expected);
   });
 });
+
+describe('network.afterFaults', () => {
+  it('what replaces the network when faults stop; what it leaves out stays', async () => {
+    const loaded = await echo('network: { loss: 1%, cut: [[n1, n2]], afterFaults: { latency: { mixture: [{ weight: 1, fixed: 1ms }, { weight: 1, fixed: 1s }] }, loss: 5%, cut: [[n3, c1]] } }');
+    expect(loaded.config.network).toEqual({
+      latency: { kind: 'uniform', minUs: 1_000, maxUs: 10_000 },
+      lossPpm: 10_000,
+      duplicatePpm: 0,
+      cut: [[0, 1]],
+      afterFaults: {
+        latency: { kind: 'mixture', components: [{ weight: 1, model: { kind: 'fixed', us: 1_000 } }, { weight: 1, model: { kind: 'fixed', us: 1_000_000 } }] },
+        lossPpm: 50_000,
+        cut: [[2, 5]],
+      },
+    });
+    const plain = await echo('network: { afterFaults: { duplicate: 0.5% } }');
+    expect(plain.config.network.afterFaults).toEqual({ duplicatePpm: 5_000 });
+  });
+
+  it.each([
+    { yaml: 'network: { afterFaults: { loss: 200% } }', field: 'network.afterFaults.loss', expected: /at most 100%/ },
+    { yaml: 'network: { afterFaults: { cut: [[n1, n1]] } }', field: 'network.afterFaults.cut[0]', expected: /two different endpoints/ },
+    { yaml: 'network: { afterFaults: { cut: [[n1, n6]] } }', field: 'network.afterFaults.cut[0][1]', expected: /n1\.\.n5/ },
+    { yaml: 'network: { afterFaults: { latency: { fixed: 1 } } }', field: 'network.afterFaults.latency.fixed', expected: /bare number has no unit/ },
+    { yaml: 'network: { afterFaults: { los: 1% } }', field: 'network.afterFaults.los', expected: /unknown key; expected one of: latency, loss, duplicate, cut \(did you mean loss\?\)/ },
+    { yaml: 'network: { afterFaults: 5% }', field: 'network.afterFaults', expected: /the network once faults stop/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});

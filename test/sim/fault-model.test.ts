@@ -246,3 +246,55 @@ describe('delay and reorder in the nemesis', () => {
     }
   });
 });
+
+describe('the network after faults stop', () => {
+  it('takes the latency, loss and duplication of afterFaults from faultsStop on', () => {
+    const config = withLatency(fixed5ms, { faultsStopUs: 1_000_000 });
+    config.network = { ...config.network, afterFaults: { latency: { kind: 'fixed', us: 40_000 }, duplicatePpm: 1_000_000 } };
+    const r = runSimulation(config);
+    const ds = deliveries(r);
+    expect(ds.filter((d) => d.sentAt < 1_000_000).every((d) => d.latency === 5_000)).toBe(true);
+    const after = ds.filter((d) => d.sentAt >= 1_000_000);
+    expect(after.length).toBeGreaterThan(20);
+    expect(after.every((d) => d.latency === 40_000)).toBe(true);
+    // Every message is now delivered twice.
+    const copies = new Map<number, number>();
+    for (const d of after) copies.set(d.id, (copies.get(d.id) ?? 0) + 1);
+    expect([...copies.values()].filter((n) => n === 2).length).toBeGreaterThan(after.length / 3);
+    expect(r.trace!.find((e) => e.k === 'fault' && e.what === 'faults-stop')?.t).toBe(1_000_000);
+  });
+
+  it('a permanently lossy network in the liveness phase: every message lost after faults stop', () => {
+    const config = withLatency(fixed5ms, { faultsStopUs: 1_000_000 });
+    config.network = { ...config.network, afterFaults: { lossPpm: 1_000_000 } };
+    const r = runSimulation(config);
+    expect(deliveries(r).filter((d) => d.sentAt >= 1_000_000)).toEqual([]);
+    const drops = r.trace!.filter((e) => e.k === 'drop' && e.t >= 1_000_000);
+    expect(drops.length).toBeGreaterThan(20);
+    expect(drops.every((e) => e.k === 'drop' && e.why === 'loss')).toBe(true);
+  });
+
+  it('replaces the cut links: [] restores them, a new list cuts others', () => {
+    const config = withLatency(fixed5ms, { faultsStopUs: 1_000_000 });
+    config.network = { ...config.network, cut: [[0, 1]], afterFaults: { cut: [[1, 2]] } };
+    const r = runSimulation(config);
+    const ds = deliveries(r);
+    const on = (from: number, to: number, before: boolean) => ds.filter((d) => d.from === from && d.to === to && (d.sentAt < 1_000_000) === before).length;
+    expect(on(0, 1, true)).toBe(0);
+    expect(on(0, 1, false)).toBeGreaterThan(0);
+    expect(on(1, 2, true)).toBeGreaterThan(0);
+    expect(on(1, 2, false)).toBe(0);
+  });
+
+  it('is deterministic', () => {
+    const hashes = new Set<string>();
+    for (let s = 0; s < 6; s++) {
+      const config = toyConfig({ seed: String(s), faultsStopUs: 1_000_000 });
+      config.network = { ...config.network, afterFaults: { latency: pareto, lossPpm: 50_000 } };
+      const a = runSimulation(config);
+      expect(runSimulation({ ...config, record: 'fuzz' }).hash).toBe(a.hash);
+      hashes.add(a.hash);
+    }
+    expect(hashes.size).toBe(6);
+  });
+});
