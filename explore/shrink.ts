@@ -15,7 +15,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import { runScenario, type ScenarioRun } from '../scenario/runner.js';
 import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
-import type { Endpoint, Micros } from '../sim/types.js';
+import { assertNever, CLIENT_ROLE, type Endpoint, type Micros } from '../sim/types.js';
 
 export interface ShrinkSize {
   faults: number;
@@ -541,7 +541,31 @@ export function remapKeeping(config: SimConfig, keep: readonly number[], clients
     const c = e - old;
     return c < clients ? nodes + c : undefined;
   };
-  const node = (t: NodeTarget): NodeTarget | undefined => (typeof t === 'number' ? endpoint(t) : t);
+  /** How many of the kept actors play a role (the clients for `client`). */
+  const members = (role: string): number => {
+    if (role === CLIENT_ROLE) return clients;
+    return config.roles === undefined ? nodes : keep.filter((id) => config.roles![id].includes(role)).length;
+  };
+  const node = (t: NodeTarget): NodeTarget | undefined => {
+    if (typeof t === 'number') return endpoint(t);
+    if (typeof t === 'string') return t;
+    if (!('group' in t)) return members(t.role) > 0 ? t : undefined; // a role with no actor left names nobody
+    switch (t.group) {
+      case 'leader-plus': {
+        // At most the other nodes; the leader alone is 'leader'.
+        const k = Math.min(t.k, nodes - 1);
+        return k === 0 ? 'leader' : { ...t, k };
+      }
+      case 'leader-minority':
+        return t;
+      case 'random': {
+        const pool = t.role === undefined ? nodes : members(t.role);
+        return pool === 0 ? undefined : { ...t, k: Math.min(t.k, pool) };
+      }
+      default:
+        return assertNever(t, 'group target');
+    }
+  };
   const endpoints = (xs: readonly Endpoint[]) => xs.map(endpoint).filter((e): e is Endpoint => e !== undefined);
   const faults: ScriptedFault[] = [];
   for (const f of config.faults) {

@@ -29,7 +29,7 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
   const field = (key: string, value: string) => lines.push(`${key}: ${value}`);
   const nodes = config.nodes;
   const ep = (e: number) => endpointName(e, nodes);
-  const target = (t: NodeTarget) => (typeof t === 'number' ? ep(t) : typeof t === 'string' ? t : `${t.all ? 'all' : 'random'}:${t.role}`);
+  const target = (t: NodeTarget) => targetText(t, ep);
 
   field('name', scalar(meta.name));
   if (meta.description !== undefined) field('description', scalar(meta.description));
@@ -210,6 +210,25 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
       assertNever(a, 'fault');
   }
   return `{ ${parts.join(', ')} }`;
+}
+
+/** A fault target as the loader reads it: n1, leader, random:backup, all:client, leader+2, leader-minority, random-3:backup. */
+function targetText(t: NodeTarget, ep: (e: number) => string): string {
+  if (typeof t === 'number') return ep(t);
+  if (typeof t === 'string') return t;
+  if ('group' in t) {
+    switch (t.group) {
+      case 'leader-plus':
+        return `leader+${t.k}`;
+      case 'leader-minority':
+        return 'leader-minority';
+      case 'random':
+        return `random-${t.k}${t.role !== undefined ? `:${t.role}` : ''}`;
+      default:
+        return assertNever(t, 'group target');
+    }
+  }
+  return `${t.all ? 'all' : 'random'}:${t.role}`;
 }
 
 function linksText(links: LinkSet, list: (xs: readonly number[]) => string): string {

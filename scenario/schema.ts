@@ -54,6 +54,12 @@ const ROLE = '[a-z][a-z0-9-]*';
 const TARGET_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role> or all:<role>';
 export const nodeTarget = () =>
   z.string({ error: TARGET_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE})$`), { error: TARGET_NOUN });
+/** A target that may name several nodes at once (crash, pause, isolate, clock faults, crash-restart). */
+const GROUP_TARGET_NOUN = `${TARGET_NOUN}, or a group: leader+K (the leader and K others), leader-minority, random-K or random-K:<role>`;
+export const groupTarget = () =>
+  z
+    .string({ error: GROUP_TARGET_NOUN })
+    .regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE}|leader\\+[1-9]\\d*|leader-minority|random-[1-9]\\d*(:${ROLE})?)$`), { error: GROUP_TARGET_NOUN });
 const RESTART_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role>, all:<role> or all';
 const restartTarget = () =>
   z.string({ error: RESTART_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|all|(random|all):${ROLE})$`), { error: RESTART_NOUN });
@@ -82,17 +88,17 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   fault('partition-halves', {}),
   fault('partition-majority', {}),
-  fault('isolate', { node: nodeTarget() }),
+  fault('isolate', { node: groupTarget() }),
   fault('one-way', { from: endpointList(), to: endpointList() }),
   fault('bridge', {}),
   fault('heal', {}),
-  fault('crash', { node: nodeTarget() }),
+  fault('crash', { node: groupTarget() }),
   fault('restart', { node: restartTarget() }),
-  fault('crash-restart', { node: nodeTarget(), down: positiveDuration() }),
-  fault('clock-offset', { node: nodeTarget(), offset: signedDuration() }),
-  fault('clock-jump', { node: nodeTarget(), by: signedDuration() }),
-  fault('clock-drift', { node: nodeTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm') }),
-  fault('pause', { node: nodeTarget(), duration: positiveDuration() }),
+  fault('crash-restart', { node: groupTarget(), down: positiveDuration() }),
+  fault('clock-offset', { node: groupTarget(), offset: signedDuration() }),
+  fault('clock-jump', { node: groupTarget(), by: signedDuration() }),
+  fault('clock-drift', { node: groupTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm') }),
+  fault('pause', { node: groupTarget(), duration: positiveDuration() }),
   fault('delay-burst', { links: linkSet().optional(), delay: positiveDuration(), duration: positiveDuration() }),
   fault('reorder-burst', { links: linkSet().optional(), jitter: positiveDuration(), duration: positiveDuration() }),
   fault('loss-burst', { loss: probability(), duration: positiveDuration() }),

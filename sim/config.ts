@@ -49,15 +49,28 @@ export interface NetworkChange {
 /**
  * Which actor a fault targets: a fixed endpoint (a node, or a client actor), a seeded draw
  * among the server nodes, whichever node's summary() says role === 'leader', a seeded draw
- * among the nodes of one role, or every node of one role (`{ role, all: true }`). The role
- * `client` names the protocol's client actors.
+ * among the nodes of one role, or every node of one role (`{ role, all: true }`), or a group
+ * of several nodes resolved when the fault applies. The role `client` names the protocol's
+ * client actors.
  */
-export type NodeTarget = Endpoint | 'random' | 'leader' | RoleTarget;
+export type NodeTarget = Endpoint | 'random' | 'leader' | RoleTarget | GroupTarget;
 export interface RoleTarget {
   role: string;
   /** Every actor of the role (the fault applies to each), instead of one seeded draw. */
   all?: boolean;
 }
+
+/**
+ * Several nodes, resolved when the fault applies (seeded draws from the faults stream). The
+ * fault applies to each; an isolate cuts the group off from the other nodes as one side.
+ */
+export type GroupTarget =
+  /** The leader and k other nodes; nobody when there is no leader. */
+  | { group: 'leader-plus'; k: number }
+  /** The minority that holds the leader: the leader and others, ⌊(nodes − 1) / 2⌋ nodes in all (at least the leader). */
+  | { group: 'leader-minority' }
+  /** k distinct nodes (or actors of `role`; fewer when there are fewer). */
+  | { group: 'random'; k: number; role?: string };
 
 /**
  * Directed links: from every endpoint of `from` to every endpoint of `to` (an endpoint to

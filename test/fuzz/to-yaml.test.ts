@@ -8,7 +8,7 @@ import { toYaml } from '../../explore/to-yaml.js';
 import { durationText, formatPercent } from '../../explore/units-text.js';
 import { loadScenario, parseScenario, type LoadedScenario } from '../../scenario/load.js';
 import { parseDuration, parseProbability } from '../../scenario/units.js';
-import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, ScriptedFault, SimConfig } from '../../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NodeTarget, ScriptedFault, SimConfig } from '../../sim/config.js';
 import { faultScheduleArb, networkArb, workloadArb } from '../../testing.js';
 import { fcSeed } from '../sim/fc-seed.js';
 import { ballotScenario } from './helpers.js';
@@ -67,7 +67,12 @@ describe('toYaml', () => {
     const nodes = 4;
     const clients = 2;
     const durationUs = 5_000_000;
-    const target = fc.oneof(fc.integer({ min: 0, max: nodes - 1 }), fc.constantFrom('leader' as const, 'random' as const));
+    const group: fc.Arbitrary<NodeTarget> = fc.oneof(
+      fc.integer({ min: 1, max: nodes - 1 }).map((k): NodeTarget => ({ group: 'leader-plus', k })),
+      fc.constant<NodeTarget>({ group: 'leader-minority' }),
+      fc.integer({ min: 1, max: nodes }).map((k): NodeTarget => ({ group: 'random', k })),
+    );
+    const target: fc.Arbitrary<NodeTarget> = fc.oneof(fc.integer({ min: 0, max: nodes - 1 }), fc.constantFrom<NodeTarget>('leader', 'random'), group);
     const endpoint = fc.integer({ min: 0, max: nodes + clients - 1 });
     // Links with at least one pair of different endpoints (the loader refuses none).
     const links: fc.Arbitrary<LinkSet> = fc

@@ -135,3 +135,62 @@ describe('network.afterFaults', () => {
     expect(error.expected).toMatch(expected);
   });
 });
+
+describe('group targets', () => {
+  it('leader+K, leader-minority, random-K and random-K:<role>, on the faults where several nodes make sense', async () => {
+    const loaded = await echo(
+      'faults:',
+      '  - { at: 1s, kind: crash, node: leader+2 }',
+      '  - { at: 1s, kind: isolate, node: leader-minority }',
+      '  - { at: 1s, kind: pause, node: random-3, duration: 1s }',
+      '  - { at: 1s, kind: crash-restart, node: random-2:server, down: 1s }',
+      '  - { at: 1s, kind: clock-jump, node: leader+1, by: 1s }',
+      '  - { at: 1s, kind: clock-offset, node: random-5, offset: 1s }',
+      '  - { at: 1s, kind: clock-drift, node: leader-minority, drift: 100 }',
+    );
+    expect(loaded.config.faults.map((f) => (f.action as { node: unknown }).node)).toEqual([
+      { group: 'leader-plus', k: 2 },
+      { group: 'leader-minority' },
+      { group: 'random', k: 3 },
+      { group: 'random', k: 2, role: 'server' },
+      { group: 'leader-plus', k: 1 },
+      { group: 'random', k: 5 },
+      { group: 'leader-minority' },
+    ]);
+  });
+
+  it('random-K:<role> runs on that role\'s nodes only, one logged fault per node', async () => {
+    const { runScenario } = await import('../../scenario/runner.js');
+    const loaded = await parseScenario(
+      ['protocol: pb', 'nodes: { primary: 1, backup: 3 }', 'duration: 1s', 'faults: [{ at: 100ms, kind: crash, node: random-2:backup }]'].join('\n'),
+      'pb.yaml',
+      { resolveProtocol },
+    );
+    for (const seed of ['1', '2', '3', '4']) {
+      const run = runScenario(loaded, { seed });
+      const crashed = run.result.faultLog.filter((f) => f.action.kind === 'crash').map((f) => (f.action as { node: number }).node);
+      expect(crashed).toHaveLength(2);
+      for (const n of crashed) expect([1, 2, 3]).toContain(n);
+    }
+  });
+
+  it.each([
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader+5 }]', field: 'faults[0].node', expected: /leader\+K with K at most 4, the other nodes \(nodes: 5; got leader\+5\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader+0 }]', field: 'faults[0].node', expected: /or a group: leader\+K \(the leader and K others\), leader-minority, random-K or random-K:<role> \(got "leader\+0"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: pause, node: random-6, duration: 1s }]', field: 'faults[0].node', expected: /random-K with K at most 5 \(nodes: 5; got random-6\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: pause, node: random-2:witness, duration: 1s }]', field: 'faults[0].node', expected: /a role that some node plays: server \(got "witness"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: restart, node: leader+1 }]', field: 'faults[0].node', expected: /leader, random, random:<role>, all:<role> or all \(got "leader\+1"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader-majority }]', field: 'faults[0].node', expected: /leader-minority/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+
+  it('random-K:<role> is bounded by the role\'s size', async () => {
+    const error = await inputError(parseScenario(['protocol: pb', 'nodes: { primary: 1, backup: 2 }', 'duration: 1s', 'faults: [{ at: 1ms, kind: crash, node: random-3:backup }]'].join('\n'), 'pb.yaml', { resolveProtocol }));
+    expect([error.line, error.field]).toEqual([4, 'faults[0].node']);
+    expect(error.expected).toMatch(/random-K with K at most 2 \(backup: 2; got random-3:backup\)/);
+  });
+});

@@ -298,3 +298,93 @@ describe('the network after faults stop', () => {
     expect(hashes.size).toBe(6);
   });
 });
+
+describe('group targets', () => {
+  const five = (faults: ScriptedFault[], overrides: Partial<SimConfig> = {}) => runSimulation(toyConfig({ nodes: 5, faults, ...overrides }));
+  const crashedNodes = (r: RunResult) => r.trace!.filter((e) => e.k === 'crash').map((e) => (e as { node: number }).node);
+  const logged = (r: RunResult, kind: string) => r.faultLog.filter((f) => f.action.kind === kind).map((f) => (f.action as { node: number }).node);
+
+  it('leader+K: the leader (the toy protocol\'s n1) and K other nodes, a seeded draw; one logged fault per node', () => {
+    const seen = new Set<string>();
+    for (let s = 0; s < 12; s++) {
+      const r = five([at(300_000, { kind: 'crash', node: { group: 'leader-plus', k: 2 } })], { seed: String(s) });
+      const crashed = crashedNodes(r);
+      expect(crashed).toHaveLength(3);
+      expect(crashed).toContain(0);
+      expect(new Set(crashed).size).toBe(3);
+      expect(logged(r, 'crash')).toEqual(crashed);
+      expect(r.faultLog.every((f) => f.atUs === 300_000)).toBe(true);
+      seen.add(crashed.join());
+    }
+    expect(seen.size).toBeGreaterThan(2);
+  });
+
+  it('leader-minority: the leader and others, ⌊(n − 1) / 2⌋ nodes in all', () => {
+    for (const [nodes, size] of [[3, 1], [4, 1], [5, 2], [7, 3]]) {
+      const r = runSimulation(toyConfig({ nodes, faults: [at(300_000, { kind: 'pause', node: { group: 'leader-minority' }, durationUs: 100_000 })] }));
+      const paused = r.trace!.filter((e) => e.k === 'pause').map((e) => (e as { node: number }).node);
+      expect(paused).toHaveLength(size);
+      expect(paused).toContain(0);
+      expect(logged(r, 'pause')).toEqual(paused);
+    }
+  });
+
+  it('random-K: K distinct nodes, of a role when one is named', () => {
+    const r = five([at(300_000, { kind: 'clock-jump', node: { group: 'random', k: 3 }, byUs: 1_000_000 })]);
+    const jumped = logged(r, 'clock-jump');
+    expect(jumped).toHaveLength(3);
+    expect(new Set(jumped).size).toBe(3);
+    expect(r.trace!.find((e) => e.k === 'fault' && e.what === 'clock-jump')).toMatchObject({ detail: { nodes: jumped } });
+  });
+
+  it('isolate of a group cuts it off as one side: its nodes still talk to each other, not to the rest', () => {
+    const faults = [at(300_000, { kind: 'isolate', node: { group: 'leader-plus', k: 1 } } as const), at(900_000, { kind: 'heal' } as const)];
+    const r = five(faults, { protocolOptions: { periodUs: 2_000 }, network: { ...toyConfig().network, lossPpm: 0 } });
+    expect(r.faultLog[0].action.kind).toBe('partition');
+    const [group, rest] = (r.faultLog[0].action as { groups: number[][] }).groups;
+    expect(group).toHaveLength(2);
+    expect(group).toContain(0);
+    expect([...group, ...rest].sort()).toEqual([0, 1, 2, 3, 4]);
+    const inside = r.trace!.filter((e) => e.k === 'deliver' && e.t > 320_000 && e.t < 900_000 && e.from < 5 && e.to < 5) as Deliver[];
+    const side = (n: number) => group.includes(n);
+    expect(inside.some((e) => side(e.from) && side(e.to))).toBe(true);
+    expect(inside.some((e) => !side(e.from) && !side(e.to))).toBe(true);
+    expect(inside.filter((e) => side(e.from) !== side(e.to))).toEqual([]);
+  });
+
+  it('crash-restart of a group: each node down, each back after its down time', () => {
+    const r = five([at(300_000, { kind: 'crash-restart', node: { group: 'random', k: 2 }, downUs: 200_000 })]);
+    const crashes = r.trace!.filter((e) => e.k === 'crash');
+    const restarts = r.trace!.filter((e) => e.k === 'restart');
+    expect(crashes.map((e) => e.t)).toEqual([300_000, 300_000]);
+    expect(restarts.map((e) => (e as { node: number }).node).sort()).toEqual(crashes.map((e) => (e as { node: number }).node).sort());
+    expect(restarts.every((e) => e.t === 500_000)).toBe(true);
+  });
+
+  it('without a leader, leader+K and leader-minority name nobody', () => {
+    // The toy protocol's n1 leads: crash it, and nobody does.
+    const r = five([at(100_000, { kind: 'crash', node: 0 }), at(200_000, { kind: 'crash', node: { group: 'leader-plus', k: 2 } }), at(300_000, { kind: 'isolate', node: { group: 'leader-minority' } })]);
+    expect(crashedNodes(r)).toEqual([0]);
+    expect(r.faultLog).toEqual([at(100_000, { kind: 'crash', node: 0 })]);
+  });
+
+  it('is deterministic, and the concrete log replays as a script to the same history', () => {
+    const faults: ScriptedFault[] = [
+      at(200_000, { kind: 'pause', node: { group: 'random', k: 2 }, durationUs: 150_000 }),
+      at(400_000, { kind: 'isolate', node: { group: 'leader-minority' } }),
+      at(600_000, { kind: 'heal' }),
+      at(700_000, { kind: 'crash-restart', node: { group: 'leader-plus', k: 1 }, downUs: 100_000 }),
+      at(900_000, { kind: 'clock-drift', node: { group: 'random', k: 3 }, driftPpm: 300 }),
+    ];
+    const hashes = new Set<string>();
+    for (let s = 0; s < 6; s++) {
+      const a = five(faults, { seed: String(s) });
+      expect(five(faults, { seed: String(s), record: 'fuzz' }).hash).toBe(a.hash);
+      const replay = five(a.faultLog.filter((f) => f.action.kind !== 'restart'), { seed: String(s) });
+      expect(replay.faultLog).toEqual(a.faultLog);
+      expect(replay.history).toEqual(a.history);
+      hashes.add(a.hash);
+    }
+    expect(hashes.size).toBe(6);
+  });
+});
