@@ -15,7 +15,7 @@
 import type { LoadedScenario } from '../scenario/load.js';
 import { runScenario, type ScenarioRun } from '../scenario/runner.js';
 import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
-import type { Endpoint, Micros } from '../sim/types.js';
+import { assertNever, CLIENT_ROLE, type Endpoint, type Micros } from '../sim/types.js';
 
 export interface ShrinkSize {
   faults: number;
@@ -366,7 +366,7 @@ class Shrinker {
     }
   }
 
-  /** Pauses, loss bursts and crash-restarts as short as the failure allows. */
+  /** Pauses, loss, delay and reorder bursts and crash-restarts as short as the failure allows. */
   private shorterFaults(): void {
     if (this.best.nemesis !== undefined) return;
     for (let i = 0; i < this.best.faults.length && !this.outOfBudget(); i++) {
@@ -374,7 +374,7 @@ class Shrinker {
       const a = f.action;
       let current: Micros;
       let rebuild: (us: Micros) => FaultAction;
-      if (a.kind === 'pause' || a.kind === 'loss-burst') {
+      if (a.kind === 'pause' || a.kind === 'loss-burst' || a.kind === 'delay-burst' || a.kind === 'reorder-burst') {
         current = a.durationUs;
         rebuild = (us) => ({ ...a, durationUs: us });
       } else if (a.kind === 'crash-restart') {
@@ -545,17 +545,42 @@ export function remapKeeping(config: SimConfig, keep: readonly number[], clients
     const c = e - old;
     return c < clients ? nodes + c : undefined;
   };
-  const node = (t: NodeTarget): NodeTarget | undefined => (typeof t === 'number' ? endpoint(t) : t);
+  /** How many of the kept actors play a role (the clients for `client`). */
+  const members = (role: string): number => {
+    if (role === CLIENT_ROLE) return clients;
+    return config.roles === undefined ? nodes : keep.filter((id) => config.roles![id].includes(role)).length;
+  };
+  const node = (t: NodeTarget): NodeTarget | undefined => {
+    if (typeof t === 'number') return endpoint(t);
+    if (typeof t === 'string') return t;
+    if (!('group' in t)) return members(t.role) > 0 ? t : undefined; // a role with no actor left names nobody
+    switch (t.group) {
+      case 'leader-plus': {
+        // At most the other nodes; the leader alone is 'leader'.
+        const k = Math.min(t.k, nodes - 1);
+        return k === 0 ? 'leader' : { ...t, k };
+      }
+      case 'leader-minority':
+        return t;
+      case 'random': {
+        const pool = t.role === undefined ? nodes : members(t.role);
+        return pool === 0 ? undefined : { ...t, k: Math.min(t.k, pool) };
+      }
+      default:
+        return assertNever(t, 'group target');
+    }
+  };
   const endpoints = (xs: readonly Endpoint[]) => xs.map(endpoint).filter((e): e is Endpoint => e !== undefined);
   const faults: ScriptedFault[] = [];
   for (const f of config.faults) {
     const a = remapAction(f.action, node, endpoints);
     if (a !== undefined) faults.push({ atUs: f.atUs, action: a });
   }
-  const cut = config.network.cut
-    .map(([f, t]) => [endpoint(f), endpoint(t)] as const)
-    .filter((l): l is readonly [Endpoint, Endpoint] => l[0] !== undefined && l[1] !== undefined);
-  const out: SimConfig = { ...config, nodes, faults, network: { ...config.network, cut }, clients: { ...config.clients, clients } };
+  const cutLinks = (links: ReadonlyArray<readonly [Endpoint, Endpoint]>) =>
+    links.map(([f, t]) => [endpoint(f), endpoint(t)] as const).filter((l): l is readonly [Endpoint, Endpoint] => l[0] !== undefined && l[1] !== undefined);
+  const network = { ...config.network, cut: cutLinks(config.network.cut) };
+  if (config.network.afterFaults?.cut !== undefined) network.afterFaults = { ...config.network.afterFaults, cut: cutLinks(config.network.afterFaults.cut) };
+  const out: SimConfig = { ...config, nodes, faults, network, clients: { ...config.clients, clients } };
   if (config.roles !== undefined) out.roles = keep.map((id) => config.roles![id]);
   if (config.nemesis) out.nemesis = { ...config.nemesis, maxCrashed: Math.min(config.nemesis.maxCrashed, nodes) };
   return out;
@@ -571,6 +596,13 @@ function remapAction(a: FaultAction, node: (t: NodeTarget) => NodeTarget | undef
       const from = endpoints(a.from);
       const to = endpoints(a.to);
       return from.length > 0 && to.length > 0 ? { kind: 'one-way', from, to } : undefined;
+    }
+    case 'delay-burst':
+    case 'reorder-burst': {
+      if (a.links === undefined) return a;
+      const links = { ...a.links, from: endpoints(a.links.from), to: endpoints(a.links.to) };
+      // Links that named only removed endpoints go with them.
+      return links.from.some((f) => links.to.some((t) => t !== f)) ? { ...a, links } : undefined;
     }
     case 'restart': {
       if (a.node === 'all') return a;

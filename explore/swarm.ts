@@ -95,7 +95,10 @@ export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
   if (knobs.nemesis !== undefined) {
     assert(config.nemesis !== undefined, 'nemesis knobs need a scenario with a nemesis');
     const k = knobs.nemesis;
+    // The knobs replace what they draw; the rest of the scenario's nemesis (caps per role,
+    // target roles, aim and bounds) stays as written.
     const nemesis: NemesisConfig = {
+      ...config.nemesis,
       weights: { ...k.weights },
       intervalUs: [k.intervalUs[0], k.intervalUs[1]],
       durationUs: [k.durationUs[0], k.durationUs[1]],

@@ -4,7 +4,7 @@
 // faults one flow mapping per line. Reading the text back gives an equal SimConfig.
 import { DEFAULTS } from '../scenario/load.js';
 import { LINEARIZABILITY } from '../scenario/registry.js';
-import type { FaultAction, LatencyModel, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
 import { assertNever, protocolRoles } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
 import { durationText, endpointName, formatPercent } from './units-text.js';
@@ -29,7 +29,7 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
   const field = (key: string, value: string) => lines.push(`${key}: ${value}`);
   const nodes = config.nodes;
   const ep = (e: number) => endpointName(e, nodes);
-  const target = (t: NodeTarget) => (typeof t === 'number' ? ep(t) : typeof t === 'string' ? t : `${t.all ? 'all' : 'random'}:${t.role}`);
+  const target = (t: NodeTarget) => targetText(t, ep);
 
   field('name', scalar(meta.name));
   if (meta.description !== undefined) field('description', scalar(meta.description));
@@ -42,7 +42,18 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
 
   const net = config.network;
   const network = [`latency: ${latencyText(net.latency)}`, `loss: ${formatPercent(net.lossPpm)}`, `duplicate: ${formatPercent(net.duplicatePpm)}`];
-  if (net.cut.length > 0) network.push(`cut: [${net.cut.map(([f, t]) => `[${ep(f)}, ${ep(t)}]`).join(', ')}]`);
+  const cutText = (cut: ReadonlyArray<readonly [number, number]>) => `[${cut.map(([f, t]) => `[${ep(f)}, ${ep(t)}]`).join(', ')}]`;
+  if (net.cut.length > 0) network.push(`cut: ${cutText(net.cut)}`);
+  const after = net.afterFaults;
+  if (after !== undefined) {
+    const change = [
+      ...(after.latency !== undefined ? [`latency: ${latencyText(after.latency)}`] : []),
+      ...(after.lossPpm !== undefined ? [`loss: ${formatPercent(after.lossPpm)}`] : []),
+      ...(after.duplicatePpm !== undefined ? [`duplicate: ${formatPercent(after.duplicatePpm)}`] : []),
+      ...(after.cut !== undefined ? [`cut: ${cutText(after.cut)}`] : []),
+    ];
+    network.push(`afterFaults: ${change.length > 0 ? `{ ${change.join(', ')} }` : '{}'}`);
+  }
   field('network', `{ ${network.join(', ')} }`);
   field('storage', `{ loseUnsyncedOnCrash: ${config.storage.loseUnsyncedOnCrash} }`);
 
@@ -81,6 +92,8 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
       ...(nem.targetRoles !== undefined ? [`targets: [${nem.targetRoles.map(scalar).join(', ')}]`] : []),
       `clockJumpMax: ${durationText(nem.clockJumpMaxUs)}`,
       `clockDriftMax: ${nem.clockDriftMaxPpm}`,
+      ...(nem.delayMaxUs !== undefined ? [`delayMax: ${durationText(nem.delayMaxUs)}`] : []),
+      ...(nem.jitterMaxUs !== undefined ? [`jitterMax: ${durationText(nem.jitterMaxUs)}`] : []),
     ];
     field('nemesis', `{ ${parts.join(', ')} }`);
   }
@@ -124,16 +137,31 @@ function checkersToWrite(config: SimConfig, meta: YamlMeta): string[] | undefine
 }
 
 function latencyText(l: LatencyModel): string {
+  if (l.kind === 'mixture') return `{ mixture: [${l.components.map((c) => `{ weight: ${c.weight}, ${latencyEntry(c.model)} }`).join(', ')}] }`;
+  return `{ ${latencyEntry(l)} }`;
+}
+
+/** The `key: value` of one latency model, as inside its mapping. */
+function latencyEntry(l: BaseLatencyModel): string {
   switch (l.kind) {
     case 'fixed':
-      return `{ fixed: ${durationText(l.us)} }`;
+      return `fixed: ${durationText(l.us)}`;
     case 'uniform':
-      return `{ uniform: [${durationText(l.minUs)}, ${durationText(l.maxUs)}] }`;
+      return `uniform: [${durationText(l.minUs)}, ${durationText(l.maxUs)}]`;
     case 'exponential':
-      return `{ exponential: { min: ${durationText(l.minUs)}, mean: ${durationText(l.meanUs)}, max: ${durationText(l.maxUs)} } }`;
+      return `exponential: { min: ${durationText(l.minUs)}, mean: ${durationText(l.meanUs)}, max: ${durationText(l.maxUs)} }`;
+    case 'pareto':
+      return `pareto: { min: ${durationText(l.minUs)}, alpha: ${milliText(l.alphaMilli)}, max: ${durationText(l.maxUs)} }`;
     default:
       return assertNever(l, 'latency model');
   }
+}
+
+/** Thousandths as an exact decimal: 1500 -> `1.5`, 2000 -> `2`, 1 -> `0.001`. */
+function milliText(milli: number): string {
+  const whole = Math.floor(milli / 1000);
+  const rest = milli % 1000;
+  return rest === 0 ? String(whole) : `${whole}.${String(rest).padStart(3, '0').replace(/0+$/, '')}`;
 }
 
 function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
@@ -174,6 +202,14 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
     case 'pause':
       parts.push(`node: ${target(a.node)}`, `duration: ${durationText(a.durationUs)}`);
       break;
+    case 'delay-burst':
+      if (a.links !== undefined) parts.push(`links: ${linksText(a.links, list)}`);
+      parts.push(`delay: ${durationText(a.delayUs)}`, `duration: ${durationText(a.durationUs)}`);
+      break;
+    case 'reorder-burst':
+      if (a.links !== undefined) parts.push(`links: ${linksText(a.links, list)}`);
+      parts.push(`jitter: ${durationText(a.jitterUs)}`, `duration: ${durationText(a.durationUs)}`);
+      break;
     case 'loss-burst':
       parts.push(`loss: ${formatPercent(a.lossPpm)}`, `duration: ${durationText(a.durationUs)}`);
       break;
@@ -181,6 +217,29 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
       assertNever(a, 'fault');
   }
   return `{ ${parts.join(', ')} }`;
+}
+
+/** A fault target as the loader reads it: n1, leader, random:backup, all:client, leader+2, leader-minority, random-3:backup. */
+function targetText(t: NodeTarget, ep: (e: number) => string): string {
+  if (typeof t === 'number') return ep(t);
+  if (typeof t === 'string') return t;
+  if ('group' in t) {
+    switch (t.group) {
+      case 'leader-plus':
+        return `leader+${t.k}`;
+      case 'leader-minority':
+        return 'leader-minority';
+      case 'random':
+        return `random-${t.k}${t.role !== undefined ? `:${t.role}` : ''}`;
+      default:
+        return assertNever(t, 'group target');
+    }
+  }
+  return `${t.all ? 'all' : 'random'}:${t.role}`;
+}
+
+function linksText(links: LinkSet, list: (xs: readonly number[]) => string): string {
+  return `{ from: ${list(links.from)}, to: ${list(links.to)}${links.both ? ', both: true' : ''} }`;
 }
 
 /** Seeds that are plain integers stay plain (the loader keeps their source text); others are quoted. */

@@ -9,12 +9,12 @@
 //      workload (workload.ts).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import type { FaultAction, NemesisConfig, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
 import { AssertionError, type Endpoint } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
 import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
-import { scenarioSchema, type RawFault, type RawScenario } from './schema.js';
+import { scenarioSchema, type RawFault, type RawLatency, type RawScenario } from './schema.js';
 import { EndpointResolver, resolveTopology } from './topology.js';
 import { formatDuration, looksLikeDuration, parseDuration } from './units.js';
 import { DEFAULT_KEYS, resolveWorkload } from './workload.js';
@@ -159,18 +159,24 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
   }
 
   const network = raw.network ?? {};
-  const latency = network.latency?.fixed !== undefined
-    ? { kind: 'fixed' as const, us: network.latency.fixed }
-    : network.latency?.uniform !== undefined
-      ? { kind: 'uniform' as const, minUs: network.latency.uniform[0], maxUs: network.latency.uniform[1] }
-      : network.latency?.exponential !== undefined
-        ? { kind: 'exponential' as const, minUs: network.latency.exponential.min, meanUs: network.latency.exponential.mean, maxUs: network.latency.exponential.max }
-        : { ...DEFAULTS.latency };
-  const cut = (network.cut ?? []).map(([from, to], index) => {
-    const link = [refs.endpoint(from, ['network', 'cut', index, 0]), refs.endpoint(to, ['network', 'cut', index, 1])] as const;
-    if (link[0] === link[1]) throw fail(['network', 'cut', index], `expected a link between two different endpoints (got [${from}, ${to}])`);
-    return link;
-  });
+  const latency = network.latency !== undefined ? latencyModel(network.latency) : { ...DEFAULTS.latency };
+  const cutLinks = (raw: ReadonlyArray<readonly [string, string]>, path: FieldPath) =>
+    raw.map(([from, to], index) => {
+      const link = [refs.endpoint(from, [...path, index, 0]), refs.endpoint(to, [...path, index, 1])] as const;
+      if (link[0] === link[1]) throw fail([...path, index], `expected a link between two different endpoints (got [${from}, ${to}])`);
+      return link;
+    });
+  const cut = cutLinks(network.cut ?? [], ['network', 'cut']);
+  let afterFaults: NetworkChange | undefined;
+  if (network.afterFaults !== undefined) {
+    const after = network.afterFaults;
+    afterFaults = {
+      ...(after.latency !== undefined ? { latency: latencyModel(after.latency) } : {}),
+      ...(after.loss !== undefined ? { lossPpm: after.loss } : {}),
+      ...(after.duplicate !== undefined ? { duplicatePpm: after.duplicate } : {}),
+      ...(after.cut !== undefined ? { cut: cutLinks(after.cut, ['network', 'afterFaults', 'cut']) } : {}),
+    };
+  }
 
   const clients = raw.clients ?? {};
   const workload = resolveWorkload(clients, protocol, clientCount, fail);
@@ -204,6 +210,8 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       ...(targetRoles ? { targetRoles: unique(targetRoles) } : {}),
       clockJumpMaxUs: raw.nemesis.clockJumpMax ?? DEFAULTS.clockJumpMaxUs,
       clockDriftMaxPpm: raw.nemesis.clockDriftMax ?? DEFAULTS.clockDriftMaxPpm,
+      ...(raw.nemesis.delayMax !== undefined ? { delayMaxUs: raw.nemesis.delayMax } : {}),
+      ...(raw.nemesis.jitterMax !== undefined ? { jitterMaxUs: raw.nemesis.jitterMax } : {}),
     };
   }
 
@@ -217,7 +225,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     seed,
     durationUs,
     faultsStopUs,
-    network: { latency, lossPpm: network.loss ?? 0, duplicatePpm: network.duplicate ?? 0, cut },
+    network: { latency, lossPpm: network.loss ?? 0, duplicatePpm: network.duplicate ?? 0, cut, ...(afterFaults ? { afterFaults } : {}) },
     storage: { loseUnsyncedOnCrash: raw.storage?.loseUnsyncedOnCrash ?? false },
     clients: {
       clients: clientCount,
@@ -337,9 +345,35 @@ function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, f
       return { kind: 'clock-drift', node: refs.target(fault.node, at('node')), driftPpm: fault.drift };
     case 'pause':
       return { kind: 'pause', node: refs.target(fault.node, at('node')), durationUs: fault.duration };
+    case 'delay-burst':
+      return { kind: 'delay-burst', ...(fault.links ? { links: links(fault.links, at('links'), refs, fail) } : {}), delayUs: fault.delay, durationUs: fault.duration };
+    case 'reorder-burst':
+      return { kind: 'reorder-burst', ...(fault.links ? { links: links(fault.links, at('links'), refs, fail) } : {}), jitterUs: fault.jitter, durationUs: fault.duration };
     case 'loss-burst':
       return { kind: 'loss-burst', lossPpm: fault.loss, durationUs: fault.duration };
   }
+}
+
+/** Links { from, to, both? } to endpoints; at least one link between two different endpoints. */
+function links(raw: { from: string[]; to: string[]; both?: boolean }, path: FieldPath, refs: EndpointResolver, fail: Fail): LinkSet {
+  const from = refs.endpoints(raw.from, [...path, 'from']);
+  const to = refs.endpoints(raw.to, [...path, 'to']);
+  if (!from.some((f) => to.some((t) => t !== f))) throw fail(path, `expected at least one link between two different endpoints (from ${raw.from.join(', ')} to ${raw.to.join(', ')} is none)`);
+  return { from, to, ...(raw.both ? { both: true } : {}) };
+}
+
+/** A latency model as the schema checked it (exactly one key given) to the kernel's. */
+function latencyModel(raw: RawLatency): LatencyModel {
+  if (raw.mixture !== undefined) return { kind: 'mixture', components: raw.mixture.map((c) => ({ weight: c.weight, model: baseLatency(c) })) };
+  return baseLatency(raw);
+}
+
+function baseLatency(raw: Omit<RawLatency, 'mixture'>): BaseLatencyModel {
+  if (raw.fixed !== undefined) return { kind: 'fixed', us: raw.fixed };
+  if (raw.uniform !== undefined) return { kind: 'uniform', minUs: raw.uniform[0], maxUs: raw.uniform[1] };
+  if (raw.exponential !== undefined) return { kind: 'exponential', minUs: raw.exponential.min, meanUs: raw.exponential.mean, maxUs: raw.exponential.max };
+  if (raw.pareto !== undefined) return { kind: 'pareto', minUs: raw.pareto.min, alphaMilli: raw.pareto.alpha, maxUs: raw.pareto.max };
+  throw new AssertionError('a latency model without a kind (the schema checks exactly one)');
 }
 
 /** Protocol options pass through, except that every duration string (also inside lists and mappings) becomes integer microseconds. */

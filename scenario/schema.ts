@@ -54,6 +54,12 @@ const ROLE = '[a-z][a-z0-9-]*';
 const TARGET_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role> or all:<role>';
 export const nodeTarget = () =>
   z.string({ error: TARGET_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE})$`), { error: TARGET_NOUN });
+/** A target that may name several nodes at once (crash, pause, isolate, clock faults, crash-restart). */
+const GROUP_TARGET_NOUN = `${TARGET_NOUN}, or a group: leader+K (the leader and K others), leader-minority, random-K or random-K:<role>`;
+export const groupTarget = () =>
+  z
+    .string({ error: GROUP_TARGET_NOUN })
+    .regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE}|leader\\+[1-9]\\d*|leader-minority|random-[1-9]\\d*(:${ROLE})?)$`), { error: GROUP_TARGET_NOUN });
 const RESTART_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role>, all:<role> or all';
 const restartTarget = () =>
   z.string({ error: RESTART_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|all|(random|all):${ROLE})$`), { error: RESTART_NOUN });
@@ -62,6 +68,13 @@ const roleCounts = () =>
     z.string().regex(new RegExp(`^${ROLE}(\\+${ROLE})*$`), { error: 'a role name, or roles joined by + for nodes that play several' }),
     integer(0, 1_000, 'a node count'),
     { error: 'a node count, or a mapping of counts per role, like { coordinator: 1, participant: 3 }' },
+  );
+
+/** Directed links between endpoint groups (checked against nodes and clients later). */
+export const linkSet = () =>
+  z.strictObject(
+    { from: endpointList(), to: endpointList(), both: z.boolean({ error: 'true or false' }).optional() },
+    { error: 'links { from, to }, like { from: [n1], to: [n2, n3] } (both: true adds the reverse links)' },
   );
 
 const fault = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) =>
@@ -75,53 +88,102 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   fault('partition-halves', {}),
   fault('partition-majority', {}),
-  fault('isolate', { node: nodeTarget() }),
+  fault('isolate', { node: groupTarget() }),
   fault('one-way', { from: endpointList(), to: endpointList() }),
   fault('bridge', {}),
   fault('heal', {}),
-  fault('crash', { node: nodeTarget() }),
+  fault('crash', { node: groupTarget() }),
   fault('restart', { node: restartTarget() }),
-  fault('crash-restart', { node: nodeTarget(), down: positiveDuration() }),
-  fault('clock-offset', { node: nodeTarget(), offset: signedDuration() }),
-  fault('clock-jump', { node: nodeTarget(), by: signedDuration() }),
-  fault('clock-drift', { node: nodeTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm') }),
-  fault('pause', { node: nodeTarget(), duration: positiveDuration() }),
+  fault('crash-restart', { node: groupTarget(), down: positiveDuration() }),
+  fault('clock-offset', { node: groupTarget(), offset: signedDuration() }),
+  fault('clock-jump', { node: groupTarget(), by: signedDuration() }),
+  fault('clock-drift', { node: groupTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm') }),
+  fault('pause', { node: groupTarget(), duration: positiveDuration() }),
+  fault('delay-burst', { links: linkSet().optional(), delay: positiveDuration(), duration: positiveDuration() }),
+  fault('reorder-burst', { links: linkSet().optional(), jitter: positiveDuration(), duration: positiveDuration() }),
   fault('loss-burst', { loss: probability(), duration: positiveDuration() }),
 ]);
 export type RawFault = z.output<typeof faultSchema>;
 export const FAULT_KINDS = faultSchema.options.map((option) => option.shape.kind.value);
 
-const latencySchema = z
+/** Pareto's alpha: a positive number with at most three decimals (1.5), as integer thousandths (1500). */
+const ALPHA_NOUN = 'a Pareto shape alpha: a number above 0 and at most 1000 with at most three decimals, like 1.5';
+const paretoAlpha = () =>
+  z.number({ error: ALPHA_NOUN }).transform((value, ctx): number => {
+    const milli = Math.round(value * 1000);
+    if (!Number.isFinite(value) || milli < 1 || milli > 1_000_000 || Math.abs(value * 1000 - milli) > 1e-6) {
+      ctx.addIssue({ code: 'custom', message: `${ALPHA_NOUN} (got ${value})`, input: value });
+      return z.NEVER;
+    }
+    return milli;
+  });
+
+const BASE_LATENCY_KEYS = ['fixed', 'uniform', 'exponential', 'pareto'] as const;
+const baseLatencyShape = {
+  fixed: duration().optional(),
+  uniform: durationRange().optional(),
+  exponential: z
+    .strictObject({ min: duration(), mean: duration(), max: duration() }, { error: 'a mapping { min, mean, max } of durations' })
+    .superRefine((e, ctx) => {
+      if (!(e.min <= e.mean && e.mean <= e.max)) ctx.addIssue({ code: 'custom', message: 'min <= mean <= max', path: [] });
+    })
+    .optional(),
+  pareto: z
+    .strictObject({ min: positiveDuration(), alpha: paretoAlpha(), max: duration() }, { error: 'a mapping { min, alpha, max }, like { min: 1ms, alpha: 1.5, max: 2s }' })
+    .superRefine((p, ctx) => {
+      if (p.min > p.max) ctx.addIssue({ code: 'custom', message: 'min <= max', path: [] });
+    })
+    .optional(),
+};
+
+/** Exactly one of `keys` is given. */
+const exactlyOne =
+  (keys: readonly string[]) =>
+  (value: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const given = keys.filter((key) => value[key] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `exactly one of ${keys.join(', ')} (got ${given.length === 0 ? 'none' : given.join(' and ')})`, path: [] });
+    }
+  };
+
+const LATENCY_NOUN =
+  'a latency model: { fixed: 5ms }, { uniform: [1ms, 10ms] }, { exponential: { min, mean, max } }, { pareto: { min, alpha, max } } or { mixture: [{ weight: 9, uniform: [1ms, 10ms] }, ...] }';
+const mixtureComponent = z
+  .strictObject({ weight: integer(0, 1_000_000, 'a weight'), ...baseLatencyShape }, { error: 'a component { weight, <model> }, like { weight: 9, uniform: [1ms, 10ms] }' })
+  .superRefine(exactlyOne(BASE_LATENCY_KEYS));
+export const latencySchema = z
   .strictObject(
     {
-      fixed: duration().optional(),
-      uniform: durationRange().optional(),
-      exponential: z
-        .strictObject({ min: duration(), mean: duration(), max: duration() }, { error: 'a mapping { min, mean, max } of durations' })
-        .superRefine((e, ctx) => {
-          if (!(e.min <= e.mean && e.mean <= e.max)) ctx.addIssue({ code: 'custom', message: 'min <= mean <= max', path: [] });
+      ...baseLatencyShape,
+      mixture: z
+        .array(mixtureComponent, { error: 'a list of weighted components, like [{ weight: 9, uniform: [1ms, 10ms] }, { weight: 1, uniform: [200ms, 2s] }]' })
+        .min(1, { error: 'a non-empty list of weighted components' })
+        .superRefine((components, ctx) => {
+          if (!components.some((c) => c.weight > 0)) ctx.addIssue({ code: 'custom', message: 'at least one component with a weight above 0', path: [] });
         })
         .optional(),
     },
-    { error: 'a latency model: { fixed: 5ms } or { uniform: [1ms, 10ms] } or { exponential: { min, mean, max } }' },
+    { error: LATENCY_NOUN },
   )
-  .superRefine((latency, ctx) => {
-    const given = Object.keys(latency).filter((key) => latency[key as keyof typeof latency] !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `exactly one of fixed, uniform, exponential (got ${given.length === 0 ? 'none' : given.join(' and ')})`, path: [] });
-    }
-  });
+  .superRefine(exactlyOne([...BASE_LATENCY_KEYS, 'mixture']));
+export type RawLatency = z.output<typeof latencySchema>;
+
+const cutLinks = () =>
+  z.array(z.tuple([endpointRef(), endpointRef()], { error: 'a directed link [from, to], like [n4, n2]' }), { error: 'a list of directed links, like [[n4, n2], [n2, n4]]' });
+
+const networkSettings = {
+  latency: latencySchema.optional(),
+  loss: probability().optional(),
+  duplicate: probability().optional(),
+  cut: cutLinks().optional(),
+};
 
 const networkSchema = z.strictObject(
   {
-    latency: latencySchema.optional(),
-    loss: probability().optional(),
-    duplicate: probability().optional(),
-    cut: z
-      .array(z.tuple([endpointRef(), endpointRef()], { error: 'a directed link [from, to], like [n4, n2]' }), { error: 'a list of directed links, like [[n4, n2], [n2, n4]]' })
-      .optional(),
+    ...networkSettings,
+    afterFaults: z.strictObject(networkSettings, { error: 'a mapping { latency, loss, duplicate, cut }: the network once faults stop' }).optional(),
   },
-  { error: 'a mapping { latency, loss, duplicate, cut }' },
+  { error: 'a mapping { latency, loss, duplicate, cut, afterFaults }' },
 );
 
 const clientsSchema = z.strictObject(
@@ -139,7 +201,7 @@ const clientsSchema = z.strictObject(
   { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop, workload, params }' },
 );
 
-export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge'] as const;
+export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge', 'delay', 'reorder'] as const;
 
 const nemesisSchema = z.strictObject(
   {
@@ -157,8 +219,10 @@ const nemesisSchema = z.strictObject(
     targets: z.array(z.string({ error: 'a role name' }), { error: 'a list of roles, like [participant, client]' }).min(1, { error: 'a non-empty list of roles' }).optional(),
     clockJumpMax: duration().optional(),
     clockDriftMax: integer(0, DRIFT_MAX_PPM, 'a clock drift in ppm').optional(),
+    delayMax: positiveDuration().optional(),
+    jitterMax: positiveDuration().optional(),
   },
-  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax }' },
+  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax, delayMax, jitterMax }' },
 );
 
 const nameList = (noun: string) => z.array(z.string({ error: noun }).min(1, { error: noun }), { error: `a list of ${noun}s` });

@@ -1,7 +1,8 @@
 // The cluster a scenario describes: how many nodes play each role, and how a scenario
 // names nodes, clients and fault targets (n1, c2, leader, random, random:<role>,
-// all:<role>). Node ids follow the protocol's role order, so `{ participant: 3,
-// coordinator: 1 }` and `{ coordinator: 1, participant: 3 }` give the same cluster.
+// all:<role>, and groups: leader+K, leader-minority, random-K[:<role>]). Node ids follow
+// the protocol's role order, so `{ participant: 3, coordinator: 1 }` and
+// `{ coordinator: 1, participant: 3 }` give the same cluster.
 import type { NodeTarget } from '../sim/config.js';
 import { CLIENT_ROLE, protocolRoles, type Endpoint, type NodeId, type Protocol } from '../sim/types.js';
 import type { InputError } from './errors.js';
@@ -87,6 +88,22 @@ export class EndpointResolver {
 
   target(ref: string, path: FieldPath): NodeTarget {
     if (ref === 'leader' || ref === 'random') return ref;
+    if (ref === 'leader-minority') return { group: 'leader-minority' };
+    const plus = /^leader\+(\d+)$/.exec(ref);
+    if (plus) {
+      const k = Number(plus[1]);
+      if (k > this.nodes - 1) throw this.fail(path, `expected leader+K with K at most ${this.nodes - 1}, the other nodes (nodes: ${this.nodes}; got ${ref})`);
+      return { group: 'leader-plus', k };
+    }
+    const some = /^random-(\d+)(?::(.+))?$/.exec(ref);
+    if (some) {
+      const k = Number(some[1]);
+      const role = some[2] === undefined ? undefined : this.role(some[2], path);
+      const pool = role === undefined ? this.nodes : this.membersOf(role);
+      const of = role === undefined ? `nodes: ${this.nodes}` : `${role}: ${pool}`;
+      if (k > pool) throw this.fail(path, `expected random-K with K at most ${pool} (${of}; got ${ref})`);
+      return role === undefined ? { group: 'random', k } : { group: 'random', k, role };
+    }
     if (ref.startsWith('c')) {
       if (!this.clientActors) throw this.fail(path, `expected a node n1..n${this.nodes}: faults aim at clients only when the protocol has client actors (got ${ref})`);
       return this.endpoint(ref, path);
@@ -95,6 +112,12 @@ export class EndpointResolver {
     if (colon < 0) return this.node(ref, path);
     const role = this.role(ref.slice(colon + 1), path);
     return ref.startsWith('all:') ? { role, all: true } : { role };
+  }
+
+  /** How many actors play a role (the client actors for `client`). */
+  private membersOf(role: string): number {
+    if (role === CLIENT_ROLE && this.clientActors) return this.clientCount;
+    return this.topology.roles.filter((r) => r.includes(role)).length;
   }
 
   /** A role that some node (or, for `client`, some client actor) plays in this scenario. */

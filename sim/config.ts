@@ -3,11 +3,28 @@
 // every probability integer parts per million.
 import type { Endpoint, Micros, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
 
-export type LatencyModel =
+/** A latency model of one piece (what a mixture mixes). */
+export type BaseLatencyModel =
   | { kind: 'fixed'; us: Micros }
   | { kind: 'uniform'; minUs: Micros; maxUs: Micros }
   /** minUs plus an exponential tail with the given mean, capped at maxUs. */
-  | { kind: 'exponential'; minUs: Micros; meanUs: Micros; maxUs: Micros };
+  | { kind: 'exponential'; minUs: Micros; meanUs: Micros; maxUs: Micros }
+  /**
+   * A Pareto (power-law) tail: minUs / U^(1/alpha) for U uniform in (0, 1), capped at maxUs.
+   * alpha in thousandths (1500 is 1.5): the smaller, the heavier the tail. minUs >= 1.
+   */
+  | { kind: 'pareto'; minUs: Micros; alphaMilli: number; maxUs: Micros };
+
+/** One component of a latency mixture: drawn with probability weight / (sum of the weights). */
+export interface LatencyComponent {
+  weight: number;
+  model: BaseLatencyModel;
+}
+
+export type LatencyModel =
+  | BaseLatencyModel
+  /** A weighted mixture: each message draws a component (by integer weight), then its latency from it. */
+  | { kind: 'mixture'; components: readonly LatencyComponent[] };
 
 export interface NetworkConfig {
   latency: LatencyModel;
@@ -17,19 +34,52 @@ export interface NetworkConfig {
   duplicatePpm: Ppm;
   /** Directed links cut for the whole run (never healed): [from, to]. */
   cut: ReadonlyArray<readonly [Endpoint, Endpoint]>;
+  /** What replaces the network's settings when faults stop (those left out stay): a flaky link for the liveness phase, say. */
+  afterFaults?: NetworkChange;
+}
+
+/** Network settings that change at a point of the run; `cut` replaces the cut links (`[]` restores them all). */
+export interface NetworkChange {
+  latency?: LatencyModel;
+  lossPpm?: Ppm;
+  duplicatePpm?: Ppm;
+  cut?: ReadonlyArray<readonly [Endpoint, Endpoint]>;
 }
 
 /**
  * Which actor a fault targets: a fixed endpoint (a node, or a client actor), a seeded draw
  * among the server nodes, whichever node's summary() says role === 'leader', a seeded draw
- * among the nodes of one role, or every node of one role (`{ role, all: true }`). The role
- * `client` names the protocol's client actors.
+ * among the nodes of one role, or every node of one role (`{ role, all: true }`), or a group
+ * of several nodes resolved when the fault applies. The role `client` names the protocol's
+ * client actors.
  */
-export type NodeTarget = Endpoint | 'random' | 'leader' | RoleTarget;
+export type NodeTarget = Endpoint | 'random' | 'leader' | RoleTarget | GroupTarget;
 export interface RoleTarget {
   role: string;
   /** Every actor of the role (the fault applies to each), instead of one seeded draw. */
   all?: boolean;
+}
+
+/**
+ * Several nodes, resolved when the fault applies (seeded draws from the faults stream). The
+ * fault applies to each; an isolate cuts the group off from the other nodes as one side.
+ */
+export type GroupTarget =
+  /** The leader and k other nodes; nobody when there is no leader. */
+  | { group: 'leader-plus'; k: number }
+  /** The minority that holds the leader: the leader and others, ⌊(nodes − 1) / 2⌋ nodes in all (at least the leader). */
+  | { group: 'leader-minority' }
+  /** k distinct nodes (or actors of `role`; fewer when there are fewer). */
+  | { group: 'random'; k: number; role?: string };
+
+/**
+ * Directed links: from every endpoint of `from` to every endpoint of `to` (an endpoint to
+ * itself is no link); with `both`, the reverse links too.
+ */
+export interface LinkSet {
+  from: Endpoint[];
+  to: Endpoint[];
+  both?: boolean;
 }
 
 export type FaultAction =
@@ -55,6 +105,10 @@ export type FaultAction =
   | { kind: 'clock-drift'; node: NodeTarget; driftPpm: number }
   /** The node handles nothing for `durationUs`, then resumes with everything that arrived and every timer late. */
   | { kind: 'pause'; node: NodeTarget; durationUs: Micros }
+  /** Extra latency on every message sent on the links (every link when none are named) for a while. */
+  | { kind: 'delay-burst'; links?: LinkSet; delayUs: Micros; durationUs: Micros }
+  /** Extra random latency, uniform in [0, jitterUs], on the links (every link when none are named) for a while: messages overtake each other. */
+  | { kind: 'reorder-burst'; links?: LinkSet; jitterUs: Micros; durationUs: Micros }
   /** Extra message loss for a while. */
   | { kind: 'loss-burst'; lossPpm: Ppm; durationUs: Micros };
 
@@ -70,7 +124,7 @@ export interface ScriptedFault {
   action: FaultAction;
 }
 
-export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'one-way' | 'bridge';
+export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'one-way' | 'bridge' | 'delay' | 'reorder';
 
 export interface NemesisConfig {
   /** Relative weights of fault kinds drawn by the random nemesis. */
@@ -88,6 +142,10 @@ export interface NemesisConfig {
   /** Largest clock jump, and largest drift (ppm). */
   clockJumpMaxUs: Micros;
   clockDriftMaxPpm: number;
+  /** Largest extra latency of a delay burst (default 200ms). */
+  delayMaxUs?: Micros;
+  /** Largest jitter of a reorder burst (default 100ms). */
+  jitterMaxUs?: Micros;
 }
 
 export interface ClientConfig {

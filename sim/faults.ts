@@ -4,18 +4,32 @@
 // replays as a script. Faults stop at faultsStop: the network heals, paused actors resume
 // and crashed ones restart.
 import type { ActorSlot, Actors } from './actors.js';
-import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault } from './config.js';
+import { targetsOneNode, type FaultAction, type GroupTarget, type NodeTarget, type ScriptedFault } from './config.js';
 import { FAULT, type Core } from './core.js';
 import { kernelNever } from './errors.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { Endpoint, NodeId } from './types.js';
 
+/** A target that names a group (several nodes as one): an isolate cuts them off together. */
+function isGroup(target: NodeTarget): boolean {
+  return typeof target === 'object' && 'group' in target;
+}
+
 /** The end of a loss burst: an internal fault, never logged. */
 export interface LossEnd {
   kind: 'loss-end';
   gen: number;
 }
+
+/** The end of one delay or reorder burst: an internal fault, never logged. */
+export interface LinkBurstEnd {
+  kind: 'link-burst-end';
+  id: number;
+}
+
+/** Faults the kernel schedules for itself (the ends of bursts). */
+export type InternalFault = LossEnd | LinkBurstEnd;
 
 export class Faults {
   /** Every fault as applied, in concrete form (nodes and groups resolved). */
@@ -65,12 +79,45 @@ export class Faults {
       const leader = this.leader();
       return leader === undefined ? [] : [leader];
     }
+    if ('group' in target) return this.resolveGroup(target);
     const members = this.actors.withRole(target.role);
     if (members.length === 0) return [];
     return target.all ? [...members] : [this.random.pick(members)];
   }
 
-  apply(action: FaultAction | LossEnd): void {
+  /** The nodes of a group target, ascending. */
+  private resolveGroup(target: GroupTarget): Endpoint[] {
+    const ascending = (x: number, y: number) => x - y;
+    switch (target.group) {
+      case 'leader-plus':
+      case 'leader-minority': {
+        const leader = this.leader();
+        if (leader === undefined) return [];
+        const nodes = this.nodeIds;
+        const others = target.group === 'leader-plus' ? target.k : Math.max(1, Math.floor((nodes.length - 1) / 2)) - 1;
+        return [leader, ...this.sample(nodes.filter((n) => n !== leader), others)].sort(ascending);
+      }
+      case 'random':
+        return this.sample(target.role === undefined ? this.nodeIds : this.actors.withRole(target.role), target.k).sort(ascending);
+      default:
+        return kernelNever(target, 'group target');
+    }
+  }
+
+  /** k distinct items (all of them when there are fewer), by a partial Fisher–Yates on the faults stream. */
+  private sample(items: readonly Endpoint[], k: number): Endpoint[] {
+    const pool = items.slice();
+    const n = Math.min(k, pool.length);
+    for (let i = 0; i < n; i++) {
+      const j = this.random.int(i, pool.length - 1);
+      const t = pool[i];
+      pool[i] = pool[j];
+      pool[j] = t;
+    }
+    return pool.slice(0, n);
+  }
+
+  apply(action: FaultAction | InternalFault): void {
     const core = this.core;
     const network = this.network;
     const detail: Record<string, unknown> = { ...action };
@@ -141,11 +188,34 @@ export class Faults {
       case 'loss-end':
         if (action.gen === network.burstGen) network.burstLossPpm = 0;
         break;
+      case 'delay-burst':
+      case 'reorder-burst': {
+        const delayUs = action.kind === 'delay-burst' ? action.delayUs : 0;
+        const jitterUs = action.kind === 'reorder-burst' ? action.jitterUs : 0;
+        // Overlapping bursts add up; each ends at its own time, with an internal fault event.
+        const end: LinkBurstEnd = { kind: 'link-burst-end', id: network.startLinkBurst(action.links, delayUs, jitterUs) };
+        core.schedule(core.nowTrue + action.durationUs, FAULT, 0, 0, 0, '', { atUs: 0, action: end });
+        concrete = [action];
+        break;
+      }
+      case 'link-burst-end':
+        network.endLinkBurst(action.id);
+        break;
       default: {
         if (!targetsOneNode(action)) return kernelNever(action, 'fault');
         const targets = this.resolve(action.node);
         detail.node = targets.length === 1 ? targets[0] : undefined;
         if (targets.length > 1) detail.nodes = targets;
+        if (action.kind === 'isolate' && targets.length > 1 && isGroup(action.node)) {
+          // A group is cut off as one side: its nodes keep their links to each other.
+          const group = new Set(targets);
+          const others = this.nodeIds.filter((n) => !group.has(n));
+          if (others.length > 0) {
+            network.partition([targets, others]);
+            concrete = [{ kind: 'partition', groups: [targets, others] }];
+          }
+          break;
+        }
         for (const id of targets) {
           const slot = this.actors.slots[id];
           if (slot !== undefined && this.applyToOne(action, slot)) concrete.push({ ...action, node: id });
@@ -193,12 +263,14 @@ export class Faults {
     }
   }
 
-  /** Faults stop: heal the network, end loss bursts, resume paused and restart crashed actors. Clock drift stays. */
+  /** Faults stop: heal the network, end loss, delay and reorder bursts, switch to the network's afterFaults settings, resume paused and restart crashed actors. Clock drift stays. */
   stop(): void {
     const core = this.core;
     core.faultsOver = true;
     this.network.heal();
     this.network.burstLossPpm = 0;
+    this.network.endLinkBursts();
+    this.network.afterFaults();
     for (const slot of this.actors.slots) {
       if (slot.paused) this.actors.resume(slot, slot.pauseGen);
       if (!slot.up) this.actors.restart(slot);

@@ -4,11 +4,24 @@
 // aim at the actors of the target roles (default: every server node), within maxCrashed
 // and the per-role caps.
 import type { Actors } from './actors.js';
-import type { FaultAction, NemesisConfig } from './config.js';
+import type { FaultAction, LinkSet, NemesisConfig } from './config.js';
 import { FAULT, NEMESIS, type Core } from './core.js';
-import type { Faults, LossEnd } from './faults.js';
+import type { Faults, InternalFault } from './faults.js';
 import { kernelNever } from './errors.js';
-import type { Endpoint, Micros } from './types.js';
+import type { Endpoint, Micros, Random } from './types.js';
+
+/** Defaults of the nemesis's bounds on delay and reorder bursts. */
+export const DELAY_MAX_US = 200_000;
+export const JITTER_MAX_US = 100_000;
+
+/** Every link (undefined), half the time; else both ways between a seeded group of nodes and the rest. */
+function someLinks(r: Random, nodeIds: readonly Endpoint[]): LinkSet | undefined {
+  if (r.int(0, 1) === 0 || nodeIds.length < 2) return undefined;
+  const order = r.shuffle(nodeIds);
+  const k = r.int(1, order.length - 1);
+  const ascending = (x: number, y: number) => x - y;
+  return { from: order.slice(0, k).sort(ascending), to: order.slice(k).sort(ascending), both: true };
+}
 
 export class Nemesis {
   private readonly weights: ReadonlyArray<readonly [keyof NemesisConfig['weights'], number]>;
@@ -48,7 +61,7 @@ export class Nemesis {
     const r = this.faults.random;
     const durationUs = r.int(nem.durationUs[0], nem.durationUs[1]);
     const endAt = Math.min(core.nowTrue + durationUs, this.faultsStopUs);
-    const endWith = (action: FaultAction | LossEnd) => core.schedule(endAt, FAULT, 0, 0, 0, '', { atUs: endAt, action });
+    const endWith = (action: FaultAction | InternalFault) => core.schedule(endAt, FAULT, 0, 0, 0, '', { atUs: endAt, action });
     const apply = (action: FaultAction) => this.faults.apply(action);
     if (this.weights.length > 0) {
       const kind = r.weighted(this.weights);
@@ -101,6 +114,18 @@ export class Nemesis {
         case 'loss':
           apply({ kind: 'loss-burst', lossPpm: r.int(100_000, 900_000), durationUs: Math.max(1, endAt - core.nowTrue) });
           break;
+        case 'delay': {
+          const links = someLinks(r, nodeIds);
+          const delayUs = r.int(1, Math.max(1, nem.delayMaxUs ?? DELAY_MAX_US));
+          apply({ kind: 'delay-burst', ...(links ? { links } : {}), delayUs, durationUs: Math.max(1, endAt - core.nowTrue) });
+          break;
+        }
+        case 'reorder': {
+          const links = someLinks(r, nodeIds);
+          const jitterUs = r.int(1, Math.max(1, nem.jitterMaxUs ?? JITTER_MAX_US));
+          apply({ kind: 'reorder-burst', ...(links ? { links } : {}), jitterUs, durationUs: Math.max(1, endAt - core.nowTrue) });
+          break;
+        }
         default:
           kernelNever(kind, 'nemesis kind');
       }

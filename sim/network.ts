@@ -1,13 +1,13 @@
 // The network: directed links between endpoints (nodes, then clients), blocked by
 // partitions or cut for the whole run; each message is lost, delivered once or twice, after
 // a latency drawn from the network stream. Reordering follows from independent latencies.
-import type { NetworkConfig } from './config.js';
+import type { BaseLatencyModel, LatencyModel, LinkSet, NetworkConfig } from './config.js';
 import { type Core, type Ev } from './core.js';
 import type { RunHash } from './hash.js';
 import type { TraceEvent } from './result.js';
 import type { Prng } from './prng.js';
-import { kernelNever } from './errors.js';
-import type { Endpoint, Micros, Ppm } from './types.js';
+import { kernelAssert, kernelNever } from './errors.js';
+import type { Endpoint, Micros, Ppm, Random } from './types.js';
 
 export class Network {
   /** Links blocked by faults, [from * endpoints + to]. */
@@ -18,7 +18,20 @@ export class Network {
   burstLossPpm: Ppm = 0;
   /** Generation of the current burst: only its own end event ends it. */
   burstGen = 0;
+  /** Delay and reorder bursts in force, by id (0 of them on the hot path: one comparison). */
+  private linkBurstCount = 0;
+  private readonly linkBursts = new Map<number, { links: readonly number[] | undefined; delayUs: Micros; jitterUs: Micros }>();
+  private linkBurstIds = 0;
+  /** Extra delay and jitter on every link (bursts without links), and per link (allocated by the first burst that names links). */
+  private allDelayUs = 0;
+  private allJitterUs = 0;
+  private linkDelayUs: Float64Array | undefined;
+  private linkJitterUs: Float64Array | undefined;
   private msgIds = 0;
+  // The settings in force: the config's, until faults stop and its afterFaults replaces them.
+  private latencyModel: LatencyModel;
+  private lossPpm: Ppm;
+  private duplicatePpm: Ppm;
   // The core's hash and trace as fields: transmit is the hottest path after the loop itself.
   private readonly hash: RunHash;
   private readonly trace: TraceEvent[] | undefined;
@@ -34,6 +47,24 @@ export class Network {
     this.blocked = new Uint8Array(endpointCount * endpointCount);
     this.cut = new Uint8Array(endpointCount * endpointCount);
     for (const [from, to] of config.cut) this.cut[from * endpointCount + to] = 1;
+    checkLatency(config.latency);
+    if (config.afterFaults?.latency !== undefined) checkLatency(config.afterFaults.latency);
+    this.latencyModel = config.latency;
+    this.lossPpm = config.lossPpm;
+    this.duplicatePpm = config.duplicatePpm;
+  }
+
+  /** Faults stop: the settings of `afterFaults` replace the network's (what it leaves out stays). */
+  afterFaults(): void {
+    const change = this.config.afterFaults;
+    if (change === undefined) return;
+    if (change.latency !== undefined) this.latencyModel = change.latency;
+    if (change.lossPpm !== undefined) this.lossPpm = change.lossPpm;
+    if (change.duplicatePpm !== undefined) this.duplicatePpm = change.duplicatePpm;
+    if (change.cut !== undefined) {
+      this.cut.fill(0);
+      for (const [from, to] of change.cut) this.cut[from * this.endpointCount + to] = 1;
+    }
   }
 
   isBlocked(from: Endpoint, to: Endpoint): boolean {
@@ -48,27 +79,82 @@ export class Network {
     this.hash.str(messageType(payload));
     if (this.trace) this.trace.push({ i: core.eventIndex, t: core.nowTrue, k: 'send', from, to, msg: payload, id });
     if (this.isBlocked(from, to)) return this.dropSent(from, to, payload, id, 'partition');
-    const loss = Math.max(this.config.lossPpm, this.burstLossPpm);
+    const loss = Math.max(this.lossPpm, this.burstLossPpm);
     if (this.random.chance(loss)) return this.dropSent(from, to, payload, id, 'loss');
-    core.schedule(core.nowTrue + this.latency(), kind, from, to, id, '', payload);
-    if (this.random.chance(this.config.duplicatePpm)) core.schedule(core.nowTrue + this.latency(), kind, from, to, id, '', payload);
+    core.schedule(core.nowTrue + (this.linkBurstCount === 0 ? this.latency() : this.latency() + this.burstDelay(from, to)), kind, from, to, id, '', payload);
+    if (this.random.chance(this.duplicatePpm)) {
+      core.schedule(core.nowTrue + (this.linkBurstCount === 0 ? this.latency() : this.latency() + this.burstDelay(from, to)), kind, from, to, id, '', payload);
+    }
+  }
+
+  /** What delay and reorder bursts add on a link: their delays, and a draw within their jitters (after the latency draw). */
+  private burstDelay(from: Endpoint, to: Endpoint): Micros {
+    const i = from * this.endpointCount + to;
+    const delay = this.allDelayUs + (this.linkDelayUs === undefined ? 0 : this.linkDelayUs[i]);
+    const jitter = this.allJitterUs + (this.linkJitterUs === undefined ? 0 : this.linkJitterUs[i]);
+    return jitter > 0 ? delay + this.random.int(0, jitter) : delay;
+  }
+
+  /** The link indices a link set names (from * endpoints + to), each once, ascending. */
+  linkIndices(links: LinkSet): number[] {
+    const n = this.endpointCount;
+    const out = new Set<number>();
+    for (const f of links.from) {
+      for (const t of links.to) {
+        if (f === t) continue;
+        out.add(f * n + t);
+        if (links.both) out.add(t * n + f);
+      }
+    }
+    return [...out].sort((x, y) => x - y);
+  }
+
+  /** Start a delay or reorder burst on the links (every link when undefined); returns its id for the end. */
+  startLinkBurst(links: LinkSet | undefined, delayUs: Micros, jitterUs: Micros): number {
+    const id = ++this.linkBurstIds;
+    const indices = links === undefined ? undefined : this.linkIndices(links);
+    this.linkBursts.set(id, { links: indices, delayUs, jitterUs });
+    this.linkBurstCount++;
+    this.addBurst(indices, delayUs, jitterUs, 1);
+    return id;
+  }
+
+  /** End one burst (a no-op when faults stopping already ended it). */
+  endLinkBurst(id: number): void {
+    const burst = this.linkBursts.get(id);
+    if (burst === undefined) return;
+    this.linkBursts.delete(id);
+    this.linkBurstCount--;
+    this.addBurst(burst.links, burst.delayUs, burst.jitterUs, -1);
+  }
+
+  /** End every burst (faults stop). */
+  endLinkBursts(): void {
+    this.linkBursts.clear();
+    this.linkBurstCount = 0;
+    this.allDelayUs = 0;
+    this.allJitterUs = 0;
+    this.linkDelayUs?.fill(0);
+    this.linkJitterUs?.fill(0);
+  }
+
+  private addBurst(links: readonly number[] | undefined, delayUs: Micros, jitterUs: Micros, sign: 1 | -1): void {
+    if (links === undefined) {
+      this.allDelayUs += sign * delayUs;
+      this.allJitterUs += sign * jitterUs;
+      return;
+    }
+    const size = this.endpointCount * this.endpointCount;
+    const delays = (this.linkDelayUs ??= new Float64Array(size));
+    const jitters = (this.linkJitterUs ??= new Float64Array(size));
+    for (const i of links) {
+      delays[i] += sign * delayUs;
+      jitters[i] += sign * jitterUs;
+    }
   }
 
   private latency(): Micros {
-    const l = this.config.latency;
-    switch (l.kind) {
-      case 'fixed':
-        return l.us;
-      case 'uniform':
-        return this.random.int(l.minUs, l.maxUs);
-      case 'exponential': {
-        // Inverse CDF on a 32-bit uniform draw; the only float is local and rounded at once.
-        const u = (this.random.int(1, 0xffffffff) / 0x100000000) as number;
-        return Math.min(l.maxUs, l.minUs + Math.round(-Math.log(u) * (l.meanUs - l.minUs)));
-      }
-      default:
-        return kernelNever(l, 'latency model');
-    }
+    return sampleLatency(this.latencyModel, this.random);
   }
 
   /** A delivery event that cannot be delivered (blocked on arrival, or its receiver is down). */
@@ -105,6 +191,74 @@ export class Network {
     this.blocked.fill(0);
     this.blockedLinks = 0;
   }
+}
+
+/** One latency draw from a model, on the given stream. Floats are only local and rounded at once. */
+export function sampleLatency(l: LatencyModel, random: Random): Micros {
+  switch (l.kind) {
+    case 'fixed':
+      return l.us;
+    case 'uniform':
+      return random.int(l.minUs, l.maxUs);
+    case 'exponential': {
+      // Inverse CDF on a 32-bit uniform draw; the only float is local and rounded at once.
+      const u = (random.int(1, 0xffffffff) / 0x100000000) as number;
+      return Math.min(l.maxUs, l.minUs + Math.round(-Math.log(u) * (l.meanUs - l.minUs)));
+    }
+    case 'pareto': {
+      // Inverse CDF: min * u^(-1/alpha), as min * exp(-ln(u) / alpha); beyond the cap, the cap.
+      const u = (random.int(1, 0xffffffff) / 0x100000000) as number;
+      const x = l.minUs * Math.exp((-Math.log(u) * 1000) / l.alphaMilli);
+      return x >= l.maxUs ? l.maxUs : Math.round(x);
+    }
+    case 'mixture': {
+      let total = 0;
+      for (const c of l.components) total += c.weight;
+      let x = random.int(0, total - 1);
+      for (const c of l.components) {
+        if (x < c.weight) return sampleLatency(c.model, random);
+        x -= c.weight;
+      }
+      throw new Error('unreachable: a mixture draw beyond its total weight');
+    }
+    default:
+      return kernelNever(l, 'latency model');
+  }
+}
+
+/** A latency model the kernel can draw from: integer µs, min <= max, weights that add up to something. */
+export function checkLatency(l: LatencyModel): void {
+  const us = (x: number, what: string) => kernelAssert(Number.isSafeInteger(x) && x >= 0, `latency ${what} must be whole non-negative microseconds (got ${x})`);
+  const base = (m: BaseLatencyModel) => {
+    switch (m.kind) {
+      case 'fixed':
+        return us(m.us, 'fixed');
+      case 'uniform':
+      case 'exponential':
+      case 'pareto':
+        us(m.minUs, 'min');
+        us(m.maxUs, 'max');
+        kernelAssert(m.minUs <= m.maxUs, `latency min ${m.minUs} > max ${m.maxUs}`);
+        if (m.kind === 'exponential') kernelAssert(m.minUs <= m.meanUs && m.meanUs <= m.maxUs, 'exponential latency needs min <= mean <= max');
+        if (m.kind === 'pareto') {
+          kernelAssert(m.minUs >= 1, 'a Pareto latency needs min >= 1us');
+          kernelAssert(Number.isInteger(m.alphaMilli) && m.alphaMilli >= 1, `Pareto alpha in thousandths must be a positive integer (got ${m.alphaMilli})`);
+        }
+        return;
+      default:
+        return kernelNever(m, 'latency model');
+    }
+  };
+  if (l.kind !== 'mixture') return base(l);
+  kernelAssert(l.components.length > 0, 'a latency mixture needs a component');
+  let total = 0;
+  for (const c of l.components) {
+    kernelAssert(Number.isInteger(c.weight) && c.weight >= 0, `mixture weights are non-negative integers (got ${c.weight})`);
+    kernelAssert((c.model.kind as string) !== 'mixture', 'a mixture does not nest');
+    base(c.model);
+    total += c.weight;
+  }
+  kernelAssert(total > 0 && total <= 0x100000000, 'a latency mixture needs a total weight above 0');
 }
 
 /** What the hash records of a message: its type, not its content (content follows from earlier events). */

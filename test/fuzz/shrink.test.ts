@@ -146,3 +146,61 @@ describe('shrink', () => {
     expect(runScenario(again).verdict).toBe('fail');
   });
 });
+
+describe('remap and the richer fault model', () => {
+  it('bounds group targets by the nodes that are left, and drops those that name nobody', () => {
+    const config = {
+      nodes: 5,
+      roles: [['primary'], ['backup'], ['backup'], ['backup'], ['backup']],
+      clients: { clients: 2 },
+      network: { cut: [] },
+      faults: [
+        { atUs: 1, action: { kind: 'crash', node: { group: 'leader-plus', k: 3 } } },
+        { atUs: 2, action: { kind: 'crash', node: { group: 'leader-plus', k: 1 } } },
+        { atUs: 3, action: { kind: 'isolate', node: { group: 'leader-minority' } } },
+        { atUs: 4, action: { kind: 'pause', node: { group: 'random', k: 4 }, durationUs: 5 } },
+        { atUs: 5, action: { kind: 'pause', node: { group: 'random', k: 3, role: 'backup' }, durationUs: 5 } },
+        { atUs: 6, action: { kind: 'pause', node: { group: 'random', k: 2, role: 'client' }, durationUs: 5 } },
+        { atUs: 7, action: { kind: 'crash', node: { role: 'backup' } } },
+      ],
+    } as unknown as SimConfig;
+    const targets = (c: SimConfig) => c.faults.map((f) => (f.action as { node: unknown }).node);
+    expect(targets(remapKeeping(config, [0, 1], 1))).toEqual([
+      { group: 'leader-plus', k: 1 },
+      { group: 'leader-plus', k: 1 },
+      { group: 'leader-minority' },
+      { group: 'random', k: 2 },
+      { group: 'random', k: 1, role: 'backup' },
+      { group: 'random', k: 1, role: 'client' },
+      { role: 'backup' },
+    ]);
+    // No backup and no client left: the faults aimed at them go.
+    expect(targets(remapKeeping(config, [0], 0))).toEqual(['leader', 'leader', { group: 'leader-minority' }, { group: 'random', k: 1 }]);
+  });
+
+  it('renumbers the cut links of afterFaults', () => {
+    const config = { nodes: 4, clients: { clients: 1 }, network: { cut: [[3, 0]], afterFaults: { lossPpm: 5, cut: [[0, 4], [3, 1], [1, 2]] } }, faults: [] } as unknown as SimConfig;
+    const out = remap(config, 3, 1);
+    expect(out.network).toEqual({ cut: [], afterFaults: { lossPpm: 5, cut: [[0, 3], [1, 2]] } });
+  });
+
+  it('renumbers the links of delay and reorder bursts, and drops a burst whose links all went', () => {
+    const config = {
+      nodes: 5,
+      clients: { clients: 2 },
+      network: { cut: [] },
+      faults: [
+        { atUs: 1, action: { kind: 'delay-burst', links: { from: [0, 4], to: [1, 6], both: true }, delayUs: 5, durationUs: 9 } },
+        { atUs: 2, action: { kind: 'reorder-burst', links: { from: [4], to: [3] }, jitterUs: 5, durationUs: 9 } },
+        { atUs: 3, action: { kind: 'reorder-burst', jitterUs: 5, durationUs: 9 } },
+        { atUs: 4, action: { kind: 'delay-burst', links: { from: [0], to: [5] }, delayUs: 5, durationUs: 9 } },
+      ],
+    } as unknown as SimConfig;
+    const out = remap(config, 3, 1);
+    expect(out.faults).toEqual([
+      { atUs: 1, action: { kind: 'delay-burst', links: { from: [0], to: [1], both: true }, delayUs: 5, durationUs: 9 } },
+      { atUs: 3, action: { kind: 'reorder-burst', jitterUs: 5, durationUs: 9 } },
+      { atUs: 4, action: { kind: 'delay-burst', links: { from: [0], to: [3] }, delayUs: 5, durationUs: 9 } },
+    ]);
+  });
+});

@@ -65,6 +65,13 @@ describe('swarm knobs', async () => {
     expect(applied.nodes).toBe(config.nodes);
   });
 
+  it('keep what the knobs do not draw: caps per role and target roles', () => {
+    const withRoles = { ...config, nemesis: { ...config.nemesis!, maxCrashedByRole: { backup: 1 }, targetRoles: ['backup'] } };
+    const applied = applyKnobs(withRoles, drawKnobs('5', withRoles));
+    expect(applied.nemesis!.maxCrashedByRole).toEqual({ backup: 1 });
+    expect(applied.nemesis!.targetRoles).toEqual(['backup']);
+  });
+
   it('a scenario without a nemesis only draws network rates', () => {
     const plain = { ...config };
     delete plain.nemesis;

@@ -8,7 +8,7 @@ import { toYaml } from '../../explore/to-yaml.js';
 import { durationText, formatPercent } from '../../explore/units-text.js';
 import { loadScenario, parseScenario, type LoadedScenario } from '../../scenario/load.js';
 import { parseDuration, parseProbability } from '../../scenario/units.js';
-import type { FaultAction, NemesisConfig, ScriptedFault, SimConfig } from '../../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NodeTarget, ScriptedFault, SimConfig } from '../../sim/config.js';
 import { faultScheduleArb, networkArb, workloadArb } from '../../testing.js';
 import { fcSeed } from '../sim/fc-seed.js';
 import { ballotScenario } from './helpers.js';
@@ -67,30 +67,51 @@ describe('toYaml', () => {
     const nodes = 4;
     const clients = 2;
     const durationUs = 5_000_000;
-    const target = fc.oneof(fc.integer({ min: 0, max: nodes - 1 }), fc.constantFrom('leader' as const, 'random' as const));
+    const group: fc.Arbitrary<NodeTarget> = fc.oneof(
+      fc.integer({ min: 1, max: nodes - 1 }).map((k): NodeTarget => ({ group: 'leader-plus', k })),
+      fc.constant<NodeTarget>({ group: 'leader-minority' }),
+      fc.integer({ min: 1, max: nodes }).map((k): NodeTarget => ({ group: 'random', k })),
+    );
+    const target: fc.Arbitrary<NodeTarget> = fc.oneof(fc.integer({ min: 0, max: nodes - 1 }), fc.constantFrom<NodeTarget>('leader', 'random'), group);
     const endpoint = fc.integer({ min: 0, max: nodes + clients - 1 });
+    // Links with at least one pair of different endpoints (the loader refuses none).
+    const links: fc.Arbitrary<LinkSet> = fc
+      .tuple(fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 }), fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 }), fc.boolean())
+      .filter(([from, to]) => from.some((f) => to.some((t) => t !== f)))
+      .map(([from, to, both]) => ({ from, to, ...(both ? { both: true } : {}) }));
     const extra: fc.Arbitrary<FaultAction> = fc.oneof(
       fc.constantFrom<FaultAction>({ kind: 'partition-halves' }, { kind: 'partition-majority' }, { kind: 'bridge' }, { kind: 'heal' }, { kind: 'restart', node: 'all' }),
       target.map((node): FaultAction => ({ kind: 'crash', node })),
       target.map((node): FaultAction => ({ kind: 'isolate', node })),
       fc.tuple(target, fc.integer({ min: -2_000_000, max: 2_000_000 })).map(([node, offsetUs]): FaultAction => ({ kind: 'clock-offset', node, offsetUs })),
       fc.tuple(fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 }), fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 })).map(([from, to]): FaultAction => ({ kind: 'one-way', from, to })),
+      fc.tuple(fc.option(links, { nil: undefined }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 })).map(([l, delayUs, durationUs]): FaultAction => ({ kind: 'delay-burst', ...(l ? { links: l } : {}), delayUs, durationUs })),
+      fc.tuple(fc.option(links, { nil: undefined }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 })).map(([l, jitterUs, durationUs]): FaultAction => ({ kind: 'reorder-burst', ...(l ? { links: l } : {}), jitterUs, durationUs })),
     );
     const extraFaults = fc.array(fc.tuple(fc.integer({ min: 0, max: durationUs }), extra).map(([atUs, action]): ScriptedFault => ({ atUs, action })), { maxLength: 5 });
     const nemesis: fc.Arbitrary<NemesisConfig | undefined> = fc.option(
       fc.record({
-        weights: fc.record({ partition: fc.integer({ min: 1, max: 5 }), crash: fc.integer({ min: 0, max: 5 }), 'one-way': fc.integer({ min: 0, max: 5 }) }),
+        weights: fc.record({ partition: fc.integer({ min: 1, max: 5 }), crash: fc.integer({ min: 0, max: 5 }), 'one-way': fc.integer({ min: 0, max: 5 }), delay: fc.integer({ min: 0, max: 5 }), reorder: fc.integer({ min: 0, max: 5 }) }),
         intervalUs: fc.tuple(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 2_000_000 })),
         durationUs: fc.tuple(fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 2_000_000 })),
         maxCrashed: fc.integer({ min: 0, max: nodes }),
         clockJumpMaxUs: fc.integer({ min: 0, max: 1_000_000 }),
         clockDriftMaxPpm: fc.integer({ min: 0, max: 500 }),
-      }),
+        delayMaxUs: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
+        jitterMaxUs: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
+      }, { requiredKeys: ['weights', 'intervalUs', 'durationUs', 'maxCrashed', 'clockJumpMaxUs', 'clockDriftMaxPpm'] }),
       { nil: undefined },
     );
-    const latency = fc.oneof(
-      fc.integer({ min: 0, max: 100_000 }).map((us) => ({ kind: 'fixed' as const, us })),
-      fc.tuple(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 5_000, max: 50_000 }), fc.integer({ min: 50_000, max: 900_000 })).map(([minUs, meanUs, maxUs]) => ({ kind: 'exponential' as const, minUs, meanUs, maxUs })),
+    const baseLatency = fc.oneof(
+      fc.integer({ min: 0, max: 100_000 }).map((us): BaseLatencyModel => ({ kind: 'fixed', us })),
+      fc.tuple(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 5_000, max: 50_000 }), fc.integer({ min: 50_000, max: 900_000 })).map(([minUs, meanUs, maxUs]): BaseLatencyModel => ({ kind: 'exponential', minUs, meanUs, maxUs })),
+      fc.tuple(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 5_000, max: 5_000_000 })).map(([minUs, alphaMilli, maxUs]): BaseLatencyModel => ({ kind: 'pareto', minUs, alphaMilli, maxUs })),
+    );
+    const latency: fc.Arbitrary<LatencyModel> = fc.oneof(
+      baseLatency,
+      fc
+        .array(fc.record({ weight: fc.integer({ min: 0, max: 1_000 }), model: baseLatency }), { minLength: 1, maxLength: 4 })
+        .map((components): LatencyModel => ({ kind: 'mixture', components: components.some((c) => c.weight > 0) ? components : [...components, { weight: 1, model: { kind: 'fixed', us: 1_000 } }] })),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -103,14 +124,26 @@ describe('toYaml', () => {
         fc.option(fc.integer({ min: 0, max: durationUs }), { nil: undefined }),
         nemesis,
         fc.oneof(fc.integer({ min: 0, max: 1e9 }).map(String), fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s.trim() !== '')),
-        async (faults, more, network, lat, cut, workload, stopUs, nem, seed) => {
+        fc.option(
+          fc.record(
+            {
+              latency,
+              lossPpm: fc.integer({ min: 0, max: 1_000_000 }),
+              duplicatePpm: fc.integer({ min: 0, max: 1_000_000 }),
+              cut: fc.array(fc.tuple(endpoint, endpoint).filter(([a, b]) => a !== b), { maxLength: 3 }),
+            },
+            { requiredKeys: [] },
+          ),
+          { nil: undefined },
+        ),
+        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults) => {
           const config: SimConfig = {
             ...loaded.config,
             nodes,
             seed,
             durationUs,
             faultsStopUs: Math.floor(durationUs / 2),
-            network: { ...network, ...(lat ? { latency: lat } : {}), cut },
+            network: { ...network, ...(lat ? { latency: lat } : {}), cut, ...(afterFaults ? { afterFaults } : {}) },
             clients: { ...workload, ...(stopUs !== undefined ? { stopUs } : {}) },
             faults: [...faults, ...more].sort((a, b) => a.atUs - b.atUs),
             bugs: ['volatile-vote'],

@@ -1,0 +1,196 @@
+// The richer fault model in scenario files: each YAML form as the kernel takes it, and bad
+// values as file:line:field errors.
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../scenario/load.js';
+import type { ProtocolResolver } from '../../scenario/registry.js';
+import type { Protocol } from '../../sim/types.js';
+import { echoProtocol } from '../cli/echo-protocol.js';
+import { protocol as primaryBackup } from '../fixtures/protocols/primary-backup.js';
+import { inputError } from './input-error.js';
+
+const protocols: Record<string, Protocol<any, any>> = { echo: echoProtocol, pb: primaryBackup };
+const resolveProtocol: ProtocolResolver = async (ref) => (protocols[ref] ? { ok: true, value: protocols[ref] } : { ok: false, error: `one of ${Object.keys(protocols).join(', ')}` });
+/** An echo scenario of 5 nodes and 2 clients, with the given lines from line 4 on. */
+const echo = (...lines: string[]) => parseScenario(['protocol: echo', 'nodes: 5', 'duration: 5s', ...lines].join('\n'), 's.yaml', { resolveProtocol });
+
+/** The error for a scenario whose 4th line is bad: its line, field and message. */
+async function badLine(line: string, extra: string[] = []) {
+  const error = await inputError(echo(line, ...extra));
+  return { line: error.line, field: error.field, expected: error.expected };
+}
+
+describe('latency models', () => {
+  it('a mixture of models, and a Pareto tail', async () => {
+    const mixed = await echo('network: { latency: { mixture: [{ weight: 9, uniform: [1ms, 10ms] }, { weight: 1, uniform: [200ms, 2s] }] } }');
+    expect(mixed.config.network.latency).toEqual({
+      kind: 'mixture',
+      components: [
+        { weight: 9, model: { kind: 'uniform', minUs: 1_000, maxUs: 10_000 } },
+        { weight: 1, model: { kind: 'uniform', minUs: 200_000, maxUs: 2_000_000 } },
+      ],
+    });
+    const tail = await echo('network: { latency: { pareto: { min: 1ms, alpha: 1.5, max: 2s } } }');
+    expect(tail.config.network.latency).toEqual({ kind: 'pareto', minUs: 1_000, alphaMilli: 1_500, maxUs: 2_000_000 });
+    const mixedTail = await echo('network: { latency: { mixture: [{ weight: 95, fixed: 2ms }, { weight: 5, pareto: { min: 10ms, alpha: 2, max: 5s } }] } }');
+    expect(mixedTail.config.network.latency).toEqual({
+      kind: 'mixture',
+      components: [
+        { weight: 95, model: { kind: 'fixed', us: 2_000 } },
+        { weight: 5, model: { kind: 'pareto', minUs: 10_000, alphaMilli: 2_000, maxUs: 5_000_000 } },
+      ],
+    });
+  });
+
+  it.each([
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: 0, max: 2s } } }', field: 'network.latency.pareto.alpha', expected: /a Pareto shape alpha: a number above 0.*\(got 0\)/ },
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: 1.2345, max: 2s } } }', field: 'network.latency.pareto.alpha', expected: /at most three decimals.*\(got 1\.2345\)/ },
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: fast, max: 2s } } }', field: 'network.latency.pareto.alpha', expected: /a Pareto shape alpha/ },
+    { yaml: 'network: { latency: { pareto: { min: 0, alpha: 1.5, max: 2s } } }', field: 'network.latency.pareto.min', expected: /a duration above zero/ },
+    { yaml: 'network: { latency: { pareto: { min: 3s, alpha: 1.5, max: 2s } } }', field: 'network.latency.pareto', expected: /min <= max/ },
+    { yaml: 'network: { latency: { pareto: { min: 1ms, alpha: 1.5 } } }', field: 'network.latency.pareto.max', expected: /required/ },
+    { yaml: 'network: { latency: { mixture: [] } }', field: 'network.latency.mixture', expected: /a non-empty list of weighted components/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 0, fixed: 1ms }] } }', field: 'network.latency.mixture', expected: /at least one component with a weight above 0/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, fixed: 1ms }, { fixed: 2ms }] } }', field: 'network.latency.mixture[1].weight', expected: /a weight.*required/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, fixed: 1ms, uniform: [1ms, 2ms] }] } }', field: 'network.latency.mixture[0]', expected: /exactly one of fixed, uniform, exponential, pareto \(got fixed and uniform\)/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, mixture: [] }] } }', field: 'network.latency.mixture[0].mixture', expected: /unknown key; expected one of: weight, fixed, uniform, exponential, pareto/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: -1, fixed: 1ms }] } }', field: 'network.latency.mixture[0].weight', expected: /a weight \(an integer from 0/ },
+    { yaml: 'network: { latency: { mixture: [{ weight: 1, uniform: [5ms, 1ms] }] } }', field: 'network.latency.mixture[0].uniform', expected: /min <= max/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});
+
+describe('delay and reorder bursts', () => {
+  it('on links between endpoint groups, or on every link', async () => {
+    const loaded = await echo(
+      'faults:',
+      '  - { at: 1s, kind: delay-burst, links: { from: [n1], to: [n2, c1] }, delay: 100ms, duration: 2s }',
+      '  - { at: 1s, kind: delay-burst, delay: 5ms, duration: 1s }',
+      '  - { at: 2s, kind: reorder-burst, links: { from: [n1, n2], to: [n3], both: true }, jitter: 50ms, duration: 500ms }',
+      '  - { at: 2s, kind: reorder-burst, links: { from: [n1], to: [n2], both: false }, jitter: 1ms, duration: 1ms }',
+      'nemesis: { faults: { delay: 2, reorder: 1 }, delayMax: 300ms, jitterMax: 20ms }',
+    );
+    expect(loaded.config.faults.map((f) => f.action)).toEqual([
+      { kind: 'delay-burst', links: { from: [0], to: [1, 5] }, delayUs: 100_000, durationUs: 2_000_000 },
+      { kind: 'delay-burst', delayUs: 5_000, durationUs: 1_000_000 },
+      { kind: 'reorder-burst', links: { from: [0, 1], to: [2], both: true }, jitterUs: 50_000, durationUs: 500_000 },
+      { kind: 'reorder-burst', links: { from: [0], to: [1] }, jitterUs: 1_000, durationUs: 1_000 },
+    ]);
+    expect(loaded.config.nemesis).toMatchObject({ weights: { delay: 2, reorder: 1 }, delayMaxUs: 300_000, jitterMaxUs: 20_000 });
+  });
+
+  it.each([
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, duration: 1s }]', field: 'faults[0].delay', expected: /a duration.*required/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, delay: 0, duration: 1s }]', field: 'faults[0].delay', expected: /a duration above zero/ },
+    { yaml: 'faults: [{ at: 1s, kind: reorder-burst, jitter: 5, duration: 1s }]', field: 'faults[0].jitter', expected: /bare number has no unit/ },
+    { yaml: 'faults: [{ at: 1s, kind: reorder-burst, jitter: 5ms }]', field: 'faults[0].duration', expected: /required/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: { from: [n1], to: [n9] }, delay: 1ms, duration: 1s }]', field: 'faults[0].links.to[0]', expected: /a node n1\.\.n5 .*got n9|client c1\.\.c3.*got n9/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: { from: [n1], to: [n1] }, delay: 1ms, duration: 1s }]', field: 'faults[0].links', expected: /at least one link between two different endpoints/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: { from: [n1] }, delay: 1ms, duration: 1s }]', field: 'faults[0].links.to', expected: /required/ },
+    { yaml: 'faults: [{ at: 1s, kind: delay-burst, links: [n1, n2], delay: 1ms, duration: 1s }]', field: 'faults[0].links', expected: /links \{ from, to \}/ },
+    { yaml: 'faults: [{ at: 1s, kind: reorder-burst, links: { from: [n1], to: [n2], two: true }, jitter: 1ms, duration: 1s }]', field: 'faults[0].links.two', expected: /unknown key; expected one of: from, to, both/ },
+    { yaml: 'nemesis: { faults: { delay: 1 }, delayMax: 0 }', field: 'nemesis.delayMax', expected: /a duration above zero/ },
+    { yaml: 'nemesis: { faults: { reorder: 1 }, jitterMax: -1ms }', field: 'nemesis.jitterMax', expected: /a non-negative duration/ },
+    { yaml: 'nemesis: { faults: { delays: 1 } }', field: 'nemesis.faults.delays', expected: /did you mean delay\?/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});
+
+describe('network.afterFaults', () => {
+  it('what replaces the network when faults stop; what it leaves out stays', async () => {
+    const loaded = await echo('network: { loss: 1%, cut: [[n1, n2]], afterFaults: { latency: { mixture: [{ weight: 1, fixed: 1ms }, { weight: 1, fixed: 1s }] }, loss: 5%, cut: [[n3, c1]] } }');
+    expect(loaded.config.network).toEqual({
+      latency: { kind: 'uniform', minUs: 1_000, maxUs: 10_000 },
+      lossPpm: 10_000,
+      duplicatePpm: 0,
+      cut: [[0, 1]],
+      afterFaults: {
+        latency: { kind: 'mixture', components: [{ weight: 1, model: { kind: 'fixed', us: 1_000 } }, { weight: 1, model: { kind: 'fixed', us: 1_000_000 } }] },
+        lossPpm: 50_000,
+        cut: [[2, 5]],
+      },
+    });
+    const plain = await echo('network: { afterFaults: { duplicate: 0.5% } }');
+    expect(plain.config.network.afterFaults).toEqual({ duplicatePpm: 5_000 });
+  });
+
+  it.each([
+    { yaml: 'network: { afterFaults: { loss: 200% } }', field: 'network.afterFaults.loss', expected: /at most 100%/ },
+    { yaml: 'network: { afterFaults: { cut: [[n1, n1]] } }', field: 'network.afterFaults.cut[0]', expected: /two different endpoints/ },
+    { yaml: 'network: { afterFaults: { cut: [[n1, n6]] } }', field: 'network.afterFaults.cut[0][1]', expected: /n1\.\.n5/ },
+    { yaml: 'network: { afterFaults: { latency: { fixed: 1 } } }', field: 'network.afterFaults.latency.fixed', expected: /bare number has no unit/ },
+    { yaml: 'network: { afterFaults: { los: 1% } }', field: 'network.afterFaults.los', expected: /unknown key; expected one of: latency, loss, duplicate, cut \(did you mean loss\?\)/ },
+    { yaml: 'network: { afterFaults: 5% }', field: 'network.afterFaults', expected: /the network once faults stop/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});
+
+describe('group targets', () => {
+  it('leader+K, leader-minority, random-K and random-K:<role>, on the faults where several nodes make sense', async () => {
+    const loaded = await echo(
+      'faults:',
+      '  - { at: 1s, kind: crash, node: leader+2 }',
+      '  - { at: 1s, kind: isolate, node: leader-minority }',
+      '  - { at: 1s, kind: pause, node: random-3, duration: 1s }',
+      '  - { at: 1s, kind: crash-restart, node: random-2:server, down: 1s }',
+      '  - { at: 1s, kind: clock-jump, node: leader+1, by: 1s }',
+      '  - { at: 1s, kind: clock-offset, node: random-5, offset: 1s }',
+      '  - { at: 1s, kind: clock-drift, node: leader-minority, drift: 100 }',
+    );
+    expect(loaded.config.faults.map((f) => (f.action as { node: unknown }).node)).toEqual([
+      { group: 'leader-plus', k: 2 },
+      { group: 'leader-minority' },
+      { group: 'random', k: 3 },
+      { group: 'random', k: 2, role: 'server' },
+      { group: 'leader-plus', k: 1 },
+      { group: 'random', k: 5 },
+      { group: 'leader-minority' },
+    ]);
+  });
+
+  it('random-K:<role> runs on that role\'s nodes only, one logged fault per node', async () => {
+    const { runScenario } = await import('../../scenario/runner.js');
+    const loaded = await parseScenario(
+      ['protocol: pb', 'nodes: { primary: 1, backup: 3 }', 'duration: 1s', 'faults: [{ at: 100ms, kind: crash, node: random-2:backup }]'].join('\n'),
+      'pb.yaml',
+      { resolveProtocol },
+    );
+    for (const seed of ['1', '2', '3', '4']) {
+      const run = runScenario(loaded, { seed });
+      const crashed = run.result.faultLog.filter((f) => f.action.kind === 'crash').map((f) => (f.action as { node: number }).node);
+      expect(crashed).toHaveLength(2);
+      for (const n of crashed) expect([1, 2, 3]).toContain(n);
+    }
+  });
+
+  it.each([
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader+5 }]', field: 'faults[0].node', expected: /leader\+K with K at most 4, the other nodes \(nodes: 5; got leader\+5\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader+0 }]', field: 'faults[0].node', expected: /or a group: leader\+K \(the leader and K others\), leader-minority, random-K or random-K:<role> \(got "leader\+0"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: pause, node: random-6, duration: 1s }]', field: 'faults[0].node', expected: /random-K with K at most 5 \(nodes: 5; got random-6\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: pause, node: random-2:witness, duration: 1s }]', field: 'faults[0].node', expected: /a role that some node plays: server \(got "witness"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: restart, node: leader+1 }]', field: 'faults[0].node', expected: /leader, random, random:<role>, all:<role> or all \(got "leader\+1"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader-majority }]', field: 'faults[0].node', expected: /leader-minority/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+
+  it('random-K:<role> is bounded by the role\'s size', async () => {
+    const error = await inputError(parseScenario(['protocol: pb', 'nodes: { primary: 1, backup: 2 }', 'duration: 1s', 'faults: [{ at: 1ms, kind: crash, node: random-3:backup }]'].join('\n'), 'pb.yaml', { resolveProtocol }));
+    expect([error.line, error.field]).toEqual([4, 'faults[0].node']);
+    expect(error.expected).toMatch(/random-K with K at most 2 \(backup: 2; got random-3:backup\)/);
+  });
+});
