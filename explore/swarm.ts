@@ -28,6 +28,8 @@ export interface SwarmKnobs {
   nodes?: number;
   /** Drawn from the scenario's `swarm.options`: protocol option values. */
   options?: Record<string, unknown>;
+  /** Drawn with `swarm.flakyNode`: once faults stop, `node` keeps links only to `keeps` (both ways). */
+  flaky?: { node: number; keeps: number[] };
   /** Guided fuzzing: scripted faults added to the scenario's. */
   faults?: ScriptedFault[];
   /** Guided fuzzing: where the run's streams come from (SimConfig.streams). */
@@ -50,6 +52,14 @@ export function drawKnobs(seed: string, config: SimConfig, bounds?: SwarmBounds)
   if (bounds?.options !== undefined) {
     knobs.options = {};
     for (const key of Object.keys(bounds.options).sort(compareStrings)) knobs.options[key] = r.pick(bounds.options[key]);
+  }
+  if (bounds?.flakyNodePpm !== undefined && bounds.flakyNodePpm > 0 && r.chance(bounds.flakyNodePpm)) {
+    const n = knobs.nodes ?? config.nodes;
+    if (n >= 3) {
+      const node = r.int(0, n - 1);
+      const others = Array.from({ length: n }, (_, i) => i).filter((i) => i !== node);
+      knobs.flaky = { node, keeps: [r.pick(others)] };
+    }
   }
   return knobs;
 }
@@ -92,6 +102,17 @@ export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
   const sized = knobs.nodes !== undefined && knobs.nodes !== config.nodes ? resize(config, knobs.nodes) : config;
   const out: SimConfig = { ...sized, network: { ...sized.network, lossPpm: knobs.lossPpm, duplicatePpm: knobs.duplicatePpm } };
   if (knobs.options !== undefined) out.protocolOptions = { ...config.protocolOptions, ...knobs.options };
+  if (knobs.flaky !== undefined) {
+    // The liveness phase's network: the flaky node cut from all but its kept links, as well as the scenario's own cuts.
+    const { node, keeps } = knobs.flaky;
+    const after = out.network.afterFaults;
+    const cut = [...(after?.cut ?? out.network.cut)];
+    for (let other = 0; other < out.nodes; other++) {
+      if (other === node || keeps.includes(other)) continue;
+      cut.push([node, other], [other, node]);
+    }
+    out.network = { ...out.network, afterFaults: { ...after, cut } };
+  }
   if (knobs.nemesis !== undefined) {
     assert(config.nemesis !== undefined, 'nemesis knobs need a scenario with a nemesis');
     const k = knobs.nemesis;
@@ -127,6 +148,7 @@ function resize(config: SimConfig, nodes: number): SimConfig {
 export function knobsText(knobs: SwarmKnobs): string {
   const parts = [`loss ${formatPercent(knobs.lossPpm)}`, `dup ${formatPercent(knobs.duplicatePpm)}`];
   if (knobs.nodes !== undefined) parts.push(`${knobs.nodes} nodes`);
+  if (knobs.flaky !== undefined) parts.push(`after faults n${knobs.flaky.node + 1} reaches only ${knobs.flaky.keeps.map((k) => `n${k + 1}`).join(', ')}`);
   if (knobs.options !== undefined) parts.push(`options ${Object.keys(knobs.options).sort(compareStrings).map((k) => `${k}=${JSON.stringify(knobs.options![k])}`).join(', ')}`);
   const n = knobs.nemesis;
   if (n !== undefined) {

@@ -53,6 +53,8 @@ export interface LoadedScenario {
 export interface SwarmBounds {
   nodes?: number[];
   options?: Record<string, unknown[]>;
+  /** The chance that, once faults stop, one node keeps a link to only one other node. */
+  flakyNodePpm?: number;
 }
 
 export interface ParseOptions {
@@ -255,6 +257,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       if (topology.declared.length > 1) throw fail(['swarm', 'nodes'], `expected no drawn cluster size for ${protocol.name}: it has roles ${topology.declared.join(', ')}, set nodes per role instead`);
       swarm.nodes = unique(raw.swarm.nodes);
     }
+    if (raw.swarm.flakyNode !== undefined) swarm.flakyNodePpm = raw.swarm.flakyNode;
     if (raw.swarm.options !== undefined) {
       swarm.options = {};
       for (const [key, values] of Object.entries(raw.swarm.options)) {

@@ -264,8 +264,9 @@ export const scenarioSchema = z.strictObject(
               error: 'a mapping of protocol options to lists of values, like { heartbeatUs: [20ms, 50ms] }',
             })
             .optional(),
+          flakyNode: probability().optional(),
         },
-        { error: 'a mapping { nodes, options } of what each fuzzed seed draws' },
+        { error: 'a mapping { nodes, options, flakyNode } of what each fuzzed seed draws' },
       )
       .optional(),
     streams: z

@@ -89,3 +89,45 @@ describe('swarm: nodes and options', () => {
     }
   });
 });
+
+describe('swarm: flakyNode', () => {
+  const text = ['protocol: raft', 'nodes: 5', 'duration: 6s', 'faultsStop: 2s', 'options: { livenessBoundUs: 3s }', 'network: { cut: [[n1, n2]] }', 'nemesis: { faults: { crash: 1, partition: 1 } }', 'swarm: { flakyNode: 50% }'].join('\n');
+
+  it('about half the seeds get, once faults stop, one node linked to only one other, on top of the scenario\'s cuts', async () => {
+    const loaded = await parseScenario(text, 's.yaml');
+    expect(loaded.swarm).toEqual({ flakyNodePpm: 500_000 });
+    let flaky = 0;
+    for (let s = 0; s < 100; s++) {
+      const k = drawKnobs(String(s), loaded.config, loaded.swarm);
+      const config = applyKnobs(loaded.config, k);
+      if (k.flaky === undefined) {
+        expect(config.network.afterFaults).toBeUndefined();
+        continue;
+      }
+      flaky++;
+      const cut = config.network.afterFaults!.cut!;
+      expect(cut).toContainEqual([0, 1]);
+      const { node, keeps } = k.flaky;
+      expect(keeps).toHaveLength(1);
+      for (let other = 0; other < 5; other++) {
+        if (other === node) continue;
+        const linked = !cut.some(([a, b]) => a === node && b === other);
+        expect(linked).toBe(keeps.includes(other) && !(node === 0 && other === 1));
+      }
+    }
+    expect(flaky).toBeGreaterThan(30);
+    expect(flaky).toBeLessThan(70);
+  });
+
+  it('the correct Raft stays live with a flaky node; no-prevote loses its leader again and again', async () => {
+    const loaded = await parseScenario(text, 's.yaml');
+    const flakySeeds = Array.from({ length: 60 }, (_, s) => String(s)).filter((s) => drawKnobs(s, loaded.config, loaded.swarm).flaky !== undefined).slice(0, 12);
+    const run = (seed: string, bugs: string[]) => {
+      const config = applyKnobs({ ...loaded.config, seed, bugs }, drawKnobs(seed, loaded.config, loaded.swarm));
+      return runScenario({ ...loaded, config });
+    };
+    for (const seed of flakySeeds) expect(run(seed, []).verdict).toBe('pass');
+    const caught = flakySeeds.filter((seed) => run(seed, ['no-prevote']).violations.some((v) => v.checker === 'liveness'));
+    expect(caught.length).toBeGreaterThanOrEqual(3);
+  });
+});
