@@ -28,7 +28,8 @@
 // current value was not the expected one (the swap definitely did not happen).
 //
 // Ghost notes: become-leader {term}, commit {index, term} (leader, once per index),
-// apply {index, term, command-id}, role {role, term}.
+// apply {index, term, command-id}, role {role, term}, vote {term, candidate} (every vote
+// granted, a candidate's vote for itself included; never a pre-vote).
 //
 // Invariants (./invariants.ts): election-safety, log-matching, state-machine-safety,
 // committed-never-lost, monotonic-term. Liveness (./liveness.ts): `liveness` - at the end
