@@ -28,10 +28,23 @@
 // current value was not the expected one (the swap definitely did not happen).
 //
 // Ghost notes: become-leader {term}, commit {index, term} (leader, once per index),
-// apply {index, term, command-id}, role {role, term}.
+// apply {index, term, command-id}, role {role, term}, vote {term, candidate} (every vote
+// granted, a candidate's vote for itself included; never a pre-vote).
 //
 // Invariants (./invariants.ts): election-safety, log-matching, state-machine-safety,
-// committed-never-lost, monotonic-term. Liveness (./liveness.ts): `liveness` - at the end
+// committed-never-lost, monotonic-term, and four that catch a bug at its first wrong step
+// rather than at its consequence:
+//   monotonic-commit         per node, commitIndex and lastApplied never go down within one
+//                            incarnation (both are volatile here: a restart starts from 0).
+//   committed-prefix-stable  per node, no log entry at or below its commitIndex is ever
+//                            removed or replaced; the log is durable (synced before any ack),
+//                            so a restarted node must still hold every entry it had committed.
+//   vote-once                no node votes for two candidates in one term, across restarts
+//                            (votedFor is durable): volatile-vote fails here at the second vote.
+//   leader-quorum            every become-leader rests on votes from a majority of distinct
+//                            nodes for that candidate in that term (its own vote included).
+// The first two read every live node after every event (O(1) each, protocols/common); the
+// last two watch notes. Liveness (./liveness.ts): `liveness` - at the end
 // a live leader whose term a majority shares; no leader elected later than livenessBoundUs
 // after faults stop (leadership settles); within livenessBoundUs of faults stopping some
 // operation completes ok; no operation invoked after that goes unanswered (ok, or a

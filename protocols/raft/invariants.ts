@@ -1,14 +1,17 @@
 // Raft's safety properties (paper Fig. 3), as stateful invariants fed by ghost notes:
-//   become-leader {term}                  election-safety, committed-never-lost
+//   become-leader {term}                  election-safety, committed-never-lost, leader-quorum
 //   commit {index, term}                  committed-never-lost (noted by the leader, once per index it commits)
 //   apply {index, term, command-id}       state-machine-safety
 //   role {role, term}                     monotonic-term (emitted on every role or term change, and at start)
+//   vote {term, candidate}                vote-once, leader-quorum (every vote granted, a candidate's own included; never a pre-vote)
 // log-matching compares live nodes' logs directly: one pair every `logMatchingEveryEvents`
-// events, every pair at the end.
+// events, every pair at the end. monotonic-commit and committed-prefix-stable read every
+// live node's state after every event (protocols/common: O(1) per node).
 import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
+import { neverDecreases, prefixStable, type PrefixStableOptions } from '../common/index.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
-import { HARD_STATE_KEY, type HardState } from './types.js';
+import { HARD_STATE_KEY, type Entry, type HardState } from './types.js';
 
 type View = ClusterView<RaftNode>;
 
@@ -211,6 +214,115 @@ export function compareLogs(view: View, a: NodeId, b: NodeId): string | undefine
   return undefined;
 }
 
+// Readers shared by every run (one closure each, so the hot path's call sites stay monomorphic).
+const commitReaders = { commitIndex: (a: RaftNode) => a.commitIndex, lastApplied: (a: RaftNode) => a.lastApplied };
+const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
+  length: (a) => a.log.length,
+  at: (a, _node, index) => a.log[index],
+  watermark: (a) => a.commitIndex,
+  first: 1,
+  same: (x, y) => x === y || (x.term === y.term && x.id === y.id),
+  show: (e) => `(${e.id}, term ${e.term})`,
+  acrossRestarts: true,
+  what: 'log entry',
+  mark: 'commit index',
+};
+
+/**
+ * commitIndex and lastApplied never go down within one incarnation. Both are volatile in
+ * this Raft (onStart rebuilds currentTerm, votedFor and the log from storage, nothing else;
+ * the KV store is rebuilt by applying the log again from index 1), so a restarted node
+ * starts again from 0 and is held to nothing its previous incarnation showed.
+ */
+export function monotonicCommit(): Invariant<RaftNode> {
+  return neverDecreases<RaftNode>('monotonic-commit', commitReaders);
+}
+
+/**
+ * No log entry at or below a node's commitIndex is ever removed or replaced (another term,
+ * or another command). Within an incarnation that is the node's own commitIndex; across a
+ * restart the log is durable (node.ts syncs every log write before it acknowledges or
+ * counts it), so the restarted node must still hold every entry it had committed before
+ * the crash, at once (its rebuilt log) and afterwards, although its commitIndex starts
+ * again from 0: an entry it committed is committed cluster-wide, and no leader asks to
+ * overwrite it.
+ */
+export function committedPrefixStable(): Invariant<RaftNode> {
+  return prefixStable<RaftNode, Entry>('committed-prefix-stable', committedPrefix);
+}
+
+/**
+ * Fig. 2: a node grants its vote to at most one candidate per term, across restarts too
+ * (votedFor is durable). A restarted node that forgot its vote (the volatile-vote variant)
+ * is caught at its second grant, before any second leader is elected.
+ */
+export class VoteOnce implements Invariant<RaftNode> {
+  readonly name = 'vote-once';
+  /** node -> term -> the candidate it voted for, and in which of its incarnations. */
+  private readonly votes: Array<Map<number, { candidate: NodeId; incarnation: number }>> = [];
+  private readonly actors: Array<RaftNode | undefined> = [];
+  private readonly incarnation: number[] = [];
+
+  onNote(note: Note, view: View): string | undefined {
+    if (note.kind !== 'vote') return undefined;
+    const n = note.node;
+    const term = note.data.term as number;
+    const candidate = note.data.candidate as NodeId;
+    const actor = view.actor(n);
+    if (actor !== this.actors[n]) {
+      this.actors[n] = actor;
+      this.incarnation[n] = (this.incarnation[n] ?? 0) + 1;
+    }
+    const mine = (this.votes[n] ??= new Map());
+    const prev = mine.get(term);
+    if (prev === undefined) {
+      mine.set(term, { candidate, incarnation: this.incarnation[n] });
+      return undefined;
+    }
+    if (prev.candidate === candidate) return undefined;
+    const restarted = prev.incarnation !== this.incarnation[n] ? ' after a restart' : '';
+    return `${nodeName(n)} voted twice in term ${term}: for ${nodeName(prev.candidate)}, then${restarted} for ${nodeName(candidate)}`;
+  }
+}
+
+/** §5.2: every leader's election rests on the votes of a majority of distinct voters for it in its term (its own included). */
+export class LeaderQuorum implements Invariant<RaftNode> {
+  readonly name = 'leader-quorum';
+  /** term -> candidate -> the nodes that voted for it in that term. */
+  private readonly voters = new Map<number, Map<NodeId, Set<NodeId>>>();
+
+  onNote(note: Note, view: View): string | undefined {
+    if (note.kind === 'vote') {
+      const term = note.data.term as number;
+      const candidate = note.data.candidate as NodeId;
+      let byCandidate = this.voters.get(term);
+      if (byCandidate === undefined) this.voters.set(term, (byCandidate = new Map()));
+      let set = byCandidate.get(candidate);
+      if (set === undefined) byCandidate.set(candidate, (set = new Set()));
+      set.add(note.node);
+      return undefined;
+    }
+    if (note.kind !== 'become-leader') return undefined;
+    const term = note.data.term as number;
+    const got = this.voters.get(term)?.get(note.node);
+    const count = got?.size ?? 0;
+    const majority = Math.floor(view.nodeCount / 2) + 1;
+    if (count >= majority) return undefined;
+    const who = got === undefined || count === 0 ? 'no one' : [...got].sort((x, y) => x - y).map(nodeName).join(', ');
+    return `${nodeName(note.node)} became leader of term ${term} with the votes of ${who} (${count} of ${view.nodeCount}; a majority is ${majority})`;
+  }
+}
+
 export function raftInvariants(opts: RaftOptions): Invariant<RaftNode>[] {
-  return [new ElectionSafety(), new LogMatching(opts.logMatchingEveryEvents), new StateMachineSafety(), new CommittedNeverLost(), new MonotonicTerm()];
+  return [
+    new ElectionSafety(),
+    new LogMatching(opts.logMatchingEveryEvents),
+    new StateMachineSafety(),
+    new CommittedNeverLost(),
+    new MonotonicTerm(),
+    monotonicCommit(),
+    committedPrefixStable(),
+    new VoteOnce(),
+    new LeaderQuorum(),
+  ];
 }

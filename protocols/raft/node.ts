@@ -231,6 +231,7 @@ export class RaftNode implements Actor<RaftMsg> {
     this.term += 1;
     this.votedFor = this.ctx.id;
     this.persistHardState();
+    this.ctx.note('vote', { term: this.term, candidate: this.ctx.id });
     this.role = 'candidate';
     this.leader = NONE;
     this.ctx.note('role', { role: 'candidate', term: this.term });
@@ -327,6 +328,8 @@ export class RaftNode implements Actor<RaftMsg> {
         this.votedFor = from;
         this.persistHardState();
       }
+      // Every grant (a retried request is granted again, to the same candidate); pre-votes are not votes.
+      this.ctx.note('vote', { term: this.term, candidate: from });
       this.resetElectionTimer();
     }
     this.ctx.send(from, { type: 'vote-reply', term: this.term, pre: false, granted: grant });

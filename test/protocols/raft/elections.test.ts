@@ -74,6 +74,28 @@ describe('RequestVote granting (§5.2, §5.4.1)', () => {
   });
 });
 
+describe('vote notes (ghost notes for vote-once and leader-quorum)', () => {
+  it('a voter notes every vote it grants, the candidate its own; refusals and pre-votes note nothing', () => {
+    const { node, ctx } = makeNode({ id: 0, term: 2, logTerms: [1, 2] });
+    const votes = () => ctx.notes.filter((n) => n.kind === 'vote').map((n) => n.data);
+    node.onMessage(1, { type: 'vote', term: 3, pre: true, lastIndex: 2, lastTerm: 2 }); // a pre-vote, granted
+    expect(sentOfType(ctx.drain(), 'vote-reply')[0].msg.granted).toBe(true);
+    expect(votes()).toEqual([]);
+    node.onMessage(1, { type: 'vote', term: 3, pre: false, lastIndex: 2, lastTerm: 2 });
+    node.onMessage(1, { type: 'vote', term: 3, pre: false, lastIndex: 2, lastTerm: 2 }); // a retry: granted again, noted again
+    node.onMessage(2, { type: 'vote', term: 3, pre: false, lastIndex: 2, lastTerm: 2 }); // refused
+    expect(votes()).toEqual([{ term: 3, candidate: 1 }, { term: 3, candidate: 1 }]);
+
+    const cand = makeNode({ id: 2, term: 4, logTerms: [1, 4], options: { preVote: false } });
+    cand.node.onTimer('election');
+    expect(cand.ctx.notes.filter((n) => n.kind === 'vote').map((n) => n.data)).toEqual([{ term: 5, candidate: 2 }]);
+    const pre = makeNode({ id: 2, term: 4, logTerms: [1, 4] });
+    pre.node.onTimer('election'); // PreVote: a pre-candidate has voted for no one yet
+    expect(pre.node.role).toBe('pre-candidate');
+    expect(pre.ctx.notes.filter((n) => n.kind === 'vote')).toEqual([]);
+  });
+});
+
 describe('candidates (§5.2)', () => {
   it('without PreVote, an election timeout makes a candidate of the next term that votes for itself, durably, then asks everyone', () => {
     const { node, ctx } = makeNode({ id: 2, term: 4, logTerms: [1, 4], options: { preVote: false } });

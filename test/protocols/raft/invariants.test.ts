@@ -3,10 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   CommittedNeverLost,
+  committedPrefixStable,
   ElectionSafety,
+  LeaderQuorum,
   LogMatching,
+  monotonicCommit,
   MonotonicTerm,
   StateMachineSafety,
+  VoteOnce,
 } from '../../../protocols/raft/invariants.js';
 import { leaderAtEnd, RaftLiveness } from '../../../protocols/raft/liveness.js';
 import { raft } from '../../../protocols/raft/index.js';
@@ -19,6 +23,7 @@ interface FakeActor {
   role: RaftNode['role'];
   term: number;
   commitIndex: number;
+  lastApplied?: number;
   log: Entry[];
 }
 
@@ -67,7 +72,17 @@ function feed(inv: Invariant<RaftNode>, view: View, notes: Note[]): string | und
 
 describe('the protocol declares its checks by their scenario names', () => {
   it('invariants and liveness, fresh instances per run', () => {
-    expect(raft.invariants({}).map((i) => i.name)).toEqual(['election-safety', 'log-matching', 'state-machine-safety', 'committed-never-lost', 'monotonic-term']);
+    expect(raft.invariants({}).map((i) => i.name)).toEqual([
+      'election-safety',
+      'log-matching',
+      'state-machine-safety',
+      'committed-never-lost',
+      'monotonic-term',
+      'monotonic-commit',
+      'committed-prefix-stable',
+      'vote-once',
+      'leader-quorum',
+    ]);
     expect(raft.liveness({}).map((l) => l.name)).toEqual(['liveness']);
     expect(raft.invariants({})[0]).not.toBe(raft.invariants({})[0]);
     expect(raft.bugs.map((b) => b.name)).toEqual(['figure-8', 'volatile-vote', 'no-prevote', 'local-read', 'ack-before-persist', 'no-dedup']);
@@ -155,6 +170,115 @@ describe('monotonic-term', () => {
     expect(inv.onNote(note(1, 'role', { role: 'candidate', term: 5 }), view)).toBeUndefined();
     s.crash();
     expect(inv.onNote(note(1, 'role', { role: 'follower', term: 2 }), view)).toBe("n2's durable term went from 5 back to 2");
+  });
+});
+
+/** afterEvent once per step (each step edits the view first): the first message and its step. */
+function steps(inv: Invariant<RaftNode>, view: View, edits: Array<(v: View) => void>): { step: number; message: string } | undefined {
+  for (let i = 0; i < edits.length; i++) {
+    edits[i](view);
+    const bad = inv.afterEvent!(view);
+    if (bad !== undefined) return { step: i, message: bad };
+  }
+  return undefined;
+}
+
+describe('monotonic-commit', () => {
+  const node = (commitIndex: number, lastApplied: number) => actor([1, 1, 1, 1, 1], { commitIndex, lastApplied });
+  const cases: Array<{ name: string; states: Array<[number, number] | 'restart' | 'crash'>; bad?: { step: number; message: string } }> = [
+    { name: 'accepts both only growing (or standing still)', states: [[0, 0], [2, 1], [2, 2], [5, 2], [5, 5]] },
+    { name: 'rejects commitIndex going down', states: [[3, 3], [4, 3], [2, 3]], bad: { step: 2, message: "n1's commitIndex went from 4 down to 2, within one incarnation" } },
+    { name: 'rejects lastApplied going down', states: [[3, 3], [3, 1]], bad: { step: 1, message: "n1's lastApplied went from 3 down to 1, within one incarnation" } },
+    { name: 'accepts a restarted node starting again from 0 (both are volatile)', states: [[4, 4], 'crash', 'restart', [0, 0], [1, 0], [4, 4]] },
+    { name: 'and then holds the new incarnation to its own values', states: [[4, 4], 'restart', [2, 2], [1, 2]], bad: { step: 3, message: "n1's commitIndex went from 2 down to 1, within one incarnation" } },
+  ];
+  it.each(cases)('$name', ({ states, bad }) => {
+    let a = node(0, 0);
+    const view = new View([a, node(0, 0)]);
+    const edits = states.map((st) => (v: View) => {
+      if (st === 'crash') v.actors[0] = undefined;
+      else if (st === 'restart') v.actors[0] = a = node(0, 0);
+      else [a.commitIndex, a.lastApplied] = st;
+    });
+    expect(steps(monotonicCommit(), view, edits)).toEqual(bad);
+  });
+});
+
+describe('committed-prefix-stable', () => {
+  const e = (term: number, index: number): Entry => entry(term, index);
+  /** A node with log terms and a commitIndex. */
+  const node = (terms: number[], commitIndex: number) => actor(terms, { commitIndex });
+  it('accepts appends, commits, and an uncommitted tail replaced by a new leader', () => {
+    const a = node([1, 1, 2], 2);
+    const view = new View([a]);
+    const edits = [
+      () => {},
+      () => a.log.splice(3, 1, e(3, 3), e(3, 4)), // index 3 (term 2) was not committed
+      () => (a.commitIndex = 4),
+      () => a.log.push(e(3, 5)),
+    ];
+    const inv = committedPrefixStable();
+    expect(steps(inv, view, edits)).toBeUndefined();
+    expect(inv.atEnd!(view)).toBeUndefined();
+  });
+  it('rejects a truncation at or below commitIndex, at the event it happens', () => {
+    const a = node([1, 1, 2], 3);
+    const bad = steps(committedPrefixStable(), new View([a]), [() => {}, () => (a.log.length = 3)]);
+    expect(bad).toEqual({ step: 1, message: 'n1 no longer holds log entry 3 (e3@2, term 2), at or below its commit index 3: it ends at 2' });
+  });
+  it('rejects a committed entry replaced by one of another term', () => {
+    const a = node([1, 1, 2, 2], 3);
+    const bad = steps(committedPrefixStable(), new View([a]), [() => {}, () => a.log.splice(2, 3, e(3, 2), e(3, 3), e(3, 4))]);
+    expect(bad?.message).toBe('n1 replaced log entry 2 (e2@1, term 1) by (e2@3, term 3), at or below its commit index 3');
+  });
+  it('across a restart: the rebuilt (durable) log must still hold what the node had committed, though its commitIndex starts at 0', () => {
+    const view = new View([node([1, 1, 2], 3)]);
+    const lost = steps(committedPrefixStable(), view, [() => {}, (v) => (v.actors[0] = undefined), (v) => (v.actors[0] = node([1, 1], 0))]);
+    expect(lost).toEqual({ step: 2, message: 'n1 (restarted) no longer holds log entry 3 (e3@2, term 2), at or below its commit index 3: it ends at 2' });
+
+    const fine = new View([node([1, 1, 2], 3)]);
+    const restarted = node([1, 1, 2, 2], 0);
+    const inv = committedPrefixStable();
+    expect(steps(inv, fine, [() => {}, (v) => (v.actors[0] = restarted)])).toBeUndefined();
+    // ... and keep it afterwards: overwriting index 3 is still overwriting a committed entry.
+    expect(steps(inv, fine, [() => restarted.log.splice(3, 2, e(4, 3))])?.message).toMatch(/^n1 replaced log entry 3 \(e3@2, term 2\) by \(e3@4, term 4\)/);
+  });
+});
+
+describe('vote-once', () => {
+  const vote = (node: number, term: number, candidate: number) => note(node, 'vote', { term, candidate });
+  it('accepts one candidate per term per node, granted again (a retried request) or not', () => {
+    const view = new View([actor([]), actor([]), actor([])]);
+    expect(feed(new VoteOnce(), view, [vote(0, 1, 0), vote(1, 1, 0), vote(1, 1, 0), vote(2, 1, 2), vote(1, 2, 2), vote(0, 2, 2)])).toBeUndefined();
+  });
+  it('rejects a second candidate in one term', () => {
+    const view = new View([actor([]), actor([]), actor([])]);
+    expect(feed(new VoteOnce(), view, [vote(1, 3, 0), vote(1, 3, 2)])).toBe('n2 voted twice in term 3: for n1, then for n3');
+  });
+  it('rejects it across a restart (volatile-vote: the restarted node forgot its vote), and says so', () => {
+    const view = new View([actor([]), actor([]), actor([])]);
+    const inv = new VoteOnce();
+    expect(feed(inv, view, [vote(1, 5, 0)])).toBeUndefined();
+    view.actors[1] = undefined;
+    view.actors[1] = actor([]);
+    expect(feed(inv, view, [vote(1, 5, 1)])).toBe('n2 voted twice in term 5: for n1, then after a restart for n2');
+  });
+});
+
+describe('leader-quorum', () => {
+  const vote = (node: number, term: number, candidate: number) => note(node, 'vote', { term, candidate });
+  const leader = (node: number, term: number) => note(node, 'become-leader', { term });
+  const five = () => new View([actor([]), actor([]), actor([]), actor([]), actor([])]);
+  const cases: Array<{ name: string; notes: Note[]; bad?: string }> = [
+    { name: 'accepts a leader with its own vote and two others (3 of 5)', notes: [vote(0, 2, 0), vote(3, 2, 0), vote(4, 2, 0), leader(0, 2)] },
+    { name: 'rejects a leader with two votes of five', notes: [vote(0, 2, 0), vote(3, 2, 0), leader(0, 2)], bad: 'n1 became leader of term 2 with the votes of n1, n4 (2 of 5; a majority is 3)' },
+    { name: 'counts each voter once, however often it granted', notes: [vote(0, 2, 0), vote(3, 2, 0), vote(3, 2, 0), vote(3, 2, 0), leader(0, 2)], bad: 'n1 became leader of term 2 with the votes of n1, n4 (2 of 5; a majority is 3)' },
+    { name: 'counts only votes for that candidate', notes: [vote(0, 2, 0), vote(3, 2, 0), vote(4, 2, 1), leader(0, 2)], bad: 'n1 became leader of term 2 with the votes of n1, n4 (2 of 5; a majority is 3)' },
+    { name: 'counts only votes of that term', notes: [vote(0, 3, 0), vote(3, 3, 0), vote(4, 2, 0), leader(0, 3)], bad: 'n1 became leader of term 3 with the votes of n1, n4 (2 of 5; a majority is 3)' },
+    { name: 'rejects a leader nobody voted for', notes: [leader(2, 7)], bad: 'n3 became leader of term 7 with the votes of no one (0 of 5; a majority is 3)' },
+  ];
+  it.each(cases)('$name', ({ notes, bad }) => {
+    expect(feed(new LeaderQuorum(), five(), notes)).toBe(bad);
   });
 });
 

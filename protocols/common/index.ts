@@ -1,0 +1,14 @@
+// Helpers shared by every protocol's checks (see ./invariants.ts for semantics and cost).
+export {
+  allOf,
+  growsOnly,
+  neverDecreases,
+  nodeName,
+  prefixStable,
+  type CheckTrigger,
+  type DurableReader,
+  type GrowsOnlyOptions,
+  type NeverDecreasesOptions,
+  type PrefixStableOptions,
+  type Reader,
+} from './invariants.js';
