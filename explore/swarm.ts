@@ -36,10 +36,23 @@ export interface SwarmKnobs {
   streams?: { base?: string; reseed?: Record<string, string> };
 }
 
-/** Scale factors for the nemesis interval, in percent: from twice as often to half as often. */
-export const INTERVAL_SCALE_PCT: readonly [number, number] = [50, 200];
-/** Scale factors for fault durations, in percent: from a quarter of the scenario's to all of it. */
-export const DURATION_SCALE_PCT: readonly [number, number] = [25, 100];
+/**
+ * Scale factors for the nemesis interval, in percent: from ten times as often to half as
+ * often. Drawn log-uniformly (a factor of 2 up or down is as likely anywhere in the range),
+ * so frantic runs, where leaders fall every few milliseconds, are as common as calm ones.
+ */
+export const INTERVAL_SCALE_PCT: readonly [number, number] = [10, 200];
+/** Scale factors for fault durations, in percent: from a tenth of the scenario's to all of it, log-uniformly. */
+export const DURATION_SCALE_PCT: readonly [number, number] = [10, 100];
+
+/** A log-uniform integer in [lo, hi] (both > 0), from integer draws: an octave, then a place in it. */
+function logUniform(r: Prng, lo: number, hi: number): number {
+  const octaves = Math.max(1, Math.round(Math.log2(hi / lo)));
+  const k = r.int(0, octaves - 1);
+  const from = Math.max(lo, Math.round(lo * 2 ** k));
+  const to = Math.min(hi, Math.round(lo * 2 ** (k + 1)));
+  return r.int(from, Math.max(from, to));
+}
 
 /**
  * Draw one seed's knobs within the bounds the scenario sets (and its `swarm:` lists, drawn
@@ -83,8 +96,8 @@ function drawFaultKnobs(r: Prng, config: SimConfig): SwarmKnobs {
     weights[k] = nem.weights[k]!;
   }
   const scale = (us: Micros, pct: number): Micros => Math.max(1, Math.floor((us * pct) / 100));
-  const intervalPct = r.int(INTERVAL_SCALE_PCT[0], INTERVAL_SCALE_PCT[1]);
-  const durationPct = r.int(DURATION_SCALE_PCT[0], DURATION_SCALE_PCT[1]);
+  const intervalPct = logUniform(r, INTERVAL_SCALE_PCT[0], INTERVAL_SCALE_PCT[1]);
+  const durationPct = logUniform(r, DURATION_SCALE_PCT[0], DURATION_SCALE_PCT[1]);
   knobs.nemesis = {
     weights,
     intervalUs: [scale(nem.intervalUs[0], intervalPct), scale(nem.intervalUs[1], intervalPct)],

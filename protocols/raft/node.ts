@@ -280,10 +280,11 @@ export class RaftNode implements Actor<RaftMsg> {
   private resetElectionTimer(): void {
     const [min, max] = this.opts.electionTimeoutUs;
     this.electionTimeoutUs = this.ctx.random.int(min, max);
-    // An impatient follower (a clock that runs fast, a tiny timeout): more split votes, more elections.
-    if (this.ctx.buggify('short-election-timeout')) this.electionTimeoutUs = Math.max(1, Math.floor(min / 4));
     this.contactSinceArmed = false;
-    this.ctx.setTimer('election', this.electionTimeoutUs);
+    // An impatient follower: this one timer fires early (more split votes, more elections). Only
+    // this arming: the timeout itself stays, so nothing of it outlives the faults phase.
+    const armUs = this.ctx.buggify('short-election-timeout') ? Math.max(1, Math.floor(min / 4)) : this.electionTimeoutUs;
+    this.ctx.setTimer('election', armUs);
   }
 
   /** Has a live leader been heard from within the minimum election timeout (or are we it)? */
