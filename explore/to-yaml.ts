@@ -159,7 +159,12 @@ function milliText(milli: number): string {
 
 function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
   const a: FaultAction = f.action;
-  const parts = [`at: ${durationText(f.atUs)}`, `kind: ${a.kind}`];
+  const text = faultFields(a, f.atUs, ep, target);
+  return 'as' in a && a.as !== undefined ? `${text.slice(0, -2)}, as: ${a.as} }` : text;
+}
+
+function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
+  const parts = [`at: ${durationText(atUs)}`, `kind: ${a.kind}`];
   const list = (xs: readonly number[]) => `[${xs.map(ep).join(', ')}]`;
   switch (a.kind) {
     case 'partition':
@@ -216,6 +221,7 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
 function targetText(t: NodeTarget, ep: (e: number) => string): string {
   if (typeof t === 'number') return ep(t);
   if (typeof t === 'string') return t;
+  if ('ref' in t) return `$${t.ref}`;
   if ('group' in t) {
     switch (t.group) {
       case 'leader-plus':

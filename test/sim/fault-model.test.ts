@@ -388,3 +388,70 @@ describe('group targets', () => {
     expect(hashes.size).toBe(6);
   });
 });
+
+describe('naming what a fault picked (as) and aiming at it later ($name)', () => {
+  const five = (faults: ScriptedFault[], overrides: Partial<SimConfig> = {}) => runSimulation(toyConfig({ nodes: 5, faults, ...overrides }));
+  const nodesOf = (r: RunResult, k: 'crash' | 'restart' | 'pause') => r.trace!.filter((e) => e.k === k).map((e) => (e as { node: number }).node);
+
+  it('a crash of a random node as a, then a restart of $a: the same node comes back, whichever the seed drew', () => {
+    const picked = new Set<number>();
+    for (let s = 0; s < 12; s++) {
+      const r = five([at(300_000, { kind: 'crash', node: 'random', as: 'a' }), at(600_000, { kind: 'restart', node: { ref: 'a' } })], { seed: String(s) });
+      const [crashed] = nodesOf(r, 'crash');
+      expect(nodesOf(r, 'restart')).toEqual([crashed]);
+      expect(r.trace!.find((e) => e.k === 'restart')!.t).toBe(600_000);
+      // The log is concrete: no names.
+      expect(r.faultLog).toEqual([at(300_000, { kind: 'crash', node: crashed }), at(600_000, { kind: 'restart', node: crashed })]);
+      picked.add(crashed);
+    }
+    expect(picked.size).toBeGreaterThan(2);
+  });
+
+  it('a name holds a whole group; a pause and a clock jump aim at the node a pause picked', () => {
+    const r = five([
+      at(200_000, { kind: 'crash', node: { group: 'leader-plus', k: 2 }, as: 'g' }),
+      at(400_000, { kind: 'restart', node: { ref: 'g' } }),
+      at(500_000, { kind: 'pause', node: { group: 'random', k: 1 }, durationUs: 50_000, as: 'p' }),
+      at(700_000, { kind: 'clock-jump', node: { ref: 'p' }, byUs: 300_000 }),
+    ]);
+    expect(nodesOf(r, 'restart').sort()).toEqual(nodesOf(r, 'crash').sort());
+    expect(nodesOf(r, 'crash')).toHaveLength(3);
+    const paused = nodesOf(r, 'pause');
+    expect(r.faultLog.filter((f) => f.action.kind === 'clock-jump').map((f) => (f.action as { node: number }).node)).toEqual(paused);
+  });
+
+  it('the latest fault to give a name wins; a name nobody gave names nobody', () => {
+    const r = five([
+      at(100_000, { kind: 'crash', node: 1, as: 'x' }),
+      at(200_000, { kind: 'crash', node: 2, as: 'x' }),
+      at(300_000, { kind: 'restart', node: { ref: 'x' } }),
+      at(400_000, { kind: 'crash', node: { ref: 'nobody' } }),
+    ]);
+    expect(r.faultLog.filter((f) => f.action.kind === 'restart')).toEqual([at(300_000, { kind: 'restart', node: 2 })]);
+    expect(nodesOf(r, 'crash')).toEqual([1, 2]);
+  });
+
+  it('an isolate of a name that holds several nodes cuts them off together', () => {
+    const r = five([at(100_000, { kind: 'pause', node: { group: 'random', k: 2 }, durationUs: 1_000, as: 'two' }), at(300_000, { kind: 'isolate', node: { ref: 'two' } })]);
+    const paused = nodesOf(r, 'pause').sort();
+    const partition = r.faultLog.find((f) => f.action.kind === 'partition')!;
+    expect((partition.action as { groups: number[][] }).groups[0]).toEqual(paused);
+  });
+
+  it('is deterministic, and the concrete log replays to the same history', () => {
+    const faults: ScriptedFault[] = [
+      at(200_000, { kind: 'isolate', node: 'random', as: 'x' }),
+      at(300_000, { kind: 'crash', node: { group: 'random', k: 2 }, as: 'down' }),
+      at(500_000, { kind: 'heal' }),
+      at(600_000, { kind: 'restart', node: { ref: 'down' } }),
+      at(700_000, { kind: 'pause', node: { ref: 'x' }, durationUs: 100_000 }),
+    ];
+    for (let s = 0; s < 6; s++) {
+      const a = five(faults, { seed: String(s) });
+      expect(five(faults, { seed: String(s), record: 'fuzz' }).hash).toBe(a.hash);
+      expect(JSON.stringify(a.faultLog)).not.toMatch(/"ref"|"as"/);
+      const replay = five(a.faultLog, { seed: String(s) });
+      expect(replay.history).toEqual(a.history);
+    }
+  });
+});
