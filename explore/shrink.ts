@@ -14,7 +14,7 @@
 // start from the end of the schedule, where they disturb the least.
 import type { LoadedScenario } from '../scenario/load.js';
 import { runScenario, type ScenarioRun } from '../scenario/runner.js';
-import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
+import { targetsOneNode, type FaultAction, type LinkSet, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
 import { assertNever, CLIENT_ROLE, type Endpoint, type Micros } from '../sim/types.js';
 
 export interface ShrinkSize {
@@ -523,6 +523,11 @@ export function windowOpenerIndex(faults: readonly ScriptedFault[], i: number): 
   const end = faults[i].action;
   for (let j = i - 1; j >= 0; j--) {
     const a = faults[j].action;
+    if (end.kind === 'heal' && end.node !== undefined) {
+      // A heal of one node ends the isolate of that node.
+      if (a.kind === 'isolate' && (sameNode(a.node, end.node) || isNamed(end.node, a.as))) return j;
+      continue;
+    }
     if (end.kind === 'heal' && (a.kind === 'partition' || a.kind === 'isolate' || a.kind === 'one-way' || a.kind === 'bridge' || a.kind === 'partition-halves' || a.kind === 'partition-majority')) return j;
     if (end.kind === 'restart' && a.kind === 'crash' && (end.node === 'all' || sameNode(a.node, end.node) || isNamed(end.node, a.as))) return j;
   }
@@ -615,6 +620,12 @@ export function withoutDanglingNames(faults: readonly ScriptedFault[]): Scripted
   return dangling.size === 0 ? [...faults] : faults.filter((_, i) => !dangling.has(i));
 }
 
+/** Links renumbered; undefined when they named only removed endpoints (no link is left). */
+function remapLinks(links: LinkSet, endpoints: (xs: readonly Endpoint[]) => Endpoint[]): LinkSet | undefined {
+  const out = { ...links, from: endpoints(links.from), to: endpoints(links.to) };
+  return out.from.some((f) => out.to.some((t) => t !== f)) ? out : undefined;
+}
+
 function remapAction(a: FaultAction, node: (t: NodeTarget) => NodeTarget | undefined, endpoints: (xs: readonly Endpoint[]) => Endpoint[]): FaultAction | undefined {
   switch (a.kind) {
     case 'partition': {
@@ -626,12 +637,20 @@ function remapAction(a: FaultAction, node: (t: NodeTarget) => NodeTarget | undef
       const to = endpoints(a.to);
       return from.length > 0 && to.length > 0 ? { kind: 'one-way', from, to } : undefined;
     }
+    case 'heal': {
+      if (a.node !== undefined) {
+        const n = node(a.node);
+        return n === undefined ? undefined : { ...a, node: n };
+      }
+      if (a.links === undefined) return a;
+      const links = remapLinks(a.links, endpoints);
+      return links === undefined ? undefined : { ...a, links };
+    }
     case 'delay-burst':
     case 'reorder-burst': {
       if (a.links === undefined) return a;
-      const links = { ...a.links, from: endpoints(a.links.from), to: endpoints(a.links.to) };
-      // Links that named only removed endpoints go with them.
-      return links.from.some((f) => links.to.some((t) => t !== f)) ? { ...a, links } : undefined;
+      const links = remapLinks(a.links, endpoints);
+      return links === undefined ? undefined : { ...a, links };
     }
     case 'restart': {
       if (a.node === 'all') return a;

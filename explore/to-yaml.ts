@@ -173,7 +173,10 @@ function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, ta
     case 'partition-halves':
     case 'partition-majority':
     case 'bridge':
+      break;
     case 'heal':
+      if (a.node !== undefined) parts.push(`node: ${target(a.node)}`);
+      if (a.links !== undefined) parts.push(`links: ${linksText(a.links, list)}`);
       break;
     case 'isolate':
     case 'crash':

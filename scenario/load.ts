@@ -304,8 +304,12 @@ function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, f
     case 'partition-halves':
     case 'partition-majority':
     case 'bridge':
-    case 'heal':
       return { kind: fault.kind };
+    case 'heal':
+      if (fault.node !== undefined && fault.links !== undefined) throw fail(at('links'), 'expected either node (every link of a node) or links, not both');
+      if (fault.node !== undefined) return { kind: 'heal', node: refs.target(fault.node, at('node')) };
+      if (fault.links !== undefined) return { kind: 'heal', links: links(fault.links, at('links'), refs, fail) };
+      return { kind: 'heal' };
     case 'isolate':
     case 'crash':
       return { kind: fault.kind, node: refs.target(fault.node, at('node')), ...named(fault.as) };

@@ -96,7 +96,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   fault('isolate', { node: groupTarget(), as: faultName().optional() }),
   fault('one-way', { from: endpointList(), to: endpointList() }),
   fault('bridge', {}),
-  fault('heal', {}),
+  fault('heal', { node: groupTarget().optional(), links: linkSet().optional() }),
   fault('crash', { node: groupTarget(), as: faultName().optional() }),
   fault('restart', { node: restartTarget(), as: faultName().optional() }),
   fault('crash-restart', { node: groupTarget(), down: positiveDuration(), as: faultName().optional() }),

@@ -108,7 +108,8 @@ export type FaultAction =
   | { kind: 'one-way'; from: Endpoint[]; to: Endpoint[] }
   /** Two halves joined through one bridge node that sees both (Jepsen's bridge). */
   | { kind: 'bridge' }
-  | { kind: 'heal' }
+  /** Restore blocked links: every one, or every link of `node` (both ways), or only `links`. Links cut for the whole run stay cut. */
+  | { kind: 'heal'; node?: NodeTarget; links?: LinkSet }
   | { kind: 'crash'; node: NodeTarget; as?: string }
   | { kind: 'restart'; node: NodeTarget | 'all'; as?: string }
   | { kind: 'crash-restart'; node: NodeTarget; downUs: Micros; as?: string }

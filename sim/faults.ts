@@ -167,8 +167,18 @@ export class Faults {
         break;
       }
       case 'heal':
-        network.heal();
-        concrete = [action];
+        if (action.node !== undefined) {
+          const targets = this.resolve(action.node);
+          for (const id of targets) network.healEndpoint(id);
+          detail.nodes = targets;
+          concrete = targets.map((id) => ({ kind: 'heal', node: id }));
+        } else if (action.links !== undefined) {
+          network.healLinks(action.links);
+          concrete = [action];
+        } else {
+          network.heal();
+          concrete = [action];
+        }
         break;
       case 'restart': {
         const targets = action.node === 'all' ? this.nodeIds : this.resolve(action.node);

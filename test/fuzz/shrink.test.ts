@@ -201,15 +201,39 @@ describe('remap and the richer fault model', () => {
     expect(withoutDanglingNames(config.faults.slice(1))).toEqual(config.faults.slice(1).filter((f) => f.atUs !== 3));
   });
 
-  it('a restart of $a closes the window of the crash that gave the name a', () => {
+  it('a restart of $a closes the window of the crash that gave the name a; a heal of a node, its isolate', () => {
     const faults = [
       { atUs: 1, action: { kind: 'crash', node: 'random', as: 'a' } },
       { atUs: 2, action: { kind: 'crash', node: { role: 'backup' } } },
       { atUs: 3, action: { kind: 'restart', node: { ref: 'a' } } },
       { atUs: 4, action: { kind: 'restart', node: { role: 'backup' } } },
+      { atUs: 5, action: { kind: 'isolate', node: 'leader', as: 'x' } },
+      { atUs: 6, action: { kind: 'isolate', node: 2 } },
+      { atUs: 7, action: { kind: 'heal', node: { ref: 'x' } } },
+      { atUs: 8, action: { kind: 'heal', node: 2 } },
+      { atUs: 9, action: { kind: 'heal', node: 3 } },
     ] as ScriptedFault[];
-    expect(windowOpenerIndex(faults, 2)).toBe(0);
-    expect(windowOpenerIndex(faults, 3)).toBe(1);
+    expect([2, 3, 6, 7, 8].map((i) => windowOpenerIndex(faults, i))).toEqual([0, 1, 4, 5, undefined]);
+  });
+
+  it('renumbers a heal of a node or of links, and drops one that names only removed endpoints', () => {
+    const config = {
+      nodes: 4,
+      clients: { clients: 0 },
+      network: { cut: [] },
+      faults: [
+        { atUs: 1, action: { kind: 'heal', node: 3 } },
+        { atUs: 2, action: { kind: 'heal', node: 1 } },
+        { atUs: 3, action: { kind: 'heal', links: { from: [3], to: [1] } } },
+        { atUs: 4, action: { kind: 'heal', links: { from: [0, 3], to: [1], both: true } } },
+        { atUs: 5, action: { kind: 'heal' } },
+      ],
+    } as unknown as SimConfig;
+    expect(remapKeeping(config, [0, 1, 2], 0).faults).toEqual([
+      { atUs: 2, action: { kind: 'heal', node: 1 } },
+      { atUs: 4, action: { kind: 'heal', links: { from: [0], to: [1], both: true } } },
+      { atUs: 5, action: { kind: 'heal' } },
+    ]);
   });
 
   it('renumbers the cut links of afterFaults', () => {

@@ -85,6 +85,8 @@ describe('toYaml', () => {
       target.map((node): FaultAction => ({ kind: 'isolate', node })),
       fc.tuple(target, fc.integer({ min: -2_000_000, max: 2_000_000 })).map(([node, offsetUs]): FaultAction => ({ kind: 'clock-offset', node, offsetUs })),
       fc.tuple(fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 }), fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 })).map(([from, to]): FaultAction => ({ kind: 'one-way', from, to })),
+      target.map((node): FaultAction => ({ kind: 'heal', node })),
+      links.map((l): FaultAction => ({ kind: 'heal', links: l })),
       fc.tuple(fc.option(links, { nil: undefined }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 })).map(([l, delayUs, durationUs]): FaultAction => ({ kind: 'delay-burst', ...(l ? { links: l } : {}), delayUs, durationUs })),
       fc.tuple(fc.option(links, { nil: undefined }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 })).map(([l, jitterUs, durationUs]): FaultAction => ({ kind: 'reorder-burst', ...(l ? { links: l } : {}), jitterUs, durationUs })),
     );
@@ -94,7 +96,7 @@ describe('toYaml', () => {
       .tuple(fc.integer({ min: 0, max: durationUs - 1 }), fc.integer({ min: 1, max: 1_000_000 }), target, fc.constantFrom('a', 'b', 'x_1', 'Leader-2'), fc.nat(2), fc.nat(2))
       .map(([t, w, node, as, first, then]): ScriptedFault[] => {
         const binders: FaultAction[] = [{ kind: 'crash', node, as }, { kind: 'pause', node, durationUs: w, as }, { kind: 'isolate', node, as }];
-        const users: FaultAction[] = [{ kind: 'restart', node: { ref: as } }, { kind: 'clock-jump', node: { ref: as }, byUs: -w }, { kind: 'crash-restart', node: { ref: as }, downUs: w }];
+        const users: FaultAction[] = [{ kind: 'restart', node: { ref: as } }, { kind: 'clock-jump', node: { ref: as }, byUs: -w }, { kind: 'heal', node: { ref: as } }];
         return [{ atUs: t, action: binders[first] }, { atUs: Math.min(durationUs, t + w), action: users[then] }];
       });
     const namedFaults = fc.array(named, { maxLength: 3 }).map((xs) => xs.flat());

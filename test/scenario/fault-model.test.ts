@@ -252,3 +252,35 @@ describe('names: as and $name', () => {
     expect(error.expected).toMatch(expected);
   });
 });
+
+describe('healing one node or some links', () => {
+  it('heal takes a node (any target, a name too) or links', async () => {
+    const loaded = await echo(
+      'faults:',
+      '  - { at: 1s, kind: isolate, node: leader, as: x }',
+      '  - { at: 2s, kind: heal, node: $x }',
+      '  - { at: 2s, kind: heal, node: n3 }',
+      '  - { at: 2s, kind: heal, links: { from: [n1], to: [n2, c2], both: true } }',
+      '  - { at: 3s, kind: heal }',
+    );
+    expect(loaded.config.faults.slice(1).map((f) => f.action)).toEqual([
+      { kind: 'heal', node: { ref: 'x' } },
+      { kind: 'heal', node: 2 },
+      { kind: 'heal', links: { from: [0], to: [1, 6], both: true } },
+      { kind: 'heal' },
+    ]);
+  });
+
+  it.each([
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: n1, links: { from: [n1], to: [n2] } }]', field: 'faults[0].links', expected: /either node \(every link of a node\) or links, not both/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: n7 }]', field: 'faults[0].node', expected: /a node n1\.\.n5/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: $x }]', field: 'faults[0].node', expected: /no fault before this one says as: x/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, links: { from: [n2], to: [n2] } }]', field: 'faults[0].links', expected: /at least one link between two different endpoints/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: everyone }]', field: 'faults[0].node', expected: /a node like n1/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});

@@ -455,3 +455,58 @@ describe('naming what a fault picked (as) and aiming at it later ($name)', () =>
     }
   });
 });
+
+describe('healing one node or some links', () => {
+  const quiet = (faults: ScriptedFault[]) => runSimulation(toyConfig({ nodes: 4, faults, protocolOptions: { periodUs: 2_000 }, network: { ...toyConfig().network, lossPpm: 0, duplicatePpm: 0 } }));
+  const delivered = (r: RunResult, from: number, to: number, t0: number, t1: number) =>
+    r.trace!.filter((e) => e.k === 'deliver' && e.from === from && e.to === to && e.t >= t0 && e.t < t1).length;
+
+  it('heal of a node restores every link of that node, both ways, and no other', () => {
+    const r = quiet([at(200_000, { kind: 'isolate', node: 0 }), at(200_000, { kind: 'isolate', node: 1 }), at(600_000, { kind: 'heal', node: 0 })]);
+    // Before the heal, nothing reaches n1 or n2 from the others (after the messages in flight).
+    expect(delivered(r, 0, 2, 220_000, 600_000) + delivered(r, 2, 0, 220_000, 600_000)).toBe(0);
+    expect(delivered(r, 1, 2, 220_000, 600_000)).toBe(0);
+    // After: n1 talks to every node again (n2 too: that link is n1's), n2 stays cut off from n3 and n4.
+    expect(delivered(r, 0, 2, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 2, 0, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 1, 2, 620_000, 1_500_000) + delivered(r, 2, 1, 620_000, 1_500_000) + delivered(r, 1, 3, 620_000, 1_500_000)).toBe(0);
+    expect(r.faultLog.at(-1)).toEqual(at(600_000, { kind: 'heal', node: 0 }));
+  });
+
+  it('isolate the leader as x, later heal only $x', () => {
+    const r = quiet([
+      at(200_000, { kind: 'isolate', node: 'leader', as: 'x' }),
+      at(200_000, { kind: 'one-way', from: [2], to: [3] }),
+      at(600_000, { kind: 'heal', node: { ref: 'x' } }),
+    ]);
+    expect(r.faultLog.at(-1)).toEqual(at(600_000, { kind: 'heal', node: 0 }));
+    expect(delivered(r, 0, 1, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 2, 3, 620_000, 1_500_000)).toBe(0); // the one-way cut stays
+    expect(delivered(r, 3, 2, 620_000, 1_500_000)).toBeGreaterThan(0);
+  });
+
+  it('heal of links restores only those (one direction unless both)', () => {
+    const r = quiet([at(200_000, { kind: 'partition', groups: [[0], [1, 2, 3]] }), at(600_000, { kind: 'heal', links: { from: [0], to: [1] } })]);
+    expect(delivered(r, 0, 1, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 1, 0, 620_000, 1_500_000)).toBe(0);
+    expect(delivered(r, 0, 2, 620_000, 1_500_000)).toBe(0);
+    const both = quiet([at(200_000, { kind: 'partition', groups: [[0], [1, 2, 3]] }), at(600_000, { kind: 'heal', links: { from: [0], to: [1], both: true } })]);
+    expect(delivered(both, 1, 0, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(both, 2, 0, 620_000, 1_500_000)).toBe(0);
+  });
+
+  it('a heal never lifts the links cut for the whole run', () => {
+    const config = toyConfig({ faults: [at(600_000, { kind: 'heal', node: 0 })], network: { ...toyConfig().network, lossPpm: 0, cut: [[0, 1]] } });
+    const r = runSimulation(config);
+    expect(r.trace!.filter((e) => e.k === 'deliver' && e.from === 0 && e.to === 1)).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    const faults: ScriptedFault[] = [at(200_000, { kind: 'isolate', node: 'random', as: 'x' }), at(300_000, { kind: 'partition-halves' }), at(500_000, { kind: 'heal', node: { ref: 'x' } }), at(700_000, { kind: 'heal', links: { from: [0, 1], to: [2, 3], both: true } })];
+    for (let s = 0; s < 5; s++) {
+      const a = runSimulation(toyConfig({ nodes: 4, seed: String(s), faults }));
+      expect(runSimulation(toyConfig({ nodes: 4, seed: String(s), faults, record: 'fuzz' })).hash).toBe(a.hash);
+      expect(runSimulation(toyConfig({ nodes: 4, seed: String(s), faults: a.faultLog })).history).toEqual(a.history);
+    }
+  });
+});
