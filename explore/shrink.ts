@@ -14,7 +14,7 @@
 // start from the end of the schedule, where they disturb the least.
 import type { LoadedScenario } from '../scenario/load.js';
 import { runScenario, type ScenarioRun } from '../scenario/runner.js';
-import { targetsOneNode, type FaultAction, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
+import { targetsOneNode, type FaultAction, type LinkSet, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
 import { assertNever, CLIENT_ROLE, type Endpoint, type Micros } from '../sim/types.js';
 
 export interface ShrinkSize {
@@ -125,7 +125,10 @@ class Shrinker {
    * Run a candidate, with its own seed and then with a few alternative seeds; true (and it
    * becomes the best, with the seed that failed) when it fails the same way.
    */
-  private test(candidate: SimConfig): boolean {
+  private test(proposed: SimConfig): boolean {
+    // A fault aimed at a name whose fault went names nobody: it goes too (a file may not hold it).
+    const faults = withoutDanglingNames(proposed.faults);
+    const candidate = faults.length === proposed.faults.length ? proposed : { ...proposed, faults };
     const tries = this.flexibleSeeds ? (this.options.seedTries ?? 4) : 0;
     if (this.testSeed(candidate)) return true;
     for (let k = 1; k <= tries && !this.exhausted; k++) {
@@ -517,14 +520,28 @@ function windowStart(faults: readonly ScriptedFault[], i: number): Micros | unde
 }
 
 /** The index of the fault that the heal or restart at `i` ends, if any. */
-function windowOpenerIndex(faults: readonly ScriptedFault[], i: number): number | undefined {
+export function windowOpenerIndex(faults: readonly ScriptedFault[], i: number): number | undefined {
   const end = faults[i].action;
   for (let j = i - 1; j >= 0; j--) {
     const a = faults[j].action;
+    if (end.kind === 'heal' && end.node !== undefined) {
+      // A heal of one node ends the isolate of that node.
+      if (a.kind === 'isolate' && (sameNode(a.node, end.node) || isNamed(end.node, a.as))) return j;
+      continue;
+    }
     if (end.kind === 'heal' && (a.kind === 'partition' || a.kind === 'isolate' || a.kind === 'one-way' || a.kind === 'bridge' || a.kind === 'partition-halves' || a.kind === 'partition-majority')) return j;
-    if (end.kind === 'restart' && a.kind === 'crash' && (end.node === 'all' || a.node === end.node)) return j;
+    if (end.kind === 'restart' && a.kind === 'crash' && (end.node === 'all' || sameNode(a.node, end.node) || isNamed(end.node, a.as))) return j;
   }
   return undefined;
+}
+
+function sameNode(x: NodeTarget, y: NodeTarget): boolean {
+  return typeof x === 'object' && typeof y === 'object' ? JSON.stringify(x) === JSON.stringify(y) : x === y;
+}
+
+/** Does `target` aim at the name `as` gives? */
+function isNamed(target: NodeTarget | 'all', as: string | undefined): boolean {
+  return as !== undefined && typeof target === 'object' && 'ref' in target && target.ref === as;
 }
 
 /** The config with its first `nodes` nodes and `clients` clients: endpoints renumbered, faults and cut links that name removed ones dropped. */
@@ -552,7 +569,7 @@ export function remapKeeping(config: SimConfig, keep: readonly number[], clients
   };
   const node = (t: NodeTarget): NodeTarget | undefined => {
     if (typeof t === 'number') return endpoint(t);
-    if (typeof t === 'string') return t;
+    if (typeof t === 'string' || 'ref' in t) return t;
     if (!('group' in t)) return members(t.role) > 0 ? t : undefined; // a role with no actor left names nobody
     switch (t.group) {
       case 'leader-plus': {
@@ -571,11 +588,12 @@ export function remapKeeping(config: SimConfig, keep: readonly number[], clients
     }
   };
   const endpoints = (xs: readonly Endpoint[]) => xs.map(endpoint).filter((e): e is Endpoint => e !== undefined);
-  const faults: ScriptedFault[] = [];
+  const remapped: ScriptedFault[] = [];
   for (const f of config.faults) {
     const a = remapAction(f.action, node, endpoints);
-    if (a !== undefined) faults.push({ atUs: f.atUs, action: a });
+    if (a !== undefined) remapped.push({ atUs: f.atUs, action: a });
   }
+  const faults = withoutDanglingNames(remapped);
   const cutLinks = (links: ReadonlyArray<readonly [Endpoint, Endpoint]>) =>
     links.map(([f, t]) => [endpoint(f), endpoint(t)] as const).filter((l): l is readonly [Endpoint, Endpoint] => l[0] !== undefined && l[1] !== undefined);
   const network = { ...config.network, cut: cutLinks(config.network.cut) };
@@ -584,6 +602,32 @@ export function remapKeeping(config: SimConfig, keep: readonly number[], clients
   if (config.roles !== undefined) out.roles = keep.map((id) => config.roles![id]);
   if (config.nemesis) out.nemesis = { ...config.nemesis, maxCrashed: Math.min(config.nemesis.maxCrashed, nodes) };
   return out;
+}
+
+/**
+ * The faults without those aimed at a name (`$a`) that no earlier fault gives any more (its
+ * fault went): such a fault names nobody, and a scenario file may not hold it.
+ */
+export function withoutDanglingNames(faults: readonly ScriptedFault[]): ScriptedFault[] {
+  const order = faults.map((f, i) => ({ f, i })).sort((x, y) => x.f.atUs - y.f.atUs || x.i - y.i);
+  const given = new Set<string>();
+  const dangling = new Set<number>();
+  for (const { f, i } of order) {
+    const a = f.action;
+    const ref = 'node' in a && typeof a.node === 'object' && 'ref' in a.node ? a.node.ref : undefined;
+    if (ref !== undefined && !given.has(ref)) {
+      dangling.add(i);
+      continue;
+    }
+    if ('as' in a && a.as !== undefined) given.add(a.as);
+  }
+  return dangling.size === 0 ? [...faults] : faults.filter((_, i) => !dangling.has(i));
+}
+
+/** Links renumbered; undefined when they named only removed endpoints (no link is left). */
+function remapLinks(links: LinkSet, endpoints: (xs: readonly Endpoint[]) => Endpoint[]): LinkSet | undefined {
+  const out = { ...links, from: endpoints(links.from), to: endpoints(links.to) };
+  return out.from.some((f) => out.to.some((t) => t !== f)) ? out : undefined;
 }
 
 function remapAction(a: FaultAction, node: (t: NodeTarget) => NodeTarget | undefined, endpoints: (xs: readonly Endpoint[]) => Endpoint[]): FaultAction | undefined {
@@ -597,12 +641,20 @@ function remapAction(a: FaultAction, node: (t: NodeTarget) => NodeTarget | undef
       const to = endpoints(a.to);
       return from.length > 0 && to.length > 0 ? { kind: 'one-way', from, to } : undefined;
     }
+    case 'heal': {
+      if (a.node !== undefined) {
+        const n = node(a.node);
+        return n === undefined ? undefined : { ...a, node: n };
+      }
+      if (a.links === undefined) return a;
+      const links = remapLinks(a.links, endpoints);
+      return links === undefined ? undefined : { ...a, links };
+    }
     case 'delay-burst':
     case 'reorder-burst': {
       if (a.links === undefined) return a;
-      const links = { ...a.links, from: endpoints(a.links.from), to: endpoints(a.links.to) };
-      // Links that named only removed endpoints go with them.
-      return links.from.some((f) => links.to.some((t) => t !== f)) ? { ...a, links } : undefined;
+      const links = remapLinks(a.links, endpoints);
+      return links === undefined ? undefined : { ...a, links };
     }
     case 'restart': {
       if (a.node === 'all') return a;

@@ -166,7 +166,12 @@ function milliText(milli: number): string {
 
 function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
   const a: FaultAction = f.action;
-  const parts = [`at: ${durationText(f.atUs)}`, `kind: ${a.kind}`];
+  const text = faultFields(a, f.atUs, ep, target);
+  return 'as' in a && a.as !== undefined ? `${text.slice(0, -2)}, as: ${a.as} }` : text;
+}
+
+function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
+  const parts = [`at: ${durationText(atUs)}`, `kind: ${a.kind}`];
   const list = (xs: readonly number[]) => `[${xs.map(ep).join(', ')}]`;
   switch (a.kind) {
     case 'partition':
@@ -175,7 +180,10 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
     case 'partition-halves':
     case 'partition-majority':
     case 'bridge':
+      break;
     case 'heal':
+      if (a.node !== undefined) parts.push(`node: ${target(a.node)}`);
+      if (a.links !== undefined) parts.push(`links: ${linksText(a.links, list)}`);
       break;
     case 'isolate':
     case 'crash':
@@ -223,6 +231,7 @@ function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: Node
 function targetText(t: NodeTarget, ep: (e: number) => string): string {
   if (typeof t === 'number') return ep(t);
   if (typeof t === 'string') return t;
+  if ('ref' in t) return `$${t.ref}`;
   if ('group' in t) {
     switch (t.group) {
       case 'leader-plus':

@@ -189,6 +189,8 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     return { atUs: fault.at, action: faultAction(fault, ['faults', index], refs, fail) };
   });
   // Stable: faults at the same time keep their file order.
+  const order = faults.map((_, index) => index).sort((a, b) => faults[a].atUs - faults[b].atUs || a - b);
+  checkNames(order.map((index) => ({ fault: faults[index], index })), fail);
   faults.sort((a, b) => a.atUs - b.atUs);
 
   let nemesis: NemesisConfig | undefined;
@@ -312,6 +314,11 @@ export function extraBugs(loaded: LoadedScenario): string[] {
   return loaded.config.bugs.filter((bug) => !loaded.scenarioBugs.includes(bug));
 }
 
+/** `as: a`, when the fault gives a name. */
+function named(as: string | undefined): { as?: string } {
+  return as === undefined ? {} : { as };
+}
+
 function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, fail: Fail): FaultAction {
   const at = (field: string): FieldPath => [...path, field];
   switch (fault.kind) {
@@ -329,31 +336,49 @@ function faultAction(fault: RawFault, path: FieldPath, refs: EndpointResolver, f
     case 'partition-halves':
     case 'partition-majority':
     case 'bridge':
-    case 'heal':
       return { kind: fault.kind };
+    case 'heal':
+      if (fault.node !== undefined && fault.links !== undefined) throw fail(at('links'), 'expected either node (every link of a node) or links, not both');
+      if (fault.node !== undefined) return { kind: 'heal', node: refs.target(fault.node, at('node')) };
+      if (fault.links !== undefined) return { kind: 'heal', links: links(fault.links, at('links'), refs, fail) };
+      return { kind: 'heal' };
     case 'isolate':
     case 'crash':
-      return { kind: fault.kind, node: refs.target(fault.node, at('node')) };
+      return { kind: fault.kind, node: refs.target(fault.node, at('node')), ...named(fault.as) };
     case 'restart':
-      return { kind: 'restart', node: fault.node === 'all' ? 'all' : refs.target(fault.node, at('node')) };
+      return { kind: 'restart', node: fault.node === 'all' ? 'all' : refs.target(fault.node, at('node')), ...named(fault.as) };
     case 'one-way':
       return { kind: 'one-way', from: refs.endpoints(fault.from, at('from')), to: refs.endpoints(fault.to, at('to')) };
     case 'crash-restart':
-      return { kind: 'crash-restart', node: refs.target(fault.node, at('node')), downUs: fault.down };
+      return { kind: 'crash-restart', node: refs.target(fault.node, at('node')), downUs: fault.down, ...named(fault.as) };
     case 'clock-offset':
-      return { kind: 'clock-offset', node: refs.target(fault.node, at('node')), offsetUs: fault.offset };
+      return { kind: 'clock-offset', node: refs.target(fault.node, at('node')), offsetUs: fault.offset, ...named(fault.as) };
     case 'clock-jump':
-      return { kind: 'clock-jump', node: refs.target(fault.node, at('node')), byUs: fault.by };
+      return { kind: 'clock-jump', node: refs.target(fault.node, at('node')), byUs: fault.by, ...named(fault.as) };
     case 'clock-drift':
-      return { kind: 'clock-drift', node: refs.target(fault.node, at('node')), driftPpm: fault.drift };
+      return { kind: 'clock-drift', node: refs.target(fault.node, at('node')), driftPpm: fault.drift, ...named(fault.as) };
     case 'pause':
-      return { kind: 'pause', node: refs.target(fault.node, at('node')), durationUs: fault.duration };
+      return { kind: 'pause', node: refs.target(fault.node, at('node')), durationUs: fault.duration, ...named(fault.as) };
     case 'delay-burst':
       return { kind: 'delay-burst', ...(fault.links ? { links: links(fault.links, at('links'), refs, fail) } : {}), delayUs: fault.delay, durationUs: fault.duration };
     case 'reorder-burst':
       return { kind: 'reorder-burst', ...(fault.links ? { links: links(fault.links, at('links'), refs, fail) } : {}), jitterUs: fault.jitter, durationUs: fault.duration };
     case 'loss-burst':
       return { kind: 'loss-burst', lossPpm: fault.loss, durationUs: fault.duration };
+  }
+}
+
+/** A fault may aim at `$a` only once an earlier one (in time, then file order) says `as: a`. */
+function checkNames(inOrder: ReadonlyArray<{ fault: ScriptedFault; index: number }>, fail: Fail): void {
+  const given: string[] = [];
+  for (const { fault, index } of inOrder) {
+    const a = fault.action;
+    const node = 'node' in a ? a.node : undefined;
+    if (typeof node === 'object' && 'ref' in node && !given.includes(node.ref)) {
+      const known = given.length > 0 ? `names given so far: ${given.join(', ')}` : 'no fault before it gives a name';
+      throw fail(['faults', index, 'node'], `expected a name that an earlier fault gives with as: (no fault before this one says as: ${node.ref}; ${known})`);
+    }
+    if ('as' in a && a.as !== undefined && !given.includes(a.as)) given.push(a.as);
   }
 }
 

@@ -54,15 +54,20 @@ const ROLE = '[a-z][a-z0-9-]*';
 const TARGET_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role> or all:<role>';
 export const nodeTarget = () =>
   z.string({ error: TARGET_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE})$`), { error: TARGET_NOUN });
+/** A name a fault gives what it picked (`as: a`), for later faults to aim at (`$a`). */
+const NAME = '[A-Za-z_][A-Za-z0-9_-]*';
+const NAME_NOUN = 'a name like a or leader_1 (letters, digits, _ and -)';
+export const faultName = () => z.string({ error: NAME_NOUN }).regex(new RegExp(`^${NAME}$`), { error: NAME_NOUN });
+const REF_NOUN = '$name (the node or nodes an earlier fault named with as: name)';
 /** A target that may name several nodes at once (crash, pause, isolate, clock faults, crash-restart). */
-const GROUP_TARGET_NOUN = `${TARGET_NOUN}, or a group: leader+K (the leader and K others), leader-minority, random-K or random-K:<role>`;
+const GROUP_TARGET_NOUN = `${TARGET_NOUN}, or a group: leader+K (the leader and K others), leader-minority, random-K or random-K:<role>, or ${REF_NOUN}`;
 export const groupTarget = () =>
   z
     .string({ error: GROUP_TARGET_NOUN })
-    .regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE}|leader\\+[1-9]\\d*|leader-minority|random-[1-9]\\d*(:${ROLE})?)$`), { error: GROUP_TARGET_NOUN });
-const RESTART_NOUN = 'a node like n1, a client actor like c1, leader, random, random:<role>, all:<role> or all';
+    .regex(new RegExp(`^([nc][1-9]\\d*|leader|random|(random|all):${ROLE}|leader\\+[1-9]\\d*|leader-minority|random-[1-9]\\d*(:${ROLE})?|\\$${NAME})$`), { error: GROUP_TARGET_NOUN });
+const RESTART_NOUN = `a node like n1, a client actor like c1, leader, random, random:<role>, all:<role> or all, or ${REF_NOUN}`;
 const restartTarget = () =>
-  z.string({ error: RESTART_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|all|(random|all):${ROLE})$`), { error: RESTART_NOUN });
+  z.string({ error: RESTART_NOUN }).regex(new RegExp(`^([nc][1-9]\\d*|leader|random|all|(random|all):${ROLE}|\\$${NAME})$`), { error: RESTART_NOUN });
 const roleCounts = () =>
   z.record(
     z.string().regex(new RegExp(`^${ROLE}(\\+${ROLE})*$`), { error: 'a role name, or roles joined by + for nodes that play several' }),
@@ -88,17 +93,17 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   fault('partition-halves', {}),
   fault('partition-majority', {}),
-  fault('isolate', { node: groupTarget() }),
+  fault('isolate', { node: groupTarget(), as: faultName().optional() }),
   fault('one-way', { from: endpointList(), to: endpointList() }),
   fault('bridge', {}),
-  fault('heal', {}),
-  fault('crash', { node: groupTarget() }),
-  fault('restart', { node: restartTarget() }),
-  fault('crash-restart', { node: groupTarget(), down: positiveDuration() }),
-  fault('clock-offset', { node: groupTarget(), offset: signedDuration() }),
-  fault('clock-jump', { node: groupTarget(), by: signedDuration() }),
-  fault('clock-drift', { node: groupTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm') }),
-  fault('pause', { node: groupTarget(), duration: positiveDuration() }),
+  fault('heal', { node: groupTarget().optional(), links: linkSet().optional() }),
+  fault('crash', { node: groupTarget(), as: faultName().optional() }),
+  fault('restart', { node: restartTarget(), as: faultName().optional() }),
+  fault('crash-restart', { node: groupTarget(), down: positiveDuration(), as: faultName().optional() }),
+  fault('clock-offset', { node: groupTarget(), offset: signedDuration(), as: faultName().optional() }),
+  fault('clock-jump', { node: groupTarget(), by: signedDuration(), as: faultName().optional() }),
+  fault('clock-drift', { node: groupTarget(), drift: integer(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm'), as: faultName().optional() }),
+  fault('pause', { node: groupTarget(), duration: positiveDuration(), as: faultName().optional() }),
   fault('delay-burst', { links: linkSet().optional(), delay: positiveDuration(), duration: positiveDuration() }),
   fault('reorder-burst', { links: linkSet().optional(), jitter: positiveDuration(), duration: positiveDuration() }),
   fault('loss-burst', { loss: probability(), duration: positiveDuration() }),

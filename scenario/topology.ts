@@ -89,6 +89,7 @@ export class EndpointResolver {
   target(ref: string, path: FieldPath): NodeTarget {
     if (ref === 'leader' || ref === 'random') return ref;
     if (ref === 'leader-minority') return { group: 'leader-minority' };
+    if (ref.startsWith('$')) return { ref: ref.slice(1) };
     const plus = /^leader\+(\d+)$/.exec(ref);
     if (plus) {
       const k = Number(plus[1]);

@@ -53,11 +53,20 @@ export interface NetworkChange {
  * of several nodes resolved when the fault applies. The role `client` names the protocol's
  * client actors.
  */
-export type NodeTarget = Endpoint | 'random' | 'leader' | RoleTarget | GroupTarget;
+export type NodeTarget = Endpoint | 'random' | 'leader' | RoleTarget | GroupTarget | NodeRef;
 export interface RoleTarget {
   role: string;
   /** Every actor of the role (the fault applies to each), instead of one seeded draw. */
   all?: boolean;
+}
+
+/**
+ * The node or nodes an earlier fault picked and named (`as`), resolved when this fault
+ * applies: a crash aimed at `random` as `a`, then a restart of the same node. A name no
+ * fault has given yet names nobody.
+ */
+export interface NodeRef {
+  ref: string;
 }
 
 /**
@@ -82,6 +91,11 @@ export interface LinkSet {
   both?: boolean;
 }
 
+/**
+ * Faults aimed at nodes may name what they picked (`as`), for a later fault to aim at the
+ * same node or nodes (`{ ref }`): the name holds the nodes the fault resolved, at the time it
+ * applied.
+ */
 export type FaultAction =
   /** Links between different groups are blocked both ways. Endpoints in no group (usually the clients) keep all their links. */
   | { kind: 'partition'; groups: Endpoint[][] }
@@ -89,22 +103,23 @@ export type FaultAction =
   /** A seeded majority and the rest. */
   | { kind: 'partition-majority' }
   /** One node cut off from every other node (clients keep their links to it). */
-  | { kind: 'isolate'; node: NodeTarget }
+  | { kind: 'isolate'; node: NodeTarget; as?: string }
   /** Messages from `from` to `to` are blocked; the reverse direction still works. */
   | { kind: 'one-way'; from: Endpoint[]; to: Endpoint[] }
   /** Two halves joined through one bridge node that sees both (Jepsen's bridge). */
   | { kind: 'bridge' }
-  | { kind: 'heal' }
-  | { kind: 'crash'; node: NodeTarget }
-  | { kind: 'restart'; node: NodeTarget | 'all' }
-  | { kind: 'crash-restart'; node: NodeTarget; downUs: Micros }
+  /** Restore blocked links: every one, or every link of `node` (both ways), or only `links`. Links cut for the whole run stay cut. */
+  | { kind: 'heal'; node?: NodeTarget; links?: LinkSet }
+  | { kind: 'crash'; node: NodeTarget; as?: string }
+  | { kind: 'restart'; node: NodeTarget | 'all'; as?: string }
+  | { kind: 'crash-restart'; node: NodeTarget; downUs: Micros; as?: string }
   /** Set the node's clock offset from true time. */
-  | { kind: 'clock-offset'; node: NodeTarget; offsetUs: Micros }
+  | { kind: 'clock-offset'; node: NodeTarget; offsetUs: Micros; as?: string }
   /** Jump the node's clock by `byUs` (forward or back). */
-  | { kind: 'clock-jump'; node: NodeTarget; byUs: Micros }
-  | { kind: 'clock-drift'; node: NodeTarget; driftPpm: number }
+  | { kind: 'clock-jump'; node: NodeTarget; byUs: Micros; as?: string }
+  | { kind: 'clock-drift'; node: NodeTarget; driftPpm: number; as?: string }
   /** The node handles nothing for `durationUs`, then resumes with everything that arrived and every timer late. */
-  | { kind: 'pause'; node: NodeTarget; durationUs: Micros }
+  | { kind: 'pause'; node: NodeTarget; durationUs: Micros; as?: string }
   /** Extra latency on every message sent on the links (every link when none are named) for a while. */
   | { kind: 'delay-burst'; links?: LinkSet; delayUs: Micros; durationUs: Micros }
   /** Extra random latency, uniform in [0, jitterUs], on the links (every link when none are named) for a while: messages overtake each other. */

@@ -11,9 +11,17 @@ import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { Endpoint, NodeId } from './types.js';
 
-/** A target that names a group (several nodes as one): an isolate cuts them off together. */
+/** A target that names a group (several nodes as one, or a name that may stand for several): an isolate cuts them off together. */
 function isGroup(target: NodeTarget): boolean {
-  return typeof target === 'object' && 'group' in target;
+  return typeof target === 'object' && ('group' in target || 'ref' in target);
+}
+
+/** The action without its name: the log is concrete, later faults name its nodes themselves. */
+function unnamed<A extends FaultAction>(action: A): A {
+  if (!('as' in action)) return action;
+  const copy = { ...action };
+  delete (copy as { as?: string }).as;
+  return copy;
 }
 
 /** The end of a loss burst: an internal fault, never logged. */
@@ -34,6 +42,8 @@ export type InternalFault = LossEnd | LinkBurstEnd;
 export class Faults {
   /** Every fault as applied, in concrete form (nodes and groups resolved). */
   readonly log: ScriptedFault[] = [];
+  /** The nodes each name (`as`) stands for, as the fault that gave it resolved them. */
+  private readonly names = new Map<string, readonly Endpoint[]>();
 
   constructor(
     private readonly core: Core,
@@ -79,6 +89,7 @@ export class Faults {
       const leader = this.leader();
       return leader === undefined ? [] : [leader];
     }
+    if ('ref' in target) return [...(this.names.get(target.ref) ?? [])];
     if ('group' in target) return this.resolveGroup(target);
     const members = this.actors.withRole(target.role);
     if (members.length === 0) return [];
@@ -164,16 +175,28 @@ export class Faults {
         break;
       }
       case 'heal':
-        network.heal();
-        concrete = [action];
+        if (action.node !== undefined) {
+          const targets = this.resolve(action.node);
+          for (const id of targets) network.healEndpoint(id);
+          detail.nodes = targets;
+          concrete = targets.map((id) => ({ kind: 'heal', node: id }));
+        } else if (action.links !== undefined) {
+          network.healLinks(action.links);
+          concrete = [action];
+        } else {
+          network.heal();
+          concrete = [action];
+        }
         break;
       case 'restart': {
         const targets = action.node === 'all' ? this.nodeIds : this.resolve(action.node);
+        if (action.as !== undefined) this.names.set(action.as, targets);
         for (const id of targets) {
           const slot = this.actors.slots[id];
           if (slot !== undefined && !slot.up) this.actors.restart(slot);
         }
-        concrete = [action];
+        // A name stands for nodes only this run knows: the log names them.
+        concrete = typeof action.node === 'object' && 'ref' in action.node ? targets.map((id) => ({ kind: 'restart', node: id })) : [unnamed(action)];
         break;
       }
       case 'loss-burst': {
@@ -204,6 +227,7 @@ export class Faults {
       default: {
         if (!targetsOneNode(action)) return kernelNever(action, 'fault');
         const targets = this.resolve(action.node);
+        if (action.as !== undefined) this.names.set(action.as, targets);
         detail.node = targets.length === 1 ? targets[0] : undefined;
         if (targets.length > 1) detail.nodes = targets;
         if (action.kind === 'isolate' && targets.length > 1 && isGroup(action.node)) {
@@ -218,7 +242,7 @@ export class Faults {
         }
         for (const id of targets) {
           const slot = this.actors.slots[id];
-          if (slot !== undefined && this.applyToOne(action, slot)) concrete.push({ ...action, node: id });
+          if (slot !== undefined && this.applyToOne(action, slot)) concrete.push({ ...unnamed(action), node: id });
         }
       }
     }

@@ -191,6 +191,20 @@ export class Network {
     this.blocked.fill(0);
     this.blockedLinks = 0;
   }
+
+  /** Restore every link of one endpoint, both ways. */
+  healEndpoint(e: Endpoint): void {
+    const n = this.endpointCount;
+    for (let x = 0; x < n; x++) {
+      this.blocked[e * n + x] = 0;
+      this.blocked[x * n + e] = 0;
+    }
+  }
+
+  /** Restore the named links only. */
+  healLinks(links: LinkSet): void {
+    for (const i of this.linkIndices(links)) this.blocked[i] = 0;
+  }
 }
 
 /** One latency draw from a model, on the given stream. Floats are only local and rounded at once. */

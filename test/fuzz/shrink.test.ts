@@ -6,12 +6,12 @@ import { shrinkHandler } from '../../cli/commands/shrink.js';
 import { shrinkFailure } from '../../explore/shrink-failure.js';
 import { runCampaign } from '../../explore/campaign.js';
 import { failureScenario, readFailureFile } from '../../explore/failure-file.js';
-import { remap, remapKeeping, shrink } from '../../explore/shrink.js';
+import { remap, remapKeeping, shrink, windowOpenerIndex, withoutDanglingNames } from '../../explore/shrink.js';
 import { toYaml } from '../../explore/to-yaml.js';
 import { parseScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/load.js';
-import type { SimConfig } from '../../sim/config.js';
+import type { ScriptedFault, SimConfig } from '../../sim/config.js';
 import { ballotScenario, captureIo, tempDir } from './helpers.js';
 
 const dir = tempDir('shrink');
@@ -176,6 +176,64 @@ describe('remap and the richer fault model', () => {
     ]);
     // No backup and no client left: the faults aimed at them go.
     expect(targets(remapKeeping(config, [0], 0))).toEqual(['leader', 'leader', { group: 'leader-minority' }, { group: 'random', k: 1 }]);
+  });
+
+  it('keeps names, and drops a fault aimed at a name whose fault went with a removed node', () => {
+    const config = {
+      nodes: 5,
+      clients: { clients: 0 },
+      network: { cut: [] },
+      faults: [
+        { atUs: 1, action: { kind: 'crash', node: 4, as: 'a' } },
+        { atUs: 2, action: { kind: 'crash', node: 'random', as: 'b' } },
+        { atUs: 3, action: { kind: 'restart', node: { ref: 'a' } } },
+        { atUs: 4, action: { kind: 'restart', node: { ref: 'b' } } },
+        { atUs: 5, action: { kind: 'crash', node: 1, as: 'a' } },
+        { atUs: 6, action: { kind: 'pause', node: { ref: 'a' }, durationUs: 5 } },
+      ],
+    } as unknown as SimConfig;
+    expect(remap(config, 3, 0).faults).toEqual([
+      { atUs: 2, action: { kind: 'crash', node: 'random', as: 'b' } },
+      { atUs: 4, action: { kind: 'restart', node: { ref: 'b' } } },
+      { atUs: 5, action: { kind: 'crash', node: 1, as: 'a' } },
+      { atUs: 6, action: { kind: 'pause', node: { ref: 'a' }, durationUs: 5 } },
+    ]);
+    expect(withoutDanglingNames(config.faults.slice(1))).toEqual(config.faults.slice(1).filter((f) => f.atUs !== 3));
+  });
+
+  it('a restart of $a closes the window of the crash that gave the name a; a heal of a node, its isolate', () => {
+    const faults = [
+      { atUs: 1, action: { kind: 'crash', node: 'random', as: 'a' } },
+      { atUs: 2, action: { kind: 'crash', node: { role: 'backup' } } },
+      { atUs: 3, action: { kind: 'restart', node: { ref: 'a' } } },
+      { atUs: 4, action: { kind: 'restart', node: { role: 'backup' } } },
+      { atUs: 5, action: { kind: 'isolate', node: 'leader', as: 'x' } },
+      { atUs: 6, action: { kind: 'isolate', node: 2 } },
+      { atUs: 7, action: { kind: 'heal', node: { ref: 'x' } } },
+      { atUs: 8, action: { kind: 'heal', node: 2 } },
+      { atUs: 9, action: { kind: 'heal', node: 3 } },
+    ] as ScriptedFault[];
+    expect([2, 3, 6, 7, 8].map((i) => windowOpenerIndex(faults, i))).toEqual([0, 1, 4, 5, undefined]);
+  });
+
+  it('renumbers a heal of a node or of links, and drops one that names only removed endpoints', () => {
+    const config = {
+      nodes: 4,
+      clients: { clients: 0 },
+      network: { cut: [] },
+      faults: [
+        { atUs: 1, action: { kind: 'heal', node: 3 } },
+        { atUs: 2, action: { kind: 'heal', node: 1 } },
+        { atUs: 3, action: { kind: 'heal', links: { from: [3], to: [1] } } },
+        { atUs: 4, action: { kind: 'heal', links: { from: [0, 3], to: [1], both: true } } },
+        { atUs: 5, action: { kind: 'heal' } },
+      ],
+    } as unknown as SimConfig;
+    expect(remapKeeping(config, [0, 1, 2], 0).faults).toEqual([
+      { atUs: 2, action: { kind: 'heal', node: 1 } },
+      { atUs: 4, action: { kind: 'heal', links: { from: [0], to: [1], both: true } } },
+      { atUs: 5, action: { kind: 'heal' } },
+    ]);
   });
 
   it('renumbers the cut links of afterFaults', () => {

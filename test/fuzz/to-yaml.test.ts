@@ -85,10 +85,21 @@ describe('toYaml', () => {
       target.map((node): FaultAction => ({ kind: 'isolate', node })),
       fc.tuple(target, fc.integer({ min: -2_000_000, max: 2_000_000 })).map(([node, offsetUs]): FaultAction => ({ kind: 'clock-offset', node, offsetUs })),
       fc.tuple(fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 }), fc.uniqueArray(endpoint, { minLength: 1, maxLength: 3 })).map(([from, to]): FaultAction => ({ kind: 'one-way', from, to })),
+      target.map((node): FaultAction => ({ kind: 'heal', node })),
+      links.map((l): FaultAction => ({ kind: 'heal', links: l })),
       fc.tuple(fc.option(links, { nil: undefined }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 })).map(([l, delayUs, durationUs]): FaultAction => ({ kind: 'delay-burst', ...(l ? { links: l } : {}), delayUs, durationUs })),
       fc.tuple(fc.option(links, { nil: undefined }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 3_000_000 })).map(([l, jitterUs, durationUs]): FaultAction => ({ kind: 'reorder-burst', ...(l ? { links: l } : {}), jitterUs, durationUs })),
     );
     const extraFaults = fc.array(fc.tuple(fc.integer({ min: 0, max: durationUs }), extra).map(([atUs, action]): ScriptedFault => ({ atUs, action })), { maxLength: 5 });
+    // A fault that names what it picked, and a later one aimed at the name.
+    const named = fc
+      .tuple(fc.integer({ min: 0, max: durationUs - 1 }), fc.integer({ min: 1, max: 1_000_000 }), target, fc.constantFrom('a', 'b', 'x_1', 'Leader-2'), fc.nat(2), fc.nat(2))
+      .map(([t, w, node, as, first, then]): ScriptedFault[] => {
+        const binders: FaultAction[] = [{ kind: 'crash', node, as }, { kind: 'pause', node, durationUs: w, as }, { kind: 'isolate', node, as }];
+        const users: FaultAction[] = [{ kind: 'restart', node: { ref: as } }, { kind: 'clock-jump', node: { ref: as }, byUs: -w }, { kind: 'heal', node: { ref: as } }];
+        return [{ atUs: t, action: binders[first] }, { atUs: Math.min(durationUs, t + w), action: users[then] }];
+      });
+    const namedFaults = fc.array(named, { maxLength: 3 }).map((xs) => xs.flat());
     const nemesis: fc.Arbitrary<NemesisConfig | undefined> = fc.option(
       fc.record({
         weights: fc.record({ partition: fc.integer({ min: 1, max: 5 }), crash: fc.integer({ min: 0, max: 5 }), 'one-way': fc.integer({ min: 0, max: 5 }), delay: fc.integer({ min: 0, max: 5 }), reorder: fc.integer({ min: 0, max: 5 }) }),
@@ -136,7 +147,8 @@ describe('toYaml', () => {
           ),
           { nil: undefined },
         ),
-        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults) => {
+        namedFaults,
+        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults, names) => {
           const config: SimConfig = {
             ...loaded.config,
             nodes,
@@ -145,7 +157,7 @@ describe('toYaml', () => {
             faultsStopUs: Math.floor(durationUs / 2),
             network: { ...network, ...(lat ? { latency: lat } : {}), cut, ...(afterFaults ? { afterFaults } : {}) },
             clients: { ...workload, ...(stopUs !== undefined ? { stopUs } : {}) },
-            faults: [...faults, ...more].sort((a, b) => a.atUs - b.atUs),
+            faults: [...faults, ...more, ...names].sort((a, b) => a.atUs - b.atUs),
             bugs: ['volatile-vote'],
             storage: { loseUnsyncedOnCrash: true },
           };

@@ -176,10 +176,10 @@ describe('group targets', () => {
 
   it.each([
     { yaml: 'faults: [{ at: 1s, kind: crash, node: leader+5 }]', field: 'faults[0].node', expected: /leader\+K with K at most 4, the other nodes \(nodes: 5; got leader\+5\)/ },
-    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader+0 }]', field: 'faults[0].node', expected: /or a group: leader\+K \(the leader and K others\), leader-minority, random-K or random-K:<role> \(got "leader\+0"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: leader+0 }]', field: 'faults[0].node', expected: /or a group: leader\+K \(the leader and K others\), leader-minority, random-K or random-K:<role>, or \$name .*\(got "leader\+0"\)/ },
     { yaml: 'faults: [{ at: 1s, kind: pause, node: random-6, duration: 1s }]', field: 'faults[0].node', expected: /random-K with K at most 5 \(nodes: 5; got random-6\)/ },
     { yaml: 'faults: [{ at: 1s, kind: pause, node: random-2:witness, duration: 1s }]', field: 'faults[0].node', expected: /a role that some node plays: server \(got "witness"\)/ },
-    { yaml: 'faults: [{ at: 1s, kind: restart, node: leader+1 }]', field: 'faults[0].node', expected: /leader, random, random:<role>, all:<role> or all \(got "leader\+1"\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: restart, node: leader+1 }]', field: 'faults[0].node', expected: /leader, random, random:<role>, all:<role> or all, or \$name .* \(got "leader\+1"\)/ },
     { yaml: 'faults: [{ at: 1s, kind: crash, node: leader-majority }]', field: 'faults[0].node', expected: /leader-minority/ },
   ])('$field: $expected', async ({ yaml, field, expected }) => {
     const error = await badLine(yaml);
@@ -192,5 +192,95 @@ describe('group targets', () => {
     const error = await inputError(parseScenario(['protocol: pb', 'nodes: { primary: 1, backup: 2 }', 'duration: 1s', 'faults: [{ at: 1ms, kind: crash, node: random-3:backup }]'].join('\n'), 'pb.yaml', { resolveProtocol }));
     expect([error.line, error.field]).toEqual([4, 'faults[0].node']);
     expect(error.expected).toMatch(/random-K with K at most 2 \(backup: 2; got random-3:backup\)/);
+  });
+});
+
+describe('names: as and $name', () => {
+  it('a fault names what it picked; later faults aim at $name', async () => {
+    const loaded = await echo(
+      'faults:',
+      '  - { at: 1s, kind: crash, node: random, as: a }',
+      '  - { at: 1s, kind: isolate, node: leader, as: x }',
+      '  - { at: 2s, kind: restart, node: $a }',
+      '  - { at: 2s, kind: pause, node: leader+1, duration: 1s, as: pair }',
+      '  - { at: 3s, kind: clock-jump, node: $pair, by: 1s }',
+      '  - { at: 3s, kind: crash-restart, node: $x, down: 1s, as: x }',
+      '  - { at: 4s, kind: restart, node: all, as: everyone }',
+      '  - { at: 4s, kind: clock-offset, node: $everyone, offset: 1ms }',
+      '  - { at: 4s, kind: clock-drift, node: $a, drift: 5 }',
+    );
+    expect(loaded.config.faults.map((f) => f.action)).toEqual([
+      { kind: 'crash', node: 'random', as: 'a' },
+      { kind: 'isolate', node: 'leader', as: 'x' },
+      { kind: 'restart', node: { ref: 'a' } },
+      { kind: 'pause', node: { group: 'leader-plus', k: 1 }, durationUs: 1_000_000, as: 'pair' },
+      { kind: 'clock-jump', node: { ref: 'pair' }, byUs: 1_000_000 },
+      { kind: 'crash-restart', node: { ref: 'x' }, downUs: 1_000_000, as: 'x' },
+      { kind: 'restart', node: 'all', as: 'everyone' },
+      { kind: 'clock-offset', node: { ref: 'everyone' }, offsetUs: 1_000 },
+      { kind: 'clock-drift', node: { ref: 'a' }, driftPpm: 5 },
+    ]);
+  });
+
+  it('a name used before it is given is an error at that fault\'s line (in time order, file order for equal times)', async () => {
+    const lines = [
+      'faults:',
+      '  - { at: 3s, kind: crash, node: random, as: a }',
+      '  - { at: 1s, kind: crash, node: n1, as: b }',
+      '  - { at: 2s, kind: restart, node: $a }',
+    ];
+    const error = await inputError(echo(...lines));
+    expect([error.line, error.field]).toEqual([7, 'faults[2].node']);
+    expect(error.expected).toBe('expected a name that an earlier fault gives with as: (no fault before this one says as: a; names given so far: b)');
+    const same = await inputError(echo('faults:', '  - { at: 1s, kind: restart, node: $a }', '  - { at: 1s, kind: crash, node: random, as: a }'));
+    expect([same.line, same.field]).toEqual([5, 'faults[0].node']);
+    expect(same.expected).toMatch(/no fault before it gives a name/);
+    await expect(echo('faults:', '  - { at: 1s, kind: crash, node: random, as: a }', '  - { at: 1s, kind: restart, node: $a }')).resolves.toBeDefined();
+  });
+
+  it.each([
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: random, as: 1a }]', field: 'faults[0].as', expected: /a name like a or leader_1/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: random, as: [a] }]', field: 'faults[0].as', expected: /a name like a/ },
+    { yaml: 'faults: [{ at: 1s, kind: crash, node: $ }]', field: 'faults[0].node', expected: /\$name \(the node or nodes an earlier fault named with as: name\)/ },
+    { yaml: 'faults: [{ at: 1s, kind: restart, node: $a-b! }]', field: 'faults[0].node', expected: /or all, or \$name/ },
+    { yaml: 'faults: [{ at: 1s, kind: partition-halves, as: a }]', field: 'faults[0].as', expected: /unknown key; expected one of: at, kind/ },
+    { yaml: 'faults: [{ at: 1s, kind: loss-burst, loss: 1%, duration: 1s, as: a }]', field: 'faults[0].as', expected: /unknown key/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});
+
+describe('healing one node or some links', () => {
+  it('heal takes a node (any target, a name too) or links', async () => {
+    const loaded = await echo(
+      'faults:',
+      '  - { at: 1s, kind: isolate, node: leader, as: x }',
+      '  - { at: 2s, kind: heal, node: $x }',
+      '  - { at: 2s, kind: heal, node: n3 }',
+      '  - { at: 2s, kind: heal, links: { from: [n1], to: [n2, c2], both: true } }',
+      '  - { at: 3s, kind: heal }',
+    );
+    expect(loaded.config.faults.slice(1).map((f) => f.action)).toEqual([
+      { kind: 'heal', node: { ref: 'x' } },
+      { kind: 'heal', node: 2 },
+      { kind: 'heal', links: { from: [0], to: [1, 6], both: true } },
+      { kind: 'heal' },
+    ]);
+  });
+
+  it.each([
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: n1, links: { from: [n1], to: [n2] } }]', field: 'faults[0].links', expected: /either node \(every link of a node\) or links, not both/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: n7 }]', field: 'faults[0].node', expected: /a node n1\.\.n5/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: $x }]', field: 'faults[0].node', expected: /no fault before this one says as: x/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, links: { from: [n2], to: [n2] } }]', field: 'faults[0].links', expected: /at least one link between two different endpoints/ },
+    { yaml: 'faults: [{ at: 1s, kind: heal, node: everyone }]', field: 'faults[0].node', expected: /a node like n1/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
   });
 });

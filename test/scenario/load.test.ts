@@ -70,7 +70,7 @@ describe('malformed scenario files: the error names the file, the line and the f
     { yaml: 'faults: [{ at: 1s, kind: partition, groups: [[n1, n2, n3]] }]', field: 'faults[0].groups', expected: /at least two groups/ },
     { yaml: 'faults: [{ at: 1s, kind: clock-jump, node: n1, by: -1.5s }]', field: undefined, expected: undefined },
     { yaml: 'faults: [{ at: 1s, kind: clock-drift, node: n1, drift: 2000000 }]', field: 'faults[0].drift', expected: /clock drift in ppm/ },
-    { yaml: 'faults: [{ at: 1s, kind: heal, node: n1 }]', field: 'faults[0].node', expected: /unknown key; expected one of: at, kind/ },
+    { yaml: 'faults: [{ at: 1s, kind: bridge, node: n1 }]', field: 'faults[0].node', expected: /unknown key; expected one of: at, kind/ },
     { yaml: 'network: { latency: { fixed: 1ms, uniform: [1ms, 2ms] } }', field: 'network.latency', expected: /exactly one of fixed, uniform, exponential, pareto, mixture \(got fixed and uniform\)/ },
     { yaml: 'network: { latency: { exponential: { min: 5ms, mean: 1ms, max: 10ms } } }', field: 'network.latency.exponential', expected: /min <= mean <= max/ },
     { yaml: 'network: { loss: 2 }', field: 'network.loss', expected: /between 0 and 1/ },

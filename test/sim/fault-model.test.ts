@@ -388,3 +388,125 @@ describe('group targets', () => {
     expect(hashes.size).toBe(6);
   });
 });
+
+describe('naming what a fault picked (as) and aiming at it later ($name)', () => {
+  const five = (faults: ScriptedFault[], overrides: Partial<SimConfig> = {}) => runSimulation(toyConfig({ nodes: 5, faults, ...overrides }));
+  const nodesOf = (r: RunResult, k: 'crash' | 'restart' | 'pause') => r.trace!.filter((e) => e.k === k).map((e) => (e as { node: number }).node);
+
+  it('a crash of a random node as a, then a restart of $a: the same node comes back, whichever the seed drew', () => {
+    const picked = new Set<number>();
+    for (let s = 0; s < 12; s++) {
+      const r = five([at(300_000, { kind: 'crash', node: 'random', as: 'a' }), at(600_000, { kind: 'restart', node: { ref: 'a' } })], { seed: String(s) });
+      const [crashed] = nodesOf(r, 'crash');
+      expect(nodesOf(r, 'restart')).toEqual([crashed]);
+      expect(r.trace!.find((e) => e.k === 'restart')!.t).toBe(600_000);
+      // The log is concrete: no names.
+      expect(r.faultLog).toEqual([at(300_000, { kind: 'crash', node: crashed }), at(600_000, { kind: 'restart', node: crashed })]);
+      picked.add(crashed);
+    }
+    expect(picked.size).toBeGreaterThan(2);
+  });
+
+  it('a name holds a whole group; a pause and a clock jump aim at the node a pause picked', () => {
+    const r = five([
+      at(200_000, { kind: 'crash', node: { group: 'leader-plus', k: 2 }, as: 'g' }),
+      at(400_000, { kind: 'restart', node: { ref: 'g' } }),
+      at(500_000, { kind: 'pause', node: { group: 'random', k: 1 }, durationUs: 50_000, as: 'p' }),
+      at(700_000, { kind: 'clock-jump', node: { ref: 'p' }, byUs: 300_000 }),
+    ]);
+    expect(nodesOf(r, 'restart').sort()).toEqual(nodesOf(r, 'crash').sort());
+    expect(nodesOf(r, 'crash')).toHaveLength(3);
+    const paused = nodesOf(r, 'pause');
+    expect(r.faultLog.filter((f) => f.action.kind === 'clock-jump').map((f) => (f.action as { node: number }).node)).toEqual(paused);
+  });
+
+  it('the latest fault to give a name wins; a name nobody gave names nobody', () => {
+    const r = five([
+      at(100_000, { kind: 'crash', node: 1, as: 'x' }),
+      at(200_000, { kind: 'crash', node: 2, as: 'x' }),
+      at(300_000, { kind: 'restart', node: { ref: 'x' } }),
+      at(400_000, { kind: 'crash', node: { ref: 'nobody' } }),
+    ]);
+    expect(r.faultLog.filter((f) => f.action.kind === 'restart')).toEqual([at(300_000, { kind: 'restart', node: 2 })]);
+    expect(nodesOf(r, 'crash')).toEqual([1, 2]);
+  });
+
+  it('an isolate of a name that holds several nodes cuts them off together', () => {
+    const r = five([at(100_000, { kind: 'pause', node: { group: 'random', k: 2 }, durationUs: 1_000, as: 'two' }), at(300_000, { kind: 'isolate', node: { ref: 'two' } })]);
+    const paused = nodesOf(r, 'pause').sort();
+    const partition = r.faultLog.find((f) => f.action.kind === 'partition')!;
+    expect((partition.action as { groups: number[][] }).groups[0]).toEqual(paused);
+  });
+
+  it('is deterministic, and the concrete log replays to the same history', () => {
+    const faults: ScriptedFault[] = [
+      at(200_000, { kind: 'isolate', node: 'random', as: 'x' }),
+      at(300_000, { kind: 'crash', node: { group: 'random', k: 2 }, as: 'down' }),
+      at(500_000, { kind: 'heal' }),
+      at(600_000, { kind: 'restart', node: { ref: 'down' } }),
+      at(700_000, { kind: 'pause', node: { ref: 'x' }, durationUs: 100_000 }),
+    ];
+    for (let s = 0; s < 6; s++) {
+      const a = five(faults, { seed: String(s) });
+      expect(five(faults, { seed: String(s), record: 'fuzz' }).hash).toBe(a.hash);
+      expect(JSON.stringify(a.faultLog)).not.toMatch(/"ref"|"as"/);
+      const replay = five(a.faultLog, { seed: String(s) });
+      expect(replay.history).toEqual(a.history);
+    }
+  });
+});
+
+describe('healing one node or some links', () => {
+  const quiet = (faults: ScriptedFault[]) => runSimulation(toyConfig({ nodes: 4, faults, protocolOptions: { periodUs: 2_000 }, network: { ...toyConfig().network, lossPpm: 0, duplicatePpm: 0 } }));
+  const delivered = (r: RunResult, from: number, to: number, t0: number, t1: number) =>
+    r.trace!.filter((e) => e.k === 'deliver' && e.from === from && e.to === to && e.t >= t0 && e.t < t1).length;
+
+  it('heal of a node restores every link of that node, both ways, and no other', () => {
+    const r = quiet([at(200_000, { kind: 'isolate', node: 0 }), at(200_000, { kind: 'isolate', node: 1 }), at(600_000, { kind: 'heal', node: 0 })]);
+    // Before the heal, nothing reaches n1 or n2 from the others (after the messages in flight).
+    expect(delivered(r, 0, 2, 220_000, 600_000) + delivered(r, 2, 0, 220_000, 600_000)).toBe(0);
+    expect(delivered(r, 1, 2, 220_000, 600_000)).toBe(0);
+    // After: n1 talks to every node again (n2 too: that link is n1's), n2 stays cut off from n3 and n4.
+    expect(delivered(r, 0, 2, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 2, 0, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 1, 2, 620_000, 1_500_000) + delivered(r, 2, 1, 620_000, 1_500_000) + delivered(r, 1, 3, 620_000, 1_500_000)).toBe(0);
+    expect(r.faultLog.at(-1)).toEqual(at(600_000, { kind: 'heal', node: 0 }));
+  });
+
+  it('isolate the leader as x, later heal only $x', () => {
+    const r = quiet([
+      at(200_000, { kind: 'isolate', node: 'leader', as: 'x' }),
+      at(200_000, { kind: 'one-way', from: [2], to: [3] }),
+      at(600_000, { kind: 'heal', node: { ref: 'x' } }),
+    ]);
+    expect(r.faultLog.at(-1)).toEqual(at(600_000, { kind: 'heal', node: 0 }));
+    expect(delivered(r, 0, 1, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 2, 3, 620_000, 1_500_000)).toBe(0); // the one-way cut stays
+    expect(delivered(r, 3, 2, 620_000, 1_500_000)).toBeGreaterThan(0);
+  });
+
+  it('heal of links restores only those (one direction unless both)', () => {
+    const r = quiet([at(200_000, { kind: 'partition', groups: [[0], [1, 2, 3]] }), at(600_000, { kind: 'heal', links: { from: [0], to: [1] } })]);
+    expect(delivered(r, 0, 1, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(r, 1, 0, 620_000, 1_500_000)).toBe(0);
+    expect(delivered(r, 0, 2, 620_000, 1_500_000)).toBe(0);
+    const both = quiet([at(200_000, { kind: 'partition', groups: [[0], [1, 2, 3]] }), at(600_000, { kind: 'heal', links: { from: [0], to: [1], both: true } })]);
+    expect(delivered(both, 1, 0, 620_000, 1_500_000)).toBeGreaterThan(0);
+    expect(delivered(both, 2, 0, 620_000, 1_500_000)).toBe(0);
+  });
+
+  it('a heal never lifts the links cut for the whole run', () => {
+    const config = toyConfig({ faults: [at(600_000, { kind: 'heal', node: 0 })], network: { ...toyConfig().network, lossPpm: 0, cut: [[0, 1]] } });
+    const r = runSimulation(config);
+    expect(r.trace!.filter((e) => e.k === 'deliver' && e.from === 0 && e.to === 1)).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    const faults: ScriptedFault[] = [at(200_000, { kind: 'isolate', node: 'random', as: 'x' }), at(300_000, { kind: 'partition-halves' }), at(500_000, { kind: 'heal', node: { ref: 'x' } }), at(700_000, { kind: 'heal', links: { from: [0, 1], to: [2, 3], both: true } })];
+    for (let s = 0; s < 5; s++) {
+      const a = runSimulation(toyConfig({ nodes: 4, seed: String(s), faults }));
+      expect(runSimulation(toyConfig({ nodes: 4, seed: String(s), faults, record: 'fuzz' })).hash).toBe(a.hash);
+      expect(runSimulation(toyConfig({ nodes: 4, seed: String(s), faults: a.faultLog })).history).toEqual(a.history);
+    }
+  });
+});
