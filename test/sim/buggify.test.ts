@@ -12,7 +12,7 @@ const buggified = (trace: readonly TraceEvent[]) => trace.filter((e): e is Extra
 
 describe('buggify in the kernel', () => {
   it('never fires without `buggify: true`, and then the run is the run without the field', async () => {
-    const { config } = await loadScenario('scenarios/raft/nemesis.yaml');
+    const { config } = await loadScenario('test/fixtures/scenarios/raft-nemesis-classic.yaml');
     for (let s = 0; s < 5; s++) {
       const plain = runSimulation({ ...config, seed: String(s), record: 'full' });
       expect(buggified(plain.trace!)).toEqual([]);
@@ -21,7 +21,7 @@ describe('buggify in the kernel', () => {
   });
 
   it('fires per run and per point, only before faults stop, and the same way for the same seed', async () => {
-    const { config } = await loadScenario('scenarios/raft/nemesis.yaml');
+    const { config } = await loadScenario('test/fixtures/scenarios/raft-nemesis-classic.yaml');
     const activeSets = new Set<string>();
     for (let s = 0; s < 40; s++) {
       const run = runSimulation({ ...config, seed: String(s), buggify: true, record: 'full' });
@@ -36,7 +36,7 @@ describe('buggify in the kernel', () => {
   });
 
   it('the scenario field reads and the correct Raft stays correct under every point', async () => {
-    const text = (await import('node:fs')).readFileSync('scenarios/raft/nemesis.yaml', 'utf8');
+    const text = (await import('node:fs')).readFileSync('test/fixtures/scenarios/raft-nemesis-classic.yaml', 'utf8');
     const loaded = await parseScenario(`${text}buggify: true\n`, 'scenarios/raft/nemesis-buggify.yaml');
     expect(loaded.config.buggify).toBe(true);
     for (let s = 0; s < 60; s++) expect(runScenario(loaded, { seed: String(s) }).verdict).toBe('pass');

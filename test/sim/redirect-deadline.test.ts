@@ -59,7 +59,7 @@ describe('a redirect that arrives after the operation deadline', () => {
   });
 
   it('raft under the nemesis with 20% duplication and 5% loss, seed 240 (which hit it)', async () => {
-    const file = 'scenarios/raft/nemesis.yaml';
+    const file = 'test/fixtures/scenarios/raft-nemesis-classic.yaml';
     const text = readFileSync(file, 'utf8').replace(/^network: .*$/m, 'network: { latency: { uniform: [1ms, 10ms] }, loss: 5%, duplicate: 20% }');
     expect(text).toContain('duplicate: 20%');
     const loaded = await parseScenario(text, file, { overrides: { seed: '240' } });
