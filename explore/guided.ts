@@ -9,7 +9,7 @@
 // previous generation and learned from in plan order, so a guided campaign is the same
 // whatever the number of workers. Every mutant is plain data (a seed label and its knobs,
 // stream overrides and extra faults included): its failure file replays it exactly.
-import type { LoadedScenario } from '../scenario/load.js';
+import type { LoadedScenario, SwarmBounds } from '../scenario/load.js';
 import type { FaultAction, NemesisKind, ScriptedFault, SimConfig } from '../sim/config.js';
 import { stream, type Prng } from '../sim/prng.js';
 import type { SeedOutcome } from './execute.js';
@@ -135,7 +135,7 @@ export class GuidedPlanner {
     const names: string[] = [];
     const count = this.random.int(1, 2);
     for (let m = 0; m < count; m++) {
-      const applied = mutate(knobs, this.loaded.config, this.random, id);
+      const applied = mutate(knobs, this.loaded.config, this.random, id, this.loaded.swarm);
       knobs = applied.knobs;
       names.push(applied.name);
     }
@@ -165,10 +165,10 @@ function cloneKnobs(k: SwarmKnobs): SwarmKnobs {
 }
 
 /** The mutation operators, in a fixed order (the draw picks one by index). */
-const OPERATORS = ['reseed', 'weights', 'interval', 'duration', 'max-crashed', 'loss', 'add-fault', 'remove-fault'] as const;
+const OPERATORS = ['reseed', 'weights', 'interval', 'duration', 'max-crashed', 'loss', 'add-fault', 'remove-fault', 'swarm'] as const;
 
 /** One mutation of `knobs`, within the scenario's bounds. Returns new knobs and what changed. */
-export function mutate(knobs: SwarmKnobs, config: SimConfig, r: Prng, id: number): { knobs: SwarmKnobs; name: string } {
+export function mutate(knobs: SwarmKnobs, config: SimConfig, r: Prng, id: number, bounds?: SwarmBounds): { knobs: SwarmKnobs; name: string } {
   const k = cloneKnobs(knobs);
   const nem = config.nemesis;
   const op = OPERATORS[r.int(0, OPERATORS.length - 1)];
@@ -195,8 +195,8 @@ export function mutate(knobs: SwarmKnobs, config: SimConfig, r: Prng, id: number
       if (nem === undefined || k.nemesis === undefined) break;
       const field = op === 'interval' ? 'intervalUs' : 'durationUs';
       const up = r.int(0, 1) === 1;
-      // Doubled or halved, within [a quarter of, twice] the scenario's bounds.
-      const clamp = (us: number, i: number) => Math.max(1, Math.ceil(nem[field][i] / 4), Math.min(nem[field][i] * 2, us));
+      // Doubled or halved, within the swarm's range: [a tenth of, twice] the scenario's bounds.
+      const clamp = (us: number, i: number) => Math.max(1, Math.ceil(nem[field][i] / 10), Math.min(nem[field][i] * 2, us));
       const [a, b] = k.nemesis[field].map((us, i) => clamp(up ? us * 2 : Math.floor(us / 2), i));
       k.nemesis[field] = [Math.min(a, b), Math.max(a, b)];
       return { knobs: k, name: `${op}${up ? '×2' : '÷2'}` };
@@ -216,6 +216,23 @@ export function mutate(knobs: SwarmKnobs, config: SimConfig, r: Prng, id: number
       if (added.length === 0) break;
       k.faults = [...(k.faults ?? []), ...added];
       return { knobs: k, name: `+${added[0].action.kind}` };
+    }
+    case 'swarm': {
+      // Another value from one of the scenario's swarm: lists (a cluster size, an option value).
+      const choices: string[] = [];
+      if (bounds?.nodes !== undefined && bounds.nodes.length > 1) choices.push('nodes');
+      for (const key of Object.keys(bounds?.options ?? {}).sort(compareStrings)) if (bounds!.options![key].length > 1) choices.push(`option:${key}`);
+      if (choices.length === 0) break;
+      const choice = r.pick(choices);
+      if (choice === 'nodes') {
+        k.nodes = r.pick(bounds!.nodes!);
+        // A flaky node beyond the new size goes.
+        if (k.flaky !== undefined && (k.flaky.node >= k.nodes || k.flaky.keeps.some((x) => x >= k.nodes!))) delete k.flaky;
+        return { knobs: k, name: `nodes=${k.nodes}` };
+      }
+      const key = choice.slice('option:'.length);
+      k.options = { ...k.options, [key]: r.pick(bounds!.options![key]) };
+      return { knobs: k, name: `${key}=${JSON.stringify(k.options[key])}` };
     }
     case 'remove-fault': {
       if (k.faults === undefined || k.faults.length === 0) break;
