@@ -72,6 +72,7 @@ const knobsSchema = z.object({
     .optional(),
   nodes: z.int().optional(),
   flaky: z.object({ node: z.int(), keeps: z.array(z.int()) }).optional(),
+  latency: z.looseObject({ kind: z.string() }).optional(),
   options: z.record(z.string(), z.unknown()).optional(),
   // Guided mutants: extra scripted faults (kernel fault actions, as JSON) and stream overrides.
   faults: z.array(z.object({ atUs: z.int(), action: z.looseObject({ kind: z.string() }) })).optional(),

@@ -5,7 +5,7 @@
 // replay and shrink, so a failure never depends on re-drawing them.
 import type { SwarmBounds } from '../scenario/load.js';
 import { formatDuration } from '../scenario/units.js';
-import type { NemesisConfig, NemesisKind, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { LatencyModel, NemesisConfig, NemesisKind, ScriptedFault, SimConfig } from '../sim/config.js';
 import { stream, type Prng } from '../sim/prng.js';
 import { remap, remapKeeping } from './shrink.js';
 import { assert, type Micros, type Ppm } from '../sim/types.js';
@@ -28,6 +28,8 @@ export interface SwarmKnobs {
   nodes?: number;
   /** Drawn from the scenario's `swarm.options`: protocol option values. */
   options?: Record<string, unknown>;
+  /** Drawn from `swarm.latency`: the network's latency model for this seed. */
+  latency?: LatencyModel;
   /** Drawn with `swarm.flakyNode`: once faults stop, `node` keeps links only to `keeps` (both ways). */
   flaky?: { node: number; keeps: number[] };
   /** Guided fuzzing: scripted faults added to the scenario's. */
@@ -66,6 +68,7 @@ export function drawKnobs(seed: string, config: SimConfig, bounds?: SwarmBounds)
     knobs.options = {};
     for (const key of Object.keys(bounds.options).sort(compareStrings)) knobs.options[key] = r.pick(bounds.options[key]);
   }
+  if (bounds?.latency !== undefined) knobs.latency = r.pick(bounds.latency);
   if (bounds?.flakyNodePpm !== undefined && bounds.flakyNodePpm > 0 && r.chance(bounds.flakyNodePpm)) {
     const n = knobs.nodes ?? config.nodes;
     if (n >= 3) {
@@ -115,6 +118,7 @@ export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
   const sized = knobs.nodes !== undefined && knobs.nodes !== config.nodes ? resize(config, knobs.nodes) : config;
   const out: SimConfig = { ...sized, network: { ...sized.network, lossPpm: knobs.lossPpm, duplicatePpm: knobs.duplicatePpm } };
   if (knobs.options !== undefined) out.protocolOptions = { ...config.protocolOptions, ...knobs.options };
+  if (knobs.latency !== undefined) out.network = { ...out.network, latency: knobs.latency };
   if (knobs.flaky !== undefined) {
     // The liveness phase's network: the flaky node cut from all but its kept links, as well as the scenario's own cuts.
     const { node, keeps } = knobs.flaky;
@@ -161,6 +165,7 @@ function resize(config: SimConfig, nodes: number): SimConfig {
 export function knobsText(knobs: SwarmKnobs): string {
   const parts = [`loss ${formatPercent(knobs.lossPpm)}`, `dup ${formatPercent(knobs.duplicatePpm)}`];
   if (knobs.nodes !== undefined) parts.push(`${knobs.nodes} nodes`);
+  if (knobs.latency !== undefined) parts.push(`latency ${knobs.latency.kind}`);
   if (knobs.flaky !== undefined) parts.push(`after faults n${knobs.flaky.node + 1} reaches only ${knobs.flaky.keeps.map((k) => `n${k + 1}`).join(', ')}`);
   if (knobs.options !== undefined) parts.push(`options ${Object.keys(knobs.options).sort(compareStrings).map((k) => `${k}=${JSON.stringify(knobs.options![k])}`).join(', ')}`);
   const n = knobs.nemesis;

@@ -55,6 +55,8 @@ export interface SwarmBounds {
   options?: Record<string, unknown[]>;
   /** The chance that, once faults stop, one node keeps a link to only one other node. */
   flakyNodePpm?: number;
+  /** Latency models, one drawn per seed in place of the network's. */
+  latency?: LatencyModel[];
 }
 
 export interface ParseOptions {
@@ -260,6 +262,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       swarm.nodes = unique(raw.swarm.nodes);
     }
     if (raw.swarm.flakyNode !== undefined) swarm.flakyNodePpm = raw.swarm.flakyNode;
+    if (raw.swarm.latency !== undefined) swarm.latency = raw.swarm.latency.map(latencyModel);
     if (raw.swarm.options !== undefined) {
       swarm.options = {};
       for (const [key, values] of Object.entries(raw.swarm.options)) {

@@ -270,8 +270,9 @@ export const scenarioSchema = z.strictObject(
             })
             .optional(),
           flakyNode: probability().optional(),
+          latency: z.array(latencySchema, { error: 'a list of latency models to draw from, like [{ uniform: [1ms, 10ms] }, { pareto: { min: 1ms, alpha: 1.5, max: 1s } }]' }).min(1, { error: 'a non-empty list of latency models' }).optional(),
         },
-        { error: 'a mapping { nodes, options, flakyNode } of what each fuzzed seed draws' },
+        { error: 'a mapping { nodes, options, flakyNode, latency } of what each fuzzed seed draws' },
       )
       .optional(),
     streams: z

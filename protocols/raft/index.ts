@@ -32,7 +32,7 @@
 // granted, a candidate's vote for itself included; never a pre-vote).
 //
 // Invariants (./invariants.ts): election-safety, log-matching, state-machine-safety,
-// committed-never-lost, monotonic-term, and four that catch a bug at its first wrong step
+// committed-never-lost, monotonic-term, and five that catch a bug at its first wrong step
 // rather than at its consequence:
 //   monotonic-commit         per node, commitIndex and lastApplied never go down within one
 //                            incarnation (both are volatile here: a restart starts from 0).
@@ -43,8 +43,11 @@
 //                            (votedFor is durable): volatile-vote fails here at the second vote.
 //   leader-quorum            every become-leader rests on votes from a majority of distinct
 //                            nodes for that candidate in that term (its own vote included).
-// The first two read every live node after every event (O(1) each, protocols/common); the
-// last two watch notes. Liveness (./liveness.ts): `liveness` - at the end
+//   commit-current-term      a leader advances its commit index only to an entry of its own
+//                            term (§5.4.2): figure-8 fails here when it counts an older
+//                            entry's replicas, before any later leader overwrites it.
+// monotonic-commit, committed-prefix-stable and commit-current-term read every live node
+// after every event (O(1) each); vote-once and leader-quorum watch notes. Liveness (./liveness.ts): `liveness` - at the end
 // a live leader whose term a majority shares; no leader elected later than livenessBoundUs
 // after faults stop (leadership settles); within livenessBoundUs of faults stopping some
 // operation completes ok; no operation invoked after that goes unanswered (ok, or a

@@ -313,6 +313,41 @@ export class LeaderQuorum implements Invariant<RaftNode> {
   }
 }
 
+/**
+ * commit-current-term (§5.4.2, Figure 8): a leader advances its commit index only to an
+ * entry of its own term, counting replicas; earlier terms' entries are committed only
+ * indirectly, beneath one of its own. The figure-8 variant breaks this rule the moment it
+ * counts an older entry's replicas, long before a later leader overwrites the entry (which
+ * is what committed-never-lost sees, and only when faults line up). After every event:
+ * per node, the commit index a leader had when it (last) became leader of its term.
+ */
+class CommitCurrentTerm implements Invariant<RaftNode> {
+  readonly name = 'commit-current-term';
+  private readonly seen: Array<{ actor: RaftNode; term: number; commit: number } | undefined> = [];
+
+  afterEvent(view: ClusterView<RaftNode>): string | undefined {
+    for (let n = 0; n < view.nodeCount; n++) {
+      const a = view.actor(n);
+      if (a === undefined || a.role !== 'leader') {
+        this.seen[n] = undefined;
+        continue;
+      }
+      const last = this.seen[n];
+      if (last === undefined || last.actor !== a || last.term !== a.term) {
+        this.seen[n] = { actor: a, term: a.term, commit: a.commitIndex };
+        continue;
+      }
+      if (a.commitIndex === last.commit) continue;
+      const entry = a.log[a.commitIndex];
+      last.commit = a.commitIndex;
+      if (entry !== undefined && entry.term !== a.term) {
+        return `leader n${n + 1} of term ${a.term} advanced its commit index to ${a.commitIndex}, an entry of term ${entry.term}: only an entry of its own term may be committed by counting replicas (§5.4.2)`;
+      }
+    }
+    return undefined;
+  }
+}
+
 export function raftInvariants(opts: RaftOptions): Invariant<RaftNode>[] {
   return [
     new ElectionSafety(),
@@ -324,5 +359,6 @@ export function raftInvariants(opts: RaftOptions): Invariant<RaftNode>[] {
     committedPrefixStable(),
     new VoteOnce(),
     new LeaderQuorum(),
+    new CommitCurrentTerm(),
   ];
 }

@@ -131,3 +131,23 @@ describe('swarm: flakyNode', () => {
     expect(caught.length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('swarm: latency', () => {
+  it('each seed draws one of the listed latency models in place of the network\'s', async () => {
+    const loaded = await parseScenario([...RAFT, 'swarm: { latency: [{ uniform: [1ms, 10ms] }, { pareto: { min: 1ms, alpha: 1.5, max: 60ms } }] }'].join('\n'), 's.yaml');
+    const kinds = new Set<string>();
+    for (let s = 0; s < 40; s++) {
+      const k = drawKnobs(String(s), loaded.config, loaded.swarm);
+      const config = applyKnobs(loaded.config, k);
+      expect(config.network.latency).toEqual(k.latency);
+      kinds.add(k.latency!.kind);
+    }
+    expect(kinds).toEqual(new Set(['uniform', 'pareto']));
+  });
+
+  it('a bad model in the list is a file:line error', async () => {
+    const error = await inputError(parseScenario([...RAFT, 'swarm: { latency: [{ uniform: [10ms, 1ms] }] }'].join('\n'), 's.yaml'));
+    expect(error.line).toBe(RAFT.length + 1);
+    expect(error.field).toMatch(/^swarm\.latency\[0\]/);
+  });
+});

@@ -82,6 +82,7 @@ describe('the protocol declares its checks by their scenario names', () => {
       'committed-prefix-stable',
       'vote-once',
       'leader-quorum',
+      'commit-current-term',
     ]);
     expect(raft.liveness({}).map((l) => l.name)).toEqual(['liveness']);
     expect(raft.invariants({})[0]).not.toBe(raft.invariants({})[0]);

@@ -69,7 +69,7 @@ function firstFailure(bug: string, config: Partial<SimConfig>, maxSeeds: number,
 
 describe('each bug variant is found by a nemesis over seeds: first by the check that sees its first wrong step, and by the checker BUGS.md names without it', () => {
   const cases: Array<{ bug: string; config: Partial<SimConfig>; checker: string; classic?: string; maxSeeds: number }> = [
-    { bug: 'figure-8', config: figure8Nemesis, checker: 'committed-never-lost', maxSeeds: 400 },
+    { bug: 'figure-8', config: figure8Nemesis, checker: 'commit-current-term', classic: 'committed-never-lost', maxSeeds: 400 },
     { bug: 'volatile-vote', config: volatileVoteNemesis, checker: 'vote-once', classic: 'election-safety', maxSeeds: 200 },
     { bug: 'no-prevote', config: noPrevoteNemesis, checker: 'liveness', maxSeeds: 50 },
     { bug: 'ack-before-persist', config: ackBeforePersistNemesis, checker: 'committed-prefix-stable', classic: 'committed-never-lost', maxSeeds: 200 },
