@@ -68,6 +68,9 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
     `opTimeout: ${durationText(c.opTimeoutUs)}`,
   ];
   if (c.stopUs !== undefined) clients.push(`stop: ${durationText(c.stopUs)}`);
+  if (c.startUs !== undefined) clients.push(`start: ${durationText(c.startUs)}`);
+  if (c.opsPerClient !== undefined) clients.push(`ops: ${c.opsPerClient}`);
+  if (c.pin !== undefined) clients.push(`pin: [${c.pin.map(ep).join(', ')}]`);
   if (c.workload.params !== undefined && Object.keys(c.workload.params).length > 0) clients.push(`params: ${flow(c.workload.params, '')}`);
   field('clients', `{ ${clients.join(', ')} }`);
 

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
-import { AssertionError, type Endpoint } from '../sim/types.js';
+import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
 import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
@@ -173,6 +173,23 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
   const clients = raw.clients ?? {};
   const workload = resolveWorkload(clients, protocol, clientCount, fail);
   if (clients.stop !== undefined && clients.stop > durationUs) throw fail(['clients', 'stop'], `expected at most the duration (${formatDuration(durationUs)}); stop is ${formatDuration(clients.stop)}`);
+  const builtinOnly = (field: 'start' | 'pin') =>
+    fail(['clients', field], `expected no clients.${field}: it applies to the kernel's built-in clients, and ${protocol.name} runs client actors of its own`, true);
+  if (clients.start !== undefined) {
+    if (protocol.createClient !== undefined) throw builtinOnly('start');
+    const until = clients.stop ?? durationUs;
+    if (clients.start > until) throw fail(['clients', 'start'], `expected at most ${clients.stop !== undefined ? 'clients.stop' : 'the duration'} (${formatDuration(until)}); start is ${formatDuration(clients.start)}`);
+  }
+  let pin: NodeId[] | undefined;
+  if (clients.pin !== undefined) {
+    if (protocol.createClient !== undefined) throw builtinOnly('pin');
+    const raw = clients.pin;
+    if (typeof raw === 'string') pin = Array.from({ length: clientCount }, () => refs.node(raw, ['clients', 'pin']));
+    else {
+      if (raw.length !== clientCount) throw fail(['clients', 'pin'], `expected one node per client (clients.count: ${clientCount}; got ${raw.length})`);
+      pin = raw.map((ref, index) => refs.node(ref, ['clients', 'pin', index]));
+    }
+  }
 
   const faults: ScriptedFault[] = (raw.faults ?? []).map((fault, index) => {
     if (fault.at > durationUs) throw fail(['faults', index, 'at'], `expected a time within the duration (${formatDuration(durationUs)}); at is ${formatDuration(fault.at)}`);
@@ -229,6 +246,9 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       requestTimeoutUs: clients.requestTimeout ?? DEFAULTS.requestTimeoutUs,
       opTimeoutUs: clients.opTimeout ?? DEFAULTS.opTimeoutUs,
       ...(clients.stop !== undefined ? { stopUs: clients.stop } : {}),
+      ...(clients.start !== undefined ? { startUs: clients.start } : {}),
+      ...(clients.ops !== undefined ? { opsPerClient: clients.ops } : {}),
+      ...(pin !== undefined ? { pin } : {}),
     },
     faults,
     ...(nemesis ? { nemesis } : {}),

@@ -47,6 +47,8 @@ const weight = () => integer(0, 1_000_000, 'a weight');
 /** n1..nN or c1..cC (checked against nodes and clients.count later). */
 export const endpointRef = () =>
   z.string({ error: 'a node like n1 or a client like c1' }).regex(/^[nc][1-9]\d*$/, { error: 'a node like n1 or a client like c1' });
+/** n1..nN (checked against nodes later). */
+const nodeRef = () => z.string({ error: 'a node like n1' }).regex(/^n[1-9]\d*$/, { error: 'a node like n1' });
 const endpointList = () => z.array(endpointRef(), { error: 'a list of nodes and clients, like [n1, n2, c1]' }).min(1, { error: 'a non-empty list of nodes and clients' });
 
 /** A role name as protocols declare them (checked against the protocol later). */
@@ -200,10 +202,15 @@ const clientsSchema = z.strictObject(
     requestTimeout: positiveDuration().optional(),
     opTimeout: positiveDuration().optional(),
     stop: duration().optional(),
+    start: duration().optional(),
+    ops: integer(0, 1_000_000_000, 'an operation count').optional(),
+    pin: z
+      .union([nodeRef(), z.array(nodeRef(), { error: 'a list of nodes, one per client' })], { error: 'a node like n1 for every client, or a list of nodes, one per client, like [n1, n2, n1]' })
+      .optional(),
     workload: z.string({ error: 'a workload name, like kv' }).min(1, { error: 'a workload name, like kv' }).optional(),
     params: z.record(z.string(), z.int({ error: 'an integer' }), { error: 'a mapping of integer workload knobs, like { maxTxnOps: 4 }' }).optional(),
   },
-  { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop, workload, params }' },
+  { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop, start, ops, pin, workload, params }' },
 );
 
 export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge', 'delay', 'reorder'] as const;

@@ -176,6 +176,8 @@ export class Actors {
     const { core, config, network, bugs, history, ops } = this.deps;
     const endpoints = this.slots.length;
     const stopUs = config.clients.stopUs ?? config.durationUs;
+    const opsLimit = config.clients.opsPerClient;
+    let issued = 0;
     const name = `c${slot.clientIndex + 1}`;
     return {
       id: slot.id,
@@ -196,7 +198,15 @@ export class Actors {
       },
       note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
       bug: (name: string) => bugs.has(name),
-      nextOp: () => (core.nowTrue >= stopUs ? undefined : ops.next(slot.clientIndex)),
+      nextOp: () => {
+        if (core.nowTrue >= stopUs) return undefined;
+        // clients.ops: a fixed number of operations per client, across its restarts.
+        if (opsLimit !== undefined) {
+          if (issued >= opsLimit) return undefined;
+          issued++;
+        }
+        return ops.next(slot.clientIndex);
+      },
       invoke: (op: Op) => {
         assert(slot.pending === undefined, `client ${name} invoked ${op.f} while ${slot.pending?.f} is still open`);
         slot.pending = op;

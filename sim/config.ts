@@ -1,7 +1,7 @@
 // The kernel's input: one fully resolved, validated simulation. The CLI turns a scenario
 // file into this; tests build it directly. Every duration is integer microseconds and
 // every probability integer parts per million.
-import type { Endpoint, Micros, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
+import type { Endpoint, Micros, NodeId, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
 
 /** A latency model of one piece (what a mixture mixes). */
 export type BaseLatencyModel =
@@ -181,6 +181,16 @@ export interface ClientConfig {
   opTimeoutUs: Micros;
   /** Stop issuing new operations at this time (default: the end of the run). */
   stopUs?: Micros;
+  /** Built-in clients: the first operation is invoked at this time (plus a think time; default 0). */
+  startUs?: Micros;
+  /** At most this many operations per client (built-in clients; a client actor's nextOp() then returns undefined). */
+  opsPerClient?: number;
+  /**
+   * Built-in clients: the node each client (by index) sends every attempt to. A pinned client
+   * never moves: after a timeout, and after a redirect (which it does not follow), it retries
+   * the same node.
+   */
+  pin?: readonly NodeId[];
 }
 
 export type RecordLevel = 'fuzz' | 'full';

@@ -148,7 +148,11 @@ describe('toYaml', () => {
           { nil: undefined },
         ),
         namedFaults,
-        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults, names) => {
+        fc.record(
+          { startPct: fc.integer({ min: 0, max: 100 }), opsPerClient: fc.integer({ min: 0, max: 1_000 }), pin: fc.array(fc.integer({ min: 0, max: nodes - 1 }), { minLength: clients, maxLength: clients }) },
+          { requiredKeys: [] },
+        ),
+        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults, names, extraClients) => {
           const config: SimConfig = {
             ...loaded.config,
             nodes,
@@ -156,7 +160,13 @@ describe('toYaml', () => {
             durationUs,
             faultsStopUs: Math.floor(durationUs / 2),
             network: { ...network, ...(lat ? { latency: lat } : {}), cut, ...(afterFaults ? { afterFaults } : {}) },
-            clients: { ...workload, ...(stopUs !== undefined ? { stopUs } : {}) },
+            clients: {
+              ...workload,
+              ...(stopUs !== undefined ? { stopUs } : {}),
+              ...(extraClients.startPct !== undefined ? { startUs: Math.floor(((stopUs ?? durationUs) * extraClients.startPct) / 100) } : {}),
+              ...(extraClients.opsPerClient !== undefined ? { opsPerClient: extraClients.opsPerClient } : {}),
+              ...(extraClients.pin !== undefined ? { pin: extraClients.pin } : {}),
+            },
             faults: [...faults, ...more, ...names].sort((a, b) => a.atUs - b.atUs),
             bugs: ['volatile-vote'],
             storage: { loseUnsyncedOnCrash: true },

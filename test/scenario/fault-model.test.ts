@@ -284,3 +284,39 @@ describe('healing one node or some links', () => {
     expect(error.expected).toMatch(expected);
   });
 });
+
+describe('clients: pin, start, ops', () => {
+  it('one node for every client or one per client; a start time; operations per client', async () => {
+    const all = await echo('clients: { count: 3, pin: n2, start: 1s, ops: 12 }');
+    expect(all.config.clients).toMatchObject({ clients: 3, pin: [1, 1, 1], startUs: 1_000_000, opsPerClient: 12 });
+    const each = await echo('clients: { count: 2, pin: [n1, n5] }');
+    expect(each.config.clients.pin).toEqual([0, 4]);
+    const actors = await parseScenario(['protocol: pb', 'duration: 1s', 'clients: { ops: 3 }'].join('\n'), 'pb.yaml', { resolveProtocol });
+    expect(actors.config.clients.opsPerClient).toBe(3);
+  });
+
+  it.each([
+    { yaml: 'clients: { count: 3, pin: [n1, n2] }', field: 'clients.pin', expected: /one node per client \(clients.count: 3; got 2\)/ },
+    { yaml: 'clients: { count: 2, pin: [n1, n9] }', field: 'clients.pin[1]', expected: /a node n1\.\.n5 \(nodes: 5; got n9\)/ },
+    { yaml: 'clients: { count: 2, pin: c1 }', field: 'clients.pin', expected: /a node like n1 \(got "c1"\)/ },
+    { yaml: 'clients: { count: 2, pin: { n1: 1 } }', field: 'clients.pin', expected: /a node like n1 for every client, or a list of nodes/ },
+    { yaml: 'clients: { count: 2, pin: [n1, c1] }', field: 'clients.pin[1]', expected: /a node like n1/ },
+    { yaml: 'clients: { start: 6s }', field: 'clients.start', expected: /at most the duration \(5s\); start is 6s/ },
+    { yaml: 'clients: { start: 2s, stop: 1s }', field: 'clients.start', expected: /at most clients.stop \(1s\); start is 2s/ },
+    { yaml: 'clients: { start: 5 }', field: 'clients.start', expected: /bare number has no unit/ },
+    { yaml: 'clients: { ops: -1 }', field: 'clients.ops', expected: /an operation count \(an integer from 0/ },
+    { yaml: 'clients: { ops: 2.5 }', field: 'clients.ops', expected: /an operation count/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+
+  it.each(['pin: n1', 'start: 100ms'])('%s is refused for a protocol with client actors', async (field) => {
+    const error = await inputError(parseScenario(['protocol: pb', 'duration: 1s', 'clients:', '  count: 2', `  ${field}`].join('\n'), 'pb.yaml', { resolveProtocol }));
+    expect(error.line).toBe(5);
+    expect(error.field).toBe(`clients.${field.split(':')[0]}`);
+    expect(error.expected).toMatch(/applies to the kernel's built-in clients, and primary-backup runs client actors of its own/);
+  });
+});
