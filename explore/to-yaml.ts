@@ -4,7 +4,7 @@
 // faults one flow mapping per line. Reading the text back gives an equal SimConfig.
 import { DEFAULTS } from '../scenario/load.js';
 import { LINEARIZABILITY } from '../scenario/registry.js';
-import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
+import { PARTITION_SHAPES, type BaseLatencyModel, type FaultAction, type LatencyModel, type LinkSet, type NemesisKind, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
 import { assertNever, protocolRoles } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
 import { durationText, endpointName, formatPercent } from './units-text.js';
@@ -97,6 +97,8 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
       `clockDriftMax: ${nem.clockDriftMaxPpm}`,
       ...(nem.delayMaxUs !== undefined ? [`delayMax: ${durationText(nem.delayMaxUs)}`] : []),
       ...(nem.jitterMaxUs !== undefined ? [`jitterMax: ${durationText(nem.jitterMaxUs)}`] : []),
+      ...(nem.leaderAimPpm !== undefined ? [`leaderAim: ${formatPercent(nem.leaderAimPpm)}`] : []),
+      ...(nem.partitionShapes !== undefined ? [`partitions: { ${PARTITION_SHAPES.filter((k) => nem.partitionShapes![k] !== undefined).map((k) => `${k}: ${nem.partitionShapes![k]}`).join(', ')} }`] : []),
     ];
     field('nemesis', `{ ${parts.join(', ')} }`);
   }

@@ -9,7 +9,7 @@
 //      workload (workload.ts).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, PartitionShape, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
 import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
@@ -212,6 +212,12 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     if (maxCrashed > nodes) throw fail(['nemesis', 'maxCrashed'], `expected at most the node count (${nodes}); got ${maxCrashed}`);
     for (const role of Object.keys(byRole ?? {})) refs.role(role, ['nemesis', 'maxCrashed', role]);
     const targetRoles = raw.nemesis.targets?.map((role, index) => refs.role(role, ['nemesis', 'targets', index]));
+    let partitionShapes: NemesisConfig['partitionShapes'];
+    if (raw.nemesis.partitions !== undefined) {
+      partitionShapes = {};
+      for (const [shape, weight] of Object.entries(raw.nemesis.partitions)) if (weight !== undefined) partitionShapes[shape as PartitionShape] = weight;
+      if (!Object.values(partitionShapes).some((weight) => weight > 0)) throw fail(['nemesis', 'partitions'], 'expected at least one partition shape with a weight above 0');
+    }
     nemesis = {
       weights,
       intervalUs: raw.nemesis.interval ?? DEFAULTS.nemesisIntervalUs,
@@ -223,6 +229,8 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       clockDriftMaxPpm: raw.nemesis.clockDriftMax ?? DEFAULTS.clockDriftMaxPpm,
       ...(raw.nemesis.delayMax !== undefined ? { delayMaxUs: raw.nemesis.delayMax } : {}),
       ...(raw.nemesis.jitterMax !== undefined ? { jitterMaxUs: raw.nemesis.jitterMax } : {}),
+      ...(raw.nemesis.leaderAim !== undefined ? { leaderAimPpm: raw.nemesis.leaderAim } : {}),
+      ...(partitionShapes !== undefined ? { partitionShapes } : {}),
     };
   }
 

@@ -6,6 +6,7 @@
 // in issues.ts prefixes it with "expected".
 import * as z from 'zod';
 import { DRIFT_MAX_PPM } from '../sim/clock.js';
+import { PARTITION_SHAPES, type PartitionShape } from '../sim/config.js';
 import { parseDuration, parseProbability } from './units.js';
 
 const fromResult = <T>(parse: (value: unknown) => { ok: true; value: T } | { ok: false; error: string }) =>
@@ -233,8 +234,15 @@ const nemesisSchema = z.strictObject(
     clockDriftMax: integer(0, DRIFT_MAX_PPM, 'a clock drift in ppm').optional(),
     delayMax: positiveDuration().optional(),
     jitterMax: positiveDuration().optional(),
+    leaderAim: probability().optional(),
+    partitions: z
+      .strictObject(
+        Object.fromEntries(PARTITION_SHAPES.map((shape) => [shape, weight().optional()])) as Record<PartitionShape, z.ZodOptional<ReturnType<typeof weight>>>,
+        { error: `a mapping of partition shape weights, like { halves: 1, isolate: 2 } (shapes: ${PARTITION_SHAPES.join(', ')})` },
+      )
+      .optional(),
   },
-  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax, delayMax, jitterMax }' },
+  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax, delayMax, jitterMax, leaderAim, partitions }' },
 );
 
 const nameList = (noun: string) => z.array(z.string({ error: noun }).min(1, { error: noun }), { error: `a list of ${noun}s` });

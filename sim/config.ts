@@ -141,6 +141,10 @@ export interface ScriptedFault {
 
 export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'one-way' | 'bridge' | 'delay' | 'reorder';
 
+/** The shapes of the nemesis's partitions: two halves, a majority and the rest, one node isolated, a minority isolated (the leader's, as often as leaderAimPpm says). */
+export type PartitionShape = 'halves' | 'majority' | 'isolate' | 'minority';
+export const PARTITION_SHAPES: readonly PartitionShape[] = ['halves', 'majority', 'isolate', 'minority'];
+
 export interface NemesisConfig {
   /** Relative weights of fault kinds drawn by the random nemesis. */
   weights: Partial<Record<NemesisKind, number>>;
@@ -161,6 +165,10 @@ export interface NemesisConfig {
   delayMaxUs?: Micros;
   /** Largest jitter of a reorder burst (default 100ms). */
   jitterMaxUs?: Micros;
+  /** How often a crash, pause or isolate aims at the leader rather than a seeded draw (default 50%). */
+  leaderAimPpm?: Ppm;
+  /** Relative weights of the partition shapes (default: halves, majority and isolate 1 each, minority 0). */
+  partitionShapes?: Partial<Record<PartitionShape, number>>;
 }
 
 export interface ClientConfig {

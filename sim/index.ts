@@ -1,7 +1,7 @@
 // The kernel's public surface.
 export * from './types.js';
 export type * from './config.js';
-export { targetsOneNode } from './config.js';
+export { targetsOneNode, PARTITION_SHAPES } from './config.js';
 export type * from './result.js';
 export { Prng, stream } from './prng.js';
 export { RunHash, canonicalJson } from './hash.js';

@@ -110,6 +110,10 @@ describe('toYaml', () => {
         clockDriftMaxPpm: fc.integer({ min: 0, max: 500 }),
         delayMaxUs: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
         jitterMaxUs: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
+        leaderAimPpm: fc.integer({ min: 0, max: 1_000_000 }),
+        partitionShapes: fc
+          .record({ halves: fc.nat(5), majority: fc.nat(5), isolate: fc.nat(5), minority: fc.nat(5) }, { requiredKeys: [] })
+          .map((shapes) => (Object.values(shapes).some((w) => w > 0) ? shapes : { ...shapes, minority: 1 })),
       }, { requiredKeys: ['weights', 'intervalUs', 'durationUs', 'maxCrashed', 'clockJumpMaxUs', 'clockDriftMaxPpm'] }),
       { nil: undefined },
     );

@@ -320,3 +320,27 @@ describe('clients: pin, start, ops', () => {
     expect(error.expected).toMatch(/applies to the kernel's built-in clients, and primary-backup runs client actors of its own/);
   });
 });
+
+describe('nemesis knobs: leaderAim and partitions', () => {
+  it('a probability, and weights of the partition shapes', async () => {
+    const loaded = await echo('nemesis: { faults: { partition: 1, crash: 1 }, leaderAim: 80%, partitions: { minority: 2, isolate: 1, halves: 0 } }');
+    expect(loaded.config.nemesis).toMatchObject({ leaderAimPpm: 800_000, partitionShapes: { minority: 2, isolate: 1, halves: 0 } });
+    const plain = await echo('nemesis: { faults: { partition: 1 } }');
+    expect(plain.config.nemesis).not.toHaveProperty('leaderAimPpm');
+    expect(plain.config.nemesis).not.toHaveProperty('partitionShapes');
+  });
+
+  it.each([
+    { yaml: 'nemesis: { faults: { crash: 1 }, leaderAim: 1.5 }', field: 'nemesis.leaderAim', expected: /a probability/ },
+    { yaml: 'nemesis: { faults: { crash: 1 }, leaderAim: often }', field: 'nemesis.leaderAim', expected: /a probability/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: { halves: 0 } }', field: 'nemesis.partitions', expected: /at least one partition shape with a weight above 0/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: { halve: 1 } }', field: 'nemesis.partitions.halve', expected: /unknown key; expected one of: halves, majority, isolate, minority \(did you mean halves\?\)/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: { isolate: -2 } }', field: 'nemesis.partitions.isolate', expected: /a weight/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: [isolate] }', field: 'nemesis.partitions', expected: /a mapping of partition shape weights/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});

@@ -615,3 +615,77 @@ describe('clients: pinned, starting late, a fixed number of operations', () => {
     expect(hashes.size).toBe(6);
   });
 });
+
+describe('nemesis knobs: leader aim and partition shapes', () => {
+  const nemesis = (more: Partial<NemesisConfig> = {}): NemesisConfig => ({
+    weights: { partition: 2, crash: 2, pause: 1 },
+    intervalUs: [20_000, 100_000],
+    durationUs: [20_000, 150_000],
+    maxCrashed: 2,
+    clockJumpMaxUs: 0,
+    clockDriftMaxPpm: 0,
+    ...more,
+  });
+  const run = (seed: string, nem: NemesisConfig) => runSimulation(toyConfig({ nodes: 5, seed, record: 'fuzz', nemesis: nem }));
+
+  it('leaderAim 50% and the default mix of shapes, written out, are the very same draws as leaving them out', () => {
+    for (let s = 0; s < 10; s++) {
+      const plain = run(String(s), nemesis());
+      expect(run(String(s), nemesis({ leaderAimPpm: 500_000 })).hash).toBe(plain.hash);
+      expect(run(String(s), nemesis({ partitionShapes: { halves: 1, majority: 1, isolate: 1 } })).hash).toBe(plain.hash);
+      expect(run(String(s), nemesis({ partitionShapes: { halves: 1, majority: 1, isolate: 1, minority: 0 }, leaderAimPpm: 500_000 })).hash).toBe(plain.hash);
+    }
+  });
+
+  it('leaderAim 100%: every crash, pause and isolate hits the leader (the toy\'s n1); 0%: far fewer do', () => {
+    const leaderHits = (r: RunResult) => r.faultLog.filter((f) => ['crash', 'pause', 'isolate'].includes(f.action.kind) && (f.action as { node: number }).node === 0).length;
+    const aimed = (r: RunResult) => r.faultLog.filter((f) => ['crash', 'pause', 'isolate'].includes(f.action.kind)).length;
+    let always = 0;
+    let never = 0;
+    for (let s = 0; s < 6; s++) {
+      const a = run(String(s), nemesis({ leaderAimPpm: 1_000_000, partitionShapes: { isolate: 1 } }));
+      // A crash of the leader leaves no leader: then it is a seeded draw among the rest.
+      const crashes = a.faultLog.filter((f) => f.action.kind === 'crash');
+      expect(crashes.length).toBeGreaterThan(0);
+      always += leaderHits(a) / aimed(a);
+      const b = run(String(s), nemesis({ leaderAimPpm: 0, partitionShapes: { isolate: 1 } }));
+      never += leaderHits(b) / aimed(b);
+    }
+    expect(always / 6).toBeGreaterThan(0.6);
+    expect(never / 6).toBeLessThan(0.35);
+  });
+
+  it('partition shapes: only the weighted ones; minority isolates the leader\'s minority as one side', () => {
+    const r = runSimulation(toyConfig({ nodes: 5, seed: '3', nemesis: nemesis({ weights: { partition: 1 }, leaderAimPpm: 1_000_000, partitionShapes: { minority: 1 } }) }));
+    const partitions = r.faultLog.filter((f) => f.action.kind !== 'heal');
+    expect(partitions.length).toBeGreaterThan(5);
+    for (const f of partitions) {
+      expect(f.action.kind).toBe('partition');
+      const [side, rest] = (f.action as { groups: number[][] }).groups;
+      expect(side).toHaveLength(2);
+      expect(side).toContain(0);
+      expect(rest).toHaveLength(3);
+    }
+    const halves = runSimulation(toyConfig({ nodes: 5, seed: '3', record: 'fuzz', nemesis: nemesis({ weights: { partition: 1 }, partitionShapes: { halves: 3, majority: 0 } }) }));
+    const kinds = new Set(halves.faultLog.map((f) => f.action.kind));
+    expect(kinds).toEqual(new Set(['partition', 'heal']));
+    for (const f of halves.faultLog.filter((x) => x.action.kind === 'partition')) expect((f.action as { groups: number[][] }).groups.map((g) => g.length).sort()).toEqual([2, 3]);
+  });
+
+  it('a random minority when the aim misses: ⌊(n − 1) / 2⌋ nodes, cut off together', () => {
+    const r = runSimulation(toyConfig({ nodes: 7, seed: '1', record: 'fuzz', nemesis: nemesis({ weights: { partition: 1 }, leaderAimPpm: 0, partitionShapes: { minority: 1 } }) }));
+    const sides = r.faultLog.filter((f) => f.action.kind === 'partition').map((f) => (f.action as { groups: number[][] }).groups[0]);
+    expect(sides.length).toBeGreaterThan(5);
+    expect(sides.every((s) => s.length === 3)).toBe(true);
+    expect(sides.some((s) => !s.includes(0))).toBe(true);
+  });
+
+  it('is deterministic', () => {
+    for (let s = 0; s < 5; s++) {
+      const nem = nemesis({ leaderAimPpm: 800_000, partitionShapes: { minority: 2, isolate: 1, halves: 1 } });
+      const a = runSimulation(toyConfig({ nodes: 5, seed: String(s), nemesis: nem }));
+      expect(run(String(s), nem).hash).toBe(a.hash);
+      expect(runSimulation(toyConfig({ nodes: 5, seed: String(s), faults: a.faultLog })).history).toEqual(a.history);
+    }
+  });
+});
