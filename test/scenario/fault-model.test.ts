@@ -1,7 +1,10 @@
 // The richer fault model in scenario files: each YAML form as the kernel takes it, and bad
 // values as file:line:field errors.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../scenario/load.js';
+import { toYaml } from '../../explore/to-yaml.js';
+import { loadScenario, parseScenario } from '../../scenario/load.js';
+import { runScenario } from '../../scenario/runner.js';
 import type { ProtocolResolver } from '../../scenario/registry.js';
 import type { Protocol } from '../../sim/types.js';
 import { echoProtocol } from '../cli/echo-protocol.js';
@@ -160,7 +163,6 @@ describe('group targets', () => {
   });
 
   it('random-K:<role> runs on that role\'s nodes only, one logged fault per node', async () => {
-    const { runScenario } = await import('../../scenario/runner.js');
     const loaded = await parseScenario(
       ['protocol: pb', 'nodes: { primary: 1, backup: 3 }', 'duration: 1s', 'faults: [{ at: 100ms, kind: crash, node: random-2:backup }]'].join('\n'),
       'pb.yaml',
@@ -342,5 +344,51 @@ describe('nemesis knobs: leaderAim and partitions', () => {
     expect(error.line).toBe(4);
     expect(error.field).toBe(field);
     expect(error.expected).toMatch(expected);
+  });
+});
+
+describe('a scenario with every part of the fault model', () => {
+  const file = 'test/fixtures/scenarios/fault-model.yaml';
+
+  it('runs the same twice for a seed (hash, history, fault log), differently for another; every new fault shows in the log', async () => {
+    const loaded = await loadScenario(file);
+    const hashes = new Set<string>();
+    const kinds = new Set<string>();
+    for (const seed of ['1', '2', '3', '4', '5']) {
+      const a = runScenario(loaded, { seed });
+      const b = runScenario(loaded, { seed, record: 'full' });
+      expect(b.result.hash).toBe(a.result.hash);
+      expect(b.result.history).toEqual(a.result.history);
+      expect(b.result.faultLog).toEqual(a.result.faultLog);
+      expect(a.verdict).toBe('pass');
+      hashes.add(a.result.hash);
+      for (const f of a.result.faultLog) kinds.add(f.action.kind);
+    }
+    expect(hashes.size).toBe(5);
+    for (const kind of ['delay-burst', 'reorder-burst', 'crash', 'restart', 'heal', 'partition', 'pause', 'clock-jump']) expect(kinds).toContain(kind);
+  });
+
+  it('written back by toYaml, it reads as the same config', async () => {
+    const loaded = await loadScenario(file);
+    const text = toYaml(loaded.config, { name: loaded.name, protocolRef: loaded.protocolRef, checkers: loaded.checkers, linearizability: loaded.linearizability });
+    expect(text).toContain('node: $a');
+    expect(text).toContain('as: m');
+    expect(text).toContain('afterFaults: {');
+    const back = await parseScenario(text, file);
+    expect(back.config).toEqual(loaded.config);
+  });
+
+  it("the README's fault-model examples are valid scenario fragments", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const latency = /\*\*Latency\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const names = /\*\*Names\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const head = ['protocol: echo', 'nodes: 5', 'duration: 10s'];
+    const withLatency = await parseScenario([...head, latency].join('\n'), 'README.md', { resolveProtocol });
+    expect(withLatency.config.network.latency.kind).toBe('pareto');
+    // The commented-out mixture line works too.
+    const mixture = latency.replace(/^ {2}latency: .*$/m, '').replace(/^ {2}# latency:/m, '  latency:');
+    expect((await parseScenario([...head, mixture].join('\n'), 'README.md', { resolveProtocol })).config.network.latency.kind).toBe('mixture');
+    const withNames = await parseScenario([...head, names].join('\n'), 'README.md', { resolveProtocol });
+    expect(withNames.config.faults.map((f) => f.action.kind)).toEqual(['crash', 'restart', 'isolate', 'heal', 'pause', 'clock-jump']);
   });
 });
