@@ -164,11 +164,13 @@ function milliText(milli: number): string {
 
 function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
   const a: FaultAction = f.action;
-  const text = faultFields(a, f.atUs, ep, target);
-  return 'as' in a && a.as !== undefined ? `${text.slice(0, -2)}, as: ${a.as} }` : text;
+  const parts = faultFields(a, f.atUs, ep, target);
+  if ('as' in a && a.as !== undefined) parts.push(`as: ${scalar(a.as)}`);
+  return `{ ${parts.join(', ')} }`;
 }
 
-function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
+/** A fault's fields as `key: value` texts, in the order a person writes them. */
+function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, target: (t: NodeTarget) => string): string[] {
   const parts = [`at: ${durationText(atUs)}`, `kind: ${a.kind}`];
   const list = (xs: readonly number[]) => `[${xs.map(ep).join(', ')}]`;
   switch (a.kind) {
@@ -222,7 +224,7 @@ function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, ta
     default:
       assertNever(a, 'fault');
   }
-  return `{ ${parts.join(', ')} }`;
+  return parts;
 }
 
 /** A fault target as the loader reads it: n1, leader, random:backup, all:client, leader+2, leader-minority, random-3:backup. */

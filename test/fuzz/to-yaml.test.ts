@@ -93,7 +93,7 @@ describe('toYaml', () => {
     const extraFaults = fc.array(fc.tuple(fc.integer({ min: 0, max: durationUs }), extra).map(([atUs, action]): ScriptedFault => ({ atUs, action })), { maxLength: 5 });
     // A fault that names what it picked, and a later one aimed at the name.
     const named = fc
-      .tuple(fc.integer({ min: 0, max: durationUs - 1 }), fc.integer({ min: 1, max: 1_000_000 }), target, fc.constantFrom('a', 'b', 'x_1', 'Leader-2'), fc.nat(2), fc.nat(2))
+      .tuple(fc.integer({ min: 0, max: durationUs - 1 }), fc.integer({ min: 1, max: 1_000_000 }), target, fc.constantFrom('a', 'b', 'x_1', 'Leader-2', 'no', 'on', 'null'), fc.nat(2), fc.nat(2))
       .map(([t, w, node, as, first, then]): ScriptedFault[] => {
         const binders: FaultAction[] = [{ kind: 'crash', node, as }, { kind: 'pause', node, durationUs: w, as }, { kind: 'isolate', node, as }];
         const users: FaultAction[] = [{ kind: 'restart', node: { ref: as } }, { kind: 'clock-jump', node: { ref: as }, byUs: -w }, { kind: 'heal', node: { ref: as } }];
