@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { LoadedScenario } from './scenario/load.js';
 import { checkerNames, LINEARIZABILITY } from './scenario/registry.js';
 import { runScenario, type LinearizabilityVerdict, type Verdict } from './scenario/runner.js';
-import type { ClientConfig, FaultAction, NetworkConfig, ScriptedFault, SimConfig } from './sim/config.js';
+import type { ClientConfig, FaultAction, LinkSet, NetworkConfig, ScriptedFault, SimConfig } from './sim/config.js';
 import type { RunResult, Violation } from './sim/result.js';
 import type { Endpoint, Micros, NodeId, Protocol, Workload } from './sim/types.js';
 import { getWorkload } from './workloads/index.js';
@@ -19,8 +19,8 @@ import { getWorkload } from './workloads/index.js';
 export { toYaml, type YamlMeta } from './explore/to-yaml.js';
 
 /** Fault episodes `faultScheduleArb` can draw. */
-export type FaultEpisodeKind = 'partition' | 'isolate' | 'one-way' | 'crash' | 'pause' | 'clock-jump' | 'clock-drift' | 'loss-burst';
-export const FAULT_EPISODE_KINDS: readonly FaultEpisodeKind[] = ['partition', 'isolate', 'one-way', 'crash', 'pause', 'clock-jump', 'clock-drift', 'loss-burst'];
+export type FaultEpisodeKind = 'partition' | 'isolate' | 'one-way' | 'crash' | 'pause' | 'clock-jump' | 'clock-drift' | 'loss-burst' | 'delay-burst' | 'reorder-burst';
+export const FAULT_EPISODE_KINDS: readonly FaultEpisodeKind[] = ['partition', 'isolate', 'one-way', 'crash', 'pause', 'clock-jump', 'clock-drift', 'loss-burst', 'delay-burst', 'reorder-burst'];
 
 export interface FaultScheduleOptions {
   /** At most this many episodes (a partition and its heal are one episode). Default 8. */
@@ -33,12 +33,16 @@ export interface FaultScheduleOptions {
   clockJumpMaxUs?: Micros;
   /** Largest clock drift either way, ppm. Default 200. */
   clockDriftMaxPpm?: number;
+  /** Largest extra latency of a delay burst. Default 200ms. */
+  delayMaxUs?: Micros;
+  /** Largest jitter of a reorder burst. Default 100ms. */
+  jitterMaxUs?: Micros;
 }
 
 /**
  * Fault schedules for a cluster of `nodes` nodes, faults starting within [0, durationUs):
  * episodes (a partition then its heal, a crash then its restart, a pause, a clock jump or
- * drift, a burst of loss) flattened into concrete ScriptedFaults sorted by time. fast-check
+ * drift, a burst of loss, delay or reordering) flattened into concrete ScriptedFaults sorted by time. fast-check
  * shrinks them by dropping episodes, moving them earlier and making them shorter.
  */
 export function faultScheduleArb(nodes: number, durationUs: Micros, options: FaultScheduleOptions = {}): fc.Arbitrary<ScriptedFault[]> {
@@ -47,18 +51,23 @@ export function faultScheduleArb(nodes: number, durationUs: Micros, options: Fau
   const maxWindow = Math.max(1, options.maxWindowUs ?? Math.floor(durationUs / 4));
   const jumpMax = options.clockJumpMaxUs ?? 500_000;
   const driftMax = options.clockDriftMaxPpm ?? 200;
+  const delayMax = Math.max(1, options.delayMaxUs ?? 200_000);
+  const jitterMax = Math.max(1, options.jitterMaxUs ?? 100_000);
   const kinds = (options.kinds ?? FAULT_EPISODE_KINDS).filter((k) => nodes >= 2 || !['partition', 'isolate', 'one-way'].includes(k));
   if (kinds.length === 0) return fc.constant([]);
   const at = fc.integer({ min: 0, max: durationUs - 1 });
   const node = fc.integer({ min: 0, max: nodes - 1 });
   const window = fc.integer({ min: 1, max: maxWindow });
-  // A proper non-empty subset of the nodes, as a bit mask (shrinks toward {n1}).
-  const split = fc.integer({ min: 1, max: 2 ** nodes - 2 }).map((mask) => {
+  // A proper non-empty subset of the nodes, as a bit mask (shrinks toward {n1}); one node has none.
+  const split = fc.integer({ min: 1, max: Math.max(1, 2 ** nodes - 2) }).map((mask) => {
     const a: NodeId[] = [];
     const b: NodeId[] = [];
     for (let n = 0; n < nodes; n++) ((mask >> n) & 1 ? a : b).push(n);
     return [a, b] as const;
   });
+  // A burst's links: every link (shrinks to it), or both ways between a subset of the nodes and the rest.
+  const links: fc.Arbitrary<{ links?: LinkSet }> =
+    nodes < 2 ? fc.constant({}) : fc.option(split, { nil: undefined }).map((s) => (s === undefined ? {} : { links: { from: [...s[0]], to: [...s[1]], both: true } }));
   const episodes: Record<FaultEpisodeKind, fc.Arbitrary<ScriptedFault[]>> = {
     partition: fc.tuple(at, window, split).map(([t, w, [a, b]]) => withHeal(t, w, durationUs, { kind: 'partition', groups: [a, b] })),
     isolate: fc.tuple(at, window, node).map(([t, w, n]) => withHeal(t, w, durationUs, { kind: 'isolate', node: n })),
@@ -68,6 +77,8 @@ export function faultScheduleArb(nodes: number, durationUs: Micros, options: Fau
     'clock-jump': fc.tuple(at, node, fc.integer({ min: -jumpMax, max: jumpMax })).map(([t, n, by]) => [{ atUs: t, action: { kind: 'clock-jump', node: n, byUs: by } }]),
     'clock-drift': fc.tuple(at, node, fc.integer({ min: -driftMax, max: driftMax })).map(([t, n, d]) => [{ atUs: t, action: { kind: 'clock-drift', node: n, driftPpm: d } }]),
     'loss-burst': fc.tuple(at, window, fc.integer({ min: 100_000, max: 900_000 })).map(([t, w, p]) => [{ atUs: t, action: { kind: 'loss-burst', lossPpm: p, durationUs: w } }]),
+    'delay-burst': fc.tuple(at, window, links, fc.integer({ min: 1, max: delayMax })).map(([t, w, l, d]) => [{ atUs: t, action: { kind: 'delay-burst', ...l, delayUs: d, durationUs: w } }]),
+    'reorder-burst': fc.tuple(at, window, links, fc.integer({ min: 1, max: jitterMax })).map(([t, w, l, j]) => [{ atUs: t, action: { kind: 'reorder-burst', ...l, jitterUs: j, durationUs: w } }]),
   };
   return fc
     .array(fc.oneof(...kinds.map((k) => episodes[k])), { maxLength: options.maxFaults ?? 8 })

@@ -599,6 +599,12 @@ export function remapKeeping(config: SimConfig, keep: readonly number[], clients
   const network = { ...config.network, cut: cutLinks(config.network.cut) };
   if (config.network.afterFaults?.cut !== undefined) network.afterFaults = { ...config.network.afterFaults, cut: cutLinks(config.network.afterFaults.cut) };
   const out: SimConfig = { ...config, nodes, faults, network, clients: { ...config.clients, clients } };
+  if (config.clients.pin !== undefined) {
+    // The pins of the clients that stay; when one names a removed node, the clients move freely.
+    const pin = config.clients.pin.slice(0, clients).map((n) => newId.get(n));
+    if (pin.every((n): n is number => n !== undefined)) out.clients.pin = pin;
+    else delete out.clients.pin;
+  }
   if (config.roles !== undefined) out.roles = keep.map((id) => config.roles![id]);
   if (config.nemesis) out.nemesis = { ...config.nemesis, maxCrashed: Math.min(config.nemesis.maxCrashed, nodes) };
   return out;

@@ -4,7 +4,7 @@
 // faults one flow mapping per line. Reading the text back gives an equal SimConfig.
 import { DEFAULTS } from '../scenario/load.js';
 import { LINEARIZABILITY } from '../scenario/registry.js';
-import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisKind, NodeTarget, ScriptedFault, SimConfig } from '../sim/config.js';
+import { PARTITION_SHAPES, type BaseLatencyModel, type FaultAction, type LatencyModel, type LinkSet, type NemesisKind, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
 import { assertNever, protocolRoles } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
 import { durationText, endpointName, formatPercent } from './units-text.js';
@@ -68,6 +68,9 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
     `opTimeout: ${durationText(c.opTimeoutUs)}`,
   ];
   if (c.stopUs !== undefined) clients.push(`stop: ${durationText(c.stopUs)}`);
+  if (c.startUs !== undefined) clients.push(`start: ${durationText(c.startUs)}`);
+  if (c.opsPerClient !== undefined) clients.push(`ops: ${c.opsPerClient}`);
+  if (c.pin !== undefined) clients.push(`pin: [${c.pin.map(ep).join(', ')}]`);
   if (c.workload.params !== undefined && Object.keys(c.workload.params).length > 0) clients.push(`params: ${flow(c.workload.params, '')}`);
   field('clients', `{ ${clients.join(', ')} }`);
 
@@ -94,6 +97,8 @@ export function toYaml(config: SimConfig, meta: YamlMeta): string {
       `clockDriftMax: ${nem.clockDriftMaxPpm}`,
       ...(nem.delayMaxUs !== undefined ? [`delayMax: ${durationText(nem.delayMaxUs)}`] : []),
       ...(nem.jitterMaxUs !== undefined ? [`jitterMax: ${durationText(nem.jitterMaxUs)}`] : []),
+      ...(nem.leaderAimPpm !== undefined ? [`leaderAim: ${formatPercent(nem.leaderAimPpm)}`] : []),
+      ...(nem.partitionShapes !== undefined ? [`partitions: { ${PARTITION_SHAPES.filter((k) => nem.partitionShapes![k] !== undefined).map((k) => `${k}: ${nem.partitionShapes![k]}`).join(', ')} }`] : []),
     ];
     field('nemesis', `{ ${parts.join(', ')} }`);
   }
@@ -166,11 +171,13 @@ function milliText(milli: number): string {
 
 function faultText(f: ScriptedFault, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
   const a: FaultAction = f.action;
-  const text = faultFields(a, f.atUs, ep, target);
-  return 'as' in a && a.as !== undefined ? `${text.slice(0, -2)}, as: ${a.as} }` : text;
+  const parts = faultFields(a, f.atUs, ep, target);
+  if ('as' in a && a.as !== undefined) parts.push(`as: ${scalar(a.as)}`);
+  return `{ ${parts.join(', ')} }`;
 }
 
-function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, target: (t: NodeTarget) => string): string {
+/** A fault's fields as `key: value` texts, in the order a person writes them. */
+function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, target: (t: NodeTarget) => string): string[] {
   const parts = [`at: ${durationText(atUs)}`, `kind: ${a.kind}`];
   const list = (xs: readonly number[]) => `[${xs.map(ep).join(', ')}]`;
   switch (a.kind) {
@@ -224,7 +231,7 @@ function faultFields(a: FaultAction, atUs: number, ep: (e: number) => string, ta
     default:
       assertNever(a, 'fault');
   }
-  return `{ ${parts.join(', ')} }`;
+  return parts;
 }
 
 /** A fault target as the loader reads it: n1, leader, random:backup, all:client, leader+2, leader-minority, random-3:backup. */

@@ -9,8 +9,8 @@
 //      workload (workload.ts).
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
-import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
-import { AssertionError, type Endpoint } from '../sim/types.js';
+import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, PartitionShape, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
+import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { describeIssues } from './issues.js';
 import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
@@ -185,6 +185,23 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
   const clients = raw.clients ?? {};
   const workload = resolveWorkload(clients, protocol, clientCount, fail);
   if (clients.stop !== undefined && clients.stop > durationUs) throw fail(['clients', 'stop'], `expected at most the duration (${formatDuration(durationUs)}); stop is ${formatDuration(clients.stop)}`);
+  const builtinOnly = (field: 'start' | 'pin') =>
+    fail(['clients', field], `expected no clients.${field}: it applies to the kernel's built-in clients, and ${protocol.name} runs client actors of its own`, true);
+  if (clients.start !== undefined) {
+    if (protocol.createClient !== undefined) throw builtinOnly('start');
+    const until = clients.stop ?? durationUs;
+    if (clients.start > until) throw fail(['clients', 'start'], `expected at most ${clients.stop !== undefined ? 'clients.stop' : 'the duration'} (${formatDuration(until)}); start is ${formatDuration(clients.start)}`);
+  }
+  let pin: NodeId[] | undefined;
+  if (clients.pin !== undefined) {
+    if (protocol.createClient !== undefined) throw builtinOnly('pin');
+    const raw = clients.pin;
+    if (typeof raw === 'string') pin = Array.from({ length: clientCount }, () => refs.node(raw, ['clients', 'pin']));
+    else {
+      if (raw.length !== clientCount) throw fail(['clients', 'pin'], `expected one node per client (clients.count: ${clientCount}; got ${raw.length})`);
+      pin = raw.map((ref, index) => refs.node(ref, ['clients', 'pin', index]));
+    }
+  }
 
   const faults: ScriptedFault[] = (raw.faults ?? []).map((fault, index) => {
     if (fault.at > durationUs) throw fail(['faults', index, 'at'], `expected a time within the duration (${formatDuration(durationUs)}); at is ${formatDuration(fault.at)}`);
@@ -207,6 +224,12 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     if (maxCrashed > nodes) throw fail(['nemesis', 'maxCrashed'], `expected at most the node count (${nodes}); got ${maxCrashed}`);
     for (const role of Object.keys(byRole ?? {})) refs.role(role, ['nemesis', 'maxCrashed', role]);
     const targetRoles = raw.nemesis.targets?.map((role, index) => refs.role(role, ['nemesis', 'targets', index]));
+    let partitionShapes: NemesisConfig['partitionShapes'];
+    if (raw.nemesis.partitions !== undefined) {
+      partitionShapes = {};
+      for (const [shape, weight] of Object.entries(raw.nemesis.partitions)) if (weight !== undefined) partitionShapes[shape as PartitionShape] = weight;
+      if (!Object.values(partitionShapes).some((weight) => weight > 0)) throw fail(['nemesis', 'partitions'], 'expected at least one partition shape with a weight above 0');
+    }
     nemesis = {
       weights,
       intervalUs: raw.nemesis.interval ?? DEFAULTS.nemesisIntervalUs,
@@ -218,6 +241,8 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       clockDriftMaxPpm: raw.nemesis.clockDriftMax ?? DEFAULTS.clockDriftMaxPpm,
       ...(raw.nemesis.delayMax !== undefined ? { delayMaxUs: raw.nemesis.delayMax } : {}),
       ...(raw.nemesis.jitterMax !== undefined ? { jitterMaxUs: raw.nemesis.jitterMax } : {}),
+      ...(raw.nemesis.leaderAim !== undefined ? { leaderAimPpm: raw.nemesis.leaderAim } : {}),
+      ...(partitionShapes !== undefined ? { partitionShapes } : {}),
     };
   }
 
@@ -241,6 +266,9 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       requestTimeoutUs: clients.requestTimeout ?? DEFAULTS.requestTimeoutUs,
       opTimeoutUs: clients.opTimeout ?? DEFAULTS.opTimeoutUs,
       ...(clients.stop !== undefined ? { stopUs: clients.stop } : {}),
+      ...(clients.start !== undefined ? { startUs: clients.start } : {}),
+      ...(clients.ops !== undefined ? { opsPerClient: clients.ops } : {}),
+      ...(pin !== undefined ? { pin } : {}),
     },
     faults,
     ...(nemesis ? { nemesis } : {}),

@@ -6,6 +6,7 @@
 // in issues.ts prefixes it with "expected".
 import * as z from 'zod';
 import { DRIFT_MAX_PPM } from '../sim/clock.js';
+import { PARTITION_SHAPES, type PartitionShape } from '../sim/config.js';
 import { parseDuration, parseProbability } from './units.js';
 
 const fromResult = <T>(parse: (value: unknown) => { ok: true; value: T } | { ok: false; error: string }) =>
@@ -47,6 +48,8 @@ const weight = () => integer(0, 1_000_000, 'a weight');
 /** n1..nN or c1..cC (checked against nodes and clients.count later). */
 export const endpointRef = () =>
   z.string({ error: 'a node like n1 or a client like c1' }).regex(/^[nc][1-9]\d*$/, { error: 'a node like n1 or a client like c1' });
+/** n1..nN (checked against nodes later). */
+const nodeRef = () => z.string({ error: 'a node like n1' }).regex(/^n[1-9]\d*$/, { error: 'a node like n1' });
 const endpointList = () => z.array(endpointRef(), { error: 'a list of nodes and clients, like [n1, n2, c1]' }).min(1, { error: 'a non-empty list of nodes and clients' });
 
 /** A role name as protocols declare them (checked against the protocol later). */
@@ -200,10 +203,15 @@ const clientsSchema = z.strictObject(
     requestTimeout: positiveDuration().optional(),
     opTimeout: positiveDuration().optional(),
     stop: duration().optional(),
+    start: duration().optional(),
+    ops: integer(0, 1_000_000_000, 'an operation count').optional(),
+    pin: z
+      .union([nodeRef(), z.array(nodeRef(), { error: 'a list of nodes, one per client' })], { error: 'a node like n1 for every client, or a list of nodes, one per client, like [n1, n2, n1]' })
+      .optional(),
     workload: z.string({ error: 'a workload name, like kv' }).min(1, { error: 'a workload name, like kv' }).optional(),
     params: z.record(z.string(), z.int({ error: 'an integer' }), { error: 'a mapping of integer workload knobs, like { maxTxnOps: 4 }' }).optional(),
   },
-  { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop, workload, params }' },
+  { error: 'a mapping { count, keys, mix, think, requestTimeout, opTimeout, stop, start, ops, pin, workload, params }' },
 );
 
 export const NEMESIS_KINDS = ['partition', 'crash', 'pause', 'clock', 'loss', 'one-way', 'bridge', 'delay', 'reorder'] as const;
@@ -226,8 +234,15 @@ const nemesisSchema = z.strictObject(
     clockDriftMax: integer(0, DRIFT_MAX_PPM, 'a clock drift in ppm').optional(),
     delayMax: positiveDuration().optional(),
     jitterMax: positiveDuration().optional(),
+    leaderAim: probability().optional(),
+    partitions: z
+      .strictObject(
+        Object.fromEntries(PARTITION_SHAPES.map((shape) => [shape, weight().optional()])) as Record<PartitionShape, z.ZodOptional<ReturnType<typeof weight>>>,
+        { error: `a mapping of partition shape weights, like { halves: 1, isolate: 2 } (shapes: ${PARTITION_SHAPES.join(', ')})` },
+      )
+      .optional(),
   },
-  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax, delayMax, jitterMax }' },
+  { error: 'a mapping { faults, interval, duration, maxCrashed, targets, clockJumpMax, clockDriftMax, delayMax, jitterMax, leaderAim, partitions }' },
 );
 
 const nameList = (noun: string) => z.array(z.string({ error: noun }).min(1, { error: noun }), { error: `a list of ${noun}s` });

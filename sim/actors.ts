@@ -189,6 +189,8 @@ export class Actors {
     const { core, config, network, bugs, history, ops, buggify } = this.deps;
     const endpoints = this.slots.length;
     const stopUs = config.clients.stopUs ?? config.durationUs;
+    const opsLimit = config.clients.opsPerClient;
+    let issued = 0;
     const name = `c${slot.clientIndex + 1}`;
     return {
       id: slot.id,
@@ -213,6 +215,11 @@ export class Actors {
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
       nextOp: () => {
         if (core.nowTrue >= stopUs) return undefined;
+        // clients.ops: a fixed number of operations per client, across its restarts.
+        if (opsLimit !== undefined) {
+          if (issued >= opsLimit) return undefined;
+          issued++;
+        }
         // The workload's generator is protocol code too: its exception is the run's failure.
         try {
           return ops.next(slot.clientIndex);

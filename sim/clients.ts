@@ -1,14 +1,16 @@
 // The kernel's built-in clients, for replicated state machines: each is a process that
 // sends its operation to a node, follows redirects, retries at another node after a
 // request timeout (same session sequence number), and records the operation `info` when it
-// stays open past its deadline, then continues as a new process (Jepsen's rule).
+// stays open past its deadline, then continues as a new process (Jepsen's rule). A pinned
+// client talks to its one node only; clients may start late and stop after a number of
+// operations.
 import type { ClientReply } from './actors.js';
 import type { ClientConfig } from './config.js';
 import { CLIENT_INVOKE, CLIENT_RETRY, CLIENT_TIMEOUT, DELIVER_REQUEST, type Core, type Ev } from './core.js';
 import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
-import { kernelNever } from './errors.js';
+import { kernelAssert, kernelNever } from './errors.js';
 import type { ClientRequest, Endpoint, Micros, NodeId, Op } from './types.js';
 
 interface ClientProc {
@@ -21,6 +23,10 @@ interface ClientProc {
   op: Op | undefined;
   opStartUs: Micros;
   target: NodeId;
+  /** Sends every attempt to `target` (clients.pin). */
+  readonly pinned: boolean;
+  /** Operations invoked so far (against clients.opsPerClient). */
+  issued: number;
   gen: number;
   done: boolean;
 }
@@ -38,7 +44,11 @@ export class BuiltinClients {
     randoms: readonly Prng[],
     private readonly stopUs: Micros,
   ) {
+    const pin = config.pin;
+    kernelAssert(pin === undefined || (pin.length === randoms.length && pin.every((n) => Number.isInteger(n) && n >= 0 && n < nodeCount)), `clients.pin names one node per client (${randoms.length}), each below ${nodeCount}`);
     randoms.forEach((random, c) => {
+      // The first target is drawn even for a pinned client: its stream stays the unpinned one's.
+      const drawn = random.int(0, nodeCount - 1);
       this.clients.push({
         index: c,
         endpoint: nodeCount + c,
@@ -47,17 +57,20 @@ export class BuiltinClients {
         seq: 0,
         op: undefined,
         opStartUs: 0,
-        target: random.int(0, nodeCount - 1),
+        target: pin === undefined ? drawn : pin[c],
+        pinned: pin !== undefined,
+        issued: 0,
         gen: 0,
         done: false,
       });
     });
   }
 
-  /** Schedule each client's first operation. */
+  /** Schedule each client's first operation (after clients.start, when given). */
   start(): void {
     const think = this.config.thinkUs;
-    for (const client of this.clients) this.core.schedule(client.random.int(think[0], think[1]), CLIENT_INVOKE, client.index, 0, 0, '', undefined);
+    const from = this.config.startUs ?? 0;
+    for (const client of this.clients) this.core.schedule(from + client.random.int(think[0], think[1]), CLIENT_INVOKE, client.index, 0, 0, '', undefined);
   }
 
   /** The client endpoint whose current process is `process` (a reply to a retired process goes nowhere). */
@@ -68,10 +81,12 @@ export class BuiltinClients {
 
   invoke(index: number): void {
     const c = this.clients[index];
-    if (this.core.nowTrue >= this.stopUs) {
+    const limit = this.config.opsPerClient;
+    if (this.core.nowTrue >= this.stopUs || (limit !== undefined && c.issued >= limit)) {
       c.done = true;
       return;
     }
+    c.issued++;
     let op: Op;
     // The workload's generator is protocol code: its exception is the run's failure.
     try {
@@ -139,6 +154,11 @@ export class BuiltinClients {
         return this.complete(c, 'fail', c.op.value, r.error);
       case 'redirect': {
         c.gen++;
+        if (c.pinned) {
+          // A pinned client stays where it is: back off, then ask the same node again.
+          core.schedule(core.nowTrue + Math.max(1_000, Math.floor(this.config.requestTimeoutUs / 10)), CLIENT_RETRY, c.index, c.gen, 0, '', undefined);
+          return;
+        }
         const hinted = r.leader !== undefined && r.leader !== c.target;
         c.target = hinted ? r.leader! : (c.target + 1) % this.nodeCount;
         if (hinted) return this.send(c);
@@ -164,7 +184,7 @@ export class BuiltinClients {
     const c = this.clients[index];
     if (c.op === undefined || c.gen !== gen) return;
     if (this.core.nowTrue >= c.opStartUs + this.config.opTimeoutUs) return this.complete(c, 'info', c.op.value, 'timeout');
-    c.target = (c.target + 1) % this.nodeCount;
+    if (!c.pinned) c.target = (c.target + 1) % this.nodeCount;
     this.send(c);
   }
 }

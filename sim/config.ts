@@ -1,7 +1,7 @@
 // The kernel's input: one fully resolved, validated simulation. The CLI turns a scenario
 // file into this; tests build it directly. Every duration is integer microseconds and
 // every probability integer parts per million.
-import type { Endpoint, Micros, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
+import type { Endpoint, Micros, NodeId, Ppm, Protocol, Workload, WorkloadOptions } from './types.js';
 
 /** A latency model of one piece (what a mixture mixes). */
 export type BaseLatencyModel =
@@ -141,6 +141,10 @@ export interface ScriptedFault {
 
 export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | 'one-way' | 'bridge' | 'delay' | 'reorder';
 
+/** The shapes of the nemesis's partitions: two halves, a majority and the rest, one node isolated, a minority isolated (the leader's, as often as leaderAimPpm says). */
+export type PartitionShape = 'halves' | 'majority' | 'isolate' | 'minority';
+export const PARTITION_SHAPES: readonly PartitionShape[] = ['halves', 'majority', 'isolate', 'minority'];
+
 export interface NemesisConfig {
   /** Relative weights of fault kinds drawn by the random nemesis. */
   weights: Partial<Record<NemesisKind, number>>;
@@ -161,6 +165,10 @@ export interface NemesisConfig {
   delayMaxUs?: Micros;
   /** Largest jitter of a reorder burst (default 100ms). */
   jitterMaxUs?: Micros;
+  /** How often a crash, pause or isolate aims at the leader rather than a seeded draw (default 50%). */
+  leaderAimPpm?: Ppm;
+  /** Relative weights of the partition shapes (default: halves, majority and isolate 1 each, minority 0). */
+  partitionShapes?: Partial<Record<PartitionShape, number>>;
 }
 
 export interface ClientConfig {
@@ -181,6 +189,16 @@ export interface ClientConfig {
   opTimeoutUs: Micros;
   /** Stop issuing new operations at this time (default: the end of the run). */
   stopUs?: Micros;
+  /** Built-in clients: the first operation is invoked at this time (plus a think time; default 0). */
+  startUs?: Micros;
+  /** At most this many operations per client (built-in clients; a client actor's nextOp() then returns undefined). */
+  opsPerClient?: number;
+  /**
+   * Built-in clients: the node each client (by index) sends every attempt to. A pinned client
+   * never moves: after a timeout, and after a redirect (which it does not follow), it retries
+   * the same node.
+   */
+  pin?: readonly NodeId[];
 }
 
 export type RecordLevel = 'fuzz' | 'full';

@@ -2,7 +2,7 @@
 export * from './types.js';
 export { KernelError, kernelAssert, PROTOCOL_EXCEPTION } from './errors.js';
 export type * from './config.js';
-export { targetsOneNode } from './config.js';
+export { targetsOneNode, PARTITION_SHAPES } from './config.js';
 export type * from './result.js';
 export { Prng, stream } from './prng.js';
 export { RunHash, canonicalJson } from './hash.js';

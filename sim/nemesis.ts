@@ -2,12 +2,14 @@
 // schedules its end; faults may overlap. Every draw comes from the faults stream, so a
 // nemesis run's concrete fault log replays it as a script. Crashes, pauses and clock faults
 // aim at the actors of the target roles (default: every server node), within maxCrashed
-// and the per-role caps.
+// and the per-role caps; crashes, pauses and isolates aim at the leader as often as
+// leaderAimPpm says, and partitions take the shapes of partitionShapes.
 import type { Actors } from './actors.js';
-import type { FaultAction, LinkSet, NemesisConfig } from './config.js';
+import { PARTITION_SHAPES, type FaultAction, type LinkSet, type NemesisConfig, type PartitionShape } from './config.js';
 import { FAULT, NEMESIS, type Core } from './core.js';
 import type { Faults, InternalFault } from './faults.js';
-import { kernelNever } from './errors.js';
+import { kernelAssert, kernelNever } from './errors.js';
+import type { Prng } from './prng.js';
 import type { Endpoint, Micros, Random } from './types.js';
 
 /** Defaults of the nemesis's bounds on delay and reorder bursts. */
@@ -23,8 +25,17 @@ function someLinks(r: Random, nodeIds: readonly Endpoint[]): LinkSet | undefined
   return { from: order.slice(0, k).sort(ascending), to: order.slice(k).sort(ascending), both: true };
 }
 
+/** The default mix of partition shapes: one draw in [0, 2], as the nemesis always drew. */
+const DEFAULT_SHAPES: ReadonlyArray<readonly [PartitionShape, number]> = [
+  ['halves', 1],
+  ['majority', 1],
+  ['isolate', 1],
+];
+const HALF_PPM = 500_000;
+
 export class Nemesis {
   private readonly weights: ReadonlyArray<readonly [keyof NemesisConfig['weights'], number]>;
+  private readonly shapes: ReadonlyArray<readonly [PartitionShape, number]>;
   /** The actors crashes, pauses and clock faults aim at, ascending. */
   private readonly targets: readonly Endpoint[];
 
@@ -39,6 +50,9 @@ export class Nemesis {
       .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
       .map((k) => [k, config.weights[k] ?? 0] as const)
       .filter(([, w]) => w > 0);
+    const shapes = config.partitionShapes;
+    this.shapes = shapes === undefined ? DEFAULT_SHAPES : PARTITION_SHAPES.map((k) => [k, shapes[k] ?? 0] as const).filter(([, w]) => w > 0);
+    kernelAssert(this.shapes.length > 0, 'nemesis partition shapes need a weight above 0');
     const nodes = actors.slots.slice(0, actors.nodeCount).map((s) => s.id);
     if (config.targetRoles === undefined) this.targets = nodes;
     else {
@@ -68,10 +82,11 @@ export class Nemesis {
       const nodeIds = this.actors.slots.slice(0, this.actors.nodeCount).map((s) => s.id);
       switch (kind) {
         case 'partition': {
-          const shape = r.int(0, 2);
-          if (shape === 0) apply({ kind: 'partition-halves' });
-          else if (shape === 1) apply({ kind: 'partition-majority' });
-          else apply({ kind: 'isolate', node: r.int(0, 1) === 0 ? 'leader' : 'random' });
+          const shape = r.weighted(this.shapes);
+          if (shape === 'halves') apply({ kind: 'partition-halves' });
+          else if (shape === 'majority') apply({ kind: 'partition-majority' });
+          else if (shape === 'isolate') apply({ kind: 'isolate', node: this.aimAtLeader(r) ? 'leader' : 'random' });
+          else apply({ kind: 'isolate', node: this.aimAtLeader(r) ? { group: 'leader-minority' } : { group: 'random', k: Math.max(1, Math.floor((nodeIds.length - 1) / 2)) } });
           endWith({ kind: 'heal' });
           break;
         }
@@ -89,7 +104,7 @@ export class Nemesis {
         case 'crash': {
           const live = this.crashable();
           if (live.length > 0) {
-            const leader = r.int(0, 1) === 0 ? this.faults.leader() : undefined;
+            const leader = this.aimAtLeader(r) ? this.faults.leader() : undefined;
             const node = leader !== undefined && live.includes(leader) ? leader : r.pick(live);
             apply({ kind: 'crash', node });
             endWith({ kind: 'restart', node });
@@ -97,7 +112,7 @@ export class Nemesis {
           break;
         }
         case 'pause': {
-          const node = r.int(0, 1) === 0 ? this.leaderTarget() : this.randomTarget();
+          const node = this.aimAtLeader(r) ? this.leaderTarget() : this.randomTarget();
           if (node !== undefined) apply({ kind: 'pause', node, durationUs: Math.max(1, endAt - core.nowTrue) });
           break;
         }
@@ -132,6 +147,12 @@ export class Nemesis {
     }
     const next = core.nowTrue + r.int(nem.intervalUs[0], nem.intervalUs[1]);
     if (next < this.faultsStopUs) core.schedule(next, NEMESIS, 0, 0, 0, '', undefined);
+  }
+
+  /** Aim this fault at the leader? At the default 50% the one fair draw the nemesis always made, so runs keep their hashes. */
+  private aimAtLeader(r: Prng): boolean {
+    const p = this.config.leaderAimPpm;
+    return p === undefined || p === HALF_PPM ? r.int(0, 1) === 0 : r.chance(p);
   }
 
   /** Live targets that may crash now: at most maxCrashed nodes down, and at most the role's cap of each role. */

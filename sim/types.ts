@@ -146,7 +146,7 @@ export interface NodeContext<M> extends ActorContext<M> {
 export interface ClientContext<M> extends ActorContext<M> {
   /** Which client this is: 0..clients-1. */
   readonly index: number;
-  /** The next operation from the scenario's workload, or undefined once clients should stop (clients.stop). */
+  /** The next operation from the scenario's workload, or undefined once clients should stop (clients.stop, or clients.ops drawn). */
   nextOp(): Op | undefined;
   /** Record the invocation of an operation. At most one is open at a time. */
   invoke(op: Op): void;

@@ -16,6 +16,8 @@ describe('the hash of a run is its identity', () => {
     { scenario: 'scenarios/raft/nemesis.yaml' },
     // Two roles, client actors holding leases, faults aimed at a role and at clients.
     { scenario: 'test/fixtures/protocols/primary-backup.yaml' },
+    // The richer fault model: latency mixtures and tails, link bursts, group targets, names, partial heals, pinned clients.
+    { scenario: 'test/fixtures/scenarios/fault-model.yaml' },
   ])(`is identical in a separate process and in a worker thread, for ${seeds} seeds: $scenario`, async ({ scenario }) => {
     const here = await hashes(scenario, 0, seeds);
     const child = execFileSync(process.execPath, ['--import', 'tsx', 'test/support/hashes.ts', scenario, '0', String(seeds)], {

@@ -85,6 +85,28 @@ describe('simulate', () => {
       { seed: fcSeed, numRuns: 200 },
     );
   });
+
+  it('draws delay and reorder bursts within their bounds, on every link or between a subset and the rest', () => {
+    const kinds = new Set<string>();
+    const shapes = new Set<string>();
+    fc.assert(
+      fc.property(faultScheduleArb(3, 1_000_000, { kinds: ['delay-burst', 'reorder-burst'], maxWindowUs: 50_000, delayMaxUs: 9_000, jitterMaxUs: 4_000 }), (faults) => {
+        for (const { action: a } of faults) {
+          if (a.kind !== 'delay-burst' && a.kind !== 'reorder-burst') throw new Error(`unexpected ${a.kind}`);
+          kinds.add(a.kind);
+          expect(a.durationUs).toBeGreaterThanOrEqual(1);
+          expect(a.durationUs).toBeLessThanOrEqual(50_000);
+          if (a.kind === 'delay-burst') expect(a.delayUs).toBeLessThanOrEqual(9_000);
+          else expect(a.jitterUs).toBeLessThanOrEqual(4_000);
+          shapes.add(a.links === undefined ? 'all' : 'split');
+          if (a.links) expect([...a.links.from, ...a.links.to].sort()).toEqual([0, 1, 2]);
+        }
+      }),
+      { seed: fcSeed, numRuns: 100 },
+    );
+    expect(kinds).toEqual(new Set(['delay-burst', 'reorder-burst']));
+    expect(shapes).toEqual(new Set(['all', 'split']));
+  });
 });
 
 describe('faultline/testing over the built-in protocols (bounded fuzz budget)', async () => {

@@ -236,6 +236,14 @@ describe('remap and the richer fault model', () => {
     ]);
   });
 
+  it('keeps the pins of the clients that stay, and drops them when a pinned node goes', () => {
+    const config = { nodes: 4, clients: { clients: 3, pin: [1, 0, 3] }, network: { cut: [] }, faults: [] } as unknown as SimConfig;
+    expect(remap(config, 4, 2).clients.pin).toEqual([1, 0]);
+    expect(remapKeeping(config, [0, 1, 3], 3).clients.pin).toEqual([1, 0, 2]);
+    expect(remap(config, 3, 3).clients.pin).toBeUndefined();
+    expect(config.clients.pin).toEqual([1, 0, 3]);
+  });
+
   it('renumbers the cut links of afterFaults', () => {
     const config = { nodes: 4, clients: { clients: 1 }, network: { cut: [[3, 0]], afterFaults: { lossPpm: 5, cut: [[0, 4], [3, 1], [1, 2]] } }, faults: [] } as unknown as SimConfig;
     const out = remap(config, 3, 1);

@@ -93,7 +93,7 @@ describe('toYaml', () => {
     const extraFaults = fc.array(fc.tuple(fc.integer({ min: 0, max: durationUs }), extra).map(([atUs, action]): ScriptedFault => ({ atUs, action })), { maxLength: 5 });
     // A fault that names what it picked, and a later one aimed at the name.
     const named = fc
-      .tuple(fc.integer({ min: 0, max: durationUs - 1 }), fc.integer({ min: 1, max: 1_000_000 }), target, fc.constantFrom('a', 'b', 'x_1', 'Leader-2'), fc.nat(2), fc.nat(2))
+      .tuple(fc.integer({ min: 0, max: durationUs - 1 }), fc.integer({ min: 1, max: 1_000_000 }), target, fc.constantFrom('a', 'b', 'x_1', 'Leader-2', 'no', 'on', 'null'), fc.nat(2), fc.nat(2))
       .map(([t, w, node, as, first, then]): ScriptedFault[] => {
         const binders: FaultAction[] = [{ kind: 'crash', node, as }, { kind: 'pause', node, durationUs: w, as }, { kind: 'isolate', node, as }];
         const users: FaultAction[] = [{ kind: 'restart', node: { ref: as } }, { kind: 'clock-jump', node: { ref: as }, byUs: -w }, { kind: 'heal', node: { ref: as } }];
@@ -110,6 +110,10 @@ describe('toYaml', () => {
         clockDriftMaxPpm: fc.integer({ min: 0, max: 500 }),
         delayMaxUs: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
         jitterMaxUs: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }),
+        leaderAimPpm: fc.integer({ min: 0, max: 1_000_000 }),
+        partitionShapes: fc
+          .record({ halves: fc.nat(5), majority: fc.nat(5), isolate: fc.nat(5), minority: fc.nat(5) }, { requiredKeys: [] })
+          .map((shapes) => (Object.values(shapes).some((w) => w > 0) ? shapes : { ...shapes, minority: 1 })),
       }, { requiredKeys: ['weights', 'intervalUs', 'durationUs', 'maxCrashed', 'clockJumpMaxUs', 'clockDriftMaxPpm'] }),
       { nil: undefined },
     );
@@ -148,7 +152,11 @@ describe('toYaml', () => {
           { nil: undefined },
         ),
         namedFaults,
-        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults, names) => {
+        fc.record(
+          { startPct: fc.integer({ min: 0, max: 100 }), opsPerClient: fc.integer({ min: 0, max: 1_000 }), pin: fc.array(fc.integer({ min: 0, max: nodes - 1 }), { minLength: clients, maxLength: clients }) },
+          { requiredKeys: [] },
+        ),
+        async (faults, more, network, lat, cut, workload, stopUs, nem, seed, afterFaults, names, extraClients) => {
           const config: SimConfig = {
             ...loaded.config,
             nodes,
@@ -156,7 +164,13 @@ describe('toYaml', () => {
             durationUs,
             faultsStopUs: Math.floor(durationUs / 2),
             network: { ...network, ...(lat ? { latency: lat } : {}), cut, ...(afterFaults ? { afterFaults } : {}) },
-            clients: { ...workload, ...(stopUs !== undefined ? { stopUs } : {}) },
+            clients: {
+              ...workload,
+              ...(stopUs !== undefined ? { stopUs } : {}),
+              ...(extraClients.startPct !== undefined ? { startUs: Math.floor(((stopUs ?? durationUs) * extraClients.startPct) / 100) } : {}),
+              ...(extraClients.opsPerClient !== undefined ? { opsPerClient: extraClients.opsPerClient } : {}),
+              ...(extraClients.pin !== undefined ? { pin: extraClients.pin } : {}),
+            },
             faults: [...faults, ...more, ...names].sort((a, b) => a.atUs - b.atUs),
             bugs: ['volatile-vote'],
             storage: { loseUnsyncedOnCrash: true },

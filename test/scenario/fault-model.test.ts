@@ -1,7 +1,10 @@
 // The richer fault model in scenario files: each YAML form as the kernel takes it, and bad
 // values as file:line:field errors.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../scenario/load.js';
+import { toYaml } from '../../explore/to-yaml.js';
+import { loadScenario, parseScenario } from '../../scenario/load.js';
+import { runScenario } from '../../scenario/runner.js';
 import type { ProtocolResolver } from '../../scenario/registry.js';
 import type { Protocol } from '../../sim/types.js';
 import { echoProtocol } from '../cli/echo-protocol.js';
@@ -160,7 +163,6 @@ describe('group targets', () => {
   });
 
   it('random-K:<role> runs on that role\'s nodes only, one logged fault per node', async () => {
-    const { runScenario } = await import('../../scenario/runner.js');
     const loaded = await parseScenario(
       ['protocol: pb', 'nodes: { primary: 1, backup: 3 }', 'duration: 1s', 'faults: [{ at: 100ms, kind: crash, node: random-2:backup }]'].join('\n'),
       'pb.yaml',
@@ -282,5 +284,111 @@ describe('healing one node or some links', () => {
     expect(error.line).toBe(4);
     expect(error.field).toBe(field);
     expect(error.expected).toMatch(expected);
+  });
+});
+
+describe('clients: pin, start, ops', () => {
+  it('one node for every client or one per client; a start time; operations per client', async () => {
+    const all = await echo('clients: { count: 3, pin: n2, start: 1s, ops: 12 }');
+    expect(all.config.clients).toMatchObject({ clients: 3, pin: [1, 1, 1], startUs: 1_000_000, opsPerClient: 12 });
+    const each = await echo('clients: { count: 2, pin: [n1, n5] }');
+    expect(each.config.clients.pin).toEqual([0, 4]);
+    const actors = await parseScenario(['protocol: pb', 'duration: 1s', 'clients: { ops: 3 }'].join('\n'), 'pb.yaml', { resolveProtocol });
+    expect(actors.config.clients.opsPerClient).toBe(3);
+  });
+
+  it.each([
+    { yaml: 'clients: { count: 3, pin: [n1, n2] }', field: 'clients.pin', expected: /one node per client \(clients.count: 3; got 2\)/ },
+    { yaml: 'clients: { count: 2, pin: [n1, n9] }', field: 'clients.pin[1]', expected: /a node n1\.\.n5 \(nodes: 5; got n9\)/ },
+    { yaml: 'clients: { count: 2, pin: c1 }', field: 'clients.pin', expected: /a node like n1 \(got "c1"\)/ },
+    { yaml: 'clients: { count: 2, pin: { n1: 1 } }', field: 'clients.pin', expected: /a node like n1 for every client, or a list of nodes/ },
+    { yaml: 'clients: { count: 2, pin: [n1, c1] }', field: 'clients.pin[1]', expected: /a node like n1/ },
+    { yaml: 'clients: { start: 6s }', field: 'clients.start', expected: /at most the duration \(5s\); start is 6s/ },
+    { yaml: 'clients: { start: 2s, stop: 1s }', field: 'clients.start', expected: /at most clients.stop \(1s\); start is 2s/ },
+    { yaml: 'clients: { start: 5 }', field: 'clients.start', expected: /bare number has no unit/ },
+    { yaml: 'clients: { ops: -1 }', field: 'clients.ops', expected: /an operation count \(an integer from 0/ },
+    { yaml: 'clients: { ops: 2.5 }', field: 'clients.ops', expected: /an operation count/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+
+  it.each(['pin: n1', 'start: 100ms'])('%s is refused for a protocol with client actors', async (field) => {
+    const error = await inputError(parseScenario(['protocol: pb', 'duration: 1s', 'clients:', '  count: 2', `  ${field}`].join('\n'), 'pb.yaml', { resolveProtocol }));
+    expect(error.line).toBe(5);
+    expect(error.field).toBe(`clients.${field.split(':')[0]}`);
+    expect(error.expected).toMatch(/applies to the kernel's built-in clients, and primary-backup runs client actors of its own/);
+  });
+});
+
+describe('nemesis knobs: leaderAim and partitions', () => {
+  it('a probability, and weights of the partition shapes', async () => {
+    const loaded = await echo('nemesis: { faults: { partition: 1, crash: 1 }, leaderAim: 80%, partitions: { minority: 2, isolate: 1, halves: 0 } }');
+    expect(loaded.config.nemesis).toMatchObject({ leaderAimPpm: 800_000, partitionShapes: { minority: 2, isolate: 1, halves: 0 } });
+    const plain = await echo('nemesis: { faults: { partition: 1 } }');
+    expect(plain.config.nemesis).not.toHaveProperty('leaderAimPpm');
+    expect(plain.config.nemesis).not.toHaveProperty('partitionShapes');
+  });
+
+  it.each([
+    { yaml: 'nemesis: { faults: { crash: 1 }, leaderAim: 1.5 }', field: 'nemesis.leaderAim', expected: /a probability/ },
+    { yaml: 'nemesis: { faults: { crash: 1 }, leaderAim: often }', field: 'nemesis.leaderAim', expected: /a probability/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: { halves: 0 } }', field: 'nemesis.partitions', expected: /at least one partition shape with a weight above 0/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: { halve: 1 } }', field: 'nemesis.partitions.halve', expected: /unknown key; expected one of: halves, majority, isolate, minority \(did you mean halves\?\)/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: { isolate: -2 } }', field: 'nemesis.partitions.isolate', expected: /a weight/ },
+    { yaml: 'nemesis: { faults: { partition: 1 }, partitions: [isolate] }', field: 'nemesis.partitions', expected: /a mapping of partition shape weights/ },
+  ])('$field: $expected', async ({ yaml, field, expected }) => {
+    const error = await badLine(yaml);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe(field);
+    expect(error.expected).toMatch(expected);
+  });
+});
+
+describe('a scenario with every part of the fault model', () => {
+  const file = 'test/fixtures/scenarios/fault-model.yaml';
+
+  it('runs the same twice for a seed (hash, history, fault log), differently for another; every new fault shows in the log', async () => {
+    const loaded = await loadScenario(file);
+    const hashes = new Set<string>();
+    const kinds = new Set<string>();
+    for (const seed of ['1', '2', '3', '4', '5']) {
+      const a = runScenario(loaded, { seed });
+      const b = runScenario(loaded, { seed, record: 'full' });
+      expect(b.result.hash).toBe(a.result.hash);
+      expect(b.result.history).toEqual(a.result.history);
+      expect(b.result.faultLog).toEqual(a.result.faultLog);
+      expect(a.verdict).toBe('pass');
+      hashes.add(a.result.hash);
+      for (const f of a.result.faultLog) kinds.add(f.action.kind);
+    }
+    expect(hashes.size).toBe(5);
+    for (const kind of ['delay-burst', 'reorder-burst', 'crash', 'restart', 'heal', 'partition', 'pause', 'clock-jump']) expect(kinds).toContain(kind);
+  });
+
+  it('written back by toYaml, it reads as the same config', async () => {
+    const loaded = await loadScenario(file);
+    const text = toYaml(loaded.config, { name: loaded.name, protocolRef: loaded.protocolRef, checkers: loaded.checkers, linearizability: loaded.linearizability });
+    expect(text).toContain('node: $a');
+    expect(text).toContain('as: m');
+    expect(text).toContain('afterFaults: {');
+    const back = await parseScenario(text, file);
+    expect(back.config).toEqual(loaded.config);
+  });
+
+  it("the README's fault-model examples are valid scenario fragments", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const latency = /\*\*Latency\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const names = /\*\*Names\.\*\*[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const head = ['protocol: echo', 'nodes: 5', 'duration: 10s'];
+    const withLatency = await parseScenario([...head, latency].join('\n'), 'README.md', { resolveProtocol });
+    expect(withLatency.config.network.latency.kind).toBe('pareto');
+    // The commented-out mixture line works too.
+    const mixture = latency.replace(/^ {2}latency: .*$/m, '').replace(/^ {2}# latency:/m, '  latency:');
+    expect((await parseScenario([...head, mixture].join('\n'), 'README.md', { resolveProtocol })).config.network.latency.kind).toBe('mixture');
+    const withNames = await parseScenario([...head, names].join('\n'), 'README.md', { resolveProtocol });
+    expect(withNames.config.faults.map((f) => f.action.kind)).toEqual(['crash', 'restart', 'isolate', 'heal', 'pause', 'clock-jump']);
   });
 });

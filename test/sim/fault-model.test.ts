@@ -7,6 +7,8 @@ import { sampleLatency } from '../../sim/network.js';
 import { Prng } from '../../sim/prng.js';
 import type { RunResult, TraceEvent } from '../../sim/result.js';
 import { runSimulation } from '../../sim/world.js';
+import { registerWorkload } from '../../workloads/index.js';
+import { protocol as primaryBackup } from '../fixtures/protocols/primary-backup.js';
 import { toyConfig } from './config-helpers.js';
 
 type Send = Extract<TraceEvent, { k: 'send' }>;
@@ -507,6 +509,183 @@ describe('healing one node or some links', () => {
       const a = runSimulation(toyConfig({ nodes: 4, seed: String(s), faults }));
       expect(runSimulation(toyConfig({ nodes: 4, seed: String(s), faults, record: 'fuzz' })).hash).toBe(a.hash);
       expect(runSimulation(toyConfig({ nodes: 4, seed: String(s), faults: a.faultLog })).history).toEqual(a.history);
+    }
+  });
+});
+
+describe('clients: pinned, starting late, a fixed number of operations', () => {
+  const clientSends = (r: RunResult, client: number) => (r.trace!.filter((e) => e.k === 'send' && e.from === client) as Send[]).map((e) => e.to);
+  const invokes = (r: RunResult) => r.history.filter((e) => e.type === 'invoke');
+
+  it('a pinned client sends every attempt to its node: no redirect followed, no move on timeout', () => {
+    const base = toyConfig({ nodes: 3, seed: '2' });
+    const pinned = runSimulation({ ...base, faults: [at(500_000, { kind: 'crash', node: 2 })], clients: { ...base.clients, pin: [1, 2] } });
+    expect(new Set(clientSends(pinned, 3))).toEqual(new Set([1]));
+    expect(new Set(clientSends(pinned, 4))).toEqual(new Set([2]));
+    // Client c2's node is down from 500ms until faults stop: it keeps asking n3, and hears nothing.
+    const window = (e: TraceEvent) => e.t > 510_000 && e.t < 1_500_000;
+    expect(pinned.trace!.filter((e) => e.k === 'send' && e.from === 4 && window(e)).length).toBeGreaterThan(3);
+    expect(pinned.trace!.filter((e) => e.k === 'deliver' && e.to === 4 && window(e))).toEqual([]);
+    // Unpinned, the same clients follow redirects to n1 and move on after timeouts.
+    const free = runSimulation({ ...base, faults: [at(500_000, { kind: 'crash', node: 2 })] });
+    expect(new Set([...clientSends(free, 3), ...clientSends(free, 4)]).size).toBeGreaterThan(1);
+  });
+
+  it('a pinned client follows no redirect: it backs off and asks the same node again', () => {
+    const base = toyConfig({ nodes: 3, seed: '5' });
+    const r = runSimulation({ ...base, clients: { ...base.clients, pin: [2, 2] } });
+    // The toy's n3 redirects half of its reads to n1: every retry still goes to n3.
+    const redirects = r.trace!.filter((e) => e.k === 'deliver' && e.from === 2 && (e.msg as { response?: { type: string } }).response?.type === 'redirect');
+    expect(redirects.length).toBeGreaterThan(0);
+    expect(new Set([...clientSends(r, 3), ...clientSends(r, 4)])).toEqual(new Set([2]));
+    expect(r.history.filter((e) => e.type === 'ok').length).toBeGreaterThan(10);
+  });
+
+  it('clients start at clients.start (plus a think time)', () => {
+    const base = toyConfig();
+    const r = runSimulation({ ...base, clients: { ...base.clients, startUs: 800_000 } });
+    const first = invokes(r)[0];
+    expect(first.timeUs).toBeGreaterThanOrEqual(800_000);
+    expect(first.timeUs).toBeLessThanOrEqual(810_000);
+    expect(r.trace!.filter((e) => e.k === 'send' && e.from >= 3 && e.t < 800_000)).toEqual([]);
+  });
+
+  it('each built-in client issues exactly clients.ops operations', () => {
+    const base = toyConfig();
+    const r = runSimulation({ ...base, clients: { ...base.clients, opsPerClient: 7 } });
+    expect(invokes(r)).toHaveLength(14);
+    const first = runSimulation(base);
+    // The same first operations as without the limit: the limit draws nothing.
+    expect(r.history.slice(0, 10)).toEqual(first.history.slice(0, 10));
+    const none = runSimulation({ ...base, clients: { ...base.clients, opsPerClient: 0 } });
+    expect(none.history).toEqual([]);
+  });
+
+  it('a client actor\'s nextOp() returns undefined after clients.ops operations, across its restarts', () => {
+    // Count what nextOp() hands each client actor (the context's own getters stay live through the prototype).
+    const drawn = [0, 0];
+    const refused = [0, 0];
+    const drawnAt: number[] = [];
+    const counting: typeof primaryBackup = {
+      ...primaryBackup,
+      createClient: (ctx, options) => {
+        const wrapped: typeof ctx = Object.create(ctx);
+        wrapped.nextOp = () => {
+          const op = ctx.nextOp();
+          if (op === undefined) refused[ctx.index]++;
+          else {
+            drawn[ctx.index]++;
+            if (ctx.index === 0) drawnAt.push(ctx.now());
+          }
+          return op;
+        };
+        return primaryBackup.createClient!(wrapped, options);
+      },
+    };
+    const config: SimConfig = {
+      ...toyConfig(),
+      protocol: counting,
+      nodes: 3,
+      roles: [['primary'], ['backup'], ['backup']],
+      clients: { clients: 2, generator: registerWorkload, workload: { keyCount: 1, mix: { read: 1, write: 1 } }, thinkUs: [0, 1_000], requestTimeoutUs: 50_000, opTimeoutUs: 200_000, opsPerClient: 5 },
+      faults: [at(50_000, { kind: 'crash', node: 3 }), at(80_000, { kind: 'restart', node: 3 })],
+    };
+    const r = runSimulation(config);
+    expect(drawn).toEqual([5, 5]);
+    // c1 drew some before its crash and the rest after its restart: the count spans incarnations.
+    expect(drawnAt.some((t) => t < 50_000)).toBe(true);
+    expect(drawnAt.some((t) => t >= 80_000)).toBe(true);
+    expect(refused[0]).toBeGreaterThan(0);
+    expect(refused[1]).toBeGreaterThan(0);
+    expect(r.trace!.some((e) => e.k === 'restart' && e.node === 3 && e.t === 80_000)).toBe(true);
+    expect(r.history.filter((e) => e.type === 'invoke')).toHaveLength(10);
+    expect(runSimulation({ ...config, record: 'fuzz' }).hash).toBe(r.hash);
+  });
+
+  it('is deterministic', () => {
+    const base = toyConfig();
+    const clients = { ...base.clients, pin: [0, 2], startUs: 300_000, opsPerClient: 20 };
+    const hashes = new Set<string>();
+    for (let s = 0; s < 6; s++) {
+      const a = runSimulation({ ...base, seed: String(s), clients, nemesis: { weights: { crash: 1, partition: 1 }, intervalUs: [50_000, 200_000], durationUs: [50_000, 200_000], maxCrashed: 1, clockJumpMaxUs: 0, clockDriftMaxPpm: 0 } });
+      const b = runSimulation({ ...base, seed: String(s), clients, record: 'fuzz', nemesis: { weights: { crash: 1, partition: 1 }, intervalUs: [50_000, 200_000], durationUs: [50_000, 200_000], maxCrashed: 1, clockJumpMaxUs: 0, clockDriftMaxPpm: 0 } });
+      expect(b.hash).toBe(a.hash);
+      hashes.add(a.hash);
+    }
+    expect(hashes.size).toBe(6);
+  });
+});
+
+describe('nemesis knobs: leader aim and partition shapes', () => {
+  const nemesis = (more: Partial<NemesisConfig> = {}): NemesisConfig => ({
+    weights: { partition: 2, crash: 2, pause: 1 },
+    intervalUs: [20_000, 100_000],
+    durationUs: [20_000, 150_000],
+    maxCrashed: 2,
+    clockJumpMaxUs: 0,
+    clockDriftMaxPpm: 0,
+    ...more,
+  });
+  const run = (seed: string, nem: NemesisConfig) => runSimulation(toyConfig({ nodes: 5, seed, record: 'fuzz', nemesis: nem }));
+
+  it('leaderAim 50% and the default mix of shapes, written out, are the very same draws as leaving them out', () => {
+    for (let s = 0; s < 10; s++) {
+      const plain = run(String(s), nemesis());
+      expect(run(String(s), nemesis({ leaderAimPpm: 500_000 })).hash).toBe(plain.hash);
+      expect(run(String(s), nemesis({ partitionShapes: { halves: 1, majority: 1, isolate: 1 } })).hash).toBe(plain.hash);
+      expect(run(String(s), nemesis({ partitionShapes: { halves: 1, majority: 1, isolate: 1, minority: 0 }, leaderAimPpm: 500_000 })).hash).toBe(plain.hash);
+    }
+  });
+
+  it('leaderAim 100%: every crash, pause and isolate hits the leader (the toy\'s n1); 0%: far fewer do', () => {
+    const leaderHits = (r: RunResult) => r.faultLog.filter((f) => ['crash', 'pause', 'isolate'].includes(f.action.kind) && (f.action as { node: number }).node === 0).length;
+    const aimed = (r: RunResult) => r.faultLog.filter((f) => ['crash', 'pause', 'isolate'].includes(f.action.kind)).length;
+    let always = 0;
+    let never = 0;
+    for (let s = 0; s < 6; s++) {
+      const a = run(String(s), nemesis({ leaderAimPpm: 1_000_000, partitionShapes: { isolate: 1 } }));
+      // A crash of the leader leaves no leader: then it is a seeded draw among the rest.
+      const crashes = a.faultLog.filter((f) => f.action.kind === 'crash');
+      expect(crashes.length).toBeGreaterThan(0);
+      always += leaderHits(a) / aimed(a);
+      const b = run(String(s), nemesis({ leaderAimPpm: 0, partitionShapes: { isolate: 1 } }));
+      never += leaderHits(b) / aimed(b);
+    }
+    expect(always / 6).toBeGreaterThan(0.6);
+    expect(never / 6).toBeLessThan(0.35);
+  });
+
+  it('partition shapes: only the weighted ones; minority isolates the leader\'s minority as one side', () => {
+    const r = runSimulation(toyConfig({ nodes: 5, seed: '3', nemesis: nemesis({ weights: { partition: 1 }, leaderAimPpm: 1_000_000, partitionShapes: { minority: 1 } }) }));
+    const partitions = r.faultLog.filter((f) => f.action.kind !== 'heal');
+    expect(partitions.length).toBeGreaterThan(5);
+    for (const f of partitions) {
+      expect(f.action.kind).toBe('partition');
+      const [side, rest] = (f.action as { groups: number[][] }).groups;
+      expect(side).toHaveLength(2);
+      expect(side).toContain(0);
+      expect(rest).toHaveLength(3);
+    }
+    const halves = runSimulation(toyConfig({ nodes: 5, seed: '3', record: 'fuzz', nemesis: nemesis({ weights: { partition: 1 }, partitionShapes: { halves: 3, majority: 0 } }) }));
+    const kinds = new Set(halves.faultLog.map((f) => f.action.kind));
+    expect(kinds).toEqual(new Set(['partition', 'heal']));
+    for (const f of halves.faultLog.filter((x) => x.action.kind === 'partition')) expect((f.action as { groups: number[][] }).groups.map((g) => g.length).sort()).toEqual([2, 3]);
+  });
+
+  it('a random minority when the aim misses: ⌊(n − 1) / 2⌋ nodes, cut off together', () => {
+    const r = runSimulation(toyConfig({ nodes: 7, seed: '1', record: 'fuzz', nemesis: nemesis({ weights: { partition: 1 }, leaderAimPpm: 0, partitionShapes: { minority: 1 } }) }));
+    const sides = r.faultLog.filter((f) => f.action.kind === 'partition').map((f) => (f.action as { groups: number[][] }).groups[0]);
+    expect(sides.length).toBeGreaterThan(5);
+    expect(sides.every((s) => s.length === 3)).toBe(true);
+    expect(sides.some((s) => !s.includes(0))).toBe(true);
+  });
+
+  it('is deterministic', () => {
+    for (let s = 0; s < 5; s++) {
+      const nem = nemesis({ leaderAimPpm: 800_000, partitionShapes: { minority: 2, isolate: 1, halves: 1 } });
+      const a = runSimulation(toyConfig({ nodes: 5, seed: String(s), nemesis: nem }));
+      expect(run(String(s), nem).hash).toBe(a.hash);
+      expect(runSimulation(toyConfig({ nodes: 5, seed: String(s), faults: a.faultLog })).history).toEqual(a.history);
     }
   });
 });
