@@ -68,6 +68,8 @@ const knobsSchema = z.object({
       maxCrashed: z.int(),
       clockJumpMaxUs: z.int(),
       clockDriftMaxPpm: z.int(),
+      leaderAimPpm: z.int().optional(),
+      partitionShapes: z.record(z.string(), z.int()).optional(),
     })
     .optional(),
   nodes: z.int().optional(),

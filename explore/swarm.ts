@@ -5,7 +5,7 @@
 // replay and shrink, so a failure never depends on re-drawing them.
 import type { SwarmBounds } from '../scenario/load.js';
 import { formatDuration } from '../scenario/units.js';
-import type { LatencyModel, NemesisConfig, NemesisKind, ScriptedFault, SimConfig } from '../sim/config.js';
+import { DEFAULT_PARTITION_SHAPES, PARTITION_SHAPES, type LatencyModel, type NemesisConfig, type NemesisKind, type PartitionShape, type ScriptedFault, type SimConfig } from '../sim/config.js';
 import { stream, type Prng } from '../sim/prng.js';
 import { remap, remapKeeping } from './shrink.js';
 import { assert, type Micros, type Ppm } from '../sim/types.js';
@@ -23,6 +23,10 @@ export interface SwarmKnobs {
     maxCrashed: number;
     clockJumpMaxUs: Micros;
     clockDriftMaxPpm: number;
+    /** Drawn from `swarm.leaderAim`. */
+    leaderAimPpm?: Ppm;
+    /** Drawn with `swarm.partitionShapes`: the shapes kept, with the scenario's weights. */
+    partitionShapes?: Partial<Record<PartitionShape, number>>;
   };
   /** Drawn from the scenario's `swarm.nodes`: the cluster size. */
   nodes?: number;
@@ -69,6 +73,18 @@ export function drawKnobs(seed: string, config: SimConfig, bounds?: SwarmBounds)
     for (const key of Object.keys(bounds.options).sort(compareStrings)) knobs.options[key] = r.pick(bounds.options[key]);
   }
   if (bounds?.latency !== undefined) knobs.latency = r.pick(bounds.latency);
+  if (knobs.nemesis !== undefined && bounds?.leaderAimPpm !== undefined) knobs.nemesis.leaderAimPpm = r.pick(bounds.leaderAimPpm);
+  if (knobs.nemesis !== undefined && bounds?.partitionShapes) {
+    const base = config.nemesis!.partitionShapes ?? DEFAULT_PARTITION_SHAPES;
+    const on = PARTITION_SHAPES.filter((s) => (base[s] ?? 0) > 0);
+    const kept: Partial<Record<PartitionShape, number>> = {};
+    for (const s of on) if (r.int(0, 1) === 1) kept[s] = base[s];
+    if (Object.keys(kept).length === 0 && on.length > 0) {
+      const s = r.pick(on);
+      kept[s] = base[s];
+    }
+    knobs.nemesis.partitionShapes = kept;
+  }
   if (bounds?.flakyNodePpm !== undefined && bounds.flakyNodePpm > 0 && r.chance(bounds.flakyNodePpm)) {
     const n = knobs.nodes ?? config.nodes;
     if (n >= 3) {
@@ -144,6 +160,8 @@ export function applyKnobs(config: SimConfig, knobs: SwarmKnobs): SimConfig {
       maxCrashed: knobs.nodes !== undefined ? Math.min(k.maxCrashed, Math.max(0, Math.floor((knobs.nodes - 1) / 2))) : k.maxCrashed,
       clockJumpMaxUs: k.clockJumpMaxUs,
       clockDriftMaxPpm: k.clockDriftMaxPpm,
+      ...(k.leaderAimPpm !== undefined ? { leaderAimPpm: k.leaderAimPpm } : {}),
+      ...(k.partitionShapes !== undefined ? { partitionShapes: { ...k.partitionShapes } } : {}),
     };
     out.nemesis = { ...config.nemesis, ...nemesis };
   }
@@ -174,6 +192,8 @@ export function knobsText(knobs: SwarmKnobs): string {
     parts.push(`nemesis ${kinds.join(', ')}`);
     parts.push(`every ${formatDuration(n.intervalUs[0])}–${formatDuration(n.intervalUs[1])} for ${formatDuration(n.durationUs[0])}–${formatDuration(n.durationUs[1])}`);
     parts.push(`maxCrashed ${n.maxCrashed}`);
+    if (n.leaderAimPpm !== undefined) parts.push(`leader aim ${formatPercent(n.leaderAimPpm)}`);
+    if (n.partitionShapes !== undefined) parts.push(`partitions ${Object.keys(n.partitionShapes).sort(compareStrings).join('/')}`);
     parts.push(`clock jump ≤ ${formatDuration(n.clockJumpMaxUs)}, drift ≤ ${n.clockDriftMaxPpm}ppm`);
   }
   if (knobs.faults !== undefined && knobs.faults.length > 0) parts.push(`+${knobs.faults.length} scripted faults`);

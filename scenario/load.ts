@@ -57,6 +57,10 @@ export interface SwarmBounds {
   flakyNodePpm?: number;
   /** Latency models, one drawn per seed in place of the network's. */
   latency?: LatencyModel[];
+  /** The nemesis's chance of aiming at the leader, one drawn per seed. */
+  leaderAimPpm?: number[];
+  /** Each seed keeps or drops each of the nemesis's partition shapes (at least one kept). */
+  partitionShapes?: boolean;
 }
 
 export interface ParseOptions {
@@ -291,6 +295,11 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     }
     if (raw.swarm.flakyNode !== undefined) swarm.flakyNodePpm = raw.swarm.flakyNode;
     if (raw.swarm.latency !== undefined) swarm.latency = raw.swarm.latency.map(latencyModel);
+    if ((raw.swarm.leaderAim !== undefined || raw.swarm.partitionShapes) && raw.nemesis === undefined) {
+      throw fail(['swarm', raw.swarm.leaderAim !== undefined ? 'leaderAim' : 'partitionShapes'], 'expected a scenario with a nemesis (these draw the nemesis\'s knobs)');
+    }
+    if (raw.swarm.leaderAim !== undefined) swarm.leaderAimPpm = raw.swarm.leaderAim;
+    if (raw.swarm.partitionShapes) swarm.partitionShapes = true;
     if (raw.swarm.options !== undefined) {
       swarm.options = {};
       for (const [key, values] of Object.entries(raw.swarm.options)) {

@@ -285,9 +285,11 @@ export const scenarioSchema = z.strictObject(
             })
             .optional(),
           flakyNode: probability().optional(),
+          leaderAim: z.array(probability(), { error: 'a list of probabilities to draw from, like [10%, 50%, 90%]' }).min(1, { error: 'a non-empty list of probabilities' }).optional(),
+          partitionShapes: z.boolean({ error: 'true or false' }).optional(),
           latency: z.array(latencySchema, { error: 'a list of latency models to draw from, like [{ uniform: [1ms, 10ms] }, { pareto: { min: 1ms, alpha: 1.5, max: 1s } }]' }).min(1, { error: 'a non-empty list of latency models' }).optional(),
         },
-        { error: 'a mapping { nodes, options, flakyNode, latency } of what each fuzzed seed draws' },
+        { error: 'a mapping { nodes, options, flakyNode, latency, leaderAim, partitionShapes } of what each fuzzed seed draws' },
       )
       .optional(),
     streams: z

@@ -144,6 +144,8 @@ export type NemesisKind = 'partition' | 'crash' | 'pause' | 'clock' | 'loss' | '
 /** The shapes of the nemesis's partitions: two halves, a majority and the rest, one node isolated, a minority isolated (the leader's, as often as leaderAimPpm says). */
 export type PartitionShape = 'halves' | 'majority' | 'isolate' | 'minority';
 export const PARTITION_SHAPES: readonly PartitionShape[] = ['halves', 'majority', 'isolate', 'minority'];
+/** The shapes' weights when a scenario names none. */
+export const DEFAULT_PARTITION_SHAPES: Readonly<Partial<Record<PartitionShape, number>>> = { halves: 1, majority: 1, isolate: 1 };
 
 export interface NemesisConfig {
   /** Relative weights of fault kinds drawn by the random nemesis. */

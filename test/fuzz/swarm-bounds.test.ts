@@ -151,3 +151,33 @@ describe('swarm: latency', () => {
     expect(error.field).toMatch(/^swarm\.latency\[0\]/);
   });
 });
+
+describe('swarm: the nemesis\'s leader aim and partition shapes', () => {
+  it('each seed draws an aim from the list and keeps some of the shapes, which the nemesis then runs with', async () => {
+    const loaded = await parseScenario(
+      [...RAFT.filter((l) => !l.startsWith('nemesis')), 'nemesis: { faults: { crash: 2, partition: 2 }, maxCrashed: 2, partitions: { halves: 1, majority: 2, minority: 1 } }', 'swarm: { leaderAim: [10%, 90%], partitionShapes: true }'].join('\n'),
+      's.yaml',
+    );
+    const aims = new Set<number>();
+    const shapes = new Set<string>();
+    for (let s = 0; s < 60; s++) {
+      const k = drawKnobs(String(s), loaded.config, loaded.swarm);
+      aims.add(k.nemesis!.leaderAimPpm!);
+      const kept = k.nemesis!.partitionShapes!;
+      expect(Object.keys(kept).length).toBeGreaterThan(0);
+      for (const [shape, w] of Object.entries(kept)) expect(w).toBe(({ halves: 1, majority: 2, minority: 1 } as Record<string, number>)[shape]);
+      shapes.add(Object.keys(kept).sort().join('/'));
+      const config = applyKnobs(loaded.config, k);
+      expect(config.nemesis!.leaderAimPpm).toBe(k.nemesis!.leaderAimPpm);
+      expect(config.nemesis!.partitionShapes).toEqual(kept);
+    }
+    expect(aims).toEqual(new Set([100_000, 900_000]));
+    expect(shapes.size).toBeGreaterThan(3);
+  });
+
+  it('needs a nemesis to draw for', async () => {
+    const error = await inputError(parseScenario([...RAFT.filter((l) => !l.startsWith('nemesis')), 'swarm: { leaderAim: [10%] }'].join('\n'), 's.yaml'));
+    expect(error.field).toBe('swarm.leaderAim');
+    expect(error.expected).toMatch(/a scenario with a nemesis/);
+  });
+});
