@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readFailureFile } from '../../explore/failure-file.js';
-import { ballotScenario, captureIo, readLines, tempDir } from './helpers.js';
-import { fuzzCli } from './support/cli.js';
+import { ballotScenario, readLines, tempDir } from './helpers.js';
+import { runFuzzCli as cli } from './support/cli.js';
 
 const dirs: Array<{ remove: () => void }> = [];
 afterAll(() => dirs.forEach((d) => d.remove()));
@@ -19,22 +19,6 @@ function out(prefix: string): string {
   return d.path;
 }
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const stderr = process.stderr.write;
-  const progress: string[] = [];
-  process.stderr.write = ((chunk: string) => (progress.push(String(chunk)), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await fuzzCli(argv).parseAsync();
-  } finally {
-    process.stderr.write = stderr;
-    io.restore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out: io.out.join('\n'), err: [...progress, ...io.err].join('') };
-}
 
 describe('fuzz, replay, shrink and merge commands', () => {
   it('fuzz → replay → shrink → run the shrunk file, through the CLI', async () => {

@@ -5,8 +5,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readFailureFile } from '../../explore/failure-file.js';
-import { captureIo, readLines, tempDir } from './helpers.js';
-import { fuzzCli } from './support/cli.js';
+import { readLines, tempDir } from './helpers.js';
+import { runFuzzCli as cli } from './support/cli.js';
 
 const scenario = 'test/fuzz/fixtures/peer-table-nemesis.yaml';
 
@@ -16,22 +16,6 @@ afterEach(() => {
   process.exitCode = 0;
 });
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const stderr = process.stderr.write;
-  const progress: string[] = [];
-  process.stderr.write = ((chunk: string) => (progress.push(String(chunk)), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await fuzzCli(argv).parseAsync();
-  } finally {
-    process.stderr.write = stderr;
-    io.restore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out: io.out.join('\n'), err: [...progress, ...io.err].join('') };
-}
 
 describe('a protocol exception through fuzz, replay and shrink', () => {
   it('the correct protocol passes the same seeds', async () => {
