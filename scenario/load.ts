@@ -187,6 +187,9 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
   }
 
   const clients = raw.clients ?? {};
+  if (clients.think !== undefined && clients.think[1] > durationUs) {
+    throw fail(['clients', 'think'], `expected a think time of at most the duration (${formatDuration(durationUs)}); the max is ${formatDuration(clients.think[1])}`);
+  }
   const workload = resolveWorkload(clients, protocol, clientCount, fail);
   if (clients.stop !== undefined && clients.stop > durationUs) throw fail(['clients', 'stop'], `expected at most the duration (${formatDuration(durationUs)}); stop is ${formatDuration(clients.stop)}`);
   const builtinOnly = (field: 'start' | 'pin') =>

@@ -17,17 +17,36 @@ const fromResult = <T>(parse: (value: unknown) => { ok: true; value: T } | { ok:
     return z.NEVER;
   });
 
-/** A non-negative duration in integer microseconds. */
-export const duration = () => fromResult((v) => parseDuration(v));
+/** The longest duration a scenario may give anywhere: a year (365 days) of simulated time. */
+export const MAX_DURATION_US = 365 * 24 * 3_600 * 1_000_000;
+/** The shortest client request or operation timeout: below a millisecond, retries outrun any network. */
+export const MIN_CLIENT_TIMEOUT_US = 1_000;
+
+const bounded = (result: ReturnType<typeof parseDuration>): ReturnType<typeof parseDuration> => {
+  if (result.ok && Math.abs(result.value) > MAX_DURATION_US) {
+    return { ok: false, error: `a duration of at most a year (365 days, ${MAX_DURATION_US}us) (got ${result.value}us)` };
+  }
+  return result;
+};
+
+/** A non-negative duration in integer microseconds, at most a year. */
+export const duration = () => fromResult((v) => bounded(parseDuration(v)));
 /** A strictly positive duration. */
 export const positiveDuration = () =>
   fromResult((v) => {
-    const result = parseDuration(v);
+    const result = bounded(parseDuration(v));
     if (result.ok && result.value === 0) return { ok: false as const, error: 'a duration above zero, like 200ms (got 0)' };
     return result;
   });
+/** A duration at least `minUs` (`noun` says why). */
+export const durationAtLeast = (minUs: number, noun: string) =>
+  fromResult((v) => {
+    const result = bounded(parseDuration(v));
+    if (result.ok && result.value < minUs) return { ok: false as const, error: `${noun} (got ${result.value}us)` };
+    return result;
+  });
 /** A duration that may be negative (clock jumps and offsets). */
-export const signedDuration = () => fromResult((v) => parseDuration(v, { allowNegative: true }));
+export const signedDuration = () => fromResult((v) => bounded(parseDuration(v, { allowNegative: true })));
 export const probability = () => fromResult((v) => parseProbability(v));
 
 export const integer = (min: number, max: number, noun: string) => {
@@ -42,6 +61,12 @@ export const durationRange = () =>
     .superRefine(([min, max], ctx) => {
       if (min > max) ctx.addIssue({ code: 'custom', message: 'min <= max (the first duration is larger than the second)', path: [] });
     });
+
+/** [min, max] of durations, min <= max and max above 0: the time between two things that repeat (0 would repeat forever at one instant). */
+export const intervalRange = () =>
+  durationRange().superRefine(([, max], ctx) => {
+    if (max === 0) ctx.addIssue({ code: 'custom', message: 'an interval [min, max] with max above 0, like [200ms, 1s] (min may be 0; [0, 0] repeats forever at one instant)', path: [] });
+  });
 
 const weight = () => integer(0, 1_000_000, 'a weight');
 
@@ -200,8 +225,8 @@ const clientsSchema = z.strictObject(
     keys: integer(1, 1_000_000, 'a key count').optional(),
     mix: z.record(z.string(), weight(), { error: 'a mapping of operation weights, like { get: 2, put: 1 }' }).optional(),
     think: durationRange().optional(),
-    requestTimeout: positiveDuration().optional(),
-    opTimeout: positiveDuration().optional(),
+    requestTimeout: durationAtLeast(MIN_CLIENT_TIMEOUT_US, 'a request timeout of at least 1ms').optional(),
+    opTimeout: durationAtLeast(MIN_CLIENT_TIMEOUT_US, 'an operation timeout of at least 1ms').optional(),
     stop: duration().optional(),
     start: duration().optional(),
     ops: integer(0, 1_000_000_000, 'an operation count').optional(),
@@ -222,7 +247,7 @@ const nemesisSchema = z.strictObject(
       Object.fromEntries(NEMESIS_KINDS.map((kind) => [kind, weight().optional()])) as Record<(typeof NEMESIS_KINDS)[number], z.ZodOptional<ReturnType<typeof weight>>>,
       { error: `a mapping of fault weights, like { partition: 3, crash: 2 } (kinds: ${NEMESIS_KINDS.join(', ')})` },
     ),
-    interval: durationRange().optional(),
+    interval: intervalRange().optional(),
     duration: durationRange().optional(),
     maxCrashed: z
       .union([integer(0, 10_000, 'a node count'), z.record(z.string(), integer(0, 10_000, 'a node count'))], {

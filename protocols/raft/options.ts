@@ -61,6 +61,9 @@ function bool(options: Record<string, unknown>, key: string, fallback: boolean):
   return v;
 }
 
+/** The shortest heartbeat period: below it the heartbeats alone exhaust any event budget. */
+export const MIN_HEARTBEAT_US = 1_000;
+
 const cache = new WeakMap<Record<string, unknown>, RaftOptions>();
 
 /** Validate and fill defaults. Cached per options object (restarts re-create actors). */
@@ -97,6 +100,9 @@ export function parseRaftOptions(options: Record<string, unknown>): RaftOptions 
     fsyncIntervalUs: positiveInt(options, 'fsyncIntervalUs', defaultRaftOptions.fsyncIntervalUs),
     logMatchingEveryEvents: positiveInt(options, 'logMatchingEveryEvents', defaultRaftOptions.logMatchingEveryEvents),
   });
+  if (parsed.heartbeatUs < MIN_HEARTBEAT_US) {
+    throw new RaftOptionError(`raft option heartbeatUs: expected at least 1ms (a shorter heartbeat floods the run with events), got ${parsed.heartbeatUs}us`);
+  }
   if (parsed.heartbeatUs >= parsed.electionTimeoutUs[0]) {
     throw new RaftOptionError(
       `raft option heartbeatUs (${parsed.heartbeatUs}) must be below the minimum election timeout (${parsed.electionTimeoutUs[0]})`,

@@ -16,6 +16,7 @@ describe('raft options', () => {
     [{ electionTimeoutUs: [300_000, 150_000] }, /electionTimeoutUs: expected \[min, max\]/],
     [{ electionTimeoutUs: '150ms' }, /electionTimeoutUs/],
     [{ heartbeatUs: 0 }, /heartbeatUs: expected a positive integer/],
+    [{ heartbeatUs: 1 }, /heartbeatUs: expected at least 1ms/],
     [{ heartbeatUs: 200_000 }, /heartbeatUs \(200000\) must be below the minimum election timeout/],
     [{ preVote: 'yes' }, /preVote: expected true or false/],
   ])('rejects %j', (options, message) => {
