@@ -27,6 +27,8 @@ export interface RunJson {
   events: number;
   simulatedUs: number;
   violations: ViolationJson[];
+  /** Why the verdict is undecided. */
+  undecided?: string;
   replay: string;
 }
 
@@ -38,6 +40,7 @@ export function runJson(run: ScenarioRun): RunJson {
     events: run.result.events,
     simulatedUs: run.result.simulatedUs,
     violations: run.violations.map((v) => violationJson(v, run.loaded.config.nodes)),
+    ...(run.undecided !== undefined ? { undecided: run.undecided } : {}),
     replay: run.replay,
   };
 }
@@ -64,7 +67,7 @@ export function runLines(run: ScenarioRun, options: { traceFile?: string } = {})
     if (v.stack !== undefined) for (const frame of stackLines(v.stack)) lines.push(chalk.dim(`      ${frame}`));
   }
   if (run.verdict === 'undecided') {
-    lines.push(chalk.yellow('  linearizability: the checker ran out of its budget; the history is neither confirmed nor refuted'));
+    lines.push(chalk.yellow(`  undecided: ${run.undecided ?? 'the linearizability checker ran out of its budget; the history is neither confirmed nor refuted'}`));
   }
   if (options.traceFile !== undefined) lines.push(chalk.dim(`  trace: ${options.traceFile} (${thousands(run.result.trace?.length ?? 0)} entries, JSON lines)`));
   lines.push(`replay: ${run.replay}`);

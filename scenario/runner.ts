@@ -18,8 +18,10 @@ export interface ScenarioRun {
   /** The scenario as it ran (overrides applied). */
   loaded: LoadedScenario;
   result: RunResult;
-  /** fail if any violation; else undecided if a checker ran out of budget; else pass. */
+  /** fail if any violation; else undecided if the run or a checker ran out of budget; else pass. */
   verdict: Verdict;
+  /** Why the verdict is undecided (the event budget, the wall-clock timeout, or the linearizability checker's budget). */
+  undecided?: string;
   /** The kernel's violations (safety, liveness) followed by the linearizability one, if any. */
   violations: Violation[];
   /** Undefined when the scenario does not select the linearizability checker. */
@@ -28,12 +30,22 @@ export interface ScenarioRun {
   replay: string;
 }
 
+export interface RunLimits {
+  /** Wall-clock limit of the simulation, in milliseconds: when it expires the run stops, undecided. */
+  timeoutMs?: number;
+}
+
 /** Run a loaded scenario once: simulate, then check the history for linearizability when selected. */
-export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrides = {}): ScenarioRun {
+export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrides = {}, limits: RunLimits = {}): ScenarioRun {
   const loaded = applyOverrides(scenario, overrides);
   const replay = replayCommand(loaded);
   try {
-    const result = runSimulation(loaded.config);
+    // The wall clock is read here, never in sim/: the kernel only asks whether to stop.
+    const timeoutMs = limits.timeoutMs;
+    let timedOut = false;
+    const deadline = timeoutMs !== undefined ? performance.now() + timeoutMs : undefined;
+    const shouldStop = deadline !== undefined ? () => (timedOut = performance.now() >= deadline) : undefined;
+    const result = runSimulation(loaded.config, shouldStop ? { shouldStop } : {});
     const violations = [...result.violations];
     let linearizability: LinearizabilityVerdict | undefined;
     if (loaded.linearizability) {
@@ -41,8 +53,17 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
       linearizability = checked.verdict;
       if (checked.verdict === 'not-linearizable') violations.push(linearizabilityViolation(result, checked));
     }
-    const verdict = decideVerdict(violations, linearizability);
-    return { loaded, result, verdict, violations, linearizability, replay };
+    const verdict = decideVerdict(violations, linearizability, result.undecided);
+    let undecided: string | undefined;
+    if (verdict === 'undecided') {
+      undecided =
+        result.undecided !== undefined
+          ? timedOut
+            ? `the run could not be judged within its budget: the --timeout of ${timeoutMs}ms expired after ${result.events} events, at ${result.simulatedUs}us of ${loaded.config.durationUs}us simulated`
+            : result.undecided
+          : 'the linearizability checker ran out of its budget; the history is neither confirmed nor refuted';
+    }
+    return { loaded, result, verdict, violations, linearizability, replay, ...(undecided !== undefined ? { undecided } : {}) };
   } catch (error) {
     throw new InternalRunError(error, loaded.config.seed, replay);
   }
@@ -68,10 +89,13 @@ export function violationJson(v: Violation, nodes: number): ViolationJson {
   return out;
 }
 
-/** A violation of any kind is a failure (a bug was found); otherwise a checker out of budget leaves it undecided. */
-export function decideVerdict(violations: readonly Violation[], linearizability: LinearizabilityVerdict | undefined): Verdict {
+/**
+ * A violation of any kind is a failure (a bug was found); otherwise a run cut short by its
+ * budget (`runUndecided`: maxEvents or a timeout) or a checker out of budget leaves it undecided.
+ */
+export function decideVerdict(violations: readonly Violation[], linearizability: LinearizabilityVerdict | undefined, runUndecided?: string): Verdict {
   if (violations.length > 0) return 'fail';
-  return linearizability === 'unknown' ? 'undecided' : 'pass';
+  return linearizability === 'unknown' || runUndecided !== undefined ? 'undecided' : 'pass';
 }
 
 /** `faultline run <scenario> --seed S [--bug X]...` (only the bugs the file does not set itself). */

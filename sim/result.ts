@@ -45,6 +45,11 @@ export interface RunResult {
   simulatedUs: Micros;
   history: HistoryEvent[];
   violations: Violation[];
+  /**
+   * Why the run could not be judged (maxEvents reached, or the caller stopped it) when it
+   * found no violation first: the verdict is undecided, not pass and not a bug.
+   */
+  undecided?: string;
   /** Full recording level only. */
   trace?: TraceEvent[];
   /** When faults stopped. */

@@ -59,7 +59,10 @@ export class World implements ClusterView<Actor<unknown>> {
   /** The actors' slots, by endpoint (invariants read them through the view after every event). */
   private readonly slots: readonly ActorSlot[];
 
-  constructor(private readonly config: SimConfig) {
+  constructor(
+    private readonly config: SimConfig,
+    private readonly options: RunOptions = {},
+  ) {
     // The scenario layer validated the config: a bad one here is faultline's bug (or a caller of runSimulation's).
     kernelAssert(Number.isInteger(config.nodes) && config.nodes >= 1, 'at least one node');
     kernelAssert(config.faultsStopUs <= config.durationUs, 'faults stop within the run');
@@ -187,6 +190,8 @@ export class World implements ClusterView<Actor<unknown>> {
     const checkSteps = this.checks.checksSteps;
     const queue = core.queue;
     const hash = core.hash;
+    const shouldStop = this.options.shouldStop;
+    let undecided: string | undefined;
     while (!core.stopped) {
       const ev = queue.peek();
       if (ev === undefined || ev.at > cfg.durationUs) break;
@@ -194,7 +199,11 @@ export class World implements ClusterView<Actor<unknown>> {
       if (ev.at < core.nowTrue) throw new KernelError(`time went backwards: ${ev.at} < ${core.nowTrue}`);
       core.nowTrue = ev.at;
       if (core.eventIndex >= cfg.maxEvents) {
-        core.violate('liveness', 'event-budget', `more than maxEvents=${cfg.maxEvents} events: the protocol runs away`);
+        undecided = `the run could not be judged within its budget: maxEvents=${cfg.maxEvents} events were processed by ${core.nowTrue}us of ${cfg.durationUs}us simulated`;
+        break;
+      }
+      if (shouldStop !== undefined && core.eventIndex % STOP_CHECK_EVENTS === 0 && core.eventIndex > 0 && shouldStop()) {
+        undecided = `the run could not be judged within its budget: stopped by the caller after ${core.eventIndex} events, at ${core.nowTrue}us of ${cfg.durationUs}us simulated`;
         break;
       }
       hash.int(ev.kind);
@@ -207,7 +216,8 @@ export class World implements ClusterView<Actor<unknown>> {
       if (!core.stopped && checkSteps && core.eventIndex % step === 0) this.checks.afterEvent(this);
       core.eventIndex++;
     }
-    if (!core.stopped) {
+    // A run cut short by its budget is not judged at its end: liveness over a truncated run would be a false bug.
+    if (!core.stopped && undecided === undefined) {
       core.nowTrue = Math.max(core.nowTrue, cfg.durationUs);
       this.checks.atEnd(this, { livenessStartUs: cfg.faultsStopUs, endUs: core.nowTrue, history: this.recorded.events });
     }
@@ -222,6 +232,7 @@ export class World implements ClusterView<Actor<unknown>> {
       simulatedUs: core.nowTrue,
       history: this.recorded.events,
       violations: core.violations,
+      ...(undecided !== undefined && core.violations.length === 0 ? { undecided } : {}),
       trace: core.trace,
       faultsStopUs: cfg.faultsStopUs,
       faultLog: this.faults.log,
@@ -259,6 +270,18 @@ export class World implements ClusterView<Actor<unknown>> {
 }
 
 /** Run one simulation to its end (or its first violation). */
-export function runSimulation(config: SimConfig): RunResult {
-  return new World(config).run();
+/** How often (in events) the kernel asks RunOptions.shouldStop. */
+export const STOP_CHECK_EVENTS = 4_096;
+
+/** What the caller of a run may add that is not part of the run itself (and never changes its events). */
+export interface RunOptions {
+  /**
+   * Asked every STOP_CHECK_EVENTS events: true stops the run, undecided. The kernel never reads
+   * a clock; a caller's wall-clock timeout lives here (scenario/runner.ts).
+   */
+  shouldStop?: () => boolean;
+}
+
+export function runSimulation(config: SimConfig, options: RunOptions = {}): RunResult {
+  return new World(config, options).run();
 }

@@ -1,9 +1,10 @@
-// faultline run <scenario> [--seed S] [--bug NAME]... [--json] [--record fuzz|full] [--trace-out FILE]
+// faultline run <scenario> [--seed S] [--bug NAME]... [--json] [--record fuzz|full] [--trace-out FILE] [--timeout DURATION]
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { loadScenario } from '../../scenario/load.js';
+import { parseDuration } from '../../scenario/units.js';
 import type { RecordLevel } from '../../sim/config.js';
 import { io, runJson, runLines, writeTraceFile } from '../output.js';
 
@@ -14,6 +15,7 @@ export interface RunArgs {
   json?: boolean;
   record?: RecordLevel;
   'trace-out'?: string;
+  timeout?: string;
 }
 
 const VERDICT_EXIT = { pass: ExitCode.pass, fail: ExitCode.checkFailed, undecided: ExitCode.undecided } as const;
@@ -29,6 +31,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
       .option('record', { type: 'string', choices: ['fuzz', 'full'] as const, describe: 'Recording level (default: the scenario\'s; --trace-out implies full)' })
       .option('trace-out', { type: 'string', requiresArg: true, describe: 'Write the full trace to FILE as JSON lines' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: 'Wall-clock limit of the simulation, like 30s: when it expires the verdict is undecided (exit 3)' })
       .example('$0 run scenarios/raft/figure-8.yaml --seed 7', '') as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     process.exitCode = await runHandler(args);
@@ -40,11 +43,12 @@ export async function runHandler(args: RunArgs): Promise<ExitCode> {
   const traceOut = args['trace-out'];
   if (traceOut !== undefined) checkTraceOut(traceOut, args.record);
   const record: RecordLevel | undefined = traceOut !== undefined ? 'full' : args.record;
+  const timeoutMs = args.timeout !== undefined ? parseTimeout(args.timeout) : undefined;
 
   const loaded = await loadScenario(args.scenario, { seed: args.seed, bugs: args.bug ?? [], record });
   // Loaded lazily: the kernel and the checkers are needed only once there is something to run.
   const { runScenario } = await import('../../scenario/runner.js');
-  const run = runScenario(loaded);
+  const run = runScenario(loaded, {}, timeoutMs !== undefined ? { timeoutMs } : {});
 
   if (traceOut !== undefined && run.result.trace !== undefined) {
     try {
@@ -63,4 +67,12 @@ function checkTraceOut(path: string, record: RecordLevel | undefined): void {
   const dir = dirname(resolve(path));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('--trace-out', undefined, undefined, `expected a file in an existing directory (${dir} does not exist)`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new InputError('--trace-out', undefined, undefined, `expected a file path, not a directory (${path})`);
+}
+
+/** `--timeout 30s`: a wall-clock duration above zero, in milliseconds. */
+function parseTimeout(text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new InputError('--timeout', undefined, undefined, `expected ${parsed.error}`);
+  if (parsed.value === 0) throw new InputError('--timeout', undefined, undefined, 'expected a duration above zero, like 30s (got 0)');
+  return parsed.value / 1_000;
 }
