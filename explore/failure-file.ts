@@ -6,6 +6,12 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { InputError } from '../scenario/errors.js';
+import { checkerNames } from '../scenario/registry.js';
+import { MAX_DURATION_US, NEMESIS_KINDS } from '../scenario/schema.js';
+import { describeValue } from '../scenario/units.js';
+import { DRIFT_MAX_PPM } from '../sim/clock.js';
+import { PARTITION_SHAPES } from '../sim/config.js';
+import { AssertionError, PPM } from '../sim/types.js';
 import { jsonSafe } from '../scenario/json-safe.js';
 import { parseScenario, type LoadedScenario } from '../scenario/load.js';
 import { displayPath } from '../scenario/registry.js';
@@ -57,27 +63,44 @@ const violationSchema = z.object({
   node: z.string().optional(),
   stack: z.string().optional(),
 });
+// Knobs as a campaign draws them: a hand-edited file is held to the bounds a scenario is.
+const rangeError = (noun: string) => (issue: { input?: unknown }) => `${noun} (got ${describeValue(issue.input)})`;
+const ranged = (min: number, max: number, noun: string) => {
+  const error = rangeError(`${noun}, ${min}..${max}`);
+  return z.int({ error }).min(min, { error }).max(max, { error });
+};
+const ppm = () => ranged(0, PPM, 'a probability in ppm');
+const micros = () => ranged(0, MAX_DURATION_US, 'a duration in microseconds');
+const weights = <K extends string>(keys: readonly K[], noun: string) =>
+  z.strictObject(Object.fromEntries(keys.map((key) => [key, ranged(0, 1_000_000, 'a weight').optional()])) as Record<K, z.ZodOptional<ReturnType<typeof ranged>>>, {
+    error: rangeError(`a mapping of ${noun} weights (${keys.join(', ')})`),
+  });
+const microsRange = (interval: boolean) =>
+  z.tuple([micros(), micros()], { error: rangeError('a pair [min, max] of microseconds') }).superRefine(([min, max], ctx) => {
+    if (min > max) ctx.addIssue({ code: 'custom', message: `a pair [min, max] with min <= max (got [${min}, ${max}])` });
+    else if (interval && max === 0) ctx.addIssue({ code: 'custom', message: 'an interval [min, max] with max above 0 (got [0, 0]: faults forever at one instant)' });
+  });
 const knobsSchema = z.object({
-  lossPpm: z.int(),
-  duplicatePpm: z.int(),
+  lossPpm: ppm(),
+  duplicatePpm: ppm(),
   nemesis: z
     .object({
-      weights: z.record(z.string(), z.int()),
-      intervalUs: z.tuple([z.int(), z.int()]),
-      durationUs: z.tuple([z.int(), z.int()]),
-      maxCrashed: z.int(),
-      clockJumpMaxUs: z.int(),
-      clockDriftMaxPpm: z.int(),
-      leaderAimPpm: z.int().optional(),
-      partitionShapes: z.record(z.string(), z.int()).optional(),
+      weights: weights(NEMESIS_KINDS, 'nemesis fault'),
+      intervalUs: microsRange(true),
+      durationUs: microsRange(false),
+      maxCrashed: ranged(0, 1_000, 'a node count'),
+      clockJumpMaxUs: micros(),
+      clockDriftMaxPpm: ranged(0, DRIFT_MAX_PPM, 'a clock drift in ppm'),
+      leaderAimPpm: ppm().optional(),
+      partitionShapes: weights(PARTITION_SHAPES, 'partition shape').optional(),
     })
     .optional(),
-  nodes: z.int().optional(),
-  flaky: z.object({ node: z.int(), keeps: z.array(z.int()) }).optional(),
+  nodes: ranged(1, 1_000, 'a node count').optional(),
+  flaky: z.object({ node: ranged(0, 999, 'a node index'), keeps: z.array(ranged(0, 999, 'a node index')) }).optional(),
   latency: z.looseObject({ kind: z.string() }).optional(),
   options: z.record(z.string(), z.unknown()).optional(),
   // Guided mutants: extra scripted faults (kernel fault actions, as JSON) and stream overrides.
-  faults: z.array(z.object({ atUs: z.int(), action: z.looseObject({ kind: z.string() }) })).optional(),
+  faults: z.array(z.object({ atUs: micros(), action: z.looseObject({ kind: z.string() }) })).optional(),
   streams: z.object({ base: z.string().optional(), reseed: z.record(z.string(), z.string()).optional() }).optional(),
 });
 const failureSchema = z.object({
@@ -184,9 +207,13 @@ export function readFailureFile(path: string): FailureFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
+    // Our own range messages are noun phrases ("a probability in ppm, 0..1000000 (got 2000000)").
+    if (/^an? /.test(issue.message)) throw new InputError(path, undefined, field, `expected ${issue.message}`);
     throw new InputError(path, undefined, field, `expected a failure file written by faultline fuzz (${FAILURE_FORMAT}): ${issue.message}`);
   }
-  return parsed.data as FailureFile;
+  const failure = parsed.data as FailureFile;
+  readFrom.set(failure, path);
+  return failure;
 }
 
 /**
@@ -196,6 +223,34 @@ export function readFailureFile(path: string): FailureFile {
  */
 export async function failureScenario(failure: FailureFile): Promise<LoadedScenario> {
   const loaded = await parseScenario(failure.scenario.text, failure.scenario.absolutePath, { overrides: { bugs: failure.extraBugs } });
+  if (failure.knobs !== undefined) checkKnobs(failure.knobs, loaded, readFrom.get(failure) ?? failure.scenario.path);
   // Knobs are stored only when the seed ran with them (swarm, or a guided mutant's).
   return seedScenario({ ...loaded, file: failure.scenario.path }, failure.seed, failure.knobs);
+}
+
+/** Where each failure file was read from (errors in failureScenario name it). */
+const readFrom = new WeakMap<FailureFile, string>();
+
+/** Knobs consistent with the stored scenario: what a campaign could have drawn for it. */
+function checkKnobs(knobs: SwarmKnobs, loaded: LoadedScenario, file: string): void {
+  const fail = (field: string, message: string) => new InputError(file, undefined, `knobs.${field}`, `expected ${message}`);
+  const nodes = knobs.nodes ?? loaded.config.nodes;
+  if (knobs.nodes !== undefined && loaded.config.roles !== undefined) throw fail('nodes', `no drawn cluster size: ${loaded.protocol.name}'s scenario sets nodes per role (got ${knobs.nodes})`);
+  if (knobs.nemesis !== undefined) {
+    if (loaded.config.nemesis === undefined) throw fail('nemesis', 'no nemesis knobs: the stored scenario has no nemesis');
+    if (knobs.nemesis.maxCrashed > nodes) throw fail('nemesis.maxCrashed', `at most the node count (${nodes}) (got ${knobs.nemesis.maxCrashed})`);
+  }
+  if (knobs.flaky !== undefined) {
+    for (const [field, node] of [['flaky.node', knobs.flaky.node], ...knobs.flaky.keeps.map((k, i) => [`flaky.keeps.${i}`, k] as const)] as const) {
+      if (node >= nodes) throw fail(field, `a node index below the node count (${nodes}) (got ${node})`);
+    }
+  }
+  if (knobs.options !== undefined) {
+    try {
+      checkerNames(loaded.protocol, { ...loaded.config.protocolOptions, ...knobs.options });
+    } catch (error) {
+      if (!(error instanceof Error) || error instanceof AssertionError) throw error;
+      throw fail('options', `options that ${loaded.protocol.name} accepts: ${error.message}`);
+    }
+  }
 }

@@ -38,6 +38,7 @@ export function protocolRefFor(failure: FailureFile, ref: string, outDir: string
 export async function shrinkFailure(path: string, options: { out?: string; maxRuns: number; maxTimeMs?: number; onLog?: (line: string) => void }): Promise<ShrinkOutcome> {
   const failure = readFailureFile(path);
   if (failure.verdict === 'error') throw new InputError(path, undefined, 'verdict', 'expected a failing run (a violation); an internal error is shrunk by hand, from its replay');
+  if (failure.violations.length === 0) throw new InputError(path, undefined, 'violations', 'expected at least one violation to shrink towards (the list is empty)');
   const loaded = await failureScenario(failure);
   const checker = failure.violations[0]?.checker;
   const result = shrink(loaded, { checker, maxRuns: options.maxRuns, maxTimeMs: options.maxTimeMs, onLog: options.onLog });
