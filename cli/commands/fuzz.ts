@@ -65,7 +65,7 @@ export interface FuzzDeps {
   /** Where progress goes (default: stderr). */
   progress?: { write(text: string): void; isTTY?: boolean; columns?: number };
   env?: NodeJS.ProcessEnv;
-  /** Abort the campaign (tests); Ctrl-C does the same. */
+  /** Abort the campaign (tests); Ctrl-C and SIGTERM do the same. */
   signal?: AbortSignal;
 }
 
@@ -126,8 +126,10 @@ export async function fuzzHandler(args: FuzzArgs, deps: FuzzDeps = {}): Promise<
     columns: sink.columns,
   });
   const controller = new AbortController();
+  // Ctrl-C and SIGTERM (kill, a CI timeout, docker stop) both stop the campaign with its summary and resume line.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   deps.signal?.addEventListener('abort', onSigint, { once: true });
   let last: { done: number; failures: number; coverage?: number } = { done: 0, failures: 0 };
   const ticker = setInterval(() => progress.update(last), 1_000);
@@ -149,6 +151,7 @@ export async function fuzzHandler(args: FuzzArgs, deps: FuzzDeps = {}): Promise<
   } finally {
     clearInterval(ticker);
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   progress.finish(last);
 
