@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { outputError, outputTarget, temporaryFor } from '../explore/write-output.js';
 import { ExitCode } from '../scenario/errors.js';
 import { jsonSafe } from '../scenario/json-safe.js';
 import { violationJson, type ScenarioRun, type Verdict, type ViolationJson } from '../scenario/runner.js';
@@ -133,11 +133,15 @@ export function internalErrorLines(message: string, context: { seed?: string; re
 
 /**
  * Write a trace as JSON lines, atomically: to a temporary file beside the target, then
- * renamed over it, so a crash or a full disk never leaves a partial trace behind.
+ * renamed over it, so a crash or a full disk never leaves a partial trace behind. A target
+ * that is not a regular file is never replaced (explore/write-output.ts): a symlink's target
+ * is written, a device or FIFO written through, a directory refused. Fails with an
+ * OutputError naming the path and the errno (exit 2).
  */
 export async function writeTraceFile(path: string, trace: readonly TraceEvent[]): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const stream = createWriteStream(temporary, { encoding: 'utf8' });
+  const target = outputTarget(path);
+  const destination = target.how === 'atomic' ? temporaryFor(target.path) : target.path;
+  const stream = createWriteStream(destination, { encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) => stream.once('error', reject));
   failed.catch(() => undefined);
   try {
@@ -146,11 +150,13 @@ export async function writeTraceFile(path: string, trace: readonly TraceEvent[])
     }
     stream.end();
     await Promise.race([once(stream, 'finish'), failed]);
-    await rename(temporary, path);
+    // 'finish' is before the file is closed: wait for the close, so a failed close is seen too.
+    if (!stream.closed) await Promise.race([once(stream, 'close'), failed]);
+    if (target.how === 'atomic') await rename(destination, target.path);
   } catch (error) {
     stream.destroy();
-    await unlink(temporary).catch(() => undefined);
-    throw error;
+    if (target.how === 'atomic') await unlink(destination).catch(() => undefined);
+    throw outputError(path, error);
   }
 }
 
