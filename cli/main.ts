@@ -12,7 +12,7 @@ import { mergeCommand } from './commands/merge.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { shrinkCommand } from './commands/shrink.js';
-import { inputErrorLines, internalErrorLines, io } from './output.js';
+import { guardOutputStreams, inputErrorLines, internalErrorLines, io, outputExitCode } from './output.js';
 
 /** A usage error found by yargs (unknown command or flag, missing argument): already has its message. */
 export class UsageError extends Error {
@@ -52,11 +52,13 @@ export function buildCli(argv: readonly string[]): Argv<object> {
 export async function main(argv: readonly string[]): Promise<void> {
   // https://no-color.org: chalk 5 does not read NO_COLOR itself; FORCE_COLOR still wins.
   if (process.env.NO_COLOR && !process.env.FORCE_COLOR) chalk.level = 0;
+  guardOutputStreams();
   try {
     await buildCli(argv).parseAsync();
   } catch (error) {
     process.exitCode = reportError(error, argv);
   }
+  process.exitCode = outputExitCode(process.exitCode === undefined ? undefined : Number(process.exitCode));
 }
 
 function reportError(error: unknown, argv: readonly string[]): ExitCode {

@@ -4,21 +4,57 @@ import chalk from 'chalk';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { outputError, outputTarget, temporaryFor } from '../explore/write-output.js';
+import { ExitCode } from '../scenario/errors.js';
 import { jsonSafe } from '../scenario/json-safe.js';
 import { violationJson, type ScenarioRun, type Verdict, type ViolationJson } from '../scenario/runner.js';
 import { formatDuration } from '../scenario/units.js';
 import type { TraceEvent } from '../sim/result.js';
 
+/** Set once stdout or stderr fails (EPIPE: the reader went away): later output is dropped. */
+const closed = { out: false, err: false };
+/** A write to stdout failed with something other than EPIPE (ENOSPC on `> /dev/full`): exit 2. */
+let stdoutFailure: string | undefined;
+
 /** All output goes through here, so tests can capture it and handlers never print ad hoc. */
 export const io = {
   out(text: string): void {
+    if (closed.out) return;
     process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   },
   err(text: string): void {
+    if (closed.err) return;
     process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   },
 };
+
+let guarded = false;
+
+/**
+ * Writing to a closed stdout (`faultline list | head -c1`) ends quietly: no stack trace, the
+ * rest of the output is dropped, and the exit code stays the command's own (a reader that
+ * stops early is not an error of the run). Any other failure to write stdout (ENOSPC) is
+ * reported on stderr and makes the exit code 2. Installed once, by main.
+ */
+export function guardOutputStreams(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    closed.out = true;
+    if (error.code === 'EPIPE') return;
+    stdoutFailure = error.code ?? error.message;
+    io.err(chalk.red(`error: cannot write stdout: ${stdoutFailure}`));
+    process.exitCode = ExitCode.badInput;
+  });
+  process.stderr.on('error', () => {
+    closed.err = true;
+  });
+}
+
+/** The exit code to report once the command is done: 2 if stdout could not be written (other than EPIPE). */
+export function outputExitCode(code: number | undefined): number | undefined {
+  return stdoutFailure !== undefined ? ExitCode.badInput : code;
+}
 
 export interface RunJson {
   verdict: Verdict;
@@ -100,11 +136,15 @@ export function internalErrorLines(message: string, context: { seed?: string; re
 
 /**
  * Write a trace as JSON lines, atomically: to a temporary file beside the target, then
- * renamed over it, so a crash or a full disk never leaves a partial trace behind.
+ * renamed over it, so a crash or a full disk never leaves a partial trace behind. A target
+ * that is not a regular file is never replaced (explore/write-output.ts): a symlink's target
+ * is written, a device or FIFO written through, a directory refused. Fails with an
+ * OutputError naming the path and the errno (exit 2).
  */
 export async function writeTraceFile(path: string, trace: readonly TraceEvent[]): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const stream = createWriteStream(temporary, { encoding: 'utf8' });
+  const target = outputTarget(path);
+  const destination = target.how === 'atomic' ? temporaryFor(target.path) : target.path;
+  const stream = createWriteStream(destination, { encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) => stream.once('error', reject));
   failed.catch(() => undefined);
   try {
@@ -113,11 +153,13 @@ export async function writeTraceFile(path: string, trace: readonly TraceEvent[])
     }
     stream.end();
     await Promise.race([once(stream, 'finish'), failed]);
-    await rename(temporary, path);
+    // 'finish' is before the file is closed: wait for the close, so a failed close is seen too.
+    if (!stream.closed) await Promise.race([once(stream, 'close'), failed]);
+    if (target.how === 'atomic') await rename(destination, target.path);
   } catch (error) {
     stream.destroy();
-    await unlink(temporary).catch(() => undefined);
-    throw error;
+    if (target.how === 'atomic') await unlink(destination).catch(() => undefined);
+    throw outputError(path, error);
   }
 }
 

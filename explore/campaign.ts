@@ -15,6 +15,7 @@ import { WorkerPool } from './pool.js';
 import type { ProgressState } from './progress.js';
 import { compareSeeds, resultLine } from './results.js';
 import { DETERMINISM_EVERY, type Shard } from './seeds.js';
+import { outputError, type OutputError } from './write-output.js';
 
 export { DETERMINISM_EVERY, parseShard, plannedSeeds, type Shard } from './seeds.js';
 
@@ -102,7 +103,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (error) {
-    throw new InputError('--out', undefined, undefined, `expected a folder that can be created: ${(error as Error).message}`);
+    throw outputError(outDir, error);
   }
   const extraBugs = loaded.config.bugs.filter((b) => !loaded.scenarioBugs.includes(b));
   const ctx: FailureContext = { loaded, text, extraBugs, swarm: options.swarm, version, outDir };
@@ -117,7 +118,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   if (options.workers > 1) pool = await WorkerPool.start(options.workers, { scenarioPath: options.scenarioPath, bugs: [...options.bugs], swarm: options.swarm });
   const startMs = performance.now();
   const deadline = options.durationMs !== undefined ? startMs + options.durationMs : Infinity;
-  const more = () => !options.signal?.aborted && performance.now() < deadline && !state.enoughFailures();
+  const more = () => !options.signal?.aborted && performance.now() < deadline && !state.enoughFailures() && state.writeError === undefined;
   let finished = false;
   let planner: GuidedPlanner | undefined;
   try {
@@ -153,13 +154,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           inFlight.add(p);
           void p.finally(() => inFlight.delete(p)).catch(() => undefined);
         }
-        if (inFlight.size === 0 || options.signal?.aborted) break;
+        if (inFlight.size === 0 || options.signal?.aborted || state.writeError !== undefined) break;
         await Promise.race([...inFlight, stopped]);
       }
     }
   } finally {
     await pool?.close();
   }
+  // A file that could not be written (a full disk, a folder removed): exit 2, naming it. The
+  // results written before it stay (a contiguous run of seeds), nothing is written after it.
+  if (state.writeError !== undefined) throw state.writeError;
   const elapsedMs = performance.now() - startMs;
   const summary = state.summary(elapsedMs, Boolean(options.signal?.aborted), pool?.size ?? 1, finished);
   if (planner !== undefined) {
@@ -244,6 +248,8 @@ class CampaignState {
   private readonly failures: CampaignFailure[] = [];
   private readonly mismatches: DeterminismMismatch[] = [];
   private readonly fileOf = new Map<number, string>();
+  /** The first write that failed: the campaign stops there. */
+  writeError: OutputError | undefined;
 
   constructor(
     private readonly options: CampaignOptions,
@@ -261,6 +267,15 @@ class CampaignState {
   }
 
   completed(n: number, outcome: SeedOutcome, coverage?: number): void {
+    if (this.writeError !== undefined) return;
+    try {
+      this.record(n, outcome, coverage);
+    } catch (error) {
+      this.writeError = outputError(this.resultsFile, error);
+    }
+  }
+
+  private record(n: number, outcome: SeedOutcome, coverage?: number): void {
     this.runs++;
     if (outcome.determinismChecked) this.checked++;
     if (outcome.verdict === 'undecided') this.undecided++;
@@ -309,7 +324,13 @@ class CampaignState {
       this.fileOf.delete(n);
       chunk += `${JSON.stringify(resultLine(outcome, { scenario: this.ctx.loaded.name, bugs: this.ctx.loaded.config.bugs, version: this.ctx.version, file }))}\n`;
     }
-    if (chunk !== '') appendFileSync(this.resultsFile, chunk, 'utf8');
+    if (chunk !== '') {
+      try {
+        appendFileSync(this.resultsFile, chunk, 'utf8');
+      } catch (error) {
+        throw outputError(this.resultsFile, error);
+      }
+    }
     if (this.head >= 4096) {
       this.order = this.order.slice(this.head);
       this.head = 0;

@@ -2,8 +2,8 @@
 // the campaign (the scenario text as it was, the seed, the knobs, faultline's version) and
 // what was seen (violations, hash, a history excerpt). Written to a temporary name and
 // renamed, so a campaign killed midway leaves only whole files.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import * as z from 'zod';
 import { InputError } from '../scenario/errors.js';
 import { checkerNames } from '../scenario/registry.js';
@@ -20,6 +20,7 @@ import type { SeedOutcome, ViolationRecord } from './execute.js';
 import { seedScenario } from './execute.js';
 import type { SwarmKnobs } from './swarm.js';
 import { knobsText } from './swarm.js';
+import { writeOutputSync } from './write-output.js';
 
 export const FAILURE_FORMAT = 'faultline-failure/1';
 
@@ -172,20 +173,13 @@ export function buildFailure(ctx: FailureContext, outcome: SeedOutcome, path: st
   return file;
 }
 
-/** Write JSON atomically: a temporary file beside the target, then a rename over it. */
+/**
+ * Write JSON atomically: a temporary file beside the target, then a rename over it (a
+ * symlink, device or FIFO is written through, never replaced: explore/write-output.ts).
+ * Throws an OutputError naming the path and the errno.
+ */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, `${JSON.stringify(value, jsonSafe, 2)}\n`, 'utf8');
-    renameSync(temporary, path);
-  } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing was written
-    }
-    throw error;
-  }
+  writeOutputSync(path, `${JSON.stringify(value, jsonSafe, 2)}\n`);
 }
 
 /** Read and validate a failure file; InputError names what is wrong. */

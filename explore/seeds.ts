@@ -17,6 +17,7 @@ export function parseShard(text: string): Shard {
   if (!m) throw bad(`got ${JSON.stringify(text)}`);
   const index = Number(m[1]);
   const count = Number(m[2]);
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(count)) throw bad(`K and N must be at most ${Number.MAX_SAFE_INTEGER} (got ${m[1]}/${m[2]})`);
   if (count < 1) throw bad('N must be at least 1');
   if (index >= count) throw bad(`got ${index}/${count}`);
   return { index, count };

@@ -1,7 +1,6 @@
 // Shrink a failure file: search for a smaller scenario that fails the same checker, write
 // it as a scenario file (YAML) for `faultline run`, and check that the file, read back,
 // still fails that way before it is written.
-import { renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import { parseScenario } from '../scenario/load.js';
@@ -12,6 +11,7 @@ import { formatDuration } from '../scenario/units.js';
 import { failureScenario, readFailureFile, type FailureFile } from './failure-file.js';
 import { shrink, ShrinkError, type ShrinkResult, type ShrinkSize } from './shrink.js';
 import { toYaml } from './to-yaml.js';
+import { outputTarget, writeOutputSync } from './write-output.js';
 
 /** `x.json` -> `x.shrunk.yaml`, in the same folder. */
 export function shrunkPathFor(failurePath: string): string {
@@ -39,10 +39,12 @@ export async function shrinkFailure(path: string, options: { out?: string; maxRu
   const failure = readFailureFile(path);
   if (failure.verdict === 'error') throw new InputError(path, undefined, 'verdict', 'expected a failing run (a violation); an internal error is shrunk by hand, from its replay');
   if (failure.violations.length === 0) throw new InputError(path, undefined, 'violations', 'expected at least one violation to shrink towards (the list is empty)');
+  // --out is checked before the search, which may take minutes: a missing folder or a directory is exit 2 at once.
+  const out = resolve(options.out ?? shrunkPathFor(path));
+  outputTarget(out);
   const loaded = await failureScenario(failure);
   const checker = failure.violations[0]?.checker;
   const result = shrink(loaded, { checker, maxRuns: options.maxRuns, maxTimeMs: options.maxTimeMs, onLog: options.onLog });
-  const out = resolve(options.out ?? shrunkPathFor(path));
   const before = sizeText(result.before);
   const after = sizeText(result.after);
   const yaml = toYaml(result.loaded.config, {
@@ -65,9 +67,7 @@ export async function shrinkFailure(path: string, options: { out?: string; maxRu
   if (!again.violations.some((v) => v.checker === checker)) {
     throw new ShrinkError(`internal: the shrunk scenario, read back from YAML, gives ${again.verdict} instead of failing ${checker}`);
   }
-  const temporary = `${out}.${process.pid}.tmp`;
-  writeFileSync(temporary, yaml, 'utf8');
-  renameSync(temporary, out);
+  writeOutputSync(out, yaml);
   return { result, failure, yaml, path: out };
 }
 

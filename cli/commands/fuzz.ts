@@ -65,11 +65,14 @@ export interface FuzzDeps {
   /** Where progress goes (default: stderr). */
   progress?: { write(text: string): void; isTTY?: boolean; columns?: number };
   env?: NodeJS.ProcessEnv;
-  /** Abort the campaign (tests); Ctrl-C does the same. */
+  /** Abort the campaign (tests); Ctrl-C and SIGTERM do the same. */
   signal?: AbortSignal;
 }
 
-export function campaignOptions(args: FuzzArgs): CampaignOptions {
+/** At most this many workers per core: more only costs memory (each worker holds a kernel). */
+export const WORKERS_PER_CORE = 4;
+
+export function campaignOptions(args: FuzzArgs, warn: (line: string) => void = (line) => io.err(line), cores = availableParallelism()): CampaignOptions {
   let durationMs: number | undefined;
   if (args.duration !== undefined) {
     const parsed = parseDuration(args.duration);
@@ -81,13 +84,26 @@ export function campaignOptions(args: FuzzArgs): CampaignOptions {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) throw new InputError(flag, undefined, undefined, `expected an integer of at least ${min} (got ${value})`);
     return value;
   };
+  const seeds = integer('--seeds', args.seeds, 1) ?? (durationMs === undefined ? DEFAULT_SEEDS : undefined);
+  const fromSeed = integer('--from-seed', args['from-seed'], 0) ?? 0;
+  // Seeds are exact integers: past 2^53-1 they would repeat (s + 1 === s) and the campaign never end.
+  if (fromSeed > Number.MAX_SAFE_INTEGER - (seeds ?? 1) + 1) {
+    const flag = args.seeds !== undefined ? '--seeds' : '--from-seed';
+    throw new InputError(flag, undefined, undefined, `expected seeds of at most ${Number.MAX_SAFE_INTEGER} (2^53-1): --from-seed ${fromSeed} with ${seeds ?? 1} seed${seeds === 1 ? '' : 's'} ends past it`);
+  }
+  let workers = integer('--workers', args.workers, 1) ?? cores;
+  const maxWorkers = WORKERS_PER_CORE * cores;
+  if (workers > maxWorkers) {
+    warn(`warning: --workers ${workers} is more than ${WORKERS_PER_CORE} per core (${cores} core${cores === 1 ? '' : 's'}): using ${maxWorkers}`);
+    workers = maxWorkers;
+  }
   return {
     scenarioPath: args.scenario,
     bugs: args.bug ?? [],
-    seeds: integer('--seeds', args.seeds, 1) ?? (durationMs === undefined ? DEFAULT_SEEDS : undefined),
+    seeds,
     durationMs,
-    fromSeed: integer('--from-seed', args['from-seed'], 0) ?? 0,
-    workers: integer('--workers', args.workers, 1) ?? availableParallelism(),
+    fromSeed,
+    workers,
     shard: args.shard !== undefined ? parseShard(args.shard) : undefined,
     outDir: args.out ?? DEFAULT_FAILURES_DIR,
     swarm: args.swarm ?? true,
@@ -110,8 +126,10 @@ export async function fuzzHandler(args: FuzzArgs, deps: FuzzDeps = {}): Promise<
     columns: sink.columns,
   });
   const controller = new AbortController();
+  // Ctrl-C and SIGTERM (kill, a CI timeout, docker stop) both stop the campaign with its summary and resume line.
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
   deps.signal?.addEventListener('abort', onSigint, { once: true });
   let last: { done: number; failures: number; coverage?: number } = { done: 0, failures: 0 };
   const ticker = setInterval(() => progress.update(last), 1_000);
@@ -133,6 +151,7 @@ export async function fuzzHandler(args: FuzzArgs, deps: FuzzDeps = {}): Promise<
   } finally {
     clearInterval(ticker);
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
   progress.finish(last);
 

@@ -1,9 +1,9 @@
 // faultline merge <results.jsonl>... [--json] [--out FILE]
 // One summary over the results of many shards or resumed campaigns.
 import chalk from 'chalk';
-import { writeFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { mergeResults, type MergeSummary } from '../../explore/results.js';
+import { writeOutputSync } from '../../explore/write-output.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { io } from '../output.js';
 
@@ -38,11 +38,7 @@ export async function mergeHandler(args: MergeArgs): Promise<ExitCode> {
   if (args.files.length === 0) throw new InputError('merge', undefined, undefined, 'expected at least one results file');
   const { summary, lines } = mergeResults(args.files);
   if (args.out !== undefined) {
-    try {
-      writeFileSync(args.out, lines.map((l) => `${JSON.stringify(l)}\n`).join(''), 'utf8');
-    } catch (error) {
-      throw new InputError('--out', undefined, undefined, `expected a writable file: ${(error as Error).message}`);
-    }
+    writeOutputSync(args.out, lines.map((l) => `${JSON.stringify(l)}\n`).join('')); // an OutputError (exit 2) names the path and the errno
   }
   if (args.json) io.out(JSON.stringify(summary));
   else for (const line of mergeLines(summary)) io.out(line);

@@ -5,7 +5,7 @@
 import chalk from 'chalk';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { FailureFile } from '../../explore/failure-file.js';
-import { ExitCode, InputError, InternalRunError } from '../../scenario/errors.js';
+import { ExitCode, InternalRunError } from '../../scenario/errors.js';
 import { displayPath, packageVersion } from '../../scenario/registry.js';
 import type { ScenarioRun } from '../../scenario/runner.js';
 import { shellQuote } from '../../scenario/shell.js';
@@ -53,11 +53,7 @@ export async function replayFailure(path: string, tracePath = tracePathFor(path)
   const failure = readFailureFile(path);
   const loaded = await failureScenario(failure);
   const run = runScenario(loaded, { record: 'full' });
-  try {
-    await writeTraceFile(tracePath, run.result.trace ?? []);
-  } catch (error) {
-    throw new InputError(tracePath, undefined, undefined, `expected a writable trace file: ${(error as Error).message}`);
-  }
+  await writeTraceFile(tracePath, run.result.trace ?? []); // an OutputError (exit 2) names the path and the errno
   return { run, failure, hashMatches: run.result.hash === failure.hash, tracePath };
 }
 

@@ -51,11 +51,8 @@ export async function runHandler(args: RunArgs): Promise<ExitCode> {
   const run = runScenario(loaded, {}, timeoutMs !== undefined ? { timeoutMs } : {});
 
   if (traceOut !== undefined && run.result.trace !== undefined) {
-    try {
-      await writeTraceFile(traceOut, run.result.trace);
-    } catch (error) {
-      throw new InputError('--trace-out', undefined, undefined, `expected a writable file: ${(error as Error).message}`);
-    }
+    // An OutputError (exit 2) names the path and the errno: no verdict is printed for a trace that was not written.
+    await writeTraceFile(traceOut, run.result.trace);
   }
   if (args.json) io.out(JSON.stringify(runJson(run)));
   else for (const line of runLines(run, { traceFile: traceOut })) io.out(line);

@@ -113,6 +113,22 @@ describe('a campaign stopped midway (child process)', () => {
     expect(readLines(results).map((l) => JSON.parse(l).seed)).toEqual(Array.from({ length: json.nextSeed + 15 }, (_, i) => String(i)));
   });
 
+  it('SIGTERM: like Ctrl-C, the summary with the resume command, exit 3', async () => {
+    const dir = out('sigterm');
+    const results = join(dir, 'results.jsonl');
+    const c = child(['fuzz', ballotScenario, '--seeds', '100000', '--workers', '1', '--out', dir]);
+    await waitFor(() => existsSync(results) && readLines(results).length >= 1);
+    c.p.kill('SIGTERM');
+    const { code, signal } = await c.done;
+    expect(signal).toBeNull();
+    expect(code).toBe(3);
+    expect(c.out()).toMatch(/^INTERRUPTED /m);
+    const resume = /interrupted: every seed below (\d+) is done; resume with: (.*)$/m.exec(c.out());
+    expect(resume).not.toBeNull();
+    expect(resume![2]).toContain(`--from-seed ${resume![1]}`);
+    expect(readLines(results).map((l) => JSON.parse(l).seed)).toEqual(Array.from({ length: Number(resume![1]) }, (_, i) => String(i)));
+  });
+
   it('SIGKILL: every failure file and every result line already written is whole', async () => {
     const dir = out('sigkill');
     const results = join(dir, 'results.jsonl');
