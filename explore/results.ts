@@ -106,6 +106,10 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
       }
     });
   }
+  // Only garbage, or nothing at all, is not a passing campaign.
+  if (byRun.size === 0 && paths.length > 0) {
+    throw new InputError(paths.join(', '), undefined, undefined, `expected at least one result line (JSON lines from faultline fuzz); no line of ${paths.length === 1 ? 'the file' : 'these files'} is one${malformed.length > 0 ? ` (${malformed.length} malformed, first at ${malformed[0].file}:${malformed[0].line})` : ' (empty)'}`);
+  }
   const summary: MergeSummary = {
     files: paths.length,
     runs: 0,

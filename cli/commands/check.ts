@@ -178,6 +178,10 @@ function checkFile(file: string, args: CheckArgs, options: Options, { readFile, 
     }
     parsed = toInputError(file, undefined, () => parseHistory(text, options.format));
     const format = parsed.format;
+    // Nothing to judge is not evidence of linearizability.
+    if (parsed.events.length === 0) {
+      throw new InputError(file, undefined, undefined, text.trim() === '' ? `a history with at least one operation (no operation in ${file}: the file is empty)` : `a history with at least one operation (no operation in ${file}: no line parsed as ${format})`);
+    }
     const model = args.model ?? DEFAULT_MODEL[format];
     if (model === undefined) throw new InputError(file, undefined, '--model', `one of ${modelNames.join(', ')} (it cannot be inferred from ${format} histories)`);
     const started = now();

@@ -55,3 +55,12 @@ describe('hostile scenario files (faultline run)', () => {
     expectBadInput(cli(['run', path]), /alias-key\.yaml:3: nodes: expected a key given only once/);
   });
 });
+
+describe('results that are not results (faultline merge)', () => {
+  it('only garbage, or nothing, is bad input naming the files, not PASS with 0 runs', { timeout: 20_000 }, () => {
+    const garbage = file('garbage.jsonl', 'not json\n{"seed":"1"}\n');
+    const empty = file('empty.jsonl', '');
+    expectBadInput(cli(['merge', garbage, empty]), /garbage\.jsonl, .*empty\.jsonl: expected at least one result line .*2 malformed, first at .*garbage\.jsonl:1/);
+    expectBadInput(cli(['merge', empty]), /empty\.jsonl: expected at least one result line .*\(empty\)/);
+  });
+});
