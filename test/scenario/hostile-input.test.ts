@@ -1,12 +1,13 @@
 // Hostile input through the real CLI (a child process with a timeout, so that a regression
 // that hangs or spins shows as a failure): exit 2 naming the file (and the line), never a
 // hang, never exit 4, never a stack trace.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readInputText } from '../../scenario/read-input.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../cli/helpers/entry.ts', import.meta.url));
@@ -62,5 +63,33 @@ describe('results that are not results (faultline merge)', () => {
     const empty = file('empty.jsonl', '');
     expectBadInput(cli(['merge', garbage, empty]), /garbage\.jsonl, .*empty\.jsonl: expected at least one result line .*2 malformed, first at .*garbage\.jsonl:1/);
     expectBadInput(cli(['merge', empty]), /empty\.jsonl: expected at least one result line .*\(empty\)/);
+  });
+});
+
+describe('inputs that are not regular files: exit 2, never a hang', () => {
+  const fifo = join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const folder = join(dir, 'folder');
+  mkdirSync(folder);
+  const results = file('results.jsonl', '');
+
+  it.each([
+    { what: 'a FIFO nobody writes', path: fifo, kind: 'a FIFO' },
+    { what: '/dev/zero', path: '/dev/zero', kind: 'a character device' },
+    { what: 'a directory', path: folder, kind: 'a directory' },
+  ])('$what', { timeout: 60_000 }, ({ path, kind }) => {
+    const named = new RegExp(`${path.replace(/[/.]/g, '\\$&')}: .*not a regular file: ${kind}`);
+    expectBadInput(cli(['run', path]), named);
+    expectBadInput(cli(['replay', path]), named);
+    expectBadInput(cli(['check', path, '--model', 'register']), named);
+    expectBadInput(cli(['merge', path, results]), named);
+  });
+});
+
+describe('readInputText', () => {
+  it('caps the size read, and says so', () => {
+    const path = file('big.txt', 'x'.repeat(2_000));
+    expect(() => readInputText(path, 1_000)).toThrow(/larger than the .* MiB faultline reads/);
+    expect(readInputText(path, 2_000)).toHaveLength(2_000);
   });
 });
