@@ -2,10 +2,10 @@
 // the campaign (the scenario text as it was, the seed, the knobs, faultline's version) and
 // what was seen (violations, hash, a history excerpt). Written to a temporary name and
 // renamed, so a campaign killed midway leaves only whole files.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { InputError } from '../scenario/errors.js';
+import { readInputText, SCENARIO_MAX_BYTES } from '../scenario/read-input.js';
 import { checkerNames } from '../scenario/registry.js';
 import { MAX_DURATION_US, NEMESIS_KINDS } from '../scenario/schema.js';
 import { describeValue } from '../scenario/units.js';
@@ -186,7 +186,7 @@ export function writeJsonAtomic(path: string, value: unknown): void {
 export function readFailureFile(path: string): FailureFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputText(path, SCENARIO_MAX_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(path, undefined, undefined, `expected a readable failure file (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`);

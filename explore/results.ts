@@ -2,8 +2,8 @@
 // campaign's file and a whole campaign's file concatenate, and `faultline merge` turns
 // any set of them into one summary. Lines carry no wall-clock data, so the same seeds
 // give the same bytes whatever the worker count.
-import { readFileSync } from 'node:fs';
 import { InputError } from '../scenario/errors.js';
+import { HISTORY_MAX_BYTES, readInputText } from '../scenario/read-input.js';
 import type { SeedOutcome, SeedVerdict, ViolationRecord } from './execute.js';
 
 export interface ResultLine {
@@ -79,7 +79,7 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
   for (const path of paths) {
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readInputText(path, HISTORY_MAX_BYTES);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new InputError(path, undefined, undefined, `expected a readable results file (JSON lines from faultline fuzz) (${code === 'ENOENT' ? 'no such file' : (error as Error).message})`);
@@ -105,6 +105,10 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
         else seen.push(parsed);
       }
     });
+  }
+  // Only garbage, or nothing at all, is not a passing campaign.
+  if (byRun.size === 0 && paths.length > 0) {
+    throw new InputError(paths.join(', '), undefined, undefined, `expected at least one result line (JSON lines from faultline fuzz); no line of ${paths.length === 1 ? 'the file' : 'these files'} is one${malformed.length > 0 ? ` (${malformed.length} malformed, first at ${malformed[0].file}:${malformed[0].line})` : ' (empty)'}`);
   }
   const summary: MergeSummary = {
     files: paths.length,

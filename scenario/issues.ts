@@ -12,14 +12,18 @@ export interface FieldProblem {
   message: string;
 }
 
-/** One problem per issue; an unrecognized_keys issue gives one per key. */
+/** At most this many problems are described (a file with 50,000 unknown keys reports the first few, fast). */
+export const MAX_PROBLEMS = 20;
+
+/** One problem per issue; an unrecognized_keys issue gives one per key (at most MAX_PROBLEMS in all). */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, input: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const issue of issues) {
+    if (problems.length >= MAX_PROBLEMS) break;
     const path = issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
     if (issue.code === 'unrecognized_keys') {
       const allowed = keysAt(schema, path, input);
-      for (const key of issue.keys) {
+      for (const key of issue.keys.slice(0, MAX_PROBLEMS - problems.length)) {
         const hint = allowed.length > 0 ? `; expected one of: ${allowed.join(', ')}` : '';
         const close = closest(key, allowed);
         problems.push({ path: [...path, key], atKey: true, message: `unknown key${hint}${close ? ` (did you mean ${close}?)` : ''}` });

@@ -7,11 +7,11 @@
 //   3. what depends on other fields or on the protocol: node and client ranges, bug and
 //      checker names, faultsStop <= duration, fault times, roles (topology.ts) and the
 //      workload (workload.ts).
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname } from 'node:path';
 import type { BaseLatencyModel, FaultAction, LatencyModel, LinkSet, NemesisConfig, NetworkChange, PartitionShape, NemesisKind, RecordLevel, ScriptedFault, SimConfig } from '../sim/config.js';
 import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
 import { InputError } from './errors.js';
+import { readInputText, SCENARIO_MAX_BYTES } from './read-input.js';
 import { describeIssues } from './issues.js';
 import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
 import { scenarioSchema, type RawFault, type RawLatency, type RawScenario } from './schema.js';
@@ -90,7 +90,7 @@ export const DEFAULTS = {
 export async function loadScenario(path: string, overrides: ScenarioOverrides = {}, options: Omit<ParseOptions, 'overrides'> = {}): Promise<LoadedScenario> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readInputText(path, SCENARIO_MAX_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (error as Error).message;

@@ -21,11 +21,20 @@ export class YamlSource {
   /** Parse text; syntax errors (and duplicate keys) come back with their line. */
   static parse(text: string): Result<{ source: YamlSource; value: unknown }, YamlSyntaxError> {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    // Keys are checked for uniqueness below (the parser's own check is quadratic in the keys
+    // of a mapping and misses a key given once as a scalar and once through an alias).
+    let doc: Document;
+    try {
+      doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+    } catch (error) {
+      if (error instanceof RangeError) return { ok: false, error: { line: deepestLine(text), field: undefined, message: tooDeep } };
+      throw error;
+    }
     const first = doc.errors[0];
     if (first) {
       // The parser's own message (first line only: the rest is a source excerpt).
       const message = first.message.split('\n')[0];
+      if (/call stack/i.test(message)) return { ok: false, error: { line: lines.linePos(first.pos[0]).line, field: undefined, message: tooDeep } };
       if (first.code === 'DUPLICATE_KEY') {
         const key = /^[^:\n]+/.exec(text.slice(first.pos[0]))?.[0].trim();
         return { ok: false, error: { line: lines.linePos(first.pos[0]).line, field: key, message: 'a key given only once (this one is repeated)' } };
@@ -37,10 +46,13 @@ export class YamlSource {
       }
       return { ok: false, error: { line: lines.linePos(first.pos[0]).line, field: undefined, message: `valid YAML: ${message}` } };
     }
+    const structural = checkStructure(doc, lines);
+    if (structural) return { ok: false, error: structural };
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
+      if (error instanceof RangeError) return { ok: false, error: { line: deepestLine(text), field: undefined, message: tooDeep } };
       return { ok: false, error: { line: undefined, field: undefined, message: `valid YAML: ${(error as Error).message}` } };
     }
     return { ok: true, value: { source: new YamlSource(doc, lines), value } };
@@ -88,6 +100,82 @@ export class YamlSource {
     const range = (node as Node).range;
     return range ? this.lines.linePos(range[0]).line : undefined;
   }
+}
+
+/** How deeply mappings and lists may nest in a scenario (no real scenario comes near). */
+export const MAX_YAML_DEPTH = 200;
+const tooDeep = `valid YAML nested at most ${MAX_YAML_DEPTH} levels deep (this file nests deeper)`;
+
+/**
+ * One linear walk over the parsed document, aliases not followed: a key given twice in a
+ * mapping (also through an alias: `&k nodes: 5` then `*k : 6`), an alias inside the very
+ * node it names (a cycle no value can hold), and nesting deeper than MAX_YAML_DEPTH.
+ */
+function checkStructure(doc: Document, lines: LineCounter): YamlSyntaxError | undefined {
+  const lineAt = (node: unknown, fallback: number): number => {
+    const range = node !== null && typeof node === 'object' ? (node as Node).range : undefined;
+    return range ? lines.linePos(range[0]).line : fallback;
+  };
+  const open = new Set<unknown>();
+  const walk = (node: unknown, depth: number, line: number): YamlSyntaxError | undefined => {
+    if (node === null || typeof node !== 'object') return undefined;
+    const here = lineAt(node, line);
+    if (isAlias(node)) {
+      // The parser resolves an alias to an anchor defined before it: one still open is an ancestor.
+      const target = node.resolve(doc);
+      if (target !== undefined && open.has(target)) {
+        return { line: here, field: undefined, message: `valid YAML without a self-referencing alias (*${node.source} is inside the node &${node.source} names)` };
+      }
+      return undefined;
+    }
+    if (!isMap(node) && !isSeq(node)) return undefined;
+    if (depth > MAX_YAML_DEPTH) return { line: here, field: undefined, message: tooDeep };
+    open.add(node);
+    const seen = new Set<string>();
+    for (const item of node.items) {
+      if (isPair(item)) {
+        let key: unknown = item.key;
+        if (isAlias(key)) key = key.resolve(doc);
+        if (isScalar(key)) {
+          const name = String(key.value);
+          if (seen.has(name)) return { line: lineAt(item.key, here), field: name, message: 'a key given only once (this one is repeated)' };
+          seen.add(name);
+        }
+        const problem = walk(item.key, depth + 1, here) ?? walk(item.value, depth + 1, lineAt(item.key, here));
+        if (problem) return problem;
+      } else {
+        const problem = walk(item, depth + 1, here);
+        if (problem) return problem;
+      }
+    }
+    open.delete(node);
+    return undefined;
+  };
+  return walk(doc.contents, 1, 1);
+}
+
+/** The line where flow or block nesting is deepest (for a document too deep to parse). */
+function deepestLine(text: string): number {
+  let depth = 0;
+  let best = 0;
+  let bestLine = 1;
+  let line = 1;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '\n') line += 1;
+    else if (c === '[' || c === '{') {
+      depth += 1;
+      if (depth > best) [best, bestLine] = [depth, line];
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  if (best > 0) return bestLine;
+  // Block nesting: the most indented line.
+  let widest = -1;
+  text.split('\n').forEach((row, index) => {
+    const indent = row.length - row.trimStart().length;
+    if (row.trim() !== '' && indent > widest) [widest, bestLine] = [indent, index + 1];
+  });
+  return bestLine;
 }
 
 /** The offset of the innermost [ or { still open at `end` (quotes and comments skipped), if any. */

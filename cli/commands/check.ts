@@ -3,7 +3,6 @@
 // JSON) for linearizability. The work is in runCheck (pure apart from reading the files);
 // the handler only prints its lines and sets process.exitCode.
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import {
@@ -19,6 +18,7 @@ import {
   type ParsedHistory,
 } from '../../checkers/index.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
+import { HISTORY_MAX_BYTES, readInputText } from '../../scenario/read-input.js';
 import { parseDuration } from '../../scenario/units.js';
 import { io } from '../output.js';
 
@@ -39,7 +39,7 @@ export interface CheckRun {
 }
 
 export interface CheckEnvironment {
-  /** Read a file as UTF-8 (default: fs.readFileSync). */
+  /** Read a file as UTF-8 (default: readInputText: a regular file of at most 256 MiB). */
   readFile?: (path: string) => string;
   /** Milliseconds clock for elapsed times and --timeout (default: performance.now). */
   now?: () => number;
@@ -101,7 +101,7 @@ export function runCheck(args: CheckArgs, env: CheckEnvironment = {}): CheckRun 
   const paint = colours(env.color);
   const options = parseOptions(args);
   if (options instanceof InputError) return { exitCode: ExitCode.badInput, stdout, stderr: [errorLine(options, paint)] };
-  const readFile = env.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+  const readFile = env.readFile ?? ((path: string) => readInputText(path, HISTORY_MAX_BYTES));
   const now = env.now ?? (() => performance.now());
   let exitCode: ExitCode = ExitCode.pass;
   for (const file of args.historyFile) {
@@ -178,6 +178,10 @@ function checkFile(file: string, args: CheckArgs, options: Options, { readFile, 
     }
     parsed = toInputError(file, undefined, () => parseHistory(text, options.format));
     const format = parsed.format;
+    // Nothing to judge is not evidence of linearizability.
+    if (parsed.events.length === 0) {
+      throw new InputError(file, undefined, undefined, text.trim() === '' ? `a history with at least one operation (no operation in ${file}: the file is empty)` : `a history with at least one operation (no operation in ${file}: no line parsed as ${format})`);
+    }
     const model = args.model ?? DEFAULT_MODEL[format];
     if (model === undefined) throw new InputError(file, undefined, '--model', `one of ${modelNames.join(', ')} (it cannot be inferred from ${format} histories)`);
     const started = now();

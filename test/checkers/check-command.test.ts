@@ -14,6 +14,9 @@ const files: Record<string, string> = {
   'bad-type.edn': '[{:process 0 :type :invoke :f :read}\n {:process 0 :type :done :f :read}]\n',
   'double-invoke.json': '[\n{"index":0,"process":0,"type":"invoke","f":"read","timeUs":0},\n{"index":1,"process":0,"type":"invoke","f":"read","timeUs":1}\n]',
   'wrong-f.edn': '{:process 0 :type :invoke :f :frobnicate}\n{:process 0 :type :ok :f :frobnicate}\n',
+  'deep.edn': `[{:process 0 :type :invoke :f :write :value 1}\n {:process 0 :type :ok :f :write :value ${'['.repeat(50_000)}${']'.repeat(50_000)}}]\n`,
+  'empty.edn': '\n',
+  'porcupine.log': '{:process 0, :type :invoke, :f :put, :key "1", :value "x"}\n{:process 0, :type :ok, :f :put, :key "1", :value "x"}\n',
   'jepsen.log': 'INFO  jepsen.util - 0\t:invoke\t:write\t1\nINFO  jepsen.util - 0\t:ok\t:write\t1\nINFO  jepsen.util - 1\t:invoke\t:read\tnil\nINFO  jepsen.util - 1\t:ok\t:read\t1\n',
 };
 const env = {
@@ -77,6 +80,20 @@ describe('faultline check', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toEqual([]);
     expect(r.stderr).toEqual(['error: bad-type.edn:2: type: one of :invoke, :ok, :fail, :info']);
+  });
+
+  it('deeply nested EDN is refused at a depth limit with its line, not a stack overflow', () => {
+    const r = check({ historyFile: ['deep.edn'], model: 'register' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toEqual(['error: deep.edn:2: EDN nested at most 200 levels deep (this form nests deeper)']);
+  });
+
+  it('no operation to judge is bad input, not linearizable', () => {
+    expect(check({ historyFile: ['empty.edn'], model: 'register' })).toMatchObject({ exitCode: 2, stderr: ['error: empty.edn: a history with at least one operation (no operation in empty.edn: the file is empty)'] });
+    expect(check({ historyFile: ['porcupine.log'], format: 'jepsen-log', model: 'kv' })).toMatchObject({
+      exitCode: 2,
+      stderr: ['error: porcupine.log: a history with at least one operation (no operation in porcupine.log: no line parsed as jepsen-log)'],
+    });
   });
 
   it('errors found while pairing or validating operations name the line too', () => {

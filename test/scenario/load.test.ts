@@ -233,3 +233,49 @@ describe('overrides', () => {
     expect(() => applyOverrides(loaded, { bugs: ['figure-8'] })).toThrow('--bug: expected a bug variant of echo: violate, crash, stale (got "figure-8")');
   });
 });
+
+describe('hostile YAML: bad input (exit 2) with a line, never a stack overflow or a hang', () => {
+  const base = ['name: x', 'protocol: echo', 'nodes: 3', 'duration: 5s'];
+  const parse = (lines: string[]) => inputError(parseScenario(lines.join('\n') + '\n', 'h.yaml', { resolveProtocol: echoOnly }));
+
+  it.each([
+    { what: 'flow lists 20,000 deep', yaml: [...base, 'options:', `  a: ${'['.repeat(20_000)}${']'.repeat(20_000)}`], line: 6 },
+    { what: 'flow mappings 5,000 deep', yaml: [...base, 'options:', `  a: ${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}`], line: 6 },
+    { what: 'block mappings 300 deep', yaml: [...base, 'options:', ...Array.from({ length: 300 }, (_, i) => `${' '.repeat(i + 2)}k:`), `${' '.repeat(302)}v: 1`], line: undefined },
+    { what: 'block mappings 5,000 deep', yaml: [...base, 'options:', ...Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i + 2)}k:`), `${' '.repeat(5_002)}v: 1`], line: undefined },
+  ])('$what: a depth limit, not "Maximum call stack size exceeded"', async ({ yaml, line }) => {
+    const error = await parse(yaml);
+    expect(error.expected).toMatch(/nested at most 200 levels deep/);
+    expect(error.expected).not.toMatch(/call stack/);
+    if (line !== undefined) expect(error.line).toBe(line);
+    else expect(error.line).toBeGreaterThan(5);
+  });
+
+  it('a key given twice through an alias is a duplicate key', async () => {
+    const error = await parse(['name: x', 'protocol: echo', '&k nodes: 5', '*k : 6', 'duration: 5s']);
+    expect(error.line).toBe(4);
+    expect(error.field).toBe('nodes');
+    expect(error.expected).toMatch(/only once/);
+  });
+
+  it('a plain duplicate key in a large mapping is still found', async () => {
+    const keys = Array.from({ length: 2_000 }, (_, i) => `  k${i}: 1`);
+    const error = await parse([...base, 'options:', ...keys, '  k7: 2']);
+    expect(error.line).toBe(2_006);
+    expect(error.field).toBe('k7');
+  });
+
+  it.each([
+    { what: 'a list holding itself', yaml: [...base, 'options:', '  a: &a [1, *a]'], line: 6 },
+    { what: 'a mapping holding itself', yaml: [...base, 'options:', '  a: &a', '    b: *a'], line: 7 },
+  ])('a self-referencing alias ($what) is bad input', async ({ yaml, line }) => {
+    const error = await parse(yaml);
+    expect(error.line).toBe(line);
+    expect(error.expected).toMatch(/self-referencing alias \(\*a/);
+  });
+
+  it('an alias to an earlier node is still fine', async () => {
+    const loaded = await parseScenario([...base, 'options:', '  a: &a [1, 2]', '  b: *a'].join('\n'), 'ok.yaml', { resolveProtocol: echoOnly });
+    expect(loaded.config.protocolOptions).toEqual({ a: [1, 2], b: [1, 2] });
+  });
+});

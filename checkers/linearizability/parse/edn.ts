@@ -14,10 +14,14 @@ const DELIMITERS = new Set([' ', '\t', '\n', '\r', '\f', ',', '(', ')', '[', ']'
 const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const CHAR_NAMES: Record<string, string> = { newline: '\n', space: ' ', tab: '\t', return: '\r', backspace: '\b', formfeed: '\f' };
 
+/** How deeply forms may nest (collections, tags, #_): deeper input is refused, not a stack overflow. */
+export const MAX_EDN_DEPTH = 200;
+
 /** A reader over one text; `line` is 1-based. */
 export class EdnReader {
   pos = 0;
   line = 1;
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -40,8 +44,10 @@ export class EdnReader {
         while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
       } else if (c === '#' && t[this.pos + 1] === '_') {
         this.pos += 2;
+        this.enter();
         if (!this.more()) this.fail('a form after #_');
         this.read();
+        this.depth--;
       } else if (c === '#' && t[this.pos + 1] === '!') {
         while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
       } else return true;
@@ -56,6 +62,17 @@ export class EdnReader {
 
   /** Read one form; the reader must be at its first character (call `more()` first). */
   read(): unknown {
+    this.enter();
+    const value = this.readForm();
+    this.depth--;
+    return value;
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_EDN_DEPTH) this.fail(`EDN nested at most ${MAX_EDN_DEPTH} levels deep (this form nests deeper)`);
+  }
+
+  private readForm(): unknown {
     if (!this.more()) this.fail('an EDN value; found the end of the input');
     const t = this.text;
     const c = t[this.pos];
