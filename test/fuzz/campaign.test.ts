@@ -3,22 +3,16 @@
 // the same hash, and the determinism self-check catches a protocol that leaks state.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { replayFailure } from '../../cli/commands/replay.js';
 import { fuzzHandler } from '../../cli/commands/fuzz.js';
 import { mergeHandler } from '../../cli/commands/merge.js';
 import { plannedSeeds, runCampaign, type CampaignOptions } from '../../explore/campaign.js';
 import { readFailureFile } from '../../explore/failure-file.js';
 import { mergeResults } from '../../explore/results.js';
-import { ballotScenario, captureIo, leakyScenario, progressSink, readLines, tempDir } from './helpers.js';
+import { ballotScenario, captureIo, leakyScenario, progressSink, readLines, tempDirs } from './helpers.js';
 
-const dirs: Array<{ remove: () => void }> = [];
-afterAll(() => dirs.forEach((d) => d.remove()));
-function out(prefix: string): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d.path;
-}
+const out = tempDirs();
 
 const base = (over: Partial<CampaignOptions>): CampaignOptions => ({
   scenarioPath: ballotScenario,

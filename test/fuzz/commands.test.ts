@@ -3,21 +3,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readFailureFile } from '../../explore/failure-file.js';
-import { ballotScenario, readLines, tempDir } from './helpers.js';
+import { ballotScenario, readLines, tempDirs } from './helpers.js';
 import { runFuzzCli as cli } from './support/cli.js';
 
-const dirs: Array<{ remove: () => void }> = [];
-afterAll(() => dirs.forEach((d) => d.remove()));
+const out = tempDirs();
 afterEach(() => {
   process.exitCode = 0;
 });
-function out(prefix: string): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d.path;
-}
 
 
 describe('fuzz, replay, shrink and merge commands', () => {

@@ -3,15 +3,14 @@
 // hash, shrink cuts the nemesis run down to a few faults that still throw.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readFailureFile } from '../../explore/failure-file.js';
-import { readLines, tempDir } from './helpers.js';
+import { readLines, tempDirs } from './helpers.js';
 import { runFuzzCli as cli } from './support/cli.js';
 
 const scenario = 'test/fuzz/fixtures/peer-table-nemesis.yaml';
 
-const dirs: Array<{ remove: () => void }> = [];
-afterAll(() => dirs.forEach((d) => d.remove()));
+const out = tempDirs();
 afterEach(() => {
   process.exitCode = 0;
 });
@@ -19,16 +18,14 @@ afterEach(() => {
 
 describe('a protocol exception through fuzz, replay and shrink', () => {
   it('the correct protocol passes the same seeds', async () => {
-    const d = tempDir('exc-pass');
-    dirs.push(d);
+    const d = { path: out('exc-pass') };
     const r = await cli(['fuzz', scenario, '--seeds', '40', '--workers', '1', '--out', d.path, '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).failures).toEqual([]);
   });
 
   it('fuzz finds it (exit 1), replay matches the hash (exit 1), shrink keeps protocol-exception', async () => {
-    const d = tempDir('exc');
-    dirs.push(d);
+    const d = { path: out('exc') };
     const fuzz = await cli(['fuzz', scenario, '--bug', 'first-boot-only', '--seeds', '40', '--workers', '2', '--out', d.path, '--check-determinism']);
     expect(fuzz.code).toBe(1);
     expect(fuzz.err).toMatch(/✗ seed \d+ · protocol-exception \(exception\): n\d threw in onMessage: TypeError: /);

@@ -2,7 +2,7 @@
 // fixed-size generations (so the campaign is the same with any number of workers), the
 // coverage signal itself, and mutants that replay from their failure files.
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { replayFailure } from '../../cli/commands/replay.js';
 import { fuzzHandler } from '../../cli/commands/fuzz.js';
 import { runCampaign, type CampaignOptions } from '../../explore/campaign.js';
@@ -13,15 +13,9 @@ import { loadScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/runner.js';
 import { stream } from '../../sim/prng.js';
 import { runSimulation } from '../../sim/world.js';
-import { ballotScenario, captureIo, progressSink, readLines, tempDir } from './helpers.js';
+import { ballotScenario, captureIo, progressSink, readLines, tempDirs } from './helpers.js';
 
-const dirs: Array<{ remove: () => void }> = [];
-afterAll(() => dirs.forEach((d) => d.remove()));
-function out(prefix: string): string {
-  const d = tempDir(prefix);
-  dirs.push(d);
-  return d.path;
-}
+const out = tempDirs();
 
 const base = (over: Partial<CampaignOptions>): CampaignOptions => ({
   scenarioPath: ballotScenario,

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
+import { afterAll, vi } from 'vitest';
 import { io } from '../../cli/output.js';
 
 export const ballotScenario = 'test/fuzz/fixtures/ballot-nemesis.yaml';
@@ -11,6 +11,17 @@ export const leakyScenario = 'test/fuzz/fixtures/ballot-leaky.yaml';
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), `faultline-${prefix}-`));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Temporary folders removed after the file's tests: `out('prefix')` makes one and returns its path. */
+export function tempDirs(): (prefix: string) => string {
+  const dirs: Array<{ remove: () => void }> = [];
+  afterAll(() => dirs.forEach((d) => d.remove()));
+  return (prefix: string) => {
+    const d = tempDir(prefix);
+    dirs.push(d);
+    return d.path;
+  };
 }
 
 export function readLines(path: string): string[] {
