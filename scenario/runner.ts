@@ -28,6 +28,8 @@ export interface ScenarioRun {
   linearizability: LinearizabilityVerdict | undefined;
   /** The paste-back command that reproduces this run. */
   replay: string;
+  /** The linearizability checker's whole result (its counterexample, for reports), when it ran. */
+  linearizabilityResult?: LinearizabilityResult;
 }
 
 export interface RunLimits {
@@ -48,8 +50,10 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
     const result = runSimulation(loaded.config, shouldStop ? { shouldStop } : {});
     const violations = [...result.violations];
     let linearizability: LinearizabilityVerdict | undefined;
+    let linearizabilityResult: LinearizabilityResult | undefined;
     if (loaded.linearizability) {
       const checked = checkHistory(result.history, loaded.protocol.model);
+      linearizabilityResult = checked;
       linearizability = checked.verdict;
       if (checked.verdict === 'not-linearizable') violations.push(linearizabilityViolation(result, checked));
     }
@@ -63,7 +67,16 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
             : result.undecided
           : 'the linearizability checker ran out of its budget; the history is neither confirmed nor refuted';
     }
-    return { loaded, result, verdict, violations, linearizability, replay, ...(undecided !== undefined ? { undecided } : {}) };
+    return {
+      loaded,
+      result,
+      verdict,
+      violations,
+      linearizability,
+      replay,
+      ...(undecided !== undefined ? { undecided } : {}),
+      ...(linearizabilityResult !== undefined ? { linearizabilityResult } : {}),
+    };
   } catch (error) {
     throw new InternalRunError(error, loaded.config.seed, replay);
   }

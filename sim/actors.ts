@@ -233,7 +233,7 @@ export class Actors {
         slot.pending = op;
         const e: HistoryEntry = { process: slot.process, type: 'invoke', f: op.f, value: op.value };
         if (op.key !== undefined) e.key = op.key;
-        history.record(e);
+        history.record(e, slot.id);
       },
       complete: (type: OpResultType, value?: unknown, error?: string) => {
         if (slot.pending === undefined) throw new AssertionError(`client ${name} completed an operation (${type}) without one open`);
@@ -259,7 +259,7 @@ export class Actors {
     const e: HistoryEntry = { process: slot.process, type, f: op.f, value };
     if (op.key !== undefined) e.key = op.key;
     if (error !== undefined) e.error = error;
-    this.deps.history.record(e);
+    this.deps.history.record(e, slot.id);
     slot.pending = undefined;
     // Jepsen: after an indeterminate result the process is never reused.
     if (type === 'info') slot.process = this.deps.history.newProcess();

@@ -100,7 +100,7 @@ export class BuiltinClients {
     c.opStartUs = this.core.nowTrue;
     const invoke: HistoryEntry = { process: c.process, type: 'invoke', f: op.f, value: op.value };
     if (op.key !== undefined) invoke.key = op.key;
-    this.history.record(invoke);
+    this.history.record(invoke, c.endpoint);
     this.send(c);
   }
 
@@ -126,7 +126,7 @@ export class BuiltinClients {
     const e: HistoryEntry = { process: c.process, type, f: op.f, value };
     if (op.key !== undefined) e.key = op.key;
     if (error !== undefined) e.error = error;
-    this.history.record(e);
+    this.history.record(e, c.endpoint);
     c.op = undefined;
     c.gen++;
     // Jepsen: after an indeterminate result the process is never reused; a new one (and a new session) takes over.

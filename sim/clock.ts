@@ -16,6 +16,11 @@ export class LocalClock {
     return this.baseLocalUs + dt + Math.floor((dt * this.driftPpm) / 1_000_000);
   }
 
+  /** Local minus true time at `trueUs`. */
+  offset(trueUs: Micros): Micros {
+    return this.now(trueUs) - trueUs;
+  }
+
   get drift(): number {
     return this.driftPpm;
   }

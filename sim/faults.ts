@@ -44,6 +44,8 @@ export class Faults {
   readonly log: ScriptedFault[] = [];
   /** The nodes each name (`as`) stands for, as the fault that gave it resolved them. */
   private readonly names = new Map<string, readonly Endpoint[]>();
+  /** The blocked links last traced (full recording only), as text: a change is traced once. */
+  private tracedLinks = '[]';
 
   constructor(
     private readonly core: Core,
@@ -248,7 +250,26 @@ export class Faults {
     }
     core.hash.str(action.kind);
     for (const c of concrete) this.log.push({ atUs: core.nowTrue, action: c });
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: action.kind, detail });
+    if (core.trace) {
+      core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: action.kind, detail });
+      this.traceAfter(action.kind === 'clock-offset' || action.kind === 'clock-jump' || action.kind === 'clock-drift' ? concrete : []);
+    }
+  }
+
+  /** Full recording: the links blocked now when they changed, and the clocks a fault moved. */
+  private traceAfter(clockFaults: readonly FaultAction[]): void {
+    const core = this.core;
+    const blocked = this.network.blockedList();
+    const text = JSON.stringify(blocked);
+    if (text !== this.tracedLinks) {
+      this.tracedLinks = text;
+      core.record({ i: core.eventIndex, t: core.nowTrue, k: 'links', blocked });
+    }
+    for (const c of clockFaults) {
+      if (!('node' in c) || typeof c.node !== 'number') continue;
+      const clock = this.actors.slots[c.node].clock;
+      core.record({ i: core.eventIndex, t: core.nowTrue, k: 'clock', node: c.node, offsetUs: clock.offset(core.nowTrue), driftPpm: clock.drift });
+    }
   }
 
   /** Apply a fault aimed at one actor. False when it does nothing that a replay must repeat. */
@@ -299,6 +320,9 @@ export class Faults {
       if (slot.paused) this.actors.resume(slot, slot.pauseGen);
       if (!slot.up) this.actors.restart(slot);
     }
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: 'faults-stop', detail: {} });
+    if (core.trace) {
+      core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: 'faults-stop', detail: {} });
+      this.traceAfter([]);
+    }
   }
 }

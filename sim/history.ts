@@ -17,14 +17,15 @@ export class History {
     this.nextProcess = clientCount;
   }
 
-  record(e: HistoryEntry): void {
+  /** `by`: the client's endpoint, kept in the trace only (reports draw the operation on its lane). */
+  record(e: HistoryEntry, by: number): void {
     const core = this.core;
     const event: HistoryEvent = { index: this.events.length, timeUs: core.nowTrue, ...e };
     this.events.push(event);
     core.hash.int(event.process);
     core.hash.str(event.type);
     core.hash.value(event.value);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'history', event });
+    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'history', event, by });
   }
 
   /** A fresh process id: after an indeterminate result a process is never reused. */

@@ -175,6 +175,14 @@ export class Network {
     this.blocked[i] = v;
   }
 
+  /** Every directed link blocked now, by a fault or a permanent cut, in (from, to) order (reports). */
+  blockedList(): Array<[Endpoint, Endpoint]> {
+    const n = this.endpointCount;
+    const out: Array<[Endpoint, Endpoint]> = [];
+    for (let i = 0; i < n * n; i++) if (this.blocked[i] === 1 || this.cut[i] === 1) out.push([Math.floor(i / n), i % n]);
+    return out;
+  }
+
   /** Links blocked by faults right now (not the permanent cuts). */
   blockedLinks = 0;
 
@@ -276,7 +284,7 @@ export function checkLatency(l: LatencyModel): void {
 }
 
 /** What the hash records of a message: its type, not its content (content follows from earlier events). */
-function messageType(msg: unknown): string {
+export function messageType(msg: unknown): string {
   if (msg !== null && typeof msg === 'object') {
     const m = msg as { type?: unknown; kind?: unknown; op?: { f?: unknown }; response?: { type?: unknown } };
     if (typeof m.type === 'string') return m.type;

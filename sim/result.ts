@@ -33,7 +33,12 @@ export type TraceEvent =
   | { i: number; t: Micros; k: 'fault'; what: string; detail: Record<string, unknown> }
   | { i: number; t: Micros; k: 'crash' | 'restart' | 'pause' | 'resume'; node: NodeId }
   | { i: number; t: Micros; k: 'note'; node: NodeId; kind: string; data: Record<string, unknown> }
-  | { i: number; t: Micros; k: 'history'; event: HistoryEvent }
+  /** `by`: the endpoint of the client that invoked or completed it. */
+  | { i: number; t: Micros; k: 'history'; event: HistoryEvent; by: Endpoint }
+  /** After a fault that changed them: every directed link that is blocked now (faults and permanent cuts). */
+  | { i: number; t: Micros; k: 'links'; blocked: Array<[Endpoint, Endpoint]> }
+  /** An actor's clock at the start (when not true time) and after each clock fault: local minus true time, and drift. */
+  | { i: number; t: Micros; k: 'clock'; node: Endpoint; offsetUs: number; driftPpm: number }
   | { i: number; t: Micros; k: 'state'; node: NodeId; summary: Record<string, unknown> };
 
 export interface RunResult {

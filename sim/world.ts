@@ -175,7 +175,15 @@ export class World implements ClusterView<Actor<unknown>> {
   run(): RunResult {
     const cfg = this.config;
     const core = this.core;
-    if (core.trace) for (const slot of this.actors.slots) core.record({ i: 0, t: 0, k: 'roles', node: slot.id, roles: [...slot.roles] });
+    if (core.trace) {
+      for (const slot of this.actors.slots) core.record({ i: 0, t: 0, k: 'roles', node: slot.id, roles: [...slot.roles] });
+      for (const slot of this.actors.slots) {
+        const offsetUs = slot.clock.offset(0);
+        if (offsetUs !== 0 || slot.clock.drift !== 0) core.record({ i: 0, t: 0, k: 'clock', node: slot.id, offsetUs, driftPpm: slot.clock.drift });
+      }
+      const blocked = this.network.blockedList();
+      if (blocked.length > 0) core.record({ i: 0, t: 0, k: 'links', blocked });
+    }
     // A protocol exception (in invariants(), createActor, onStart) stops the run before its first event.
     for (const slot of this.actors.slots) {
       if (core.stopped) break;

@@ -15,6 +15,7 @@ export interface RunArgs {
   json?: boolean;
   record?: RecordLevel;
   'trace-out'?: string;
+  report?: string;
   timeout?: string;
 }
 
@@ -31,6 +32,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
       .option('record', { type: 'string', choices: ['fuzz', 'full'] as const, describe: 'Recording level (default: the scenario\'s; --trace-out implies full)' })
       .option('trace-out', { type: 'string', requiresArg: true, describe: 'Write the full trace to FILE as JSON lines' })
+      .option('report', { type: 'string', requiresArg: true, describe: 'Write the HTML trace report to FILE (implies --record full)' })
       .option('timeout', { type: 'string', requiresArg: true, describe: 'Wall-clock limit of the simulation, like 30s: when it expires the verdict is undecided (exit 3)' })
       .example('$0 run scenarios/raft/figure-8.yaml --seed 7', '') as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
@@ -41,8 +43,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
 /** The run command's work; returns the exit code (errors propagate to main, which reports them). */
 export async function runHandler(args: RunArgs): Promise<ExitCode> {
   const traceOut = args['trace-out'];
-  if (traceOut !== undefined) checkTraceOut(traceOut, args.record);
-  const record: RecordLevel | undefined = traceOut !== undefined ? 'full' : args.record;
+  if (traceOut !== undefined) checkTraceOut('--trace-out', traceOut, args.record);
+  const reportOut = args.report;
+  if (reportOut !== undefined) checkTraceOut('--report', reportOut, args.record);
+  const record: RecordLevel | undefined = traceOut !== undefined || reportOut !== undefined ? 'full' : args.record;
   const timeoutMs = args.timeout !== undefined ? parseTimeout(args.timeout) : undefined;
 
   const loaded = await loadScenario(args.scenario, { seed: args.seed, bugs: args.bug ?? [], record });
@@ -54,16 +58,31 @@ export async function runHandler(args: RunArgs): Promise<ExitCode> {
     // An OutputError (exit 2) names the path and the errno: no verdict is printed for a trace that was not written.
     await writeTraceFile(traceOut, run.result.trace);
   }
+  let reportBytes: number | undefined;
+  if (reportOut !== undefined) {
+    const { writeReport } = await import('../../reports/write-report.js');
+    reportBytes = await writeReport(reportOut, [{ run }]);
+  }
   if (args.json) io.out(JSON.stringify(runJson(run)));
-  else for (const line of runLines(run, { traceFile: traceOut })) io.out(line);
+  else {
+    for (const line of runLines(run, { traceFile: traceOut })) io.out(line);
+    if (reportOut !== undefined && reportBytes !== undefined) io.out(`report: ${reportOut} (${formatBytes(reportBytes)})`);
+  }
   return VERDICT_EXIT[run.verdict];
 }
 
-function checkTraceOut(path: string, record: RecordLevel | undefined): void {
-  if (record === 'fuzz') throw new InputError('--trace-out', undefined, undefined, 'expected --record full (or no --record): a trace needs the full recording level');
+function checkTraceOut(option: string, path: string, record: RecordLevel | undefined): void {
+  if (record === 'fuzz') throw new InputError(option, undefined, undefined, `expected --record full (or no --record): ${option === '--report' ? 'a report' : 'a trace'} needs the full recording level`);
   const dir = dirname(resolve(path));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError('--trace-out', undefined, undefined, `expected a file in an existing directory (${dir} does not exist)`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError('--trace-out', undefined, undefined, `expected a file path, not a directory (${path})`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(option, undefined, undefined, `expected a file in an existing directory (${dir} does not exist)`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(option, undefined, undefined, `expected a file path, not a directory (${path})`);
+}
+
+/** 1234567 -> `1.2 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${bytes} B`;
 }
 
 /** `--timeout 30s`: a wall-clock duration above zero, in milliseconds. */

@@ -1,0 +1,6 @@
+// PLACEHOLDER: replaced by the real view before this lands.
+import { el, type ViewContext } from './context.js';
+
+export function mountDiagram(root: HTMLElement, ctx: ViewContext): void {
+  root.appendChild(el('p', undefined, 'diagram: ' + ctx.model.rows.length + ' rows'));
+}
