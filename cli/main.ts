@@ -10,6 +10,7 @@ import { fuzzCommand } from './commands/fuzz.js';
 import { listCommand } from './commands/list.js';
 import { mergeCommand } from './commands/merge.js';
 import { replayCommand } from './commands/replay.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { shrinkCommand } from './commands/shrink.js';
 import { guardOutputStreams, inputErrorLines, internalErrorLines, io, outputExitCode } from './output.js';
@@ -30,7 +31,8 @@ export function buildCli(argv: readonly string[]): Argv<object> {
     .command(shrinkCommand)
     .command(mergeCommand)
     .command(checkCommand)
-    .demandCommand(1, 'a command is required (run, list, fuzz, replay, shrink, merge, check); see faultline --help')
+    .command(reportCommand)
+    .demandCommand(1, 'a command is required (run, list, fuzz, replay, shrink, merge, check, report); see faultline --help')
     .strict()
     .recommendCommands()
     .exitProcess(false)

@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { outputError, outputTarget, temporaryFor } from '../explore/write-output.js';
+import { outputError, outputTarget, temporaryFor, writeOutputSync } from '../explore/write-output.js';
 import { ExitCode } from '../scenario/errors.js';
 import { jsonSafe } from '../scenario/json-safe.js';
 import { violationJson, type ScenarioRun, type Verdict, type ViolationJson } from '../scenario/runner.js';
@@ -88,7 +88,7 @@ const VERDICT_STYLE: Record<Verdict, (text: string) => string> = {
 };
 
 /** The human summary of a run, one string per line. */
-export function runLines(run: ScenarioRun, options: { traceFile?: string } = {}): string[] {
+export function runLines(run: ScenarioRun, options: { traceFile?: string; traceFormat?: 'jsonl' | 'perfetto' } = {}): string[] {
   const { loaded, result } = run;
   const config = loaded.config;
   const lines: string[] = [];
@@ -105,7 +105,7 @@ export function runLines(run: ScenarioRun, options: { traceFile?: string } = {})
   if (run.verdict === 'undecided') {
     lines.push(chalk.yellow(`  undecided: ${run.undecided ?? 'the linearizability checker ran out of its budget; the history is neither confirmed nor refuted'}`));
   }
-  if (options.traceFile !== undefined) lines.push(chalk.dim(`  trace: ${options.traceFile} (${thousands(run.result.trace?.length ?? 0)} entries, JSON lines)`));
+  if (options.traceFile !== undefined) lines.push(chalk.dim(`  trace: ${options.traceFile} (${thousands(run.result.trace?.length ?? 0)} entries, ${options.traceFormat === 'perfetto' ? 'Chrome Trace Event JSON' : 'JSON lines'})`));
   lines.push(`replay: ${run.replay}`);
   return lines;
 }
@@ -165,4 +165,16 @@ export async function writeTraceFile(path: string, trace: readonly TraceEvent[])
 
 function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export const TRACE_FORMATS = ['jsonl', 'perfetto'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+/** Write a run's trace as JSON lines, or as Chrome Trace Event JSON (Perfetto); OutputError (exit 2) when the path cannot be written. */
+export async function writeTrace(path: string, run: ScenarioRun, format: TraceFormat): Promise<void> {
+  if (format === 'jsonl') return writeTraceFile(path, run.result.trace ?? []);
+  const { buildReportRun } = await import('../reports/build-data.js');
+  const { chromeTraceJson } = await import('../reports/shared/perfetto.js');
+  const { packageVersion } = await import('../scenario/registry.js');
+  writeOutputSync(path, chromeTraceJson(buildReportRun(run, { version: packageVersion() })));
 }

@@ -34,9 +34,16 @@ export async function reportHtml(sources: readonly ReportSource[]): Promise<stri
   return renderReportHtml(reportDataOf(sources), await clientBundle());
 }
 
-/** Write the report to `path`; returns its size in bytes. OutputError (exit 2) when the path cannot be written. */
-export async function writeReport(path: string, sources: readonly ReportSource[]): Promise<number> {
-  const html = await reportHtml(sources);
+export interface WrittenReport {
+  /** The file's size. */
+  bytes: number;
+  data: ReportData;
+}
+
+/** Write the report to `path`. OutputError (exit 2) when the path cannot be written; nothing partial is left. */
+export async function writeReport(path: string, sources: readonly ReportSource[]): Promise<WrittenReport> {
+  const data = reportDataOf(sources);
+  const html = renderReportHtml(data, await clientBundle());
   writeOutputSync(path, html);
-  return Buffer.byteLength(html, 'utf8');
+  return { bytes: Buffer.byteLength(html, 'utf8'), data };
 }

@@ -1,6 +1,6 @@
 // faultline fuzz <scenario> [--seeds N | --duration 60s] [--from-seed S] [--workers K]
 //   [--shard K/N] [--bug NAME]... [--out DIR] [--json] [--check-determinism] [--no-swarm]
-//   [--max-failures N] [--guided]
+//   [--max-failures N] [--guided] [--report]
 // The flags, the campaign with its progress display, the summary and the exit code; the
 // campaign itself (explore/campaign.ts) is loaded only when the command runs.
 import chalk from 'chalk';
@@ -29,6 +29,7 @@ export interface FuzzArgs {
   swarm?: boolean;
   'max-failures'?: number;
   guided?: boolean;
+  report?: boolean;
 }
 
 export const DEFAULT_SEEDS = 1000;
@@ -52,6 +53,7 @@ export const fuzzCommand: CommandModule<object, FuzzArgs> = {
       .option('max-failures', { type: 'number', requiresArg: true, describe: 'Stop after this many failing seeds (seeds in flight finish)' })
       .option('swarm', { type: 'boolean', default: true, describe: 'Draw fault knobs per seed within the scenario bounds (--no-swarm: the scenario as written)' })
       .option('guided', { type: 'boolean', default: false, describe: 'Coverage-guided: spend most runs on mutants of the runs that reached new protocol states' })
+      .option('report', { type: 'boolean', default: false, describe: 'Write an HTML trace report beside each failure file (<failure>.report.html)' })
       .example('$0 fuzz scenarios/raft/nemesis.yaml --seeds 10000', '')
       .example('$0 fuzz scenarios/raft/nemesis.yaml --bug figure-8 --duration 60s', '')
       .example('$0 fuzz scenarios/raft/nemesis.yaml --bug volatile-vote --guided --seeds 1000', '')
@@ -155,10 +157,30 @@ export async function fuzzHandler(args: FuzzArgs, deps: FuzzDeps = {}): Promise<
   }
   progress.finish(last);
 
+  const reports = args.report ? await writeFailureReports(summary, (line) => sink.write(`${line}\n`)) : [];
   const resume = summary.interrupted ? resumeCommand(args, options, summary) : undefined;
-  if (args.json) io.out(JSON.stringify(summaryJson(summary, resume)));
-  else for (const line of summaryLines(summary, options, resume)) io.out(line);
+  if (args.json) io.out(JSON.stringify({ ...summaryJson(summary, resume), ...(args.report ? { reports: reports.map((r) => displayPath(r)) } : {}) }));
+  else {
+    for (const line of summaryLines(summary, options, resume)) io.out(line);
+    if (args.report) io.out(reports.length > 0 ? `reports: ${reports.length} written beside the failure files (${displayPath(reports[0])}${reports.length > 1 ? ', ...' : ''})` : 'reports: none (no failure to report)');
+  }
   return exitCode(summary);
+}
+
+/** One HTML report per failing seed, beside its failure file (replayed at the full level). Internal errors get none. */
+async function writeFailureReports(summary: CampaignSummary, log: (line: string) => void): Promise<string[]> {
+  const { replayForReport, reportPathFor } = await import('../../reports/sources.js');
+  const { writeReport } = await import('../../reports/write-report.js');
+  const written: string[] = [];
+  for (const f of summary.failures) {
+    if (f.error) continue;
+    const { source } = await replayForReport(f.file);
+    const path = reportPathFor(f.file);
+    await writeReport(path, [source]);
+    written.push(path);
+    log(`report: ${displayPath(path)}`);
+  }
+  return written;
 }
 
 export function exitCode(summary: CampaignSummary): ExitCode {
@@ -223,5 +245,6 @@ export function resumeCommand(args: FuzzArgs, o: CampaignOptions, s: CampaignSum
   if (o.maxFailures !== undefined) parts.push('--max-failures', String(o.maxFailures));
   if (o.checkDeterminism === 'all') parts.push('--check-determinism');
   if (o.guided) parts.push('--guided');
+  if (args.report) parts.push('--report');
   return parts.join(' ');
 }

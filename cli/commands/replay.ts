@@ -1,7 +1,8 @@
-// faultline replay <failure file> [--json] [--trace-out FILE]
+// faultline replay <failure file> [--json] [--trace-out FILE] [--trace-format jsonl|perfetto] [--report FILE | --no-report]
 // Re-runs the failing seed exactly (scenario text, bugs, seed and knobs from the file) at
 // the full recording level, prints the verdict, checks the hash against the file's, and
-// writes the trace as JSON lines beside the failure file.
+// writes the trace (JSON lines, or Chrome Trace Event JSON for Perfetto) and the HTML
+// report beside the failure file.
 import chalk from 'chalk';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { FailureFile } from '../../explore/failure-file.js';
@@ -9,12 +10,19 @@ import { ExitCode, InternalRunError } from '../../scenario/errors.js';
 import { displayPath, packageVersion } from '../../scenario/registry.js';
 import type { ScenarioRun } from '../../scenario/runner.js';
 import { shellQuote } from '../../scenario/shell.js';
-import { io, runJson, runLines, writeTraceFile } from '../output.js';
+import { io, runJson, runLines, TRACE_FORMATS, writeTrace, type TraceFormat } from '../output.js';
+import { formatBytes } from './run.js';
+
+/** `x.json` -> `x.report.html` (as reports/sources.ts, without loading the report code for --help). */
+const reportPathFor = (failurePath: string): string => `${failurePath.replace(/\.json$/, '')}.report.html`;
 
 export interface ReplayArgs {
   failure: string;
   json?: boolean;
   'trace-out'?: string;
+  'trace-format'?: TraceFormat;
+  /** A path, or false (--no-report). */
+  report?: string | false;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -24,7 +32,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     yargs
       .positional('failure', { type: 'string', demandOption: true, describe: 'A failure file written by faultline fuzz' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
-      .option('trace-out', { type: 'string', requiresArg: true, describe: 'Where to write the trace (default: <failure>.trace.jsonl beside the file)' })
+      .option('trace-out', { type: 'string', requiresArg: true, describe: 'Where to write the trace (default: <failure>.trace.jsonl beside the file, .trace.json for perfetto)' })
+      .option('trace-format', { type: 'string', choices: TRACE_FORMATS, default: 'jsonl', describe: 'jsonl: one trace entry per line; perfetto: Chrome Trace Event JSON (ui.perfetto.dev, chrome://tracing)' })
+      .option('report', { type: 'string', describe: 'Where to write the HTML report (default: <failure>.report.html beside the file; --no-report: none)' })
       .example('$0 replay .faultline/failures/nemesis--seed-1234.json', '') as unknown as Argv<ReplayArgs>,
   handler: async (args: ArgumentsCamelCase<ReplayArgs>) => {
     process.exitCode = await replayHandler(args);
@@ -33,9 +43,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
 
 const VERDICT_EXIT = { pass: ExitCode.pass, fail: ExitCode.checkFailed, undecided: ExitCode.undecided } as const;
 
-/** `x.json` -> `x.trace.jsonl`, in the same folder. */
-export function tracePathFor(failurePath: string): string {
-  return `${failurePath.replace(/\.json$/, '')}.trace.jsonl`;
+/** `x.json` -> `x.trace.jsonl` (perfetto: `x.trace.json`), in the same folder. */
+export function tracePathFor(failurePath: string, format: TraceFormat = 'jsonl'): string {
+  return `${failurePath.replace(/\.json$/, '')}.trace.${format === 'perfetto' ? 'json' : 'jsonl'}`;
 }
 
 export interface ReplayOutcome {
@@ -43,24 +53,31 @@ export interface ReplayOutcome {
   failure: FailureFile;
   hashMatches: boolean;
   tracePath: string;
+  report?: { path: string; bytes: number };
 }
 
 /** Replay a failure file: the run at full level, its trace written. Throws InputError for a bad file. */
-export async function replayFailure(path: string, tracePath = tracePathFor(path)): Promise<ReplayOutcome> {
-  // Loaded lazily: the kernel and the checkers are needed only once there is something to run.
-  const { failureScenario, readFailureFile } = await import('../../explore/failure-file.js');
-  const { runScenario } = await import('../../scenario/runner.js');
-  const failure = readFailureFile(path);
-  const loaded = await failureScenario(failure);
-  const run = runScenario(loaded, { record: 'full' });
-  await writeTraceFile(tracePath, run.result.trace ?? []); // an OutputError (exit 2) names the path and the errno
-  return { run, failure, hashMatches: run.result.hash === failure.hash, tracePath };
+export async function replayFailure(path: string, tracePath?: string, options: { format?: TraceFormat; reportPath?: string } = {}): Promise<ReplayOutcome> {
+  // Loaded lazily: the kernel, the checkers and the report are needed only once there is something to run.
+  const { replayForReport } = await import('../../reports/sources.js');
+  const format = options.format ?? 'jsonl';
+  const { run, failure, source } = await replayForReport(path);
+  const tracePathUsed = tracePath ?? tracePathFor(path, format);
+  // An OutputError (exit 2) names the path and the errno.
+  await writeTrace(tracePathUsed, run, format);
+  const outcome: ReplayOutcome = { run, failure, hashMatches: run.result.hash === failure.hash, tracePath: tracePathUsed };
+  if (options.reportPath !== undefined) {
+    const { writeReport } = await import('../../reports/write-report.js');
+    outcome.report = { path: options.reportPath, bytes: (await writeReport(options.reportPath, [source])).bytes };
+  }
+  return outcome;
 }
 
 export async function replayHandler(args: ReplayArgs): Promise<ExitCode> {
   let outcome: ReplayOutcome;
   try {
-    outcome = await replayFailure(args.failure, args['trace-out']);
+    const reportPath = args.report === false ? undefined : args.report !== undefined && args.report !== '' ? args.report : reportPathFor(args.failure);
+    outcome = await replayFailure(args.failure, args['trace-out'], { format: args['trace-format'] ?? 'jsonl', ...(reportPath !== undefined ? { reportPath } : {}) });
   } catch (error) {
     // A failure file that recorded an internal error: the replay throws it again.
     if (error instanceof InternalRunError) {
@@ -81,13 +98,14 @@ export async function replayHandler(args: ReplayArgs): Promise<ExitCode> {
     ? undefined
     : `replay gave hash ${run.result.hash}, the failure file says ${failure.hash}${failure.faultline !== version ? ` (found by faultline ${failure.faultline}, replayed by ${version}: a new version may change runs)` : ' (the same version number: either the code changed since, or a determinism bug in faultline)'}`;
   if (args.json) {
-    io.out(JSON.stringify({ ...runJson(run), replay: failure.replay, expectedHash: failure.hash, hashMatches, trace: displayPath(tracePath), knobs: failure.knobs ?? null }));
+    io.out(JSON.stringify({ ...runJson(run), replay: failure.replay, expectedHash: failure.hash, hashMatches, trace: displayPath(tracePath), report: outcome.report ? displayPath(outcome.report.path) : null, knobs: failure.knobs ?? null }));
   } else {
     // The runner's own replay line names `faultline run`, which cannot repeat swarm knobs: ours replaces it.
     for (const line of runLines(run).filter((l) => !l.startsWith('replay: '))) io.out(line);
     if (failure.knobsText) io.out(chalk.dim(`  knobs: ${failure.knobsText}`));
     io.out(hashMatches ? chalk.green(`  hash ${run.result.hash} matches the failure file`) : chalk.red(`  ${mismatch}`));
-    io.out(`trace: ${displayPath(tracePath)} (${run.result.trace?.length ?? 0} events)`);
+    io.out(`trace: ${displayPath(tracePath)} (${run.result.trace?.length ?? 0} events${args['trace-format'] === 'perfetto' ? ', Chrome Trace Event JSON' : ''})`);
+    if (outcome.report) io.out(`report: ${displayPath(outcome.report.path)} (${formatBytes(outcome.report.bytes)})`);
     io.out(`replay: faultline replay ${shellQuote(displayPath(args.failure))}`);
   }
   if (!hashMatches) {

@@ -1,4 +1,4 @@
-// faultline run <scenario> [--seed S] [--bug NAME]... [--json] [--record fuzz|full] [--trace-out FILE] [--timeout DURATION]
+// faultline run <scenario> [--seed S] [--bug NAME]... [--json] [--record fuzz|full] [--trace-out FILE] [--trace-format jsonl|perfetto] [--report FILE] [--timeout DURATION]
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
@@ -6,7 +6,7 @@ import { ExitCode, InputError } from '../../scenario/errors.js';
 import { loadScenario } from '../../scenario/load.js';
 import { parseDuration } from '../../scenario/units.js';
 import type { RecordLevel } from '../../sim/config.js';
-import { io, runJson, runLines, writeTraceFile } from '../output.js';
+import { io, runJson, runLines, TRACE_FORMATS, writeTrace, type TraceFormat } from '../output.js';
 
 export interface RunArgs {
   scenario: string;
@@ -15,6 +15,7 @@ export interface RunArgs {
   json?: boolean;
   record?: RecordLevel;
   'trace-out'?: string;
+  'trace-format'?: TraceFormat;
   report?: string;
   timeout?: string;
 }
@@ -32,9 +33,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' })
       .option('record', { type: 'string', choices: ['fuzz', 'full'] as const, describe: 'Recording level (default: the scenario\'s; --trace-out implies full)' })
       .option('trace-out', { type: 'string', requiresArg: true, describe: 'Write the full trace to FILE as JSON lines' })
+      .option('trace-format', { type: 'string', choices: TRACE_FORMATS, default: 'jsonl', describe: 'jsonl: one trace entry per line; perfetto: Chrome Trace Event JSON (ui.perfetto.dev, chrome://tracing)' })
       .option('report', { type: 'string', requiresArg: true, describe: 'Write the HTML trace report to FILE (implies --record full)' })
       .option('timeout', { type: 'string', requiresArg: true, describe: 'Wall-clock limit of the simulation, like 30s: when it expires the verdict is undecided (exit 3)' })
-      .example('$0 run scenarios/raft/figure-8.yaml --seed 7', '') as unknown as Argv<RunArgs>,
+      .example('$0 run scenarios/raft/figure-8.yaml --seed 7', '')
+      .example('$0 run scenarios/raft/figure-8.yaml --report figure-8.html', '')
+      .example('$0 run scenarios/raft/figure-8.yaml --trace-out figure-8.trace.json --trace-format perfetto', '') as unknown as Argv<RunArgs>,
   handler: async (args: ArgumentsCamelCase<RunArgs>) => {
     process.exitCode = await runHandler(args);
   },
@@ -56,16 +60,16 @@ export async function runHandler(args: RunArgs): Promise<ExitCode> {
 
   if (traceOut !== undefined && run.result.trace !== undefined) {
     // An OutputError (exit 2) names the path and the errno: no verdict is printed for a trace that was not written.
-    await writeTraceFile(traceOut, run.result.trace);
+    await writeTrace(traceOut, run, args['trace-format'] ?? 'jsonl');
   }
   let reportBytes: number | undefined;
   if (reportOut !== undefined) {
     const { writeReport } = await import('../../reports/write-report.js');
-    reportBytes = await writeReport(reportOut, [{ run }]);
+    reportBytes = (await writeReport(reportOut, [{ run }])).bytes;
   }
   if (args.json) io.out(JSON.stringify(runJson(run)));
   else {
-    for (const line of runLines(run, { traceFile: traceOut })) io.out(line);
+    for (const line of runLines(run, { traceFile: traceOut, traceFormat: args['trace-format'] ?? 'jsonl' })) io.out(line);
     if (reportOut !== undefined && reportBytes !== undefined) io.out(`report: ${reportOut} (${formatBytes(reportBytes)})`);
   }
   return VERDICT_EXIT[run.verdict];

@@ -19,3 +19,7 @@ export interface ChromeTrace {
 export function toChromeTrace(run: ReportRun): ChromeTrace {
   throw new Error(`the Perfetto export is not built yet (${run.meta.scenario})`);
 }
+
+export function chromeTraceJson(run: ReportRun): string {
+  return JSON.stringify(toChromeTrace(run));
+}
