@@ -88,6 +88,9 @@ export function buildReportRun(run: ScenarioRun, options: ReportRunOptions): Rep
   pairOps(history, ops, opOfHistory, strings);
   // Which row sent each message (a drop in the sender's step is a loss at send time).
   const sendRow = new Map<number, number>();
+  // A message's send, deliveries and drop carry the same payload: its JSON text is made once.
+  const bodyOfMessage = new Map<number, number>();
+  const labelOfMessage = new Map<number, number>();
 
   for (let r = 0; r < kept.length; r++) {
     const e = kept[r];
@@ -168,7 +171,15 @@ export function buildReportRun(run: ScenarioRun, options: ReportRunOptions): Rep
     rows.body[r] = body;
   }
   function message(r: number, kind: number, lane: number, peer: number, id: number, msg: unknown): void {
-    set(r, kind, lane, strings.id(messageType(msg)), strings.json(msg));
+    let body = bodyOfMessage.get(id);
+    let label = labelOfMessage.get(id);
+    if (body === undefined || label === undefined) {
+      body = strings.json(msg);
+      label = strings.id(messageType(msg));
+      bodyOfMessage.set(id, body);
+      labelOfMessage.set(id, label);
+    }
+    set(r, kind, lane, label, body);
     rows.peer[r] = peer;
     rows.msg[r] = id;
   }
@@ -199,7 +210,7 @@ export function buildReportRun(run: ScenarioRun, options: ReportRunOptions): Rep
   const lin = run.linearizabilityResult;
   if (lin !== undefined) {
     const out: ReportLinearizability = { verdict: lin.verdict, model: lin.model };
-    if (lin.counterexample !== undefined) out.counterexample = counterexample(lin.counterexample, ops, opOfHistory);
+    if (lin.counterexample !== undefined) out.counterexample = counterexample(lin.counterexample, opOfHistory);
     meta.linearizability = out;
   }
   return { meta, lanes, strings: strings.list, rows, ops };
@@ -273,7 +284,7 @@ function placeViolation(v: ReturnType<typeof violationJson>, rows: ReturnType<ty
       if (rows.step[mid] <= v.event) lo = mid + 1;
       else hi = mid - 1;
     }
-    row = hi >= 0 && rows.step[hi] === v.event ? hi : hi;
+    row = hi;
     if (row >= 0) {
       // The handler's actor: the step's deliver or timer row, else the row's own lane.
       lane = rows.lane[row];
@@ -289,7 +300,7 @@ function placeViolation(v: ReturnType<typeof violationJson>, rows: ReturnType<ty
   return { ...v, row, lane };
 }
 
-function counterexample(cx: Counterexample, ops: ReturnType<typeof allocOps>, opOfHistory: Int32Array): NonNullable<ReportLinearizability['counterexample']> {
+function counterexample(cx: Counterexample, opOfHistory: Int32Array): NonNullable<ReportLinearizability['counterexample']> {
   const opRow = (ref: OperationRef): number => opOfHistory[ref.invokeIndex] ?? -1;
   // Linearization points: each op takes effect no earlier than its invoke and no earlier than the op before it.
   let point = 0;
@@ -297,7 +308,6 @@ function counterexample(cx: Counterexample, ops: ReturnType<typeof allocOps>, op
     point = Math.max(point, step.op.invokeTimeUs);
     return { op: opRow(step.op), text: step.op.text, stateAfter: step.stateAfter, pointUs: point };
   });
-  void ops;
   return {
     partition: cx.partition,
     op: opRow(cx.op),

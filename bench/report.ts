@@ -1,0 +1,130 @@
+// The HTML report at a million trace rows: the run (bench/fixtures/report-million.yaml,
+// Raft under the nemesis for 250 s simulated), the time to build its data and to write the
+// page, the file's size per million rows; then, in headless Chromium (Debian's, when it is
+// there), the time to first paint and the frame times while zooming and panning the diagram.
+// Figures only; nothing asserts on time.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { buildReportRun, reportData } from '../reports/build-data.js';
+import { clientBundle } from '../reports/client-bundle.js';
+import { renderReportHtml } from '../reports/html.js';
+import { encodeReport } from '../reports/shared/codec.js';
+import { writeOutputSync } from '../explore/write-output.js';
+import { loadScenario } from '../scenario/load.js';
+import { runScenario } from '../scenario/runner.js';
+
+const CHROMIUM = process.env.FAULTLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+export async function main(): Promise<void> {
+  const file = process.env.BENCH_REPORT_SCENARIO ?? 'bench/fixtures/report-million.yaml';
+  const loaded = await loadScenario(file, { record: 'full' });
+  let t = performance.now();
+  const run = runScenario(loaded);
+  const rows = run.result.trace?.length ?? 0;
+  console.log(`report: ${file}, ${run.result.events.toLocaleString('en-US')} events, ${rows.toLocaleString('en-US')} trace rows, run ${ms(t)}`);
+  t = performance.now();
+  const data = reportData([buildReportRun(run, { version: 'bench' })]);
+  const buildMs = performance.now() - t;
+  t = performance.now();
+  const deflated = encodeReport(data);
+  const encodeMs = performance.now() - t;
+  const bundle = await clientBundle();
+  t = performance.now();
+  const html = renderReportHtml(data, bundle);
+  const pageMs = performance.now() - t;
+  const bytes = Buffer.byteLength(html, 'utf8');
+  console.log(`  data ${buildMs.toFixed(0)} ms · encode ${encodeMs.toFixed(0)} ms (${mb(deflated.length)} deflated) · page (encode again, base64) ${pageMs.toFixed(0)} ms`);
+  console.log(`  file ${mb(bytes)} (${mb((bytes / rows) * 1e6)} per million rows; client script ${(Buffer.byteLength(bundle) / 1e3).toFixed(0)} kB)`);
+
+  if (!existsSync(CHROMIUM)) {
+    console.log(`  browser: skipped (no Chromium at ${CHROMIUM}; apt-get install -y chromium)`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-report-'));
+  try {
+    const path = join(dir, 'million.html');
+    writeOutputSync(path, html);
+    await browserFigures(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function browserFigures(path: string): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const t = performance.now();
+    await page.goto(pathToFileURL(path).href);
+    await page.waitForFunction(() => (window as unknown as { faultline?: { ready: boolean } }).faultline?.ready === true, undefined, { timeout: 120_000 });
+    const wallMs = performance.now() - t;
+    // performance.now() in the page counts from navigation start: ready is set in the first frame after mounting.
+    const paint = await page.evaluate(() => {
+      const f = (window as unknown as { faultline: { firstPaintMs: number } }).faultline;
+      const p = performance.getEntriesByType('paint' as never).find((e) => e.name === 'first-contentful-paint');
+      return { readyMs: performance.now(), mountMs: f.firstPaintMs, fcpMs: p ? p.startTime : -1 };
+    });
+    console.log(`  browser: loaded and drawn in ${wallMs.toFixed(0)} ms (decode and mount ${paint.mountMs.toFixed(0)} ms; first contentful paint ${paint.fcpMs.toFixed(0)} ms)${errors.length ? ` · ${errors.length} page errors: ${errors[0]}` : ''}`);
+
+    const canvas = await page.$('.fl-diagram canvas');
+    if (canvas === null) {
+      console.log('  frames: no diagram canvas on the page');
+      return;
+    }
+    const box = (await canvas.boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + Math.min(box.height / 2, 200);
+    await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __last: number; __on: boolean };
+      w.__frames = [];
+      w.__on = true;
+      w.__last = performance.now();
+      const tick = (now: number) => {
+        w.__frames.push(now - w.__last);
+        w.__last = now;
+        if (w.__on) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    await page.mouse.move(x, y);
+    // Zoom in step by step, pan by dragging, zoom back out to the whole run.
+    for (let i = 0; i < 25; i++) {
+      await page.mouse.wheel(0, -240);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.down();
+    for (let i = 0; i < 25; i++) {
+      await page.mouse.move(x - i * 20, y);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.up();
+    for (let i = 0; i < 30; i++) {
+      await page.mouse.wheel(0, 240);
+      await page.waitForTimeout(16);
+    }
+    const frames = await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __on: boolean };
+      w.__on = false;
+      return w.__frames.slice(1);
+    });
+    frames.sort((a, b) => a - b);
+    const q = (p: number) => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))] ?? 0;
+    console.log(`  frames while zooming and panning: ${frames.length} frames · median ${q(0.5).toFixed(1)} ms · p95 ${q(0.95).toFixed(1)} ms · max ${q(1).toFixed(1)} ms`);
+  } finally {
+    await browser.close();
+  }
+}
+
+const ms = (since: number) => `${((performance.now() - since) / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
