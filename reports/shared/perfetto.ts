@@ -169,7 +169,7 @@ export function toChromeTrace(run: ReportRun): ChromeTrace {
         // Thread instants: inside the step's slice, else on their own spot of the lane.
         const at = ts >= 0 ? ts + INSTANT_AT * STEP_US : place(lane, rows.t[i]);
         const name = k === K.drop ? `drop ${msgType(i)}` : k === K.buggify ? `buggify ${text(rows.label[i])}` : (KIND_NAMES[k] ?? 'event');
-        const cat = k === K.drop ? 'drop' : k === K.buggify ? 'buggify' : 'fault';
+        const cat = k === K.drop ? 'drop' : k === K.buggify ? 'buggify' : 'node';
         const args = rowArgs(i);
         args.t = rows.t[i];
         events.push(instant(name, cat, 't', at, pid, args));
@@ -185,7 +185,7 @@ export function toChromeTrace(run: ReportRun): ChromeTrace {
     for (const i of list) if (rows.kind[i] === K.history) return [text(rows.label[i]), 'op'];
     for (const i of list) {
       const k = rows.kind[i];
-      if (k === K.crash || k === K.restart || k === K.pause || k === K.resume) return [KIND_NAMES[k], 'fault'];
+      if (k === K.crash || k === K.restart || k === K.pause || k === K.resume) return [KIND_NAMES[k], 'node'];
     }
     if (rows.step[list[0]] === 0) return ['start', 'step'];
     const first = list.find((i) => !INSTANT_KINDS.has(rows.kind[i])) ?? list[0];
