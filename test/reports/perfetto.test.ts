@@ -211,7 +211,7 @@ describe('what the runs put in the trace', () => {
     for (const e of slices) {
       const args = e.args as { t: number; rows: unknown[] };
       expect(e.ts).toBeGreaterThanOrEqual(args.t);
-      expect(e.ts - args.t).toBeLessThan(1000); // shifted by a few µs at most
+      expect(e.ts - args.t).toBeLessThanOrEqual(5); // laid end to end: a few µs at most
       expect(args.rows.length).toBeGreaterThan(0);
     }
   });
