@@ -332,7 +332,3 @@ class BodyCache {
     return value;
   }
 }
-
-export function chromeTraceJson(run: ReportRun): string {
-  return JSON.stringify(toChromeTrace(run));
-}

@@ -126,3 +126,26 @@ describe('report commands', () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('--trace-format perfetto', () => {
+  it('run and replay write Chrome Trace Event JSON that passes the format checks', async () => {
+    const { traceProblems } = await import('./chrome-trace-check.js');
+    const dir = tempDir();
+    const out = join(dir, 'f8.trace.json');
+    const r = await runCli(['run', 'scenarios/raft/figure-8.yaml', '--trace-out', out, '--trace-format', 'perfetto']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Chrome Trace Event JSON');
+    const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: Array<{ ph: string; name: string }>; otherData: Record<string, unknown> };
+    expect(traceProblems(trace)).toEqual([]);
+    expect(trace.otherData.scenario).toBe('figure-8');
+    expect(trace.traceEvents.some((e) => e.name.startsWith('violation: commit-current-term'))).toBe(true);
+
+    const fuzzDir = tempDir();
+    expect((await runCli(['fuzz', 'scenarios/raft/nemesis.yaml', '--bug', 'figure-8', '--seeds', '3', '--workers', '1', '--out', fuzzDir, '--max-failures', '1'])).code).toBe(1);
+    const failure = join(fuzzDir, readdirSync(fuzzDir).find((f) => /--seed-\d+\.json$/.test(f))!);
+    const replayed = await runCli(['replay', failure, '--trace-format', 'perfetto', '--no-report']);
+    expect(replayed.code).toBe(1);
+    const beside = failure.replace(/\.json$/, '.trace.json');
+    expect(traceProblems(JSON.parse(readFileSync(beside, 'utf8')))).toEqual([]);
+  });
+});
