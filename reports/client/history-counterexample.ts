@@ -65,6 +65,8 @@ export function renderCounterexample(root: HTMLElement, ctx: ViewContext, model:
     box.appendChild(pending);
   }
   root.appendChild(box);
+  // The end of the partial linearization is where it broke: show it first.
+  requestAnimationFrame(() => (list.scrollTop = list.scrollHeight));
   return box;
 }
 

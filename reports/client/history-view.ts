@@ -16,6 +16,8 @@ const CX_RED = '#c8102e';
 const CX_POINT = '#0072b2';
 const GUTTER = 72;
 const AXIS = 20;
+/** How many of the counterexample's last steps the initial zoom shows, with the failing op. */
+const CX_ZOOM_STEPS = 12;
 
 export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   const { model, bus } = ctx;
@@ -39,7 +41,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   const fit = el('button', 'fl-history-fit', 'whole run');
   fit.type = 'button';
   head.append(legend, fit);
-  const cxButton = el('button', 'fl-history-cx', 'zoom to counterexample');
+  const cxButton = el('button', 'fl-history-cx', 'zoom to the failure');
   cxButton.type = 'button';
   if (cx !== undefined) head.appendChild(cxButton);
   head.appendChild(el('span', 'fl-history-hint', `${ops.length.toLocaleString('en-US')} operations · wheel zooms, drag pans, double-click fits`));
@@ -68,7 +70,8 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
       cxOps.push(s.op);
     });
     cxOps.push(cx.op);
-    cxWindow = windowAround(ops, cxOps, layout.end, min, max);
+    // Open on the failure: the op that could not be linearized and the last steps before it.
+    cxWindow = windowAround(ops, [...cxOps.slice(-1 - CX_ZOOM_STEPS)], layout.end, min, max);
     renderCounterexample(root, ctx, ctx.run.meta.linearizability!.model, cx, {
       onHover: (op) => {
         highlighted = op;
@@ -223,27 +226,49 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
       }
       g.stroke();
       g.font = '600 10px system-ui, sans-serif';
+      // Step numbers, skipped where they would overlap the previous one on the same row.
+      const labelEnd = new Map<number, number>();
       for (const [x, y, op] of points) {
-        g.fillStyle = op === highlighted ? CX_RED : CX_POINT;
+        const hot = op === highlighted;
+        g.fillStyle = hot ? CX_RED : CX_POINT;
         g.beginPath();
-        g.arc(x, y, op === highlighted ? 4.5 : 3, 0, Math.PI * 2);
+        g.arc(x, y, hot ? 4.5 : 3, 0, Math.PI * 2);
         g.fill();
-        g.fillStyle = '#0b2545';
-        g.fillText(String(stepOf.get(op) ?? ''), x + 4, y - rowPx / 2 + 1);
+        const text = String(stepOf.get(op) ?? '');
+        const tw = g.measureText(text).width;
+        if (!hot && x + 4 < (labelEnd.get(y) ?? -Infinity) + 3) continue;
+        labelEnd.set(y, x + 4 + tw);
+        g.fillStyle = 'rgba(255,255,255,0.8)';
+        g.fillRect(x + 3, y - rowPx / 2 - 5, tw + 2, 10);
+        g.fillStyle = hot ? CX_RED : '#0b2545';
+        g.fillText(text, x + 4, y - rowPx / 2);
       }
       if (cx.op >= 0 && layout.rowOf[cx.op] >= 0) {
+        // A dashed line from the last linearized point to the op that could not follow it.
+        const last = points[points.length - 1];
+        if (last !== undefined) {
+          g.setLineDash([4, 3]);
+          g.strokeStyle = CX_RED;
+          g.lineWidth = 1.5;
+          g.beginPath();
+          g.moveTo(last[0], last[1]);
+          g.lineTo(xOf(ops.invokeUs[cx.op], w), AXIS + layout.rowOf[cx.op] * rowPx + rowPx / 2);
+          g.stroke();
+          g.setLineDash([]);
+        }
         outline(cx.op, CX_RED, 2.5);
         const ri = layout.rowOf[cx.op];
-        const x = Math.max(GUTTER + 2, xOf(ops.invokeUs[cx.op], w));
+        // Its label beside the bar: to the right when it fits, else to the left.
         g.font = '600 11px system-ui, sans-serif';
-        const label = 'not linearizable';
+        const label = '✗ not linearizable';
         const tw = g.measureText(label).width;
         const ly = AXIS + ri * rowPx + rowPx / 2;
-        const lx = Math.min(x, right - tw - 6);
-        g.fillStyle = 'rgba(255,255,255,0.85)';
-        g.fillRect(lx - 2, ly - 7 - rowPx / 2, tw + 4, 13);
+        const barEndX = xOf(layout.end[cx.op], w);
+        const lx = barEndX + 6 + tw <= right ? barEndX + 6 : Math.max(GUTTER + 2, xOf(ops.invokeUs[cx.op], w) - tw - 8);
+        g.fillStyle = 'rgba(255,255,255,0.9)';
+        g.fillRect(lx - 2, ly - 7, tw + 4, 14);
         g.fillStyle = CX_RED;
-        g.fillText(label, lx, ly - rowPx / 2);
+        g.fillText(label, lx, ly);
       }
       if (highlighted >= 0) outline(highlighted, CX_RED, 2);
     }
@@ -263,7 +288,11 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     }
     g.restore();
     lastDrawMs = performance.now() - started;
+    // Geometry and timing for tests and the console.
     canvas.dataset.drawMs = lastDrawMs.toFixed(2);
+    canvas.dataset.gutter = String(GUTTER);
+    canvas.dataset.axis = String(AXIS);
+    canvas.dataset.rowPx = String(rowPx);
   }
 
   // Hit-testing, tooltip, hover and click.

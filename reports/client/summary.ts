@@ -182,6 +182,6 @@ function downloads(ctx: ViewContext): HTMLElement {
 
 /** A file name from the scenario and seed, reduced to safe characters. */
 export function traceFileName(meta: Pick<ReportMeta, 'scenario' | 'seed'>): string {
-  const clean = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'run';
+  const clean = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 80) || 'run';
   return `${clean(meta.scenario)}-seed-${clean(meta.seed)}.perfetto.json`;
 }

@@ -1,0 +1,188 @@
+// The report's panels in a real browser: the summary of a failing run, the event log's
+// search and its link to the bus, the client history and the linearizability
+// counterexample drawn over it (Raft's local-read bug: stale reads from a deposed leader).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenario } from '../../scenario/load.js';
+import { runScenario } from '../../scenario/runner.js';
+import type { ReportData } from '../../reports/shared/data.js';
+import { reportDataOf, writeReport } from '../../reports/write-report.js';
+import { browserEnabled, launchBrowser, openReport, type OpenedReport } from './browser.js';
+
+interface Ctx {
+  run: ReportData['runs'][number];
+  bus: { selected: number; hovered: number; window: { t0: number; t1: number }; filter: Uint8Array | undefined; select(row: number, source: string): void };
+}
+/** The page's first view context (window.faultline's test hook). */
+const ctxOf = (page: Page) => (expr: (c: Ctx) => unknown) => page.evaluate(`(${expr.toString()})(window.faultline.contexts[0])`);
+
+describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
+  let dir: string;
+  let browser: Browser;
+  let report: OpenedReport;
+  let page: Page;
+  let data: ReportData;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fl-panels-'));
+    const loaded = await loadScenario('scenarios/raft/local-read.yaml');
+    const run = runScenario(loaded, { record: 'full' });
+    data = reportDataOf([{ run }]);
+    const file = join(dir, 'local-read.html');
+    await writeReport(file, [{ run }]);
+    browser = await launchBrowser();
+    report = await openReport(browser, file);
+    page = report.page;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('summarises the failure: verdict, violated property and message, replay command', async () => {
+    const meta = data.runs[0].meta;
+    expect(meta.verdict).toBe('fail');
+    await expect(page.locator('.fl-verdict').textContent()).resolves.toBe('FAIL');
+    expect(await page.locator('.fl-verdict').getAttribute('class')).toContain('fl-verdict-fail');
+    await expect(page.locator('.fl-scenario').textContent()).resolves.toBe('local-read');
+    const property = await page.locator('.fl-violation-property').allTextContents();
+    expect(property.some((t) => t.startsWith('linearizability'))).toBe(true);
+    await expect(page.locator('.fl-violation-message').first().textContent()).resolves.toBe(meta.violations[0].message);
+    await expect(page.locator('.fl-command-replay .fl-command-text').textContent()).resolves.toBe(meta.replay);
+    expect(meta.replay).toContain('local-read.yaml');
+    await expect(page.locator('.fl-figures').textContent()).resolves.toContain(meta.hash);
+    expect(await page.locator('.fl-summary').textContent()).toContain('local-read');
+  });
+
+  it('jumps to the violation: its row is selected on the bus', async () => {
+    await page.locator('.fl-jump').click();
+    expect(await ctxOf(page)((c) => c.bus.selected)).toBe(data.runs[0].meta.violations[0].row);
+  });
+
+  it('shows the Perfetto export’s error instead of failing silently', async () => {
+    await page.locator('.fl-perfetto').click();
+    // Either the export works (a download) or its error is on the page, never a page error.
+    const text = await page.locator('.fl-perfetto-error').textContent();
+    if (text !== '') expect(text).toMatch(/^Perfetto export failed: /);
+    expect(report.errors).toEqual([]);
+  });
+
+  it('filters the log by a search, every visible row matching, and clearing restores it', async () => {
+    const total = data.runs[0].rows.length;
+    const count = page.locator('.fl-log-count');
+    await expect(count.getAttribute('data-count')).resolves.toBe(String(total));
+    const search = page.locator('.fl-log input[type=search]');
+    await search.fill('vote-reply');
+    await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') !== String(n), total);
+    const kept = Number(await count.getAttribute('data-count'));
+    // The expected count, straight from the data: rows whose label or body mentions it.
+    const run = data.runs[0];
+    let expected = 0;
+    for (let r = 0; r < run.rows.length; r++) {
+      const text = `${run.strings[run.rows.label[r]] ?? ''} ${run.strings[run.rows.body[r]] ?? ''}`;
+      if (text.toLowerCase().includes('vote-reply')) expected++;
+    }
+    expect(expected).toBeGreaterThan(0);
+    expect(kept).toBe(expected);
+    expect(kept).toBeLessThan(total);
+    const visible = await page.locator('.fl-log-scroll .fl-log-row:visible').allTextContents();
+    expect(visible.length).toBeGreaterThan(3);
+    for (const row of visible) expect(row.toLowerCase()).toContain('vote-reply');
+    // Published for the diagram: a mask with exactly the kept rows.
+    expect(await ctxOf(page)((c) => (c.bus.filter === undefined ? -1 : c.bus.filter.reduce((a, b) => a + b, 0)))).toBe(kept);
+    // A term that matches nothing, then clear.
+    await search.fill('no-such-message-anywhere');
+    await page.waitForFunction(() => document.querySelector('.fl-log-count')?.getAttribute('data-count') === '0');
+    await expect(page.locator('.fl-log-scroll .fl-log-row:visible').count()).resolves.toBe(0);
+    await search.fill('');
+    await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') === String(n), total);
+    expect(await ctxOf(page)((c) => c.bus.filter === undefined)).toBe(true);
+  });
+
+  it('keeps only a fraction of the rows in the DOM (virtualized)', async () => {
+    const inDom = await page.locator('.fl-log-scroll .fl-log-row').count();
+    expect(inDom).toBeLessThan(60);
+    await page.locator('.fl-log-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await page.waitForTimeout(50);
+    const last = await page.locator('.fl-log-scroll .fl-log-row:visible').last().getAttribute('data-row');
+    expect(Number(last)).toBe(data.runs[0].rows.length - 1);
+  });
+
+  it('selects a clicked log row on the bus, and scrolls to a row selected elsewhere', async () => {
+    await page.locator('.fl-log-scroll').evaluate((e) => (e.scrollTop = 0));
+    await page.waitForTimeout(50);
+    const row = page.locator('.fl-log-scroll .fl-log-row:visible').nth(3);
+    const id = Number(await row.getAttribute('data-row'));
+    await row.click();
+    expect(await ctxOf(page)((c) => c.bus.selected)).toBe(id);
+    await expect(row.getAttribute('class')).resolves.toContain('fl-selected');
+    // From elsewhere (another view): the log scrolls it into view and highlights it.
+    const far = Math.floor(data.runs[0].rows.length * 0.7);
+    await page.evaluate(`window.faultline.contexts[0].bus.select(${far}, 'test')`);
+    const selected = page.locator(`.fl-log-scroll .fl-log-row[data-row="${far}"]`);
+    await expect(selected.isVisible()).resolves.toBe(true);
+    await expect(selected.getAttribute('class')).resolves.toContain('fl-selected');
+  });
+
+  it('draws the linearizability counterexample: the failing op, the steps and the states', async () => {
+    const cx = data.runs[0].meta.linearizability!.counterexample!;
+    const box = page.locator('.fl-counterexample');
+    await expect(box.count()).resolves.toBe(1);
+    const text = (await box.textContent())!;
+    expect(text).toContain(cx.opText);
+    expect(text).toContain(cx.reason);
+    expect(text).toContain('state before');
+    expect(text).toContain(cx.stateBefore);
+    expect(text).toContain('state at failure');
+    expect(text).toContain(cx.stateAtFailure);
+    await expect(page.locator('.fl-cx-failing .fl-cx-op').textContent()).resolves.toBe(cx.opText);
+    await expect(page.locator('.fl-cx-step').count()).resolves.toBe(cx.linearization.length);
+    const last = cx.linearization[cx.linearization.length - 1];
+    await expect(page.locator('.fl-cx-step').last().textContent()).resolves.toContain(last.stateAfter);
+    // Opened zoomed on the failure: the window holds the failing op and is narrower than the run.
+    const ops = data.runs[0].ops;
+    const w = (await ctxOf(page)((c) => c.bus.window)) as { t0: number; t1: number };
+    expect(w.t0).toBeLessThanOrEqual(ops.invokeUs[cx.op]);
+    expect(w.t1).toBeGreaterThanOrEqual(ops.completeUs[cx.op]);
+    expect(w.t1 - w.t0).toBeLessThan(data.runs[0].meta.simulatedUs / 2);
+    // Hovering a step highlights its op (on the bus, so the diagram can too); a click selects it.
+    await page.locator('.fl-cx-step').last().hover();
+    const rowOf = (op: number): number => (ops.completeRow[op] >= 0 ? ops.completeRow[op] : ops.invokeRow[op]);
+    expect(await ctxOf(page)((c) => c.bus.hovered)).toBe(rowOf(last.op));
+    await page.locator('.fl-cx-failing').click();
+    expect(await ctxOf(page)((c) => c.bus.selected)).toBe(rowOf(cx.op));
+  });
+
+  it('shows an op’s tooltip on hover and selects its completion on click', async () => {
+    const cx = data.runs[0].meta.linearizability!.counterexample!;
+    const ops = data.runs[0].ops;
+    await page.locator('.fl-history-cx').click();
+    await page.waitForTimeout(50);
+    const canvas = page.locator('canvas.fl-history-canvas');
+    const geo = await canvas.evaluate((c) => ({ gutter: Number(c.dataset.gutter), axis: Number(c.dataset.axis), rowPx: Number(c.dataset.rowPx), width: c.clientWidth }));
+    const w = (await ctxOf(page)((c) => c.bus.window)) as { t0: number; t1: number };
+    const mid = (ops.invokeUs[cx.op] + ops.completeUs[cx.op]) / 2;
+    const x = geo.gutter + ((mid - w.t0) / (w.t1 - w.t0)) * (geo.width - geo.gutter - 8);
+    // The failing read is process 0's, on c1: the first row of the history.
+    expect(ops.process[cx.op]).toBe(0);
+    const y = geo.axis + geo.rowPx / 2;
+    await canvas.hover({ position: { x, y } });
+    const tip = page.locator('.fl-op-tooltip');
+    await expect(tip.isVisible()).resolves.toBe(true);
+    const tipText = (await tip.textContent())!;
+    expect(tipText).toContain('get');
+    expect(tipText).toContain('cannot be linearized');
+    await canvas.click({ position: { x, y } });
+    expect(await ctxOf(page)((c) => c.bus.selected)).toBe(ops.completeRow[cx.op]);
+    // Wheel zoom changes the shared window.
+    const before = (await ctxOf(page)((c) => c.bus.window)) as { t0: number; t1: number };
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(50);
+    const after = (await ctxOf(page)((c) => c.bus.window)) as { t0: number; t1: number };
+    expect(after.t1 - after.t0).toBeGreaterThan(before.t1 - before.t0);
+    expect(report.errors).toEqual([]);
+  });
+});
