@@ -9,8 +9,10 @@ export interface HistoryRow {
   process: number;
   /** Sub-row within the process (0 for the first). */
   sub: number;
-  /** Ops rows on this row, by invoke time; their bars never overlap. */
+  /** Ops rows on this row, by invoke time; their solid parts never overlap. */
   ops: Int32Array;
+  /** The info ops among them: their pale tails run to the end of the run, under later bars. */
+  tails: Int32Array;
 }
 
 /** Consecutive rows of one client lane. */
@@ -28,6 +30,12 @@ export interface HistoryLayout {
   rowOf: Int32Array;
   /** Per op: where its bar ends (its completion; info and open ops: the run's end). */
   end: Float64Array;
+  /**
+   * Per op: where its solid part ends: its completion when it has one (an info op's tail
+   * after that is drawn pale and may lie under later bars), else the run's end. Packing,
+   * search and hit-testing use this; it grows along a row.
+   */
+  solid: Float64Array;
 }
 
 /** Where an op's bar ends: ok and fail at their completion; info (outcome unknown) and open at the run's end. */
@@ -45,7 +53,11 @@ export function barEnd(ops: Ops, op: number, runEndUs: number): number {
 export function layoutHistory(ops: Ops, lanes: readonly Lane[], runEndUs: number): HistoryLayout {
   const n = ops.length;
   const end = new Float64Array(n);
-  for (let o = 0; o < n; o++) end[o] = barEnd(ops, o, runEndUs);
+  const solid = new Float64Array(n);
+  for (let o = 0; o < n; o++) {
+    end[o] = barEnd(ops, o, runEndUs);
+    solid[o] = ops.completeUs[o] >= 0 ? Math.max(ops.completeUs[o], ops.invokeUs[o]) : end[o];
+  }
   // Processes in order of first appearance (ops are in invoke order).
   const byProcess = new Map<number, number[]>();
   for (let o = 0; o < n; o++) {
@@ -76,21 +88,21 @@ export function layoutHistory(ops: Ops, lanes: readonly Lane[], runEndUs: number
         subEnds.push(0);
         subOps.push([]);
       }
-      subEnds[s] = end[o];
+      subEnds[s] = solid[o];
       subOps[s].push(o);
     }
     const last = groups[groups.length - 1];
     if (last === undefined || last.lane !== proc.lane) groups.push({ lane: proc.lane, name: proc.lane >= 0 ? (lanes[proc.lane]?.name ?? `lane ${proc.lane}`) : 'unknown', first: rows.length, count: 0 });
     subOps.forEach((list, sub) => {
       for (const o of list) rowOf[o] = rows.length;
-      rows.push({ lane: proc.lane, process: proc.process, sub, ops: Int32Array.from(list) });
+      rows.push({ lane: proc.lane, process: proc.process, sub, ops: Int32Array.from(list), tails: Int32Array.from(list.filter((o) => ops.status[o] === 2)) });
       groups[groups.length - 1].count++;
     });
   }
-  return { rows, groups, rowOf, end };
+  return { rows, groups, rowOf, end, solid };
 }
 
-/** In a row, the position of the first op whose bar ends at or after `t` (bars are disjoint and ordered, so ends are too). */
+/** In a row, the position of the first op whose solid part ends at or after `t` (`solid`: the layout's, ordered along a row). */
 export function firstEndingAfter(row: HistoryRow, end: Float64Array, t: number): number {
   let lo = 0;
   let hi = row.ops.length;
@@ -102,7 +114,7 @@ export function firstEndingAfter(row: HistoryRow, end: Float64Array, t: number):
   return lo;
 }
 
-/** The op whose bar on `row` is under time `t`, within `tolUs` either side (-1: none); the nearest wins. */
+/** The op whose solid bar (`end`: the layout's `solid`) on `row` is under time `t`, within `tolUs` either side (-1: none); the nearest wins. */
 export function hitOp(row: HistoryRow, ops: Ops, end: Float64Array, t: number, tolUs: number): number {
   let best = -1;
   let bestDist = Infinity;

@@ -128,7 +128,8 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
       g.moveTo(x, AXIS - 4);
       g.lineTo(x, height);
       g.stroke();
-      g.fillText(tickLabel(t, step), x + 3, AXIS / 2);
+      const label = tickLabel(t, step);
+      if (x + 3 + g.measureText(label).width <= width) g.fillText(label, x + 3, AXIS / 2);
     }
 
     // Lane groups and process labels.
@@ -166,33 +167,46 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
         g.fillRect(pendX0, y, pendX1 - pendX0, barH);
         pendX1 = -1;
       };
-      for (let p = firstEndingAfter(row, layout.end, w.t0); p < row.ops.length; p++) {
-        const o = row.ops[p];
-        const start = ops.invokeUs[o];
-        if (start > w.t1) break;
-        const status = ops.status[o];
-        const x0 = Math.max(GUTTER - 2, xOf(start, w));
-        const done = ops.completeUs[o];
-        // Solid to the completion; info and open: a pale tail to the run's end.
-        const solidEnd = status === 3 || done < 0 ? start : done;
-        let x1 = Math.min(right + 2, xOf(solidEnd, w));
-        if (x1 - x0 < 1) x1 = x0 + 1;
-        const colour = STATUS_COLOURS[status] ?? '#888';
-        if (colour === pendColour && x0 <= pendX1 + 0.5) pendX1 = Math.max(pendX1, x1);
-        else {
-          flush();
-          pendX0 = x0;
-          pendX1 = x1;
-          pendColour = colour;
-        }
-        if (status >= 2) {
-          flush();
-          g.fillStyle = status === 2 ? 'rgba(230,159,0,0.28)' : 'rgba(138,143,152,0.3)';
-          const tailEnd = Math.min(right + 2, xOf(layout.end[o], w));
-          if (tailEnd > x1) g.fillRect(x1, y, tailEnd - x1, barH);
-        }
+      // Info tails first (pale, to the run's end), so that later bars draw over them.
+      g.fillStyle = 'rgba(230,159,0,0.28)';
+      for (const o of row.tails) {
+        const from = Math.max(GUTTER - 2, xOf(layout.solid[o], w));
+        const to = Math.min(right + 2, xOf(layout.end[o], w));
+        if (to > from && ops.invokeUs[o] <= w.t1) g.fillRect(from, y, to - from, barH);
       }
-      flush();
+      // Two passes: ok bars, then fail/info/open over them, so that a rare failure stays
+      // visible when thousands of ops share a pixel.
+      const from = firstEndingAfter(row, layout.solid, w.t0);
+      for (let pass = 0; pass < 2; pass++) {
+        for (let p = from; p < row.ops.length; p++) {
+          const o = row.ops[p];
+          const start = ops.invokeUs[o];
+          if (start > w.t1) break;
+          const status = ops.status[o];
+          if ((status === 0) !== (pass === 0)) continue;
+          const x0 = Math.max(GUTTER - 2, xOf(start, w));
+          const done = ops.completeUs[o];
+          // Solid to the completion; open: a pale bar to the run's end.
+          const solidEnd = status === 3 || done < 0 ? start : done;
+          let x1 = Math.min(right + 2, xOf(solidEnd, w));
+          if (x1 - x0 < 1) x1 = x0 + 1;
+          const colour = STATUS_COLOURS[status] ?? '#888';
+          if (colour === pendColour && x0 <= pendX1 + 0.5) pendX1 = Math.max(pendX1, x1);
+          else {
+            flush();
+            pendX0 = x0;
+            pendX1 = x1;
+            pendColour = colour;
+          }
+          if (status === 3) {
+            flush();
+            g.fillStyle = 'rgba(138,143,152,0.35)';
+            const tailEnd = Math.min(right + 2, xOf(layout.end[o], w));
+            if (tailEnd > x1) g.fillRect(x1, y, tailEnd - x1, barH);
+          }
+        }
+        flush();
+      }
     }
 
     // Selection and hover: outline the op of a selected/hovered history row, and a time line.
@@ -200,7 +214,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
       const ri = layout.rowOf[op];
       if (ri < 0) return;
       const x0 = xOf(ops.invokeUs[op], w);
-      const x1 = Math.max(x0 + 2, xOf(layout.end[op], w));
+      const x1 = Math.max(x0 + 2, xOf(layout.solid[op], w));
       g.strokeStyle = colour;
       g.lineWidth = lw;
       g.strokeRect(x0 - 1, AXIS + ri * rowPx + 1, x1 - x0 + 2, rowPx - 2);
@@ -263,7 +277,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
         const label = '✗ not linearizable';
         const tw = g.measureText(label).width;
         const ly = AXIS + ri * rowPx + rowPx / 2;
-        const barEndX = xOf(layout.end[cx.op], w);
+        const barEndX = xOf(layout.solid[cx.op], w);
         const lx = barEndX + 6 + tw <= right ? barEndX + 6 : Math.max(GUTTER + 2, xOf(ops.invokeUs[cx.op], w) - tw - 8);
         g.fillStyle = 'rgba(255,255,255,0.9)';
         g.fillRect(lx - 2, ly - 7, tw + 4, 14);
@@ -303,7 +317,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     if (row === undefined) return -1;
     const w = bus.window;
     const usPerPx = (w.t1 - w.t0) / Math.max(1, width - GUTTER - 8);
-    return hitOp(row, ops, layout.end, tOf(x, w), usPerPx * 3);
+    return hitOp(row, ops, layout.solid, tOf(x, w), usPerPx * 3);
   }
   function showTooltip(op: number, x: number, y: number): void {
     if (op < 0) {

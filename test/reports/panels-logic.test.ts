@@ -181,12 +181,30 @@ describe('history layout', () => {
     expect(l.rows.map((r) => [r.sub, [...r.ops]])).toEqual([[0, [0, 2]], [1, [1]]]);
   });
 
-  it('hit-tests the bar under a time, with a tolerance', () => {
+  it('hit-tests the solid bar under a time, with a tolerance', () => {
     const row = layout.rows[0];
-    expect(hitOp(row, ops, layout.end, 5, 0)).toBe(0);
-    expect(hitOp(row, ops, layout.end, 11, 0)).toBe(-1);
-    expect(hitOp(row, ops, layout.end, 11, 1.5)).toBe(0);
-    expect(hitOp(row, ops, layout.end, 60, 0)).toBe(2);
+    expect(hitOp(row, ops, layout.solid, 5, 0)).toBe(0);
+    expect(hitOp(row, ops, layout.solid, 11, 0)).toBe(-1);
+    expect(hitOp(row, ops, layout.solid, 11, 1.5)).toBe(0);
+    expect(hitOp(row, ops, layout.solid, 15, 0)).toBe(2);
+    // An info op's pale tail is not its bar; an open op's bar runs to the end.
+    expect(hitOp(row, ops, layout.solid, 60, 0)).toBe(-1);
+    expect(hitOp(layout.rows[2], ops, layout.solid, 90, 0)).toBe(4);
+  });
+
+  it('keeps later ops of a process on its row after an info op (the tail lies under them)', () => {
+    const o = allocOps(3);
+    [[0, 2, 0, 10], [0, 0, 12, 20], [0, 0, 25, 30]].forEach(([p, s, a, b], i) => {
+      o.process[i] = p;
+      o.lane[i] = 0;
+      o.status[i] = s;
+      o.invokeUs[i] = a;
+      o.completeUs[i] = b;
+    });
+    const l = layoutHistory(o, lanes, 100);
+    expect(l.rows.map((r) => [[...r.ops], [...r.tails]])).toEqual([[[0, 1, 2], [0]]]);
+    expect([...l.end]).toEqual([100, 20, 30]);
+    expect([...l.solid]).toEqual([10, 20, 30]);
   });
 
   it('zooms about an anchor, pans and clamps to the run', () => {
