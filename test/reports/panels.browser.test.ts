@@ -1,14 +1,17 @@
 // The report's panels in a real browser: the summary of a failing run, the event log's
 // search and its link to the bus, the client history and the linearizability
 // counterexample drawn over it (Raft's local-read bug: stale reads from a deposed leader).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenario/load.js';
 import { runScenario } from '../../scenario/runner.js';
-import type { ReportData } from '../../reports/shared/data.js';
+import { clientBundle } from '../../reports/client-bundle.js';
+import { renderReportHtml } from '../../reports/html.js';
+import { allocOps, allocRows } from '../../reports/shared/codec.js';
+import { K, REPORT_FORMAT, type ReportData, type ReportMeta } from '../../reports/shared/data.js';
 import { reportDataOf, writeReport } from '../../reports/write-report.js';
 import { browserEnabled, launchBrowser, openReport, type OpenedReport } from './browser.js';
 
@@ -62,11 +65,20 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     expect(await ctxOf(page)((c) => c.bus.selected)).toBe(data.runs[0].meta.violations[0].row);
   });
 
-  it('shows the Perfetto export’s error instead of failing silently', async () => {
+  it('downloads the Perfetto trace, or shows the export’s error instead of failing silently', async () => {
+    const download = page.waitForEvent('download', { timeout: 5_000 }).catch(() => undefined);
     await page.locator('.fl-perfetto').click();
-    // Either the export works (a download) or its error is on the page, never a page error.
-    const text = await page.locator('.fl-perfetto-error').textContent();
-    if (text !== '') expect(text).toMatch(/^Perfetto export failed: /);
+    const error = (await page.locator('.fl-perfetto-error').textContent()) ?? '';
+    if (error !== '') {
+      expect(error).toMatch(/^Perfetto export failed: /);
+    } else {
+      const file = await download;
+      expect(file, 'a download, since no error is shown').toBeDefined();
+      expect(file!.suggestedFilename()).toBe('local-read-seed-1.perfetto.json');
+      const path = await file!.path();
+      const trace = JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: unknown[] };
+      expect(Array.isArray(trace.traceEvents)).toBe(true);
+    }
     expect(report.errors).toEqual([]);
   });
 
@@ -184,5 +196,90 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     const after = (await ctxOf(page)((c) => c.bus.window)) as { t0: number; t1: number };
     expect(after.t1 - after.t0).toBeGreaterThan(before.t1 - before.t0);
     expect(report.errors).toEqual([]);
+  });
+});
+
+/** A synthetic run of `n` trace rows (Raft-like messages, distinct bodies) and `opCount` client ops. */
+function bigRun(n: number, opCount: number): ReportData {
+  const lanes = Array.from({ length: 10 }, (_, i) => ({ id: i, name: i < 5 ? `n${i + 1}` : `c${i - 4}`, kind: (i < 5 ? 'node' : 'client') as 'node' | 'client', roles: [i < 5 ? 'server' : 'client'] }));
+  const types = ['vote', 'vote-reply', 'append', 'append-reply'];
+  const strings: string[] = [...types, 'get'];
+  const rows = allocRows(n);
+  const endUs = 60_000_000;
+  for (let r = 0; r < n; r++) {
+    rows.t[r] = Math.floor((r / n) * endUs);
+    rows.step[r] = r >> 1;
+    rows.lane[r] = r % 5;
+    rows.kind[r] = r % 2 === 0 ? K.send : K.deliver;
+    rows.peer[r] = (r + 1) % 5;
+    rows.msg[r] = r >> 1;
+    rows.label[r] = r % 4;
+    rows.body[r] = strings.length;
+    strings.push(`{"type":"${types[r % 4]}","term":${r % 50},"index":${r}}`);
+  }
+  const ops = allocOps(opCount);
+  const slot = endUs / (opCount / 5);
+  for (let o = 0; o < opCount; o++) {
+    const c = o % 5;
+    const i = Math.floor(o / 5);
+    ops.process[o] = c;
+    ops.lane[o] = 5 + c;
+    ops.f[o] = 4;
+    ops.key[o] = ops.input[o] = ops.output[o] = ops.invokeRow[o] = ops.completeRow[o] = -1;
+    ops.invokeUs[o] = i * slot + c;
+    ops.completeUs[o] = i * slot + slot * 0.8;
+    ops.status[o] = o % 97 === 0 ? 1 : 0;
+  }
+  const meta: ReportMeta = { scenario: 'big', file: 'big.yaml', protocol: 'raft', seed: '1', bugs: [], verdict: 'pass', hash: '0', events: n, simulatedUs: endUs, durationUs: endUs, faultsStopUs: endUs, nodes: 5, clients: 5, violations: [], replay: 'faultline run big.yaml', version: '0', figures: {} };
+  return { format: REPORT_FORMAT, runs: [{ meta, lanes, strings, rows, ops }] };
+}
+
+describe.skipIf(!browserEnabled)('report panels at scale (1M rows, 100k ops)', () => {
+  const N = 1_000_000;
+  let dir: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fl-big-'));
+    const file = join(dir, 'big.html');
+    writeFileSync(file, renderReportHtml(bigRun(N, 100_000), await clientBundle()));
+    browser = await launchBrowser();
+    page = (await openReport(browser, file)).page;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('searches a million rows quickly and keeps the DOM small while scrolling to the end', async () => {
+    const search = page.locator('.fl-log input[type=search]');
+    const times: number[] = [];
+    for (const [query, expected] of [['vote-reply', N / 4], ['index":99999}', 1], ['kind:deliver lane:n2 append', N / 20]] as const) {
+      await search.fill(query);
+      await search.press('Enter');
+      await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') === String(n), expected);
+      times.push(Number(await page.locator('.fl-log-count').getAttribute('data-ms')));
+    }
+    // Generous bounds (CI machines vary); measured about 40-200 ms here.
+    expect(Math.max(...times)).toBeLessThan(3_000);
+    await search.fill('');
+    await search.press('Enter');
+    await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') === String(n), N);
+    await page.locator('.fl-log-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await page.waitForTimeout(100);
+    expect(await page.locator('.fl-log-scroll .fl-log-row').count()).toBeLessThan(60);
+    await expect(page.locator('.fl-log-scroll .fl-log-row:visible').last().getAttribute('data-row')).resolves.toBe(String(N - 1));
+    // Selecting a row deep in the list scrolls to it even past the spacer's height cap.
+    await page.evaluate(`window.faultline.contexts[0].bus.select(654321, 'test')`);
+    await expect(page.locator('.fl-log-scroll .fl-log-row[data-row="654321"]').isVisible()).resolves.toBe(true);
+  });
+
+  it('draws 100k operations in a few milliseconds', async () => {
+    await page.evaluate(`window.faultline.contexts[0].bus.setWindow(0, 60000000, 'test')`);
+    await page.waitForTimeout(100);
+    const ms = Number(await page.locator('canvas.fl-history-canvas').getAttribute('data-draw-ms'));
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(200);
   });
 });
