@@ -19,9 +19,16 @@ export function firstStepNumber(cx: Counterexample): number {
   return Math.max(1, cx.linearizedCount - cx.linearization.length + 1);
 }
 
-export function renderCounterexample(root: HTMLElement, ctx: ViewContext, model: string, cx: Counterexample, hooks: CounterexampleHooks): HTMLElement {
+export interface CounterexampleList {
+  box: HTMLElement;
+  /** Highlight the entries of `op` (hovered in the history; -1: none), scrolling the steps to it. */
+  mark(op: number): void;
+}
+
+export function renderCounterexample(root: HTMLElement, ctx: ViewContext, model: string, cx: Counterexample, hooks: CounterexampleHooks): CounterexampleList {
   const ops = ctx.run.ops;
   const box = el('div', 'fl-counterexample');
+  box.id = 'fl-counterexample';
   box.appendChild(el('h3', 'fl-cx-title', `Linearizability counterexample · model ${model} · ${cx.partition}`));
 
   const failing = el('div', 'fl-cx-failing');
@@ -67,7 +74,17 @@ export function renderCounterexample(root: HTMLElement, ctx: ViewContext, model:
   root.appendChild(box);
   // The end of the partial linearization is where it broke: show it first.
   requestAnimationFrame(() => (list.scrollTop = list.scrollHeight));
-  return box;
+  let marked: HTMLElement[] = [];
+  return {
+    box,
+    mark(op: number): void {
+      for (const node of marked) node.classList.remove('fl-cx-hot');
+      marked = op >= 0 ? [...box.querySelectorAll<HTMLElement>(`[data-op="${op}"]`)] : [];
+      for (const node of marked) node.classList.add('fl-cx-hot');
+      const step = marked.find((n) => n.parentElement === list);
+      if (step !== undefined && (step.offsetTop < list.scrollTop || step.offsetTop > list.scrollTop + list.clientHeight - step.offsetHeight)) list.scrollTop = step.offsetTop - list.clientHeight / 2;
+    },
+  };
 }
 
 function link(node: HTMLElement, op: number, hooks: CounterexampleHooks): void {

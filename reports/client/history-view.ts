@@ -5,9 +5,9 @@
 // the run. Hover shows the op; a click selects its completion row. A linearizability
 // counterexample is drawn over it: the op that could not be linearized outlined in red,
 // the partial linearization's points numbered and joined, and its states listed below.
-import { OP_STATUS } from '../shared/data.js';
+import { K, OP_STATUS } from '../shared/data.js';
 import { el, type ViewContext } from './context.js';
-import { opTimes, renderCounterexample, firstStepNumber, type Counterexample } from './history-counterexample.js';
+import { firstStepNumber, opTimes, renderCounterexample, type Counterexample, type CounterexampleList } from './history-counterexample.js';
 import { firstEndingAfter, hitOp, layoutHistory, panWindow, tickLabel, tickStep, windowAround, zoomWindow, type Window } from './history-layout.js';
 
 /** Colour-blind-safe (Okabe–Ito): ok bluish green, fail vermillion, info orange, open grey. */
@@ -63,6 +63,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   const stepOf = new Map<number, number>();
   let cxWindow: Window | undefined;
   let highlighted = -1;
+  let cxList: CounterexampleList | undefined;
   if (cx !== undefined) {
     const first = firstStepNumber(cx);
     cx.linearization.forEach((s, i) => {
@@ -72,7 +73,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     cxOps.push(cx.op);
     // Open on the failure: the op that could not be linearized and the last steps before it.
     cxWindow = windowAround(ops, [...cxOps.slice(-1 - CX_ZOOM_STEPS)], layout.end, min, max);
-    renderCounterexample(root, ctx, ctx.run.meta.linearizability!.model, cx, {
+    cxList = renderCounterexample(root, ctx, ctx.run.meta.linearizability!.model, cx, {
       onHover: (op) => {
         highlighted = op;
         bus.hover(op >= 0 ? rowOfOp(op) : -1, 'history');
@@ -82,6 +83,8 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     });
   }
 
+  /** The op of a history trace row (-1 for any other row). */
+  const opOfRow = (r: number): number => (r >= 0 && r < model.rows.length && model.rows.kind[r] === K.history ? model.rows.peer[r] : -1);
   const rowOfOp = (op: number): number => (ops.completeRow[op] >= 0 ? ops.completeRow[op] : ops.invokeRow[op]);
   function pick(op: number): void {
     const r = rowOfOp(op);
@@ -219,7 +222,6 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
       g.lineWidth = lw;
       g.strokeRect(x0 - 1, AXIS + ri * rowPx + 1, x1 - x0 + 2, rowPx - 2);
     };
-    const opOfRow = (r: number): number => (r >= 0 && r < model.rows.length && model.rows.kind[r] === 10 ? model.rows.peer[r] : -1);
 
     // The counterexample: points joined in order, numbered; the failing op outlined.
     if (cx !== undefined) {
@@ -252,10 +254,12 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
         const tw = g.measureText(text).width;
         if (!hot && x + 4 < (labelEnd.get(y) ?? -Infinity) + 3) continue;
         labelEnd.set(y, x + 4 + tw);
+        // Above the dot, but never into the axis.
+        const ly = Math.max(AXIS + 5, y - rowPx / 2);
         g.fillStyle = 'rgba(255,255,255,0.8)';
-        g.fillRect(x + 3, y - rowPx / 2 - 5, tw + 2, 10);
+        g.fillRect(x + 3, ly - 5, tw + 2, 10);
         g.fillStyle = hot ? CX_RED : '#0b2545';
-        g.fillText(text, x + 4, y - rowPx / 2);
+        g.fillText(text, x + 4, ly);
       }
       if (cx.op >= 0 && layout.rowOf[cx.op] >= 0) {
         // A dashed line from the last linearized point to the op that could not follow it.
@@ -377,10 +381,12 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     const op = opAt(x, y);
     canvas.style.cursor = op >= 0 ? 'pointer' : 'grab';
     showTooltip(op, x, y);
+    cxList?.mark(op);
     bus.hover(op >= 0 ? rowOfOp(op) : -1, 'history');
   });
   canvas.addEventListener('mouseleave', () => {
     tooltip.hidden = true;
+    cxList?.mark(-1);
     bus.hover(-1, 'history');
   });
   canvas.addEventListener('click', (e) => {
@@ -425,7 +431,11 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   };
   bus.on('window', schedule);
   bus.on('select', schedule);
-  bus.on('hover', schedule);
+  bus.on('hover', () => {
+    // A hover from another view (the diagram, the log) marks the op in the counterexample too.
+    if (bus.source !== 'history') cxList?.mark(opOfRow(bus.hovered));
+    schedule();
+  });
   new ResizeObserver(schedule).observe(wrap);
   draw();
 }

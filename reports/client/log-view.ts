@@ -47,7 +47,8 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
   scroller.tabIndex = 0;
   const spacer = el('div', 'fl-log-spacer');
   scroller.appendChild(spacer);
-  root.append(bar, header, scroller);
+  const detail = el('div', 'fl-log-detail');
+  root.append(bar, header, scroller, detail);
 
   let matches: Int32Array = new Int32Array(0);
   let filtered = false;
@@ -70,9 +71,10 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
     count.dataset.count = String(matches.length);
     count.dataset.ms = lastFilterMs.toFixed(1);
     bus.setFilter(filtered ? maskOf(matches, rows.length) : undefined, 'log');
+    // Keep the selected row in view when the filter keeps it, else start at the top.
     scroller.scrollTop = 0;
+    if (bus.selected >= 0) reveal(bus.selected);
     render();
-    if (bus.selected >= 0) reveal(bus.selected, false);
   }
   let lastFilterMs = 0;
 
@@ -111,7 +113,8 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
     cells[3].textContent = model.text(rows.label[r]);
     const body = model.text(rows.body[r]);
     cells[4].textContent = body.length > BODY_EXCERPT ? `${body.slice(0, BODY_EXCERPT)}…` : body;
-    node.title = '';
+    // The whole body as the native tooltip (an attribute's text, never markup).
+    cells[4].title = body.length > BODY_EXCERPT ? body.slice(0, 4000) : '';
   }
 
   /** Scroll so that `row` shows; note when the filter hides it. */
@@ -166,7 +169,27 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
   kindSelect.addEventListener('change', applyFilter);
   causalBox.addEventListener('change', applyFilter);
 
+  /** The selected row in full: where, what, and its body pretty-printed. */
+  function showDetail(): void {
+    detail.textContent = '';
+    const r = bus.selected;
+    if (r < 0 || r >= rows.length) {
+      detail.appendChild(el('span', 'fl-log-detail-empty', 'Select a row (here, in the diagram or in the history) to see it in full.'));
+      return;
+    }
+    const lane = rows.lane[r];
+    const head = el('div', 'fl-log-detail-head');
+    head.append(
+      el('strong', undefined, `${model.kindName(r)} · ${model.text(rows.label[r])}`),
+      el('span', undefined, ` row ${r} · ${formatUs(rows.t[r])} · step ${rows.step[r]} · ${lane >= 0 ? (model.lanes[lane]?.name ?? String(lane)) : 'global'}${rows.msg[r] >= 0 ? ` · message ${rows.msg[r]}` : ''}`),
+    );
+    detail.appendChild(head);
+    const body = model.text(rows.body[r]);
+    if (body !== '') detail.appendChild(el('pre', 'fl-log-detail-body', pretty(body)));
+  }
+
   bus.on('select', () => {
+    showDetail();
     causalBox.disabled = bus.selected < 0;
     if (causalBox.checked) {
       applyFilter();
@@ -181,6 +204,18 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
   new ResizeObserver(() => render()).observe(scroller);
 
   applyFilter();
+  showDetail();
+}
+
+/** JSON text indented (when it parses), capped so a huge body cannot stall the page. */
+export function pretty(text: string, cap = 20_000): string {
+  let out = text;
+  try {
+    out = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // not JSON: as is
+  }
+  return out.length > cap ? `${out.slice(0, cap)}\n… (${(out.length - cap).toLocaleString('en-US')} more characters)` : out;
 }
 
 function option(value: string, text: string): HTMLOptionElement {

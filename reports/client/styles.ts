@@ -107,6 +107,12 @@ a { color: var(--accent); }
 .fl-log-body { color: #6b7380; }
 .fl-log-scroll .fl-log-row:hover, .fl-log-row.fl-hovered { background: #eef5fb; }
 .fl-log-row.fl-selected { background: #d6e8f7; box-shadow: inset 3px 0 0 var(--accent); }
+.fl-log-detail { margin-top: 6px; border: 1px solid var(--line); border-radius: 4px; padding: 4px 8px; background: #fafbfc; max-height: 220px; overflow: auto; }
+.fl-log-detail-head { color: var(--muted); }
+.fl-log-detail-head strong { color: var(--fg); }
+.fl-log-detail-body { margin-top: 3px; }
+.fl-log-detail-empty { color: var(--muted); }
+.fl-cx-hot { background: #fde2e4 !important; }
 .fl-kind-send, .fl-kind-deliver { color: var(--accent); }
 .fl-kind-drop, .fl-kind-crash, .fl-kind-fault { color: var(--fail); }
 .fl-kind-state { color: #6b5b95; }

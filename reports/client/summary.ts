@@ -79,7 +79,13 @@ export function mountSummary(root: HTMLElement, ctx: ViewContext): void {
   }
   if (meta.linearizability !== undefined) {
     const lin = meta.linearizability;
-    why.appendChild(el('p', `fl-lin fl-lin-${lin.verdict}`, `Linearizability (model ${lin.model}): ${lin.verdict}`));
+    const line = el('p', `fl-lin fl-lin-${lin.verdict}`, `Linearizability (model ${lin.model}): ${lin.verdict}`);
+    if (lin.counterexample !== undefined) {
+      const see = el('a', 'fl-see-cx', 'see the counterexample');
+      see.href = '#fl-counterexample';
+      line.append(document.createTextNode(' · '), see);
+    }
+    why.appendChild(line);
   }
   root.appendChild(why);
 

@@ -131,6 +131,11 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     await row.click();
     expect(await ctxOf(page)((c) => c.bus.selected)).toBe(id);
     await expect(row.getAttribute('class')).resolves.toContain('fl-selected');
+    // The detail pane shows the row in full.
+    const run = data.runs[0];
+    const detail = (await page.locator('.fl-log-detail').textContent())!;
+    expect(detail).toContain(`row ${id}`);
+    expect(detail).toContain(run.strings[run.rows.label[id]]);
     // From elsewhere (another view): the log scrolls it into view and highlights it.
     const far = Math.floor(data.runs[0].rows.length * 0.7);
     await page.evaluate(`window.faultline.contexts[0].bus.select(${far}, 'test')`);
@@ -187,6 +192,8 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     const tipText = (await tip.textContent())!;
     expect(tipText).toContain('get');
     expect(tipText).toContain('cannot be linearized');
+    // Linked both ways: the hovered bar marks its entry in the counterexample list.
+    await expect(page.locator('.fl-cx-failing').getAttribute('class')).resolves.toContain('fl-cx-hot');
     await canvas.click({ position: { x, y } });
     expect(await ctxOf(page)((c) => c.bus.selected)).toBe(ops.completeRow[cx.op]);
     // Wheel zoom changes the shared window.
