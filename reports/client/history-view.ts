@@ -49,6 +49,8 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
 
   const wrap = el('div', 'fl-history-canvas-wrap');
   const canvas = el('canvas', 'fl-history-canvas');
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `Client history: ${ops.length} operations of ${layout.rows.length} processes over time`);
   const tooltip = el('div', 'fl-op-tooltip');
   tooltip.hidden = true;
   wrap.append(canvas, tooltip);

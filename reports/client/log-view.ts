@@ -50,13 +50,15 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
   const detail = el('div', 'fl-log-detail');
   root.append(bar, header, scroller, detail);
 
+  /** A causal selection is active: a selected row, with the causal view on. */
+  const causalActive = (): boolean => bus.causal && bus.selected >= 0;
   let matches: Int32Array = new Int32Array(0);
   let filtered = false;
   const pool: HTMLDivElement[] = [];
 
   function applyFilter(): void {
     const started = performance.now();
-    const wantCausal = causalBox.checked && bus.selected >= 0;
+    const wantCausal = causalBox.checked && causalActive();
     const filter: LogFilter = {
       query: parseQuery(search.value),
       lane: Number(laneSelect.value),
@@ -190,13 +192,17 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
 
   bus.on('select', () => {
     showDetail();
-    causalBox.disabled = bus.selected < 0;
+    causalBox.disabled = !causalActive();
     if (causalBox.checked) {
       applyFilter();
       return;
     }
     reveal(bus.selected, bus.source !== 'log');
     render();
+  });
+  bus.on('causal', () => {
+    causalBox.disabled = !causalActive();
+    if (causalBox.checked) applyFilter();
   });
   bus.on('hover', () => {
     if (bus.source !== 'log') render();

@@ -50,9 +50,9 @@ a { color: var(--accent); }
 .fl-command { display: flex; align-items: center; gap: 8px; margin-bottom: 4px; }
 .fl-command-label { width: 48px; color: var(--muted); font-size: 11px; text-transform: uppercase; }
 .fl-command-text { flex: 1; min-width: 0; background: #f2f4f7; border: 1px solid var(--line); border-radius: 4px; padding: 3px 6px; overflow-x: auto; white-space: nowrap; }
-.fl-figures { margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(270px, 1fr)); gap: 2px 14px; }
+.fl-figures { margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 2px 14px; }
 .fl-figure { display: flex; gap: 8px; }
-.fl-figure dt { color: var(--muted); min-width: 92px; }
+.fl-figure dt { color: var(--muted); min-width: 104px; flex: none; }
 .fl-figure dd { margin: 0; overflow-wrap: anywhere; }
 .fl-downloads { display: flex; flex-direction: column; gap: 4px; align-items: flex-start; }
 .fl-perfetto-error { color: var(--fail); max-width: 320px; }

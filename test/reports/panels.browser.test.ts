@@ -144,6 +144,29 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     await expect(selected.getAttribute('class')).resolves.toContain('fl-selected');
   });
 
+  it('keeps only the selected row’s causal past when asked', async () => {
+    const total = data.runs[0].rows.length;
+    const target = Math.floor(total / 2);
+    await page.evaluate(`window.faultline.contexts[0].bus.select(${target}, 'test')`);
+    const box = page.locator('.fl-log-causal input[type=checkbox]');
+    await expect(box.isEnabled()).resolves.toBe(true);
+    await box.check();
+    const expected = (await page.evaluate(`window.faultline.contexts[0].model.causalPast(${target}).reduce((a, b) => a + b, 0)`)) as number;
+    expect(expected).toBeGreaterThan(1);
+    expect(expected).toBeLessThan(total);
+    await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') === String(n), expected);
+    // The selected row is the last of its own past, and it stays in view.
+    await expect(page.locator(`.fl-log-scroll .fl-log-row[data-row="${target}"]`).isVisible()).resolves.toBe(true);
+    const shown = await page.locator('.fl-log-scroll .fl-log-row:visible').evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.row)));
+    expect(Math.max(...shown)).toBe(target);
+    // The causal view off: the filter goes.
+    await page.evaluate(`window.faultline.contexts[0].bus.setCausal(false, 'test')`);
+    await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') === String(n), total);
+    await expect(box.isEnabled()).resolves.toBe(false);
+    await page.evaluate(`window.faultline.contexts[0].bus.setCausal(true, 'test')`);
+    await box.uncheck();
+  });
+
   it('draws the linearizability counterexample: the failing op, the steps and the states', async () => {
     const cx = data.runs[0].meta.linearizability!.counterexample!;
     const box = page.locator('.fl-counterexample');
