@@ -1,8 +1,8 @@
 // The report never runs what a run carries. A hostile fixture protocol (test/fixtures/
 // protocols/xss.ts) puts script-bearing markup into every string it can reach: the
 // scenario's name and description, message types and fields, note kinds and data, timer
-// names, state summaries, operation keys, values and errors, an invariant's name and its
-// violation, and so the linearizability counterexample. The page must show all of it as
+// names, state summaries, operation keys, values and errors, a bug variant's name, an
+// invariant's name and its violation, and so the linearizability counterexample. The page must show all of it as
 // literal text: no dialog, no hooked alert/confirm/prompt call, no element from a payload.
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { runScenario, type ScenarioRun } from '../../scenario/runner.js';
 import { clientBundle } from '../../reports/client-bundle.js';
 import { DATA_ELEMENT_ID, escapeHtml, renderReportHtml } from '../../reports/html.js';
 import { reportDataOf, writeReport } from '../../reports/write-report.js';
-import { HOSTILE_KEY, NEVER_WRITTEN, PAYLOADS } from '../fixtures/protocols/xss.js';
+import { HOSTILE_BUG, HOSTILE_KEY, NEVER_WRITTEN, PAYLOADS } from '../fixtures/protocols/xss.js';
 import { browserEnabled, launchBrowser, openReport, type OpenedReport } from './browser.js';
 
 const SCENARIO = 'test/fixtures/protocols/xss.yaml';
@@ -32,6 +32,7 @@ describe('the hostile fixture', () => {
     expect(meta.verdict).toBe('fail');
     expect(meta.violations.some((v) => v.kind === 'safety' && v.message.includes(PAYLOADS[1]))).toBe(true);
     expect(meta.linearizability?.counterexample?.opText).toContain(HOSTILE_KEY);
+    expect(meta.bugs).toEqual([HOSTILE_BUG]);
   });
 });
 
@@ -49,8 +50,8 @@ describe('renderReportHtml with hostile data', () => {
     const title = /<title>([^<]*)<\/title>/.exec(html)?.[1];
     expect(title).toBe(`faultline · FAIL · ${escapeHtml(`${PAYLOADS[0]} ${PAYLOADS[1]}`)} · seed 1`);
     const outside = (html.slice(0, start) + html.slice(end)).replace(`<title>${title}</title>`, '');
-    for (const p of [...PAYLOADS, HOSTILE_KEY, NEVER_WRITTEN]) expect(outside).not.toContain(p);
-    for (const bit of ['<img', '<svg', '<iframe', 'onerror', 'onload', 'alert(', 'javascript:']) expect(outside.toLowerCase()).not.toContain(bit);
+    for (const p of [...PAYLOADS, HOSTILE_KEY, NEVER_WRITTEN, HOSTILE_BUG]) expect(outside).not.toContain(p);
+    for (const bit of ['<img', '<svg', '<iframe', '<b ', 'onerror', 'onload', 'onmouseover', 'alert(', 'javascript:']) expect(outside.toLowerCase()).not.toContain(bit);
     // Exactly the page's own two scripts.
     expect(html.match(/<script/g)?.length).toBe(2);
   });
@@ -133,6 +134,7 @@ describe.skipIf(!browserEnabled)('the hostile report in a browser', () => {
     expect(messages.some((m) => m === `the store holds ${PAYLOADS[0]} and ${PAYLOADS[1]} and ${PAYLOADS[2]}`)).toBe(true);
     const properties = (await page.locator('.fl-violation-property').allTextContents()).join(' ');
     expect(properties).toContain('never-<img src=x onerror=alert(2)>');
+    await expect(page.locator('.fl-bug').allTextContents()).resolves.toEqual([HOSTILE_BUG]);
     await expect(page.getByText(PAYLOADS[1]).first().isVisible()).resolves.toBe(true);
     await expect(page.getByText(PAYLOADS[2]).first().isVisible()).resolves.toBe(true);
     // In the log (the search kept rows mentioning onerror) and the counterexample.
@@ -148,6 +150,7 @@ describe.skipIf(!browserEnabled)('the hostile report in a browser', () => {
       img: document.querySelectorAll('img').length,
       svg: document.querySelectorAll('svg').length,
       iframe: document.querySelectorAll('iframe').length,
+      b: document.querySelectorAll('b').length,
       scripts: document.querySelectorAll('script').length,
       styles: document.querySelectorAll('style').length,
       link: document.querySelectorAll('#xss-link, a[href^="javascript:"]').length,
@@ -155,6 +158,6 @@ describe.skipIf(!browserEnabled)('the hostile report in a browser', () => {
       bodyShown: getComputedStyle(document.body).display !== 'none',
     }));
     // The page's own: the data blob and the bundle; one style sheet (the client's).
-    expect(found).toEqual({ img: 0, svg: 0, iframe: 0, scripts: 2, styles: 1, link: 0, handlers: [], bodyShown: true });
+    expect(found).toEqual({ img: 0, svg: 0, iframe: 0, b: 0, scripts: 2, styles: 1, link: 0, handlers: [], bodyShown: true });
   });
 });
