@@ -43,7 +43,10 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   head.append(legend, fit);
   const cxButton = el('button', 'fl-history-cx', 'zoom to the failure');
   cxButton.type = 'button';
-  if (cx !== undefined) head.appendChild(cxButton);
+  const cxAllButton = el('button', 'fl-history-cx-all', 'all its steps');
+  cxAllButton.type = 'button';
+  cxAllButton.title = 'Zoom to every op of the counterexample’s partial linearization';
+  if (cx !== undefined) head.append(cxButton, cxAllButton);
   head.appendChild(el('span', 'fl-history-hint', `${ops.length.toLocaleString('en-US')} operations · wheel zooms, drag pans, double-click fits`));
   root.appendChild(head);
 
@@ -64,6 +67,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   const cxOps: number[] = [];
   const stepOf = new Map<number, number>();
   let cxWindow: Window | undefined;
+  let cxAllWindow: Window | undefined;
   let highlighted = -1;
   let cxList: CounterexampleList | undefined;
   if (cx !== undefined) {
@@ -75,6 +79,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     cxOps.push(cx.op);
     // Open on the failure: the op that could not be linearized and the last steps before it.
     cxWindow = windowAround(ops, [...cxOps.slice(-1 - CX_ZOOM_STEPS)], layout.end, min, max);
+    cxAllWindow = windowAround(ops, cxOps, layout.end, min, max);
     cxList = renderCounterexample(root, ctx, ctx.run.meta.linearizability!.model, cx, {
       onHover: (op) => {
         highlighted = op;
@@ -419,6 +424,9 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   fit.addEventListener('click', () => bus.setWindow(min, max, 'history'));
   cxButton.addEventListener('click', () => {
     if (cxWindow !== undefined) bus.setWindow(cxWindow.t0, cxWindow.t1, 'history');
+  });
+  cxAllButton.addEventListener('click', () => {
+    if (cxAllWindow !== undefined) bus.setWindow(cxAllWindow.t0, cxAllWindow.t1, 'history');
   });
 
   // Redraw on the bus (one frame at most per burst of events) and on resize.

@@ -188,6 +188,11 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     expect(w.t0).toBeLessThanOrEqual(ops.invokeUs[cx.op]);
     expect(w.t1).toBeGreaterThanOrEqual(ops.completeUs[cx.op]);
     expect(w.t1 - w.t0).toBeLessThan(data.runs[0].meta.simulatedUs / 2);
+    // "all its steps" widens to the first step's op.
+    await page.locator('.fl-history-cx-all').click();
+    const all = (await ctxOf(page)((c) => c.bus.window)) as { t0: number; t1: number };
+    expect(all.t0).toBeLessThanOrEqual(ops.invokeUs[cx.linearization[0].op]);
+    expect(all.t1 - all.t0).toBeGreaterThan(w.t1 - w.t0);
     // Hovering a step highlights its op (on the bus, so the diagram can too); a click selects it.
     await page.locator('.fl-cx-step').last().hover();
     const rowOf = (op: number): number => (ops.completeRow[op] >= 0 ? ops.completeRow[op] : ops.invokeRow[op]);
