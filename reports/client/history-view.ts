@@ -104,8 +104,9 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
 
   let width = 0;
   const height = AXIS + layout.rows.length * rowPx + 6;
-  const xOf = (t: number, w: Window): number => GUTTER + ((t - w.t0) / (w.t1 - w.t0)) * (width - GUTTER - 8);
-  const tOf = (x: number, w: Window): number => w.t0 + ((x - GUTTER) / Math.max(1, width - GUTTER - 8)) * (w.t1 - w.t0);
+  // Time <-> x in the plot (GUTTER .. width-8); a window of no width is taken as 1 µs wide.
+  const xOf = (t: number, w: Window): number => GUTTER + ((t - w.t0) / Math.max(1, w.t1 - w.t0)) * (width - GUTTER - 8);
+  const tOf = (x: number, w: Window): number => w.t0 + ((x - GUTTER) / Math.max(1, width - GUTTER - 8)) * Math.max(1, w.t1 - w.t0);
 
   let lastDrawMs = 0;
   function draw(): void {

@@ -97,7 +97,7 @@ a { color: var(--accent); }
 .fl-log-causal { color: var(--muted); user-select: none; }
 .fl-log-count { color: var(--muted); font-variant-numeric: tabular-nums; }
 .fl-log-note { color: var(--fail); }
-.fl-log-scroll { position: relative; height: 420px; overflow-y: auto; overflow-x: hidden; border: 1px solid var(--line); border-radius: 4px; outline: none; }
+.fl-log-scroll { position: relative; height: 420px; min-height: 120px; resize: vertical; overflow-y: auto; overflow-x: hidden; border: 1px solid var(--line); border-radius: 4px; outline: none; }
 .fl-log-spacer { width: 1px; }
 .fl-log-row { display: grid; grid-template-columns: 110px 56px 64px minmax(120px, 0.9fr) minmax(0, 2fr); gap: 8px; height: 20px; line-height: 20px; padding: 0 8px; white-space: nowrap; }
 .fl-log-scroll .fl-log-row { position: absolute; left: 0; right: 0; cursor: pointer; border-bottom: 1px solid #f1f2f5; }
