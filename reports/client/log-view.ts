@@ -21,7 +21,7 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
   const title = el('h2', 'fl-section-title', 'Event log');
   const search = el('input', 'fl-log-search');
   search.type = 'search';
-  search.placeholder = 'Search label and body… (lane:n1 kind:send -word "a phrase")';
+  search.placeholder = 'Search label and body…  lane:n1  kind:send  -word  "a phrase"   (press / to focus)';
   search.setAttribute('aria-label', 'Search the event log');
   const laneSelect = el('select', 'fl-log-lane');
   laneSelect.setAttribute('aria-label', 'Lane');
@@ -160,12 +160,21 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
       applyFilter();
     }, DEBOUNCE_MS);
   });
-  // Enter applies at once (no debounce).
+  // Enter applies at once (no debounce); Escape clears.
   search.addEventListener('keydown', (event) => {
-    if (event.key !== 'Enter') return;
+    if (event.key === 'Escape' && search.value !== '') search.value = '';
+    else if (event.key !== 'Enter') return;
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     applyFilter();
+  });
+  // "/" anywhere but in a field focuses the search.
+  document.addEventListener('keydown', (event) => {
+    const target = event.target as HTMLElement | null;
+    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target !== null && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    event.preventDefault();
+    search.focus();
   });
   laneSelect.addEventListener('change', applyFilter);
   kindSelect.addEventListener('change', applyFilter);

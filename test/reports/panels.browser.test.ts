@@ -114,6 +114,19 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     expect(await ctxOf(page)((c) => c.bus.filter === undefined)).toBe(true);
   });
 
+  it('focuses the search on "/" and clears it on Escape', async () => {
+    const total = data.runs[0].rows.length;
+    await page.locator('.fl-scenario').click();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.matches('.fl-log input[type=search]'))).toBe(true);
+    await page.keyboard.type('append-reply');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') !== String(n), total);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction((n) => document.querySelector('.fl-log-count')?.getAttribute('data-count') === String(n), total);
+    await expect(page.locator('.fl-log input[type=search]').inputValue()).resolves.toBe('');
+  });
+
   it('keeps only a fraction of the rows in the DOM (virtualized)', async () => {
     const inDom = await page.locator('.fl-log-scroll .fl-log-row').count();
     expect(inDom).toBeLessThan(60);
