@@ -12,6 +12,8 @@ import { firstEndingAfter, hitOp, layoutHistory, panWindow, tickLabel, tickStep,
 
 /** Colour-blind-safe (Okabe–Ito): ok bluish green, fail vermillion, info orange, open grey. */
 export const STATUS_COLOURS = ['#009e73', '#d55e00', '#e69f00', '#8a8f98'] as const;
+/** The same, faded: ops the log's filter hides. */
+const DIM_COLOURS = ['rgba(0,158,115,0.2)', 'rgba(213,94,0,0.25)', 'rgba(230,159,0,0.25)', 'rgba(138,143,152,0.2)'] as const;
 const CX_RED = '#c8102e';
 const CX_POINT = '#0072b2';
 const GUTTER = 72;
@@ -101,6 +103,27 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
   // The window: follow the bus; start at the counterexample, else the whole run when unset.
   if (cxWindow !== undefined) bus.setWindow(cxWindow.t0, cxWindow.t1, 'history');
   else if (bus.window.t0 === 0 && bus.window.t1 === 1) bus.setWindow(min, max, 'history');
+
+  // The log's filter: ops none of whose rows it keeps are drawn faded (undefined: none).
+  let dim: Uint8Array | undefined;
+  function updateDim(): void {
+    const mask = bus.filter;
+    if (mask === undefined) {
+      dim = undefined;
+      canvas.dataset.dimmed = '0';
+      return;
+    }
+    dim = new Uint8Array(ops.length);
+    let count = 0;
+    for (let o = 0; o < ops.length; o++) {
+      const a = ops.invokeRow[o];
+      const b = ops.completeRow[o];
+      if (a < 0 && b < 0) continue;
+      dim[o] = (a >= 0 && mask[a] === 1) || (b >= 0 && mask[b] === 1) ? 0 : 1;
+      count += dim[o];
+    }
+    canvas.dataset.dimmed = String(count);
+  }
 
   let width = 0;
   const height = AXIS + layout.rows.length * rowPx + 6;
@@ -201,7 +224,7 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
           const solidEnd = status === 3 || done < 0 ? start : done;
           let x1 = Math.min(right + 2, xOf(solidEnd, w));
           if (x1 - x0 < 1) x1 = x0 + 1;
-          const colour = STATUS_COLOURS[status] ?? '#888';
+          const colour = (dim !== undefined && dim[o] === 1 ? DIM_COLOURS : STATUS_COLOURS)[status] ?? '#888';
           if (colour === pendColour && x0 <= pendX1 + 0.5) pendX1 = Math.max(pendX1, x1);
           else {
             flush();
@@ -441,6 +464,10 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     });
   };
   bus.on('window', schedule);
+  bus.on('filter', () => {
+    updateDim();
+    schedule();
+  });
   bus.on('select', schedule);
   bus.on('hover', () => {
     // A hover from another view (the diagram, the log) marks the op in the counterexample too.
@@ -448,5 +475,6 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
     schedule();
   });
   new ResizeObserver(schedule).observe(wrap);
+  updateDim();
   draw();
 }

@@ -114,6 +114,23 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     expect(await ctxOf(page)((c) => c.bus.filter === undefined)).toBe(true);
   });
 
+  it('fades the history’s ops that the log’s filter hides', async () => {
+    const ops = data.runs[0].ops;
+    const run = data.runs[0];
+    const canvas = page.locator('canvas.fl-history-canvas');
+    await expect(canvas.getAttribute('data-dimmed')).resolves.toBe('0');
+    await page.locator('.fl-log input[type=search]').fill('invoke get');
+    await page.locator('.fl-log input[type=search]').press('Enter');
+    // Ops that are not gets have no row left in the log: they fade.
+    let notGets = 0;
+    for (let o = 0; o < ops.length; o++) if (run.strings[ops.f[o]] !== 'get' && (ops.invokeRow[o] >= 0 || ops.completeRow[o] >= 0)) notGets++;
+    expect(notGets).toBeGreaterThan(0);
+    await page.waitForFunction((n) => document.querySelector('canvas.fl-history-canvas')?.getAttribute('data-dimmed') === String(n), notGets);
+    await page.locator('.fl-log input[type=search]').fill('');
+    await page.locator('.fl-log input[type=search]').press('Enter');
+    await expect(canvas.getAttribute('data-dimmed')).resolves.toBe('0');
+  });
+
   it('focuses the search on "/" and clears it on Escape', async () => {
     const total = data.runs[0].rows.length;
     await page.locator('.fl-scenario').click();
