@@ -3,19 +3,18 @@
 // status. Drawn on a canvas (100k ops stay cheap). Shares the time window with the diagram
 // through the bus: wheel zooms (x only, about the cursor), drag pans, double-click fits
 // the run. Hover shows the op; a click selects its completion row. A linearizability
-// counterexample is drawn over it: the op that could not be linearized outlined in red,
-// the partial linearization's points numbered and joined, and its states listed below.
+// counterexample is drawn over it (history-overlay.ts) and its states listed below
+// (history-counterexample.ts).
 import { K, OP_STATUS } from '../shared/data.js';
 import { el, type ViewContext } from './context.js';
 import { firstStepNumber, opTimes, renderCounterexample, type Counterexample, type CounterexampleList } from './history-counterexample.js';
+import { drawCounterexample, type Plot } from './history-overlay.js';
 import { firstEndingAfter, hitOp, layoutHistory, panWindow, tickLabel, tickStep, windowAround, zoomWindow, type Window } from './history-layout.js';
 
 /** Colour-blind-safe (Okabe–Ito): ok bluish green, fail vermillion, info orange, open grey. */
 export const STATUS_COLOURS = ['#009e73', '#d55e00', '#e69f00', '#8a8f98'] as const;
 /** The same, faded: ops the log's filter hides. */
 const DIM_COLOURS = ['rgba(0,158,115,0.2)', 'rgba(213,94,0,0.25)', 'rgba(230,159,0,0.25)', 'rgba(138,143,152,0.2)'] as const;
-const CX_RED = '#c8102e';
-const CX_POINT = '#0072b2';
 const GUTTER = 72;
 const AXIS = 20;
 /** How many of the counterexample's last steps the initial zoom shows, with the failing op. */
@@ -256,70 +255,8 @@ export function mountHistory(root: HTMLElement, ctx: ViewContext): void {
 
     // The counterexample: points joined in order, numbered; the failing op outlined.
     if (cx !== undefined) {
-      g.strokeStyle = CX_POINT;
-      g.lineWidth = 1.5;
-      g.beginPath();
-      let started2 = false;
-      const points: Array<[number, number, number]> = [];
-      for (const s of cx.linearization) {
-        const ri = s.op >= 0 ? layout.rowOf[s.op] : -1;
-        if (ri < 0) continue;
-        const x = xOf(s.pointUs, w);
-        const y = AXIS + ri * rowPx + rowPx / 2;
-        points.push([x, y, s.op]);
-        if (!started2) g.moveTo(x, y);
-        else g.lineTo(x, y);
-        started2 = true;
-      }
-      g.stroke();
-      g.font = '600 10px system-ui, sans-serif';
-      // Step numbers, skipped where they would overlap the previous one on the same row.
-      const labelEnd = new Map<number, number>();
-      for (const [x, y, op] of points) {
-        const hot = op === highlighted;
-        g.fillStyle = hot ? CX_RED : CX_POINT;
-        g.beginPath();
-        g.arc(x, y, hot ? 4.5 : 3, 0, Math.PI * 2);
-        g.fill();
-        const text = String(stepOf.get(op) ?? '');
-        const tw = g.measureText(text).width;
-        if (!hot && x + 4 < (labelEnd.get(y) ?? -Infinity) + 3) continue;
-        labelEnd.set(y, x + 4 + tw);
-        // Above the dot, but never into the axis.
-        const ly = Math.max(AXIS + 5, y - rowPx / 2);
-        g.fillStyle = 'rgba(255,255,255,0.8)';
-        g.fillRect(x + 3, ly - 5, tw + 2, 10);
-        g.fillStyle = hot ? CX_RED : '#0b2545';
-        g.fillText(text, x + 4, ly);
-      }
-      if (cx.op >= 0 && layout.rowOf[cx.op] >= 0) {
-        // A dashed line from the last linearized point to the op that could not follow it.
-        const last = points[points.length - 1];
-        if (last !== undefined) {
-          g.setLineDash([4, 3]);
-          g.strokeStyle = CX_RED;
-          g.lineWidth = 1.5;
-          g.beginPath();
-          g.moveTo(last[0], last[1]);
-          g.lineTo(xOf(ops.invokeUs[cx.op], w), AXIS + layout.rowOf[cx.op] * rowPx + rowPx / 2);
-          g.stroke();
-          g.setLineDash([]);
-        }
-        outline(cx.op, CX_RED, 2.5);
-        const ri = layout.rowOf[cx.op];
-        // Its label beside the bar: to the right when it fits, else to the left.
-        g.font = '600 11px system-ui, sans-serif';
-        const label = '✗ not linearizable';
-        const tw = g.measureText(label).width;
-        const ly = AXIS + ri * rowPx + rowPx / 2;
-        const barEndX = xOf(layout.solid[cx.op], w);
-        const lx = barEndX + 6 + tw <= right ? barEndX + 6 : Math.max(GUTTER + 2, xOf(ops.invokeUs[cx.op], w) - tw - 8);
-        g.fillStyle = 'rgba(255,255,255,0.9)';
-        g.fillRect(lx - 2, ly - 7, tw + 4, 14);
-        g.fillStyle = CX_RED;
-        g.fillText(label, lx, ly);
-      }
-      if (highlighted >= 0) outline(highlighted, CX_RED, 2);
+      const plot: Plot = { g, x: (t) => xOf(t, w), y: (ri) => AXIS + ri * rowPx + rowPx / 2, rowPx, axis: AXIS, gutter: GUTTER, right, outline };
+      drawCounterexample(plot, cx, ops, layout, stepOf, highlighted);
     }
     const selOp = opOfRow(bus.selected);
     if (selOp >= 0) outline(selOp, '#1d2430', 2);
