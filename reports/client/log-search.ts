@@ -72,6 +72,8 @@ export class SearchIndex {
     readonly strings: readonly string[],
     readonly lanes: readonly Lane[],
     readonly kindNames: readonly string[],
+    /** Other names per kind code for kind: (e.g. `history` for `op`). */
+    readonly kindAliases: readonly string[] = [],
   ) {}
 
   private lowered(): string[] {
@@ -110,7 +112,8 @@ export class SearchIndex {
     const kindOk = new Uint8Array(Math.max(kindNames.length, 256)).fill(0);
     for (let k = 0; k < kindOk.length; k++) {
       const name = kindNames[k] ?? '';
-      kindOk[k] = (q.kinds.length === 0 || q.kinds.some((x) => name === x)) && (f.kind === -1 || f.kind === k) ? 1 : 0;
+      const alias = (this.kindAliases[k] ?? '').toLowerCase();
+      kindOk[k] = (q.kinds.length === 0 || q.kinds.some((x) => name === x || alias === x)) && (f.kind === -1 || f.kind === k) ? 1 : 0;
     }
     // Each term: flags per string, per lane name and per kind name.
     const terms = [...q.include.map((t) => ({ t, want: true })), ...q.exclude.map((t) => ({ t, want: false }))].map(({ t, want }) => ({
@@ -206,4 +209,15 @@ export function scrollTopFor(index: number, viewPx: number, rowCount: number, ro
   const rowRange = Math.max(1, rowCount - visible + 1);
   const scrollRange = Math.max(1, maxPx - viewPx);
   return Math.max(0, Math.min(scrollRange, ((index - lead) / rowRange) * scrollRange));
+}
+
+/** JSON text indented (when it parses), capped so a huge body cannot stall the page. */
+export function pretty(text: string, cap = 20_000): string {
+  let out = text;
+  try {
+    out = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // not JSON: as is
+  }
+  return out.length > cap ? `${out.slice(0, cap)}\n… (${(out.length - cap).toLocaleString('en-US')} more characters)` : out;
 }

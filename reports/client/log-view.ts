@@ -2,9 +2,10 @@
 // view exist in the DOM, over a spacer as tall as the list), linked to the other views
 // through the bus: a click selects a row, a selection from elsewhere scrolls here; the
 // filter is published as a row mask so the diagram can dim what the log hides.
+import { KIND_NAMES } from '../shared/data.js';
 import { KIND_LABELS } from './model.js';
 import { el, formatUs, type ViewContext } from './context.js';
-import { indexOfRow, isEmptyFilter, maskOf, parseQuery, scrollTopFor, SearchIndex, virtualWindow, type LogFilter } from './log-search.js';
+import { indexOfRow, isEmptyFilter, maskOf, parseQuery, pretty, scrollTopFor, SearchIndex, virtualWindow, type LogFilter } from './log-search.js';
 
 /** Fixed row height, px (matches .fl-log-row in styles.ts). */
 export const LOG_ROW_PX = 20;
@@ -14,7 +15,7 @@ const DEBOUNCE_MS = 120;
 export function mountLog(root: HTMLElement, ctx: ViewContext): void {
   const { model, bus } = ctx;
   const rows = model.rows;
-  const index = new SearchIndex(rows, model.strings, model.lanes, KIND_LABELS);
+  const index = new SearchIndex(rows, model.strings, model.lanes, KIND_LABELS, KIND_NAMES);
 
   // Toolbar: search, lane, kind, causal past, count.
   const bar = el('div', 'fl-log-bar');
@@ -220,17 +221,6 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
 
   applyFilter();
   showDetail();
-}
-
-/** JSON text indented (when it parses), capped so a huge body cannot stall the page. */
-export function pretty(text: string, cap = 20_000): string {
-  let out = text;
-  try {
-    out = JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    // not JSON: as is
-  }
-  return out.length > cap ? `${out.slice(0, cap)}\n… (${(out.length - cap).toLocaleString('en-US')} more characters)` : out;
 }
 
 function option(value: string, text: string): HTMLOptionElement {

@@ -2,9 +2,9 @@
 // scrolling, the history's layout, hit-testing and window arithmetic.
 import { describe, expect, it } from 'vitest';
 import { allocOps, allocRows } from '../../reports/shared/codec.js';
-import { K, type Lane } from '../../reports/shared/data.js';
+import { K, KIND_NAMES, type Lane } from '../../reports/shared/data.js';
 import { KIND_LABELS } from '../../reports/client/model.js';
-import { indexOfRow, maskOf, MAX_SPACER_PX, parseQuery, scrollTopFor, SearchIndex, virtualWindow, type LogFilter } from '../../reports/client/log-search.js';
+import { indexOfRow, maskOf, MAX_SPACER_PX, parseQuery, pretty, scrollTopFor, SearchIndex, virtualWindow, type LogFilter } from '../../reports/client/log-search.js';
 import { barEnd, clampWindow, hitOp, layoutHistory, panWindow, tickLabel, tickStep, windowAround, zoomWindow } from '../../reports/client/history-layout.js';
 import { traceFileName } from '../../reports/client/summary.js';
 
@@ -72,6 +72,8 @@ describe('log search', () => {
     expect(find('lane:n2')).toEqual([2, 3]);
     expect(find('lane:global')).toEqual([5]);
     expect(find('kind:deliver')).toEqual([2, 4]);
+    expect(find('kind:op')).toEqual([6]);
+    expect(new SearchIndex(trace.rows, trace.strings, lanes, KIND_LABELS, KIND_NAMES).filter(filterOf('kind:history'))).toEqual(Int32Array.from([6]));
     expect(find('kind:send vote')).toEqual([1, 3]);
     expect(find('', { lane: 0 })).toEqual([0, 1, 4]);
     expect(find('', { lane: -1 })).toEqual([5]);
@@ -235,6 +237,14 @@ describe('history layout', () => {
     expect(tickLabel(1_800_000, 100_000)).toBe('1.8 s');
     expect(tickLabel(1_815_000, 5_000)).toBe('1.815 s');
     expect(tickLabel(1_500, 500)).toBe('1.5 ms');
+  });
+});
+
+describe('log detail', () => {
+  it('indents JSON bodies, leaves other text alone, and caps the size', () => {
+    expect(pretty('{"a":1,"b":[2]}')).toBe('{\n  "a": 1,\n  "b": [\n    2\n  ]\n}');
+    expect(pretty('not json <b>')).toBe('not json <b>');
+    expect(pretty('x'.repeat(50), 10)).toBe(`${'x'.repeat(10)}\n… (40 more characters)`);
   });
 });
 
