@@ -8,6 +8,7 @@ import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import { K } from '../shared/data.js';
 import { el, formatUs, type ViewContext } from './context.js';
+import type { RunModel } from './model.js';
 import { renderDetail } from './diagram-detail.js';
 import { paint, type FrameStats, type Mark, type Scene } from './diagram-draw.js';
 import { HitIndex, type Hit } from './diagram-hit.js';
@@ -38,6 +39,8 @@ export interface DiagramHook {
   /** Hit-test a viewport point; returns what is there and how long it took (ms). */
   hitAt(x: number, y: number): { hit: Hit; ms: number };
   violationOnScreen(): boolean;
+  /** Viewport coordinates of the violation marker (on its lane), or null when off screen. */
+  violationPoint(): { x: number; y: number } | null;
 }
 
 declare global {
@@ -122,7 +125,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     stateColour,
     maxLat: maxLatency(model),
     faultsStopUs: run.meta.faultsStopUs,
-    violation: v !== undefined ? { row: vRow, lane: v.lane >= 0 ? v.lane : vRow >= 0 ? model.rows.lane[vRow] : -1, tUs: vRow >= 0 ? model.rows.t[vRow] : v.atUs, label: `✗ ${v.checker}` } : undefined,
+    violation: v !== undefined ? { row: vRow, lane: v.lane >= 0 ? v.lane : vRow >= 0 ? model.rows.lane[anchorRow(model, vRow)] : -1, tUs: vRow >= 0 ? model.rows.t[vRow] : v.atUs, label: `✗ ${v.checker}` } : undefined,
     marks: options.marks ?? [],
     hatch: hatchPattern(g),
   };
@@ -204,7 +207,8 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     const row = bus.causal ? bus.selected : -1;
     if (row === maskRow) return;
     maskRow = row;
-    mask = row >= 0 ? model.causalPast(row) : undefined;
+    mask = row >= 0 ? model.causalPast(anchorRow(model, row)) : undefined;
+    if (mask !== undefined) mask[row] = 1;
     faded = 0;
     if (mask !== undefined) for (let r = 0; r < mask.length; r++) if (mask[r] === 0) faded++;
   }
@@ -360,9 +364,27 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
       const [t0, t1] = x.domain();
       return sv.tUs >= t0 && sv.tUs <= t1;
     },
+    violationPoint: () => {
+      const sv = scene.violation;
+      if (sv === undefined || sv.lane < 0 || !hook.violationOnScreen()) return null;
+      return toViewport(x(sv.tUs), tops[sv.lane] + EVENT_Y);
+    },
   };
   (window.faultlineDiagrams ??= []).push(hook);
   return { hook, showWindow: (t0, t1) => showWindow(t0, t1) };
+}
+
+/**
+ * The row whose causal past stands for `row`'s: itself, or for a global row (a fault, which
+ * has no lane) the last row of the same kernel step on a lane, when there is one.
+ */
+export function anchorRow(model: RunModel, row: number): number {
+  const rows = model.rows;
+  if (row < 0 || row >= rows.length || rows.lane[row] >= 0) return row;
+  const step = rows.step[row];
+  for (let r = row + 1; r < rows.length && rows.step[r] === step; r++) if (rows.lane[r] >= 0) return r;
+  for (let r = row - 1; r >= 0 && rows.step[r] === step; r--) if (rows.lane[r] >= 0) return r;
+  return row;
 }
 
 /** [start, end] with a margin after the end (2% of the run, at least 1 ms). */
