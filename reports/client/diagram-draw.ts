@@ -4,7 +4,7 @@
 // of a frame is bounded by the canvas width, not by the trace length.
 import type { ScaleLinear } from 'd3-scale';
 import { K } from '../shared/data.js';
-import { arrowDensity, clockText, EVENT_Y, edgeRange, GUTTER_W, LANE_H, laneDensity, laneRange, MAX_ARROWS, MAX_LANE_EVENTS, STRIP_H, STRIP_Y, tickLabel, type Span } from './diagram-layout.js';
+import { arrowDensity, clockText, EVENT_Y, edgeRange, GUTTER_W, LANE_H, laneDensity, laneRange, lowerBound, MAX_ARROWS, MAX_LANE_EVENTS, STRIP_H, STRIP_Y, tickLabel, upperBound, type DensityIndex, type Span } from './diagram-layout.js';
 import type { RunModel } from './model.js';
 
 /** A vertical mark drawn across the lanes (the divergence in a diff). */
@@ -25,6 +25,13 @@ export interface Scene {
   stateRows: Int32Array[];
   stateColour: Map<number, string>;
   maxLat: number;
+  density: DensityIndex;
+  /** Per lane, per rare kind (crash, restart, pause, resume, buggify): its rows and their times, drawn even in a density. */
+  rare: Array<Array<{ rows: Int32Array; times: Float64Array }>>;
+  /** Per lane: the times of its state rows (parallel to stateRows). */
+  stateTimes: Float64Array[];
+  /** Per clock segment (model.clocks): the start of the lane's next segment (the run's end for the last). */
+  clockNext: Float64Array;
   faultsStopUs: number;
   violation: { row: number; lane: number; tUs: number; label: string } | undefined;
   marks: Mark[];
@@ -41,6 +48,8 @@ export interface FrameState {
   height: number;
   /** Causal cone of the selection (undefined: nothing faded). */
   mask: Uint8Array | undefined;
+  /** The same cone as per-lane prefixes: the last lane position inside it. */
+  cutoffs: Int32Array | undefined;
   selected: number;
   hovered: number;
   hoveredEdge: number;
@@ -52,6 +61,8 @@ export interface FrameStats {
   arrows: number;
   densityLanes: number;
   arrowDensity: boolean;
+  /** Milliseconds each part of the frame took to issue. */
+  sections: Record<string, number>;
 }
 
 const GROUP_TINTS = ['rgba(66,133,244,0.10)', 'rgba(234,67,53,0.12)', 'rgba(52,168,83,0.12)', 'rgba(251,188,5,0.16)', 'rgba(171,71,188,0.12)'];
@@ -62,21 +73,32 @@ const DUP = '#8e44ad';
 const DROP = '#d0342c';
 
 export function paint(g: CanvasRenderingContext2D, s: Scene, f: FrameState): FrameStats {
-  const stats: FrameStats = { rows: 0, arrows: 0, densityLanes: 0, arrowDensity: false };
+  const stats: FrameStats = { rows: 0, arrows: 0, densityLanes: 0, arrowDensity: false, sections: {} };
   const right = f.width;
   g.clearRect(0, 0, f.width, f.height);
   g.save();
   g.beginPath();
   g.rect(GUTTER_W, 0, right - GUTTER_W, f.height);
   g.clip();
+  let mark = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    stats.sections[name] = now - mark;
+    mark = now;
+  };
   lanesBackground(g, s, f);
+  lap('background');
   stateStrips(g, s, f);
+  lap('state');
   arrows(g, s, f, stats);
+  lap('arrows');
   events(g, s, f, stats);
+  lap('events');
   clocks(g, s, f);
   verticals(g, s, f);
   g.restore();
   axis(g, s, f);
+  lap('rest');
   return stats;
 }
 
@@ -135,6 +157,11 @@ function stateStrips(g: CanvasRenderingContext2D, s: Scene, f: FrameState): void
     const list = s.stateRows[lane];
     if (list.length === 0) continue;
     const y = s.tops[lane] + STRIP_Y;
+    const times = s.stateTimes[lane];
+    if (upperBound(times, f.t1) - lowerBound(times, f.t0) > (f.width - GUTTER_W) * 2) {
+      sampledStrip(g, s, f, lane, y);
+      continue;
+    }
     // First state row in force at t0.
     let lo = 0;
     let hi = list.length;
@@ -173,6 +200,32 @@ function stateStrips(g: CanvasRenderingContext2D, s: Scene, f: FrameState): void
   }
 }
 
+/** A busy state strip: per pixel column, the colour of the state in force at the column's end. */
+function sampledStrip(g: CanvasRenderingContext2D, s: Scene, f: FrameState, lane: number, y: number): void {
+  const list = s.stateRows[lane];
+  const times = s.stateTimes[lane];
+  const pos = s.model.lanePos;
+  const cut = f.cutoffs?.[lane];
+  const plotW = Math.floor(f.width - GUTTER_W);
+  const step = (f.t1 - f.t0) / plotW;
+  let run = '';
+  let runX = 0;
+  for (let c = 0; c < plotW; c++) {
+    const i = upperBound(times, f.t0 + (c + 1) * step) - 1;
+    let colour = '';
+    if (i >= 0) {
+      const r = list[i];
+      colour = (s.stateColour.get(r) ?? '#ccc') + (cut !== undefined && pos[r] > cut ? '|f' : '');
+    }
+    if (colour !== run) {
+      if (run !== '') drawRun(g, run, runX, GUTTER_W + c, y);
+      run = colour;
+      runX = GUTTER_W + c;
+    }
+  }
+  if (run !== '') drawRun(g, run, runX, GUTTER_W + plotW, y);
+}
+
 function drawRun(g: CanvasRenderingContext2D, c: string, x0: number, x1: number, y: number): void {
   const faded = c.endsWith('|f');
   g.globalAlpha = faded ? 0.25 : 0.85;
@@ -197,19 +250,24 @@ function arrows(g: CanvasRenderingContext2D, s: Scene, f: FrameState, stats: Fra
     // Too many to draw one by one: lines per (bucket, from lane, to lane), darker for more messages.
     stats.arrowDensity = true;
     const bucket = 6;
-    const quads = arrowDensity(model, f.t0, f.t1, f.width - GUTTER_W, bucket, s.maxLat);
+    const quads = arrowDensity(s.density, f.t0, f.t1, f.width - GUTTER_W, bucket);
     let max = 1;
     for (let i = 3; i < quads.length; i += 4) max = Math.max(max, quads[i]);
-    g.strokeStyle = MSG;
-    g.lineWidth = 1;
+    // Batched by opacity level: one path per level, so a frame is a handful of strokes.
+    const LEVELS = 8;
+    const paths = Array.from({ length: LEVELS }, () => new Path2D());
     for (let i = 0; i < quads.length; i += 4) {
       const x = GUTTER_W + quads[i] * bucket;
-      g.globalAlpha = 0.06 + 0.5 * (Math.log1p(quads[i + 3]) / Math.log1p(max));
-      g.beginPath();
-      g.moveTo(x, s.tops[quads[i + 1]] + EVENT_Y);
-      g.lineTo(x + bucket, s.tops[quads[i + 2]] + EVENT_Y);
-      g.stroke();
+      const level = Math.min(LEVELS - 1, Math.floor((Math.log1p(quads[i + 3]) / Math.log1p(max)) * LEVELS));
+      paths[level].moveTo(x, s.tops[quads[i + 1]] + EVENT_Y);
+      paths[level].lineTo(x + bucket, s.tops[quads[i + 2]] + EVENT_Y);
     }
+    g.strokeStyle = MSG;
+    g.lineWidth = 1;
+    paths.forEach((path, level) => {
+      g.globalAlpha = 0.06 + (0.5 * (level + 1)) / LEVELS;
+      g.stroke(path);
+    });
     g.globalAlpha = 1;
     return;
   }
@@ -279,6 +337,8 @@ function events(g: CanvasRenderingContext2D, s: Scene, f: FrameState, stats: Fra
   const { model } = s;
   const rows = model.rows;
   const plotW = Math.max(1, Math.floor(f.width - GUTTER_W));
+  // Density lanes are written as pixels into one buffer, then drawn with a single drawImage.
+  let buffer: DensityBuffer | undefined;
   for (const lane of s.order) {
     const [lo, hi] = laneRange(model, lane, f.t0, f.t1);
     stats.rows += hi - lo;
@@ -286,21 +346,27 @@ function events(g: CanvasRenderingContext2D, s: Scene, f: FrameState, stats: Fra
     if (hi - lo > MAX_LANE_EVENTS) {
       // Density: one bar per pixel column, height by log count; faded part drawn pale.
       stats.densityLanes++;
-      const d = laneDensity(model, lane, f.t0, f.t1, plotW, f.mask);
+      const d = laneDensity(s.density, lane, f.t0, f.t1, plotW, f.cutoffs?.[lane]);
+      buffer ??= densityBuffer(plotW, f.height);
       const scale = 12 / Math.log1p(Math.max(1, d.max));
+      const px = buffer.pixels;
       for (let c = 0; c < plotW; c++) {
         const n = d.inside[c] + d.outside[c];
         if (n === 0) continue;
-        const h = 2 + Math.log1p(n) * scale;
-        g.fillStyle = d.inside[c] > 0 ? '#46546b' : 'rgba(70,84,107,0.2)';
-        g.fillRect(GUTTER_W + c, y - h / 2, 1, h);
+        const half = (2 + Math.log1p(n) * scale) / 2;
+        const colour = d.inside[c] > 0 ? STRONG_PX : PALE_PX;
+        const yEnd = Math.min(f.height - 1, Math.round(y + half));
+        for (let yy = Math.max(0, Math.round(y - half)); yy <= yEnd; yy++) px[yy * plotW + c] = colour;
       }
       // Rare but important events still get their glyphs.
-      const list = model.laneRows[lane];
-      for (let p = lo; p < hi; p++) {
-        const r = list[p];
-        const k = rows.kind[r];
-        if (k === K.crash || k === K.restart || k === K.pause || k === K.resume || k === K.buggify) glyph(g, s, f, r, xOf(f, rows.t[r]), y);
+      // At most one per pixel column and kind (jumping over the rest), without their text labels.
+      for (const { rows: rare, times } of s.rare[lane]) {
+        let i = lowerBound(times, f.t0);
+        while (i < times.length && times[i] <= f.t1) {
+          const x = Math.round(xOf(f, times[i]));
+          glyph(g, s, f, rare[i], x, y, false);
+          i = Math.max(i + 1, lowerBound(times, f.x.invert(x + 1)));
+        }
       }
       continue;
     }
@@ -309,6 +375,11 @@ function events(g: CanvasRenderingContext2D, s: Scene, f: FrameState, stats: Fra
       const r = list[p];
       glyph(g, s, f, r, xOf(f, rows.t[r]), y);
     }
+  }
+  if (buffer !== undefined) {
+    buffer.context.putImageData(buffer.image, 0, 0);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(buffer.canvas, GUTTER_W, 0, plotW, f.height);
   }
   // Global rows (network faults): small marks just under the axis.
   for (const r of model.globalRows) {
@@ -328,8 +399,35 @@ function events(g: CanvasRenderingContext2D, s: Scene, f: FrameState, stats: Fra
   }
 }
 
+interface DensityBuffer {
+  canvas: HTMLCanvasElement;
+  context: CanvasRenderingContext2D;
+  image: ImageData;
+  pixels: Uint32Array;
+}
+
+// RGBA packed for a little-endian Uint32 view of ImageData (as every browser platform is).
+const STRONG_PX = (255 << 24) | (107 << 16) | (84 << 8) | 70;
+const PALE_PX = (60 << 24) | (107 << 16) | (84 << 8) | 70;
+let cachedBuffer: DensityBuffer | undefined;
+
+/** A cleared pixel buffer of the plot's size (reused between frames). */
+function densityBuffer(width: number, height: number): DensityBuffer {
+  let b = cachedBuffer;
+  if (b === undefined || b.image.width !== width || b.image.height !== height) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext('2d')!;
+    const image = context.createImageData(width, height);
+    b = { canvas, context, image, pixels: new Uint32Array(image.data.buffer) };
+    cachedBuffer = b;
+  } else b.pixels.fill(0);
+  return b;
+}
+
 /** One event's glyph. */
-function glyph(g: CanvasRenderingContext2D, s: Scene, f: FrameState, r: number, x: number, y: number): void {
+function glyph(g: CanvasRenderingContext2D, s: Scene, f: FrameState, r: number, x: number, y: number, labels = true): void {
   const { model } = s;
   const k = model.rows.kind[r];
   if (k === K.state || k === K.clock) return;
@@ -357,7 +455,7 @@ function glyph(g: CanvasRenderingContext2D, s: Scene, f: FrameState, r: number, 
       g.strokeStyle = DROP;
       g.lineWidth = 2.5;
       cross(g, x, y, 6);
-      label(g, 'crash', x + 8, y - 10, DROP);
+      if (labels) label(g, 'crash', x + 8, y - 10, DROP);
       break;
     case K.restart:
       g.fillStyle = '#1e8e3e';
@@ -367,14 +465,14 @@ function glyph(g: CanvasRenderingContext2D, s: Scene, f: FrameState, r: number, 
       g.lineTo(x, y + 7);
       g.closePath();
       g.fill();
-      label(g, 'restart', x + 10, y - 10, '#1e8e3e');
+      if (labels) label(g, 'restart', x + 10, y - 10, '#1e8e3e');
       break;
     case K.pause:
     case K.resume:
       g.fillStyle = '#d68910';
       g.fillRect(x - 3, y - 7, 2, 14);
       g.fillRect(x + 1, y - 7, 2, 14);
-      label(g, k === K.pause ? 'pause' : 'resume', x + 5, y - 10, '#b9770e');
+      if (labels) label(g, k === K.pause ? 'pause' : 'resume', x + 5, y - 10, '#b9770e');
       break;
     case K.buggify:
       g.fillStyle = '#c2185b';
@@ -432,8 +530,7 @@ function clocks(g: CanvasRenderingContext2D, s: Scene, f: FrameState): void {
   for (let i = 0; i < segs.length; i++) {
     const c = segs[i];
     if (c.lane < 0 || c.startUs > f.t1) continue;
-    let next = s.model.endUs;
-    for (let j = i + 1; j < segs.length; j++) if (segs[j].lane === c.lane) { next = segs[j].startUs; break; }
+    const next = s.clockNext[i];
     if (next < f.t0) continue;
     const y = s.tops[c.lane] + 6;
     const x = xOf(f, c.startUs);
@@ -445,8 +542,11 @@ function clocks(g: CanvasRenderingContext2D, s: Scene, f: FrameState): void {
     const x0 = Math.max(GUTTER_W + 2, x + 4);
     const room = Math.min(f.width, xOf(f, next)) - x0;
     if (room > 70 && (c.offsetUs !== 0 || c.driftPpm !== 0)) {
-      g.fillStyle = '#00796b';
-      g.fillText(clockText(c.offsetUs, c.driftPpm), x0, y, room - 4);
+      const text = clockText(c.offsetUs, c.driftPpm);
+      if (g.measureText(text).width < room - 4) {
+        g.fillStyle = '#00796b';
+        g.fillText(text, x0, y);
+      }
     }
   }
 }

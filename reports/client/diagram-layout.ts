@@ -130,60 +130,156 @@ export function edgeVisible(model: RunModel, e: number, t0: number, t1: number):
   return t[model.edges.from[e]] <= t1 && t[model.edges.to[e]] >= t0;
 }
 
+/** First index in the sorted `a` whose value is >= x (`a.length` when none). */
+export function lowerBound(a: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in the sorted `a` whose value is > x. */
+export function upperBound(a: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
- * Per-pixel-column counts of a lane's rows in [t0, t1] drawn `width` columns wide, split in
- * two: rows inside the causal cone (or all when no mask) and rows outside it.
+ * Sorted per-lane and per-link time arrays, built once, so that a zoomed-out frame counts
+ * what falls in each pixel column with two binary searches instead of visiting every row:
+ * a frame then costs O(width · log n) whatever the trace length.
  */
-export function laneDensity(model: RunModel, lane: number, t0: number, t1: number, width: number, mask?: Uint8Array): { inside: Uint32Array; outside: Uint32Array; max: number } {
+export interface DensityIndex {
+  /** Per lane: times of its rows that are drawn as events (not state or clock rows). */
+  eventTimes: Float64Array[];
+  /** Per lane: each of those rows' position in the lane (ascending), to split at a causal cutoff. */
+  eventPos: Int32Array[];
+  /** Per (from lane · laneCount + to lane): the send times of its message edges, sorted. */
+  linkTimes: Map<number, Float64Array>;
+  laneCount: number;
+}
+
+export function densityIndex(model: RunModel): DensityIndex {
+  const { t, kind } = model.rows;
+  const eventTimes: Float64Array[] = [];
+  const eventPos: Int32Array[] = [];
+  for (const list of model.laneRows) {
+    let n = 0;
+    for (const r of list) if (kind[r] !== K.state && kind[r] !== K.clock) n++;
+    const times = new Float64Array(n);
+    const pos = new Int32Array(n);
+    let i = 0;
+    for (let p = 0; p < list.length; p++) {
+      const r = list[p];
+      if (kind[r] === K.state || kind[r] === K.clock) continue;
+      times[i] = t[r];
+      pos[i++] = p;
+    }
+    eventTimes.push(times);
+    eventPos.push(pos);
+  }
+  const laneCount = model.lanes.length;
+  const lists = new Map<number, number[]>();
+  const { from, to, length } = model.edges;
+  const lane = model.rows.lane;
+  for (let e = 0; e < length; e++) {
+    const key = lane[from[e]] * laneCount + lane[to[e]];
+    let list = lists.get(key);
+    if (list === undefined) lists.set(key, (list = []));
+    list.push(t[from[e]]);
+  }
+  const linkTimes = new Map<number, Float64Array>();
+  for (const [key, list] of lists) linkTimes.set(key, Float64Array.from(list).sort());
+  return { eventTimes, eventPos, linkTimes, laneCount };
+}
+
+/**
+ * Per-pixel-column counts of a lane's event rows in [t0, t1] drawn `width` columns wide,
+ * split in two: rows inside the causal cone and rows outside it. The cone is a prefix of
+ * each lane (causalPast), given as `cutoff`: the last lane position inside it (-1: none;
+ * undefined: no cone, everything inside).
+ */
+export function laneDensity(index: DensityIndex, lane: number, t0: number, t1: number, width: number, cutoff?: number): { inside: Uint32Array; outside: Uint32Array; max: number } {
   const inside = new Uint32Array(width);
   const outside = new Uint32Array(width);
-  const [lo, hi] = laneRange(model, lane, t0, t1);
-  const list = model.laneRows[lane];
-  const t = model.rows.t;
-  const kind = model.rows.kind;
-  const k = width / Math.max(t1 - t0, 1e-9);
-  for (let p = lo; p < hi; p++) {
-    const r = list[p];
-    if (kind[r] === K.state) continue;
-    const col = Math.min(width - 1, ((t[r] - t0) * k) | 0);
-    if (mask !== undefined && mask[r] === 0) outside[col]++;
-    else inside[col]++;
-  }
+  const times = index.eventTimes[lane];
+  const split = cutoff === undefined ? times.length : upperBound(index.eventPos[lane], cutoff);
+  const step = (t1 - t0) / width;
   let max = 0;
-  for (let c = 0; c < width; c++) max = Math.max(max, inside[c] + outside[c]);
+  let lo = lowerBound(times, t0);
+  for (let c = 0; c < width; c++) {
+    // Column c holds [t0 + c·step, t0 + (c+1)·step), the last one also t1 itself.
+    const hi = c === width - 1 ? upperBound(times, t1) : lowerBound(times, t0 + (c + 1) * step);
+    const n = Math.max(0, hi - lo);
+    if (n > 0) {
+      const inn = Math.max(0, Math.min(hi, split) - lo);
+      inside[c] = inn;
+      outside[c] = n - inn;
+      if (n > max) max = n;
+    }
+    lo = Math.max(lo, hi);
+  }
   return { inside, outside, max };
 }
 
 /**
  * Message density when there are too many arrows: per bucket of `bucketPx` columns (by send
- * time) and per (from lane, to lane) pair, how many edges. Returned as a flat list of
+ * time in [t0, t1]) and per (from lane, to lane) pair, how many edges. A flat list of
  * [bucket, fromLane, toLane, count] quadruples.
  */
-export function arrowDensity(model: RunModel, t0: number, t1: number, width: number, bucketPx: number, maxLat: number): Int32Array {
-  const laneCount = model.lanes.length;
+export function arrowDensity(index: DensityIndex, t0: number, t1: number, width: number, bucketPx: number): Int32Array {
   const buckets = Math.max(1, Math.ceil(width / bucketPx));
-  const counts = new Map<number, number>();
-  const [lo, hi] = edgeRange(model, t0, t1, maxLat);
-  const { from, to } = model.edges;
-  const t = model.rows.t;
-  const lane = model.rows.lane;
-  const k = width / Math.max(t1 - t0, 1e-9);
-  for (let e = lo; e < hi; e++) {
-    const ts = t[from[e]];
-    if (ts > t1 || t[to[e]] < t0) continue;
-    const b = Math.max(0, Math.min(buckets - 1, Math.floor(((ts - t0) * k) / bucketPx)));
-    const key = (b * laneCount + lane[from[e]]) * laneCount + lane[to[e]];
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+  const step = ((t1 - t0) * bucketPx) / width;
+  const out: number[] = [];
+  const L = index.laneCount;
+  for (const [key, times] of index.linkTimes) {
+    let lo = lowerBound(times, t0);
+    const end = upperBound(times, t1);
+    if (lo >= end) continue;
+    for (let b = 0; b < buckets && lo < end; b++) {
+      const hi = b === buckets - 1 ? end : Math.min(end, lowerBound(times, t0 + (b + 1) * step));
+      if (hi > lo) out.push(b, Math.floor(key / L), key % L, hi - lo);
+      lo = Math.max(lo, hi);
+    }
   }
-  const out = new Int32Array(counts.size * 4);
-  let i = 0;
-  for (const [key, c] of counts) {
-    out[i++] = Math.floor(key / (laneCount * laneCount));
-    out[i++] = Math.floor(key / laneCount) % laneCount;
-    out[i++] = key % laneCount;
-    out[i++] = c;
-  }
-  return out;
+  return Int32Array.from(out);
+}
+
+/** Per lane: the last lane position inside a causal mask (-1 when none of the lane is). */
+export function laneCutoffs(model: RunModel, mask: Uint8Array): Int32Array {
+  const cut = new Int32Array(model.lanes.length).fill(-1);
+  model.laneRows.forEach((list, lane) => {
+    for (let p = list.length - 1; p >= 0; p--) {
+      if (mask[list[p]] === 1) {
+        cut[lane] = p;
+        break;
+      }
+    }
+  });
+  return cut;
+}
+
+/**
+ * The row whose causal past stands for `row`'s: itself, or for a global row (a fault, which
+ * has no lane) the last row of the same kernel step on a lane, when there is one.
+ */
+export function anchorRow(model: RunModel, row: number): number {
+  const rows = model.rows;
+  if (row < 0 || row >= rows.length || rows.lane[row] >= 0) return row;
+  const step = rows.step[row];
+  for (let r = row + 1; r < rows.length && rows.step[r] === step; r++) if (rows.lane[r] >= 0) return r;
+  for (let r = row - 1; r >= 0 && rows.step[r] === step; r--) if (rows.lane[r] >= 0) return r;
+  return row;
 }
 
 /** The window the page opens on: around row `row`, wide enough to hold the ~`context` rows before it. */

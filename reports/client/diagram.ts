@@ -8,11 +8,12 @@ import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import { K } from '../shared/data.js';
 import { el, formatUs, type ViewContext } from './context.js';
-import type { RunModel } from './model.js';
 import { renderDetail } from './diagram-detail.js';
 import { paint, type FrameStats, type Mark, type Scene } from './diagram-draw.js';
 import { HitIndex, type Hit } from './diagram-hit.js';
-import { AXIS_H, EVENT_Y, GUTTER_W, LANE_H, laneOrder, laneRange, laneSpans, laneTops, MAX_LANE_EVENTS, maxLatency, roleColour, roleOfSummary, windowAround } from './diagram-layout.js';
+import { AXIS_H, EVENT_Y, GUTTER_W, LANE_H, laneOrder, laneRange, laneSpans, laneCutoffs, laneTops, MAX_LANE_EVENTS, maxLatency, densityIndex, anchorRow, roleColour, roleOfSummary, windowAround } from './diagram-layout.js';
+
+const RARE: readonly number[] = [K.crash, K.restart, K.pause, K.resume, K.buggify];
 
 export interface DiagramOptions {
   /** Vertical marks (the diff's divergence). */
@@ -124,6 +125,15 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     stateRows,
     stateColour,
     maxLat: maxLatency(model),
+    density: densityIndex(model),
+    rare: model.laneRows.map((list) =>
+      RARE.map((kind) => {
+        const rows = list.filter((r) => model.rows.kind[r] === kind);
+        return { rows, times: Float64Array.from(rows, (r) => model.rows.t[r]) };
+      }),
+    ),
+    clockNext: clockNext(model),
+    stateTimes: stateRows.map((list) => Float64Array.from(list, (r) => model.rows.t[r])),
     faultsStopUs: run.meta.faultsStopUs,
     violation: v !== undefined ? { row: vRow, lane: v.lane >= 0 ? v.lane : vRow >= 0 ? model.rows.lane[anchorRow(model, vRow)] : -1, tUs: vRow >= 0 ? model.rows.t[vRow] : v.atUs, label: `✗ ${v.checker}` } : undefined,
     marks: options.marks ?? [],
@@ -136,10 +146,11 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
   const xBase = scaleLinear().domain([d0, d1]).range([GUTTER_W, width]);
   let x = xBase.copy();
   let mask: Uint8Array | undefined;
+  let cutoffs: Int32Array | undefined;
   let maskRow = -1;
   let faded = 0;
   let hover: Hit;
-  let stats: FrameStats = { rows: 0, arrows: 0, densityLanes: 0, arrowDensity: false };
+  let stats: FrameStats = { rows: 0, arrows: 0, densityLanes: 0, arrowDensity: false, sections: {} };
   let frames = 0;
   let lastPaintMs = 0;
   let pending = 0;
@@ -193,10 +204,10 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     const [t0, t1] = x.domain();
     const hoveredEdge = hover?.type === 'edge' ? hover.edge : -1;
-    stats = paint(g, scene, { x, t0, t1, width, height, mask, selected: bus.selected, hovered: bus.hovered, hoveredEdge });
+    stats = paint(g, scene, { x, t0, t1, width, height, mask, cutoffs, selected: bus.selected, hovered: bus.hovered, hoveredEdge });
     lastPaintMs = performance.now() - started;
     frames++;
-    status.textContent = `${formatUs(t0)} – ${formatUs(t1)} · ${stats.rows.toLocaleString('en-US')} rows in view${stats.densityLanes > 0 || stats.arrowDensity ? ' (zoomed out: densities)' : ''}${mask !== undefined ? ` · ${faded.toLocaleString('en-US')} rows outside the causal past` : ''}`;
+    status.textContent = `${formatUs(Math.round(t0))} – ${formatUs(Math.round(t1))} · ${stats.rows.toLocaleString('en-US')} rows in view${stats.densityLanes > 0 || stats.arrowDensity ? ' (zoomed out: densities)' : ''}${mask !== undefined ? ` · ${faded.toLocaleString('en-US')} rows outside the causal past` : ''}`;
     root.dataset.t0 = String(t0);
     root.dataset.t1 = String(t1);
     root.dataset.selected = String(bus.selected);
@@ -209,6 +220,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     maskRow = row;
     mask = row >= 0 ? model.causalPast(anchorRow(model, row)) : undefined;
     if (mask !== undefined) mask[row] = 1;
+    cutoffs = mask !== undefined ? laneCutoffs(model, mask) : undefined;
     faded = 0;
     if (mask !== undefined) for (let r = 0; r < mask.length; r++) if (mask[r] === 0) faded++;
   }
@@ -374,22 +386,22 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
   return { hook, showWindow: (t0, t1) => showWindow(t0, t1) };
 }
 
-/**
- * The row whose causal past stands for `row`'s: itself, or for a global row (a fault, which
- * has no lane) the last row of the same kernel step on a lane, when there is one.
- */
-export function anchorRow(model: RunModel, row: number): number {
-  const rows = model.rows;
-  if (row < 0 || row >= rows.length || rows.lane[row] >= 0) return row;
-  const step = rows.step[row];
-  for (let r = row + 1; r < rows.length && rows.step[r] === step; r++) if (rows.lane[r] >= 0) return r;
-  for (let r = row - 1; r >= 0 && rows.step[r] === step; r--) if (rows.lane[r] >= 0) return r;
-  return row;
-}
-
 /** [start, end] with a margin after the end (2% of the run, at least 1 ms). */
 export function paddedDomain(start: number, end: number): [number, number] {
   return [start, end + Math.max(1_000, (end - start) * 0.02)];
+}
+
+/** Per clock segment, when the lane's next one starts. */
+function clockNext(model: ViewContext['model']): Float64Array {
+  const segs = model.clocks;
+  const next = new Float64Array(segs.length).fill(model.endUs);
+  const later = new Map<number, number>();
+  for (let i = segs.length - 1; i >= 0; i--) {
+    const n = later.get(segs[i].lane);
+    if (n !== undefined) next[i] = n;
+    later.set(segs[i].lane, segs[i].startUs);
+  }
+  return next;
 }
 
 /** Diagonal hatching for paused spans. */
