@@ -4,7 +4,7 @@
 // of a frame is bounded by the canvas width, not by the trace length.
 import type { ScaleLinear } from 'd3-scale';
 import { K } from '../shared/data.js';
-import { arrowDensity, clockText, EVENT_Y, edgeRange, GUTTER_W, LANE_H, laneDensity, laneRange, lowerBound, MAX_ARROWS, MAX_LANE_EVENTS, STRIP_H, STRIP_Y, tickLabel, upperBound, type DensityIndex, type Span } from './diagram-layout.js';
+import { arrowDensity, clockText, EVENT_Y, edgeRange, GUTTER_W, LANE_H, laneDensity, laneRange, lowerBound, MAX_ARROWS, MAX_LANE_EVENTS, roleOfSummary, STRIP_H, STRIP_Y, tickLabel, upperBound, type DensityIndex, type Span } from './diagram-layout.js';
 import type { RunModel } from './model.js';
 
 /** A vertical mark drawn across the lanes (the divergence in a diff). */
@@ -192,7 +192,11 @@ function stateStrips(g: CanvasRenderingContext2D, s: Scene, f: FrameState): void
         runColour = '';
         g.globalAlpha = faded ? 0.35 : 1;
         g.fillStyle = INK;
-        g.fillText(model.text(model.rows.label[r]), x0 + 3, y + STRIP_H / 2, x1 - x0 - 6);
+        // The whole summary when it fits, else its role alone, else nothing (never squeezed).
+        const room = x1 - x0 - 6;
+        const full = model.text(model.rows.label[r]);
+        const text = g.measureText(full).width <= room ? full : roleOfSummary(full);
+        if (g.measureText(text).width <= room) g.fillText(text, x0 + 3, y + STRIP_H / 2);
         g.globalAlpha = 1;
       }
     }

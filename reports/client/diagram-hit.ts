@@ -30,7 +30,8 @@ export class HitIndex {
     return this.tops[lane] + (this.model.rows.kind[row] === K.state ? STRIP_Y + STRIP_H / 2 : EVENT_Y);
   }
 
-  private build(): void {
+  /** Build the indexes now (idempotent; the view calls it when the page is idle). */
+  build(): void {
     if (this.rowsIndex !== undefined) return;
     const started = performance.now();
     const { rows, edges } = this.model;

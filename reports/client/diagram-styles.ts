@@ -4,7 +4,7 @@ export const DIAGRAM_STYLES = `
 .fl-dg-toolbar button { font: inherit; padding: 2px 8px; border: 1px solid #b8bfca; border-radius: 4px; background: #fff; cursor: pointer; }
 .fl-dg-toolbar button:disabled { opacity: 0.5; cursor: default; }
 .fl-dg-status { color: #5b6472; margin-left: auto; font-variant-numeric: tabular-nums; }
-.fl-dg-body { position: relative; width: 100%; overflow: hidden; user-select: none; }
+.fl-dg-body { position: relative; width: 100%; user-select: none; }
 .fl-dg-canvas { display: block; cursor: crosshair; touch-action: none; }
 .fl-dg-labels { position: absolute; left: 0; top: 0; width: 150px; pointer-events: none; }
 .fl-lane-label { position: absolute; left: 0; width: 146px; padding: 6px 0 0 8px; box-sizing: border-box; border-right: 1px solid #d5d9e0; background: #fbfbfc; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }

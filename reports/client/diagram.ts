@@ -329,6 +329,11 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
   const [w0, w1] = options.window ?? (vRow >= 0 ? windowAround(model, vRow) : [d0, d1]);
   showWindow(w0, w1);
 
+  // Build the hit-test indexes once the page is idle, so that the first hover does not wait for them.
+  const idle = (window as { requestIdleCallback?: (fn: () => void, opts?: { timeout: number }) => number }).requestIdleCallback;
+  if (idle !== undefined) idle(() => hits.build(), { timeout: 3000 });
+  else setTimeout(() => hits.build(), 500);
+
   const toViewport = (px: number, py: number): { x: number; y: number } => {
     const rect = canvas.getBoundingClientRect();
     return { x: rect.left + px, y: rect.top + py };
