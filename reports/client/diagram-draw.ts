@@ -570,7 +570,14 @@ function verticals(g: CanvasRenderingContext2D, s: Scene, f: FrameState): void {
   if (s.faultsStopUs > 0 && s.faultsStopUs >= f.t0 && s.faultsStopUs <= f.t1) vline(s.faultsStopUs, '#7f8c8d', [6, 4], 1);
   for (const m of s.marks) {
     if (m.tUs < f.t0 || m.tUs > f.t1) continue;
-    vline(m.tUs, m.colour, [], 2);
+    const mx = vline(m.tUs, m.colour, [], 2);
+    g.font = 'bold 10px system-ui, sans-serif';
+    const w = g.measureText(m.label).width;
+    g.fillStyle = m.colour;
+    g.fillRect(mx + 2, top + 1, w + 6, 13);
+    g.fillStyle = '#fff';
+    g.textBaseline = 'middle';
+    g.fillText(m.label, mx + 5, top + 8);
     if (m.row >= 0) {
       g.strokeStyle = m.colour;
       g.lineWidth = 3;

@@ -11,7 +11,7 @@ import { el, formatUs, type ViewContext } from './context.js';
 import { renderDetail } from './diagram-detail.js';
 import { paint, type FrameStats, type Mark, type Scene } from './diagram-draw.js';
 import { HitIndex, type Hit } from './diagram-hit.js';
-import { AXIS_H, EVENT_Y, GUTTER_W, LANE_H, laneOrder, laneRange, laneSpans, laneCutoffs, laneTops, MAX_LANE_EVENTS, maxLatency, densityIndex, anchorRow, roleColour, roleOfSummary, windowAround } from './diagram-layout.js';
+import { AXIS_H, EVENT_Y, GUTTER_W, LANE_H, laneOrder, laneRange, laneSpans, laneCutoffs, laneTops, lowerBound, MAX_LANE_EVENTS, maxLatency, densityIndex, anchorRow, roleColour, roleOfSummary, windowAround } from './diagram-layout.js';
 
 const RARE: readonly number[] = [K.crash, K.restart, K.pause, K.resume, K.buggify];
 
@@ -235,6 +235,17 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     if (px < GUTTER_W || py < AXIS_H) return undefined;
     return hits.at(px, py, x, denseLane, stats.arrowDensity);
   }
+  /** Over a lane drawn as a density: how many events the pixel column under the mouse holds. */
+  function densitySummary(px: number, py: number): string | undefined {
+    if (px < GUTTER_W || py < AXIS_H) return undefined;
+    const lane = order[Math.floor((py - AXIS_H) / LANE_H)];
+    if (lane === undefined || !denseLane(lane)) return undefined;
+    const a = x.invert(px - 0.5);
+    const b = x.invert(px + 0.5);
+    const times = scene.density.eventTimes[lane];
+    const n = lowerBound(times, b) - lowerBound(times, a);
+    return `${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} on ${model.lanes[lane].name} between ${formatUs(Math.round(a))} and ${formatUs(Math.round(b))}: zoom in (wheel) to see them one by one`;
+  }
   function rowOfHit(h: Hit): number {
     if (h === undefined) return -1;
     return h.type === 'row' ? h.row : model.edges.to[h.edge];
@@ -247,10 +258,15 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     const h = event.buttons !== 0 ? undefined : hitAtCanvas(px, py);
     const changed = JSON.stringify(h) !== JSON.stringify(hover);
     hover = h;
-    if (h === undefined) {
+    const summary = h === undefined && event.buttons === 0 ? densitySummary(px, py) : undefined;
+    if (h === undefined && summary === undefined) {
       tooltip.hidden = true;
     } else {
-      if (changed) renderDetail(tooltip, model, h);
+      if (h !== undefined && changed) renderDetail(tooltip, model, h);
+      else if (summary !== undefined) {
+        tooltip.textContent = '';
+        tooltip.appendChild(el('div', 'fl-detail-title', summary));
+      }
       tooltip.hidden = false;
       const bodyRect = body.getBoundingClientRect();
       const left = Math.min(event.clientX - bodyRect.left + 14, bodyRect.width - 380);
@@ -276,6 +292,22 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
       renderDetail(detail, model, h);
     }
   });
+  // Keyboard: arrows pan, + and - zoom around the middle, Escape clears the selection.
+  canvas.tabIndex = 0;
+  canvas.addEventListener('keydown', (event) => {
+    const [t0, t1] = x.domain();
+    const span = t1 - t0;
+    const mid = (t0 + t1) / 2;
+    let next: [number, number] | undefined;
+    if (event.key === 'ArrowLeft') next = [t0 - span * 0.2, t1 - span * 0.2];
+    else if (event.key === 'ArrowRight') next = [t0 + span * 0.2, t1 + span * 0.2];
+    else if (event.key === '+' || event.key === '=') next = [mid - span / 3, mid + span / 3];
+    else if (event.key === '-') next = [mid - span * 0.75, mid + span * 0.75];
+    else if (event.key === 'Escape') bus.select(-1, source);
+    else return;
+    event.preventDefault();
+    if (next !== undefined) showWindow(next[0], next[1]);
+  });
   causalBox.addEventListener('change', () => bus.setCausal(causalBox.checked, source));
   fitButton.addEventListener('click', () => showWindow(d0, d1));
   violationButton.disabled = vRow < 0;
@@ -289,6 +321,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
   bus.on('select', () => {
     refreshMask();
     const r = bus.selected;
+    if (r < 0) detail.textContent = '';
     if (bus.source !== source && r >= 0 && r < model.rows.length) {
       renderDetail(detail, model, { type: 'row', row: r });
       // Bring the selected row into view: pan to it, zooming in when it is lost in a density.

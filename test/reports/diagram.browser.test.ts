@@ -212,6 +212,28 @@ describe.skipIf(!browserEnabled)('report space-time diagram', () => {
     expect(errors).toEqual([]);
   });
 
+  it('follows the time window another view sets, and publishes its own (keyboard pan and zoom)', async () => {
+    const { page, errors } = await open('figure-8');
+    type Bus = { setWindow(t0: number, t1: number, source: string): void; window: { t0: number; t1: number } };
+    await page.evaluate(() => ((window.faultline!.contexts[0] as { bus: Bus }).bus as Bus).setWindow(100_000, 300_000, 'history'));
+    const w = await page.evaluate(() => window.faultlineDiagrams![0].window());
+    expect(w[0]).toBeCloseTo(100_000, 3);
+    expect(w[1]).toBeCloseTo(300_000, 3);
+    await page.locator('canvas.fl-dg-canvas').focus();
+    await page.keyboard.press('ArrowRight');
+    const moved = await page.evaluate(() => ({ d: window.faultlineDiagrams![0].window(), bus: (window.faultline!.contexts[0] as { bus: Bus }).bus.window }));
+    expect(moved.d[0]).toBeCloseTo(140_000, 3);
+    expect(moved.bus.t0).toBeCloseTo(140_000, 3);
+    expect(moved.bus.t1).toBeCloseTo(340_000, 3);
+    await page.keyboard.press('+');
+    const zoomed = await page.evaluate(() => window.faultlineDiagrams![0].window());
+    expect(zoomed[1] - zoomed[0]).toBeLessThan(200_000 * 0.7);
+    // Escape clears the selection, and with it the fading.
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => [window.faultlineDiagrams![0].selected(), window.faultlineDiagrams![0].stats().faded])).toEqual([-1, 0]);
+    expect(errors).toEqual([]);
+  });
+
   it('the diff view marks the first divergence on both runs and shares one time axis', async () => {
     const { page, errors } = await open('diff');
     const banner = page.locator('.fl-divergence');
