@@ -228,6 +228,20 @@ describe.skipIf(!browserEnabled)('report space-time diagram', () => {
     await page.keyboard.press('+');
     const zoomed = await page.evaluate(() => window.faultlineDiagrams![0].window());
     expect(zoomed[1] - zoomed[0]).toBeLessThan(200_000 * 0.7);
+    // The wheel zooms time only (around the mouse); a drag pans it.
+    const box = (await page.locator('canvas.fl-dg-canvas').boundingBox())!;
+    const before = await page.evaluate(() => window.faultlineDiagrams![0].window());
+    await page.mouse.move(box.x + box.width * 0.6, box.y + 60);
+    await page.mouse.wheel(0, -300);
+    await expect.poll(() => page.evaluate(() => window.faultlineDiagrams![0].window()[1] - window.faultlineDiagrams![0].window()[0])).toBeLessThan((before[1] - before[0]) * 0.9);
+    const mid = await page.evaluate(() => window.faultlineDiagrams![0].window());
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5 - 200, box.y + 90, { steps: 5 });
+    await page.mouse.up();
+    const dragged = await page.evaluate(() => window.faultlineDiagrams![0].window());
+    expect(dragged[0]).toBeGreaterThan(mid[0]);
+    expect(dragged[1] - dragged[0]).toBeCloseTo(mid[1] - mid[0], 0);
     // Escape clears the selection, and with it the fading.
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => [window.faultlineDiagrams![0].selected(), window.faultlineDiagrams![0].stats().faded])).toEqual([-1, 0]);
