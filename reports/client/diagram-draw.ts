@@ -444,7 +444,10 @@ function verticals(g: CanvasRenderingContext2D, s: Scene, f: FrameState): void {
       g.textBaseline = 'middle';
       g.fillText('!', x, y + 0.5);
       g.textAlign = 'left';
-      label(g, v.label, x + 11, y - 12, DROP);
+      // The checker's name beside the marker, on its left when the right has no room.
+      g.font = '10px system-ui, sans-serif';
+      const w = g.measureText(v.label).width;
+      label(g, v.label, x + 11 + w > f.width ? x - 11 - w : x + 11, y - 12, DROP);
     }
   }
 }

@@ -6,7 +6,7 @@
 import Flatbush from 'flatbush';
 import type { ScaleLinear } from 'd3-scale';
 import { K } from '../shared/data.js';
-import { EVENT_Y, MAX_ARROWS, MAX_LANE_EVENTS, segmentDistance, STRIP_H, STRIP_Y } from './diagram-layout.js';
+import { AXIS_H, EVENT_Y, MAX_ARROWS, MAX_LANE_EVENTS, segmentDistance, STRIP_H, STRIP_Y } from './diagram-layout.js';
 import type { RunModel } from './model.js';
 
 export type Hit = { type: 'row'; row: number } | { type: 'edge'; edge: number } | undefined;
@@ -26,7 +26,8 @@ export class HitIndex {
   /** Canvas y of a row's glyph (state rows: the middle of the state strip). */
   rowY(row: number): number {
     const lane = this.model.rows.lane[row];
-    if (lane < 0) return -1000;
+    // Global rows (network faults) are drawn just under the axis, at the top of the first lane.
+    if (lane < 0) return AXIS_H + 4;
     return this.tops[lane] + (this.model.rows.kind[row] === K.state ? STRIP_Y + STRIP_H / 2 : EVENT_Y);
   }
 
@@ -36,11 +37,12 @@ export class HitIndex {
     const started = performance.now();
     const { rows, edges } = this.model;
     let n = 0;
-    for (let r = 0; r < rows.length; r++) if (rows.lane[r] >= 0 && rows.kind[r] !== K.clock) n++;
+    const indexed = (r: number): boolean => (rows.lane[r] >= 0 ? rows.kind[r] !== K.clock : rows.kind[r] === K.fault);
+    for (let r = 0; r < rows.length; r++) if (indexed(r)) n++;
     this.rowIds = new Int32Array(n);
     const index = new Flatbush(Math.max(1, n));
     for (let r = 0; r < rows.length; r++) {
-      if (rows.lane[r] < 0 || rows.kind[r] === K.clock) continue;
+      if (!indexed(r)) continue;
       const y = this.rowY(r);
       this.rowIds[index.add(rows.t[r], y, rows.t[r], y)] = r;
     }
@@ -74,7 +76,7 @@ export class HitIndex {
     const tB = x.invert(px + tol);
     let best: Hit;
     let bestD = tol + 0.01;
-    const found = this.rowsIndex!.search(tA, py - tol, tB, py + tol, (i) => !dense(rows.lane[this.rowIds[i]]));
+    const found = this.rowsIndex!.search(tA, py - tol, tB, py + tol, (i) => rows.lane[this.rowIds[i]] < 0 || !dense(rows.lane[this.rowIds[i]]));
     for (const i of found.length > 4 * MAX_LANE_EVENTS ? [] : found) {
       const r = this.rowIds[i];
       const d = Math.hypot(x(rows.t[r]) - px, this.rowY(r) - py);

@@ -271,15 +271,34 @@ export function laneCutoffs(model: RunModel, mask: Uint8Array): Int32Array {
 
 /**
  * The row whose causal past stands for `row`'s: itself, or for a global row (a fault, which
- * has no lane) the last row of the same kernel step on a lane, when there is one.
+ * has no lane) a row of the same kernel step on a lane: on `lane` when given and the step
+ * has one there, else the first such row after it, else before it; else the row itself.
  */
-export function anchorRow(model: RunModel, row: number): number {
+export function anchorRow(model: RunModel, row: number, lane = -1): number {
   const rows = model.rows;
   if (row < 0 || row >= rows.length || rows.lane[row] >= 0) return row;
   const step = rows.step[row];
-  for (let r = row + 1; r < rows.length && rows.step[r] === step; r++) if (rows.lane[r] >= 0) return r;
-  for (let r = row - 1; r >= 0 && rows.step[r] === step; r--) if (rows.lane[r] >= 0) return r;
-  return row;
+  let after = -1;
+  let before = -1;
+  for (let r = row + 1; r < rows.length && rows.step[r] === step; r++) {
+    if (rows.lane[r] === lane && lane >= 0) return r;
+    if (rows.lane[r] >= 0 && after < 0) after = r;
+  }
+  for (let r = row - 1; r >= 0 && rows.step[r] === step; r--) {
+    if (rows.lane[r] === lane && lane >= 0) return r;
+    if (rows.lane[r] >= 0 && before < 0) before = r;
+  }
+  return after >= 0 ? after : before >= 0 ? before : row;
+}
+
+/**
+ * The lane a violation is drawn on: its own, else the lane a checker names first in its
+ * message ("n2 (restarted) no longer holds..."), else -1.
+ */
+export function violationLane(lanes: ReadonlyArray<{ name: string }>, lane: number, message: string): number {
+  if (lane >= 0) return lane;
+  const m = /^([nc]\d+)\b/.exec(message);
+  return m === null ? -1 : lanes.findIndex((l) => l.name === m[1]);
 }
 
 /** The window the page opens on: around row `row`, wide enough to hold the ~`context` rows before it. */

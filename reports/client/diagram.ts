@@ -11,7 +11,7 @@ import { el, formatUs, type ViewContext } from './context.js';
 import { renderDetail } from './diagram-detail.js';
 import { paint, type FrameStats, type Mark, type Scene } from './diagram-draw.js';
 import { HitIndex, type Hit } from './diagram-hit.js';
-import { AXIS_H, EVENT_Y, GUTTER_W, LANE_H, laneOrder, laneRange, laneSpans, laneCutoffs, laneTops, lowerBound, MAX_LANE_EVENTS, maxLatency, densityIndex, anchorRow, roleColour, roleOfSummary, windowAround } from './diagram-layout.js';
+import { AXIS_H, EVENT_Y, GUTTER_W, LANE_H, laneOrder, laneRange, laneSpans, laneCutoffs, laneTops, lowerBound, MAX_LANE_EVENTS, maxLatency, densityIndex, anchorRow, roleColour, roleOfSummary, violationLane, windowAround } from './diagram-layout.js';
 
 const RARE: readonly number[] = [K.crash, K.restart, K.pause, K.resume, K.buggify];
 
@@ -117,6 +117,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
   });
   const v = run.meta.violations[0];
   const vRow = v !== undefined && v.row >= 0 && v.row < model.rows.length ? v.row : -1;
+  const vLane = v !== undefined ? violationLane(model.lanes, v.lane, v.message) : -1;
   const scene: Scene = {
     model,
     order,
@@ -135,7 +136,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     clockNext: clockNext(model),
     stateTimes: stateRows.map((list) => Float64Array.from(list, (r) => model.rows.t[r])),
     faultsStopUs: run.meta.faultsStopUs,
-    violation: v !== undefined ? { row: vRow, lane: v.lane >= 0 ? v.lane : vRow >= 0 ? model.rows.lane[anchorRow(model, vRow)] : -1, tUs: vRow >= 0 ? model.rows.t[vRow] : v.atUs, label: `✗ ${v.checker}` } : undefined,
+    violation: v !== undefined ? { row: vRow, lane: vLane >= 0 ? vLane : vRow >= 0 ? model.rows.lane[anchorRow(model, vRow)] : -1, tUs: vRow >= 0 ? model.rows.t[vRow] : v.atUs, label: `✗ ${v.checker}` } : undefined,
     marks: options.marks ?? [],
     hatch: hatchPattern(g),
   };
@@ -218,7 +219,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     const row = bus.causal ? bus.selected : -1;
     if (row === maskRow) return;
     maskRow = row;
-    mask = row >= 0 ? model.causalPast(anchorRow(model, row)) : undefined;
+    mask = row >= 0 ? model.causalPast(anchorRow(model, row, row === vRow ? vLane : -1)) : undefined;
     if (mask !== undefined) mask[row] = 1;
     cutoffs = mask !== undefined ? laneCutoffs(model, mask) : undefined;
     faded = 0;
@@ -227,6 +228,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
 
   // Which lanes are drawn as densities at the current zoom (no single events to hit there).
   function denseLane(lane: number): boolean {
+    if (lane < 0 || lane >= model.lanes.length) return false;
     const [t0, t1] = x.domain();
     const [lo, hi] = laneRange(model, lane, t0, t1);
     return hi - lo > MAX_LANE_EVENTS;

@@ -3,7 +3,7 @@
 // lane prefixes, the opening window, axis labels and hit geometry.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportRun } from '../../reports/build-data.js';
-import { anchorRow, arrowDensity, densityIndex, edgeRange, laneCutoffs, laneDensity, laneOrder, laneSpans, maxLatency, roleColour, roleOfSummary, segmentDistance, tickLabel, windowAround, type DensityIndex } from '../../reports/client/diagram-layout.js';
+import { anchorRow, arrowDensity, densityIndex, edgeRange, laneCutoffs, laneDensity, laneOrder, laneSpans, maxLatency, roleColour, roleOfSummary, segmentDistance, tickLabel, violationLane, windowAround, type DensityIndex } from '../../reports/client/diagram-layout.js';
 import { RunModel } from '../../reports/client/model.js';
 import { K } from '../../reports/shared/data.js';
 import { loadScenario } from '../../scenario/load.js';
@@ -97,6 +97,13 @@ describe('diagram layout', () => {
     const global = model.globalRows.find((r) => model.rows.step[r + 1] === model.rows.step[r] && model.rows.lane[r + 1] >= 0);
     if (global !== undefined) expect(model.rows.lane[anchorRow(model, global)]).toBeGreaterThanOrEqual(0);
     expect(anchorRow(model, 0)).toBe(model.rows.lane[0] >= 0 ? 0 : anchorRow(model, 0));
+  });
+
+  it('draws a global violation on the lane its message names first', () => {
+    expect(violationLane(model.lanes, -1, 'n2 (restarted) no longer holds log entry 80')).toBe(1);
+    expect(violationLane(model.lanes, 3, 'n2 (restarted) no longer holds log entry 80')).toBe(3);
+    expect(violationLane(model.lanes, -1, 'two leaders in term 3')).toBe(-1);
+    expect(violationLane(model.lanes, -1, 'n22 is not a lane')).toBe(-1);
   });
 
   it('finds crashed and paused spans that end at the restart and resume', () => {
