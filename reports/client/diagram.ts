@@ -246,7 +246,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     const b = x.invert(px + 0.5);
     const times = scene.density.eventTimes[lane];
     const n = lowerBound(times, b) - lowerBound(times, a);
-    return `${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} on ${model.lanes[lane].name} between ${formatUs(Math.round(a))} and ${formatUs(Math.round(b))}: zoom in (wheel) to see them one by one`;
+    return `${n.toLocaleString('en-US')} event${n === 1 ? '' : 's'} on ${model.lanes[lane].name} between ${formatUs(Math.round(a))} and ${formatUs(Math.round(b))}: click or wheel to zoom in`;
   }
   function rowOfHit(h: Hit): number {
     if (h === undefined) return -1;
@@ -292,6 +292,11 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     if (h !== undefined) {
       bus.select(rowOfHit(h), source);
       renderDetail(detail, model, h);
+    } else if (densitySummary(event.clientX - rect.left, event.clientY - rect.top) !== undefined) {
+      // A click on a density zooms in on it, 10x around the click.
+      const px = event.clientX - rect.left;
+      const span = (width - GUTTER_W) / 10;
+      showWindow(x.invert(px - span * ((px - GUTTER_W) / (width - GUTTER_W))), x.invert(px + span * ((width - px) / (width - GUTTER_W))));
     }
   });
   // Keyboard: arrows pan, + and - zoom around the middle, Escape clears the selection.
