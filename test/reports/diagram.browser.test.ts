@@ -79,6 +79,9 @@ describe.skipIf(!browserEnabled)('report space-time diagram', () => {
       writeFileSync(file, renderReportHtml(reportDataOf([{ run }]), bundle));
       files.set(bug, file);
     }
+    const nemesis = await runOf('scenarios/raft/nemesis.yaml');
+    files.set('nemesis', join(dir, 'nemesis.html'));
+    writeFileSync(files.get('nemesis')!, renderReportHtml(reportDataOf([{ run: nemesis }]), bundle));
     const a = await runOf('scenarios/raft/happy.yaml', '1');
     const b = await runOf('scenarios/raft/happy.yaml', '2');
     files.set('diff', join(dir, 'diff.html'));
@@ -245,6 +248,29 @@ describe.skipIf(!browserEnabled)('report space-time diagram', () => {
     // Escape clears the selection, and with it the fading.
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => [window.faultlineDiagrams![0].selected(), window.faultlineDiagrams![0].stats().faded])).toEqual([-1, 0]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a passing run opens on the whole run, drawn as densities where it is busy', async () => {
+    const { page, errors } = await open('nemesis');
+    const got = await page.evaluate(() => {
+      const d = window.faultlineDiagrams![0];
+      const m = (window.faultline!.contexts[0] as Ctx).model;
+      return { w: d.window(), rows: m.rows.length, t: m.rows.t[m.rows.length - 1], selected: d.selected(), stats: d.stats() as ReturnType<DiagramHook['stats']> & { densityLanes: number; lastPaintMs: number } };
+    });
+    expect(got.selected).toBe(-1);
+    expect(got.stats.faded).toBe(0);
+    expect(got.w[0]).toBeLessThanOrEqual(0);
+    expect(got.w[1]).toBeGreaterThanOrEqual(got.t);
+    expect(got.stats.densityLanes).toBeGreaterThan(0);
+    expect(got.stats.arrowDensity).toBe(true);
+    expect(got.stats.lastPaintMs).toBeLessThan(200);
+    expect(await page.locator('.fl-dg-violation').isDisabled()).toBe(true);
+    // Over a density the tooltip counts the events under the mouse.
+    const label = (await page.locator('.fl-lane-label').first().boundingBox())!;
+    const box = (await page.locator('canvas.fl-dg-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, label.y + 18);
+    await expect.poll(() => page.locator('.fl-tooltip').textContent()).toMatch(/\d+ events? on n\d between/);
     expect(errors).toEqual([]);
   });
 
