@@ -10,6 +10,7 @@ import { loadReportData } from './load.js';
 import { mountLog } from './log-view.js';
 import { RunModel } from './model.js';
 import { STYLES } from './styles.js';
+import { DIAGRAM_STYLES } from './diagram-styles.js';
 import { mountSummary } from './summary.js';
 
 declare global {
@@ -22,7 +23,7 @@ declare global {
 function start(): void {
   const started = performance.now();
   const style = document.createElement('style');
-  style.textContent = STYLES;
+  style.textContent = STYLES + DIAGRAM_STYLES;
   document.head.appendChild(style);
   const app = document.getElementById('app')!;
   const data = loadReportData(document);
