@@ -83,18 +83,18 @@ async function browserFigures(path: string): Promise<void> {
     const box = (await canvas.boundingBox())!;
     const x = box.x + box.width / 2;
     const y = box.y + Math.min(box.height / 2, 200);
-    await page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __last: number; __on: boolean };
-      w.__frames = [];
-      w.__on = true;
-      w.__last = performance.now();
-      const tick = (now: number) => {
-        w.__frames.push(now - w.__last);
-        w.__last = now;
-        if (w.__on) requestAnimationFrame(tick);
+    // As text: a function would be rewritten by the TypeScript loader (its helpers do not exist in the page).
+    await page.evaluate(`(() => {
+      window.__frames = [];
+      window.__on = true;
+      let last = performance.now();
+      const tick = (now) => {
+        window.__frames.push(now - last);
+        last = now;
+        if (window.__on) requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
-    });
+    })()`);
     await page.mouse.move(x, y);
     // Zoom in step by step, pan by dragging, zoom back out to the whole run.
     for (let i = 0; i < 25; i++) {
@@ -111,11 +111,7 @@ async function browserFigures(path: string): Promise<void> {
       await page.mouse.wheel(0, 240);
       await page.waitForTimeout(16);
     }
-    const frames = await page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __on: boolean };
-      w.__on = false;
-      return w.__frames.slice(1);
-    });
+    const frames = (await page.evaluate('(() => { window.__on = false; return window.__frames.slice(1); })()')) as number[];
     frames.sort((a, b) => a - b);
     const q = (p: number) => frames[Math.min(frames.length - 1, Math.floor(p * frames.length))] ?? 0;
     console.log(`  frames while zooming and panning: ${frames.length} frames · median ${q(0.5).toFixed(1)} ms · p95 ${q(0.95).toFixed(1)} ms · max ${q(1).toFixed(1)} ms`);

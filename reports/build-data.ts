@@ -286,11 +286,20 @@ function placeViolation(v: ReturnType<typeof violationJson>, rows: ReturnType<ty
     }
     row = hi;
     if (row >= 0) {
-      // The handler's actor: the step's deliver or timer row, else the row's own lane.
-      lane = rows.lane[row];
-      for (let r = row; r >= 0 && rows.step[r] === rows.step[row]; r--) {
-        if (rows.kind[r] === K.deliver || rows.kind[r] === K.timer) lane = rows.lane[r];
+      // The handler's actor: the step's deliver or timer row; else (a fault's step: a
+      // crash, a restart) its last row on an actor, which becomes the violation's row.
+      const step = rows.step[row];
+      let handler = -1;
+      let onActor = -1;
+      for (let r = row; r >= 0 && rows.step[r] === step; r--) {
+        if (handler < 0 && (rows.kind[r] === K.deliver || rows.kind[r] === K.timer)) handler = r;
+        if (onActor < 0 && rows.lane[r] >= 0) onActor = r;
       }
+      if (handler >= 0) lane = rows.lane[handler];
+      else if (onActor >= 0) {
+        row = onActor;
+        lane = rows.lane[onActor];
+      } else lane = rows.lane[row];
     }
   }
   if (v.node !== undefined) {

@@ -8,8 +8,8 @@ export const DIAGRAM_STYLES = `
 .fl-dg-canvas { display: block; cursor: crosshair; touch-action: none; }
 .fl-dg-labels { position: absolute; left: 0; top: 0; width: 150px; pointer-events: none; }
 .fl-lane-label { position: absolute; left: 0; width: 146px; padding: 6px 0 0 8px; box-sizing: border-box; border-right: 1px solid #d5d9e0; background: #fbfbfc; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
-.fl-lane-label b { font-size: 13px; margin-right: 6px; }
-.fl-lane-client b { color: #0b8043; }
+.fl-lane-label strong { font-size: 13px; margin-right: 6px; }
+.fl-lane-client strong { color: #0b8043; }
 .fl-lane-roles { font-size: 11px; color: #5b6472; }
 .fl-tooltip { position: absolute; z-index: 10; max-width: 360px; max-height: 420px; overflow: hidden; background: #fff; border: 1px solid #9aa3b0; border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,0.15); padding: 8px 10px; font-size: 12px; pointer-events: none; }
 .fl-dg-detail { margin: 4px 8px 8px 158px; padding: 8px 10px; border: 1px solid #d5d9e0; border-radius: 6px; background: #fff; font-size: 12px; max-height: 280px; overflow: auto; }

@@ -89,7 +89,7 @@ export function mountDiagram(root: HTMLElement, ctx: ViewContext, options: Diagr
     box.dataset.lane = String(lane);
     box.style.top = `${tops[lane]}px`;
     box.style.height = `${LANE_H}px`;
-    box.append(el('b', undefined, l.name), el('span', 'fl-lane-roles', l.roles.join(', ')));
+    box.append(el('strong', undefined, l.name), el('span', 'fl-lane-roles', l.roles.join(', ')));
     labels.appendChild(box);
   }
   const tooltip = el('div', 'fl-tooltip');

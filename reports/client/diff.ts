@@ -21,12 +21,12 @@ export function mountDiff(root: HTMLElement, contexts: ViewContext[]): void {
   if (divergence !== undefined) {
     banner.dataset.rows = divergence.rows.join(',');
     banner.append(
-      el('b', undefined, 'First divergence'),
+      el('strong', undefined, 'First divergence'),
       el('span', 'fl-divergence-at', `at ${formatUs(divergence.atUs[0])} / ${formatUs(divergence.atUs[1])}`),
       el('span', 'fl-divergence-why', divergence.why),
     );
   } else {
-    banner.append(el('b', undefined, 'No divergence'), el('span', 'fl-divergence-why', 'the two runs have the same trace'));
+    banner.append(el('strong', undefined, 'No divergence'), el('span', 'fl-divergence-why', 'the two runs have the same trace'));
   }
   const goButton = el('button', 'fl-go-divergence', 'go to divergence');
   goButton.disabled = divergence === undefined;

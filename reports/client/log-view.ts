@@ -117,7 +117,7 @@ export function mountLog(root: HTMLElement, ctx: ViewContext): void {
     const body = model.text(rows.body[r]);
     cells[4].textContent = body.length > BODY_EXCERPT ? `${body.slice(0, BODY_EXCERPT)}…` : body;
     // The whole body as the native tooltip (an attribute's text, never markup).
-    cells[4].title = body.length > BODY_EXCERPT ? body.slice(0, 4000) : '';
+    (cells[4] as HTMLElement).title = body.length > BODY_EXCERPT ? body.slice(0, 4000) : '';
   }
 
   /** Scroll so that `row` shows; note when the filter hides it. */

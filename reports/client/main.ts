@@ -39,8 +39,11 @@ function start(): void {
     const log = el('section', 'fl-log');
     app.append(summary, diagram, history, log);
     mountSummary(summary, ctx);
-    mountDiagram(diagram, ctx);
+    // The history first: with a linearizability counterexample it opens on the failing
+    // operation and the steps before it, and the diagram opens on the same window.
     mountHistory(history, ctx);
+    const counterexample = ctx.run.meta.linearizability?.counterexample !== undefined && ctx.run.meta.violations[0]?.kind === 'linearizability';
+    mountDiagram(diagram, ctx, counterexample ? { window: [ctx.bus.window.t0, ctx.bus.window.t1] } : {});
     mountLog(log, ctx);
   }
   requestAnimationFrame(() => {

@@ -28,6 +28,8 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
   let report: OpenedReport;
   let page: Page;
   let data: ReportData;
+  /** The shared time window as the page opened (later tests move it). */
+  let opened: { t0: number; t1: number };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fl-panels-'));
@@ -39,6 +41,7 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     browser = await launchBrowser();
     report = await openReport(browser, file);
     page = report.page;
+    opened = (await page.evaluate(`(() => { const w = window.faultline.contexts[0].bus.window; return { t0: w.t0, t1: w.t1 }; })()`)) as { t0: number; t1: number };
   });
   afterAll(async () => {
     await browser?.close();
@@ -214,7 +217,7 @@ describe.skipIf(!browserEnabled)('report panels (local-read)', () => {
     await expect(page.locator('.fl-cx-step').last().textContent()).resolves.toContain(last.stateAfter);
     // Opened zoomed on the failure: the window holds the failing op and is narrower than the run.
     const ops = data.runs[0].ops;
-    const w = (await ctxOf(page)((c) => c.bus.window)) as { t0: number; t1: number };
+    const w = opened;
     expect(w.t0).toBeLessThanOrEqual(ops.invokeUs[cx.op]);
     expect(w.t1).toBeGreaterThanOrEqual(ops.completeUs[cx.op]);
     expect(w.t1 - w.t0).toBeLessThan(data.runs[0].meta.simulatedUs / 2);
