@@ -68,8 +68,6 @@ export async function reportHandler(args: ReportArgs): Promise<ExitCode> {
   const [a, b] = inputs;
   const sourceA = await sourceFor(a, { seed: args['seed-a'], bugs, title: `A: ${displayPath(a)}` });
   const sourceB = await sourceFor(b, { seed: args['seed-b'], bugs, title: `B: ${displayPath(b)}` });
-  sourceA.title = `A: ${displayPath(a)} · seed ${sourceA.run.loaded.config.seed} · ${sourceA.run.verdict}`;
-  sourceB.title = `B: ${displayPath(b)} · seed ${sourceB.run.loaded.config.seed} · ${sourceB.run.verdict}`;
   const out = args.out ?? 'diff.report.html';
   const { bytes, data } = await writeReport(out, [sourceA, sourceB]);
   const divergence = data.divergence;

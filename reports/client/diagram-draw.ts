@@ -120,6 +120,7 @@ function lanesBackground(g: CanvasRenderingContext2D, s: Scene, f: FrameState): 
     const x0 = Math.max(GUTTER_W, xOf(f, b.startUs));
     const x1 = Math.min(f.width, xOf(f, b.endUs));
     for (const lane of s.order) {
+      if (b.group[lane] < 0) continue; // a client that reaches several sides
       g.fillStyle = GROUP_TINTS[b.group[lane] % GROUP_TINTS.length];
       g.fillRect(x0, s.tops[lane], Math.max(1, x1 - x0), LANE_H);
     }

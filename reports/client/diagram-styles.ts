@@ -22,8 +22,8 @@ export const DIAGRAM_STYLES = `
 .fl-json { margin: 6px 0; padding: 6px; background: #f5f6f8; border-radius: 4px; font: 11px/1.35 ui-monospace, SFMono-Regular, Menlo, monospace; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 220px; overflow: auto; }
 .fl-diff-run { border-top: 2px solid #d5d9e0; }
 .fl-diff-title { padding: 8px 8px 0; font-size: 14px; font-weight: 600; }
-.fl-diff-title .fl-verdict-fail { color: #d0342c; }
-.fl-diff-title .fl-verdict-pass { color: #1e8e3e; }
+.fl-diff-title .fl-verdict-fail { color: #fff; background: #d0342c; padding: 0 6px; border-radius: 3px; }
+.fl-diff-title .fl-verdict-pass { color: #fff; background: #1e8e3e; padding: 0 6px; border-radius: 3px; }
 .fl-divergence { margin: 8px; padding: 8px 10px; border-left: 4px solid #e8710a; background: #fff4e5; font-size: 13px; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 .fl-divergence button { font: inherit; padding: 2px 8px; border: 1px solid #e8710a; border-radius: 4px; background: #fff; cursor: pointer; }
 `;

@@ -216,7 +216,6 @@ export class RunModel {
 
   private buildBands(): Band[] {
     const rows = this.rows;
-    const laneCount = this.lanes.length;
     const bands: Band[] = [];
     let open: Band | undefined;
     for (const r of this.globalRows) {
@@ -234,7 +233,7 @@ export class RunModel {
         open = undefined;
       }
       if (blocked.length === 0) continue;
-      const { group, groups } = components(laneCount, blocked);
+      const { group, groups } = components(this.lanes, blocked);
       open = { startUs: t, endUs: this.endUs, group, groups, blocked, label: bandLabel(group, groups, blocked, this.lanes) };
     }
     if (open !== undefined) bands.push(open);
@@ -259,25 +258,39 @@ export class RunModel {
 
 export const KIND_LABELS: readonly string[] = ['send', 'deliver', 'drop', 'timer', 'crash', 'restart', 'pause', 'resume', 'note', 'state', 'op', 'fault', 'buggify', 'clock', 'links'];
 
-/** Lanes grouped by reachability over the links that are not blocked (both directions must be up to join). */
-function components(laneCount: number, blocked: Array<[number, number]>): { group: Int32Array; groups: number } {
+/**
+ * Nodes grouped by reachability over the links that are not blocked (a link joins two
+ * nodes only when it is up both ways). Clients do not join groups (they usually reach
+ * every side, which would make one group of all): a client gets the group of the only side
+ * it reaches, else -1 (it reaches several sides, or none).
+ */
+function components(lanes: Lane[], blocked: Array<[number, number]>): { group: Int32Array; groups: number } {
+  const laneCount = lanes.length;
   const cut = new Set<number>();
   for (const [a, b] of blocked) cut.add(a * laneCount + b);
+  const up = (x: number, y: number) => !cut.has(x * laneCount + y) && !cut.has(y * laneCount + x);
+  const isNode = (l: number) => lanes[l]?.kind === 'node';
   const group = new Int32Array(laneCount).fill(-1);
   let groups = 0;
   for (let start = 0; start < laneCount; start++) {
-    if (group[start] >= 0) continue;
+    if (!isNode(start) || group[start] >= 0) continue;
     const stack = [start];
     group[start] = groups;
     while (stack.length > 0) {
       const x = stack.pop()!;
       for (let y = 0; y < laneCount; y++) {
-        if (group[y] >= 0 || cut.has(x * laneCount + y) || cut.has(y * laneCount + x)) continue;
+        if (!isNode(y) || group[y] >= 0 || !up(x, y)) continue;
         group[y] = groups;
         stack.push(y);
       }
     }
     groups++;
+  }
+  for (let c = 0; c < laneCount; c++) {
+    if (isNode(c)) continue;
+    const reached = new Set<number>();
+    for (let n = 0; n < laneCount; n++) if (isNode(n) && up(c, n)) reached.add(group[n]);
+    group[c] = reached.size === 1 ? [...reached][0] : -1;
   }
   return { group, groups };
 }
@@ -285,6 +298,6 @@ function components(laneCount: number, blocked: Array<[number, number]>): { grou
 function bandLabel(group: Int32Array, groups: number, blocked: Array<[number, number]>, lanes: Lane[]): string {
   if (groups <= 1) return `${blocked.length} link${blocked.length === 1 ? '' : 's'} blocked`;
   const names: string[][] = Array.from({ length: groups }, () => []);
-  for (let l = 0; l < group.length; l++) if (lanes[l]?.kind === 'node') names[group[l]].push(lanes[l].name);
+  for (let l = 0; l < group.length; l++) if (lanes[l]?.kind === 'node' && group[l] >= 0) names[group[l]].push(lanes[l].name);
   return `partition ${names.filter((g) => g.length > 0).map((g) => `{${g.join(' ')}}`).join(' | ')}`;
 }
