@@ -29,19 +29,22 @@ export function mountSummary(root: HTMLElement, ctx: ViewContext): void {
   top.append(verdict, ident);
   root.appendChild(top);
 
+  /** A link that selects a trace row (the diagram and the log follow). */
+  function selectLink(className: string, text: string, row: number): HTMLAnchorElement {
+    const link = el('a', className, text);
+    link.href = '#';
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      bus.select(row, 'summary');
+    });
+    return link;
+  }
+
   // Why: the violations (all of them), or the undecided reason, or a pass line.
   const why = el('div', 'fl-why');
   if (meta.violations.length > 0) {
     const first = meta.violations.find((v) => v.row >= 0);
-    if (first !== undefined) {
-      const jump = el('a', 'fl-jump', 'Jump to violation');
-      jump.href = '#';
-      jump.addEventListener('click', (event) => {
-        event.preventDefault();
-        bus.select(first.row, 'summary');
-      });
-      why.appendChild(jump);
-    }
+    if (first !== undefined) why.appendChild(selectLink('fl-jump', 'Jump to violation', first.row));
     const list = el('ol', 'fl-violations');
     for (const v of meta.violations) {
       const item = el('li', 'fl-violation');
@@ -51,15 +54,7 @@ export function mountSummary(root: HTMLElement, ctx: ViewContext): void {
       if (v.node !== undefined) where.push(`in ${v.node}`);
       else if (v.lane >= 0 && model.lanes[v.lane] !== undefined) where.push(`on ${model.lanes[v.lane].name}`);
       head.append(el('span', 'fl-violation-where', where.join(' · ')));
-      if (v.row >= 0) {
-        const show = el('a', 'fl-violation-jump', 'show');
-        show.href = '#';
-        show.addEventListener('click', (event) => {
-          event.preventDefault();
-          bus.select(v.row, 'summary');
-        });
-        head.append(show);
-      }
+      if (v.row >= 0) head.append(selectLink('fl-violation-jump', 'show', v.row));
       item.append(head, el('pre', 'fl-violation-message', v.message));
       if (v.stack !== undefined) {
         const details = el('details', 'fl-stack');
