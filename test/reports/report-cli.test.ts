@@ -149,3 +149,19 @@ describe('--trace-format perfetto', () => {
     expect(traceProblems(JSON.parse(readFileSync(beside, 'utf8')))).toEqual([]);
   });
 });
+
+describe('a protocol exception in a report', () => {
+  it('is the violation, with the node that threw, its row on that node and the stack', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'echo.html');
+    const r = await runCli(['run', 'test/fixtures/scenarios/minimal.yaml', '--bug', 'crash', '--seed', '99', '--report', out]);
+    expect(r.code).toBe(1);
+    const run = dataOf(readFileSync(out, 'utf8')).runs[0];
+    const v = run.meta.violations[0];
+    expect(v.checker).toBe('protocol-exception');
+    expect(v.node).toBe('n1');
+    expect(v.lane).toBe(0);
+    expect(v.stack).toMatch(/onRequest/);
+    expect(run.rows.lane[v.row]).toBeGreaterThanOrEqual(0);
+  });
+});
