@@ -1,6 +1,7 @@
 // Liveness after faults stop (§2.4: progress once one proposer can talk to a majority):
-// every live learner has learned a value by the end, and none learned it later than
-// `livenessBoundUs` after faults stopped.
+// within `livenessBoundUs` of faults stopping, every live learner has learned a value,
+// and every live proposer that started a ballot knows the outcome (its ballot, or a later
+// one, won a majority of 2b): dueling proposers that keep pre-empting each other fail here.
 import type { ClusterView, LivenessCheck, Micros, Note } from '../../../sim/types.js';
 import { nodeName } from '../../common/index.js';
 import type { PaxosNode } from './node.js';
@@ -10,11 +11,14 @@ export class PaxosLiveness implements LivenessCheck<PaxosNode> {
   readonly name = 'liveness';
   /** node -> the time of its last learn note. */
   private readonly learnedAt = new Map<number, Micros>();
+  /** node -> the time of its last decide note. */
+  private readonly decidedAt = new Map<number, Micros>();
 
   constructor(private readonly boundUs: Micros) {}
 
   onNote(note: Note): void {
     if (note.kind === 'learn') this.learnedAt.set(note.node, note.timeUs);
+    else if (note.kind === 'decide') this.decidedAt.set(note.node, note.timeUs);
   }
 
   atEnd(view: ClusterView<PaxosNode>, info: { livenessStartUs: Micros; endUs: Micros }): string | undefined {
@@ -31,6 +35,16 @@ export class PaxosLiveness implements LivenessCheck<PaxosNode> {
       if (at !== undefined && at > judged) {
         return `${nodeName(n)} learned ${a.learned} only at ${fmt(at)}, over the ${fmt(this.boundUs)} bound after faults stopped (${fmt(info.livenessStartUs)})`;
       }
+    }
+    if (info.endUs < deadline) return undefined;
+    for (const n of view.nodesWith('proposer')) {
+      const a = view.actor(n);
+      if (a === undefined || a.phase === 'idle' || a.phase === 'decided') continue;
+      const at = this.decidedAt.get(n);
+      return `proposer ${nodeName(n)} had not decided by ${fmt(info.endUs)} (${a.phase} at ballot round ${a.round}, ${a.attempts} pre-emptions${at === undefined ? '' : `; its last decision at ${fmt(at)}`}); faults stopped at ${fmt(info.livenessStartUs)}, bound ${fmt(this.boundUs)}${this.proposers(view)}`;
+    }
+    for (const [n, at] of this.decidedAt) {
+      if (at > judged && view.actor(n) !== undefined) return `proposer ${nodeName(n)} decided only at ${fmt(at)}, over the ${fmt(this.boundUs)} bound after faults stopped (${fmt(info.livenessStartUs)})`;
     }
     return undefined;
   }

@@ -192,6 +192,18 @@ export class PaxosNode implements Actor<PaxosMsg> {
       this.persist();
     }
     this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted: this.accepted, value: this.acceptedValue });
+    this.localPreemption(m.ballot);
+  }
+
+  /**
+   * A proposer sharing its node with an acceptor sees a higher ballot promised there at
+   * once: its own ballot can no longer win a majority that includes this acceptor, so it
+   * abandons it now rather than wait for a nack (§2.3's "abandon its proposal").
+   */
+  private localPreemption(b: Ballot): void {
+    if (!this.isProposer || b.node === this.ctx.id || !ballotLess(this.ballot, b)) return;
+    if (b.round > this.seenRound) this.seenRound = b.round;
+    if (this.phase === 'prepare' || this.phase === 'accept') this.preempted('local');
   }
 
   /** Phase 2b: accept unless a higher ballot was promised (P1a); durable, then tell the proposer and every learner. */
@@ -211,6 +223,7 @@ export class PaxosNode implements Actor<PaxosMsg> {
     const reply: AcceptedMsg = { type: 'accepted', ballot: m.ballot, value: m.value };
     this.ctx.send(from, reply);
     for (const l of this.learners) if (l !== from) this.ctx.send(l, reply);
+    this.localPreemption(m.ballot);
   }
 
   /** §2.4: promised and accepted survive a restart: written and synced before the reply. */
@@ -284,7 +297,7 @@ export class PaxosNode implements Actor<PaxosMsg> {
    * proposer waits a randomised, growing time before its next ballot, so one of them gets
    * through. Bug `no-backoff`: retry at once.
    */
-  private preempted(why: 'nack' | 'timeout'): void {
+  private preempted(why: 'nack' | 'timeout' | 'local'): void {
     this.attempts += 1;
     this.ctx.cancelTimer('phase');
     this.ctx.note('preempted', { ballot: ballotText(this.ballot), why });
