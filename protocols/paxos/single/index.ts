@@ -66,7 +66,8 @@ export const paxos: Protocol<PaxosMsg, PaxosNode> = {
 
 /** Guided fuzzing's abstract state: the roles, the proposer's phase, whether the acceptor accepted, whether the learner learned. */
 export function paxosCoverageKey(summary: Record<string, unknown>): string {
-  return `${String(summary.role)}:${String(summary.phase ?? '')}:${summary.accepted === undefined || summary.accepted === '-' ? 'a0' : 'a1'}:${summary.learned === undefined || summary.learned === '-' ? 'l0' : 'l1'}`;
+  const phase = typeof summary.ballot === 'string' ? summary.ballot.slice(summary.ballot.indexOf(' ') + 1) : '';
+  return `${String(summary.role)}:${phase}:${summary.accepted === undefined || summary.accepted === '-' ? 'a0' : 'a1'}:${summary.learned === undefined || summary.learned === '-' ? 'l0' : 'l1'}`;
 }
 
 export { PaxosNode } from './node.js';

@@ -163,9 +163,9 @@ export class PaxosNode implements Actor<PaxosMsg> {
 
   summary(): Record<string, unknown> {
     const s: Record<string, unknown> = { role: this.ctx.roles.join('+') };
+    // At most five fields besides the role (the report shows five along a lane).
     if (this.isProposer) {
-      s.phase = this.phase;
-      s.ballot = ballotText(this.ballot);
+      s.ballot = `${ballotText(this.ballot)} ${this.phase}`;
       if (this.decided !== null) s.decided = this.decided;
     }
     if (this.isAcceptor) {

@@ -263,3 +263,14 @@ describe('learner (§2.3: chosen once a majority of acceptors accepted one propo
     expect(ctx.drain()).toEqual([]);
   });
 });
+
+describe('summary (shown along each lane of the report)', () => {
+  it('names the roles, the proposer\'s ballot and phase, the decision, the promise, the acceptance and what was learned', () => {
+    const { node } = makeNode({ id: 0, layout: SHARED });
+    node.startBallot();
+    node.onMessage(0, { type: 'prepare', ballot: node.ballot });
+    node.onMessage(0, { type: 'accept', ballot: node.ballot, value: 'x' });
+    expect(node.summary()).toEqual({ role: 'proposer+acceptor+learner', ballot: '0.n1 prepare', promised: '0.n1', accepted: '0.n1=x', learned: '-' });
+    expect(makeNode({ id: 5 }).node.summary()).toEqual({ role: 'learner', learned: '-' });
+  });
+});
