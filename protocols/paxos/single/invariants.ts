@@ -91,11 +91,13 @@ export function ballotRank(b: Ballot): number {
 const rankReaders = {
   promised: (a: PaxosNode) => (a.isAcceptor ? ballotRank(a.promised) : undefined),
   accepted: (a: PaxosNode) => (a.isAcceptor ? ballotRank(a.accepted) : undefined),
+  'proposer round': (a: PaxosNode) => (a.isProposer ? a.round : undefined),
 };
 
 /**
  * §2.4: an acceptor's promised and accepted ballots never decrease, across restarts too
- * (both are durable). The volatile-acceptor variant fails here at the restart itself, as
+ * (both are durable); nor does a proposer's highest round (durable, so that a restarted
+ * proposer never reuses a ballot). The volatile-acceptor variant fails here at the restart itself, as
  * soon as the blank acceptor is seen; chosen-unique sees the consequence later.
  */
 export function monotonicBallots(): Invariant<PaxosNode> {

@@ -1,7 +1,7 @@
 // The invariants on their own, fed hand-made notes and views: each reports what it must,
 // and only that.
 import { describe, expect, it } from 'vitest';
-import { ChosenUnique, LearnedChosen, ballotRank } from '../../../protocols/paxos/single/invariants.js';
+import { ChosenUnique, LearnedChosen, ballotRank, monotonicBallots } from '../../../protocols/paxos/single/invariants.js';
 import type { Note } from '../../../sim/types.js';
 
 const view = { nodesWith: (role: string) => (role === 'acceptor' ? [2, 3, 4] : []) } as never;
@@ -54,4 +54,31 @@ describe('ballotRank orders ballots like compareBallots', () => {
     [{ round: 0, node: 1 }, { round: 1, node: 0 }],
     [{ round: 3, node: 0 }, { round: 3, node: 999 }],
   ])('%o < %o', (a, b) => expect(ballotRank(a)).toBeLessThan(ballotRank(b)));
+});
+
+describe('monotonic-ballots', () => {
+  /** A view of one node whose actor the test swaps (a new object is a restart). */
+  function run(states: Array<{ isAcceptor: boolean; isProposer: boolean; promised: { round: number; node: number }; accepted: { round: number; node: number }; round: number }>) {
+    const inv = monotonicBallots();
+    let current: unknown;
+    const v = { nodeCount: 1, actor: () => current } as never;
+    return states.map((s) => {
+      current = s;
+      return inv.afterEvent!(v);
+    });
+  }
+  const acc = (p: number, a: number) => ({ isAcceptor: true, isProposer: false, promised: { round: p, node: 0 }, accepted: { round: a, node: 0 }, round: -1 });
+  const prop = (round: number) => ({ isAcceptor: false, isProposer: true, promised: { round: -1, node: -1 }, accepted: { round: -1, node: -1 }, round });
+
+  it('an acceptor that comes back from a restart with its promise (durable) passes', () => {
+    expect(run([acc(1, 0), acc(2, 2), acc(2, 2)])).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('an acceptor whose restart forgot its promise is caught', () => {
+    expect(run([acc(1, 0), acc(-1, -1)])[1]).toBe("n1's promised went from 1024 down to -1, across a restart (it is durable)");
+  });
+
+  it('a proposer whose round goes back across a restart is caught (it would reuse a ballot)', () => {
+    expect(run([prop(3), prop(1)])[1]).toBe("n1's proposer round went from 3 down to 1, across a restart (it is durable)");
+  });
 });
