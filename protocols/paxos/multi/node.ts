@@ -30,6 +30,8 @@ import {
 } from './types.js';
 
 const NONE = -1;
+/** Most unacknowledged slots a leader re-sends to one peer per heartbeat. */
+const RESEND_PER_HEARTBEAT = 256;
 
 /** A leader's slot in phase 2: its value and who accepted it at the leader's ballot. */
 interface InFlight {
@@ -342,18 +344,27 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     if (chose) this.execute();
   }
 
-  /** Heartbeat, and re-send what peers have not acknowledged (lost accepts). */
+  /**
+   * Heartbeat, and re-send what each peer has not acknowledged (lost accepts, or a peer that
+   * was cut off): up to RESEND_PER_HEARTBEAT slots, in messages of maxBatch.
+   */
   private heartbeat(): void {
     const hb: HeartbeatMsg = { type: 'heartbeat', ballot: this.ballot, executed: this.executed };
     for (const p of this.ctx.peers) {
       this.ctx.send(p, hb);
-      let batch: Proposal[] | undefined;
+      if (this.inFlight.size === 0) continue;
+      let batch: Proposal[] = [];
+      let resent = 0;
       for (const f of this.inFlight.values()) {
         if (f.acked[p]) continue;
-        (batch ??= []).push({ slot: f.slot, cmd: f.cmd });
-        if (batch.length >= this.opts.maxBatch) break;
+        batch.push({ slot: f.slot, cmd: f.cmd });
+        if (batch.length >= this.opts.maxBatch) {
+          this.ctx.send(p, { type: 'accept', ballot: this.ballot, proposals: batch });
+          batch = [];
+        }
+        if (++resent >= RESEND_PER_HEARTBEAT) break;
       }
-      if (batch !== undefined) this.ctx.send(p, { type: 'accept', ballot: this.ballot, proposals: batch });
+      if (batch.length > 0) this.ctx.send(p, { type: 'accept', ballot: this.ballot, proposals: batch });
     }
   }
 
