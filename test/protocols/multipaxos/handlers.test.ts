@@ -200,3 +200,52 @@ describe('leader (PMS §3: phase 1 once for all slots, then phase 2 per slot)', 
     expect(ctx.replies[0].response).toEqual({ type: 'redirect', leader: 0 });
   });
 });
+
+describe('restarts and learners', () => {
+  it('a restarted replica never reuses a ballot: its next one is above its durable promise', () => {
+    const r = makeReplica({ id: 0, nodes: 3 });
+    r.node.onTimer('election');
+    r.node.onTimer('election');
+    const used = r.node.ballot;
+    r.ctx.storage.crash(); // every write was synced: nothing is lost
+    const again = makeReplica({ id: 0, nodes: 3, storage: r.ctx.storage });
+    again.node.onTimer('election');
+    const [prep] = sentOfType(again.ctx.drain(), 'prepare');
+    expect(prep.msg.ballot.round).toBeGreaterThan(used.round);
+  });
+
+  it('the leader re-sends unacknowledged accepts with its heartbeat', () => {
+    const r = makeReplica({ id: 0, nodes: 3 });
+    r.node.onTimer('election');
+    const ballot = r.node.ballot;
+    r.node.onMessage(1, { type: 'promise', ballot, accepted: [] });
+    r.node.onRequest({ clientId: 9, seq: 1, op: { f: 'put', key: 'k', value: 'v' } });
+    r.node.onMessage(1, { type: 'accepted', ballot, slots: [1] });
+    r.ctx.drain();
+    r.node.onTimer('heartbeat');
+    const resent = sentOfType(r.ctx.drain(), 'accept');
+    // Slot 1 is chosen (self + n2): nothing to re-send.
+    expect(resent).toEqual([]);
+    r.node.onRequest({ clientId: 9, seq: 2, op: { f: 'put', key: 'k', value: 'w' } });
+    r.ctx.drain();
+    r.node.onTimer('heartbeat');
+    expect(sentOfType(r.ctx.drain(), 'accept').map((s) => [s.to, s.msg.proposals.map((p) => p.slot)])).toEqual([
+      [1, [2]],
+      [2, [2]],
+    ]);
+  });
+
+  it('a lagging learner catches up from the leader and executes in slot order', () => {
+    const { node, ctx } = makeReplica({ id: 1, nodes: 3 });
+    node.onMessage(0, { type: 'heartbeat', ballot: b(1, 0), executed: 2 });
+    const [ask] = sentOfType(ctx.drain(), 'catchup');
+    expect(ask.msg.from).toBe(1);
+    node.onMessage(0, { type: 'decisions', ballot: b(1, 0), from: 1, cmds: [cmd('c1'), cmd('c2')], executed: 2 });
+    expect(node.executed).toBe(2);
+    expect(ctx.notes.filter((n) => n.kind === 'execute').map((n) => n.data.slot)).toEqual([1, 2]);
+    expect(node.kv.data.get('k')).toBe('c2');
+    // A duplicated answer that moves nothing asks for nothing more.
+    node.onMessage(0, { type: 'decisions', ballot: b(1, 0), from: 1, cmds: [cmd('c1')], executed: 2 });
+    expect(sentOfType(ctx.drain(), 'catchup')).toEqual([]);
+  });
+});
