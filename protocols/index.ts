@@ -1,6 +1,7 @@
 // The built-in protocols, by the name a scenario's `protocol:` gives.
 import type { Protocol } from '../sim/types.js';
+import { multipaxos } from './paxos/multi/index.js';
 import { paxos } from './paxos/single/index.js';
 import { raft } from './raft/index.js';
 
-export const builtinProtocols: Record<string, Protocol<any, any>> = { raft, paxos };
+export const builtinProtocols: Record<string, Protocol<any, any>> = { raft, paxos, multipaxos };

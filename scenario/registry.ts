@@ -123,14 +123,25 @@ export function packageVersion(): string {
   return readManifest(join(packageRoot(), 'package.json'))?.version ?? '0.0.0';
 }
 
-/** `scenarios/<protocol>/*.yaml` shipped with the package, as absolute paths, sorted. */
+/**
+ * The scenario files shipped with the package for a protocol, as absolute paths, sorted:
+ * `scenarios/<folder>/*.yaml` whose top-level `protocol:` names it (a folder may hold
+ * several protocols' files: scenarios/paxos/ has paxos and multipaxos).
+ */
 export function shippedScenarios(protocolName: string): string[] {
-  const dir = join(packageRoot(), 'scenarios', protocolName);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((file) => /\.ya?ml$/.test(file))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((file) => join(dir, file));
+  const root = join(packageRoot(), 'scenarios');
+  if (!existsSync(root)) return [];
+  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const out: string[] = [];
+  for (const folder of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort(byName)) {
+    const dir = join(root, folder);
+    for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort(byName)) {
+      const path = join(dir, file);
+      const m = /^protocol:\s*['"]?([^'"#\s]+)/m.exec(readFileSync(path, 'utf8'));
+      if ((m?.[1] ?? folder) === protocolName) out.push(path);
+    }
+  }
+  return out;
 }
 
 /** A path for display: relative to the working directory when below it, else absolute. */

@@ -40,8 +40,12 @@ export class KvStore {
     return seq === s.seq ? s.response : 'stale';
   }
 
-  /** Apply a committed client command (not the no-op). Returns the response, or undefined for a stale retry. */
-  apply(e: Entry): ClientResponse | undefined {
+  /**
+   * Apply a committed client command (not the no-op). Returns the response, or undefined for
+   * a stale retry. Takes any command with a session identity (Raft's log entries, Multi-Paxos's
+   * slot values).
+   */
+  apply(e: Pick<Entry, 'clientId' | 'seq' | 'op'>): ClientResponse | undefined {
     const seen = this.lookup(e.clientId, e.seq);
     if (seen === 'stale') return undefined;
     if (seen !== undefined) return seen;

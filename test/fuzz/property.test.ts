@@ -3,7 +3,7 @@
 // A bounded budget per built-in protocol, with a pinned fast-check seed (CI sets
 // FAULTLINE_FC_SEED; locally 20261123).
 import fc from 'fast-check';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, loadScenario, type LoadedScenario } from '../../scenario/load.js';
 import { builtinProtocols } from '../../scenario/registry.js';
@@ -109,14 +109,33 @@ describe('simulate', () => {
   });
 });
 
-/** Protocols whose scenario to fuzz is not `scenarios/<name>/nemesis.yaml` (single-decree Paxos shares scenarios/paxos/ with Multi-Paxos). */
-const nemesisOf: Record<string, string> = { paxos: 'scenarios/paxos/single-nemesis.yaml' };
+/**
+ * A protocol's generic nemesis: `scenarios/<name>/nemesis.yaml`, or, when protocols share a
+ * folder (multipaxos and paxos in scenarios/paxos/), the shipped `nemesis.yaml` or
+ * `*-nemesis.yaml` whose `protocol:` names it and that enables no bug.
+ */
+function nemesisOf(name: string): string {
+  const says = (file: string): boolean => {
+    const text = readFileSync(file, 'utf8');
+    return new RegExp(`^protocol: ${name}\\s*$`, 'm').test(text) && !/^bugs:/m.test(text);
+  };
+  const own = `scenarios/${name}/nemesis.yaml`;
+  if (existsSync(own) && says(own)) return own;
+  for (const dir of readdirSync('scenarios').sort()) {
+    for (const f of readdirSync(`scenarios/${dir}`).sort()) {
+      const file = `scenarios/${dir}/${f}`;
+      if ((f === 'nemesis.yaml' || f.endsWith('-nemesis.yaml')) && says(file)) return file;
+    }
+  }
+  // None: a path that does not exist, so the test below fails naming what is missing.
+  return `scenarios/*/nemesis.yaml with protocol: ${name}`;
+}
 
 describe('faultline/testing over the built-in protocols (bounded fuzz budget)', async () => {
   const protocols = await builtinProtocols();
   it('has built-in protocols to test', () => expect(protocols.length).toBeGreaterThan(0));
   for (const protocol of protocols) {
-    const file = nemesisOf[protocol.name] ?? `scenarios/${protocol.name}/nemesis.yaml`;
+    const file = nemesisOf(protocol.name);
     it(`${protocol.name}: correct under fast-check fault schedules (${file})`, async () => {
       expect(existsSync(file)).toBe(true);
       const loaded = await loadScenario(file);

@@ -1,0 +1,90 @@
+// Liveness after faults stop: one leader must settle and serve clients within
+// `livenessBoundUs`, as for Raft (protocols/raft/liveness.ts): a live leader at the end whose
+// ballot a majority has promised; no new leader later than the bound after faults stop; some
+// operation completes ok within the bound; no operation invoked after that goes unanswered
+// for longer than the bound. (Paxos alone promises no progress, PMS §2.4: two proposers can
+// pre-empt each other forever; the randomised backoff is what makes this hold.)
+import type { ClusterView, HistoryEvent, LivenessCheck, Micros, Note } from '../../../sim/types.js';
+import { ballotEqual, ballotText } from '../ballot.js';
+import type { MultiPaxosReplica } from './node.js';
+import type { MultiPaxosOptions } from './options.js';
+
+const fmt = (us: Micros): string => (us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`);
+
+export class MultiPaxosLiveness implements LivenessCheck<MultiPaxosReplica> {
+  readonly name = 'liveness';
+  private readonly elections: Array<[Micros, number, string]> = [];
+
+  constructor(private readonly boundUs: Micros) {}
+
+  onNote(note: Note): void {
+    if (note.kind === 'become-leader') this.elections.push([note.timeUs, note.node, note.data.text as string]);
+  }
+
+  atEnd(view: ClusterView<MultiPaxosReplica>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined {
+    return leaderAtEnd(view) ?? this.settled(info.livenessStartUs, info.endUs) ?? this.served(info.livenessStartUs, info.endUs, info.history);
+  }
+
+  private settled(startUs: Micros, endUs: Micros): string | undefined {
+    const by = startUs + this.boundUs;
+    if (by >= endUs) return undefined;
+    const late = this.elections.filter(([t]) => t > by);
+    if (late.length === 0) return undefined;
+    const shown = late.slice(0, 4).map(([t, n, b]) => `n${n + 1} at ballot ${b} at ${fmt(t)}`).join(', ');
+    return `leadership did not settle: ${late.length} leader(s) elected after ${fmt(by)} (faults stopped at ${fmt(startUs)}, bound ${fmt(this.boundUs)}): ${shown}${late.length > 4 ? ', ...' : ''}`;
+  }
+
+  private served(startUs: Micros, endUs: Micros, history: readonly HistoryEvent[]): string | undefined {
+    const bound = this.boundUs;
+    const firstDeadline = Math.min(startUs + bound, endUs);
+    let active = false;
+    let okInTime = false;
+    const open = new Map<number, Micros>();
+    for (const e of history) {
+      if (e.type === 'invoke') {
+        open.set(e.process, e.timeUs);
+        if (e.timeUs >= startUs) active = true;
+        continue;
+      }
+      const invokedUs = open.get(e.process);
+      open.delete(e.process);
+      if (e.type === 'ok' && e.timeUs >= startUs && e.timeUs <= firstDeadline) okInTime = true;
+      if (invokedUs === undefined || invokedUs <= startUs + bound) continue;
+      const answered = e.type === 'ok' || e.type === 'fail';
+      if (!(answered && e.timeUs - invokedUs <= bound) && endUs - invokedUs >= bound) {
+        return `${e.f} ${e.key ?? ''} invoked at ${fmt(invokedUs)} by process ${e.process} ended ${e.type} at ${fmt(e.timeUs)}, over the ${fmt(bound)} bound`;
+      }
+    }
+    for (const [process, invokedUs] of open) {
+      if (invokedUs > startUs + bound && endUs - invokedUs > bound) {
+        return `an operation invoked at ${fmt(invokedUs)} by process ${process} was still open at the end (${fmt(endUs)}), over the ${fmt(bound)} bound`;
+      }
+    }
+    if ((active || open.size > 0) && !okInTime) return `no client operation completed ok between faults stopping (${fmt(startUs)}) and ${fmt(firstDeadline)}`;
+    return undefined;
+  }
+}
+
+/** Some live node leads, and a majority of nodes are live and have promised its ballot. */
+export function leaderAtEnd(view: ClusterView<MultiPaxosReplica>): string | undefined {
+  const majority = Math.floor(view.nodeCount / 2) + 1;
+  const states: string[] = [];
+  let problem: string | undefined = 'no leader at the end of the run';
+  for (let n = 0; n < view.nodeCount; n++) {
+    const a = view.actor(n);
+    states.push(a === undefined ? `n${n + 1}:down` : `n${n + 1}:${a.role}@${ballotText(a.acceptor.promised)}`);
+    if (a === undefined || a.role !== 'leader') continue;
+    let agree = 0;
+    for (let m = 0; m < view.nodeCount; m++) {
+      const b = view.actor(m);
+      if (b !== undefined && ballotEqual(b.acceptor.promised, a.ballot)) agree++;
+    }
+    if (agree >= majority) problem = undefined;
+    else if (problem !== undefined) problem = `leader n${n + 1} (ballot ${ballotText(a.ballot)}) has only ${agree} of ${view.nodeCount} nodes promised to it`;
+  }
+  return problem === undefined ? undefined : `${problem} [${states.join(' ')}]`;
+}
+
+export function multiPaxosLiveness(opts: MultiPaxosOptions): LivenessCheck<MultiPaxosReplica>[] {
+  return [new MultiPaxosLiveness(opts.livenessBoundUs)];
+}
