@@ -18,6 +18,9 @@ describe('the hash of a run is its identity', () => {
     { scenario: 'test/fixtures/protocols/primary-backup.yaml' },
     // The richer fault model: latency mixtures and tails, link bursts, group targets, names, partial heals, pinned clients.
     { scenario: 'test/fixtures/scenarios/fault-model.yaml' },
+    // Multi-Paxos KV under the nemesis, and single-decree Paxos with three roles on shared nodes.
+    { scenario: 'scenarios/paxos/nemesis.yaml' },
+    { scenario: 'scenarios/paxos/single-nemesis.yaml' },
   ])(`is identical in a separate process and in a worker thread, for ${seeds} seeds: $scenario`, async ({ scenario }) => {
     const here = await hashes(scenario, 0, seeds);
     const child = execFileSync(process.execPath, ['--import', 'tsx', 'test/support/hashes.ts', scenario, '0', String(seeds)], {

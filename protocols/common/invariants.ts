@@ -98,6 +98,8 @@ export interface NeverDecreasesOptions extends CheckTrigger {
   readonly acrossRestarts?: boolean | DurableReader<number>;
   /** The value's name in messages (default: the invariant's name; the keys when `read` is a record). */
   readonly what?: string;
+  /** How a value reads in messages (a ballot packed into a number as `3.n2`; default: the number). */
+  readonly show?: (value: number) => string;
 }
 
 class NeverDecreases<A> extends PerNode<A> {
@@ -112,6 +114,7 @@ class NeverDecreases<A> extends PerNode<A> {
     private readonly names: readonly string[],
     private readonly carry: boolean,
     private readonly durable: DurableReader<number> | undefined,
+    private readonly show: (value: number) => string,
   ) {
     super();
   }
@@ -129,7 +132,7 @@ class NeverDecreases<A> extends PerNode<A> {
       const d = durable(view.storage(n), n);
       if (d !== undefined) {
         const prev = this.lastDurable[n];
-        if (d < prev) return `${nodeName(n)}'s durable ${this.names[0]} went from ${prev} back to ${d}`;
+        if (d < prev) return `${nodeName(n)}'s durable ${this.names[0]} went from ${this.show(prev)} back to ${this.show(d)}`;
         this.lastDurable[n] = d;
       }
     }
@@ -158,7 +161,7 @@ class NeverDecreases<A> extends PerNode<A> {
 
   private decreased(n: NodeId, j: number, prev: number, v: number): string {
     const where = this.restarted[n] === 1 && this.carry ? 'across a restart (it is durable)' : 'within one incarnation';
-    return `${nodeName(n)}'s ${this.names[j]} went from ${prev} down to ${v}, ${where}`;
+    return `${nodeName(n)}'s ${this.names[j]} went from ${this.show(prev)} down to ${this.show(v)}, ${where}`;
   }
 }
 
@@ -175,7 +178,7 @@ export function neverDecreases<A>(
   const readers = typeof read === 'function' ? [read] : Object.values(read);
   const names = typeof read === 'function' ? [options.what ?? name] : Object.keys(read);
   const durable = typeof options.acrossRestarts === 'function' ? options.acrossRestarts : undefined;
-  return wire(name, options, new NeverDecreases<A>(readers, names, options.acrossRestarts === true, durable));
+  return wire(name, options, new NeverDecreases<A>(readers, names, options.acrossRestarts === true, durable, options.show ?? String));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ function promisedNumber(a: MultiPaxosReplica): number {
  * at least what its previous incarnation showed). volatile-acceptor fails here at the restart.
  */
 export function monotonicBallots(): Invariant<MultiPaxosReplica> {
-  return neverDecreases<MultiPaxosReplica>('monotonic-ballots', ballotReaders, { acrossRestarts: true });
+  return neverDecreases<MultiPaxosReplica>('monotonic-ballots', ballotReaders, { acrossRestarts: true, show: ballotShow });
 }
 
 export function multiPaxosInvariants(): Invariant<MultiPaxosReplica>[] {

@@ -6,7 +6,7 @@
 // monotonic-ballots reads every acceptor's promised and accepted ballots after every event.
 import type { Invariant, Note, NodeId } from '../../../sim/types.js';
 import { neverDecreases, nodeName } from '../../common/index.js';
-import type { Ballot } from '../ballot.js';
+import { ballotText, type Ballot } from '../ballot.js';
 import type { PaxosNode } from './node.js';
 
 /**
@@ -91,7 +91,8 @@ export function ballotRank(b: Ballot): number {
 const rankReaders = {
   promised: (a: PaxosNode) => (a.isAcceptor ? ballotRank(a.promised) : undefined),
   accepted: (a: PaxosNode) => (a.isAcceptor ? ballotRank(a.accepted) : undefined),
-  'proposer round': (a: PaxosNode) => (a.isProposer ? a.round : undefined),
+  // As the ballot it gives the proposer (same order as the round: the node is fixed), so that messages read alike.
+  'proposer ballot': (a: PaxosNode, n: NodeId) => (a.isProposer ? ballotRank({ round: a.round, node: n }) : undefined),
 };
 
 /**
@@ -103,6 +104,7 @@ const rankReaders = {
 export function monotonicBallots(): Invariant<PaxosNode> {
   return neverDecreases<PaxosNode>('monotonic-ballots', rankReaders, {
     acrossRestarts: true,
+    show: (rank) => (rank < 0 ? '-' : ballotText({ round: Math.floor(rank / 1024), node: rank % 1024 })),
   });
 }
 

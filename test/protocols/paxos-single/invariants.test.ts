@@ -75,10 +75,10 @@ describe('monotonic-ballots', () => {
   });
 
   it('an acceptor whose restart forgot its promise is caught', () => {
-    expect(run([acc(1, 0), acc(-1, -1)])[1]).toBe("n1's promised went from 1024 down to -1, across a restart (it is durable)");
+    expect(run([acc(1, 0), acc(-1, -1)])[1]).toBe("n1's promised went from 1.n1 down to -, across a restart (it is durable)");
   });
 
   it('a proposer whose round goes back across a restart is caught (it would reuse a ballot)', () => {
-    expect(run([prop(3), prop(1)])[1]).toBe("n1's proposer round went from 3 down to 1, across a restart (it is durable)");
+    expect(run([prop(3), prop(1)])[1]).toBe("n1's proposer ballot went from 3.n1 down to 1.n1, across a restart (it is durable)");
   });
 });
