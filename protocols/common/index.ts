@@ -12,3 +12,4 @@ export {
   type PrefixStableOptions,
   type Reader,
 } from './invariants.js';
+export { OptionReader } from './options.js';

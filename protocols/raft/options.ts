@@ -1,6 +1,7 @@
 // Raft's tunables, read from a scenario's `protocol.options` (durations arrive as integer
 // microseconds). The option names and defaults are documented in ./index.ts.
 import type { Micros } from '../../sim/types.js';
+import { OptionReader } from '../common/options.js';
 
 export interface RaftOptions {
   /** Randomised election timeout range [min, max]. */
@@ -45,21 +46,7 @@ export class RaftOptionError extends Error {
   override name = 'RaftOptionError';
 }
 
-function positiveInt(options: Record<string, unknown>, key: string, fallback: number): number {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
-    throw new RaftOptionError(`raft option ${key}: expected a positive integer, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
-
-function bool(options: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new RaftOptionError(`raft option ${key}: expected true or false, got ${JSON.stringify(v)}`);
-  return v;
-}
+const read = new OptionReader('raft', known, 'protocols/raft/index.ts', (message) => new RaftOptionError(message));
 
 /** The shortest heartbeat period: below it the heartbeats alone exhaust any event budget. */
 export const MIN_HEARTBEAT_US = 1_000;
@@ -70,35 +57,17 @@ const cache = new WeakMap<Record<string, unknown>, RaftOptions>();
 export function parseRaftOptions(options: Record<string, unknown>): RaftOptions {
   const hit = cache.get(options);
   if (hit) return hit;
-  const unknown = Object.keys(options)
-    .filter((k) => !known.includes(k))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (unknown.length > 0) {
-    // Name only the unknown key: the scenario loader points at the key the message names.
-    throw new RaftOptionError(`raft option ${unknown[0]}: not a raft option (see protocols/raft/index.ts)`);
-  }
-  let election = defaultRaftOptions.electionTimeoutUs;
-  const e = options.electionTimeoutUs;
-  if (e !== undefined) {
-    if (
-      !Array.isArray(e) ||
-      e.length !== 2 ||
-      !e.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x > 0) ||
-      (e[0] as number) > (e[1] as number)
-    ) {
-      throw new RaftOptionError(`raft option electionTimeoutUs: expected [min, max] durations with 0 < min <= max, got ${JSON.stringify(e)}`);
-    }
-    election = Object.freeze([e[0] as number, e[1] as number] as const);
-  }
+  read.checkKnown(options);
+  const election = read.range(options, 'electionTimeoutUs', defaultRaftOptions.electionTimeoutUs, true);
   const parsed: RaftOptions = Object.freeze({
     electionTimeoutUs: election,
-    heartbeatUs: positiveInt(options, 'heartbeatUs', defaultRaftOptions.heartbeatUs),
-    preVote: bool(options, 'preVote', defaultRaftOptions.preVote),
-    checkQuorum: bool(options, 'checkQuorum', defaultRaftOptions.checkQuorum),
-    livenessBoundUs: positiveInt(options, 'livenessBoundUs', defaultRaftOptions.livenessBoundUs),
-    maxAppendEntries: positiveInt(options, 'maxAppendEntries', defaultRaftOptions.maxAppendEntries),
-    fsyncIntervalUs: positiveInt(options, 'fsyncIntervalUs', defaultRaftOptions.fsyncIntervalUs),
-    logMatchingEveryEvents: positiveInt(options, 'logMatchingEveryEvents', defaultRaftOptions.logMatchingEveryEvents),
+    heartbeatUs: read.positiveInt(options, 'heartbeatUs', defaultRaftOptions.heartbeatUs),
+    preVote: read.bool(options, 'preVote', defaultRaftOptions.preVote),
+    checkQuorum: read.bool(options, 'checkQuorum', defaultRaftOptions.checkQuorum),
+    livenessBoundUs: read.positiveInt(options, 'livenessBoundUs', defaultRaftOptions.livenessBoundUs),
+    maxAppendEntries: read.positiveInt(options, 'maxAppendEntries', defaultRaftOptions.maxAppendEntries),
+    fsyncIntervalUs: read.positiveInt(options, 'fsyncIntervalUs', defaultRaftOptions.fsyncIntervalUs),
+    logMatchingEveryEvents: read.positiveInt(options, 'logMatchingEveryEvents', defaultRaftOptions.logMatchingEveryEvents),
   });
   if (parsed.heartbeatUs < MIN_HEARTBEAT_US) {
     throw new RaftOptionError(`raft option heartbeatUs: expected at least 1ms (a shorter heartbeat floods the run with events), got ${parsed.heartbeatUs}us`);

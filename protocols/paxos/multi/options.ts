@@ -1,6 +1,7 @@
 // Multi-Paxos's tunables, read from a scenario's `protocol.options` (durations arrive as
 // integer microseconds). The option names and defaults are documented in ./index.ts.
 import type { Micros } from '../../../sim/types.js';
+import { OptionReader } from '../../common/options.js';
 
 export interface MultiPaxosOptions {
   /** Randomised leader timeout range [min, max] (also the backoff after a pre-emption). */
@@ -25,14 +26,7 @@ export class MultiPaxosOptionError extends Error {
   override name = 'MultiPaxosOptionError';
 }
 
-function positiveInt(options: Record<string, unknown>, key: string, fallback: number): number {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
-    throw new MultiPaxosOptionError(`multipaxos option ${key}: expected a positive integer, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
+const read = new OptionReader('multipaxos', known, 'protocols/paxos/multi/index.ts', (message) => new MultiPaxosOptionError(message));
 
 const cache = new WeakMap<Record<string, unknown>, MultiPaxosOptions>();
 
@@ -40,28 +34,13 @@ const cache = new WeakMap<Record<string, unknown>, MultiPaxosOptions>();
 export function parseMultiPaxosOptions(options: Record<string, unknown>): MultiPaxosOptions {
   const hit = cache.get(options);
   if (hit) return hit;
-  const unknown = Object.keys(options)
-    .filter((k) => !known.includes(k))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (unknown.length > 0) throw new MultiPaxosOptionError(`multipaxos option ${unknown[0]}: not a multipaxos option (see protocols/paxos/multi/index.ts)`);
-  let election = defaultMultiPaxosOptions.electionTimeoutUs;
-  const e = options.electionTimeoutUs;
-  if (e !== undefined) {
-    if (
-      !Array.isArray(e) ||
-      e.length !== 2 ||
-      !e.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x > 0) ||
-      (e[0] as number) > (e[1] as number)
-    ) {
-      throw new MultiPaxosOptionError(`multipaxos option electionTimeoutUs: expected [min, max] durations with 0 < min <= max, got ${JSON.stringify(e)}`);
-    }
-    election = Object.freeze([e[0] as number, e[1] as number] as const);
-  }
+  read.checkKnown(options);
+  const election = read.range(options, 'electionTimeoutUs', defaultMultiPaxosOptions.electionTimeoutUs, true);
   const parsed: MultiPaxosOptions = Object.freeze({
     electionTimeoutUs: election,
-    heartbeatUs: positiveInt(options, 'heartbeatUs', defaultMultiPaxosOptions.heartbeatUs),
-    livenessBoundUs: positiveInt(options, 'livenessBoundUs', defaultMultiPaxosOptions.livenessBoundUs),
-    maxBatch: positiveInt(options, 'maxBatch', defaultMultiPaxosOptions.maxBatch),
+    heartbeatUs: read.positiveInt(options, 'heartbeatUs', defaultMultiPaxosOptions.heartbeatUs),
+    livenessBoundUs: read.positiveInt(options, 'livenessBoundUs', defaultMultiPaxosOptions.livenessBoundUs),
+    maxBatch: read.positiveInt(options, 'maxBatch', defaultMultiPaxosOptions.maxBatch),
   });
   if (parsed.heartbeatUs < 1_000) throw new MultiPaxosOptionError(`multipaxos option heartbeatUs: expected at least 1ms, got ${parsed.heartbeatUs}us`);
   if (parsed.heartbeatUs >= parsed.electionTimeoutUs[0]) {

@@ -1,6 +1,7 @@
 // Single-decree Paxos tunables, read from a scenario's `protocol.options` (durations arrive
 // as integer microseconds). Names and defaults are documented in ./index.ts.
 import type { Micros } from '../../../sim/types.js';
+import { OptionReader } from '../../common/options.js';
 
 export interface PaxosOptions {
   /** A proposer that has no majority answer for this long in a phase is pre-empted. */
@@ -30,14 +31,7 @@ export class PaxosOptionError extends Error {
 
 const known = ['phaseTimeoutUs', 'backoffUs', 'proposeAtUs', 'learnerPollUs', 'livenessBoundUs'];
 
-function positiveInt(options: Record<string, unknown>, key: string, fallback: number): number {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
-    throw new PaxosOptionError(`paxos option ${key}: expected a positive duration, got ${JSON.stringify(v)}`);
-  }
-  return v;
-}
+const read = new OptionReader('paxos', known, 'protocols/paxos/single/index.ts', (message) => new PaxosOptionError(message));
 
 const isDuration = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
@@ -47,18 +41,8 @@ const cache = new WeakMap<Record<string, unknown>, PaxosOptions>();
 export function parsePaxosOptions(options: Record<string, unknown>): PaxosOptions {
   const hit = cache.get(options);
   if (hit) return hit;
-  const unknown = Object.keys(options)
-    .filter((k) => !known.includes(k))
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (unknown.length > 0) throw new PaxosOptionError(`paxos option ${unknown[0]}: not a paxos option (see protocols/paxos/single/index.ts)`);
-  let backoff = defaultPaxosOptions.backoffUs;
-  const b = options.backoffUs;
-  if (b !== undefined) {
-    if (!Array.isArray(b) || b.length !== 2 || !b.every(isDuration) || (b[0] as number) > (b[1] as number) || (b[1] as number) <= 0) {
-      throw new PaxosOptionError(`paxos option backoffUs: expected [min, max] durations with 0 <= min <= max, max > 0, got ${JSON.stringify(b)}`);
-    }
-    backoff = Object.freeze([b[0] as number, b[1] as number] as const);
-  }
+  read.checkKnown(options);
+  const backoff = read.range(options, 'backoffUs', defaultPaxosOptions.backoffUs, false);
   let proposeAt = defaultPaxosOptions.proposeAtUs;
   const p = options.proposeAtUs;
   if (p !== undefined) {
@@ -68,11 +52,11 @@ export function parsePaxosOptions(options: Record<string, unknown>): PaxosOption
     proposeAt = Object.freeze([...(p as number[])]);
   }
   const parsed: PaxosOptions = Object.freeze({
-    phaseTimeoutUs: positiveInt(options, 'phaseTimeoutUs', defaultPaxosOptions.phaseTimeoutUs),
+    phaseTimeoutUs: read.positiveInt(options, 'phaseTimeoutUs', defaultPaxosOptions.phaseTimeoutUs, 'a positive duration'),
     backoffUs: backoff,
     proposeAtUs: proposeAt,
-    learnerPollUs: positiveInt(options, 'learnerPollUs', defaultPaxosOptions.learnerPollUs),
-    livenessBoundUs: positiveInt(options, 'livenessBoundUs', defaultPaxosOptions.livenessBoundUs),
+    learnerPollUs: read.positiveInt(options, 'learnerPollUs', defaultPaxosOptions.learnerPollUs, 'a positive duration'),
+    livenessBoundUs: read.positiveInt(options, 'livenessBoundUs', defaultPaxosOptions.livenessBoundUs, 'a positive duration'),
   });
   cache.set(options, parsed);
   return parsed;
