@@ -1,10 +1,10 @@
 // A hand-built NodeContext for driving single-decree Paxos handlers directly (no
 // scheduler): every effect is recorded, with the syncs done before each send.
-import type { ClientRequest, ClientResponse, Micros, NodeContext, NodeId, Random } from '../../../sim/types.js';
+import type { NodeId, Random } from '../../../sim/types.js';
 import { paxos } from '../../../protocols/paxos/single/index.js';
 import type { PaxosNode } from '../../../protocols/paxos/single/node.js';
 import type { PaxosMsg } from '../../../protocols/paxos/single/types.js';
-import { FakeStorage } from '../raft/fake-context.js';
+import { FakeStorage, RecordingContext, sentOfType as sentOf, type Sent as RecordedSend } from '../recording-context.js';
 
 export { FakeStorage };
 
@@ -30,74 +30,12 @@ export class ScriptedRandom implements Random {
   }
 }
 
-export interface Sent {
-  to: NodeId;
-  msg: PaxosMsg;
-  syncsBefore: number;
-  unsyncedBefore: number;
-}
+export type Sent = RecordedSend<PaxosMsg>;
 
-export class PaxosFakeContext implements NodeContext<PaxosMsg> {
-  readonly nodes: readonly NodeId[];
-  readonly peers: readonly NodeId[];
-  readonly roles: readonly string[];
-  readonly role: string;
-  readonly clients: readonly number[] = [];
-  nowUs: Micros = 0;
-  sent: Sent[] = [];
-  timers = new Map<string, Micros>();
-  notes: Array<{ kind: string; data: Record<string, unknown> }> = [];
-  replies: Array<{ req: ClientRequest; response: ClientResponse }> = [];
-  readonly bugs: Set<string>;
-
-  constructor(
-    readonly id: NodeId,
-    /** Each node's roles, by node id. */
-    readonly layout: ReadonlyArray<readonly string[]>,
-    bugs: readonly string[] = [],
-    readonly storage: FakeStorage = new FakeStorage(),
-    readonly random: Random = new ScriptedRandom(),
-  ) {
-    this.nodes = layout.map((_, i) => i);
-    this.peers = this.nodes.filter((n) => n !== id);
-    this.roles = layout[id];
-    this.role = this.roles[0];
-    this.bugs = new Set(bugs);
-  }
-  nodesWith(role: string): readonly NodeId[] {
-    return this.nodes.filter((n) => this.layout[n].includes(role));
-  }
-  rolesOf(node: NodeId): readonly string[] {
-    return this.layout[node];
-  }
-  now(): Micros {
-    return this.nowUs;
-  }
-  send(to: NodeId, msg: PaxosMsg): void {
-    this.sent.push({ to, msg, syncsBefore: this.storage.syncs, unsyncedBefore: this.storage.unsynced.size });
-  }
-  setTimer(name: string, afterUs: Micros): void {
-    this.timers.set(name, afterUs);
-  }
-  cancelTimer(name: string): void {
-    this.timers.delete(name);
-  }
-  note(kind: string, data: Record<string, unknown>): void {
-    this.notes.push({ kind, data });
-  }
-  reply(req: ClientRequest, response: ClientResponse): void {
-    this.replies.push({ req, response });
-  }
-  bug(name: string): boolean {
-    return this.bugs.has(name);
-  }
-  buggify(): boolean {
-    return false;
-  }
-  drain(): Sent[] {
-    const out = this.sent;
-    this.sent = [];
-    return out;
+/** Paxos's context: roles per node from a layout; a scripted random stream by default. */
+export class PaxosFakeContext extends RecordingContext<PaxosMsg> {
+  constructor(id: NodeId, layout: ReadonlyArray<readonly string[]>, bugs: readonly string[] = [], storage: FakeStorage = new FakeStorage(), random: Random = new ScriptedRandom()) {
+    super(id, layout, bugs, storage, random);
   }
 }
 
@@ -131,5 +69,5 @@ export function makeNode(setup: Setup): { node: PaxosNode; ctx: PaxosFakeContext
 export const b = (round: number, node: number) => ({ round, node });
 
 export function sentOfType<T extends PaxosMsg['type']>(sent: readonly Sent[], type: T): Array<Sent & { msg: Extract<PaxosMsg, { type: T }> }> {
-  return sent.filter((s) => s.msg.type === type) as Array<Sent & { msg: Extract<PaxosMsg, { type: T }> }>;
+  return sentOf(sent, type);
 }

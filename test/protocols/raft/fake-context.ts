@@ -1,111 +1,20 @@
 // A hand-built NodeContext for driving Raft handlers directly (no scheduler), as etcd's
 // raft_paper_test.go does: every effect is recorded for assertions.
-import type { ClientRequest, ClientResponse, DurableStorage, Micros, NodeContext, NodeId, Random } from '../../../sim/types.js';
+import type { NodeId } from '../../../sim/types.js';
+import { FakeStorage, lowRandom, RecordingContext, sameRole, sentOfType as sentOf, type Sent as RecordedSend } from '../recording-context.js';
 import { raft } from '../../../protocols/raft/index.js';
 import type { RaftNode } from '../../../protocols/raft/node.js';
 import type { Entry, RaftMsg } from '../../../protocols/raft/types.js';
 import { noopEntry } from '../../../protocols/raft/types.js';
 
-/** Storage that tracks what was synced, and can crash (dropping unsynced writes). */
-export class FakeStorage implements DurableStorage {
-  readonly synced = new Map<string, unknown>();
-  readonly unsynced = new Map<string, unknown>();
-  syncs = 0;
-  get<T>(key: string): T | undefined {
-    return (this.unsynced.has(key) ? this.unsynced.get(key) : this.synced.get(key)) as T | undefined;
-  }
-  put(key: string, value: unknown): void {
-    this.unsynced.set(key, value);
-  }
-  sync(): void {
-    for (const [k, v] of this.unsynced) this.synced.set(k, v);
-    this.unsynced.clear();
-    this.syncs++;
-  }
-  /** Lose every unsynced write (the worst case of the kernel's seeded prefix). */
-  crash(): void {
-    this.unsynced.clear();
-  }
-}
+export { FakeStorage, lowRandom };
 
-/** Deterministic, and picks the low end of ranges: election timeouts are their minimum. */
-export const lowRandom: Random = {
-  int: (min) => min,
-  chance: () => false,
-  pick: (items) => items[0],
-  shuffle: (items) => [...items],
-};
+export type Sent = RecordedSend<RaftMsg>;
 
-export interface Sent {
-  to: NodeId;
-  msg: RaftMsg;
-  /** Syncs done before this send (to check "durable before answering"). */
-  syncsBefore: number;
-  /** Unsynced writes pending when it was sent. */
-  unsyncedBefore: number;
-}
-
-export class FakeContext implements NodeContext<RaftMsg> {
-  readonly nodes: readonly NodeId[];
-  readonly peers: readonly NodeId[];
-  readonly random: Random = lowRandom;
-  nowUs: Micros = 0;
-  sent: Sent[] = [];
-  timers = new Map<string, Micros>();
-  replies: Array<{ req: ClientRequest; response: ClientResponse }> = [];
-  notes: Array<{ kind: string; data: Record<string, unknown> }> = [];
-  readonly bugs: Set<string>;
-  readonly role = 'server';
-  readonly roles = ['server'];
-  readonly clients: readonly number[] = [];
-
-  constructor(
-    readonly id: NodeId,
-    nodeCount: number,
-    bugs: readonly string[] = [],
-    readonly storage: FakeStorage = new FakeStorage(),
-  ) {
-    this.nodes = Array.from({ length: nodeCount }, (_, i) => i);
-    this.peers = this.nodes.filter((n) => n !== id);
-    this.bugs = new Set(bugs);
-  }
-  /** Named fault points that fire in this test (all others never do). */
-  buggified = new Set<string>();
-  buggify(name: string): boolean {
-    return this.buggified.has(name);
-  }
-  nodesWith(role: string): readonly NodeId[] {
-    return role === 'server' ? this.nodes : [];
-  }
-  rolesOf(): readonly string[] {
-    return this.roles;
-  }
-  now(): Micros {
-    return this.nowUs;
-  }
-  send(to: NodeId, msg: RaftMsg): void {
-    this.sent.push({ to, msg, syncsBefore: this.storage.syncs, unsyncedBefore: this.storage.unsynced.size });
-  }
-  setTimer(name: string, afterUs: Micros): void {
-    this.timers.set(name, afterUs);
-  }
-  cancelTimer(name: string): void {
-    this.timers.delete(name);
-  }
-  reply(req: ClientRequest, response: ClientResponse): void {
-    this.replies.push({ req, response });
-  }
-  note(kind: string, data: Record<string, unknown>): void {
-    this.notes.push({ kind, data });
-  }
-  bug(name: string): boolean {
-    return this.bugs.has(name);
-  }
-  /** Take and clear what was sent. */
-  drain(): Sent[] {
-    const out = this.sent;
-    this.sent = [];
-    return out;
+/** Raft's context: every node a `server`. */
+export class FakeContext extends RecordingContext<RaftMsg> {
+  constructor(id: NodeId, nodeCount: number, bugs: readonly string[] = [], storage: FakeStorage = new FakeStorage()) {
+    super(id, sameRole(nodeCount, 'server'), bugs, storage, lowRandom);
   }
 }
 
@@ -162,5 +71,5 @@ export function electLeader(node: RaftNode, ctx: FakeContext): void {
 }
 
 export function sentOfType<T extends RaftMsg['type']>(sent: readonly Sent[], type: T): Array<Sent & { msg: Extract<RaftMsg, { type: T }> }> {
-  return sent.filter((s) => s.msg.type === type) as Array<Sent & { msg: Extract<RaftMsg, { type: T }> }>;
+  return sentOf(sent, type);
 }

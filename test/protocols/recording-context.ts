@@ -1,0 +1,119 @@
+// A hand-built NodeContext for driving a protocol's handlers directly, with no scheduler
+// (as etcd's raft_paper_test.go does): every effect is recorded for assertions, each send
+// with the syncs done before it (durable before reply). Shared by the protocols' tests.
+import type { ClientRequest, ClientResponse, DurableStorage, Micros, NodeContext, NodeId, Random } from '../../sim/types.js';
+
+/** Storage that tracks what was synced, and can crash (dropping unsynced writes). */
+export class FakeStorage implements DurableStorage {
+  readonly synced = new Map<string, unknown>();
+  readonly unsynced = new Map<string, unknown>();
+  syncs = 0;
+  get<T>(key: string): T | undefined {
+    return (this.unsynced.has(key) ? this.unsynced.get(key) : this.synced.get(key)) as T | undefined;
+  }
+  put(key: string, value: unknown): void {
+    this.unsynced.set(key, value);
+  }
+  sync(): void {
+    for (const [k, v] of this.unsynced) this.synced.set(k, v);
+    this.unsynced.clear();
+    this.syncs++;
+  }
+  /** Lose every unsynced write (the worst case of the kernel's seeded prefix). */
+  crash(): void {
+    this.unsynced.clear();
+  }
+}
+
+/** A random stream that always draws the lowest value (deterministic tests). */
+export const lowRandom: Random = {
+  int: (min: number) => min,
+  chance: () => false,
+  pick: <T>(items: readonly T[]) => items[0],
+  shuffle: <T>(items: readonly T[]) => [...items],
+};
+
+export interface Sent<M> {
+  to: NodeId;
+  msg: M;
+  /** Storage syncs done before this send, and writes still unsynced then. */
+  syncsBefore: number;
+  unsyncedBefore: number;
+}
+
+export class RecordingContext<M> implements NodeContext<M> {
+  readonly nodes: readonly NodeId[];
+  readonly peers: readonly NodeId[];
+  readonly roles: readonly string[];
+  readonly role: string;
+  readonly clients: readonly number[] = [];
+  readonly bugs: Set<string>;
+  nowUs: Micros = 0;
+  sent: Array<Sent<M>> = [];
+  timers = new Map<string, Micros>();
+  replies: Array<{ req: ClientRequest; response: ClientResponse }> = [];
+  notes: Array<{ kind: string; data: Record<string, unknown> }> = [];
+  /** Named fault points that fire in this test (all others never do). */
+  buggified = new Set<string>();
+
+  constructor(
+    readonly id: NodeId,
+    /** Each node's roles, by node id. */
+    readonly layout: ReadonlyArray<readonly string[]>,
+    bugs: readonly string[] = [],
+    readonly storage: FakeStorage = new FakeStorage(),
+    readonly random: Random = lowRandom,
+  ) {
+    this.nodes = layout.map((_, i) => i);
+    this.peers = this.nodes.filter((n) => n !== id);
+    this.roles = layout[id];
+    this.role = this.roles[0];
+    this.bugs = new Set(bugs);
+  }
+  buggify(name: string): boolean {
+    return this.buggified.has(name);
+  }
+  nodesWith(role: string): readonly NodeId[] {
+    return this.nodes.filter((n) => this.layout[n].includes(role));
+  }
+  rolesOf(node: NodeId): readonly string[] {
+    return this.layout[node] ?? [];
+  }
+  now(): Micros {
+    return this.nowUs;
+  }
+  send(to: NodeId, msg: M): void {
+    this.sent.push({ to, msg, syncsBefore: this.storage.syncs, unsyncedBefore: this.storage.unsynced.size });
+  }
+  setTimer(name: string, afterUs: Micros): void {
+    this.timers.set(name, afterUs);
+  }
+  cancelTimer(name: string): void {
+    this.timers.delete(name);
+  }
+  reply(req: ClientRequest, response: ClientResponse): void {
+    this.replies.push({ req, response });
+  }
+  note(kind: string, data: Record<string, unknown>): void {
+    this.notes.push({ kind, data });
+  }
+  bug(name: string): boolean {
+    return this.bugs.has(name);
+  }
+  /** Take and clear what was sent. */
+  drain(): Array<Sent<M>> {
+    const out = this.sent;
+    this.sent = [];
+    return out;
+  }
+}
+
+/** `nodes` nodes that all play `role`. */
+export function sameRole(nodes: number, role: string): ReadonlyArray<readonly string[]> {
+  return Array.from({ length: nodes }, () => [role]);
+}
+
+/** The sends of one message type, typed. */
+export function sentOfType<M extends { type: string }, T extends M['type']>(sent: ReadonlyArray<Sent<M>>, type: T): Array<Sent<M> & { msg: Extract<M, { type: T }> }> {
+  return sent.filter((s) => s.msg.type === type) as Array<Sent<M> & { msg: Extract<M, { type: T }> }>;
+}
