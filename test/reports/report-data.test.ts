@@ -9,6 +9,7 @@ import { K, OP_STATUS, REPORT_FORMAT, type ReportData, type ReportRun } from '..
 import { firstDivergence } from '../../reports/shared/diverge.js';
 import { loadScenario } from '../../scenario/load.js';
 import { runScenario, type ScenarioRun } from '../../scenario/runner.js';
+import { fcSeed } from '../sim/fc-seed.js';
 
 async function fullRun(path: string, seed?: string): Promise<ScenarioRun> {
   const loaded = await loadScenario(path, { record: 'full', ...(seed !== undefined ? { seed } : {}) });
@@ -158,6 +159,7 @@ describe('the report codec', () => {
         const data: ReportData = { format: REPORT_FORMAT, runs: [run] };
         expect(decodeReport(encodeReport(data))).toEqual(data);
       }),
+      { seed: fcSeed },
     );
   });
 
