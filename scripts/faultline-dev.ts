@@ -1,4 +1,0 @@
-// The CLI from the sources, without a build: `npx tsx scripts/faultline-dev.ts run ...`.
-import { main } from '../cli/main.js';
-
-main(process.argv.slice(2));
