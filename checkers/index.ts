@@ -22,6 +22,8 @@ export {
   registerModel,
   setModel,
 } from './linearizability/index.js';
+export { checkListAppend, elleConsistencyLevels } from './elle/index.js';
+export type { ElleAnomaly, ElleAnomalyKind, ElleConsistency, ElleOptions, ElleResult, EdgeRef, TxnRef } from './elle/index.js';
 export type {
   CheckOptions,
   Counterexample,
