@@ -1,12 +1,15 @@
 // faultline check <history-file>... --model M [--initial V] [--format F] [--budget N] [--timeout D] [--json]
 // Check histories that came from elsewhere (Jepsen, Knossos, Porcupine, or faultline's own
-// JSON) for linearizability. The work is in runCheck (pure apart from reading the files);
+// JSON) for linearizability, or list-append transaction histories with an Elle-style checker. The work is in runCheck (pure apart from reading the files);
 // the handler only prints its lines and sets process.exitCode.
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { performance } from 'node:perf_hooks';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import {
   checkHistory,
+  checkListAppend,
+  elleConsistencyLevels,
+  type ElleConsistency,
   HistoryParseError,
   historyFormats,
   modelNames,
@@ -21,6 +24,10 @@ import { ExitCode, InputError } from '../../scenario/errors.js';
 import { HISTORY_MAX_BYTES, readInputText } from '../../scenario/read-input.js';
 import { parseDuration } from '../../scenario/units.js';
 import { io } from '../output.js';
+import { listAppendJson, listAppendLines } from './check-list-append.js';
+
+/** The transactional model: judged by the Elle-style checker, not by linearizability. */
+const LIST_APPEND = 'list-append';
 
 export interface CheckArgs {
   historyFile: string[];
@@ -30,6 +37,8 @@ export interface CheckArgs {
   budget?: string;
   timeout?: string;
   json?: boolean;
+  /** list-append only: serializable or strict-serializable (default). */
+  consistency?: string;
 }
 
 export interface CheckRun {
@@ -75,9 +84,15 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .positional('history-file', { type: 'string', array: true, demandOption: true, describe: 'History file(s)' })
       .option('model', {
         type: 'string',
-        choices: modelNames,
+        choices: [...modelNames, LIST_APPEND],
         requiresArg: true,
-        describe: 'Sequential model (default: kv for Porcupine kv files, cas-register for Jepsen logs)',
+        describe: 'Sequential model, or list-append for transactions (default: kv for Porcupine kv files, cas-register for Jepsen logs, list-append when every op is a txn)',
+      })
+      .option('consistency', {
+        type: 'string',
+        choices: elleConsistencyLevels,
+        requiresArg: true,
+        describe: 'list-append: the isolation level checked (default strict-serializable)',
       })
       .option('initial', { type: 'string', requiresArg: true, describe: 'Initial value: JSON if it parses (0, {"x":0}), else a string' })
       .option('format', { type: 'string', choices: ['auto', ...historyFormats], default: 'auto', describe: 'History format' })
@@ -85,7 +100,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('timeout', { type: 'string', requiresArg: true, describe: 'Time limit per file, e.g. 10s; out of time = undecided' })
       .option('json', { type: 'boolean', default: false, describe: 'One JSON object per file per line' })
       .example('$0 check history.edn --model cas-register --initial 0', '')
-      .example('$0 check c10-ok.txt --model kv --json', '') as unknown as Argv<CheckArgs>,
+      .example('$0 check c10-ok.txt --model kv --json', '')
+      .example('$0 check txns.edn --model list-append --consistency serializable', '') as unknown as Argv<CheckArgs>,
   handler: (args: ArgumentsCamelCase<CheckArgs>) => {
     const run = runCheck(args, { now: () => performance.now() });
     for (const line of run.stdout) io.out(line);
@@ -124,6 +140,7 @@ interface Options {
   budgetSteps?: number;
   timeLimitMs?: number;
   format: HistoryFormat | 'auto';
+  consistency?: ElleConsistency;
 }
 
 function parseOptions(args: CheckArgs): Options | InputError {
@@ -131,7 +148,12 @@ function parseOptions(args: CheckArgs): Options | InputError {
   if (out.format !== 'auto' && !historyFormats.includes(out.format)) {
     return new InputError('--format', undefined, undefined, `one of auto, ${historyFormats.join(', ')}`);
   }
-  if (args.model !== undefined && !modelNames.includes(args.model)) return new InputError('--model', undefined, undefined, `one of ${modelNames.join(', ')}`);
+  if (args.model !== undefined && args.model !== LIST_APPEND && !modelNames.includes(args.model)) return new InputError('--model', undefined, undefined, `one of ${[...modelNames, LIST_APPEND].join(', ')}`);
+  if (args.consistency !== undefined) {
+    if (!elleConsistencyLevels.includes(args.consistency as ElleConsistency)) return new InputError('--consistency', undefined, undefined, `one of ${elleConsistencyLevels.join(', ')}`);
+    if (args.model !== undefined && args.model !== LIST_APPEND) return new InputError('--consistency', undefined, undefined, 'to be used with --model list-append only');
+    out.consistency = args.consistency as ElleConsistency;
+  }
   if (args.initial !== undefined) {
     try {
       out.initial = JSON.parse(args.initial);
@@ -182,10 +204,18 @@ function checkFile(file: string, args: CheckArgs, options: Options, { readFile, 
     if (parsed.events.length === 0) {
       throw new InputError(file, undefined, undefined, text.trim() === '' ? `a history with at least one operation (no operation in ${file}: the file is empty)` : `a history with at least one operation (no operation in ${file}: no line parsed as ${format})`);
     }
-    const model = args.model ?? DEFAULT_MODEL[format];
+    const model = args.model ?? (parsed.events.every((ev) => ev.f === 'txn') ? LIST_APPEND : DEFAULT_MODEL[format]);
     if (model === undefined) throw new InputError(file, undefined, '--model', `one of ${modelNames.join(', ')} (it cannot be inferred from ${format} histories)`);
     const started = now();
     const events = parsed.events;
+    if (model === LIST_APPEND) {
+      const consistency = options.consistency;
+      const r = toInputError(file, parsed, () => checkListAppend(events, consistency ? { consistency } : {}));
+      const elapsed = Math.round((now() - started) * 1000) / 1000;
+      if (args.json) stdout.push(JSON.stringify(listAppendJson(file, format, r, elapsed, parsed)));
+      else stdout.push(...listAppendLines(file, format, r, elapsed, parsed, paint));
+      return r.verdict === 'valid' ? ExitCode.pass : r.verdict === 'invalid' ? ExitCode.checkFailed : ExitCode.undecided;
+    }
     const result = toInputError(file, parsed, () =>
       checkHistory(events, model, {
         initial: options.initial,
