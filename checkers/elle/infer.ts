@@ -60,6 +60,7 @@ export function inferDependencies(txns: readonly Txn[], graph: DependencyGraph):
       }
     });
   }
+  for (const t of txns) if (t.status === 'ok') checkInternal(t, anomalies);
   for (const key of keyOrder) inferKey(key, writers.get(key)!, readsByKey.get(key)!, graph, anomalies);
   return { anomalies, keys: keyOrder.length };
 }
@@ -134,5 +135,30 @@ function inferKey(key: string, writers: Map<Element, Write>, reads: readonly Rea
       const next = writers.get(order[n])!.txn;
       if (next.status === 'ok') graph.add({ from: r.txn.id, to: next.id, kind: 'rw', key, values: [n > 0 ? r.list[n - 1] : null, order[n]] });
     }
+  }
+}
+
+/**
+ * Internal consistency: within a txn, a read of a key must show the txn's own earlier
+ * appends to it, in order, after what an earlier read of the key in the txn showed.
+ */
+function checkInternal(t: Txn, anomalies: ElleAnomaly[]): void {
+  // Per key: the list known so far (from a read), or just the txn's own appends since the start.
+  const known = new Map<string, { read: boolean; list: Element[] }>();
+  for (const m of t.ops) {
+    const k = known.get(m.key) ?? { read: false, list: [] };
+    known.set(m.key, k);
+    if (m.f === 'append') {
+      k.list.push(m.value);
+      continue;
+    }
+    if (m.value === null) continue;
+    const got = m.value;
+    const fits = k.read ? got.length === k.list.length && got.every((v, i) => v === k.list[i]) : got.length >= k.list.length && k.list.every((v, i) => got[got.length - k.list.length + i] === v);
+    if (!fits) {
+      const expected = k.read ? `exactly ${show(k.list)}` : `a list ending with its own appends ${show(k.list)}`;
+      anomalies.push({ kind: 'internal', key: m.key, message: `T${t.id} read ${m.key} = ${show(got)}, but within the txn it should read ${expected}`, txns: [txnRef(t)] });
+    }
+    known.set(m.key, { read: true, list: [...got] });
   }
 }

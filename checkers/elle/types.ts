@@ -58,7 +58,7 @@ export interface EdgeRef {
 }
 
 export type CycleAnomalyKind = 'G0' | 'G1c' | 'G-single' | 'G2' | 'G0-realtime' | 'G1c-realtime' | 'G-single-realtime' | 'G2-realtime';
-export type ElleAnomalyKind = CycleAnomalyKind | 'G1a' | 'G1b' | 'incompatible-order' | 'duplicate-elements' | 'unwritten-read';
+export type ElleAnomalyKind = CycleAnomalyKind | 'G1a' | 'G1b' | 'incompatible-order' | 'duplicate-elements' | 'unwritten-read' | 'internal';
 
 export interface ElleAnomaly {
   kind: ElleAnomalyKind;

@@ -96,6 +96,18 @@ describe('list-append checker: anomalies', () => {
     ).toEqual(['duplicate-elements', 'unwritten-read']);
   });
 
+  it('internal: a txn that does not see its own append, or reads a key differently twice', () => {
+    const r = check([
+      { p: 0, ops: [['append', 'x', 1], ['r', 'x', []]], start: 0, end: 10 },
+      { p: 1, ops: [['r', 'y', []], ['r', 'y', [1]]], start: 20, end: 30 },
+      { p: 2, ops: [['append', 'y', 1]], start: 0, end: 10 },
+    ], 'serializable');
+    // The twice-read key also makes a cycle: T1 -wr-> T2 (y = [1]) and T2 -rw-> T1 (y = []).
+    expect(r.anomalies.map((a) => a.kind)).toEqual(['internal', 'internal', 'G-single']);
+    expect(r.anomalies[0].message).toBe('T0 read x = [], but within the txn it should read a list ending with its own appends [1]');
+    expect(r.anomalies[1].message).toBe('T2 read y = [1], but within the txn it should read exactly []');
+  });
+
   it('a stale read after a completed append: rejected under strict-serializable only', () => {
     const txns: TxnSpec[] = [
       { p: 0, ops: [['append', 'x', 1]], start: 0, end: 10 },
