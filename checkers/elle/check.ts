@@ -105,7 +105,7 @@ function describeCycle(edges: readonly Edge[], txns: readonly Txn[]): ElleAnomal
   const kind = classify(edges);
   const cycle: EdgeRef[] = edges.map((e) => ({ from: e.from, to: e.to, kind: e.kind, ...(e.key !== undefined ? { key: e.key } : {}), why: explain(e, txns) }));
   const path = edges.map((e) => `T${e.from} -${e.kind}-> `).join('') + `T${edges[0].from}`;
-  return { kind, message: `${kind} cycle: ${path}`, txns: edges.map((e) => txnRef(txns[e.from])), cycle };
+  return { kind, message: `cycle ${path}`, txns: edges.map((e) => txnRef(txns[e.from])), cycle };
 }
 
 const val = (v: unknown) => (v === null || v === undefined ? 'nothing' : String(v));

@@ -78,7 +78,7 @@ const SEVERITY: Record<ExitCode, number> = { 0: 0, 3: 1, 1: 2, 2: 3, 4: 4 };
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <history-file..>',
-  describe: 'Check histories (Jepsen log, Knossos/Jepsen EDN, Porcupine kv, faultline JSON) for linearizability',
+  describe: 'Check histories (Jepsen log, Knossos/Jepsen EDN, Porcupine kv, faultline JSON) for linearizability, or list-append transactions for (strict) serializability',
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('history-file', { type: 'string', array: true, demandOption: true, describe: 'History file(s)' })
