@@ -104,7 +104,9 @@ export function classify(edges: readonly Edge[]): CycleAnomalyKind {
 function describeCycle(edges: readonly Edge[], txns: readonly Txn[]): ElleAnomaly {
   const kind = classify(edges);
   const cycle: EdgeRef[] = edges.map((e) => ({ from: e.from, to: e.to, kind: e.kind, ...(e.key !== undefined ? { key: e.key } : {}), why: explain(e, txns) }));
-  const path = edges.map((e) => `T${e.from} -${e.kind}-> `).join('') + `T${edges[0].from}`;
+  const steps = edges.map((e) => `T${e.from} -${e.kind}-> `);
+  const shown = steps.length > 12 ? [...steps.slice(0, 6), `… ${steps.length - 11} more … `, ...steps.slice(-5)] : steps;
+  const path = shown.join('') + `T${edges[0].from}`;
   return { kind, message: `cycle ${path}`, txns: edges.map((e) => txnRef(txns[e.from])), cycle };
 }
 

@@ -56,6 +56,8 @@ export function listAppendJson(file: string, format: HistoryFormat, r: ElleResul
 
 /** Anomalies shown in the text output; --json has them all (up to the per-kind limit). */
 const TEXT_ANOMALIES = 10;
+/** Steps of a cycle shown in the text output (half from its start, half from its end). */
+const CYCLE_STEPS = 12;
 
 export function listAppendLines(file: string, format: HistoryFormat, r: ElleResult, elapsedMs: number, parsed: ParsedHistory, paint: ChalkInstance): string[] {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -72,7 +74,13 @@ export function listAppendLines(file: string, format: HistoryFormat, r: ElleResu
   };
   for (const a of r.anomalies.slice(0, TEXT_ANOMALIES)) {
     lines.push(`  ${paint.red(a.kind)}: ${a.message}`);
+    const n = a.txns.length;
     a.txns.forEach((t, i) => {
+      // Long cycles (real-time chains): the first and last steps.
+      if (n > CYCLE_STEPS && i >= CYCLE_STEPS / 2 && i < n - CYCLE_STEPS / 2) {
+        if (i === CYCLE_STEPS / 2) lines.push(`    … ${n - CYCLE_STEPS} more steps (--json lists them)`);
+        return;
+      }
       lines.push(`    ${t.text}${where(t)}`);
       const e = a.cycle?.[i];
       if (e) lines.push(`      ${paint.dim(`-${e.kind}->`)} ${e.why}`);

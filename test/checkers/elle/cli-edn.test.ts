@@ -19,6 +19,13 @@ const files: Record<string, string> = {
     { index: 5, process: 2, type: 'ok', f: 'txn', value: [['r', 'x', [1]]], timeUs: 50 },
   ]),
 };
+// 40 txns in real-time order, the last reading k0 as [] after T0 appended to it: a 40-step cycle.
+const chain: unknown[] = Array.from({ length: 40 }, (_, i) => [
+  { index: 2 * i, process: i % 2, type: 'invoke', f: 'txn', value: [['append', `k${i}`, 1], ['r', `k${i + 1}`, null], ...(i === 39 ? [['r', 'k0', null]] : [])], timeUs: 10 * i },
+  { index: 2 * i + 1, process: i % 2, type: 'ok', f: 'txn', value: [['append', `k${i}`, 1], ['r', `k${i + 1}`, []], ...(i === 39 ? [['r', 'k0', []]] : [])], timeUs: 10 * i + 5 },
+]).flat();
+chain.push({ index: 80, process: 5, type: 'invoke', f: 'txn', value: [['r', 'k0', null]], timeUs: 500 }, { index: 81, process: 5, type: 'ok', f: 'txn', value: [['r', 'k0', [1]]], timeUs: 505 });
+files['chain.json'] = JSON.stringify(chain);
 const env = { readFile: (path: string) => files[path] ?? readFileSync(path, 'utf8'), color: false };
 const check = (args: Partial<CheckArgs> & { historyFile: string[] }) => runCheck({ format: 'auto', json: false, ...args }, env);
 
@@ -59,6 +66,14 @@ describe('faultline check --model list-append', () => {
     expect(json).toMatchObject({ verdict: 'invalid', model: 'list-append', consistency: 'strict-serializable', format: 'faultline', txns: 3, anomalyTypes: ['G-single-realtime'] });
     expect(json.anomalies[0].txns[0]).toMatchObject({ invokeLine: 1, completeLine: 1 });
     expect(json.anomalies[0].cycle.map((e: { kind: string }) => e.kind).sort()).toEqual(['rt', 'rw']);
+  });
+
+  it('a long real-time cycle is shown by its first and last steps', () => {
+    const r = check({ historyFile: ['chain.json'] });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.join('\n')).toContain('G-single-realtime: cycle T0 -rt-> T1 -rt-> T2 -rt-> T3 -rt-> T4 -rt-> T5 -rt-> … 29 more … T35 -rt->');
+    expect(r.stdout.join('\n')).toContain('… 28 more steps (--json lists them)');
+    expect(r.stdout.length).toBeLessThan(30);
   });
 
   it('exit 2 for a malformed txn value, naming the file, line and field', () => {
