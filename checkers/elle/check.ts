@@ -50,14 +50,16 @@ export function checkListAppend(events: readonly HistoryEvent[], options: ElleOp
 }
 
 /**
- * T1 -> T2 when T1 completed before T2 was invoked (committed txns; equal times are
- * concurrent). Only a transitive reduction: each invoke links from the txns completed
+ * T1 -> T2 when T1 completed before T2 was invoked (T1 committed, T2 committed or info;
+ * equal times are concurrent). Only a transitive reduction: each invoke links from the txns completed
  * since which no later-completed txn has started and finished (the frontier).
  */
 function addRealtimeEdges(txns: readonly Txn[], graph: DependencyGraph): void {
   type Point = { time: number; invoke: boolean; txn: Txn };
   const points: Point[] = [];
   for (const t of txns) {
+    // An info txn may have taken effect any time after its invoke: edges into it only.
+    if (t.status === 'info') points.push({ time: t.invokeTimeUs, invoke: true, txn: t });
     if (t.status !== 'ok') continue;
     points.push({ time: t.invokeTimeUs, invoke: true, txn: t }, { time: t.completeTimeUs!, invoke: false, txn: t });
   }

@@ -1,7 +1,9 @@
 // Inference from the txns' micro-ops: who appended each value, each key's version order
 // (the longest read; every other read must be a prefix of it), the non-cycle anomalies
-// (G1a, G1b, duplicates, unwritten values, incompatible orders), and the ww / wr / rw
-// edges between committed txns.
+// (G1a, G1b, duplicates, unwritten values, incompatible orders, internal), and the ww /
+// wr / rw edges. Edges join committed txns and indeterminate (info) txns whose append was
+// read: a value in the version order came from a read, so its writer did commit. Failed
+// txns never get edges; an info txn's reads are unknown.
 import { HistoryParseError } from '../linearizability/types.js';
 import type { DependencyGraph } from './graph.js';
 import { txnRef } from './txns.js';
@@ -28,7 +30,7 @@ export interface Inference {
 
 const show = (list: readonly Element[]) => `[${list.map(String).join(' ')}]`;
 
-/** Add ww, wr and rw edges to `graph` (nodes = txn ids; only committed txns get edges). */
+/** Add ww, wr and rw edges to `graph` (nodes = txn ids; failed txns get none). */
 export function inferDependencies(txns: readonly Txn[], graph: DependencyGraph): Inference {
   const anomalies: ElleAnomaly[] = [];
   const writers = new Map<string, Map<Element, Write>>();
@@ -122,18 +124,18 @@ function inferKey(key: string, writers: Map<Element, Write>, reads: readonly Rea
   for (let i = 1; i < order.length; i++) {
     const a = writers.get(order[i - 1])!.txn;
     const b = writers.get(order[i])!.txn;
-    if (a.status === 'ok' && b.status === 'ok') graph.add({ from: a.id, to: b.id, kind: 'ww', key, values: [order[i - 1], order[i]] });
+    if (a.status !== 'fail' && b.status !== 'fail') graph.add({ from: a.id, to: b.id, kind: 'ww', key, values: [order[i - 1], order[i]] });
   }
   // wr and rw from each read that fits the order.
   for (const r of consistent) {
     const n = r.list.length;
     if (n > 0) {
       const w = writers.get(r.list[n - 1])!.txn;
-      if (w.status === 'ok') graph.add({ from: w.id, to: r.txn.id, kind: 'wr', key, values: [r.list[n - 1]] });
+      if (w.status !== 'fail') graph.add({ from: w.id, to: r.txn.id, kind: 'wr', key, values: [r.list[n - 1]] });
     }
     if (n < order.length) {
       const next = writers.get(order[n])!.txn;
-      if (next.status === 'ok') graph.add({ from: r.txn.id, to: next.id, kind: 'rw', key, values: [n > 0 ? r.list[n - 1] : null, order[n]] });
+      if (next.status !== 'fail') graph.add({ from: r.txn.id, to: next.id, kind: 'rw', key, values: [n > 0 ? r.list[n - 1] : null, order[n]] });
     }
   }
 }

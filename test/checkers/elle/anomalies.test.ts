@@ -134,6 +134,22 @@ describe('list-append checker: anomalies', () => {
     expect(r).toMatchObject({ verdict: 'valid', txns: 6, committed: 3, aborted: 1, indeterminate: 2, anomalies: [] });
   });
 
+  it('an info txn whose append was read took effect: it joins cycles', () => {
+    const r = check([
+      { p: 0, ops: [['append', 'x', 1], ['append', 'y', 1]], start: 0, end: 10, type: 'info' },
+      { p: 1, ops: [['r', 'x', []], ['r', 'y', [1]]], start: 0, end: 10 },
+      { p: 2, ops: [['r', 'x', [1]]], start: 20, end: 30 },
+    ]);
+    expect(r.anomalies.map((a) => a.kind)).toEqual(['G-single']);
+    expect(r.anomalies[0].txns.map((t) => t.status).sort()).toEqual(['info', 'ok']);
+    // Invoked after T1 completed, an info txn still follows it in real time.
+    const late = check([
+      { p: 0, ops: [['r', 'x', [1]]], start: 0, end: 10 },
+      { p: 1, ops: [['append', 'x', 1]], start: 20, end: 30, type: 'info' },
+    ]);
+    expect(late.anomalies.map((a) => a.kind)).toEqual(['G1c-realtime']);
+  });
+
   it('malformed txn values are input errors naming the field', () => {
     const events = history([{ p: 0, ops: [['append', 'x', 1]], start: 0, end: 10 }]);
     events[1].value = [['append', 'x']];
