@@ -1,24 +1,10 @@
 // faultline check --model list-append: the Elle-style transactional checker's output (text
 // lines or one JSON object per file). check.ts owns reading files and errors.
 import type { ChalkInstance } from 'chalk';
-import type { ElleAnomaly, ElleResult, HistoryFormat, ParsedHistory, TxnRef } from '../../checkers/index.js';
+import type { ElleResult, HistoryFormat, ParsedHistory, TxnRef } from '../../checkers/index.js';
 
-export interface ListAppendJson {
-  file: string;
-  verdict: ElleResult['verdict'];
-  model: 'list-append';
-  consistency: ElleResult['consistency'];
-  format: HistoryFormat;
-  txns: number;
-  committed: number;
-  aborted: number;
-  indeterminate: number;
-  keys: number;
-  edges: number;
-  elapsedMs: number;
-  anomalyTypes: string[];
-  anomalies: ElleAnomaly[];
-}
+/** One file's verdict as `--json` prints it: the checker's result, and where it came from. */
+export type ListAppendJson = { file: string; model: 'list-append'; format: HistoryFormat; elapsedMs: number } & ElleResult;
 
 type LineOf = (index: number) => number | undefined;
 
