@@ -2,7 +2,7 @@
 // each bug variant's file fails with the checker its description names.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkHistory } from '../../../checkers/linearizability/index.js';
+import { itFailsWithItsChecker, kvVerdict, type BugScenarios } from '../bug-scenarios.js';
 import { loadScenario } from '../../../scenario/load.js';
 import { runSimulation } from '../../../sim/world.js';
 
@@ -10,7 +10,7 @@ const dir = 'scenarios/paxos';
 // The other Paxos (single-decree) shares this folder: only multipaxos files here.
 const mine = ['nemesis.yaml', 'kv-churn.yaml', 'volatile-acceptor.yaml', 'ignore-accepted.yaml', 'bad-quorum.yaml', 'no-backoff.yaml', 'new-leader-at-own-end.yaml'];
 
-const expected: Record<string, { bug: string; caughtBy: string }> = {
+const expected: BugScenarios = {
   'volatile-acceptor.yaml': { bug: 'volatile-acceptor', caughtBy: 'chosen-unique' },
   'ignore-accepted.yaml': { bug: 'ignore-accepted', caughtBy: 'chosen-unique' },
   'bad-quorum.yaml': { bug: 'bad-quorum', caughtBy: 'chosen-unique' },
@@ -18,7 +18,7 @@ const expected: Record<string, { bug: string; caughtBy: string }> = {
   'new-leader-at-own-end.yaml': { bug: 'new-leader-at-own-end', caughtBy: 'chosen-unique' },
 };
 
-const verdict = (history: Parameters<typeof checkHistory>[0]) => checkHistory(history, 'kv', { budgetSteps: 50_000_000 }).verdict;
+const verdict = kvVerdict;
 
 describe('scenarios/paxos (multipaxos)', () => {
   it('ships the examples and one file per bug variant', () => {
@@ -35,11 +35,5 @@ describe('scenarios/paxos (multipaxos)', () => {
     expect(r.history.some((e) => e.type === 'ok')).toBe(true);
   });
 
-  it.each(Object.keys(expected))('%s: its bug variant fails', async (file) => {
-    const { bug, caughtBy } = expected[file];
-    const loaded = await loadScenario(`${dir}/${file}`);
-    expect(loaded.config.bugs).toEqual([bug]);
-    const r = runSimulation(loaded.config);
-    expect(r.violations.map((v) => v.checker)).toEqual([caughtBy]);
-  });
+  itFailsWithItsChecker(dir, expected);
 });

@@ -2,6 +2,7 @@
 // bug variant's file fails at the checker its description names.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { itFailsWithItsChecker, type BugScenarios } from '../bug-scenarios.js';
 import { loadScenario } from '../../../scenario/load.js';
 import { runSimulation } from '../../../sim/world.js';
 
@@ -9,7 +10,7 @@ const dir = 'scenarios/paxos';
 const ours = (f: string) => f === 'two-proposers.yaml' || f.startsWith('single-');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && ours(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-const expected: Record<string, { bug: string; caughtBy: string }> = {
+const expected: BugScenarios = {
   'single-volatile-acceptor.yaml': { bug: 'volatile-acceptor', caughtBy: 'chosen-unique' },
   'single-ignore-accepted.yaml': { bug: 'ignore-accepted', caughtBy: 'chosen-unique' },
   'single-bad-quorum.yaml': { bug: 'bad-quorum', caughtBy: 'chosen-unique' },
@@ -28,13 +29,7 @@ describe('scenarios/paxos (single-decree)', () => {
     expect(r.violations).toEqual([]);
   });
 
-  it.each(Object.keys(expected))('%s: its bug variant fails', async (file) => {
-    const { bug, caughtBy } = expected[file];
-    const loaded = await loadScenario(`${dir}/${file}`);
-    expect(loaded.config.bugs).toEqual([bug]);
-    const r = runSimulation(loaded.config);
-    expect(r.violations.map((v) => v.checker)).toEqual([caughtBy]);
-  });
+  itFailsWithItsChecker(dir, expected);
 
   it('volatile-acceptor: monotonic-ballots stops the run earlier, at the blank acceptor\'s restart', async () => {
     const loaded = await loadScenario(`${dir}/single-volatile-acceptor.yaml`);

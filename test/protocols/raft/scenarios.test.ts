@@ -2,7 +2,7 @@
 // variant's file fails the way BUGS.md says (an invariant, liveness, or linearizability).
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkHistory } from '../../../checkers/linearizability/index.js';
+import { itFailsWithItsChecker, kvVerdict, type BugScenarios } from '../bug-scenarios.js';
 import { loadScenario } from '../../../scenario/load.js';
 import { runSimulation } from '../../../sim/world.js';
 
@@ -10,7 +10,7 @@ const dir = 'scenarios/raft';
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** What each bug scenario's variant must trip: an invariant or liveness check, or the history checker. */
-const expected: Record<string, { bug: string; caughtBy: string }> = {
+const expected: BugScenarios = {
   // The wrong commit itself, before the overwrite that committed-never-lost sees (below).
   'figure-8.yaml': { bug: 'figure-8', caughtBy: 'commit-current-term' },
   'figure-8-nemesis.yaml': { bug: 'figure-8', caughtBy: 'committed-never-lost' },
@@ -22,7 +22,7 @@ const expected: Record<string, { bug: string; caughtBy: string }> = {
   'no-dedup.yaml': { bug: 'no-dedup', caughtBy: 'linearizability' },
 };
 
-const verdict = (history: Parameters<typeof checkHistory>[0]) => checkHistory(history, 'kv', { budgetSteps: 50_000_000 }).verdict;
+const verdict = kvVerdict;
 
 describe('scenarios/raft', () => {
   it('ships the examples and one file per bug variant', () => {
@@ -37,18 +37,7 @@ describe('scenarios/raft', () => {
     expect(r.history.some((e) => e.type === 'ok')).toBe(true);
   });
 
-  it.each(Object.keys(expected))('%s: its bug variant fails', async (file) => {
-    const { bug, caughtBy } = expected[file];
-    const loaded = await loadScenario(`${dir}/${file}`);
-    expect(loaded.config.bugs).toEqual([bug]);
-    const r = runSimulation(loaded.config);
-    if (caughtBy === 'linearizability') {
-      expect(r.violations).toEqual([]);
-      expect(verdict(r.history)).toBe('not-linearizable');
-    } else {
-      expect(r.violations.map((v) => v.checker)).toEqual([caughtBy]);
-    }
-  });
+  itFailsWithItsChecker(dir, expected);
 
   it('figure-8.yaml follows the paper: the term-4 leader overwrites an entry committed in term 3', async () => {
     const loaded = await loadScenario(`${dir}/figure-8.yaml`);
