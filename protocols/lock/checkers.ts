@@ -99,6 +99,9 @@ export class OneHolder implements Invariant<unknown> {
     const now = note.timeUs;
     const from = this.sent.get(grant)?.[(note.data.basis as number | undefined) ?? 0] ?? now;
     const hold: Hold = { grant, client: clientLabel(note.node, nodeCount), token: (note.data.token as number | null) ?? null, since: now, until: from + (note.data.validUs as number) };
+    // A grant that arrives after its validity (a late answer, say a session's cached reply to
+    // a retried acquire) holds nothing: the service promised nothing beyond that end.
+    if (hold.until <= now) return undefined;
     let violation: string | undefined;
     for (const [g, other] of this.holds) {
       if (other.until <= now) {
@@ -109,7 +112,7 @@ export class OneHolder implements Invariant<unknown> {
       const tok = (t: number | null) => (t === null ? '' : ` token ${t}`);
       violation = `two holders at once: ${hold.client} got the lock (grant ${grant}${tok(hold.token)}) at ${fmt(now)} while ${other.client}'s hold (grant ${other.grant}${tok(other.token)}, since ${fmt(other.since)}) is valid until ${fmt(other.until)}`;
     }
-    if (hold.until > now) this.holds.set(grant, hold);
+    this.holds.set(grant, hold);
     return violation;
   }
 }
