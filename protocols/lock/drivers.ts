@@ -22,36 +22,46 @@ export class RaftCaller {
   private target: NodeId;
   private readonly servers: readonly NodeId[];
 
+  private readonly reqTimer: string;
+  private readonly resendTimer: string;
+
   constructor(
     private readonly client: LockClient,
     private readonly opts: LockOptions,
+    /** Timer names start with it (`d`: d:req, d:resend). */
+    prefix = 'd',
+    /** Callers of one client that run side by side take lanes 0 and 1: separate sessions, and seqs that never collide. */
+    private readonly lane = 0,
   ) {
     this.servers = client.ctx.nodesWith(LOCK_SERVER);
     this.target = this.servers[client.ctx.index % this.servers.length];
+    this.reqTimer = `${prefix}:req`;
+    this.resendTimer = `${prefix}:resend`;
+    this.seq = lane;
   }
 
-  /** The Raft session id: the Jepsen process (never reused, so a restarted client starts a fresh session). */
+  /** The Raft session id: the Jepsen process and the lane (processes are never reused, so a restarted client starts fresh sessions). */
   private get clientId(): number {
-    return this.client.ctx.process;
+    return this.client.ctx.process * 2 + this.lane;
   }
 
   call(cmd: LockCommand, done: (response: ClientResponse) => void): void {
-    this.seq++;
+    this.seq += 2;
     this.pending = { seq: this.seq, cmd, done };
     this.send();
   }
 
   abort(): void {
     this.pending = undefined;
-    this.client.ctx.cancelTimer('d:req');
-    this.client.ctx.cancelTimer('d:resend');
+    this.client.ctx.cancelTimer(this.reqTimer);
+    this.client.ctx.cancelTimer(this.resendTimer);
   }
 
   private send(): void {
     const p = this.pending;
     if (p === undefined) return;
     this.client.ctx.send(this.target, { type: 'lock-req', seq: p.seq, cmd: p.cmd, clientId: this.clientId });
-    this.client.ctx.setTimer('d:req', this.opts.requestTimeoutUs);
+    this.client.ctx.setTimer(this.reqTimer, this.opts.requestTimeoutUs);
   }
 
   private nextServer(): void {
@@ -59,8 +69,9 @@ export class RaftCaller {
     this.target = this.servers[(i + 1) % this.servers.length];
   }
 
+  /** True when the message was this caller's (the answer to its request in flight). */
   onMessage(_from: Endpoint, msg: LockMsg): boolean {
-    if (msg.type !== 'lock-resp') return false;
+    if (msg.type !== 'lock-resp' || msg.seq % 2 !== this.lane) return false;
     const p = this.pending;
     if (p === undefined || msg.seq !== p.seq) return true;
     const r = msg.response;
@@ -68,8 +79,8 @@ export class RaftCaller {
       if (r.leader !== undefined && r.leader !== this.target) this.target = r.leader;
       else this.nextServer();
       // Ask the hinted leader now; with no leader known yet, wait a little first.
-      this.client.ctx.cancelTimer('d:req');
-      this.client.ctx.setTimer('d:resend', r.leader === undefined ? Math.floor(this.opts.requestTimeoutUs / 4) : 0);
+      this.client.ctx.cancelTimer(this.reqTimer);
+      this.client.ctx.setTimer(this.resendTimer, r.leader === undefined ? Math.floor(this.opts.requestTimeoutUs / 4) : 0);
       return true;
     }
     this.abort();
@@ -78,10 +89,10 @@ export class RaftCaller {
   }
 
   onTimer(name: string): boolean {
-    if (name !== 'd:req' && name !== 'd:resend') return false;
+    if (name !== this.reqTimer && name !== this.resendTimer) return false;
     if (this.pending === undefined) return true;
     // A request that timed out goes to the next server; a redirected one to its new target.
-    if (name === 'd:req') this.nextServer();
+    if (name === this.reqTimer) this.nextServer();
     this.send();
     return true;
   }

@@ -11,6 +11,7 @@ import { RaftLockServer } from './raft-host.js';
 import { RedisServer } from './redis.js';
 import { ResourceNode } from './resource.js';
 import { LOCK_SERVER, RESOURCE, type LockMsg } from './types.js';
+import { ZkDriver, ZkMachine } from './zk.js';
 
 export type LockActor = Actor<LockMsg>;
 
@@ -20,7 +21,7 @@ const BUG_NO_FENCING = { name: 'no-fencing', description: 'the resource does not
 const BUG_UNCONDITIONAL = { name: 'unconditional-release', description: 'release frees the lock without checking the owner: a client whose lease expired frees the next holder\'s lock' };
 
 /** Build a service: its lock-server actor and client driver; the resource and the checks are shared. */
-function lockService(spec: {
+export function lockService(spec: {
   name: string;
   description: string;
   serverDescription: string;
@@ -61,6 +62,16 @@ export const lockLease = lockService({
   bugs: [BUG_NO_FENCING, BUG_UNCONDITIONAL],
   server: (ctx, opts) => new RaftLockServer(ctx, opts, new LeaseMachine(ctx.bug('unconditional-release'))),
   driver: (client, opts) => new RaftDriver(client, opts),
+});
+
+export const lockZk = lockService({
+  name: 'lock-zk',
+  description: 'ZooKeeper\'s lock recipe on Raft: ephemeral sequential nodes, sessions timed by the leader, a watch on the predecessor; the node\'s sequence number is the fencing token',
+  serverDescription: 'a Raft peer replicating /lock\'s children and the sessions; its leader times sessions and keeps the watches',
+  servers: 3,
+  bugs: [BUG_NO_FENCING],
+  server: (ctx, opts) => new RaftLockServer(ctx, opts, new ZkMachine()),
+  driver: (client, opts) => new ZkDriver(client, opts),
 });
 
 export const lockRedis = lockService({
