@@ -7,6 +7,7 @@ import { LockClient, type LockDriver } from './client.js';
 import { RaftDriver, RedisDriver } from './drivers.js';
 import { LeaseMachine } from './lease.js';
 import { parseLockOptions, type LockOptions } from './options.js';
+import { raftPeerInvariants } from './raft-checks.js';
 import { RaftLockServer } from './raft-host.js';
 import { RedisServer } from './redis.js';
 import { ResourceNode } from './resource.js';
@@ -29,6 +30,8 @@ export function lockService(spec: {
   bugs: Protocol<LockMsg>['bugs'];
   server: (ctx: NodeContext<LockMsg>, opts: LockOptions) => LockActor;
   driver: (client: LockClient, opts: LockOptions) => LockDriver;
+  /** Replicated on Raft: Raft's own invariants run too. */
+  onRaft?: boolean;
 }): Protocol<LockMsg, LockActor> {
   return {
     name: spec.name,
@@ -46,8 +49,8 @@ export function lockService(spec: {
       return new LockClient(ctx, opts, (client) => spec.driver(client, opts));
     },
     invariants: (options) => {
-      parseLockOptions(options);
-      return lockInvariants();
+      const opts = parseLockOptions(options);
+      return [...lockInvariants(), ...(spec.onRaft ? raftPeerInvariants(opts.raft) : [])];
     },
     liveness: (options) => lockLiveness(parseLockOptions(options)),
     coverageKey: (summary) => `${String(summary.role)}:${summary.holder === null || summary.owner === null ? 'free' : 'held'}`,
@@ -62,6 +65,7 @@ export const lockLease = lockService({
   bugs: [BUG_NO_FENCING, BUG_UNCONDITIONAL],
   server: (ctx, opts) => new RaftLockServer(ctx, opts, new LeaseMachine(ctx.bug('unconditional-release'))),
   driver: (client, opts) => new RaftDriver(client, opts),
+  onRaft: true,
 });
 
 export const lockZk = lockService({
@@ -72,6 +76,7 @@ export const lockZk = lockService({
   bugs: [BUG_NO_FENCING],
   server: (ctx, opts) => new RaftLockServer(ctx, opts, new ZkMachine()),
   driver: (client, opts) => new ZkDriver(client, opts),
+  onRaft: true,
 });
 
 export const lockRedis = lockService({

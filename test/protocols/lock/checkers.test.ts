@@ -74,3 +74,15 @@ describe('lock-liveness', () => {
     expect(l.atEnd(view, info(5_000, 10_000))).toBe('no lock within 1ms of asking after faults stopped at 5ms: c1 (asking since 5100us)');
   });
 });
+
+describe("Raft's invariants on the lock servers (lock-lease, lock-zk)", () => {
+  it('see the lock servers only: election-safety catches two leaders of one term, and client notes never reach it', async () => {
+    const { raftPeerInvariants } = await import('../../../protocols/lock/raft-checks.js');
+    const { defaultRaftOptions } = await import('../../../protocols/raft/options.js');
+    const lockView = { nodeCount: 4, nodesWith: (role: string) => (role === 'lock-server' ? [0, 1, 2] : [3]), actor: () => undefined } as unknown as ClusterView<unknown>;
+    const safety = raftPeerInvariants(defaultRaftOptions).find((i) => i.name === 'election-safety')!;
+    expect(safety.onNote!(note(0, 'become-leader', 1, { term: 1 }), lockView)).toBeUndefined();
+    expect(safety.onNote!(note(5, 'become-leader', 2, { term: 1 }), lockView)).toBeUndefined();
+    expect(safety.onNote!(note(1, 'become-leader', 3, { term: 1 }), lockView)).toMatch(/term 1/);
+  });
+});
