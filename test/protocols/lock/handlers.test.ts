@@ -203,3 +203,49 @@ describe('the Redis-style server (SET NX PX, DEL)', () => {
     expect(s2.key).toBeNull();
   });
 });
+
+describe('the Raft host: the leader times leases on its timers', () => {
+  async function leader() {
+    const { RaftLockServer } = await import('../../../protocols/lock/raft-host.js');
+    const { parseLockOptions } = await import('../../../protocols/lock/options.js');
+    const ctx = new RecordingContext<LockMsg>(0, [['lock-server'], ['resource']]);
+    const server = new RaftLockServer(ctx, parseLockOptions({}), new LeaseMachine(false));
+    server.onStart();
+    server.onTimer('election'); // one server: pre-vote, vote and lead at once
+    expect(server.raft.role).toBe('leader');
+    return { ctx, server };
+  }
+  const acquire: LockMsg = { type: 'lock-req', clientId: 4, seq: 2, cmd: { f: 'acquire', owner: 'p4.1' } };
+
+  it('grants, answers the client, and arms the full TTL for the new lease', async () => {
+    const { ctx, server } = await leader();
+    ctx.drain();
+    server.onMessage(5, acquire);
+    expect(sentOfType(ctx.drain(), 'lock-resp').map((s) => [s.to, s.msg.response])).toEqual([[5, { type: 'ok', value: 1 }]]);
+    expect(ctx.timers.get('expire:p4.1')).toBe(500_000);
+  });
+
+  it('when the timer fires with the same epoch, proposes expire through the log; a renewal re-arms instead', async () => {
+    const { ctx, server } = await leader();
+    server.onMessage(5, acquire);
+    ctx.timers.delete('expire:p4.1');
+    server.onMessage(5, { type: 'lock-req', clientId: 4, seq: 4, cmd: { f: 'renew', owner: 'p4.1', token: 1 } });
+    expect(ctx.timers.get('expire:p4.1')).toBe(500_000);
+    server.onTimer('expire:p4.1');
+    expect(server.machine.holder).toBeNull();
+    expect(server.raft.log.some((e) => e.op?.f === 'expire')).toBe(true);
+  });
+
+  it('a follower times nothing and redirects clients to the leader', async () => {
+    const { RaftLockServer } = await import('../../../protocols/lock/raft-host.js');
+    const { parseLockOptions } = await import('../../../protocols/lock/options.js');
+    const ctx = new RecordingContext<LockMsg>(1, [['lock-server'], ['lock-server'], ['lock-server'], ['resource']]);
+    const server = new RaftLockServer(ctx, parseLockOptions({}), new LeaseMachine(false));
+    server.onStart();
+    server.onMessage(0, { type: 'append', term: 1, prevIndex: 0, prevTerm: 0, entries: [], commit: 0 });
+    ctx.drain();
+    server.onMessage(4, acquire);
+    expect(sentOfType(ctx.drain(), 'lock-resp').map((s) => s.msg.response)).toEqual([{ type: 'redirect', leader: 0 }]);
+    expect([...ctx.timers.keys()].filter((t) => t.startsWith('expire:'))).toEqual([]);
+  });
+});
