@@ -60,8 +60,8 @@ interface Hold {
 
 export class OneHolder implements Invariant<unknown> {
   readonly name = 'one-holder';
-  /** Per grant: true send times of its requests ([0] the acquire, [k] the k-th renewal). */
-  private readonly sent = new Map<string, Micros[]>();
+  /** Per client endpoint, its current grant and the true send times of its requests ([0] the acquire, [k] the k-th renewal). */
+  private readonly sent = new Map<number, { grant: string; times: Micros[] }>();
   /** Holds that may still be live, by grant. */
   private readonly holds = new Map<string, Hold>();
 
@@ -70,16 +70,16 @@ export class OneHolder implements Invariant<unknown> {
     if (grant === undefined) return undefined;
     switch (note.kind) {
       case NOTE.request:
-        this.sent.set(grant, [note.timeUs]);
+        this.sent.set(note.node, { grant, times: [note.timeUs] });
         return undefined;
       case NOTE.renewRequest:
-        this.sent.get(grant)?.push(note.timeUs);
+        this.sentFor(note.node, grant)?.push(note.timeUs);
         return undefined;
       case NOTE.held:
         return this.held(note, grant, view.nodeCount);
       case NOTE.renewed: {
         const h = this.holds.get(grant);
-        const from = this.sent.get(grant)?.[note.data.basis as number];
+        const from = this.sentFor(note.node, grant)?.[note.data.basis as number];
         if (h !== undefined && from !== undefined) h.until = Math.max(h.until, from + (note.data.validUs as number));
         return undefined;
       }
@@ -87,7 +87,6 @@ export class OneHolder implements Invariant<unknown> {
         const h = this.holds.get(grant);
         if (h !== undefined) h.until = Math.min(h.until, note.timeUs);
         this.holds.delete(grant);
-        this.sent.delete(grant);
         return undefined;
       }
       default:
@@ -95,9 +94,15 @@ export class OneHolder implements Invariant<unknown> {
     }
   }
 
+  /** The send times of `grant`'s requests, when it is its client's current grant. */
+  private sentFor(client: number, grant: string): Micros[] | undefined {
+    const s = this.sent.get(client);
+    return s !== undefined && s.grant === grant ? s.times : undefined;
+  }
+
   private held(note: Note, grant: string, nodeCount: number): string | undefined {
     const now = note.timeUs;
-    const from = this.sent.get(grant)?.[(note.data.basis as number | undefined) ?? 0] ?? now;
+    const from = this.sentFor(note.node, grant)?.[(note.data.basis as number | undefined) ?? 0] ?? now;
     const hold: Hold = { grant, client: clientLabel(note.node, nodeCount), token: (note.data.token as number | null) ?? null, since: now, until: from + (note.data.validUs as number) };
     // A grant that arrives after its validity (a late answer, say a session's cached reply to
     // a retried acquire) holds nothing: the service promised nothing beyond that end.

@@ -97,11 +97,6 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
     return { role: this.phase, grant: this.grant, token: this.token, step: this.step };
   }
 
-  /** Does this client believe it holds the lock now (its clock before the hold's end)? */
-  believesHolding(): boolean {
-    return this.phase === 'holding' && !this.expired && this.ctx.now() < this.validUntilUs;
-  }
-
   onMessage(from: Endpoint, msg: LockMsg): void {
     if (msg.type === 'write-reply') return this.onWriteReply(msg.seq, msg.accepted);
     this.driver.onMessage(from, msg);

@@ -53,7 +53,11 @@ export function lockService(spec: {
       return [...lockInvariants(), ...(spec.onRaft ? raftPeerInvariants(opts.raft) : [])];
     },
     liveness: (options) => lockLiveness(parseLockOptions(options)),
-    coverageKey: (summary) => `${String(summary.role)}:${summary.holder === null || summary.owner === null ? 'free' : 'held'}`,
+    // A lock server's role and whether it sees the lock held; a client's phase.
+    coverageKey: (summary) => {
+      const held = 'holder' in summary ? summary.holder : 'owner' in summary ? summary.owner : undefined;
+      return held === undefined ? String(summary.role) : `${String(summary.role)}:${held === null ? 'free' : 'held'}`;
+    },
   };
 }
 
