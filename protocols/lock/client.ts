@@ -73,6 +73,8 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
   private sent: number[] = [];
   /** Which of them the hold counts from now. */
   private basis = 0;
+  /** Whether the open release was invoked while the hold was still valid. */
+  private releaseInTime = false;
   /** Released notes already emitted for this grant. */
   private releasedNoted = false;
   readonly validUs: number;
@@ -247,7 +249,9 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
     if (this.phase !== 'holding') return;
     for (const t of ['validity', 'renew', 'write', 'write-timeout']) this.ctx.cancelTimer(t);
     this.driver.abort();
-    const inTime = !this.expired && this.ctx.now() <= this.validUntilUs;
+    // In time: the hold had not run out on this client's clock (the validity timer fires
+    // exactly at its end, unless a pause held it back).
+    const inTime = this.ctx.now() <= this.validUntilUs;
     this.phase = 'releasing';
     this.releaseInTime = inTime;
     this.ctx.invoke({ f: 'release' });
@@ -256,8 +260,6 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
     this.ctx.setTimer('op-timeout', this.opts.opTimeoutUs);
     this.driver.release(this.grant, this.token);
   }
-
-  private releaseInTime = false;
 
   releaseDone(released: boolean): void {
     if (this.phase !== 'releasing') return;
