@@ -7,9 +7,10 @@ import { listAppendWorkload } from './list-append.js';
 import { mutexWorkload } from './mutex.js';
 import { queueWorkload } from './queue.js';
 import { registerWorkload } from './register.js';
+import { zkWorkload } from './zk.js';
 
-/** In a fixed order: kv, register, mutex, queue, bank, list-append. */
-export const builtinWorkloads: readonly Workload[] = Object.freeze([kvWorkload, registerWorkload, mutexWorkload, queueWorkload, bankWorkload, listAppendWorkload]);
+/** In a fixed order: kv, register, mutex, queue, bank, list-append, zk. */
+export const builtinWorkloads: readonly Workload[] = Object.freeze([kvWorkload, registerWorkload, mutexWorkload, queueWorkload, bankWorkload, listAppendWorkload, zkWorkload]);
 
 const byName = new Map<string, Workload>(builtinWorkloads.map((w) => [w.name, w]));
 
@@ -30,5 +31,6 @@ export type { ListAppendMicroOp } from './list-append.js';
 export { mutexFunctions, mutexNextOp, mutexWorkload } from './mutex.js';
 export { queueFunctions, queueNextOp, queueWorkload } from './queue.js';
 export { registerFunctions, registerNextOp, registerWorkload } from './register.js';
+export { zkFunctions, zkNextOp, zkWorkload } from './zk.js';
 export { validateOptions } from './common.js';
 export type { ParamSpec, ValidateSpec } from './common.js';
