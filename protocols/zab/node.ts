@@ -81,6 +81,9 @@ export class ZabNode implements Actor<ZabMsg> {
         return l.onAckLeader(from, msg);
       case 'ACK':
         return l.onAck(from, msg);
+      case 'REQUEST':
+        if (l.established) l.onRequest(msg.req);
+        return;
       default:
         return;
     }
@@ -170,9 +173,11 @@ export class ZabNode implements Actor<ZabMsg> {
   onRequest(req: ClientRequest): void {
     if (this.leading !== undefined && this.leading.established) return this.leading.onRequest(req);
     const f = this.following;
-    if (f !== undefined && f.phase === 'broadcast' && this.opts.followerReads && req.op.f === 'get') {
+    if (f !== undefined && f.phase === 'broadcast' && this.opts.followerReads) {
       // Follower reads (ZooKeeper's default): our own tree, however far behind it is.
-      this.ctx.reply(req, this.tree.read(req.op.key ?? ''));
+      // Writes go on to the leader, which answers the client (ZooKeeper's followers forward them).
+      if (req.op.f === 'get') this.ctx.reply(req, this.tree.read(req.op.key ?? ''));
+      else this.ctx.send(f.leader, { type: 'REQUEST', req });
       return;
     }
     const r: ClientResponse = f !== undefined ? { type: 'redirect', leader: f.leader } : { type: 'redirect' };

@@ -1,6 +1,6 @@
 // Zab's data: zxids, transactions, messages, durable keys. Transactions are frozen and shared
 // by reference between histories, messages and the invariants (never copied, never mutated).
-import type { Op } from '../../sim/types.js';
+import type { ClientRequest, Op } from '../../sim/types.js';
 
 /**
  * A zxid packs (epoch, counter) into one number, ordered as the pair: epoch * 2^24 + counter
@@ -76,7 +76,9 @@ export type ZabMsg =
   /** Phase 3: everything up to `zxid` is committed: deliver it. */
   | { readonly type: 'COMMIT'; readonly epoch: number; readonly zxid: number }
   /** The leader's heartbeat, with its commit point. */
-  | { readonly type: 'PING'; readonly epoch: number; readonly committed: number };
+  | { readonly type: 'PING'; readonly epoch: number; readonly committed: number }
+  /** With followerReads: a follower forwards a client's write to the leader, which answers the client itself. */
+  | { readonly type: 'REQUEST'; readonly req: ClientRequest };
 
 export type MsgOf<T extends ZabMsg['type']> = Extract<ZabMsg, { type: T }>;
 
