@@ -7,10 +7,9 @@ import { listAppendWorkload } from './list-append.js';
 import { mutexWorkload } from './mutex.js';
 import { queueWorkload } from './queue.js';
 import { registerWorkload } from './register.js';
-import { zkWorkload } from './zk.js';
 
-/** In a fixed order: kv, register, mutex, queue, bank, list-append, zk. */
-export const builtinWorkloads: readonly Workload[] = Object.freeze([kvWorkload, registerWorkload, mutexWorkload, queueWorkload, bankWorkload, listAppendWorkload, zkWorkload]);
+/** In a fixed order: kv, register, mutex, queue, bank, list-append. */
+export const builtinWorkloads: readonly Workload[] = Object.freeze([kvWorkload, registerWorkload, mutexWorkload, queueWorkload, bankWorkload, listAppendWorkload]);
 
 const byName = new Map<string, Workload>(builtinWorkloads.map((w) => [w.name, w]));
 
@@ -31,6 +30,5 @@ export type { ListAppendMicroOp } from './list-append.js';
 export { mutexFunctions, mutexNextOp, mutexWorkload } from './mutex.js';
 export { queueFunctions, queueNextOp, queueWorkload } from './queue.js';
 export { registerFunctions, registerNextOp, registerWorkload } from './register.js';
-export { zkFunctions, zkNextOp, zkWorkload } from './zk.js';
 export { validateOptions } from './common.js';
 export type { ParamSpec, ValidateSpec } from './common.js';

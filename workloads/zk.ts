@@ -1,4 +1,5 @@
-// `zk` (model `zk`): a ZooKeeper-like data tree over paths /z1../zN (keyCount).
+// `zk` (model `zk`): a ZooKeeper-like data tree over paths /z1../zN (keyCount). Zab's own
+// workload (protocols/zab/index.ts names this object; it is not in the shared registry).
 //
 //   { f: 'get',             key: '/z2' }                  ok value: null (no node) or [data, version]
 //   { f: 'create',          key: '/z2', value: 'v12' }    fail 'node exists' when it exists

@@ -43,6 +43,7 @@
 // primary-integrity, monotonic-epochs. Liveness (./liveness.ts): `liveness`. Named fault
 // points: drop-propose, skip-ping.
 import type { Protocol } from '../../sim/types.js';
+import { zkWorkload } from '../../workloads/zk.js';
 import { zabInvariants } from './invariants.js';
 import { zabLiveness } from './liveness.js';
 import { ZabNode } from './node.js';
@@ -58,7 +59,8 @@ export const zab: Protocol<ZabMsg, ZabNode> = {
   ],
   roles: [{ name: 'server', count: 3, description: 'a Zab peer: looking, following or leading' }],
   model: 'zk',
-  workload: 'zk',
+  // The protocol's own generator (workloads/zk.ts), not in the shared registry.
+  workload: zkWorkload,
   createActor: (ctx, options) => new ZabNode(ctx, parseZabOptions(options)),
   invariants: () => zabInvariants(),
   liveness: (options) => zabLiveness(parseZabOptions(options)),
