@@ -28,7 +28,7 @@ export class Following {
     private readonly node: ZabNode,
     readonly leader: NodeId,
   ) {
-    this.startedUs = this.lastContactUs = node.ctx.now();
+    this.startedUs = this.lastContactUs = node.elapsedUs();
   }
 
   start(): void {
@@ -41,7 +41,7 @@ export class Following {
 
   tick(): void {
     const node = this.node;
-    const now = node.ctx.now();
+    const now = node.elapsedUs();
     if (this.phase !== 'broadcast') {
       if (now - this.startedUs > node.opts.initLimitUs) return node.becomeLooking('no broadcast within initLimit');
       if (this.phase === 'discovery') this.sendCepoch();
@@ -59,13 +59,13 @@ export class Following {
         return this.onNewLeader(m);
       case 'COMMIT-LD':
         if (m.epoch !== this.epoch) return;
-        this.lastContactUs = this.node.ctx.now();
+        this.lastContactUs = this.node.elapsedUs();
         return this.enterBroadcast(m.committed);
       case 'PROPOSE':
         return this.onPropose(m);
       case 'COMMIT':
         if (m.epoch !== this.epoch || this.phase !== 'broadcast') return;
-        this.lastContactUs = this.node.ctx.now();
+        this.lastContactUs = this.node.elapsedUs();
         return this.node.commitTo(m.zxid);
       case 'PING':
         return this.onPing(m);
@@ -77,7 +77,7 @@ export class Following {
   private onNewEpoch(m: MsgOf<'NEWEPOCH'>): void {
     if (this.phase !== 'discovery' && this.phase !== 'sync') return;
     const d = this.node.durable;
-    this.lastContactUs = this.node.ctx.now();
+    this.lastContactUs = this.node.elapsedUs();
     const again = m.epoch === d.acceptedEpoch && d.acceptedFrom === this.leader;
     if (m.epoch < d.acceptedEpoch || (m.epoch === d.acceptedEpoch && !again)) {
       return this.node.becomeLooking(`NEWEPOCH ${m.epoch} not above acceptedEpoch ${d.acceptedEpoch}`);
@@ -91,7 +91,7 @@ export class Following {
   private onSync(m: MsgOf<'SYNC'>): void {
     const d = this.node.durable;
     if (this.phase !== 'sync' || m.epoch !== this.epoch || m.forZxid !== d.lastZxid()) return;
-    this.lastContactUs = this.node.ctx.now();
+    this.lastContactUs = this.node.elapsedUs();
     switch (m.mode) {
       case 'SNAP':
         d.replace(m.txns);
@@ -111,7 +111,7 @@ export class Following {
 
   private onNewLeader(m: MsgOf<'NEWLEADER'>): void {
     if ((this.phase !== 'synced' && this.phase !== 'ackld') || m.epoch !== this.epoch) return;
-    this.lastContactUs = this.node.ctx.now();
+    this.lastContactUs = this.node.elapsedUs();
     const d = this.node.durable;
     if (d.currentEpoch !== m.epoch) d.setCurrentEpoch(m.epoch); // durable before ACK-LD
     this.phase = 'ackld';
@@ -128,7 +128,7 @@ export class Following {
 
   private onPropose(m: MsgOf<'PROPOSE'>): void {
     if (m.epoch !== this.epoch || this.phase !== 'broadcast') return;
-    this.lastContactUs = this.node.ctx.now();
+    this.lastContactUs = this.node.elapsedUs();
     const d = this.node.durable;
     let prev = m.prev;
     let appended = false;
@@ -150,7 +150,7 @@ export class Following {
 
   private onPing(m: MsgOf<'PING'>): void {
     if (m.epoch !== this.epoch) return;
-    this.lastContactUs = this.node.ctx.now();
+    this.lastContactUs = this.node.elapsedUs();
     if (this.phase === 'ackld') this.enterBroadcast(m.committed);
     if (this.phase !== 'broadcast') return;
     this.node.commitTo(m.committed);

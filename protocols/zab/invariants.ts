@@ -104,28 +104,36 @@ export class PrimaryOrder implements Invariant<ZabNode> {
 }
 
 /**
- * PrimaryIntegrity: a leader, when established, holds in its history every transaction any
- * peer has delivered so far, in the delivered order (what was delivered is never lost).
+ * PrimaryIntegrity: a leader of epoch e, when established, holds in its history every
+ * transaction of an epoch below e that any peer has delivered so far, in the delivered order
+ * (what was delivered is never lost). Those are a prefix of the delivered sequence, as
+ * zxids increase along it. (A leader established late, after a newer epoch delivered, is
+ * held only to the older epochs: its followers have moved on and it cannot commit.)
  */
 export class PrimaryIntegrity implements Invariant<ZabNode> {
   readonly name = 'primary-integrity';
-  /** The first id delivered at each index (any peer). */
+  /** The first id and zxid delivered at each index (any peer). */
   private readonly ids: string[] = [];
+  private readonly zxids: number[] = [];
 
   onNote(note: Note, view: ClusterView<ZabNode>): string | undefined {
     if (note.kind === 'deliver') {
       const i = (note.data.index as number) - 1;
-      if (this.ids[i] === undefined && i === this.ids.length) this.ids.push(note.data.id as string);
+      if (i === this.ids.length) {
+        this.ids.push(note.data.id as string);
+        this.zxids.push(note.data.zxid as number);
+      }
       return undefined;
     }
     if (note.kind !== 'become-leader') return undefined;
     const a = view.actor(note.node);
     if (a === undefined) return undefined;
+    const epoch = note.data.epoch as number;
     const h = a.durable.history;
     const ids = this.ids;
-    for (let i = 0; i < ids.length; i++) {
-      if (i >= h.length) return `${nodeName(note.node)} established in epoch ${note.data.epoch as number} without delivered transaction ${i + 1} (${ids[i]}): its history ends at ${h.length}`;
-      if (h[i].id !== ids[i]) return `${nodeName(note.node)} established in epoch ${note.data.epoch as number} with ${h[i].id} at ${i + 1}, where ${ids[i]} was delivered`;
+    for (let i = 0; i < ids.length && epochOf(this.zxids[i]) < epoch; i++) {
+      if (i >= h.length) return `${nodeName(note.node)} established in epoch ${epoch} without delivered transaction ${i + 1} (${ids[i]}, zxid ${zxidText(this.zxids[i])}): its history ends at ${h.length}`;
+      if (h[i].id !== ids[i]) return `${nodeName(note.node)} established in epoch ${epoch} with ${h[i].id} at ${i + 1}, where ${ids[i]} (zxid ${zxidText(this.zxids[i])}) was delivered`;
     }
     return undefined;
   }

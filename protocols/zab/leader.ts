@@ -50,7 +50,7 @@ export class Leading {
   private establishedUs = 0;
 
   constructor(private readonly node: ZabNode) {
-    this.startedUs = node.ctx.now();
+    this.startedUs = node.elapsedUs();
   }
 
   get established(): boolean {
@@ -60,7 +60,7 @@ export class Leading {
   private peer(from: NodeId): Peer {
     let p = this.peers.get(from);
     if (p === undefined) {
-      p = { stage: 'cepoch', acceptedEpoch: 0, currentEpoch: 0, history: undefined, acked: 0, ackedAtLastTick: -1, lastHeardUs: this.node.ctx.now(), sync: undefined, newLeader: undefined };
+      p = { stage: 'cepoch', acceptedEpoch: 0, currentEpoch: 0, history: undefined, acked: 0, ackedAtLastTick: -1, lastHeardUs: this.node.elapsedUs(), sync: undefined, newLeader: undefined };
       this.peers.set(from, p);
     }
     return p;
@@ -83,7 +83,7 @@ export class Leading {
     p.acceptedEpoch = m.acceptedEpoch;
     p.history = undefined;
     p.acked = 0;
-    p.lastHeardUs = ctx.now();
+    p.lastHeardUs = this.node.elapsedUs();
     if (this.epoch > 0) {
       p.stage = 'epoch';
       ctx.send(from, { type: 'NEWEPOCH', epoch: this.epoch });
@@ -109,7 +109,7 @@ export class Leading {
     p.stage = 'acked-e';
     p.currentEpoch = m.currentEpoch;
     p.history = m.history;
-    p.lastHeardUs = this.node.ctx.now();
+    p.lastHeardUs = this.node.elapsedUs();
     if (this.phase !== 'discovery') {
       this.startSync(from, p);
       return;
@@ -166,7 +166,7 @@ export class Leading {
   onAckLeader(from: NodeId, m: MsgOf<'ACK-LD'>): void {
     const p = this.peers.get(from);
     if (p === undefined || m.epoch !== this.epoch) return;
-    p.lastHeardUs = this.node.ctx.now();
+    p.lastHeardUs = this.node.elapsedUs();
     if (p.stage === 'active') {
       // Our COMMIT-LD was lost: again.
       this.node.ctx.send(from, { type: 'COMMIT-LD', epoch: this.epoch, committed: this.committed });
@@ -185,7 +185,7 @@ export class Leading {
     const node = this.node;
     const ctx = node.ctx;
     this.phase = 'broadcast';
-    this.establishedUs = ctx.now();
+    this.establishedUs = this.node.elapsedUs();
     const last = node.durable.lastZxid();
     this.committed = last;
     // New proposals count from 1 in the new epoch (above any of ours in it, should a bug have reused the epoch).
@@ -220,7 +220,7 @@ export class Leading {
   onAck(from: NodeId, m: MsgOf<'ACK'>): void {
     const p = this.peers.get(from);
     if (p === undefined || m.epoch !== this.epoch) return;
-    p.lastHeardUs = this.node.ctx.now();
+    p.lastHeardUs = this.node.elapsedUs();
     if (p.stage === 'ackld' && this.phase === 'broadcast') this.activate(from, p);
     if (p.stage !== 'active') return;
     if (m.zxid > p.acked) p.acked = m.zxid;
@@ -254,7 +254,7 @@ export class Leading {
 
   onRequest(req: ClientRequest): void {
     const ctx = this.node.ctx;
-    this.lastSeen.set(req.clientId, ctx.now());
+    this.lastSeen.set(req.clientId, this.node.elapsedUs());
     const seen = this.node.tree.lookup(req.clientId, req.seq);
     if (seen === 'stale') return;
     if (seen !== undefined) {
@@ -281,7 +281,7 @@ export class Leading {
   tick(): void {
     const node = this.node;
     const ctx = node.ctx;
-    const now = ctx.now();
+    const now = this.node.elapsedUs();
     if (this.phase !== 'broadcast') {
       if (now - this.startedUs > node.opts.initLimitUs) return node.becomeLooking('not established within initLimit');
     } else {

@@ -26,6 +26,12 @@ export class ZabNode implements Actor<ZabMsg> {
   leading: Leading | undefined;
   /** The election round (FLE's logical clock): volatile, one up per election. */
   private round = 0;
+  /**
+   * Ticks since this incarnation started. Every time limit (initLimit, syncLimit, sessions)
+   * is measured in ticks, as ZooKeeper does: the tick timer runs on local elapsed time, which
+   * a clock jump does not move (the local clock, ctx.now(), can go back).
+   */
+  private ticks = 0;
 
   /** The delivered state: history[0..delivered-1] applied to the tree, in order. */
   readonly tree = new DataTree();
@@ -54,6 +60,7 @@ export class ZabNode implements Actor<ZabMsg> {
   onTimer(name: string): void {
     switch (name) {
       case 'tick':
+        this.ticks++;
         this.ctx.setTimer('tick', this.opts.tickUs);
         if (this.election !== undefined) this.election.broadcast();
         else if (this.following !== undefined) this.following.tick();
@@ -109,6 +116,11 @@ export class ZabNode implements Actor<ZabMsg> {
       delivered: this.delivered,
       leader: this.leading !== undefined ? this.ctx.id : (this.following?.leader ?? null),
     };
+  }
+
+  /** Local elapsed time, in whole ticks (monotonic; see `ticks`). */
+  elapsedUs(): number {
+    return this.ticks * this.opts.tickUs;
   }
 
   // ---------------------------------------------------------------------------------

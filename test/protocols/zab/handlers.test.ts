@@ -279,22 +279,24 @@ describe('phase 3: broadcast (PROPOSE, ACK, COMMIT)', () => {
     expect(node.durable.history).toHaveLength(1);
   });
 
-  it('a follower that hears nothing for syncLimit goes back to election; a leader without a quorum steps down', () => {
+  it('a follower that hears nothing for syncLimit goes back to election; a leader without a quorum steps down (limits counted in ticks)', () => {
+    const ticks = (node: ZabNode, n: number) => {
+      for (let i = 0; i < n; i++) node.onTimer('tick');
+    };
     const f = makeFollower();
     f.node.onMessage(2, { type: 'NEWEPOCH', epoch: 1 });
     f.node.onMessage(2, { type: 'SYNC', epoch: 1, mode: 'DIFF', forZxid: 0, truncTo: 0, txns: [] });
     f.node.onMessage(2, { type: 'NEWLEADER', epoch: 1, zxid: 0 });
     f.node.onMessage(2, { type: 'COMMIT-LD', epoch: 1, committed: 0 });
-    f.ctx.nowUs = 150_000;
-    f.node.onTimer('tick');
+    // A clock jump does not count: only ticks (20ms each; syncLimit 200ms) do.
+    f.ctx.nowUs = 10_000_000;
+    ticks(f.node, 10);
     expect(f.node.role).toBe('following');
-    f.ctx.nowUs = 250_000;
-    f.node.onTimer('tick');
+    ticks(f.node, 1);
     expect(f.node.role).toBe('looking');
     const l = makeLeader();
     establish(l.node, l.ctx);
-    l.ctx.nowUs = 250_000;
-    l.node.onTimer('tick');
+    ticks(l.node, 11);
     expect(l.node.role).toBe('looking');
   });
 
