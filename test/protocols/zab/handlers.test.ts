@@ -300,6 +300,24 @@ describe('phase 3: broadcast (PROPOSE, ACK, COMMIT)', () => {
     expect(l.node.role).toBe('looking');
   });
 
+  it('a session the leader has not heard from for sessionTimeout is closed by a transaction: its ephemeral nodes go', () => {
+    const { node, ctx } = makeLeader();
+    const epoch = establish(node, ctx);
+    node.onRequest({ clientId: 7, seq: 1, op: { f: 'createEphemeral', key: '/e', value: 'x' } });
+    node.onRequest({ clientId: 8, seq: 1, op: { f: 'create', key: '/p', value: 'y' } });
+    node.onMessage(0, { type: 'ACK', epoch, zxid: zxid(epoch, 2) });
+    expect([...node.tree.nodes.keys()]).toEqual(['/e', '/p']);
+    ctx.drain();
+    // 1s default timeout, 20ms ticks; the follower keeps acknowledging pings.
+    for (let i = 0; i < 52; i++) {
+      node.onTimer('tick');
+      node.onMessage(0, { type: 'ACK', epoch, zxid: node.durable.lastZxid() });
+    }
+    expect(ctx.notes.filter((n) => n.kind === 'session-expired').map((n) => n.data.session)).toEqual([7]);
+    expect(node.durable.history.at(-1)?.op.f).toBe('closeSession');
+    expect([...node.tree.nodes.keys()]).toEqual(['/p']);
+  });
+
   it('followerReads: a follower answers get from its own tree and forwards writes to the leader', () => {
     const { node, ctx } = makeFollower(new FakeStorage(), []);
     const r = makeNode({ id: 0, options: { followerReads: true } });

@@ -61,6 +61,16 @@ describe('invariants, fed by hand', () => {
     expect(inv.onNote(note(2, 'become-leader', { epoch: 3 }), view)).toMatch(/without delivered transaction 2/);
   });
 
+  it('primary-integrity: a leader of an older epoch established late is held only to the older epochs', () => {
+    const stale = makeNode({ id: 1, storage: storageWith({ history: [txn(1, 1)] }) }).node;
+    const inv = new PrimaryIntegrity();
+    const view = viewOf([undefined, stale]);
+    inv.onNote(deliver(0, 1, 1, 1), view);
+    inv.onNote(deliver(0, 2, 3, 1), view);
+    expect(inv.onNote(note(1, 'become-leader', { epoch: 2 }), view)).toBeUndefined();
+    expect(inv.onNote(note(1, 'become-leader', { epoch: 4 }), view)).toMatch(/without delivered transaction 2/);
+  });
+
   it('the protocol declares them all', () => {
     expect(zabInvariants().map((i) => i.name)).toEqual(['one-leader-per-epoch', 'delivered-prefix', 'primary-order', 'primary-integrity', 'monotonic-epochs']);
   });
