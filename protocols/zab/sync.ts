@@ -43,7 +43,7 @@ export function syncPlan(history: readonly Txn[], followerLast: number, diffWind
   const b = countUpTo(history, followerLast);
   const windowStart = Math.max(0, history.length - diffWindow);
   const found = b === 0 ? followerLast === 0 : history[b - 1].zxid === followerLast;
-  if (b < windowStart || (!found && b === 0 && windowStart > 0)) return { mode: 'SNAP', truncTo: 0, txns: history.slice() };
+  if (b < windowStart) return { mode: 'SNAP', truncTo: 0, txns: history.slice() };
   const txns = history.slice(b);
   if (found) return { mode: 'DIFF', truncTo: followerLast, txns };
   // Diverged: the follower's last zxid is not in our history.
