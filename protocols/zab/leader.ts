@@ -11,7 +11,7 @@
 // leader broadcasts. Every tick the leader re-sends what a follower has not acknowledged and
 // pings; without a quorum heard from within syncLimitUs (or not established within
 // initLimitUs) it steps down.
-import type { ClientRequest, NodeId } from '../../sim/types.js';
+import type { ClientRequest, ClientResponse, NodeId } from '../../sim/types.js';
 import type { ZabNode } from './node.js';
 import { countUpTo, syncPlan } from './sync.js';
 import { counterOf, epochOf, type MsgOf, type Txn, zxid, zxidText } from './types.js';
@@ -243,12 +243,11 @@ export class Leading {
   }
 
   /** A delivered client command: answer the client waiting for it. */
-  delivered(t: Txn, response: import('../../sim/types.js').ClientResponse | undefined): void {
+  delivered(t: Txn, response: ClientResponse | undefined): void {
     const req = this.pending.get(t.zxid);
     if (req === undefined) return;
     this.pending.delete(t.zxid);
     if (this.pendingByClient.get(req.clientId) === t.zxid) this.pendingByClient.delete(req.clientId);
-    if (t.op.f === 'closeSession') return;
     if (req.clientId === t.clientId && req.seq === t.seq && response !== undefined) this.node.ctx.reply(req, response);
   }
 

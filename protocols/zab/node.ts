@@ -15,8 +15,6 @@ import type { ZabOptions } from './options.js';
 import { DataTree } from './tree.js';
 import { zxidText, type Role, type Txn, type ZabMsg } from './types.js';
 
-const NONE = -1;
-
 export class ZabNode implements Actor<ZabMsg> {
   readonly durable: DurableState;
   readonly quorum: number;
@@ -196,5 +194,3 @@ export class ZabNode implements Actor<ZabMsg> {
     this.ctx.reply(req, r);
   }
 }
-
-export { NONE };
