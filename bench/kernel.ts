@@ -10,7 +10,7 @@ import type { RecordLevel } from '../sim/config.js';
 import { runSimulation } from '../sim/world.js';
 
 export async function main(): Promise<void> {
-  for (const file of ['test/fixtures/scenarios/raft-nemesis-classic.yaml', 'scenarios/raft/nemesis.yaml', 'scenarios/paxos/nemesis.yaml']) await bench(file);
+  for (const file of ['test/fixtures/scenarios/raft-nemesis-classic.yaml', 'scenarios/raft/nemesis.yaml', 'scenarios/paxos/nemesis.yaml', 'scenarios/zab/nemesis.yaml']) await bench(file);
 }
 
 async function bench(file: string): Promise<void> {

@@ -6,6 +6,7 @@ import { mutexModel } from './mutex.js';
 import { fifoQueueModel, queueModel } from './queue.js';
 import { casRegisterModel, registerModel } from './register.js';
 import { setModel } from './set.js';
+import { zkModel } from './zk.js';
 
 const builtIn: readonly Model[] = [
   registerModel,
@@ -17,6 +18,7 @@ const builtIn: readonly Model[] = [
   queueModel,
   setModel,
   multiRegisterModel,
+  zkModel,
 ];
 
 const byName = new Map<string, Model>(builtIn.map((m) => [m.name, m]));
@@ -28,4 +30,4 @@ export function getModel(name: string): Model | undefined {
   return byName.get(name);
 }
 
-export { casRegisterModel, fifoQueueModel, kvModel, kvUnpartitionedModel, multiRegisterModel, mutexModel, queueModel, registerModel, setModel };
+export { casRegisterModel, fifoQueueModel, kvModel, kvUnpartitionedModel, multiRegisterModel, mutexModel, queueModel, registerModel, setModel, zkModel };

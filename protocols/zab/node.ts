@@ -1,0 +1,196 @@
+// One Zab peer (Junqueira, Reed & Serafini, DSN 2011; Medeiros 2012): looking (phase 0,
+// ./election.ts), following or leading (phases 1-3, ./follower.ts and ./leader.ts). Role-
+// scoped state lives in the Election / Following / Leading object, entered only through
+// becomeLooking / becomeFollowing / becomeLeading. Durable state (./durable.ts) is
+// acceptedEpoch, currentEpoch and the history; the delivered data tree is volatile and
+// rebuilt by delivering the history again after a restart. Sans-IO: every effect goes
+// through the NodeContext.
+import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
+import { assert } from '../../sim/types.js';
+import { DurableState } from './durable.js';
+import { Election } from './election.js';
+import { Following } from './follower.js';
+import { Leading } from './leader.js';
+import type { ZabOptions } from './options.js';
+import { DataTree } from './tree.js';
+import { zxidText, type Role, type Txn, type ZabMsg } from './types.js';
+
+export class ZabNode implements Actor<ZabMsg> {
+  readonly durable: DurableState;
+  readonly quorum: number;
+  role: Role = 'looking';
+  election: Election | undefined;
+  following: Following | undefined;
+  leading: Leading | undefined;
+  /** The election round (FLE's logical clock): volatile, one up per election. */
+  private round = 0;
+  /**
+   * Ticks since this incarnation started. Every time limit (initLimit, syncLimit, sessions)
+   * is measured in ticks, as ZooKeeper does: the tick timer runs on local elapsed time, which
+   * a clock jump does not move (the local clock, ctx.now(), can go back).
+   */
+  private ticks = 0;
+
+  /** The delivered state: history[0..delivered-1] applied to the tree, in order. */
+  readonly tree = new DataTree();
+  delivered = 0;
+  /** The highest zxid the current leader told us is committed (0 after a role change). */
+  commitZxid = 0;
+
+  constructor(
+    readonly ctx: NodeContext<ZabMsg>,
+    readonly opts: ZabOptions,
+  ) {
+    this.quorum = Math.floor(ctx.nodes.length / 2) + 1;
+    this.durable = new DurableState(ctx.storage, ctx.bug('volatile-epoch'));
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Lifecycle and dispatch
+
+  onStart(): void {
+    this.durable.load();
+    this.ctx.note('epochs', { acceptedEpoch: this.durable.acceptedEpoch, currentEpoch: this.durable.currentEpoch, last: zxidText(this.durable.lastZxid()) });
+    this.becomeLooking('start');
+    this.ctx.setTimer('tick', this.opts.tickUs);
+  }
+
+  onTimer(name: string): void {
+    switch (name) {
+      case 'tick':
+        this.ticks++;
+        this.ctx.setTimer('tick', this.opts.tickUs);
+        if (this.election !== undefined) this.election.broadcast();
+        else if (this.following !== undefined) this.following.tick();
+        else if (this.leading !== undefined) this.leading.tick();
+        return;
+      case 'finalize':
+        this.election?.onFinalize();
+        return;
+      default:
+        assert(false, `zab: unknown timer ${name}`);
+    }
+  }
+
+  onMessage(from: NodeId, msg: ZabMsg): void {
+    if (msg.type === 'NOTIFY') return this.onNotify(from, msg);
+    if (this.following !== undefined) return this.following.onMessage(from, msg);
+    const l = this.leading;
+    if (l === undefined) return;
+    switch (msg.type) {
+      case 'CEPOCH':
+        return l.onCepoch(from, msg);
+      case 'ACK-E':
+        return l.onAckEpoch(from, msg);
+      case 'ACK-LD':
+        return l.onAckLeader(from, msg);
+      case 'ACK':
+        return l.onAck(from, msg);
+      case 'REQUEST':
+        if (l.established) l.onRequest(msg.req);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onNotify(from: NodeId, m: Extract<ZabMsg, { type: 'NOTIFY' }>): void {
+    if (this.election !== undefined) return this.election.onNotify(from, m);
+    // Out of the election: tell a looking peer whom we follow (or that we lead).
+    if (m.state !== 'looking') return;
+    const leader = this.leading !== undefined ? this.ctx.id : this.following!.leader;
+    this.ctx.send(from, { type: 'NOTIFY', round: this.round, vote: { leader, zxid: this.durable.lastZxid() }, state: this.role });
+  }
+
+  summary(): Record<string, unknown> {
+    const phase = this.leading?.phase ?? this.following?.phase ?? 'election';
+    return {
+      role: this.role === 'leading' ? 'leader' : this.role === 'following' ? 'follower' : 'looking',
+      phase,
+      term: this.durable.currentEpoch,
+      acceptedEpoch: this.durable.acceptedEpoch,
+      last: zxidText(this.durable.lastZxid()),
+      history: this.durable.history.length,
+      delivered: this.delivered,
+      leader: this.leading !== undefined ? this.ctx.id : (this.following?.leader ?? null),
+    };
+  }
+
+  /** Local elapsed time, in whole ticks (monotonic; see `ticks`). */
+  elapsedUs(): number {
+    return this.ticks * this.opts.tickUs;
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Role transitions
+
+  becomeLooking(why: string): void {
+    this.role = 'looking';
+    this.following = undefined;
+    this.leading = undefined;
+    this.commitZxid = 0;
+    this.round++;
+    this.ctx.cancelTimer('finalize');
+    this.election = new Election(this.ctx, this.round, { leader: this.ctx.id, zxid: this.durable.lastZxid() }, this.quorum, this.opts.finalizeWaitUs, (leader) => this.decided(leader));
+    this.ctx.note('role', { role: 'looking', epoch: this.durable.currentEpoch, why });
+    this.election.start();
+  }
+
+  private decided(leader: NodeId): void {
+    this.round = this.election!.round;
+    this.election = undefined;
+    this.ctx.cancelTimer('finalize');
+    this.commitZxid = 0;
+    if (leader === this.ctx.id) {
+      this.role = 'leading';
+      this.leading = new Leading(this);
+      this.ctx.note('role', { role: 'leading', epoch: this.durable.currentEpoch });
+      return;
+    }
+    this.role = 'following';
+    this.following = new Following(this, leader);
+    this.ctx.note('role', { role: 'following', epoch: this.durable.currentEpoch, leader });
+    this.following.start();
+  }
+
+  /** A ghost note when the node reaches broadcast (established leader, or synced follower). */
+  noteRole(): void {
+    this.ctx.note('broadcast', { role: this.role, epoch: this.durable.currentEpoch });
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Delivery (in history order) and clients
+
+  /** The leader says everything up to z is committed: deliver what we hold of it. */
+  commitTo(z: number): void {
+    if (z > this.commitZxid) this.commitZxid = z;
+    this.deliver(this.commitZxid);
+  }
+
+  /** Deliver history entries up to zxid z, in order. */
+  deliver(z: number): void {
+    const h = this.durable.history;
+    while (this.delivered < h.length && h[this.delivered].zxid <= z) {
+      const t: Txn = h[this.delivered++];
+      this.ctx.note('deliver', { index: this.delivered, zxid: t.zxid, id: t.id });
+      const response = this.tree.apply(t);
+      if (this.leading === undefined) continue;
+      if (t.op.f === 'closeSession') this.leading.sessionClosed(t.clientId);
+      else this.leading.delivered(t, response);
+    }
+  }
+
+  onRequest(req: ClientRequest): void {
+    if (this.leading !== undefined && this.leading.established) return this.leading.onRequest(req);
+    const f = this.following;
+    if (f !== undefined && f.phase === 'broadcast' && this.opts.followerReads) {
+      // Follower reads (ZooKeeper's default): our own tree, however far behind it is.
+      // Writes go on to the leader, which answers the client (ZooKeeper's followers forward them).
+      if (req.op.f === 'get') this.ctx.reply(req, this.tree.read(req.op.key ?? ''));
+      else this.ctx.send(f.leader, { type: 'REQUEST', req });
+      return;
+    }
+    const r: ClientResponse = f !== undefined ? { type: 'redirect', leader: f.leader } : { type: 'redirect' };
+    this.ctx.reply(req, r);
+  }
+}

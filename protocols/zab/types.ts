@@ -1,0 +1,94 @@
+// Zab's data: zxids, transactions, messages, durable keys. Transactions are frozen and shared
+// by reference between histories, messages and the invariants (never copied, never mutated).
+import type { ClientRequest, Op } from '../../sim/types.js';
+
+/**
+ * A zxid packs (epoch, counter) into one number, ordered as the pair: epoch * 2^24 + counter
+ * (Junqueira et al., DSN 2011 §IV: "the high order 32 bits are the epoch"; here 24 bits of
+ * counter are plenty for a simulated run). 0 is "no transaction".
+ */
+export const COUNTER_BITS = 24;
+const COUNTER_SPAN = 2 ** COUNTER_BITS;
+export const NO_ZXID = 0;
+
+export function zxid(epoch: number, counter: number): number {
+  return epoch * COUNTER_SPAN + counter;
+}
+export function epochOf(z: number): number {
+  return Math.floor(z / COUNTER_SPAN);
+}
+export function counterOf(z: number): number {
+  return z % COUNTER_SPAN;
+}
+/** `epoch.counter` (0.0 for none). */
+export function zxidText(z: number): string {
+  return `${epochOf(z)}.${counterOf(z)}`;
+}
+
+/** One transaction of the history: a client command, or a session close the leader decided. */
+export interface Txn {
+  readonly zxid: number;
+  /** `c<clientId>:<seq>` for a client command, `close:<session>@<zxid>` for a session close. */
+  readonly id: string;
+  /** The client session (the built-in client's id). */
+  readonly clientId: number;
+  /** The session sequence number; 0 for a session close (not a client command). */
+  readonly seq: number;
+  readonly op: Op;
+}
+
+export type Role = 'looking' | 'following' | 'leading';
+
+/** A vote of the leader election (phase 0), ordered by (zxid, leader). */
+export interface Vote {
+  readonly leader: number;
+  readonly zxid: number;
+}
+
+/** How a leader brings one follower's history in line with its own (phase 2). */
+export type SyncMode = 'DIFF' | 'TRUNC' | 'SNAP';
+
+export type ZabMsg =
+  /** Phase 0: a fast-leader-election notification: the sender's vote, round and state. */
+  | { readonly type: 'NOTIFY'; readonly round: number; readonly vote: Vote; readonly state: Role }
+  /** Phase 1: a follower tells its prospective leader the last epoch it accepted. */
+  | { readonly type: 'CEPOCH'; readonly acceptedEpoch: number }
+  /** Phase 1: the leader proposes the new epoch (above every acceptedEpoch of its quorum). */
+  | { readonly type: 'NEWEPOCH'; readonly epoch: number }
+  /** Phase 1: the follower accepted `epoch`; its currentEpoch and history, for the leader to adopt the most up-to-date. */
+  | { readonly type: 'ACK-E'; readonly epoch: number; readonly currentEpoch: number; readonly history: readonly Txn[] }
+  /**
+   * Phase 2: the follower's history is made equal to the leader's: keep its entries up to
+   * `truncTo` (TRUNC; DIFF keeps them all, SNAP none), then append `txns`. `forZxid` is the
+   * follower last zxid the plan was made for: a follower elsewhere ignores it.
+   */
+  | { readonly type: 'SYNC'; readonly epoch: number; readonly mode: SyncMode; readonly forZxid: number; readonly truncTo: number; readonly txns: readonly Txn[] }
+  /** Phase 2: the leader's epoch and the last zxid of the history the follower was synced to. */
+  | { readonly type: 'NEWLEADER'; readonly epoch: number; readonly zxid: number }
+  /** Phase 2: the follower took the history and the epoch as current. */
+  | { readonly type: 'ACK-LD'; readonly epoch: number; readonly zxid: number }
+  /** Phase 2: a quorum acknowledged: deliver up to `committed` and enter broadcast. */
+  | { readonly type: 'COMMIT-LD'; readonly epoch: number; readonly committed: number }
+  /** Phase 3: transactions following `prev` in the leader's history. */
+  | { readonly type: 'PROPOSE'; readonly epoch: number; readonly prev: number; readonly txns: readonly Txn[] }
+  /** Phase 3: the follower holds (durably) every transaction up to `zxid` (cumulative). */
+  | { readonly type: 'ACK'; readonly epoch: number; readonly zxid: number }
+  /** Phase 3: everything up to `zxid` is committed: deliver it. */
+  | { readonly type: 'COMMIT'; readonly epoch: number; readonly zxid: number }
+  /** The leader's heartbeat, with its commit point. */
+  | { readonly type: 'PING'; readonly epoch: number; readonly committed: number }
+  /** With followerReads: a follower forwards a client's write to the leader, which answers the client itself. */
+  | { readonly type: 'REQUEST'; readonly req: ClientRequest };
+
+export type MsgOf<T extends ZabMsg['type']> = Extract<ZabMsg, { type: T }>;
+
+// Durable keys. One key per history entry, so appending writes only the new entries; `len`
+// says how many count (a truncation just lowers it).
+export const ACCEPTED_EPOCH_KEY = 'zab:acceptedEpoch';
+/** Who the accepted epoch was accepted from: a follower acks one epoch for one leader only. */
+export const ACCEPTED_FROM_KEY = 'zab:acceptedFrom';
+export const CURRENT_EPOCH_KEY = 'zab:currentEpoch';
+export const HISTORY_LEN_KEY = 'zab:len';
+export function historyKey(i: number): string {
+  return `zab:h:${i}`;
+}
