@@ -3,5 +3,6 @@ import type { Protocol } from '../sim/types.js';
 import { multipaxos } from './paxos/multi/index.js';
 import { paxos } from './paxos/single/index.js';
 import { raft } from './raft/index.js';
+import { twopc } from './twopc/index.js';
 
-export const builtinProtocols: Record<string, Protocol<any, any>> = { raft, paxos, multipaxos };
+export const builtinProtocols: Record<string, Protocol<any, any>> = { raft, paxos, multipaxos, twopc };
