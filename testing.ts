@@ -9,7 +9,8 @@
 // scenario file that `faultline run` replays.
 import fc from 'fast-check';
 import type { LoadedScenario } from './scenario/load.js';
-import { checkerNames, LINEARIZABILITY } from './scenario/registry.js';
+import { checkerNames, historyModelOf, LINEARIZABILITY } from './scenario/registry.js';
+import { withStandardChecks } from './scenario/standard-checks.js';
 import { runScenario, type LinearizabilityVerdict, type Verdict } from './scenario/runner.js';
 import type { ClientConfig, FaultAction, LinkSet, NetworkConfig, ScriptedFault, SimConfig } from './sim/config.js';
 import type { RunResult, Violation } from './sim/result.js';
@@ -179,9 +180,12 @@ function isLoaded(input: SimConfig | LoadedScenario): input is LoadedScenario {
 }
 
 /** A bare config as a scenario the runner accepts. */
-export function scenarioOf(config: SimConfig, options: SimulateOptions = {}): LoadedScenario {
-  const available = checkerNames(config.protocol, config.protocolOptions);
-  const linearizability = options.linearizability ?? true;
+export function scenarioOf(bare: SimConfig, options: SimulateOptions = {}): LoadedScenario {
+  const config = { ...bare, protocol: withStandardChecks(bare.protocol) };
+  const historyModel = historyModelOf(config.protocol, config.clients.generator);
+  const available = checkerNames(config.protocol, config.protocolOptions, historyModel);
+  const check = options.linearizability ?? true;
+  const linearizability = check && available.history === LINEARIZABILITY;
   const named = config.checks ?? [...available.invariants, ...available.liveness];
   return {
     file: `<${config.protocol.name} config>`,
@@ -191,8 +195,10 @@ export function scenarioOf(config: SimConfig, options: SimulateOptions = {}): Lo
     protocol: config.protocol,
     config,
     scenarioBugs: [...config.bugs],
-    checkers: linearizability ? [...named, LINEARIZABILITY] : named,
+    checkers: check ? [...named, available.history] : named,
     linearizability,
+    historyModel,
+    historyChecker: check ? available.history : undefined,
     available,
   };
 }

@@ -38,3 +38,7 @@ export type {
   StepResult,
   Verdict,
 } from './linearizability/index.js';
+export { AtomicityChecker, ATOMICITY, atomicityInvariant, checkAtomicity, parseAtomicityRecords } from './atomicity/index.js';
+export type { AtomicityAnomaly, AtomicityAnomalyKind, AtomicityRecord, AtomicityResult } from './atomicity/index.js';
+export { checkBank } from './bank/index.js';
+export type { BankAnomaly, BankAnomalyKind, BankOptions, BankResult } from './bank/index.js';

@@ -63,6 +63,10 @@ export interface RunJson {
   events: number;
   simulatedUs: number;
   violations: ViolationJson[];
+  /** Findings that are not failures (the protocol's observers: blocked transactions...). */
+  observations?: Array<{ checker: string; message: string }>;
+  /** The transactional history checker's verdict (serializability or conservation), when it ran. */
+  history?: { checker: string; verdict: 'valid' | 'invalid' | 'unknown'; anomalyTypes: string[] };
   /** Why the verdict is undecided. */
   undecided?: string;
   replay: string;
@@ -76,6 +80,8 @@ export function runJson(run: ScenarioRun): RunJson {
     events: run.result.events,
     simulatedUs: run.result.simulatedUs,
     violations: run.violations.map((v) => violationJson(v, run.loaded.config.nodes)),
+    ...(run.result.observations.length > 0 ? { observations: run.result.observations.map((o) => ({ ...o })) } : {}),
+    ...(run.transactional !== undefined ? { history: { checker: run.transactional.checker, verdict: run.transactional.result.verdict, anomalyTypes: [...run.transactional.result.anomalyTypes] } } : {}),
     ...(run.undecided !== undefined ? { undecided: run.undecided } : {}),
     replay: run.replay,
   };
@@ -96,7 +102,9 @@ export function runLines(run: ScenarioRun, options: { traceFile?: string; traceF
   lines.push(`${VERDICT_STYLE[run.verdict](run.verdict.toUpperCase())}  ${chalk.bold(loaded.name)} · ${loaded.protocol.name} · ${config.nodes} nodes · seed ${result.seed}${bugs}`);
   lines.push(`  ${thousands(result.events)} events · ${formatDuration(result.simulatedUs)} simulated · hash ${result.hash}`);
   const lin = run.linearizability === undefined ? '' : ` · linearizability: ${run.linearizability}`;
-  lines.push(chalk.dim(`  checkers: ${loaded.checkers.join(', ')}${lin}`));
+  const txn = run.transactional === undefined ? '' : ` · ${run.transactional.checker}: ${run.transactional.result.verdict}`;
+  lines.push(chalk.dim(`  checkers: ${loaded.checkers.join(', ')}${lin}${txn}`));
+  for (const o of result.observations) lines.push(`  ${chalk.cyan('•')} ${chalk.cyan.bold(o.checker)}: ${o.message}`);
   for (const v of run.violations) {
     const kind = v.kind === v.checker ? '' : `(${v.kind}) `;
     lines.push(`  ${chalk.red('✗')} ${chalk.red.bold(v.checker)} ${chalk.dim(`${kind}at ${formatDuration(v.atUs)}, event ${v.event}`)}: ${v.message}`);

@@ -205,6 +205,11 @@ export function buildReportRun(run: ScenarioRun, options: ReportRunOptions): Rep
     figures: figures(run, rows, ops, options.figures),
   };
   if (run.undecided !== undefined) meta.undecided = run.undecided;
+  if (run.result.observations.length > 0) meta.observations = run.result.observations.map((o) => ({ ...o }));
+  if (run.transactional !== undefined) {
+    const t = run.transactional;
+    meta.history = { checker: t.checker, verdict: t.result.verdict, anomalyTypes: [...t.result.anomalyTypes] };
+  }
   if (options.shrink !== undefined) meta.shrink = options.shrink;
   if (options.title !== undefined) meta.title = options.title;
   const lin = run.linearizabilityResult;

@@ -13,10 +13,11 @@ import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { readInputText, SCENARIO_MAX_BYTES } from './read-input.js';
 import { describeIssues } from './issues.js';
-import { checkerNames, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
+import { checkerNames, historyCheckerFor, historyModelOf, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
 import { scenarioSchema, type RawFault, type RawLatency, type RawScenario } from './schema.js';
 import { EndpointResolver, resolveTopology } from './topology.js';
 import { formatDuration, looksLikeDuration, parseDuration } from './units.js';
+import { standardChecks, unknownStandardChecks, withStandardChecks } from './standard-checks.js';
 import { DEFAULT_KEYS, resolveWorkload } from './workload.js';
 import { formatPath, YamlSource, type FieldPath } from './yaml-source.js';
 
@@ -43,6 +44,10 @@ export interface LoadedScenario {
   checkers: readonly string[];
   /** Whether the client history is checked for linearizability. */
   linearizability: boolean;
+  /** The model the history is checked against (the workload's transactional model, else the protocol's). */
+  historyModel: string;
+  /** The history checker that runs (linearizability, serializability or conservation), or undefined when not selected. */
+  historyChecker: string | undefined;
   /** Every checker the protocol offers. */
   available: CheckerNames;
   /** What each fuzzed seed may draw beyond the fault knobs (the file's `swarm:`), values resolved. */
@@ -122,7 +127,9 @@ export async function parseScenario(text: string, file: string, options: ParseOp
   const resolver = options.resolveProtocol ?? defaultResolver;
   const resolved = await resolver(raw.protocol, dirname(file));
   if (!resolved.ok) throw fail(['protocol'], `expected ${resolved.error}`);
-  const protocol = resolved.value;
+  const unknownChecks = unknownStandardChecks(resolved.value);
+  if (unknownChecks.length > 0) throw fail(['protocol'], `expected a protocol whose checks are standard checkers (${Object.keys(standardChecks).join(', ')}); ${resolved.value.name} names ${unknownChecks.join(', ')}`);
+  const protocol = withStandardChecks(resolved.value);
 
   const loaded = buildScenario(raw, protocol, file, source, fail);
   return applyOverrides(loaded, options.overrides ?? {});
@@ -142,7 +149,7 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
   if (faultsStopUs > durationUs) throw fail(['faultsStop'], `expected at most the duration (${formatDuration(durationUs)}); faultsStop is ${formatDuration(faultsStopUs)}`);
 
   const protocolOptions = convertOptions(raw.options ?? {}, ['options'], fail) as Record<string, unknown>;
-  const available = checkersWithOptions(protocol, protocolOptions, Object.keys(raw.options ?? {}), fail);
+  const protocolCheckers = checkersWithOptions(protocol, protocolOptions, Object.keys(raw.options ?? {}), fail);
 
   const bugNames = protocol.bugs.map((bug) => bug.name);
   const scenarioBugs = unique(
@@ -151,20 +158,6 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
       return bug;
     }),
   );
-
-  let checks: string[] | undefined;
-  let linearizability = true;
-  let selected: string[] = available.all;
-  if (raw.checkers !== undefined) {
-    selected = unique(
-      raw.checkers.map((name, index) => {
-        if (!available.all.includes(name)) throw fail(['checkers', index], `expected a checker of ${protocol.name}: ${available.all.join(', ')} (got ${JSON.stringify(name)})`);
-        return name;
-      }),
-    );
-    checks = selected.filter((name) => name !== LINEARIZABILITY);
-    linearizability = selected.includes(LINEARIZABILITY);
-  }
 
   const network = raw.network ?? {};
   const latency = network.latency !== undefined ? latencyModel(network.latency) : { ...DEFAULTS.latency };
@@ -191,6 +184,23 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     throw fail(['clients', 'think'], `expected a think time of at most the duration (${formatDuration(durationUs)}); the max is ${formatDuration(clients.think[1])}`);
   }
   const workload = resolveWorkload(clients, protocol, clientCount, fail);
+  // The history checker follows the history's model, which the workload may set (bank, list-append).
+  const historyModel = historyModelOf(protocol, workload.generator);
+  const available: CheckerNames = { ...protocolCheckers, history: historyCheckerFor(historyModel), all: [...protocolCheckers.invariants, ...protocolCheckers.liveness, historyCheckerFor(historyModel)] };
+  let checks: string[] | undefined;
+  let historyCheck = true;
+  let selected: string[] = available.all;
+  if (raw.checkers !== undefined) {
+    selected = unique(
+      raw.checkers.map((name, index) => {
+        if (!available.all.includes(name)) throw fail(['checkers', index], `expected a checker of ${protocol.name}${historyModel !== protocol.model ? ` with the ${historyModel} workload` : ''}: ${available.all.join(', ')} (got ${JSON.stringify(name)})`);
+        return name;
+      }),
+    );
+    checks = selected.filter((name) => name !== available.history);
+    historyCheck = selected.includes(available.history);
+  }
+  const linearizability = historyCheck && available.history === LINEARIZABILITY;
   if (clients.stop !== undefined && clients.stop > durationUs) throw fail(['clients', 'stop'], `expected at most the duration (${formatDuration(durationUs)}); stop is ${formatDuration(clients.stop)}`);
   const builtinOnly = (field: 'start' | 'pin') =>
     fail(['clients', field], `expected no clients.${field}: it applies to the kernel's built-in clients, and ${protocol.name} runs client actors of its own`, true);
@@ -324,6 +334,8 @@ function buildScenario(raw: RawScenario, protocol: AnyProtocol, file: string, so
     scenarioBugs,
     checkers: selected,
     linearizability,
+    historyModel,
+    historyChecker: historyCheck ? available.history : undefined,
     available,
     ...(swarm ? { swarm } : {}),
   };

@@ -10,6 +10,23 @@ export type AnyProtocol = Protocol<any, any>;
 
 /** The name of the history checker every protocol gets on top of its own invariants and liveness checks. */
 export const LINEARIZABILITY = 'linearizability';
+/** The history checker of `list-append` histories (Elle-style, strict serializability). */
+export const SERIALIZABILITY = 'serializability';
+/** The history checker of `bank` histories (conservation of money in every ok read). */
+export const CONSERVATION = 'conservation';
+
+/** History models that are not linearizability models: each has its own checker. */
+export const transactionalModels: Readonly<Record<string, string>> = Object.freeze({ bank: CONSERVATION, 'list-append': SERIALIZABILITY });
+
+/** The history checker that judges histories of this model. */
+export function historyCheckerFor(model: string): string {
+  return Object.prototype.hasOwnProperty.call(transactionalModels, model) ? transactionalModels[model] : LINEARIZABILITY;
+}
+
+/** The model a run's history is checked against: a workload's transactional model wins over the protocol's. */
+export function historyModelOf(protocol: Pick<AnyProtocol, 'model'>, workload: { model?: string } | undefined): string {
+  return workload?.model !== undefined && Object.prototype.hasOwnProperty.call(transactionalModels, workload.model) ? workload.model : protocol.model;
+}
 
 /** Resolve a scenario's `protocol:` value; the error text says what was expected. */
 export type ProtocolResolver = (ref: string, scenarioDir: string) => Promise<Result<AnyProtocol, string>>;
@@ -55,8 +72,9 @@ export async function loadProtocolModule(path: string): Promise<Result<AnyProtoc
   }
   const protocol = candidate as AnyProtocol;
   const { modelNames } = await import('../checkers/index.js');
-  if (!modelNames.includes(protocol.model)) {
-    return { ok: false, error: `a protocol whose model is a linearizability model (${modelNames.join(', ')}); ${path} declares model ${JSON.stringify(protocol.model)}` };
+  if (!modelNames.includes(protocol.model) && historyCheckerFor(protocol.model) === LINEARIZABILITY) {
+    const known = [...modelNames, ...Object.keys(transactionalModels)];
+    return { ok: false, error: `a protocol whose model is a linearizability model or a transactional one (${known.join(', ')}); ${path} declares model ${JSON.stringify(protocol.model)}` };
   }
   return { ok: true, value: protocol };
 }
@@ -72,6 +90,8 @@ function protocolShapeProblems(candidate: unknown): string[] {
     if (typeof p[method] !== 'function') problems.push(`${method} is not a function`);
   }
   if (p.createClient !== undefined && typeof p.createClient !== 'function') problems.push('createClient is not a function');
+  if (p.observers !== undefined && typeof p.observers !== 'function') problems.push('observers is not a function');
+  if (p.checks !== undefined && (!Array.isArray(p.checks) || !p.checks.every((c) => typeof c === 'string'))) problems.push('checks is not a list of checker names');
   const w = p.workload as Record<string, unknown> | string | undefined;
   if (typeof w !== 'string' && (w === null || typeof w !== 'object' || typeof w.nextOp !== 'function' || typeof w.name !== 'string' || typeof w.defaultMix !== 'object')) {
     problems.push('workload is neither a workload name (kv, register, ...) nor a generator { name, defaultMix, defaultParams, nextOp }');
@@ -87,15 +107,18 @@ function protocolShapeProblems(candidate: unknown): string[] {
 export interface CheckerNames {
   invariants: string[];
   liveness: string[];
-  /** invariants, then liveness, then linearizability. */
+  /** The history checker: linearizability, serializability or conservation (by the history's model). */
+  history: string;
+  /** invariants, then liveness, then the history checker. */
   all: string[];
 }
 
 /** Invariants and liveness checks are stateful objects: instantiate them once to read their names. */
-export function checkerNames(protocol: AnyProtocol, options: Record<string, unknown> = {}): CheckerNames {
+export function checkerNames(protocol: AnyProtocol, options: Record<string, unknown> = {}, model: string = protocol.model): CheckerNames {
   const invariants = protocol.invariants(options).map((invariant) => invariant.name);
   const liveness = protocol.liveness(options).map((check) => check.name);
-  return { invariants, liveness, all: [...invariants, ...liveness, LINEARIZABILITY] };
+  const history = historyCheckerFor(model);
+  return { invariants, liveness, history, all: [...invariants, ...liveness, history] };
 }
 
 /** The package root (the folder holding faultline's package.json), from scenario/ under tsx or dist/scenario/ after build. */

@@ -5,6 +5,7 @@ import type { RunResult, Violation } from '../sim/result.js';
 import { runSimulation } from '../sim/world.js';
 import { InternalRunError } from './errors.js';
 import { applyOverrides, extraBugs, type LoadedScenario, type ScenarioOverrides } from './load.js';
+import { checkTransactional, type TransactionalResult } from './history-checks.js';
 import { LINEARIZABILITY } from './registry.js';
 import { shellQuote } from './shell.js';
 
@@ -30,6 +31,8 @@ export interface ScenarioRun {
   replay: string;
   /** The linearizability checker's whole result (its counterexample, for reports), when it ran. */
   linearizabilityResult?: LinearizabilityResult;
+  /** The transactional history checker's result (serializability or conservation), when it ran. */
+  transactional?: TransactionalResult;
 }
 
 export interface RunLimits {
@@ -57,6 +60,13 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
       linearizability = checked.verdict;
       if (checked.verdict === 'not-linearizable') violations.push(linearizabilityViolation(result, checked));
     }
+    let transactional: TransactionalResult | undefined;
+    if (loaded.historyChecker !== undefined && loaded.historyChecker !== LINEARIZABILITY) {
+      const lastEvent = Math.max(0, result.events - 1);
+      const checked = checkTransactional(loaded.historyChecker, result.history, loaded.config.clients.workload, { atUs: result.simulatedUs, event: lastEvent });
+      transactional = checked.checked;
+      if (checked.violation) violations.push(placeAtHistoryEvent(checked.violation, result, checked.historyIndex));
+    }
     const verdict = decideVerdict(violations, linearizability, result.undecided);
     let undecided: string | undefined;
     if (verdict === 'undecided') {
@@ -76,6 +86,7 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
       replay,
       ...(undecided !== undefined ? { undecided } : {}),
       ...(linearizabilityResult !== undefined ? { linearizabilityResult } : {}),
+      ...(transactional !== undefined ? { transactional } : {}),
     };
   } catch (error) {
     throw new InternalRunError(error, loaded.config.seed, replay);
@@ -137,4 +148,12 @@ function linearizabilityViolation(result: RunResult, checked: LinearizabilityRes
   const historyIndex = op.completeIndex ?? op.invokeIndex;
   const traced = result.trace?.find((event) => event.k === 'history' && event.event.index === historyIndex);
   return { kind: 'linearizability', checker: LINEARIZABILITY, message, atUs: op.completeTimeUs ?? op.invokeTimeUs, event: traced?.i ?? lastEvent };
+}
+
+/** A history checker's violation at the history event it is about: its time, and its event in the trace when there is one. */
+function placeAtHistoryEvent(v: Violation, result: RunResult, historyIndex: number | undefined): Violation {
+  if (historyIndex === undefined) return v;
+  const ev = result.history.find((e) => e.index === historyIndex);
+  const traced = result.trace?.find((event) => event.k === 'history' && event.event.index === historyIndex);
+  return { ...v, atUs: ev?.timeUs ?? v.atUs, event: traced?.i ?? v.event };
 }

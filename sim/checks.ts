@@ -5,7 +5,8 @@ import type { SimConfig } from './config.js';
 import type { Core } from './core.js';
 import { kernelAssert } from './errors.js';
 import type { HistoryEvent } from './types.js';
-import type { Actor, ClusterView, Invariant, LivenessCheck, Note } from './types.js';
+import type { Actor, ClusterView, Invariant, LivenessCheck, Note, Observer } from './types.js';
+import type { Observation } from './result.js';
 
 type View = ClusterView<Actor<unknown>>;
 
@@ -15,6 +16,9 @@ export class Checks {
   private readonly stepInvariants: Invariant<Actor<unknown>>[] = [];
   private readonly livenessChecks: LivenessCheck<Actor<unknown>>[] = [];
   private readonly noteLiveness: LivenessCheck<Actor<unknown>>[] = [];
+  private readonly observers: Observer<Actor<unknown>>[] = [];
+  private readonly noteObservers: Observer<Actor<unknown>>[] = [];
+  readonly observations: Observation[] = [];
   readonly watchesNotes: boolean;
   readonly checksSteps: boolean;
 
@@ -44,11 +48,25 @@ export class Checks {
     } catch (error) {
       core.caught(error, `protocol ${protocol.name}`, 'liveness()');
     }
-    this.watchesNotes = this.noteInvariants.length > 0 || this.noteLiveness.length > 0;
+    try {
+      this.observers = protocol.observers?.(config.protocolOptions) ?? [];
+      this.noteObservers = this.observers.filter((o) => o.onNote);
+    } catch (error) {
+      core.caught(error, `protocol ${protocol.name}`, 'observers()');
+    }
+    this.watchesNotes = this.noteInvariants.length > 0 || this.noteLiveness.length > 0 || this.noteObservers.length > 0;
     this.checksSteps = this.stepInvariants.length > 0;
   }
 
   onNote(note: Note, view: View): void {
+    for (const observer of this.noteObservers) {
+      try {
+        observer.onNote!(note, view);
+      } catch (error) {
+        this.core.caught(error, `observer ${observer.name}`, 'onNote');
+        return;
+      }
+    }
     for (const check of this.noteLiveness) {
       try {
         check.onNote!(note, view);
@@ -111,6 +129,20 @@ export class Checks {
         return;
       }
       if (msg !== undefined) core.violate('liveness', check.name, msg);
+    }
+  }
+
+  /** The observers' findings, at the end of a run that was not cut short (after a violation too: a finding explains it). */
+  observe(view: View, info: { livenessStartUs: number; endUs: number; history: readonly HistoryEvent[] }): void {
+    for (const observer of this.observers) {
+      let msg: string | undefined;
+      try {
+        msg = observer.atEnd(view, info);
+      } catch (error) {
+        if (!this.core.stopped) this.core.caught(error, `observer ${observer.name}`, 'atEnd');
+        return;
+      }
+      if (msg !== undefined) this.observations.push({ checker: observer.name, message: msg });
     }
   }
 }

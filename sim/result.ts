@@ -2,8 +2,12 @@
 import type { ScriptedFault } from './config.js';
 import type { Endpoint, HistoryEvent, Micros, NodeId } from './types.js';
 
-/** `exception`: protocol code threw (checker `protocol-exception`); the run stopped there. */
-export type ViolationKind = 'safety' | 'liveness' | 'linearizability' | 'exception';
+/**
+ * `exception`: protocol code threw (checker `protocol-exception`); the run stopped there.
+ * `history`: a transactional history checker (serializability, conservation) rejected the
+ * client history; `linearizability` is the linearizability checker's.
+ */
+export type ViolationKind = 'safety' | 'liveness' | 'linearizability' | 'history' | 'exception';
 
 export interface Violation {
   kind: ViolationKind;
@@ -18,6 +22,12 @@ export interface Violation {
   node?: Endpoint;
   /** A protocol exception's stack frames (up to the kernel's handler). Never hashed: it holds file paths. */
   stack?: string;
+}
+
+/** A finding of an observer (Protocol.observers): worth knowing, not a failure. */
+export interface Observation {
+  checker: string;
+  message: string;
 }
 
 /** One event of the trace (full recording level only). Field names are short: traces are large. */
@@ -61,6 +71,8 @@ export interface RunResult {
   faultsStopUs: Micros;
   /** Every fault as applied, concrete (nodes and groups resolved): replaying it as a script gives the same faults. */
   faultLog: ScriptedFault[];
+  /** What the protocol's observers found (not failures), in their order. Never hashed. */
+  observations: Observation[];
   /** With SimConfig.coverage: the abstract states and transitions the run visited, sorted (sim/coverage.ts). */
   coverage?: string[];
 }

@@ -220,6 +220,16 @@ export interface Invariant<A> {
   atEnd?(view: ClusterView<A>): string | undefined;
 }
 
+/**
+ * Watches a run and reports what is worth knowing but is not a failure (2PC's blocked
+ * transactions, say): `atEnd` returns a finding shown beside the verdict, or undefined.
+ */
+export interface Observer<A> {
+  readonly name: string;
+  onNote?(note: Note, view: ClusterView<A>): void;
+  atEnd(view: ClusterView<A>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined;
+}
+
 /** Checked once at the end of the run; the liveness phase starts when faults stop. */
 export interface LivenessCheck<A> {
   readonly name: string;
@@ -254,7 +264,11 @@ export interface OpContext {
 export interface Workload {
   readonly name: string;
   readonly description: string;
-  /** The linearizability model its histories are checked against, when there is one. */
+  /**
+   * The model its histories are checked against, when there is one: a linearizability model
+   * (kv, register, mutex...), or a transactional one (`bank`: conservation of money;
+   * `list-append`: Elle-style serializability). A transactional model overrides the protocol's.
+   */
   readonly model?: string;
   /** Weights used when the scenario gives no mix; its keys are the functions the generator knows. */
   readonly defaultMix: Readonly<Record<string, number>>;
@@ -280,7 +294,11 @@ export interface Protocol<M, A extends Actor<M> = Actor<M>> {
   readonly roles?: readonly RoleSpec[];
   /** Named bug variants this protocol ships, with one line each. */
   readonly bugs: ReadonlyArray<{ name: string; description: string }>;
-  /** The linearizability model its client histories are checked against (kv, register, mutex...). */
+  /**
+   * The model its client histories are checked against: a linearizability model (kv,
+   * register, mutex...), or `bank` (conservation) / `list-append` (serializability) for a
+   * transactional protocol. A workload with a transactional model overrides it.
+   */
   readonly model: string;
   /** The default workload: a shared generator by name (kv, register, mutex, queue, bank, list-append) or one of its own. */
   readonly workload: string | Workload;
@@ -290,6 +308,14 @@ export interface Protocol<M, A extends Actor<M> = Actor<M>> {
   createClient?(ctx: ClientContext<M>, options: Record<string, unknown>): ClientActor<M>;
   invariants(options: Record<string, unknown>): Invariant<A>[];
   liveness(options: Record<string, unknown>): LivenessCheck<A>[];
+  /**
+   * Standard checkers from faultline's `checkers/` that judge the protocol's ghost notes, by
+   * name: `atomicity` reads txn-begin / txn-vote / txn-decide / txn-outcome notes. They run as
+   * invariants beside the protocol's own.
+   */
+  readonly checks?: readonly string[];
+  /** Findings that are not failures (blocked transactions...), shown beside the verdict. */
+  observers?(options: Record<string, unknown>): Observer<A>[];
   /**
    * The abstract state of one actor for guided fuzzing's coverage, from its summary (and the
    * previous one, for deltas): small and coarse, like Raft's role and term delta. Default:

@@ -225,9 +225,14 @@ export class World implements ClusterView<Actor<unknown>> {
       core.eventIndex++;
     }
     // A run cut short by its budget is not judged at its end: liveness over a truncated run would be a false bug.
-    if (!core.stopped && undecided === undefined) {
-      core.nowTrue = Math.max(core.nowTrue, cfg.durationUs);
-      this.checks.atEnd(this, { livenessStartUs: cfg.faultsStopUs, endUs: core.nowTrue, history: this.recorded.events });
+    if (undecided === undefined) {
+      const info = { livenessStartUs: cfg.faultsStopUs, endUs: core.nowTrue, history: this.recorded.events };
+      if (!core.stopped) {
+        core.nowTrue = Math.max(core.nowTrue, cfg.durationUs);
+        info.endUs = core.nowTrue;
+        this.checks.atEnd(this, info);
+      }
+      this.checks.observe(this, info);
     }
     for (const v of core.violations) {
       hash.str(v.checker);
@@ -240,6 +245,7 @@ export class World implements ClusterView<Actor<unknown>> {
       simulatedUs: core.nowTrue,
       history: this.recorded.events,
       violations: core.violations,
+      observations: this.checks.observations,
       ...(undecided !== undefined && core.violations.length === 0 ? { undecided } : {}),
       trace: core.trace,
       faultsStopUs: cfg.faultsStopUs,

@@ -1,4 +1,4 @@
-// `bank` (no linearizability model yet; a conservation checker will read these ops):
+// `bank` (model `bank`: the conservation checker, checkers/bank, reads these ops):
 // accounts a1..aN, where N is keyCount (the scenario's `clients.keys`), each starting with
 // `initialBalance`. Total money is N * initialBalance and must never change.
 //
@@ -67,6 +67,7 @@ export function bankNextOp(ctx: OpContext, options: WorkloadOptions): Op {
 export const bankWorkload: Workload = Object.freeze({
   name: NAME,
   description: 'bank accounts a1..aN (N = keyCount): transfer between two accounts, read all balances; the total is conserved',
+  model: 'bank',
   defaultMix: Object.freeze({ transfer: 2, read: 1 }),
   defaultParams: defaultsOf(PARAMS),
   validate: (options: WorkloadOptions) =>

@@ -1,5 +1,5 @@
-// `list-append` (Jepsen's txn-list-append; no linearizability model yet, an Elle-style
-// checker will read these ops): each key k1..kN holds a list; a transaction appends to lists
+// `list-append` (Jepsen's txn-list-append; model `list-append`: the Elle-style
+// serializability checker, checkers/elle, reads these ops): each key k1..kN holds a list; a transaction appends to lists
 // and reads whole lists, atomically.
 //
 //   { f: 'txn', value: [['append', 'k2', 3], ['r', 'k1', null], ['append', 'k1', 7]] }
@@ -49,6 +49,7 @@ export function listAppendNextOp(ctx: OpContext, options: WorkloadOptions): Op {
 export const listAppendWorkload: Workload = Object.freeze({
   name: NAME,
   description: "transactions of appends and whole-list reads over keys k1..kN (Jepsen's list-append; values unique per key)",
+  model: 'list-append',
   defaultMix: Object.freeze({ append: 1, r: 1 }),
   defaultParams: defaultsOf(PARAMS),
   validate: (options: WorkloadOptions) => validateOptions({ workload: NAME, functions: listAppendFunctions, params: PARAMS }, options),

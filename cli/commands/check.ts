@@ -1,4 +1,4 @@
-// faultline check <history-file>... --model M [--initial V] [--format F] [--budget N] [--timeout D] [--json]
+// faultline check <history-file>... --model M [--initial V] [--format F] [--budget N] [--timeout D] [--total N] [--json]
 // Check histories that came from elsewhere (Jepsen, Knossos, Porcupine, or faultline's own
 // JSON) for linearizability, or list-append transaction histories with an Elle-style checker. The work is in runCheck (pure apart from reading the files);
 // the handler only prints its lines and sets process.exitCode.
@@ -24,10 +24,16 @@ import { ExitCode, InputError } from '../../scenario/errors.js';
 import { HISTORY_MAX_BYTES, readInputText } from '../../scenario/read-input.js';
 import { parseDuration } from '../../scenario/units.js';
 import { io } from '../output.js';
+import { checkAtomicity, parseAtomicityRecords } from '../../checkers/atomicity/index.js';
+import { checkBank } from '../../checkers/bank/index.js';
 import { listAppendJson, listAppendLines } from './check-list-append.js';
+import { atomicityJson, atomicityLines, bankJson, bankLines } from './check-txn.js';
 
-/** The transactional model: judged by the Elle-style checker, not by linearizability. */
+/** The transactional models: judged by the Elle-style checker, the bank checker, the atomicity checker. */
 const LIST_APPEND = 'list-append';
+const BANK = 'bank';
+const ATOMICITY = 'atomicity';
+const TRANSACTIONAL = [LIST_APPEND, BANK, ATOMICITY];
 
 export interface CheckArgs {
   historyFile: string[];
@@ -39,6 +45,10 @@ export interface CheckArgs {
   json?: boolean;
   /** list-append only: serializable or strict-serializable (default). */
   consistency?: string;
+  /** bank only: the money in the bank (default: the first ok read's sum). */
+  total?: number;
+  /** bank only: negative balances are allowed. */
+  negativeOk?: boolean;
 }
 
 export interface CheckRun {
@@ -78,16 +88,19 @@ const SEVERITY: Record<ExitCode, number> = { 0: 0, 3: 1, 1: 2, 2: 3, 4: 4 };
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <history-file..>',
-  describe: 'Check histories (Jepsen log, Knossos/Jepsen EDN, Porcupine kv, faultline JSON) for linearizability, or list-append transactions for (strict) serializability',
+  describe: 'Check histories (Jepsen log, Knossos/Jepsen EDN, Porcupine kv, faultline JSON) for linearizability; list-append transactions for (strict) serializability; bank histories for conservation; commit records for atomicity',
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('history-file', { type: 'string', array: true, demandOption: true, describe: 'History file(s)' })
       .option('model', {
         type: 'string',
-        choices: [...modelNames, LIST_APPEND],
+        choices: [...modelNames, ...TRANSACTIONAL],
         requiresArg: true,
-        describe: 'Sequential model, or list-append for transactions (default: kv for Porcupine kv files, cas-register for Jepsen logs, list-append when every op is a txn)',
+        describe:
+          'Sequential model; or list-append (Elle-style serializability), bank (conservation of money), atomicity (commit records). Default: kv for Porcupine kv files, cas-register for Jepsen logs, list-append when every op is a txn, bank when every op is a transfer or read, atomicity for commit records',
       })
+      .option('total', { type: 'number', requiresArg: true, describe: 'bank: the money in the bank (default: the sum of the first ok read)' })
+      .option('negative-ok', { type: 'boolean', describe: 'bank: negative balances are allowed' })
       .option('consistency', {
         type: 'string',
         choices: elleConsistencyLevels,
@@ -101,7 +114,9 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'One JSON object per file per line' })
       .example('$0 check history.edn --model cas-register --initial 0', '')
       .example('$0 check c10-ok.txt --model kv --json', '')
-      .example('$0 check txns.edn --model list-append --consistency serializable', '') as unknown as Argv<CheckArgs>,
+      .example('$0 check txns.edn --model list-append --consistency serializable', '')
+      .example('$0 check bank.edn --model bank --total 100', '')
+      .example('$0 check commits.jsonl --model atomicity', '') as unknown as Argv<CheckArgs>,
   handler: (args: ArgumentsCamelCase<CheckArgs>) => {
     const run = runCheck(args, { now: () => performance.now() });
     for (const line of run.stdout) io.out(line);
@@ -148,7 +163,12 @@ function parseOptions(args: CheckArgs): Options | InputError {
   if (out.format !== 'auto' && !historyFormats.includes(out.format)) {
     return new InputError('--format', undefined, undefined, `one of auto, ${historyFormats.join(', ')}`);
   }
-  if (args.model !== undefined && args.model !== LIST_APPEND && !modelNames.includes(args.model)) return new InputError('--model', undefined, undefined, `one of ${[...modelNames, LIST_APPEND].join(', ')}`);
+  if (args.model !== undefined && !TRANSACTIONAL.includes(args.model) && !modelNames.includes(args.model)) return new InputError('--model', undefined, undefined, `one of ${[...modelNames, ...TRANSACTIONAL].join(', ')}`);
+  if (args.total !== undefined) {
+    if (typeof args.total !== 'number' || !Number.isSafeInteger(args.total)) return new InputError('--total', undefined, undefined, 'an integer amount of money');
+    if (args.model !== undefined && args.model !== BANK) return new InputError('--total', undefined, undefined, 'to be used with --model bank only');
+  }
+  if (args.negativeOk && args.model !== undefined && args.model !== BANK) return new InputError('--negative-ok', undefined, undefined, 'to be used with --model bank only');
   if (args.consistency !== undefined) {
     if (!elleConsistencyLevels.includes(args.consistency as ElleConsistency)) return new InputError('--consistency', undefined, undefined, `one of ${elleConsistencyLevels.join(', ')}`);
     if (args.model !== undefined && args.model !== LIST_APPEND) return new InputError('--consistency', undefined, undefined, 'to be used with --model list-append only');
@@ -198,16 +218,35 @@ function checkFile(file: string, args: CheckArgs, options: Options, { readFile, 
     } catch (error) {
       throw new InputError(file, undefined, undefined, `a readable history file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
+    if (args.model === ATOMICITY || (args.model === undefined && looksLikeCommitRecords(text))) {
+      if (options.format !== 'auto') throw new InputError('--format', undefined, undefined, 'auto with --model atomicity (commit records are JSON)');
+      const { records, lines } = toInputError(file, undefined, () => parseAtomicityRecords(text));
+      if (records.length === 0) throw new InputError(file, undefined, undefined, 'a file with at least one commit record');
+      const started = now();
+      const r = checkAtomicity(records);
+      const elapsed = Math.round((now() - started) * 1000) / 1000;
+      if (args.json) stdout.push(JSON.stringify(atomicityJson(file, r, elapsed, lines)));
+      else stdout.push(...atomicityLines(file, r, elapsed, lines, paint));
+      return r.verdict === 'valid' ? ExitCode.pass : ExitCode.checkFailed;
+    }
     parsed = toInputError(file, undefined, () => parseHistory(text, options.format));
     const format = parsed.format;
     // Nothing to judge is not evidence of linearizability.
     if (parsed.events.length === 0) {
       throw new InputError(file, undefined, undefined, text.trim() === '' ? `a history with at least one operation (no operation in ${file}: the file is empty)` : `a history with at least one operation (no operation in ${file}: no line parsed as ${format})`);
     }
-    const model = args.model ?? (parsed.events.every((ev) => ev.f === 'txn') ? LIST_APPEND : DEFAULT_MODEL[format]);
+    const model = args.model ?? inferModel(parsed) ?? DEFAULT_MODEL[format];
     if (model === undefined) throw new InputError(file, undefined, '--model', `one of ${modelNames.join(', ')} (it cannot be inferred from ${format} histories)`);
     const started = now();
     const events = parsed.events;
+    if (model === BANK) {
+      const bankOptions = { ...(args.total !== undefined ? { total: args.total } : {}), ...(args.negativeOk ? { negativeAllowed: true } : {}) };
+      const r = toInputError(file, parsed, () => checkBank(events, bankOptions));
+      const elapsed = Math.round((now() - started) * 1000) / 1000;
+      if (args.json) stdout.push(JSON.stringify(bankJson(file, format, r, elapsed, parsed)));
+      else stdout.push(...bankLines(file, format, r, elapsed, parsed, paint));
+      return r.verdict === 'valid' ? ExitCode.pass : ExitCode.checkFailed;
+    }
     if (model === LIST_APPEND) {
       const consistency = options.consistency;
       const r = toInputError(file, parsed, () => checkListAppend(events, consistency ? { consistency } : {}));
@@ -235,6 +274,20 @@ function checkFile(file: string, args: CheckArgs, options: Options, { readFile, 
     stderr.push(errorLine(error, paint));
     return ExitCode.badInput;
   }
+}
+
+/** list-append when every op is a txn; bank when every op is a transfer or a read and some is a transfer. */
+function inferModel(parsed: ParsedHistory): string | undefined {
+  const events = parsed.events;
+  if (events.every((ev) => ev.f === 'txn')) return LIST_APPEND;
+  if (events.every((ev) => ev.f === 'transfer' || ev.f === 'read') && events.some((ev) => ev.f === 'transfer')) return BANK;
+  return undefined;
+}
+
+/** A JSON file whose first record has a commit-record kind (begin, vote, decide, outcome) and a txn. */
+function looksLikeCommitRecords(text: string): boolean {
+  const head = text.slice(0, 4096);
+  return /^\s*[[{]/.test(head) && /"kind"\s*:\s*"(begin|vote|decide|outcome)"/.test(head) && /"txn"\s*:/.test(head);
 }
 
 /** Run `work`, turning a HistoryParseError into an InputError that names the file and line. */

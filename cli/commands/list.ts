@@ -4,6 +4,7 @@ import chalk from 'chalk';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../scenario/errors.js';
 import { builtinProtocols, checkerNames, displayPath, shippedScenarios } from '../../scenario/registry.js';
+import { withStandardChecks } from '../../scenario/standard-checks.js';
 import { protocolWorkload } from '../../scenario/workload.js';
 import { protocolRoles } from '../../sim/types.js';
 import { builtinWorkloads } from '../../workloads/index.js';
@@ -24,7 +25,10 @@ export interface ProtocolListing {
   /** Its default workload. */
   workload: string;
   bugs: Array<{ name: string; description: string }>;
+  /** Its invariants (standard note checkers included), liveness checks, and the history checker of its model. */
   checkers: string[];
+  /** What it reports beside a verdict without failing (blocked transactions...). */
+  observers: string[];
   scenarios: string[];
 }
 
@@ -47,7 +51,8 @@ export async function listProtocols(): Promise<ProtocolListing[]> {
     clients: protocol.createClient !== undefined ? ('actors' as const) : ('built-in' as const),
     workload: protocolWorkload(protocol)?.name ?? String(protocol.workload),
     bugs: protocol.bugs.map((bug) => ({ name: bug.name, description: bug.description })),
-    checkers: checkerNames(protocol, {}).all,
+    checkers: checkerNames(withStandardChecks(protocol), {}).all,
+    observers: (protocol.observers?.({}) ?? []).map((o) => o.name),
     scenarios: shippedScenarios(protocol.name).map((path) => displayPath(path)),
   }));
 }
@@ -62,6 +67,7 @@ export async function listHandler(args: ListArgs): Promise<ExitCode> {
     io.out(`${chalk.bold(protocol.name)} ${chalk.dim(`(model ${protocol.model})`)}: ${protocol.description}`);
     io.out(`  roles: ${protocol.roles.map((r) => `${r.name} (${r.count})`).join(', ')}; clients: ${protocol.clients}; workload: ${protocol.workload}`);
     io.out(`  checkers: ${protocol.checkers.join(', ')}`);
+    if (protocol.observers.length > 0) io.out(`  observers: ${protocol.observers.join(', ')}`);
     io.out(protocol.bugs.length > 0 ? '  bugs:' : '  bugs: (none)');
     const width = Math.max(0, ...protocol.bugs.map((bug) => bug.name.length));
     for (const bug of protocol.bugs) io.out(`    ${chalk.yellow(bug.name.padEnd(width))}  ${bug.description}`);

@@ -45,6 +45,9 @@ a { color: var(--accent); }
 .fl-pass-line { color: var(--ok); font-weight: 600; margin: 0; }
 .fl-lin { margin: 4px 0 0; color: var(--muted); }
 .fl-lin-not-linearizable { color: var(--fail); }
+.fl-history-invalid { color: var(--fail); }
+.fl-observations { margin: 6px 0 0; padding-left: 18px; color: var(--info); }
+.fl-observation { margin: 2px 0; }
 .fl-summary-bottom { display: grid; grid-template-columns: minmax(0, 1.2fr) minmax(0, 1fr) auto; gap: 10px 18px; margin-top: 10px; align-items: start; }
 @media (max-width: 1000px) { .fl-summary-bottom { grid-template-columns: 1fr; } }
 .fl-command { display: flex; align-items: center; gap: 8px; margin-bottom: 4px; }

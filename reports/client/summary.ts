@@ -82,6 +82,20 @@ export function mountSummary(root: HTMLElement, ctx: ViewContext): void {
     }
     why.appendChild(line);
   }
+  if (meta.history !== undefined) {
+    const h = meta.history;
+    const kinds = h.anomalyTypes.length > 0 ? ` (${h.anomalyTypes.join(', ')})` : '';
+    why.appendChild(el('p', `fl-lin fl-history-${h.verdict}`, `History checker ${h.checker}: ${h.verdict}${kinds}`));
+  }
+  if (meta.observations !== undefined && meta.observations.length > 0) {
+    const list = el('ul', 'fl-observations');
+    for (const o of meta.observations) {
+      const item = el('li', 'fl-observation');
+      item.append(el('strong', undefined, `${o.checker}: `), document.createTextNode(o.message));
+      list.appendChild(item);
+    }
+    why.appendChild(list);
+  }
   root.appendChild(why);
 
   // Commands, figures, downloads.

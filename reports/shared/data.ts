@@ -143,6 +143,10 @@ export interface ReportMeta {
   clients: number;
   violations: ReportViolation[];
   linearizability?: ReportLinearizability;
+  /** The transactional history checker's verdict (serializability, conservation) and its anomaly kinds. */
+  history?: { checker: string; verdict: string; anomalyTypes: string[] };
+  /** Findings of the protocol's observers (blocked transactions...): not failures. */
+  observations?: Array<{ checker: string; message: string }>;
   /** Commands to paste: replay this run, shrink it. */
   replay: string;
   shrink?: string;

@@ -103,8 +103,8 @@ describe('bank determinism and validation', () => {
     expect(new Set(runs).size).toBe(SEEDS.length);
   });
 
-  it('has no linearizability model, and documents its knobs', () => {
-    expect(bankWorkload.model).toBeUndefined();
+  it('names the transactional bank model (conservation), and documents its knobs', () => {
+    expect(bankWorkload.model).toBe('bank');
     expect(bankWorkload.defaultParams).toEqual({ initialBalance: 100, maxTransfer: 5 });
     expect(bankWorkload.defaultMix).toEqual({ transfer: 2, read: 1 });
   });

@@ -60,8 +60,8 @@ describe('list-append determinism and validation', () => {
     expect(new Set(runs).size).toBe(SEEDS.length);
   });
 
-  it('has no linearizability model, and validate rejects bad options', () => {
-    expect(listAppendWorkload.model).toBeUndefined();
+  it('names the transactional list-append model (serializability), and validate rejects bad options', () => {
+    expect(listAppendWorkload.model).toBe('list-append');
     expect(listAppendWorkload.defaultParams).toEqual({ maxTxnOps: 4 });
     expect(listAppendWorkload.validate!(defaults())).toBeUndefined();
     expect(listAppendWorkload.validate!(options(3, { append: 1, read: 1 }))).toMatch(/mix\.read is not an operation/);

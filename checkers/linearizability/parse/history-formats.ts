@@ -168,6 +168,16 @@ export function parseJepsenLog(text: string): ParsedHistory {
 // faultline's own JSON.
 
 export function parseFaultlineJson(text: string): ParsedHistory {
+  const { items, lines } = readJsonItems(text, 'history', 'a JSON array of history events, JSON lines, or an object with a "history" array');
+  return faultlineEvents(items, (k) => lines[k] ?? 1);
+}
+
+/**
+ * The items of a JSON file of records: a JSON array, an object whose `field` is an array, or
+ * JSON lines (one object per line), with the 1-based line where each item starts. Errors
+ * name the line; `expected` says what the file should be.
+ */
+export function readJsonItems(text: string, field: string, expected: string): { items: unknown[]; lines: number[] } {
   const i = firstSignificant(text);
   let root: unknown;
   let wholeError: SyntaxError | undefined;
@@ -177,16 +187,16 @@ export function parseFaultlineJson(text: string): ParsedHistory {
     if (!(e instanceof SyntaxError)) throw e;
     wholeError = e;
   }
-  if (wholeError === undefined && (Array.isArray(root) || (isRecord(root) && Array.isArray(root.history)))) {
-    const items = Array.isArray(root) ? root : (root as { history: unknown[] }).history;
-    const lines = elementLines(text, !Array.isArray(root));
-    return faultlineEvents(items, (k) => lines[k] ?? 1);
+  if (wholeError === undefined && (Array.isArray(root) || (isRecord(root) && Array.isArray(root[field])))) {
+    const items = Array.isArray(root) ? root : (root as Record<string, unknown[]>)[field];
+    const lines = elementLines(text, !Array.isArray(root), field);
+    return { items, lines: items.map((_, k) => lines[k] ?? 1) };
   }
   if (text[i] === '{') {
-    // JSON lines: one event per line.
+    // JSON lines: one item per line.
     const rows = text.split('\n');
     const items: unknown[] = [];
-    const lineOf: number[] = [];
+    const lines: number[] = [];
     rows.forEach((row, k) => {
       if (row.trim() === '') return;
       try {
@@ -194,12 +204,12 @@ export function parseFaultlineJson(text: string): ParsedHistory {
       } catch (e) {
         throw new HistoryParseError(k + 1, undefined, `a JSON object per line (${(e as Error).message})`);
       }
-      lineOf.push(k + 1);
+      lines.push(k + 1);
     });
-    return faultlineEvents(items, (k) => lineOf[k]);
+    return { items, lines };
   }
   if (wholeError) throw new HistoryParseError(jsonErrorLine(text, wholeError), undefined, `valid JSON (${wholeError.message})`);
-  throw new HistoryParseError(1, 'history', 'a JSON array of history events, JSON lines, or an object with a "history" array');
+  throw new HistoryParseError(1, field, expected);
 }
 
 function faultlineEvents(items: readonly unknown[], lineOf: (k: number) => number): ParsedHistory {
@@ -268,9 +278,9 @@ function jsonErrorLine(text: string, e: SyntaxError): number {
 
 /**
  * The line where each element of the events array starts: the root array's elements, or
- * (`inHistory`) the elements of the root object's "history" array. A structural scan.
+ * (`inHistory`) the elements of the root object's `field` array. A structural scan.
  */
-function elementLines(text: string, inHistory: boolean): number[] {
+function elementLines(text: string, inHistory: boolean, field = 'history'): number[] {
   const out: number[] = [];
   let line = 1;
   let depth = 0;
@@ -304,7 +314,7 @@ function elementLines(text: string, inHistory: boolean): number[] {
     if (c === ',') continue;
     if (c === '[' || c === '{') {
       if (depth === target) out.push(line);
-      if (c === '[' && depth === 1 && target === -1 && lastKey === 'history' && expectValue) target = 2;
+      if (c === '[' && depth === 1 && target === -1 && lastKey === field && expectValue) target = 2;
       depth++;
       expectValue = false;
       continue;
