@@ -21,7 +21,9 @@
 // Recovery from the log (onStart): a participant redoes a commit whose record reached the
 // disk, and holds every other prepared transaction prepared again (locks included) and asks;
 // the coordinator re-sends COMMIT for every commit record it kept; what it never logged was
-// aborted. A prepared participant asks the coordinator and its peers every inquireUs
+// aborted. For recoveryQuietUs after a restart, longer than a message stays in flight, the
+// coordinator refuses new transactions and a participant votes no on ones it does not know
+// (a BEGIN, or a PREPARE it refused, sent before the crash never gets a second answer). A prepared participant asks the coordinator and its peers every inquireUs
 // (cooperative termination, ./participant.ts); with the coordinator down and every peer
 // uncertain, it is blocked until the coordinator returns (the observer
 // `blocked-transactions` reports it).
@@ -32,7 +34,7 @@
 //   voteTimeoutUs     duration    the coordinator aborts without every vote         default 200ms
 //   resendUs          duration    COMMIT re-sent to participants that did not ack   default 100ms
 //   inquireUs         duration    an uncertain participant's inquiry period         default 150ms
-//   recoveryQuietUs   duration    a restarted coordinator refuses new txns          default 1s
+//   recoveryQuietUs   duration    a restarted node refuses txns it does not know     default 1s
 //   opTimeoutUs       duration    a client's operation ends info after this          default 1.5s
 //   retries           integer     a client re-runs an aborted txn this many times   default 3
 //   thinkUs           [min, max]  a client's think time (and retry backoff)         default [0ms, 10ms]
@@ -46,7 +48,6 @@
 // Checks: `atomicity` (checkers/), `lock-conflict` (./invariants.ts), `liveness`
 // (./liveness.ts); the history: conservation (bank) or serializability (list-append).
 import type { Protocol } from '../../sim/types.js';
-import { LocalAtomicity } from './atomicity-local.js';
 import { TwoPcClient } from './client.js';
 import { twoPcInvariants } from './invariants.js';
 import { twoPcLiveness } from './liveness.js';
@@ -73,13 +74,15 @@ export const twopc: Protocol<TwoPcMsg, TwoPcNode> = {
   createClient: (ctx, options) => new TwoPcClient(ctx, parseTwoPcOptions(options)),
   invariants: (options) => {
     parseTwoPcOptions(options);
-    return [new LocalAtomicity(), ...twoPcInvariants()];
+    return twoPcInvariants();
   },
   liveness: (options) => twoPcLiveness(parseTwoPcOptions(options).livenessBoundUs),
+  checks: ['atomicity'],
+  observers: () => twoPcObservers(),
   coverageKey: (summary) => `${String(summary.role)}:${Number(summary.prepared ?? summary.committing ?? 0) > 0 ? 'busy' : 'idle'}${summary.recovering === true ? ':recovering' : ''}`,
 };
 
-export { twoPcObservers };
+export { twoPcObservers, BlockedTransactions } from './observers.js';
 export { Coordinator } from './coordinator.js';
 export { Participant } from './participant.js';
 export { TwoPcClient } from './client.js';

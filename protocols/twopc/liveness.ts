@@ -10,7 +10,7 @@
 import type { ClusterView, HistoryEvent, LivenessCheck, Micros, Note } from '../../sim/types.js';
 import type { TwoPcNode } from './node.js';
 
-export const fmtUs = (us: Micros): string => (us >= 1_000_000 ? `${(us / 1_000_000).toFixed(2)}s` : us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`);
+export const fmtUs = (us: Micros): string => (us >= 1_000_000 ? `${(us / 1_000_000).toFixed(2)}s` : us >= 1000 ? `${(us / 1000).toFixed(us % 1000 === 0 ? 0 : 1)}ms` : `${us}us`);
 
 export class TwoPcLiveness implements LivenessCheck<TwoPcNode> {
   readonly name = 'liveness';

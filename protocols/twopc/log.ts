@@ -7,6 +7,7 @@
 //              ack; abort only when the participant aborted unilaterally, never having voted,
 //              (synced before it says so to a peer). Aborts after a vote are not forced.
 //   d:<key>    a key's committed value (written with the commit record, in the same sync).
+//   started    the participant ran before (a restart refuses unknown PREPAREs for a quiet period).
 // Coordinator
 //   started    the coordinator ran before (a restart then refuses new work for a quiet period).
 //   c          the commit records of transactions not yet acknowledged by every participant:

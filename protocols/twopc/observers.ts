@@ -5,16 +5,11 @@
 // inquiry round (note txn-blocked, every inquireUs while uncertain) while the coordinator
 // was down. Each is shown with its blocked participants and how long they stayed uncertain
 // (from the yes vote to the outcome, or to the end of the run).
-import type { ClusterView, HistoryEvent, Micros, Note } from '../../sim/types.js';
+import type { ClusterView, Micros, Note, Observer } from '../../sim/types.js';
 import { fmtUs } from './liveness.js';
 import type { TwoPcNode } from './node.js';
 
-/** The shape main's Observer has (sim/types.ts after issue #11's checker half). */
-export interface TwoPcObserver {
-  readonly name: string;
-  onNote?(note: Note, view: ClusterView<TwoPcNode>): void;
-  atEnd(view: ClusterView<TwoPcNode>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined;
-}
+export type TwoPcObserver = Observer<TwoPcNode>;
 
 interface Blocked {
   txn: string;

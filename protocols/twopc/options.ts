@@ -14,7 +14,7 @@ export interface TwoPcOptions {
   readonly resendUs: Micros;
   /** A prepared participant without an outcome asks the coordinator and its peers this often. */
   readonly inquireUs: Micros;
-  /** A restarted coordinator refuses new transactions for this long (longer than any message stays in flight). */
+  /** A restarted coordinator refuses new transactions, and a restarted participant votes no on unknown ones, for this long (longer than any message stays in flight). */
   readonly recoveryQuietUs: Micros;
   /** A client gives up on an operation after this long (info). */
   readonly opTimeoutUs: Micros;

@@ -14,16 +14,19 @@
 //
 // Recovery (onStart): each prepared record whose commit record is on disk is redone (the
 // crash came between the commit's writes and their sync); every other prepared record is
-// prepared again: its locks are taken back and the inquiries resume.
+// prepared again: its locks are taken back and the inquiries resume. For `recoveryQuietUs`
+// after a restart it votes no on transactions it does not know: a no vote is not logged, so
+// a late copy of a PREPARE it refused before the crash must not now get a yes.
 import type { Actor, ClientRequest, NodeContext, NodeId } from '../../sim/types.js';
 import { LockTable } from './locks.js';
-import { dataKey, outcomeKey, PREPARED, preparedRecords, without, withRecord, type OutcomeRecord, type PreparedRecord } from './log.js';
+import { dataKey, outcomeKey, PREPARED, preparedRecords, STARTED, without, withRecord, type OutcomeRecord, type PreparedRecord } from './log.js';
 import type { AbortReason, Decision, TwoPcMsg, TxnOp } from './messages.js';
 import type { TwoPcOptions } from './options.js';
 import { evaluate, locksOf, type Value } from './txn.js';
 
 const inquireTimer = (txn: string): string => `inquire:${txn}`;
 const INQUIRE_PREFIX = 'inquire:';
+const QUIET = 'quiet';
 
 export class Participant implements Actor<TwoPcMsg> {
   readonly kind = 'participant' as const;
@@ -42,8 +45,20 @@ export class Participant implements Actor<TwoPcMsg> {
     readonly options: TwoPcOptions,
   ) {}
 
+  /** Restarted less than recoveryQuietUs ago: PREPAREs of unknown transactions are answered no. */
+  recovering = false;
+
   onStart(): void {
     const storage = this.ctx.storage;
+    if (storage.get<boolean>(STARTED) === true) {
+      if (this.options.recoveryQuietUs > 0) {
+        this.recovering = true;
+        this.ctx.setTimer(QUIET, this.options.recoveryQuietUs);
+      }
+    } else {
+      storage.put(STARTED, true);
+      storage.sync();
+    }
     for (const rec of preparedRecords(storage)) {
       const outcome = storage.get<OutcomeRecord>(outcomeKey(rec.txn));
       if (outcome?.outcome === 'commit') {
@@ -111,7 +126,10 @@ export class Participant implements Actor<TwoPcMsg> {
     const locks = locksOf(ops);
     let reason: AbortReason | undefined;
     const evaluated = evaluate(ops, (k) => this.read(k));
-    if (!this.locks.grantable(txn, locks)) reason = 'conflict';
+    // Just restarted: this may be a late copy of a PREPARE it already voted no on (and forgot: no
+    // votes are not logged). An aborted participant stays aborted, so it says no again.
+    if (this.recovering) reason = 'recovering';
+    else if (!this.locks.grantable(txn, locks)) reason = 'conflict';
     else if (evaluated.insufficient) reason = 'insufficient-funds';
     if (reason !== undefined) {
       this.outcomes.set(txn, 'abort');
@@ -193,6 +211,10 @@ export class Participant implements Actor<TwoPcMsg> {
   }
 
   onTimer(name: string): void {
+    if (name === QUIET) {
+      this.recovering = false;
+      return;
+    }
     if (!name.startsWith(INQUIRE_PREFIX)) return;
     const txn = name.slice(INQUIRE_PREFIX.length);
     const rec = this.prepared.get(txn);
@@ -212,7 +234,7 @@ export class Participant implements Actor<TwoPcMsg> {
   onRequest(_req: ClientRequest): void {}
 
   summary(): Record<string, unknown> {
-    return { role: 'participant', prepared: this.prepared.size, locked: this.locks.size };
+    return { role: 'participant', prepared: this.prepared.size, locked: this.locks.size, recovering: this.recovering };
   }
 }
 

@@ -1,47 +1,23 @@
-// Shared by the twopc suites: a run with the blocked-transactions observer attached, and the
-// history checks the bank and list-append workloads get.
+// Shared by the twopc suites: a run and its blocked-transactions finding, and the history
+// checks the bank and list-append workloads get (main's checkers).
+import { checkBank } from '../../../checkers/bank/index.js';
 import { checkListAppend } from '../../../checkers/index.js';
-import { twopc, twoPcObservers } from '../../../protocols/twopc/index.js';
 import type { SimConfig } from '../../../sim/config.js';
 import type { RunResult } from '../../../sim/result.js';
-import type { ClusterView, HistoryEvent } from '../../../sim/types.js';
+import type { HistoryEvent } from '../../../sim/types.js';
 import { runSimulation } from '../../../sim/world.js';
+import { bankAccounts, bankTotal } from '../../../workloads/bank.js';
 
-/** Run with the observer fed every note (through an invariant that never fails); its finding at the end. */
+/** A run (its config from loadScenario, so the protocol carries its standard checks) and the observer's finding. */
 export function runObserved(config: SimConfig): RunResult & { finding: string | undefined } {
-  const observer = twoPcObservers()[0];
-  let view: ClusterView<never> | undefined;
-  const protocol = {
-    ...twopc,
-    invariants: (o: Record<string, unknown>) => [
-      ...twopc.invariants(o),
-      {
-        name: 'observer-feed',
-        onNote: (note: Parameters<NonNullable<typeof observer.onNote>>[0], v: ClusterView<never>) => {
-          view = v;
-          observer.onNote?.(note, v);
-          return undefined;
-        },
-      },
-    ],
-  };
-  const r = runSimulation({ ...config, protocol });
-  const finding = view === undefined ? undefined : observer.atEnd(view, { livenessStartUs: config.faultsStopUs, endUs: r.simulatedUs, history: r.history });
-  return { ...r, finding };
+  const r = runSimulation(config);
+  return { ...r, finding: r.observations.find((o) => o.checker === 'blocked-transactions')?.message };
 }
 
-/** Bank conservation: every ok read has every account, none negative, summing to the total. Undefined when it holds. */
-export function conservation(history: readonly HistoryEvent[], accounts: number, initialBalance: number): string | undefined {
-  for (const e of history) {
-    if (e.type !== 'ok' || e.f !== 'read') continue;
-    const balances = e.value as Record<string, number>;
-    const names = Object.keys(balances);
-    const sum = Object.values(balances).reduce((a, b) => a + b, 0);
-    if (names.length !== accounts || sum !== accounts * initialBalance || Object.values(balances).some((b) => b < 0)) {
-      return `read at index ${e.index}: ${JSON.stringify(balances)} (total ${sum}, expected ${accounts * initialBalance})`;
-    }
-  }
-  return undefined;
+/** Bank conservation (checkers/bank): the first anomaly's message, undefined when money is conserved. */
+export function conservation(history: readonly HistoryEvent[], config: SimConfig): string | undefined {
+  const w = config.clients.workload;
+  return checkBank(history, { total: bankTotal(w), accounts: bankAccounts(w) }).anomalies[0]?.message;
 }
 
 export function okReads(history: readonly HistoryEvent[]): number {

@@ -17,7 +17,7 @@ describe('participant: PREPARE', () => {
     p.onMessage(COORD, { type: 'prepare', txn: 't1', ops: readA1A4, participants: ALL });
     const [vote] = sentOfType(ctx.drain(), 'vote');
     expect(vote.msg).toMatchObject({ txn: 't1', vote: 'yes', results: [100, 100] });
-    expect(vote.syncsBefore).toBe(1);
+    expect(vote.syncsBefore).toBe(2); // `started` at the first start, then the prepared record
     expect(vote.unsyncedBefore).toBe(0);
     expect(preparedRecords(ctx.storage).map((r) => r.txn)).toEqual(['t1']);
     expect(p.locks.lockOn('a1')).toEqual({ mode: 'shared', holders: ['t1'] });
@@ -55,7 +55,7 @@ describe('participant: PREPARE', () => {
     p.onMessage(COORD, { type: 'prepare', txn: 't1', ops: debitA1, participants: ALL });
     p.onMessage(COORD, { type: 'prepare', txn: 't1', ops: debitA1, participants: ALL });
     expect(sentOfType(ctx.drain(), 'vote').map((s) => s.msg.vote)).toEqual(['yes', 'yes']);
-    expect(ctx.storage.syncs).toBe(1);
+    expect(ctx.storage.syncs).toBe(2);
     expect(ctx.notes.filter((n) => n.kind === 'txn-vote')).toHaveLength(1);
   });
 });

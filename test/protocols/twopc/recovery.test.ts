@@ -20,15 +20,20 @@ describe('participant recovery', () => {
     expect(sentOfType(ctx.drain(), 'peer-status')[0].msg.status).toBe('abort');
   });
 
-  it('prepared: prepared again, with its locks, and it asks at once (it may not decide alone)', () => {
+  it('prepared: prepared again, with its locks, and it asks at once (it may not decide alone); unknown PREPAREs get no for the quiet period', () => {
     const first = participant(1);
     first.p.onMessage(COORD, { type: 'prepare', txn: 't1', ops: debitA1, participants: ALL });
     const { p, ctx } = participant(1, [], crashed(first.ctx.storage));
     expect([...p.prepared.keys()]).toEqual(['t1']);
     expect(p.locks.lockOn('a1')).toEqual({ mode: 'exclusive', holders: ['t1'] });
     expect(ctx.timers.get('inquire:t1')).toBeLessThanOrEqual(options.inquireUs);
-    p.onMessage(COORD, { type: 'prepare', txn: 't2', ops: [{ f: 'get', key: 'a1' }], participants: ALL });
-    expect(sentOfType(ctx.drain(), 'vote')[0].msg).toMatchObject({ txn: 't2', vote: 'no', reason: 'conflict' });
+    p.onMessage(COORD, { type: 'prepare', txn: 't2', ops: [{ f: 'get', key: 'a2' }], participants: ALL });
+    expect(sentOfType(ctx.drain(), 'vote')[0].msg).toMatchObject({ txn: 't2', vote: 'no', reason: 'recovering' });
+    p.onTimer('quiet');
+    p.onMessage(COORD, { type: 'prepare', txn: 't3', ops: [{ f: 'get', key: 'a1' }], participants: ALL });
+    expect(sentOfType(ctx.drain(), 'vote')[0].msg).toMatchObject({ txn: 't3', vote: 'no', reason: 'conflict' });
+    p.onMessage(COORD, { type: 'prepare', txn: 't4', ops: [{ f: 'get', key: 'a4' }], participants: ALL });
+    expect(sentOfType(ctx.drain(), 'vote')[0].msg).toMatchObject({ txn: 't4', vote: 'yes' });
     p.onMessage(COORD, { type: 'decision', txn: 't1', decision: 'commit' });
     expect(p.read('a1')).toBe(70);
   });

@@ -30,7 +30,7 @@ describe('scenarios/twopc', () => {
     if (loaded.config.clients.generator?.name === 'list-append') {
       expect(listAppendVerdict(r.history)).toBe('valid');
     } else {
-      expect(conservation(r.history, 6, 100)).toBeUndefined();
+      expect(conservation(r.history, loaded.config)).toBeUndefined();
       expect(okReads(r.history)).toBeGreaterThan(10);
     }
   });

@@ -30,9 +30,10 @@ describe('the correct two-phase commit under the generic nemesis', () => {
     let reads = 0;
     const t0 = performance.now();
     for (let s = 0; s < seeds; s++) {
-      const r = runObserved(fuzzConfig(loaded, s, [], 7_000_000));
+      const config = fuzzConfig(loaded, s, [], 7_000_000);
+      const r = runObserved(config);
       for (const v of r.violations) failures.push(`seed ${s}: ${v.checker}: ${v.message}`);
-      const bad = conservation(r.history, 6, 100);
+      const bad = conservation(r.history, config);
       if (bad !== undefined) failures.push(`seed ${s}: conservation: ${bad}`);
       if (r.finding !== undefined) blocked++;
       reads += okReads(r.history);
@@ -87,8 +88,9 @@ describe('fast-check: any schedule of crashes, partitions and pauses', () => {
     const loaded = await loadScenario('scenarios/twopc/bank.yaml');
     fc.assert(
       fc.property(faultScheduleArb(4, loaded.config.faultsStopUs, { kinds: ['crash', 'partition', 'pause'] }), seedArb, (faults, seed) => {
-        const r = runSimulation(config(faults, seed));
-        return r.violations.length === 0 && conservation(r.history, 6, 100) === undefined;
+        const c = config(faults, seed);
+        const r = runSimulation(c);
+        return r.violations.length === 0 && conservation(r.history, c) === undefined;
       }),
       { seed: fcSeed, numRuns: 100 },
     );
