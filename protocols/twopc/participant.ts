@@ -2,7 +2,9 @@
 // part, and applies the outcome.
 //
 // PREPARE: take every lock of the part at once (no-wait, ./locks.ts) and check it (a debit
-// may not take a balance below 0). Either fails: vote no, and forget (presumed abort). Both
+// may not take a balance below 0). Either fails: vote no, and forget (presumed abort). (So
+// a participant never sits between PREPARE and its vote: the unilateral abort the protocol
+// allows before a vote is the no vote itself, or the answer to a peer below.) Both
 // hold: log the prepared record, sync, and only then vote yes; from here on the participant
 // is uncertain and may not decide alone. It holds its locks until it learns the outcome: a
 // COMMIT (apply, log the commit with the values written, sync, release, ack), an ABORT
