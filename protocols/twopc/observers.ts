@@ -1,10 +1,12 @@
 // The `blocked-transactions` observer: a finding, never a failure. Two-phase commit blocks
 // (Gray & Lamport §3: it is not non-blocking): a participant that voted yes cannot decide
 // alone, and when the coordinator is down and every peer is uncertain too, it waits for the
-// coordinator to come back. This counts the transactions that did: a participant sent an
-// inquiry round (note txn-blocked, every inquireUs while uncertain) while the coordinator
-// was down. Each is shown with its blocked participants and how long they stayed uncertain
-// (from the yes vote to the outcome, or to the end of the run).
+// coordinator to come back. This counts the transactions that did: a participant was still
+// uncertain after a whole inquiry round of cooperative termination while the coordinator was
+// down (two txn-blocked notes, sent every inquireUs while uncertain, with the coordinator
+// down at both: the peers' answers to the first did not settle it). A transaction that its
+// peers settled is not blocked. Each is shown with its blocked participants and how long
+// they stayed uncertain (from the yes vote to the outcome, or to the end of the run).
 import type { ClusterView, Micros, Note, Observer } from '../../sim/types.js';
 import { fmtUs } from './liveness.js';
 import type { TwoPcNode } from './node.js';
@@ -23,6 +25,8 @@ export class BlockedTransactions implements TwoPcObserver {
   /** `${txn}|${node}` -> when it voted yes. */
   private readonly votedAt = new Map<string, Micros>();
   private readonly blocked = new Map<string, Blocked>();
+  /** `${txn}|${node}` -> inquiry rounds sent while the coordinator was down. */
+  private readonly downRounds = new Map<string, number>();
 
   onNote(note: Note, view: ClusterView<TwoPcNode>): void {
     const txn = note.data.txn as string;
@@ -31,9 +35,13 @@ export class BlockedTransactions implements TwoPcObserver {
     } else if (note.kind === 'txn-blocked') {
       const coordinator = note.data.coordinator as number;
       if (view.actor(coordinator) !== undefined) return;
+      const key = `${txn}|${note.node}`;
+      const rounds = (this.downRounds.get(key) ?? 0) + 1;
+      this.downRounds.set(key, rounds);
+      if (rounds < 2) return;
       let b = this.blocked.get(txn);
       if (b === undefined) this.blocked.set(txn, (b = { txn, coordinator, nodes: new Map() }));
-      if (!b.nodes.has(note.node)) b.nodes.set(note.node, [this.votedAt.get(`${txn}|${note.node}`) ?? note.timeUs, undefined]);
+      if (!b.nodes.has(note.node)) b.nodes.set(note.node, [this.votedAt.get(key) ?? note.timeUs, undefined]);
     } else if (note.kind === 'txn-outcome') {
       const entry = this.blocked.get(txn)?.nodes.get(note.node);
       if (entry !== undefined && entry[1] === undefined) entry[1] = note.timeUs;

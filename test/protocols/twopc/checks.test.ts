@@ -57,7 +57,7 @@ describe('liveness', () => {
 });
 
 describe('blocked-transactions', () => {
-  it('counts a txn whose participant sent an inquiry round while the coordinator was down, with how long it was uncertain', () => {
+  it('counts a txn whose participant was still uncertain after an inquiry round while the coordinator was down, with how long it was uncertain', () => {
     const o = new BlockedTransactions();
     const { p } = participant(1);
     const down = viewOf([undefined, p]);
@@ -66,6 +66,8 @@ describe('blocked-transactions', () => {
     o.onNote(note(1, 'txn-blocked', { txn: 't1', coordinator: 0, round: 1 }, 1_150_000), up);
     expect(o.atEnd(up, { endUs: 9_000_000 })).toBeUndefined(); // the coordinator was up: not blocked by it
     o.onNote(note(1, 'txn-blocked', { txn: 't1', coordinator: 0, round: 2 }, 1_300_000), down);
+    expect(o.atEnd(up, { endUs: 9_000_000 })).toBeUndefined(); // one round with the coordinator down: its peers may still settle it
+    o.onNote(note(1, 'txn-blocked', { txn: 't1', coordinator: 0, round: 3 }, 1_450_000), down);
     o.onNote(note(1, 'txn-outcome', { txn: 't1', outcome: 'commit' }, 2_200_000), up);
     expect(o.atEnd(up, { endUs: 9_000_000 })).toBe('blocked transactions: 1 (t1 on n2 blocked 1.20s while the coordinator n1 was down)');
   });
