@@ -41,14 +41,13 @@ export class Participant implements Actor<TwoPcMsg> {
   private readonly values = new Map<string, Value>();
   /** Inquiry rounds per uncertain transaction (for the notes). */
   private readonly rounds = new Map<string, number>();
+  /** Restarted less than recoveryQuietUs ago: PREPAREs of unknown transactions are answered no. */
+  recovering = false;
 
   constructor(
     readonly ctx: NodeContext<TwoPcMsg>,
     readonly options: TwoPcOptions,
   ) {}
-
-  /** Restarted less than recoveryQuietUs ago: PREPAREs of unknown transactions are answered no. */
-  recovering = false;
 
   onStart(): void {
     const storage = this.ctx.storage;
