@@ -95,3 +95,4 @@ export function raftCoverageKey(summary: Record<string, unknown>, previous: Reco
 export { RaftNode } from './node.js';
 export { parseRaftOptions, defaultRaftOptions, RaftOptionError, type RaftOptions } from './options.js';
 export type { Entry, RaftMsg, Role } from './types.js';
+export type { StateMachine } from './kv.js';

@@ -17,11 +17,24 @@ export interface Session {
   response: ClientResponse;
 }
 
+/**
+ * What Raft needs of its replicated state machine: the KV store below, or another one
+ * (the lock services in protocols/lock/ plug theirs in through RaftNode's constructor).
+ */
+export interface StateMachine {
+  /** The cached response when (clientId, seq) was already applied; 'stale' for an older seq; undefined when new. */
+  lookup(clientId: number, seq: number): ClientResponse | 'stale' | undefined;
+  /** Apply a committed command (never the no-op); undefined for a stale retry. */
+  apply(e: Pick<Entry, 'clientId' | 'seq' | 'op'>): ClientResponse | undefined;
+  /** Answer a read without the log (the `local-read` variant only). */
+  read(key: string): ClientResponse;
+}
+
 const OK: ClientResponse = Object.freeze({ type: 'ok' });
 const OK_TRUE: ClientResponse = Object.freeze({ type: 'ok', value: true });
 const CAS_MISMATCH: ClientResponse = Object.freeze({ type: 'fail', error: 'cas mismatch' });
 
-export class KvStore {
+export class KvStore implements StateMachine {
   readonly data = new Map<string, string>();
   /**
    * Client sessions: clientId -> last applied seq and its response. Null when the

@@ -8,7 +8,7 @@
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
 import { assert } from '../../sim/types.js';
-import { KvStore } from './kv.js';
+import { KvStore, type StateMachine } from './kv.js';
 import type { RaftOptions } from './options.js';
 import {
   HARD_STATE_KEY,
@@ -29,7 +29,8 @@ import {
 
 const EMPTY: readonly Entry[] = Object.freeze([]);
 
-export class RaftNode implements Actor<RaftMsg> {
+/** SM: the replicated state machine (default the KV store; protocols/lock/ plugs in its own). */
+export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMsg> {
   // Persistent state (mirrored in ctx.storage).
   term = 0;
   votedFor: NodeId = NONE;
@@ -41,7 +42,7 @@ export class RaftNode implements Actor<RaftMsg> {
   leader: NodeId = NONE;
   commitIndex = 0;
   lastApplied = 0;
-  readonly kv: KvStore;
+  readonly kv: SM;
 
   // Candidates and pre-candidates: who granted this round.
   private readonly granted: boolean[];
@@ -79,6 +80,7 @@ export class RaftNode implements Actor<RaftMsg> {
   constructor(
     readonly ctx: NodeContext<RaftMsg>,
     readonly opts: RaftOptions,
+    machine?: SM,
   ) {
     const n = ctx.nodes.length;
     this.majority = Math.floor(n / 2) + 1;
@@ -88,7 +90,7 @@ export class RaftNode implements Actor<RaftMsg> {
     this.probing = new Array<boolean>(n).fill(true);
     this.active = new Array<boolean>(n).fill(false);
     // Bug `no-dedup`: no session table, so a retried command is applied again.
-    this.kv = new KvStore(!ctx.bug('no-dedup'));
+    this.kv = machine ?? (new KvStore(!ctx.bug('no-dedup')) as StateMachine as SM);
     // Bug `no-prevote`: no PreVote, and no CheckQuorum stickiness, so a node that cannot
     // hear the leader raises the term and deposes it.
     const noPreVote = ctx.bug('no-prevote');
