@@ -52,7 +52,7 @@ export async function shrinkFailure(path: string, options: { out?: string; maxRu
     description: `${failure.scenario.name}, seed ${failure.seed}, shrunk: fails ${checker}`,
     protocolRef: protocolRefFor(failure, loaded.protocolRef, dirname(out)),
     checkers: loaded.checkers,
-    linearizability: loaded.linearizability,
+    historyChecker: loaded.historyChecker ?? null,
     comments: [
       `Shrunk by faultline shrink from ${displayPath(path)} (${result.runs} runs, ${formatDuration(Math.round(result.elapsedMs) * 1000)}).`,
       `Fails ${checker}: ${result.run.violations.find((v) => v.checker === checker)?.message ?? ''}`,

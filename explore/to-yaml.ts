@@ -3,7 +3,7 @@
 // unit strings (`150ms`), probabilities percent strings (`0.5%`), nodes n1.., clients c1..;
 // faults one flow mapping per line. Reading the text back gives an equal SimConfig.
 import { DEFAULTS } from '../scenario/load.js';
-import { LINEARIZABILITY } from '../scenario/registry.js';
+import { CONSERVATION, LINEARIZABILITY, SERIALIZABILITY } from '../scenario/registry.js';
 import { PARTITION_SHAPES, type BaseLatencyModel, type FaultAction, type LatencyModel, type LinkSet, type NemesisKind, type NodeTarget, type ScriptedFault, type SimConfig } from '../sim/config.js';
 import { assertNever, protocolRoles } from '../sim/types.js';
 import { compareStrings } from './swarm.js';
@@ -18,6 +18,11 @@ export interface YamlMeta {
   checkers?: readonly string[];
   /** False when linearizability is not checked (then `checkers:` must be written). */
   linearizability?: boolean;
+  /**
+   * The history checker that runs (LoadedScenario.historyChecker: linearizability,
+   * serializability or conservation), or null when none does. Wins over `linearizability`.
+   */
+  historyChecker?: string | null;
   /** Comment lines for the top of the file (without `# `). */
   comments?: readonly string[];
 }
@@ -134,11 +139,13 @@ function nodesText(config: SimConfig): string {
   return `{ ${[...counts].map(([key, n]) => `${scalar(key)}: ${n}`).join(', ')} }`;
 }
 
+const HISTORY_CHECKERS: readonly string[] = [LINEARIZABILITY, SERIALIZABILITY, CONSERVATION];
+
 function checkersToWrite(config: SimConfig, meta: YamlMeta): string[] | undefined {
-  const lin = meta.linearizability ?? true;
-  if (config.checks === undefined && lin) return undefined;
-  const named = config.checks ?? (meta.checkers ?? []).filter((name) => name !== LINEARIZABILITY);
-  return lin ? [...named, LINEARIZABILITY] : [...named];
+  const history = meta.historyChecker !== undefined ? meta.historyChecker : (meta.linearizability ?? true) ? LINEARIZABILITY : null;
+  if (config.checks === undefined && history !== null) return undefined;
+  const named = config.checks ?? (meta.checkers ?? []).filter((name) => !HISTORY_CHECKERS.includes(name));
+  return history !== null ? [...named, history] : [...named];
 }
 
 function latencyText(l: LatencyModel): string {

@@ -13,6 +13,8 @@ export const standardChecks: Readonly<Record<string, { description: string; crea
 });
 
 const WRAPPED = Symbol('faultline.standardChecks');
+/** One wrapped object per protocol, so that two loads of a scenario give equal configs. */
+const wrappedOf = new WeakMap<object, AnyProtocol>();
 
 /** Unknown names in a protocol's `checks`, for a clear error. */
 export function unknownStandardChecks(protocol: Pick<AnyProtocol, 'checks'>): string[] {
@@ -29,9 +31,13 @@ export function withStandardChecks<P extends AnyProtocol>(protocol: P): P {
   if (names.length === 0 || (protocol as unknown as Record<symbol, boolean>)[WRAPPED]) return protocol;
   const unknown = unknownStandardChecks(protocol);
   if (unknown.length > 0) throw new TypeError(`protocol ${protocol.name}: no standard checker ${unknown.join(', ')} (known: ${Object.keys(standardChecks).join(', ')})`);
+  const cached = wrappedOf.get(protocol);
+  if (cached !== undefined) return cached as P;
   const own = protocol.invariants.bind(protocol);
-  return Object.assign(Object.create(Object.getPrototypeOf(protocol) as object) as P, protocol, {
+  const wrapped = Object.assign(Object.create(Object.getPrototypeOf(protocol) as object) as P, protocol, {
     [WRAPPED]: true,
     invariants: (options: Record<string, unknown>) => [...own(options), ...names.map((name) => standardChecks[name].create() as Invariant<never>)],
   });
+  wrappedOf.set(protocol, wrapped);
+  return wrapped;
 }

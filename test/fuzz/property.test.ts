@@ -48,7 +48,7 @@ describe('faultline/testing with the fuzz test double', () => {
     expect(b.hash).toBe(a.hash);
     // Saved as a scenario, it fails the same way under the loader.
     const minimal = scripted(loaded, faults);
-    const yaml = toYaml({ ...minimal.config, seed }, { name: 'counterexample', protocolRef: loaded.protocolRef, checkers: loaded.checkers, linearizability: loaded.linearizability });
+    const yaml = toYaml({ ...minimal.config, seed }, { name: 'counterexample', protocolRef: loaded.protocolRef, checkers: loaded.checkers, historyChecker: loaded.historyChecker ?? null });
     const back = await parseScenario(yaml, ballotScenario);
     expect(simulate(back).violations[0]?.checker).toBe('election-safety');
   });

@@ -14,7 +14,7 @@ import { fcSeed } from '../sim/fc-seed.js';
 import { ballotScenario } from './helpers.js';
 
 const roundTrip = async (loaded: LoadedScenario, config: SimConfig) => {
-  const text = toYaml(config, { name: loaded.name, protocolRef: loaded.protocolRef, checkers: loaded.checkers, linearizability: loaded.linearizability });
+  const text = toYaml(config, { name: loaded.name, protocolRef: loaded.protocolRef, checkers: loaded.checkers, historyChecker: loaded.historyChecker ?? null });
   const back = await parseScenario(text, loaded.file);
   return { text, back };
 };

@@ -370,7 +370,7 @@ describe('a scenario with every part of the fault model', () => {
 
   it('written back by toYaml, it reads as the same config', async () => {
     const loaded = await loadScenario(file);
-    const text = toYaml(loaded.config, { name: loaded.name, protocolRef: loaded.protocolRef, checkers: loaded.checkers, linearizability: loaded.linearizability });
+    const text = toYaml(loaded.config, { name: loaded.name, protocolRef: loaded.protocolRef, checkers: loaded.checkers, historyChecker: loaded.historyChecker ?? null });
     expect(text).toContain('node: $a');
     expect(text).toContain('as: m');
     expect(text).toContain('afterFaults: {');

@@ -104,3 +104,17 @@ describe('reports carry the history checker and the observations', () => {
     expect(meta.violations[0].row).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('shrunk scenario files keep their history checker', () => {
+  it('toYaml writes conservation back when the file selected it with an invariant left out', async () => {
+    const { toYaml } = await import('../../explore/to-yaml.js');
+    const { parseScenario } = await import('../../scenario/load.js');
+    const text = `name: x\nprotocol: ${process.cwd()}/test/fixtures/protocols/txn-store.ts\nnodes: 3\nduration: 1s\nclients: { count: 2, keys: 3 }\ncheckers: [conservation]\n`;
+    const loaded = await parseScenario(text, 'x.yaml');
+    expect(loaded.historyChecker).toBe('conservation');
+    const yaml = toYaml(loaded.config, { name: 'x', protocolRef: loaded.protocolRef, checkers: loaded.checkers, historyChecker: loaded.historyChecker ?? null });
+    expect(yaml).toContain('checkers: [conservation]');
+    const again = await parseScenario(yaml, 'x.yaml');
+    expect(again.checkers).toEqual(['conservation']);
+  });
+});
