@@ -13,6 +13,7 @@ import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
+import type { WorkloadOptions } from './types.js';
 import {
   AssertionError,
   type Actor,
@@ -103,6 +104,7 @@ export class Actors {
   /** The same, server nodes only (what ctx.nodesWith answers, with no filtering per call). */
   private readonly nodesByRole = new Map<string, readonly NodeId[]>();
   private readonly clientEndpoints: readonly Endpoint[];
+  private readonly workload: Readonly<WorkloadOptions>;
   /** The coverage collector, when the run asks for one (guided fuzzing). */
   coverage: Coverage | undefined;
   /** Tokens of queued timer events, unique across the run. */
@@ -125,6 +127,8 @@ export class Actors {
     for (const id of ids) this.slots.push(new ActorSlot(id, nodeRoles[id], nodeSlots[id].storage, nodeSlots[id].random, -1));
     clientRandoms.forEach((random, c) => this.slots.push(new ActorSlot(this.nodeCount + c, [clientRole], undefined, random, c)));
     this.clientEndpoints = this.slots.filter((s) => s.clientIndex >= 0).map((s) => s.id);
+    const w = deps.config.clients.workload;
+    this.workload = Object.freeze({ keyCount: w.keyCount, mix: Object.freeze({ ...w.mix }), ...(w.params !== undefined ? { params: Object.freeze({ ...w.params }) } : {}) });
     const roleNames: string[] = [];
     for (const slot of this.slots) for (const role of slot.roles) if (!roleNames.includes(role)) roleNames.push(role);
     for (const role of roleNames) {
@@ -157,6 +161,7 @@ export class Actors {
       role: slot.roles[0],
       roles: slot.roles,
       clients: this.clientEndpoints,
+      workload: this.workload,
       nodesWith: (role: string) => this.nodesWith(role),
       rolesOf: (node: NodeId) => this.slots[node]?.roles ?? [],
       now: () => slot.clock.now(core.nowTrue),
@@ -197,6 +202,9 @@ export class Actors {
       index: slot.clientIndex,
       nodes: ids,
       clients: this.clientEndpoints,
+      workload: this.workload,
+      opTimeoutUs: config.clients.opTimeoutUs,
+      thinkUs: config.clients.thinkUs,
       nodesWith: (role: string) => this.nodesWith(role),
       rolesOf: (node: NodeId) => this.slots[node]?.roles ?? [],
       now: () => slot.clock.now(core.nowTrue),

@@ -103,6 +103,8 @@ export interface ActorContext<M> {
   rolesOf(node: NodeId): readonly string[];
   /** The endpoints of the protocol's client actors, ascending (empty with the kernel's built-in clients). */
   readonly clients: readonly Endpoint[];
+  /** The scenario's workload options (keys, mix, params: a bank's initialBalance, say), so a protocol's state can match its workload. Frozen. */
+  readonly workload: Readonly<WorkloadOptions>;
   /** The local wall clock (true time plus offset and drift). Timers are not affected by clock jumps. */
   now(): Micros;
   /** This actor's own seeded random stream. */
@@ -156,6 +158,10 @@ export interface ClientContext<M> extends ActorContext<M> {
   readonly pending: Op | undefined;
   /** The Jepsen process that the next invoke belongs to. */
   readonly process: number;
+  /** The scenario's `clients.opTimeout`: how long an operation may stay open before the client should record it `info`. */
+  readonly opTimeoutUs: Micros;
+  /** The scenario's `clients.think`: the [min, max] pause between a completion and the next invoke. */
+  readonly thinkUs: readonly [Micros, Micros];
 }
 
 export interface Actor<M> {

@@ -60,6 +60,7 @@ export class RaftLockServer<M extends LockMachine> implements Actor<LockMsg> {
       role: ctx.role,
       roles: ctx.roles,
       clients: ctx.clients,
+      workload: ctx.workload,
       nodesWith: (role) => ctx.nodesWith(role),
       rolesOf: (node) => ctx.rolesOf(node),
       now: () => ctx.now(),

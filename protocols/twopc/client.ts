@@ -45,7 +45,7 @@ export class TwoPcClient implements ClientActor<TwoPcMsg> {
     if (this.ctx.pending !== undefined) return;
     const op = this.ctx.nextOp();
     if (op === undefined) return;
-    const ops = txnOfOp(op, this.options.accounts);
+    const ops = txnOfOp(op, Math.max(2, this.ctx.workload.keyCount));
     this.ctx.invoke(op);
     if (ops === undefined) {
       this.ctx.complete('fail', op.value, `twopc runs transfer, read and txn operations, not ${op.f}`);

@@ -28,9 +28,10 @@
 // uncertain, it is blocked until the coordinator returns (the observer
 // `blocked-transactions` reports it).
 //
+// The accounts (a1..aN, N = clients.keys) and their opening balance (the bank workload's
+// initialBalance) come from the scenario's workload (ctx.workload), so they always match.
+//
 // Options (a scenario's `protocol.options`; durations in microseconds, with units in YAML):
-//   accounts          integer     bank accounts a1..aN (= clients.keys)           default 6
-//   initialBalance    integer     each account's opening balance                    default 100
 //   voteTimeoutUs     duration    the coordinator aborts without every vote         default 200ms
 //   resendUs          duration    COMMIT re-sent to participants that did not ack   default 100ms
 //   inquireUs         duration    an uncertain participant's inquiry period         default 150ms

@@ -4,10 +4,6 @@ import type { Micros } from '../../sim/types.js';
 import { OptionReader } from '../common/options.js';
 
 export interface TwoPcOptions {
-  /** Bank accounts a1..aN (the scenario's clients.keys must match: a read gets these). */
-  readonly accounts: number;
-  /** Every account's balance before any transfer (the bank workload's initialBalance). */
-  readonly initialBalance: number;
   /** The coordinator aborts a transaction whose votes are not all in after this long. */
   readonly voteTimeoutUs: Micros;
   /** The coordinator re-sends COMMIT to participants that have not acknowledged it, this often. */
@@ -27,8 +23,6 @@ export interface TwoPcOptions {
 }
 
 export const defaultTwoPcOptions: TwoPcOptions = Object.freeze({
-  accounts: 6,
-  initialBalance: 100,
   voteTimeoutUs: 200_000,
   resendUs: 100_000,
   inquireUs: 150_000,
@@ -64,8 +58,6 @@ export function parseTwoPcOptions(options: Record<string, unknown>): TwoPcOption
   read.checkKnown(options);
   const d = defaultTwoPcOptions;
   const parsed: TwoPcOptions = Object.freeze({
-    accounts: read.positiveInt(options, 'accounts', d.accounts),
-    initialBalance: nonNegativeInt(options, 'initialBalance', d.initialBalance),
     voteTimeoutUs: read.positiveInt(options, 'voteTimeoutUs', d.voteTimeoutUs),
     resendUs: read.positiveInt(options, 'resendUs', d.resendUs),
     inquireUs: read.positiveInt(options, 'inquireUs', d.inquireUs),
@@ -75,7 +67,6 @@ export function parseTwoPcOptions(options: Record<string, unknown>): TwoPcOption
     thinkUs: read.range(options, 'thinkUs', d.thinkUs, false),
     livenessBoundUs: read.positiveInt(options, 'livenessBoundUs', d.livenessBoundUs),
   });
-  if (parsed.accounts < 2) throw new TwoPcOptionError(`twopc option accounts: expected at least 2, got ${parsed.accounts}`);
   cache.set(options, parsed);
   return parsed;
 }

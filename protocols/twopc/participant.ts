@@ -26,6 +26,9 @@ import type { AbortReason, Decision, TwoPcMsg, TxnOp } from './messages.js';
 import type { TwoPcOptions } from './options.js';
 import { evaluate, locksOf, type Value } from './txn.js';
 
+/** The bank workload's default initialBalance (workloads/bank.ts), when the scenario's params leave it out. */
+const DEFAULT_INITIAL_BALANCE = 100;
+
 const inquireTimer = (txn: string): string => `inquire:${txn}`;
 const INQUIRE_PREFIX = 'inquire:';
 const QUIET = 'quiet';
@@ -108,7 +111,7 @@ export class Participant implements Actor<TwoPcMsg> {
   read(key: string): Value {
     let v = this.values.get(key);
     if (v !== undefined) return v;
-    v = this.ctx.storage.get<Value>(dataKey(key)) ?? (key.startsWith('a') ? this.options.initialBalance : Object.freeze([] as number[]));
+    v = this.ctx.storage.get<Value>(dataKey(key)) ?? (key.startsWith('a') ? (this.ctx.workload.params?.initialBalance ?? DEFAULT_INITIAL_BALANCE) : Object.freeze([] as number[]));
     this.values.set(key, v);
     return v;
   }

@@ -47,6 +47,7 @@ export class RecordingContext<M> implements NodeContext<M> {
   readonly roles: readonly string[];
   readonly role: string;
   readonly clients: readonly number[] = [];
+  readonly workload = { keyCount: 3, mix: {} };
   readonly bugs: Set<string>;
   nowUs: Micros = 0;
   sent: Array<Sent<M>> = [];

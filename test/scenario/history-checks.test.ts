@@ -118,3 +118,26 @@ describe('shrunk scenario files keep their history checker', () => {
     expect(again.checkers).toEqual(['conservation']);
   });
 });
+
+describe('contexts carry the workload options', () => {
+  it('nodes see the scenario workload (frozen); client actors also see opTimeout and think', async () => {
+    const loaded = await loadScenario('scenarios/twopc/bank.yaml');
+    const seen: Array<Record<string, unknown>> = [];
+    const base = loaded.config.protocol;
+    const protocol = {
+      ...base,
+      createActor: (ctx: Parameters<typeof base.createActor>[0], options: Record<string, unknown>) => {
+        seen.push({ node: ctx.id, workload: ctx.workload, frozen: Object.isFrozen(ctx.workload) });
+        return base.createActor(ctx, options);
+      },
+      createClient: (ctx: Parameters<NonNullable<typeof base.createClient>>[0], options: Record<string, unknown>) => {
+        seen.push({ client: ctx.index, workload: ctx.workload, opTimeoutUs: ctx.opTimeoutUs, thinkUs: ctx.thinkUs });
+        return base.createClient!(ctx, options);
+      },
+    };
+    runSimulation({ ...loaded.config, protocol, durationUs: 1000, faultsStopUs: 1000 });
+    const workload = { keyCount: 6, mix: { transfer: 3, read: 1 }, params: { initialBalance: 100, maxTransfer: 40 } };
+    expect(seen[0]).toEqual({ node: 0, workload, frozen: true });
+    expect(seen.find((s) => s.client === 0)).toEqual({ client: 0, workload, opTimeoutUs: loaded.config.clients.opTimeoutUs, thinkUs: loaded.config.clients.thinkUs });
+  });
+});

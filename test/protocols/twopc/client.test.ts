@@ -13,6 +13,9 @@ class FakeClientContext implements ClientContext<TwoPcMsg> {
   readonly index = 0;
   readonly nodes = [0, 1, 2, 3];
   readonly clients = [4];
+  readonly workload = { keyCount: 6, mix: {}, params: { initialBalance: 100 } };
+  readonly opTimeoutUs = 1_500_000;
+  readonly thinkUs = [0, 10_000] as const;
   readonly random = lowRandom;
   process = 0;
   pending: Op | undefined;
