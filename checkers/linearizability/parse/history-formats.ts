@@ -22,7 +22,9 @@ export interface ParsedHistory {
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
 /** `... jepsen.util - <process> :<type> :<f> <value>` (tabs or spaces). */
-const JEPSEN_LINE = /jepsen\.util\s+-\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*?))?\s*$/;
+// The value is taken greedily and trimmed afterwards: a lazy value before `\s*$` backtracks
+// quadratically on a line with a long run of spaces.
+const JEPSEN_LINE = /jepsen\.util\s+-\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(.*))?$/;
 
 /** Which format `text` is in (never throws; unrecognisable text is reported by the parser). */
 export function detectFormat(text: string): HistoryFormat {
@@ -145,7 +147,7 @@ export function parseJepsenLog(text: string): ParsedHistory {
     if (!TYPES.has(type)) throw new HistoryParseError(line, 'type', 'one of :invoke, :ok, :fail, :info');
     if (!fText.startsWith(':') || fText.length < 2) throw new HistoryParseError(line, 'f', 'the operation, a keyword such as :read');
     const ev: HistoryEvent = { index: events.length, process: Number(processText), type: type as HistoryEvent['type'], f: fText.slice(1), timeUs: events.length };
-    const raw = valueText ?? '';
+    const raw = (valueText ?? '').trimEnd();
     if (raw !== '') {
       let value: unknown;
       try {
