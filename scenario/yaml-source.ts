@@ -132,24 +132,32 @@ function checkStructure(doc: Document, lines: LineCounter): YamlSyntaxError | un
     if (depth > MAX_YAML_DEPTH) return { line: here, field: undefined, message: tooDeep };
     open.add(node);
     const seen = new Set<string>();
+    // A key that is itself a list or mapping (`? [a, b]`, `{a: 1}: 2`): no scenario key is one,
+    // and as a JS object key it would be stringified (two different keys could then collide).
+    let collectionKey: YamlSyntaxError | undefined;
     for (const item of node.items) {
       if (isPair(item)) {
         let key: unknown = item.key;
         if (isAlias(key)) key = key.resolve(doc);
-        if (isScalar(key)) {
-          const name = String(key.value);
+        const problem = walk(item.key, depth + 1, here);
+        if (problem) return problem;
+        const name = isScalar(key) ? String(key.value) : isMap(key) || isSeq(key) ? collectionKeyText(key) : undefined;
+        if (name !== undefined) {
           if (seen.has(name)) return { line: lineAt(item.key, here), field: name, message: 'a key given only once (this one is repeated)' };
           seen.add(name);
         }
-        const problem = walk(item.key, depth + 1, here) ?? walk(item.value, depth + 1, lineAt(item.key, here));
-        if (problem) return problem;
+        if (collectionKey === undefined && (isMap(key) || isSeq(key))) {
+          collectionKey = { line: lineAt(item.key, here), field: undefined, message: `a key that is a name, not a ${isMap(key) ? 'mapping' : 'list'} (got ${clipKey(name ?? '?')} as a key)` };
+        }
+        const inValue = walk(item.value, depth + 1, lineAt(item.key, here));
+        if (inValue) return inValue;
       } else {
         const problem = walk(item, depth + 1, here);
         if (problem) return problem;
       }
     }
     open.delete(node);
-    return undefined;
+    return collectionKey;
   };
   return walk(doc.contents, 1, 1);
 }
@@ -194,6 +202,19 @@ function unclosedOpener(text: string, end: number): number | undefined {
     else if (c === ']' || c === '}') open.pop();
   }
   return open.length > 0 ? open[open.length - 1] : undefined;
+}
+
+/** A list or mapping used as a key, as text (how the parser would stringify it); never throws. */
+function collectionKeyText(key: Node): string {
+  try {
+    return String(key);
+  } catch {
+    return `(a collection at offset ${key.range?.[0] ?? '?'})`;
+  }
+}
+
+function clipKey(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function keyText(key: unknown): string | undefined {
