@@ -18,6 +18,8 @@ export interface ResultLine {
   faultline: string;
   /** The failure file's name (in the same folder), failures only. */
   file?: string;
+  /** Set when the per-seed `--timeout` stopped the run (undecided, hash empty: a cut-short run has no identity). */
+  timedOut?: true;
 }
 
 export function resultLine(outcome: SeedOutcome, meta: { scenario: string; bugs: readonly string[]; version: string; file?: string }): ResultLine {
@@ -32,6 +34,7 @@ export function resultLine(outcome: SeedOutcome, meta: { scenario: string; bugs:
     faultline: meta.version,
   };
   if (meta.file !== undefined) line.file = meta.file;
+  if (outcome.timedOut) line.timedOut = true;
   return line;
 }
 
@@ -100,10 +103,13 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
       const key = JSON.stringify([parsed.scenario ?? '', [...(parsed.bugs ?? [])].sort(), parsed.seed]);
       const seen = byRun.get(key);
       if (seen === undefined) byRun.set(key, [parsed]);
-      else {
-        if (seen.some((s) => s.hash === parsed.hash)) duplicates++;
-        else seen.push(parsed);
+      else if (isTimedOut(parsed) || seen.some((s) => s.hash === parsed.hash)) duplicates++;
+      // A run cut short by --timeout has no hash to conflict with: the run that finished stands.
+      else if (seen.length === 1 && isTimedOut(seen[0])) {
+        seen[0] = parsed;
+        duplicates++;
       }
+      else seen.push(parsed);
     });
   }
   // Only garbage, or nothing at all, is not a passing campaign.
@@ -156,6 +162,11 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
   summary.scenarios = [...scenarios].sort(compareStrings);
   summary.versions = [...versions].sort(compareStrings);
   return { summary, lines };
+}
+
+/** A line whose run the per-seed `--timeout` stopped (undecided, no hash). */
+function isTimedOut(line: ResultLine): boolean {
+  return line.timedOut === true || (line.verdict === 'undecided' && line.hash === '');
 }
 
 function compareStrings(a: string, b: string): number {
