@@ -2,6 +2,7 @@
 // the campaign (the scenario text as it was, the seed, the knobs, faultline's version) and
 // what was seen (violations, hash, a history excerpt). Written to a temporary name and
 // renamed, so a campaign killed midway leaves only whole files.
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { InputError } from '../scenario/errors.js';
@@ -10,6 +11,7 @@ import { checkerNames } from '../scenario/registry.js';
 import { MAX_DURATION_US, NEMESIS_KINDS } from '../scenario/schema.js';
 import { describeValue } from '../scenario/units.js';
 import { DRIFT_MAX_PPM } from '../sim/clock.js';
+import { canonicalJson } from '../sim/hash.js';
 import { PARTITION_SHAPES, type FaultAction, type NodeTarget, type ScriptedFault } from '../sim/config.js';
 import { AssertionError, PPM } from '../sim/types.js';
 import { jsonSafe } from '../scenario/json-safe.js';
@@ -56,6 +58,12 @@ export interface FailureFile {
   historyExcerpt: unknown[];
   replay: string;
   shrink: string;
+  /**
+   * A digest of what makes the run and what it gave (scenario text, seed, bugs, knobs, hash,
+   * version): a file edited by hand since faultline wrote it no longer matches, and its replay
+   * is then a different run, whose other hash is not faultline's bug.
+   */
+  inputs?: string;
 }
 
 const violationSchema = z.object({
@@ -173,6 +181,7 @@ const failureSchema = z.object({
   historyExcerpt: z.array(z.unknown()),
   replay: z.string(),
   shrink: z.string(),
+  inputs: z.string().optional(),
 });
 
 export interface FailureContext {
@@ -220,7 +229,19 @@ export function buildFailure(ctx: FailureContext, outcome: SeedOutcome, path: st
     },
     historyExcerpt: outcome.historyExcerpt ?? [],
   };
+  file.inputs = inputsDigest(JSON.parse(JSON.stringify(file, jsonSafe)) as FailureFile);
   return file;
+}
+
+/** The digest of a failure file's run-defining fields, as stored (see FailureFile.inputs). */
+export function inputsDigest(f: FailureFile): string {
+  const defining = { faultline: f.faultline, text: f.scenario.text, seed: f.seed, bugs: f.bugs, extraBugs: f.extraBugs, swarm: f.swarm, knobs: f.knobs ?? null, hash: f.hash };
+  return createHash('sha256').update(canonicalJson(defining)).digest('hex').slice(0, 32);
+}
+
+/** Whether the file was changed since faultline wrote it (files without a digest: unknown, taken as written). */
+export function failureEdited(f: FailureFile): boolean {
+  return f.inputs !== undefined && f.inputs !== inputsDigest(f);
 }
 
 /**
@@ -266,10 +287,29 @@ export function readFailureFile(path: string): FailureFile {
  * seed and the knobs.
  */
 export async function failureScenario(failure: FailureFile): Promise<LoadedScenario> {
-  const loaded = await parseScenario(failure.scenario.text, failure.scenario.absolutePath, { overrides: { bugs: failure.extraBugs } });
-  if (failure.knobs !== undefined) checkKnobs(failure.knobs, loaded, readFrom.get(failure) ?? failure.scenario.path);
+  const file = readFrom.get(failure) ?? failure.scenario.path;
+  let loaded: LoadedScenario;
+  try {
+    loaded = await parseScenario(failure.scenario.text, failure.scenario.absolutePath, { overrides: { bugs: failure.extraBugs } });
+  } catch (error) {
+    throw storedScenarioError(error, file);
+  }
+  if (failure.knobs !== undefined) checkKnobs(failure.knobs, loaded, file);
   // Knobs are stored only when the seed ran with them (swarm, or a guided mutant's).
   return seedScenario({ ...loaded, file: failure.scenario.path }, failure.seed, failure.knobs);
+}
+
+/**
+ * A problem in the scenario text stored in a failure file is a problem of the failure file:
+ * the error names it, the field (`scenario.text`, with the line inside the text; `extraBugs`
+ * for a bug variant the protocol does not have), never the original scenario's path, which
+ * the text no longer matches.
+ */
+function storedScenarioError(error: unknown, file: string): unknown {
+  if (!(error instanceof InputError)) return error;
+  if (error.file === '--bug') return new InputError(file, undefined, 'extraBugs', error.expected);
+  const where = `scenario.text${error.line !== undefined ? ` (line ${error.line})` : ''}${error.field ? `: ${error.field}` : ''}`;
+  return new InputError(file, undefined, where, error.expected);
 }
 
 /** Where each failure file was read from (errors in failureScenario name it). */

@@ -68,10 +68,27 @@ export function compareSeeds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail', 'undecided', 'error']);
+
+/** A line as campaigns write it; anything else (a hand-edited or damaged line) is malformed, never a crash later. */
 function isResultLine(value: unknown): value is ResultLine {
-  if (value === null || typeof value !== 'object') return false;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.seed === 'string' && typeof v.hash === 'string' && typeof v.verdict === 'string' && Array.isArray(v.violations);
+  const optionalString = (x: unknown) => x === undefined || typeof x === 'string';
+  const violation = (x: unknown) => x !== null && typeof x === 'object' && typeof (x as Record<string, unknown>).checker === 'string' && typeof (x as Record<string, unknown>).kind === 'string';
+  return (
+    typeof v.seed === 'string' &&
+    typeof v.hash === 'string' &&
+    typeof v.verdict === 'string' &&
+    VERDICTS.has(v.verdict) &&
+    Array.isArray(v.violations) &&
+    v.violations.every(violation) &&
+    optionalString(v.scenario) &&
+    optionalString(v.faultline) &&
+    optionalString(v.file) &&
+    (v.bugs === undefined || (Array.isArray(v.bugs) && v.bugs.every((b) => typeof b === 'string'))) &&
+    (v.timedOut === undefined || v.timedOut === true)
+  );
 }
 
 /** Merge result files. Unreadable files are bad input; unparsable lines are counted, not fatal. */
@@ -127,7 +144,8 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
     errors: 0,
     failures: [],
     conflicts: [],
-    byChecker: {},
+    // No prototype: a checker named __proto__ in a damaged line is only a name.
+    byChecker: Object.create(null) as Record<string, number>,
     firstFailureSeed: null,
     scenarios: [],
     versions: [],

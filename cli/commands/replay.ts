@@ -120,19 +120,23 @@ export async function replayHandler(args: ReplayArgs): Promise<ExitCode> {
     throw error;
   }
   const { run, failure, tracePath, timedOut } = outcome;
+  const { failureEdited } = await import('../../explore/failure-file.js');
+  // A file edited since faultline wrote it describes another run: a different hash is expected, not our bug.
+  const edited = !outcome.hashMatches && failureEdited(failure);
   // A run stopped by --timeout is cut short where the wall clock said: its hash is not the seed's.
-  const hashMatches = outcome.hashMatches || timedOut;
+  const notCompared = timedOut ? `--timeout ${args.timeout} stopped the replay before its end` : edited ? 'the failure file was edited since faultline wrote it (its seed, knobs, bugs, scenario or hash differ from its digest): this is another run' : undefined;
+  const hashMatches = outcome.hashMatches || notCompared !== undefined;
   const version = packageVersion();
   const mismatch = hashMatches
     ? undefined
     : `replay gave hash ${run.result.hash}, the failure file says ${failure.hash}${failure.faultline !== version ? ` (found by faultline ${failure.faultline}, replayed by ${version}: a new version may change runs)` : ' (the same version number: either the code changed since, or a determinism bug in faultline)'}`;
   if (args.json) {
-    io.out(JSON.stringify({ ...runJson(run), replay: failure.replay, expectedHash: failure.hash, hashMatches: timedOut ? null : hashMatches, ...(timedOut ? { timedOut: true } : {}), trace: displayPath(tracePath), report: outcome.report ? displayPath(outcome.report.path) : null, knobs: failure.knobs ?? null }));
+    io.out(JSON.stringify({ ...runJson(run), replay: failure.replay, expectedHash: failure.hash, hashMatches: notCompared !== undefined ? null : hashMatches, ...(timedOut ? { timedOut: true } : {}), ...(edited ? { edited: true } : {}), trace: displayPath(tracePath), report: outcome.report ? displayPath(outcome.report.path) : null, knobs: failure.knobs ?? null }));
   } else {
     // The runner's own replay line names `faultline run`, which cannot repeat swarm knobs: ours replaces it.
     for (const line of runLines(run).filter((l) => !l.startsWith('replay: '))) io.out(line);
     if (failure.knobsText) io.out(chalk.dim(`  knobs: ${failure.knobsText}`));
-    if (timedOut) io.out(chalk.yellow(`  hash not compared: --timeout ${args.timeout} stopped the replay before its end`));
+    if (notCompared !== undefined) io.out(chalk.yellow(`  hash not compared: ${notCompared}`));
     else io.out(hashMatches ? chalk.green(`  hash ${run.result.hash} matches the failure file`) : chalk.red(`  ${mismatch}`));
     io.out(`trace: ${displayPath(tracePath)} (${run.result.trace?.length ?? 0} events${args['trace-format'] === 'perfetto' ? ', Chrome Trace Event JSON' : ''})`);
     if (outcome.report) io.out(`report: ${displayPath(outcome.report.path)} (${formatBytes(outcome.report.bytes)})`);
