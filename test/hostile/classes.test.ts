@@ -131,3 +131,39 @@ describe('results lines of the wrong shape (merge)', () => {
     expect(JSON.parse(r.stdout).byChecker).toEqual(JSON.parse('{"__proto__": 1}'));
   });
 });
+
+describe('a damaged YAML file of a megabyte', () => {
+  it('reports its first error without composing the million after it (it took tens of seconds)', async () => {
+    const { YamlSource } = await import('../../scenario/yaml-source.js');
+    const base = readFileSync(join(ROOT, 'scenarios/raft/local-read.yaml'), 'utf8');
+    // A slice with an unmatched } repeated 20,000 times, as the corpus's repeat-slice makes it.
+    const text = `${base}\n }\n${'  - { at: 5s, kind: heal }\nbugs: [local-read]\n }\n'.repeat(20_000)}`;
+    const started = performance.now();
+    const parsed = YamlSource.parse(text);
+    const ms = performance.now() - started;
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.line).toBe(base.split('\n').length + 1);
+    expect(ms).toBeLessThan(8_000);
+    // Flow damage that the composer reports through its error hook stops at once.
+    const flow = `${base}\nx: [${'{a: 1, '.repeat(100_000)}\n`;
+    const t = performance.now();
+    expect(YamlSource.parse(flow).ok).toBe(false);
+    expect(performance.now() - t).toBeLessThan(8_000);
+  });
+});
+
+describe('describeValue of values YAML tags make', () => {
+  it('binary data, a bigint, a symbol or a function are described, never a TypeError (was exit 4)', async () => {
+    const { describeValue } = await import('../../scenario/units.js');
+    expect(describeValue(new Uint8Array([1, 2]))).toBe('binary data');
+    expect(describeValue(10n)).toBe('10');
+    expect(describeValue(Symbol('s'))).toBe('Symbol(s)');
+    expect(describeValue(() => 1)).toMatch(/=>/);
+    const path = join(dir, 'binary.yaml');
+    writeFileSync(path, 'name: x\nprotocol: raft\nnodes: 3\nduration: 1s\nclients: !!binary aGVsbG8=\n');
+    const r = await runCli(['run', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/binary\.yaml:5: clients/);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+});
