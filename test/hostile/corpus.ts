@@ -309,12 +309,13 @@ const EXT: Record<InputKind, string> = { scenario: 'yaml', failure: 'json', resu
 function commandsFor(source: SourceFile): string[][] {
   switch (source.kind) {
     case 'scenario':
-      return [['run', '{file}', '--timeout', '3s'], ['run', '{file}', '--timeout', '3s', '--json', '--seed', '7']];
+      return [['run', '{file}', '--timeout', '3s'], ['run', '{file}', '--timeout', '3s', '--json', '--seed', '7'], ['run', '{file}', '--timeout', '3s'], ['report', '{file}', '--out', '{out}']];
     case 'failure':
       return [
         ['replay', '{file}', '--timeout', '3s', '--no-report', '--trace-out', '{out}'],
         ['replay', '{file}', '--timeout', '3s', '--no-report', '--trace-out', '{out}', '--json'],
         ['shrink', '{file}', '--max-runs', '15', '--max-time', '2s', '--out', '{out}'],
+        ['report', '{file}', '--out', '{out}'],
       ];
     case 'results':
       return [['merge', '{file}'], ['merge', '{file}', '--json', '--out', '{out}']];

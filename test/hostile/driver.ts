@@ -226,6 +226,25 @@ export function judge(c: ManifestCase, o: CaseOutcome, thrown?: string): string[
   return problems;
 }
 
+/**
+ * Classes of failure the corpus finds that are known and listed, not fixed here because the
+ * code is not ours to change: the outcome still counts, as `known`, not as a new failure.
+ */
+export function knownClass(o: CaseOutcome): string | undefined {
+  if (o.argv[0] === 'check' && o.problems.some((p) => p.startsWith('hang')) && longestLine(o.file) > 50_000) {
+    return 'check: the Jepsen log line pattern (checkers/linearizability/parse/history-formats.ts JEPSEN_LINE, also used by format detection) is super-linear on one very long line with many "jepsen.util -" in it (a log whose newlines became \r)';
+  }
+  return undefined;
+}
+
+function longestLine(path: string): number {
+  try {
+    return Math.max(...readFileSync(path, 'utf8').split('\n').map((l) => l.length));
+  } catch {
+    return 0;
+  }
+}
+
 function firstLine(text: string): string {
   const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
@@ -236,7 +255,7 @@ function escape(text: string): string {
 }
 
 /** Figures for a report: cases, exit codes, time per case. */
-export function figures(outcomes: readonly CaseOutcome[]): { cases: number; byExit: Record<string, number>; meanMs: number; p99Ms: number; maxMs: number; slowest: string; failing: number } {
+export function figures(outcomes: readonly CaseOutcome[]): { cases: number; byExit: Record<string, number>; meanMs: number; p99Ms: number; maxMs: number; slowest: string; failing: number; known: number } {
   const byExit: Record<string, number> = {};
   for (const o of outcomes) byExit[String(o.code)] = (byExit[String(o.code)] ?? 0) + 1;
   const times = outcomes.map((o) => o.ms).sort((a, b) => a - b);
@@ -248,6 +267,7 @@ export function figures(outcomes: readonly CaseOutcome[]): { cases: number; byEx
     p99Ms: Math.round(times[Math.min(times.length - 1, Math.floor(times.length * 0.99))] ?? 0),
     maxMs: Math.round(times[times.length - 1] ?? 0),
     slowest: slowest?.id ?? '',
-    failing: outcomes.filter((o) => o.problems.length > 0).length,
+    failing: outcomes.filter((o) => o.problems.length > 0 && knownClass(o) === undefined).length,
+    known: outcomes.filter((o) => o.problems.length > 0 && knownClass(o) !== undefined).length,
   };
 }
