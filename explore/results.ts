@@ -2,7 +2,9 @@
 // campaign's file and a whole campaign's file concatenate, and `faultline merge` turns
 // any set of them into one summary. Lines carry no wall-clock data, so the same seeds
 // give the same bytes whatever the worker count.
+import { createHash } from 'node:crypto';
 import { InputError } from '../scenario/errors.js';
+import { canonicalJson } from '../sim/hash.js';
 import { HISTORY_MAX_BYTES, readInputText } from '../scenario/read-input.js';
 import type { SeedOutcome, SeedVerdict, ViolationRecord } from './execute.js';
 
@@ -20,6 +22,12 @@ export interface ResultLine {
   file?: string;
   /** Set when the per-seed `--timeout` stopped the run (undecided, hash empty: a cut-short run has no identity). */
   timedOut?: true;
+  /**
+   * A checksum of the line's other fields: a line damaged or edited since the campaign wrote
+   * it does not match and is malformed, never a conflict (exit 4). Lines without one (older
+   * files) are taken as written.
+   */
+  sum?: string;
 }
 
 export function resultLine(outcome: SeedOutcome, meta: { scenario: string; bugs: readonly string[]; version: string; file?: string }): ResultLine {
@@ -35,7 +43,14 @@ export function resultLine(outcome: SeedOutcome, meta: { scenario: string; bugs:
   };
   if (meta.file !== undefined) line.file = meta.file;
   if (outcome.timedOut) line.timedOut = true;
+  line.sum = lineSum(line);
   return line;
+}
+
+/** The checksum of a result line's fields other than `sum` (canonical JSON, so key order does not matter). */
+export function lineSum(line: ResultLine): string {
+  const { sum: _sum, ...rest } = line;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 16);
 }
 
 export interface MergeSummary {
@@ -87,7 +102,8 @@ function isResultLine(value: unknown): value is ResultLine {
     optionalString(v.faultline) &&
     optionalString(v.file) &&
     (v.bugs === undefined || (Array.isArray(v.bugs) && v.bugs.every((b) => typeof b === 'string'))) &&
-    (v.timedOut === undefined || v.timedOut === true)
+    (v.timedOut === undefined || v.timedOut === true) &&
+    (v.sum === undefined || (typeof v.sum === 'string' && v.sum === lineSum(v as unknown as ResultLine)))
   );
 }
 

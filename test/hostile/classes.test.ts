@@ -123,6 +123,22 @@ describe('results lines of the wrong shape (merge)', () => {
     });
   }
 
+  it('a line whose fields no longer match its checksum (a flipped hash) is malformed, not a conflict (was exit 4); a true conflict is still exit 4', async () => {
+    const { lineSum } = await import('../../explore/results.js');
+    const written = readFileSync(join(dir, 'campaign', 'results.jsonl'), 'utf8').trim().split('\n');
+    const first = JSON.parse(written[0]);
+    expect(first.sum).toBe(lineSum(first));
+    const damaged = join(dir, 'results-damaged.jsonl');
+    writeFileSync(damaged, `${written.join('\n')}\n${JSON.stringify({ ...first, hash: `${first.hash.slice(0, -1)}${first.hash.endsWith('0') ? '1' : '0'}` })}\n`);
+    const r = await runCli(['merge', damaged, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ conflicts: [], malformed: [{ file: damaged, line: written.length + 1 }] });
+    const other = { ...first, hash: '0123456789abcdef' };
+    const conflict = join(dir, 'results-conflict.jsonl');
+    writeFileSync(conflict, `${written[0]}\n${JSON.stringify({ ...other, sum: lineSum(other) })}\n`);
+    expect((await runCli(['merge', conflict])).code).toBe(4);
+  });
+
   it('a checker named __proto__ is only a name', async () => {
     const path = join(dir, 'results-proto.jsonl');
     writeFileSync(path, `${JSON.stringify({ ...base, violations: [{ checker: '__proto__', kind: 'safety', message: 'm', atUs: 0, event: 0 }] })}\n`);

@@ -48,7 +48,8 @@ describe('fuzz --timeout', () => {
 
   it('merge: a timed-out line and a finished line of the same seed are no conflict; the finished one stands', async () => {
     const finished = lines(join(scratch, 'plain', 'results.jsonl'))[0];
-    const cut = { ...finished, hash: '', verdict: 'undecided', timedOut: true };
+    const { sum: _sum, ...unsummed } = finished;
+    const cut = { ...unsummed, hash: '', verdict: 'undecided', timedOut: true };
     for (const [name, order] of [['a', [cut, finished]], ['b', [finished, cut]]] as const) {
       const path = join(scratch, `merge-${name}.jsonl`);
       writeFileSync(path, order.map((l) => `${JSON.stringify(l)}\n`).join(''));
