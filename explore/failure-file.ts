@@ -266,7 +266,11 @@ export function readFailureFile(path: string): FailureFile {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(path, undefined, undefined, `expected a failure file (JSON) written by faultline fuzz: ${(error as Error).message}`);
+    // V8 names the offset ("in JSON at position 123"): the line is what a reader looks for.
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+    throw new InputError(path, line, undefined, `expected a failure file (JSON) written by faultline fuzz: ${message}`);
   }
   const parsed = failureSchema.safeParse(json);
   if (!parsed.success) {

@@ -183,3 +183,13 @@ describe('describeValue of values YAML tags make', () => {
     expect(r.stderr).not.toMatch(/internal error/);
   });
 });
+
+describe('a failure file that is not JSON', () => {
+  it('names the line of the syntax error, not only its offset', async () => {
+    const path = join(dir, 'syntax.json');
+    writeFileSync(path, '{\n  "format": "faultline-failure/1",\n  "seed": "1",\n}\n');
+    const r = await runCli(['replay', path, '--no-report']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^error: ${path}:4: expected a failure file \\(JSON\\) written by faultline fuzz`, 'm'));
+  });
+});
