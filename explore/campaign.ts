@@ -45,6 +45,8 @@ export interface CampaignOptions {
   signal?: AbortSignal;
   /** Coverage-guided: most runs are mutants of the runs that reached new coverage (explore/guided.ts). */
   guided?: boolean;
+  /** Wall-clock limit of each seed's run, in milliseconds (`--timeout`): a seed out of time is undecided, never a failure. */
+  timeoutMs?: number;
 }
 
 export interface CampaignFailure {
@@ -71,6 +73,8 @@ export interface CampaignSummary {
   failures: CampaignFailure[];
   errors: number;
   undecided: number;
+  /** Of the undecided seeds, those the per-seed `--timeout` stopped. */
+  timedOut: number;
   seedsPerSecond: number;
   elapsedMs: number;
   firstFailureSeed: string | null;
@@ -113,9 +117,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let dispatchedCount = 0;
   const checkFor = () => options.checkDeterminism === 'all' || (options.checkDeterminism === 'sample' && dispatchedCount++ % every === 0);
   const seeds = seedNumbers(options);
+  const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
 
   let pool: WorkerPool | undefined;
-  if (options.workers > 1) pool = await WorkerPool.start(options.workers, { scenarioPath: options.scenarioPath, bugs: [...options.bugs], swarm: options.swarm });
+  if (options.workers > 1) pool = await WorkerPool.start(options.workers, { scenarioPath: options.scenarioPath, bugs: [...options.bugs], swarm: options.swarm, ...timeout });
   const startMs = performance.now();
   const deadline = options.durationMs !== undefined ? startMs + options.durationMs : Infinity;
   const more = () => !options.signal?.aborted && performance.now() < deadline && !state.enoughFailures() && state.writeError === undefined;
@@ -134,7 +139,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
         }
         const n = next.value;
         state.dispatched(n);
-        state.completed(n, executeSeed(loaded, String(n), { swarm: options.swarm, checkDeterminism: checkFor() }));
+        state.completed(n, executeSeed(loaded, String(n), { swarm: options.swarm, checkDeterminism: checkFor(), ...timeout }));
         await yieldToLoop(); // lets the progress timer and Ctrl-C through
       }
     } else {
@@ -195,7 +200,7 @@ async function runGuided(
     for (const task of tasks) state.dispatched(task.id);
     if (pool === undefined) {
       for (const task of tasks) {
-        outcomes.push(executeSeed(loaded, task.seed, { swarm: options.swarm, checkDeterminism: checkFor(), knobs: task.knobs, coverage: true }));
+        outcomes.push(executeSeed(loaded, task.seed, { swarm: options.swarm, checkDeterminism: checkFor(), knobs: task.knobs, coverage: true, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }));
         await yieldToLoop();
       }
     } else {
@@ -244,6 +249,7 @@ class CampaignState {
   private runs = 0;
   private errors = 0;
   private undecided = 0;
+  private timedOut = 0;
   private checked = 0;
   private readonly failures: CampaignFailure[] = [];
   private readonly mismatches: DeterminismMismatch[] = [];
@@ -279,6 +285,7 @@ class CampaignState {
     this.runs++;
     if (outcome.determinismChecked) this.checked++;
     if (outcome.verdict === 'undecided') this.undecided++;
+    if (outcome.timedOut) this.timedOut++;
     if (outcome.verdict === 'fail' || outcome.verdict === 'error') this.recordFailure(n, outcome);
     if (outcome.divergence !== undefined) this.recordMismatch(outcome, outcome.divergence);
     this.done.set(n, outcome);
@@ -354,6 +361,7 @@ class CampaignState {
       failures,
       errors: this.errors,
       undecided: this.undecided,
+      timedOut: this.timedOut,
       seedsPerSecond: elapsedMs > 0 ? (this.runs * 1000) / elapsedMs : 0,
       elapsedMs,
       firstFailureSeed: failures[0]?.seed ?? null,

@@ -40,6 +40,14 @@ export interface SeedOutcome {
   determinismChecked: boolean;
   /** Set when the two runs disagreed. */
   divergence?: Divergence;
+  /** Why the verdict is undecided (the event budget, or the per-seed `--timeout`). */
+  undecided?: string;
+  /**
+   * Set when the per-seed wall-clock limit cut the run short: undecided, and its hash is
+   * empty (where a wall clock stops a run is not a property of the seed, so the hash of a
+   * cut-short run identifies nothing, and a determinism check of it means nothing).
+   */
+  timedOut?: boolean;
   /** Guided fuzzing: the abstract states and transitions the run visited. */
   coverage?: string[];
   /** The last history events up to the failure (failures only). */
@@ -56,6 +64,8 @@ export interface SeedOptions {
   knobs?: SwarmKnobs;
   /** Collect the run's coverage (guided fuzzing). */
   coverage?: boolean;
+  /** Wall-clock limit of each run of the seed, in milliseconds (`fuzz --timeout`): a run out of time is undecided, never a failure. */
+  timeoutMs?: number;
 }
 
 export const HISTORY_EXCERPT_MAX = 20;
@@ -71,9 +81,13 @@ export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedO
   const picked = seedScenario(loaded, seed, knobs);
   const scenario = options.coverage ? { ...picked, config: { ...picked.config, coverage: true } } : picked;
   const base = { seed, knobs, determinismChecked: options.checkDeterminism };
+  const limits = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
   let run;
+  let timedOut = false;
   try {
-    run = runScenario(scenario, { record: 'fuzz' });
+    const startMs = performance.now();
+    run = runScenario(scenario, { record: 'fuzz' }, limits);
+    timedOut = ranOutOfTime(run, options.timeoutMs, performance.now() - startMs);
   } catch (error) {
     const cause = (error as { cause?: unknown }).cause ?? error;
     return {
@@ -90,8 +104,10 @@ export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedO
   const { result } = run;
   const outcome: SeedOutcome = {
     ...base,
-    hash: result.hash,
+    ...(timedOut ? { determinismChecked: false, timedOut: true } : {}),
+    hash: timedOut ? '' : result.hash,
     verdict: run.verdict,
+    ...(run.undecided !== undefined ? { undecided: run.undecided } : {}),
     violations: run.violations.map((v) => violationJson(v, scenario.config.nodes)),
     events: result.events,
     simulatedUs: result.simulatedUs,
@@ -99,16 +115,29 @@ export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedO
     ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
   };
   if (run.verdict === 'fail') outcome.historyExcerpt = result.history.slice(-HISTORY_EXCERPT_MAX);
-  if (options.checkDeterminism) {
-    let again: string;
+  if (options.checkDeterminism && !timedOut) {
+    let again: string | undefined;
     try {
-      again = runScenario(scenario, { record: 'fuzz' }).result.hash;
+      const startMs = performance.now();
+      const second = runScenario(scenario, { record: 'fuzz' }, limits);
+      // The second run out of time proves nothing either way: the seed counts as not checked.
+      again = ranOutOfTime(second, options.timeoutMs, performance.now() - startMs) ? undefined : second.result.hash;
     } catch (error) {
       again = `threw: ${describe((error as { cause?: unknown }).cause ?? error)}`;
     }
-    if (again !== result.hash) outcome.divergence = findDivergence(scenario, [result.hash, again]);
+    if (again === undefined) outcome.determinismChecked = false;
+    else if (again !== result.hash) outcome.divergence = findDivergence(scenario, [result.hash, again]);
   }
   return outcome;
+}
+
+/**
+ * Whether the wall-clock limit stopped this run: it was cut short (the kernel's `undecided`)
+ * with no violation, and the limit had passed when it returned. (A run that reached its
+ * `maxEvents` is cut short too, but deterministically: its hash still stands.)
+ */
+export function ranOutOfTime(run: { verdict: string; result: { undecided?: string } }, timeoutMs: number | undefined, elapsedMs: number): boolean {
+  return timeoutMs !== undefined && run.verdict === 'undecided' && run.result.undecided !== undefined && elapsedMs >= timeoutMs;
 }
 
 /** Re-run the seed twice at the full recording level and name the first trace event that differs. */

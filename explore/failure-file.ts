@@ -2,6 +2,7 @@
 // the campaign (the scenario text as it was, the seed, the knobs, faultline's version) and
 // what was seen (violations, hash, a history excerpt). Written to a temporary name and
 // renamed, so a campaign killed midway leaves only whole files.
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { InputError } from '../scenario/errors.js';
@@ -10,7 +11,8 @@ import { checkerNames } from '../scenario/registry.js';
 import { MAX_DURATION_US, NEMESIS_KINDS } from '../scenario/schema.js';
 import { describeValue } from '../scenario/units.js';
 import { DRIFT_MAX_PPM } from '../sim/clock.js';
-import { PARTITION_SHAPES } from '../sim/config.js';
+import { canonicalJson } from '../sim/hash.js';
+import { PARTITION_SHAPES, type FaultAction, type NodeTarget, type ScriptedFault } from '../sim/config.js';
 import { AssertionError, PPM } from '../sim/types.js';
 import { jsonSafe } from '../scenario/json-safe.js';
 import { parseScenario, type LoadedScenario } from '../scenario/load.js';
@@ -23,6 +25,9 @@ import { knobsText } from './swarm.js';
 import { writeOutputSync } from './write-output.js';
 
 export const FAILURE_FORMAT = 'faultline-failure/1';
+
+/** The kernel's fault action kinds (sim/config.ts FaultAction), as failure files store them. */
+export const FAULT_ACTION_KINDS = ['partition', 'partition-halves', 'partition-majority', 'bridge', 'isolate', 'one-way', 'heal', 'crash', 'restart', 'crash-restart', 'clock-offset', 'clock-jump', 'clock-drift', 'pause', 'delay-burst', 'reorder-burst', 'loss-burst'] as const satisfies ReadonlyArray<FaultAction['kind']>;
 
 export interface FailureFile {
   format: typeof FAILURE_FORMAT;
@@ -53,6 +58,12 @@ export interface FailureFile {
   historyExcerpt: unknown[];
   replay: string;
   shrink: string;
+  /**
+   * A digest of what makes the run and what it gave (scenario text, seed, bugs, knobs, hash,
+   * version): a file edited by hand since faultline wrote it no longer matches, and its replay
+   * is then a different run, whose other hash is not faultline's bug.
+   */
+  inputs?: string;
 }
 
 const violationSchema = z.object({
@@ -81,6 +92,53 @@ const microsRange = (interval: boolean) =>
     if (min > max) ctx.addIssue({ code: 'custom', message: `a pair [min, max] with min <= max (got [${min}, ${max}])` });
     else if (interval && max === 0) ctx.addIssue({ code: 'custom', message: 'an interval [min, max] with max above 0 (got [0, 0]: faults forever at one instant)' });
   });
+// Guided mutants' extra faults, as the kernel takes them (explore/guided.ts writes them): every
+// kind and field held to what the scenario schema allows, indices checked against the stored
+// scenario's cluster in checkFaults.
+const signedMicros = () => ranged(-MAX_DURATION_US, MAX_DURATION_US, 'a signed duration in microseconds');
+const positiveMicros = () => ranged(1, MAX_DURATION_US, 'a duration in microseconds above 0');
+const endpoint = () => ranged(0, 1_999, 'a node or client index');
+const endpointList = () => z.array(endpoint(), { error: rangeError('a list of node or client indices') }).min(1, { error: rangeError('a list of at least one node or client index') });
+const name = () => z.string({ error: rangeError('a name like a or leader_1') }).regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, { error: rangeError('a name like a or leader_1 (letters, digits, _ and -)') });
+const role = () => z.string({ error: rangeError('a role name') }).regex(/^[a-z][a-z0-9-]*$/, { error: rangeError('a role name') });
+const TARGET_NOUN = 'a node target: a node index, "leader", "random", { role, all? }, { group: leader-plus | leader-minority | random, k? }, or { ref }';
+const nodeTargetSchema = z.union(
+  [
+    endpoint(),
+    z.enum(['leader', 'random']),
+    z.strictObject({ role: role(), all: z.boolean().optional() }),
+    z.strictObject({ group: z.literal('leader-plus'), k: ranged(0, 999, 'a node count') }),
+    z.strictObject({ group: z.literal('leader-minority') }),
+    z.strictObject({ group: z.literal('random'), k: ranged(1, 1_000, 'a node count'), role: role().optional() }),
+    z.strictObject({ ref: name() }),
+  ],
+  { error: rangeError(TARGET_NOUN) },
+);
+const linkSetSchema = z.strictObject({ from: endpointList(), to: endpointList(), both: z.boolean().optional() }, { error: rangeError('links { from, to, both? }') });
+const action = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.strictObject({ kind: z.literal(kind), ...shape }, { error: rangeError(`a ${kind} fault action with only its own fields`) });
+export const faultActionSchema = z.discriminatedUnion(
+  'kind',
+  [
+    action('partition', { groups: z.array(endpointList(), { error: rangeError('a list of groups of node or client indices') }).min(1) }),
+    action('partition-halves', {}),
+    action('partition-majority', {}),
+    action('bridge', {}),
+    action('isolate', { node: nodeTargetSchema, as: name().optional() }),
+    action('one-way', { from: endpointList(), to: endpointList() }),
+    action('heal', { node: nodeTargetSchema.optional(), links: linkSetSchema.optional() }),
+    action('crash', { node: nodeTargetSchema, as: name().optional() }),
+    action('restart', { node: z.union([z.literal('all'), nodeTargetSchema], { error: rangeError(`"all" or ${TARGET_NOUN}`) }), as: name().optional() }),
+    action('crash-restart', { node: nodeTargetSchema, downUs: positiveMicros(), as: name().optional() }),
+    action('clock-offset', { node: nodeTargetSchema, offsetUs: signedMicros(), as: name().optional() }),
+    action('clock-jump', { node: nodeTargetSchema, byUs: signedMicros(), as: name().optional() }),
+    action('clock-drift', { node: nodeTargetSchema, driftPpm: ranged(-DRIFT_MAX_PPM, DRIFT_MAX_PPM, 'a clock drift in ppm'), as: name().optional() }),
+    action('pause', { node: nodeTargetSchema, durationUs: positiveMicros(), as: name().optional() }),
+    action('delay-burst', { links: linkSetSchema.optional(), delayUs: positiveMicros(), durationUs: positiveMicros() }),
+    action('reorder-burst', { links: linkSetSchema.optional(), jitterUs: positiveMicros(), durationUs: positiveMicros() }),
+    action('loss-burst', { lossPpm: ppm(), durationUs: positiveMicros() }),
+  ],
+  { error: rangeError(`a fault action whose kind is one of ${FAULT_ACTION_KINDS.join(', ')}`) },
+);
 const knobsSchema = z.object({
   lossPpm: ppm(),
   duplicatePpm: ppm(),
@@ -101,7 +159,7 @@ const knobsSchema = z.object({
   latency: z.looseObject({ kind: z.string() }).optional(),
   options: z.record(z.string(), z.unknown()).optional(),
   // Guided mutants: extra scripted faults (kernel fault actions, as JSON) and stream overrides.
-  faults: z.array(z.object({ atUs: micros(), action: z.looseObject({ kind: z.string() }) })).optional(),
+  faults: z.array(z.strictObject({ atUs: micros(), action: faultActionSchema }, { error: rangeError('a scripted fault { atUs, action }') }), { error: rangeError('a list of scripted faults') }).optional(),
   streams: z.object({ base: z.string().optional(), reseed: z.record(z.string(), z.string()).optional() }).optional(),
 });
 const failureSchema = z.object({
@@ -123,6 +181,7 @@ const failureSchema = z.object({
   historyExcerpt: z.array(z.unknown()),
   replay: z.string(),
   shrink: z.string(),
+  inputs: z.string().optional(),
 });
 
 export interface FailureContext {
@@ -170,7 +229,19 @@ export function buildFailure(ctx: FailureContext, outcome: SeedOutcome, path: st
     },
     historyExcerpt: outcome.historyExcerpt ?? [],
   };
+  file.inputs = inputsDigest(JSON.parse(JSON.stringify(file, jsonSafe)) as FailureFile);
   return file;
+}
+
+/** The digest of a failure file's run-defining fields, as stored (see FailureFile.inputs). */
+export function inputsDigest(f: FailureFile): string {
+  const defining = { faultline: f.faultline, text: f.scenario.text, seed: f.seed, bugs: f.bugs, extraBugs: f.extraBugs, swarm: f.swarm, knobs: f.knobs ?? null, hash: f.hash };
+  return createHash('sha256').update(canonicalJson(defining)).digest('hex').slice(0, 32);
+}
+
+/** Whether the file was changed since faultline wrote it (files without a digest: unknown, taken as written). */
+export function failureEdited(f: FailureFile): boolean {
+  return f.inputs !== undefined && f.inputs !== inputsDigest(f);
 }
 
 /**
@@ -195,7 +266,11 @@ export function readFailureFile(path: string): FailureFile {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new InputError(path, undefined, undefined, `expected a failure file (JSON) written by faultline fuzz: ${(error as Error).message}`);
+    // V8 names the offset ("in JSON at position 123"): the line is what a reader looks for.
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+    throw new InputError(path, line, undefined, `expected a failure file (JSON) written by faultline fuzz: ${message}`);
   }
   const parsed = failureSchema.safeParse(json);
   if (!parsed.success) {
@@ -216,10 +291,29 @@ export function readFailureFile(path: string): FailureFile {
  * seed and the knobs.
  */
 export async function failureScenario(failure: FailureFile): Promise<LoadedScenario> {
-  const loaded = await parseScenario(failure.scenario.text, failure.scenario.absolutePath, { overrides: { bugs: failure.extraBugs } });
-  if (failure.knobs !== undefined) checkKnobs(failure.knobs, loaded, readFrom.get(failure) ?? failure.scenario.path);
+  const file = readFrom.get(failure) ?? failure.scenario.path;
+  let loaded: LoadedScenario;
+  try {
+    loaded = await parseScenario(failure.scenario.text, failure.scenario.absolutePath, { overrides: { bugs: failure.extraBugs } });
+  } catch (error) {
+    throw storedScenarioError(error, file);
+  }
+  if (failure.knobs !== undefined) checkKnobs(failure.knobs, loaded, file);
   // Knobs are stored only when the seed ran with them (swarm, or a guided mutant's).
   return seedScenario({ ...loaded, file: failure.scenario.path }, failure.seed, failure.knobs);
+}
+
+/**
+ * A problem in the scenario text stored in a failure file is a problem of the failure file:
+ * the error names it, the field (`scenario.text`, with the line inside the text; `extraBugs`
+ * for a bug variant the protocol does not have), never the original scenario's path, which
+ * the text no longer matches.
+ */
+function storedScenarioError(error: unknown, file: string): unknown {
+  if (!(error instanceof InputError)) return error;
+  if (error.file === '--bug') return new InputError(file, undefined, 'extraBugs', error.expected);
+  const where = `scenario.text${error.line !== undefined ? ` (line ${error.line})` : ''}${error.field ? `: ${error.field}` : ''}`;
+  return new InputError(file, undefined, where, error.expected);
 }
 
 /** Where each failure file was read from (errors in failureScenario name it). */
@@ -239,6 +333,7 @@ function checkKnobs(knobs: SwarmKnobs, loaded: LoadedScenario, file: string): vo
       if (node >= nodes) throw fail(field, `a node index below the node count (${nodes}) (got ${node})`);
     }
   }
+  if (knobs.faults !== undefined) checkFaults(knobs.faults, loaded, nodes, fail);
   if (knobs.options !== undefined) {
     try {
       checkerNames(loaded.protocol, { ...loaded.config.protocolOptions, ...knobs.options });
@@ -246,5 +341,62 @@ function checkKnobs(knobs: SwarmKnobs, loaded: LoadedScenario, file: string): vo
       if (!(error instanceof Error) || error instanceof AssertionError) throw error;
       throw fail('options', `options that ${loaded.protocol.name} accepts: ${error.message}`);
     }
+  }
+}
+
+/**
+ * A guided mutant's extra faults against the stored scenario, as load.ts checks a scenario's
+ * own: within the run, node and client indices that exist, roles that some node plays,
+ * groups no larger than the cluster, and `ref` names that an earlier fault gives with `as`.
+ */
+function checkFaults(faults: readonly ScriptedFault[], loaded: LoadedScenario, nodes: number, fail: (field: string, message: string) => InputError): void {
+  const config = loaded.config;
+  const clients = config.clients.clients;
+  const roles = new Set<string>([...(config.roles?.flat() ?? []), ...(config.roles === undefined ? [loaded.protocol.roles?.[0]?.name ?? 'server'] : [])]);
+  if (loaded.protocol.createClient !== undefined && clients > 0) roles.add('client');
+  const endpoints = nodes + clients;
+  const checkEndpoint = (field: string, e: number) => {
+    if (e >= endpoints) throw fail(field, `a node or client index below ${endpoints} (${nodes} nodes, ${clients} clients) (got ${e})`);
+  };
+  const checkRole = (field: string, r: string) => {
+    if (!roles.has(r)) throw fail(field, `a role that some node plays: ${[...roles].join(', ')} (got ${JSON.stringify(r)})`);
+  };
+  const checkTarget = (field: string, t: NodeTarget | 'all') => {
+    if (typeof t === 'number') checkEndpoint(field, t);
+    else if (typeof t === 'object' && 'role' in t && !('group' in t)) checkRole(`${field}.role`, t.role);
+    else if (typeof t === 'object' && 'group' in t) {
+      if (t.group === 'leader-plus' && t.k > nodes - 1) throw fail(`${field}.k`, `at most ${nodes - 1}, the other nodes (got ${t.k})`);
+      if (t.group === 'random') {
+        if (t.k > nodes) throw fail(`${field}.k`, `at most the node count (${nodes}) (got ${t.k})`);
+        if (t.role !== undefined) checkRole(`${field}.role`, t.role);
+      }
+    }
+  };
+  const checkLinks = (field: string, links: { from: readonly number[]; to: readonly number[] } | undefined) => {
+    if (links === undefined) return;
+    links.from.forEach((e, i) => checkEndpoint(`${field}.from.${i}`, e));
+    links.to.forEach((e, i) => checkEndpoint(`${field}.to.${i}`, e));
+  };
+  faults.forEach((fault, i) => {
+    const at = `faults.${i}`;
+    if (fault.atUs > config.durationUs) throw fail(`${at}.atUs`, `a time within the run (${config.durationUs}us) (got ${fault.atUs})`);
+    const a: FaultAction = fault.action;
+    const field = `${at}.action`;
+    if ('node' in a && a.node !== undefined) checkTarget(`${field}.node`, a.node);
+    if (a.kind === 'partition') a.groups.forEach((g, j) => g.forEach((e, k) => checkEndpoint(`${field}.groups.${j}.${k}`, e)));
+    if (a.kind === 'one-way') checkLinks(field, a);
+    if ((a.kind === 'heal' || a.kind === 'delay-burst' || a.kind === 'reorder-burst') && a.links !== undefined) checkLinks(`${field}.links`, a.links);
+    if (a.kind === 'heal' && a.node !== undefined && a.links !== undefined) throw fail(`${field}.links`, 'either node or links in a heal, not both');
+  });
+  // Names: in the order the run applies the faults (by time; the scenario's own first among equal times).
+  const all = [...config.faults.map((f) => ({ f, i: -1 })), ...faults.map((f, i) => ({ f, i }))].sort((x, y) => x.f.atUs - y.f.atUs);
+  const given = new Set<string>();
+  for (const { f, i } of all) {
+    const a = f.action;
+    const node = 'node' in a ? a.node : undefined;
+    if (i >= 0 && typeof node === 'object' && node !== null && 'ref' in node && !given.has(node.ref)) {
+      throw fail(`faults.${i}.action.node.ref`, `a name that an earlier fault gives with as (no fault before this one names ${JSON.stringify(node.ref)})`);
+    }
+    if ('as' in a && a.as !== undefined) given.add(a.as);
   }
 }

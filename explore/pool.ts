@@ -13,6 +13,8 @@ export interface WorkerInit {
   scenarioPath: string;
   bugs: string[];
   swarm: boolean;
+  /** Per-seed wall-clock limit (`fuzz --timeout`), in milliseconds. */
+  timeoutMs?: number;
 }
 
 export type WorkerRequest = { type: 'run'; id: number; seed: string; checkDeterminism: boolean; knobs?: SwarmKnobs; coverage?: boolean } | { type: 'stop' };

@@ -2,7 +2,9 @@
 // campaign's file and a whole campaign's file concatenate, and `faultline merge` turns
 // any set of them into one summary. Lines carry no wall-clock data, so the same seeds
 // give the same bytes whatever the worker count.
+import { createHash } from 'node:crypto';
 import { InputError } from '../scenario/errors.js';
+import { canonicalJson } from '../sim/hash.js';
 import { HISTORY_MAX_BYTES, readInputText } from '../scenario/read-input.js';
 import type { SeedOutcome, SeedVerdict, ViolationRecord } from './execute.js';
 
@@ -18,6 +20,14 @@ export interface ResultLine {
   faultline: string;
   /** The failure file's name (in the same folder), failures only. */
   file?: string;
+  /** Set when the per-seed `--timeout` stopped the run (undecided, hash empty: a cut-short run has no identity). */
+  timedOut?: true;
+  /**
+   * A checksum of the line's other fields: a line damaged or edited since the campaign wrote
+   * it does not match and is malformed, never a conflict (exit 4). Lines without one (older
+   * files) are taken as written.
+   */
+  sum?: string;
 }
 
 export function resultLine(outcome: SeedOutcome, meta: { scenario: string; bugs: readonly string[]; version: string; file?: string }): ResultLine {
@@ -32,7 +42,15 @@ export function resultLine(outcome: SeedOutcome, meta: { scenario: string; bugs:
     faultline: meta.version,
   };
   if (meta.file !== undefined) line.file = meta.file;
+  if (outcome.timedOut) line.timedOut = true;
+  line.sum = lineSum(line);
   return line;
+}
+
+/** The checksum of a result line's fields other than `sum` (canonical JSON, so key order does not matter). */
+export function lineSum(line: ResultLine): string {
+  const { sum: _sum, ...rest } = line;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex').slice(0, 16);
 }
 
 export interface MergeSummary {
@@ -65,10 +83,28 @@ export function compareSeeds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const VERDICTS: ReadonlySet<string> = new Set(['pass', 'fail', 'undecided', 'error']);
+
+/** A line as campaigns write it; anything else (a hand-edited or damaged line) is malformed, never a crash later. */
 function isResultLine(value: unknown): value is ResultLine {
-  if (value === null || typeof value !== 'object') return false;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.seed === 'string' && typeof v.hash === 'string' && typeof v.verdict === 'string' && Array.isArray(v.violations);
+  const optionalString = (x: unknown) => x === undefined || typeof x === 'string';
+  const violation = (x: unknown) => x !== null && typeof x === 'object' && typeof (x as Record<string, unknown>).checker === 'string' && typeof (x as Record<string, unknown>).kind === 'string';
+  return (
+    typeof v.seed === 'string' &&
+    typeof v.hash === 'string' &&
+    typeof v.verdict === 'string' &&
+    VERDICTS.has(v.verdict) &&
+    Array.isArray(v.violations) &&
+    v.violations.every(violation) &&
+    optionalString(v.scenario) &&
+    optionalString(v.faultline) &&
+    optionalString(v.file) &&
+    (v.bugs === undefined || (Array.isArray(v.bugs) && v.bugs.every((b) => typeof b === 'string'))) &&
+    (v.timedOut === undefined || v.timedOut === true) &&
+    (v.sum === undefined || (typeof v.sum === 'string' && v.sum === lineSum(v as unknown as ResultLine)))
+  );
 }
 
 /** Merge result files. Unreadable files are bad input; unparsable lines are counted, not fatal. */
@@ -100,10 +136,13 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
       const key = JSON.stringify([parsed.scenario ?? '', [...(parsed.bugs ?? [])].sort(), parsed.seed]);
       const seen = byRun.get(key);
       if (seen === undefined) byRun.set(key, [parsed]);
-      else {
-        if (seen.some((s) => s.hash === parsed.hash)) duplicates++;
-        else seen.push(parsed);
+      else if (isTimedOut(parsed) || seen.some((s) => s.hash === parsed.hash)) duplicates++;
+      // A run cut short by --timeout has no hash to conflict with: the run that finished stands.
+      else if (seen.length === 1 && isTimedOut(seen[0])) {
+        seen[0] = parsed;
+        duplicates++;
       }
+      else seen.push(parsed);
     });
   }
   // Only garbage, or nothing at all, is not a passing campaign.
@@ -121,7 +160,8 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
     errors: 0,
     failures: [],
     conflicts: [],
-    byChecker: {},
+    // No prototype: a checker named __proto__ in a damaged line is only a name.
+    byChecker: Object.create(null) as Record<string, number>,
     firstFailureSeed: null,
     scenarios: [],
     versions: [],
@@ -156,6 +196,11 @@ export function mergeResults(paths: readonly string[]): { summary: MergeSummary;
   summary.scenarios = [...scenarios].sort(compareStrings);
   summary.versions = [...versions].sort(compareStrings);
   return { summary, lines };
+}
+
+/** A line whose run the per-seed `--timeout` stopped (undecided, no hash). */
+function isTimedOut(line: ResultLine): boolean {
+  return line.timedOut === true || (line.verdict === 'undecided' && line.hash === '');
 }
 
 function compareStrings(a: string, b: string): number {

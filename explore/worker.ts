@@ -16,7 +16,7 @@ try {
       port.close();
       return;
     }
-    const options: SeedOptions = { swarm: init.swarm, checkDeterminism: request.checkDeterminism, knobs: request.knobs, coverage: request.coverage };
+    const options: SeedOptions = { swarm: init.swarm, checkDeterminism: request.checkDeterminism, knobs: request.knobs, coverage: request.coverage, ...(init.timeoutMs !== undefined ? { timeoutMs: init.timeoutMs } : {}) };
     const reply: WorkerReply = { type: 'outcome', id: request.id, outcome: executeSeed(loaded, request.seed, options) };
     port.postMessage(reply);
   });

@@ -1,6 +1,6 @@
 // What the CLI can run: the built-in protocols, protocols loaded from a module path next to
 // a scenario file, their checker names, and the scenario files shipped with the package.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Protocol } from '../sim/types.js';
@@ -59,6 +59,8 @@ export const resolveProtocol: ProtocolResolver = async (ref, scenarioDir) => {
 /** Import a module exporting `protocol` (or a default export) that implements Protocol. */
 export async function loadProtocolModule(path: string): Promise<Result<AnyProtocol, string>> {
   if (!existsSync(path)) return { ok: false, error: `a protocol module, but ${path} does not exist` };
+  // A FIFO or a device (`protocol: /dev/zero`) would hang the import: only a regular file is a module.
+  if (!statSync(path).isFile()) return { ok: false, error: `a protocol module (a regular file), but ${path} is not a regular file` };
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;

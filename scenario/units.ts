@@ -105,7 +105,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'object') return 'a mapping';
-  const text = JSON.stringify(value);
+  // JSON.stringify gives undefined for a function or a symbol, and throws for a bigint.
+  const text = typeof value === 'bigint' ? `${value}` : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

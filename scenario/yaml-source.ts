@@ -1,6 +1,6 @@
 // A parsed YAML document that remembers where every value came from, so that an error
 // found in the plain JS value (by zod or by a cross-field check) can name its line.
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Result } from './units.js';
 
 export type FieldPath = ReadonlyArray<string | number>;
@@ -24,13 +24,13 @@ export class YamlSource {
     // Keys are checked for uniqueness below (the parser's own check is quadratic in the keys
     // of a mapping and misses a key given once as a scalar and once through an alias).
     let doc: Document;
+    let first: FirstError | undefined;
     try {
-      doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+      ({ doc, first } = composeToFirstError(text, lines));
     } catch (error) {
       if (error instanceof RangeError) return { ok: false, error: { line: deepestLine(text), field: undefined, message: tooDeep } };
       throw error;
     }
-    const first = doc.errors[0];
     if (first) {
       // The parser's own message (first line only: the rest is a source excerpt).
       const message = first.message.split('\n')[0];
@@ -102,6 +102,67 @@ export class YamlSource {
   }
 }
 
+interface FirstError {
+  pos: [number, number];
+  code: string;
+  message: string;
+}
+
+/** Thrown from the composer's error hook to stop at the first error. */
+const STOP = Symbol('stop at the first YAML error');
+
+/**
+ * parseDocument, stopped at the first error. The parser composes the whole document and
+ * collects every error before returning; a damaged file of a megabyte (a slice repeated
+ * 20,000 times) has a million of them and took tens of seconds, to report only the first.
+ * The composer's error hook (an instance field, read when each document is composed) is
+ * wrapped to record the first error and stop; warnings pass through.
+ */
+function composeToFirstError(text: string, lines: LineCounter): { doc: Document; first: FirstError | undefined } {
+  const parser = new Parser(lines.addNewLine);
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+  const hooked = composer as unknown as { onError: (source: unknown, code: string, message: string, warning?: boolean) => void };
+  const original = hooked.onError;
+  let first: FirstError | undefined;
+  hooked.onError = (source, code, message, warning) => {
+    if (warning) return original(source, code, message, warning);
+    // The composer catches what tag resolution throws and reports it here: keep the first.
+    first ??= { pos: errorPosition(source), code, message };
+    throw STOP;
+  };
+  let doc: Document | undefined;
+  // Errors the parser's own tokens carry go straight into the document, without the hook:
+  // they are still made, so make them cheap (no stack trace for each).
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const next of composer.compose(parser.parse(text), true, text.length)) {
+      if (doc === undefined) doc = next as Document;
+      else {
+        first ??= { pos: [next.range[0], next.range[1]], code: 'MULTIPLE_DOCS', message: 'Source contains multiple documents; please use YAML.parseAllDocuments()' };
+        break;
+      }
+    }
+  } catch (error) {
+    if (error !== STOP) throw error;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  // The earliest of the hook's first error and those pushed straight into the document.
+  const pushed = (doc ?? (composer as unknown as { doc: Document | null }).doc)?.errors[0];
+  if (pushed !== undefined && (first === undefined || pushed.pos[0] < first.pos[0])) first = { pos: pushed.pos, code: pushed.code, message: pushed.message };
+  return { doc: doc!, first };
+}
+
+/** Where an error is, from what the composer hands its hook (an offset, a range, or a token). */
+function errorPosition(source: unknown): [number, number] {
+  if (typeof source === 'number') return [source, source + 1];
+  if (Array.isArray(source)) return [Number(source[0]), Number(source[1])];
+  const token = source as { offset?: number; source?: unknown };
+  const offset = token.offset ?? 0;
+  return [offset, offset + (typeof token.source === 'string' ? token.source.length : 1)];
+}
+
 /** How deeply mappings and lists may nest in a scenario (no real scenario comes near). */
 export const MAX_YAML_DEPTH = 200;
 const tooDeep = `valid YAML nested at most ${MAX_YAML_DEPTH} levels deep (this file nests deeper)`;
@@ -132,24 +193,32 @@ function checkStructure(doc: Document, lines: LineCounter): YamlSyntaxError | un
     if (depth > MAX_YAML_DEPTH) return { line: here, field: undefined, message: tooDeep };
     open.add(node);
     const seen = new Set<string>();
+    // A key that is itself a list or mapping (`? [a, b]`, `{a: 1}: 2`): no scenario key is one,
+    // and as a JS object key it would be stringified (two different keys could then collide).
+    let collectionKey: YamlSyntaxError | undefined;
     for (const item of node.items) {
       if (isPair(item)) {
         let key: unknown = item.key;
         if (isAlias(key)) key = key.resolve(doc);
-        if (isScalar(key)) {
-          const name = String(key.value);
+        const problem = walk(item.key, depth + 1, here);
+        if (problem) return problem;
+        const name = isScalar(key) ? String(key.value) : isMap(key) || isSeq(key) ? collectionKeyText(key) : undefined;
+        if (name !== undefined) {
           if (seen.has(name)) return { line: lineAt(item.key, here), field: name, message: 'a key given only once (this one is repeated)' };
           seen.add(name);
         }
-        const problem = walk(item.key, depth + 1, here) ?? walk(item.value, depth + 1, lineAt(item.key, here));
-        if (problem) return problem;
+        if (collectionKey === undefined && (isMap(key) || isSeq(key))) {
+          collectionKey = { line: lineAt(item.key, here), field: undefined, message: `a key that is a name, not a ${isMap(key) ? 'mapping' : 'list'} (got ${clipKey(name ?? '?')} as a key)` };
+        }
+        const inValue = walk(item.value, depth + 1, lineAt(item.key, here));
+        if (inValue) return inValue;
       } else {
         const problem = walk(item, depth + 1, here);
         if (problem) return problem;
       }
     }
     open.delete(node);
-    return undefined;
+    return collectionKey;
   };
   return walk(doc.contents, 1, 1);
 }
@@ -194,6 +263,19 @@ function unclosedOpener(text: string, end: number): number | undefined {
     else if (c === ']' || c === '}') open.pop();
   }
   return open.length > 0 ? open[open.length - 1] : undefined;
+}
+
+/** A list or mapping used as a key, as text (how the parser would stringify it); never throws. */
+function collectionKeyText(key: Node): string {
+  try {
+    return String(key);
+  } catch {
+    return `(a collection at offset ${key.range?.[0] ?? '?'})`;
+  }
+}
+
+function clipKey(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function keyText(key: unknown): string | undefined {

@@ -1,6 +1,6 @@
 // faultline fuzz <scenario> [--seeds N | --duration 60s] [--from-seed S] [--workers K]
 //   [--shard K/N] [--bug NAME]... [--out DIR] [--json] [--check-determinism] [--no-swarm]
-//   [--max-failures N] [--guided] [--report]
+//   [--max-failures N] [--guided] [--report] [--timeout D]
 // The flags, the campaign with its progress display, the summary and the exit code; the
 // campaign itself (explore/campaign.ts) is loaded only when the command runs.
 import chalk from 'chalk';
@@ -30,6 +30,7 @@ export interface FuzzArgs {
   'max-failures'?: number;
   guided?: boolean;
   report?: boolean;
+  timeout?: string;
 }
 
 export const DEFAULT_SEEDS = 1000;
@@ -54,6 +55,7 @@ export const fuzzCommand: CommandModule<object, FuzzArgs> = {
       .option('swarm', { type: 'boolean', default: true, describe: 'Draw fault knobs per seed within the scenario bounds (--no-swarm: the scenario as written)' })
       .option('guided', { type: 'boolean', default: false, describe: 'Coverage-guided: spend most runs on mutants of the runs that reached new protocol states' })
       .option('report', { type: 'boolean', default: false, describe: 'Write an HTML trace report beside each failure file (<failure>.report.html)' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: 'Wall-clock limit of each seed, like 10s: a seed out of time is undecided (counted, exit 3), never a failure' })
       .example('$0 fuzz scenarios/raft/nemesis.yaml --seeds 10000', '')
       .example('$0 fuzz scenarios/raft/nemesis.yaml --bug figure-8 --duration 60s', '')
       .example('$0 fuzz scenarios/raft/nemesis.yaml --bug volatile-vote --guided --seeds 1000', '')
@@ -112,7 +114,16 @@ export function campaignOptions(args: FuzzArgs, warn: (line: string) => void = (
     checkDeterminism: args['check-determinism'] ? 'all' : 'sample',
     maxFailures: integer('--max-failures', args['max-failures'], 1),
     guided: args.guided ?? false,
+    ...(args.timeout !== undefined ? { timeoutMs: parseTimeoutFlag(args.timeout) } : {}),
   };
+}
+
+/** `--timeout 10s` (fuzz: per seed; replay: the run): a wall-clock duration above zero, in milliseconds. */
+export function parseTimeoutFlag(text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new InputError('--timeout', undefined, undefined, `expected ${parsed.error}`);
+  if (parsed.value === 0) throw new InputError('--timeout', undefined, undefined, 'expected a duration above zero, like 10s (got 0)');
+  return parsed.value / 1_000;
 }
 
 export async function fuzzHandler(args: FuzzArgs, deps: FuzzDeps = {}): Promise<ExitCode> {
@@ -197,6 +208,7 @@ export function summaryJson(s: CampaignSummary, resume?: string) {
     seedsPerSecond: Math.round(s.seedsPerSecond * 10) / 10,
     firstFailureSeed: s.firstFailureSeed,
     undecided: s.undecided,
+    timedOut: s.timedOut,
     errors: s.errors,
     determinism: { checked: s.determinism.checked, mismatches: s.determinism.mismatches.map((m) => ({ seed: m.seed, text: m.text, file: displayPath(m.file) })) },
     interrupted: s.interrupted,
@@ -215,7 +227,7 @@ function summaryLines(s: CampaignSummary, o: CampaignOptions, resume: string | u
   const verdict = s.determinism.mismatches.length > 0 || s.errors > 0 ? chalk.bold.red('INTERNAL ERROR') : s.failures.length > 0 ? chalk.bold.red('FAIL') : s.interrupted || s.undecided > 0 ? chalk.bold.yellow(s.interrupted ? 'INTERRUPTED' : 'UNDECIDED') : chalk.bold.green('PASS');
   const bugs = s.bugs.length > 0 ? ` · bugs ${s.bugs.join(', ')}` : '';
   lines.push(`${verdict}  ${displayPath(s.scenario)} · ${s.protocol}${bugs}${o.swarm ? ' · swarm' : ''}${o.guided ? ' · guided' : ''}`);
-  lines.push(`  ${s.runs} seeds in ${formatDuration(Math.round(s.elapsedMs) * 1000)} (${s.seedsPerSecond.toFixed(1)} seeds/s, ${s.workers} worker${s.workers === 1 ? '' : 's'}) · ${s.failures.length} failing · ${s.undecided} undecided · determinism checked on ${s.determinism.checked}`);
+  lines.push(`  ${s.runs} seeds in ${formatDuration(Math.round(s.elapsedMs) * 1000)} (${s.seedsPerSecond.toFixed(1)} seeds/s, ${s.workers} worker${s.workers === 1 ? '' : 's'}) · ${s.failures.length} failing · ${s.undecided} undecided${s.timedOut > 0 ? ` (${s.timedOut} out of time)` : ''} · determinism checked on ${s.determinism.checked}`);
   if (s.coverage) lines.push(`  coverage: ${s.coverage.keys} states and transitions · corpus ${s.coverage.corpus} runs`);
   for (const f of s.failures.slice(0, 20)) {
     const what = f.error ? `internal error: ${f.error}` : f.violations.map((v) => `${v.checker} (${v.kind})`).join(', ');
@@ -246,5 +258,6 @@ export function resumeCommand(args: FuzzArgs, o: CampaignOptions, s: CampaignSum
   if (o.checkDeterminism === 'all') parts.push('--check-determinism');
   if (o.guided) parts.push('--guided');
   if (args.report) parts.push('--report');
+  if (args.timeout !== undefined) parts.push('--timeout', shellQuote(args.timeout));
   return parts.join(' ');
 }
