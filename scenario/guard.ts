@@ -1,0 +1,202 @@
+// The determinism guard for user protocols. A handler that reads the wall clock, draws from
+// Math.random or hands work to the host's event loop makes a run depend on more than its
+// scenario and seed, so replay and shrink stop working. Lint keeps faultline's own
+// protocols clean; a user's module gets this guard instead: while one of its handlers runs,
+// Math.random, Date.now, new Date() (no arguments), Date() and performance.now, and
+// setTimeout, setInterval, setImmediate and queueMicrotask are throwing stand-ins. The
+// stand-in throws a DeterminismError naming the handler, the call and what to use instead;
+// the kernel's handler boundary turns it into a `protocol-exception` violation. A handler
+// that catches the error still fails: the guard rethrows it when the handler returns.
+//
+// It lives in the scenario layer (it reads and swaps globals, which sim/ never does) and
+// wraps the protocol object, so the kernel is unchanged and a run's hash is the same with
+// and without it. Code that took a reference at import time (`const now = Date.now`) is
+// not caught: the guard swaps globals, it cannot see through closures.
+import type { Actor, ActorContext, ClientActor, Invariant, LivenessCheck, Observer, Protocol } from '../sim/types.js';
+
+/** Thrown by a stand-in: a handler called a non-deterministic host function. */
+export class DeterminismError extends Error {
+  override name = 'DeterminismError';
+}
+
+type AnyProtocol = Protocol<any, any>;
+
+const GUARDED = Symbol.for('faultline.determinismGuard');
+
+const host = globalThis as unknown as Record<string, unknown>;
+const RealDate = Date;
+const realRandom = Math.random;
+const realPerformance = globalThis.performance;
+const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'] as const;
+const realTimers = TIMER_GLOBALS.map((name) => host[name]);
+
+const INSTEAD: Record<string, string> = {
+  'Math.random()': 'use ctx.random (the actor\'s seeded stream: int, chance, pick, shuffle)',
+  'Date.now()': 'use ctx.now() (the actor\'s local clock, integer microseconds)',
+  'new Date()': 'use ctx.now() (the actor\'s local clock, integer microseconds)',
+  'Date()': 'use ctx.now() (the actor\'s local clock, integer microseconds)',
+  'performance.now()': 'use ctx.now() (the actor\'s local clock, integer microseconds)',
+  'setTimeout()': 'use ctx.setTimer(name, afterUs) and handle it in onTimer',
+  'setInterval()': 'use ctx.setTimer(name, afterUs), re-armed in onTimer',
+  'setImmediate()': 'do the work now, or use ctx.setTimer(name, 0)',
+  'queueMicrotask()': 'do the work now, or use ctx.setTimer(name, 0)',
+};
+
+/** The handler running now (innermost), and the first forbidden call it made. */
+let active: string | undefined;
+let depth = 0;
+let offence: DeterminismError | undefined;
+
+function forbidden(call: string): never {
+  const error = new DeterminismError(`${call} called in ${active ?? 'a handler'}: handlers must be deterministic (same scenario and seed, same run); ${INSTEAD[call]}`);
+  offence ??= error;
+  throw error;
+}
+
+const guardRandom = (): number => forbidden('Math.random()');
+const GuardDate = new Proxy(RealDate, {
+  construct(target, args, newTarget) {
+    if (args.length === 0) forbidden('new Date()');
+    return Reflect.construct(target, args, newTarget) as object;
+  },
+  apply() {
+    return forbidden('Date()');
+  },
+  get(target, key, receiver) {
+    if (key === 'now') return guardDateNow;
+    return Reflect.get(target, key, receiver) as unknown;
+  },
+});
+const guardDateNow = (): number => forbidden('Date.now()');
+const guardPerformance: Performance | undefined =
+  realPerformance === undefined ? undefined : (Object.create(realPerformance, { now: { value: () => forbidden('performance.now()') } }) as Performance);
+const guardTimers = TIMER_GLOBALS.map((name) => () => forbidden(`${name}()`));
+
+function enter(): void {
+  Math.random = guardRandom;
+  host.Date = GuardDate;
+  if (guardPerformance !== undefined) host.performance = guardPerformance;
+  for (let i = 0; i < TIMER_GLOBALS.length; i++) host[TIMER_GLOBALS[i]] = guardTimers[i];
+}
+
+function leave(): void {
+  Math.random = realRandom;
+  host.Date = RealDate;
+  if (realPerformance !== undefined) host.performance = realPerformance;
+  for (let i = 0; i < TIMER_GLOBALS.length; i++) host[TIMER_GLOBALS[i]] = realTimers[i];
+}
+
+/**
+ * Run `body` with the stand-ins in place; `where` names it in the message (`node n2
+ * onMessage`). Re-entrant. If the body called a stand-in, the call's DeterminismError is
+ * what it throws, even when the body caught it.
+ */
+export function guarded<T>(where: string, body: () => T): T {
+  if (depth > 0) return body();
+  depth = 1;
+  active = where;
+  offence = undefined;
+  enter();
+  let result: T;
+  try {
+    result = body();
+  } catch (error) {
+    throw trimmed(offence ?? error);
+  } finally {
+    leave();
+    depth = 0;
+    active = undefined;
+  }
+  if (offence !== undefined) throw trimmed(offence);
+  return result;
+}
+
+/** The error without the guard's own stack frames (the report shows the user's). */
+function trimmed(error: unknown): unknown {
+  offence = undefined;
+  if (error instanceof Error && typeof error.stack === 'string' && error.stack.includes('guard.')) {
+    error.stack = error.stack
+      .split('\n')
+      .filter((line) => !/^\s*at .*[/\\]scenario[/\\]guard\.[cm]?[jt]s:/.test(line))
+      .join('\n');
+  }
+  return error;
+}
+
+/** True when the protocol object is already guarded. */
+export function isGuarded(protocol: object): boolean {
+  return (protocol as Record<symbol, unknown>)[GUARDED] === true;
+}
+
+function endpointName(ctx: ActorContext<unknown>, client: boolean): string {
+  return client ? `client c${(ctx as unknown as { index: number }).index + 1}` : `node n${ctx.id + 1}`;
+}
+
+/** Wrap the named methods of an object in place (own properties shadow the prototype's), so other code sees the same object. */
+function wrapMethods(target: object, methods: readonly string[], label: (method: string, args: unknown[]) => string): void {
+  const t = target as Record<string, unknown>;
+  for (const method of methods) {
+    const original = t[method];
+    if (typeof original !== 'function') continue;
+    const fn = original as (...args: unknown[]) => unknown;
+    Object.defineProperty(target, method, {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]) {
+        return guarded(label(method, args), () => fn.apply(this, args));
+      },
+    });
+  }
+}
+
+const ACTOR_METHODS = ['onStart', 'onMessage', 'onTimer', 'onRequest', 'summary'] as const;
+const CHECK_METHODS = ['onNote', 'afterEvent', 'atEnd'] as const;
+
+function guardActor<T extends object>(actor: T, who: string): T {
+  if (actor === null || typeof actor !== 'object' || !Object.isExtensible(actor)) return actor;
+  wrapMethods(actor, ACTOR_METHODS, (method, args) => (method === 'onTimer' ? `${who} onTimer(${JSON.stringify(args[0])})` : `${who} ${method}`));
+  return actor;
+}
+
+function guardChecks<T extends Invariant<unknown> | LivenessCheck<unknown> | Observer<unknown>>(list: T[], kind: string): T[] {
+  if (!Array.isArray(list)) return list;
+  for (const check of list) {
+    if (check === null || typeof check !== 'object' || !Object.isExtensible(check)) continue;
+    wrapMethods(check, CHECK_METHODS, (method) => `${kind} ${String(check.name)} ${method}`);
+  }
+  return list;
+}
+
+/**
+ * The protocol with the determinism guard around every call into its code: createActor,
+ * createClient, every actor's and client actor's handlers and summary, and its invariants',
+ * liveness checks' and observers' callbacks. A run of the guarded protocol has the same
+ * hash as a run of the protocol itself unless a handler calls a guarded function, and then
+ * that run fails with a `protocol-exception` naming the handler and the call. Idempotent.
+ */
+export function withDeterminismGuard<P extends AnyProtocol>(protocol: P): P {
+  if (isGuarded(protocol)) return protocol;
+  const own = protocol as AnyProtocol;
+  const overrides: Partial<Record<keyof AnyProtocol, unknown>> & { [GUARDED]: true } = {
+    [GUARDED]: true,
+    createActor: (ctx: Parameters<AnyProtocol['createActor']>[0], options: Record<string, unknown>) => {
+      const who = endpointName(ctx, false);
+      return guardActor(guarded(`${who} createActor`, () => own.createActor(ctx, options)) as Actor<unknown>, who);
+    },
+    invariants: (options: Record<string, unknown>) => guardChecks(guarded('invariants()', () => own.invariants(options)), 'invariant'),
+    liveness: (options: Record<string, unknown>) => guardChecks(guarded('liveness()', () => own.liveness(options)), 'liveness check'),
+  };
+  if (typeof own.createClient === 'function') {
+    const createClient = own.createClient.bind(own);
+    overrides.createClient = (ctx: Parameters<NonNullable<AnyProtocol['createClient']>>[0], options: Record<string, unknown>) => {
+      const who = endpointName(ctx, true);
+      return guardActor(guarded(`${who} createClient`, () => createClient(ctx, options)) as ClientActor<unknown>, who);
+    };
+  }
+  if (typeof own.observers === 'function') {
+    const observers = own.observers.bind(own);
+    overrides.observers = (options: Record<string, unknown>) => guardChecks(guarded('observers()', () => observers(options)), 'observer');
+  }
+  return Object.assign(Object.create(Object.getPrototypeOf(protocol) as object) as P, protocol, overrides);
+}
