@@ -12,14 +12,13 @@
 // wraps the protocol object, so the kernel is unchanged and a run's hash is the same with
 // and without it. Code that took a reference at import time (`const now = Date.now`) is
 // not caught: the guard swaps globals, it cannot see through closures.
-import type { Actor, ActorContext, ClientActor, Invariant, LivenessCheck, Observer, Protocol } from '../sim/types.js';
+import type { Actor, ActorContext, ClientActor, Invariant, LivenessCheck, Observer } from '../sim/types.js';
+import type { AnyProtocol } from './registry.js';
 
 /** Thrown by a stand-in: a handler called a non-deterministic host function. */
 export class DeterminismError extends Error {
   override name = 'DeterminismError';
 }
-
-type AnyProtocol = Protocol<any, any>;
 
 const GUARDED = Symbol.for('faultline.determinismGuard');
 
@@ -177,6 +176,17 @@ function guardChecks<T extends Invariant<unknown> | LivenessCheck<unknown> | Obs
  */
 export function withDeterminismGuard<P extends AnyProtocol>(protocol: P): P {
   if (isGuarded(protocol)) return protocol;
+  // One guarded object per protocol: a module loaded twice (fuzz, then shrink) gives equal configs.
+  const known = guardedOf.get(protocol);
+  if (known !== undefined) return known as P;
+  const made = makeGuarded(protocol);
+  guardedOf.set(protocol, made);
+  return made;
+}
+
+const guardedOf = new WeakMap<object, AnyProtocol>();
+
+function makeGuarded<P extends AnyProtocol>(protocol: P): P {
   const own = protocol as AnyProtocol;
   const overrides: Partial<Record<keyof AnyProtocol, unknown>> & { [GUARDED]: true } = {
     [GUARDED]: true,
