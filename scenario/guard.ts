@@ -12,7 +12,7 @@
 // wraps the protocol object, so the kernel is unchanged and a run's hash is the same with
 // and without it. Code that took a reference at import time (`const now = Date.now`) is
 // not caught: the guard swaps globals, it cannot see through closures.
-import type { Actor, ActorContext, ClientActor, Invariant, LivenessCheck, Observer } from '../sim/types.js';
+import type { Actor, ActorContext, ClientActor } from '../sim/types.js';
 import type { AnyProtocol } from './registry.js';
 
 /** Thrown by a stand-in: a handler called a non-deterministic host function. */
@@ -22,12 +22,23 @@ export class DeterminismError extends Error {
 
 const GUARDED = Symbol.for('faultline.determinismGuard');
 
-const host = globalThis as unknown as Record<string, unknown>;
+const host = globalThis as unknown as {
+  Date: DateConstructor;
+  setTimeout: unknown;
+  setInterval: unknown;
+  setImmediate: unknown;
+  queueMicrotask: unknown;
+};
 const RealDate = Date;
 const realRandom = Math.random;
-const realPerformance = globalThis.performance;
-const TIMER_GLOBALS = ['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'] as const;
-const realTimers = TIMER_GLOBALS.map((name) => host[name]);
+// performance.now is swapped on the object itself: globalThis.performance is an accessor,
+// and assigning it costs a hundred times more than a data property.
+const performanceObject = globalThis.performance as unknown as { now: () => number } | undefined;
+const realPerformanceNow = performanceObject?.now;
+const realSetTimeout = host.setTimeout;
+const realSetInterval = host.setInterval;
+const realSetImmediate = host.setImmediate;
+const realQueueMicrotask = host.queueMicrotask;
 
 const INSTEAD: Record<string, string> = {
   'Math.random()': 'use ctx.random (the actor\'s seeded stream: int, chance, pick, shuffle)',
@@ -45,9 +56,12 @@ const INSTEAD: Record<string, string> = {
 let active: string | undefined;
 let depth = 0;
 let offence: DeterminismError | undefined;
+/** The timer whose onTimer runs now (the message names it). */
+let timerName: unknown;
 
 function forbidden(call: string): never {
-  const error = new DeterminismError(`${call} called in ${active ?? 'a handler'}: handlers must be deterministic (same scenario and seed, same run); ${INSTEAD[call]}`);
+  const where = active !== undefined && active.endsWith(' onTimer') ? `${active}(${JSON.stringify(timerName)})` : (active ?? 'a handler');
+  const error = new DeterminismError(`${call} called in ${where}: handlers must be deterministic (same scenario and seed, same run); ${INSTEAD[call]}`);
   offence ??= error;
   throw error;
 }
@@ -67,22 +81,31 @@ const GuardDate = new Proxy(RealDate, {
   },
 });
 const guardDateNow = (): number => forbidden('Date.now()');
-const guardPerformance: Performance | undefined =
-  realPerformance === undefined ? undefined : (Object.create(realPerformance, { now: { value: () => forbidden('performance.now()') } }) as Performance);
-const guardTimers = TIMER_GLOBALS.map((name) => () => forbidden(`${name}()`));
+const guardPerformanceNow = (): number => forbidden('performance.now()');
+const guardSetTimeout = (): never => forbidden('setTimeout()');
+const guardSetInterval = (): never => forbidden('setInterval()');
+const guardSetImmediate = (): never => forbidden('setImmediate()');
+const guardQueueMicrotask = (): never => forbidden('queueMicrotask()');
 
+// Named writes, no loops: this runs twice per handler call.
 function enter(): void {
   Math.random = guardRandom;
   host.Date = GuardDate;
-  if (guardPerformance !== undefined) host.performance = guardPerformance;
-  for (let i = 0; i < TIMER_GLOBALS.length; i++) host[TIMER_GLOBALS[i]] = guardTimers[i];
+  if (performanceObject !== undefined) performanceObject.now = guardPerformanceNow;
+  host.setTimeout = guardSetTimeout;
+  host.setInterval = guardSetInterval;
+  host.setImmediate = guardSetImmediate;
+  host.queueMicrotask = guardQueueMicrotask;
 }
 
 function leave(): void {
   Math.random = realRandom;
   host.Date = RealDate;
-  if (realPerformance !== undefined) host.performance = realPerformance;
-  for (let i = 0; i < TIMER_GLOBALS.length; i++) host[TIMER_GLOBALS[i]] = realTimers[i];
+  if (performanceObject !== undefined) performanceObject.now = realPerformanceNow!;
+  host.setTimeout = realSetTimeout;
+  host.setInterval = realSetInterval;
+  host.setImmediate = realSetImmediate;
+  host.queueMicrotask = realQueueMicrotask;
 }
 
 /**
@@ -91,14 +114,19 @@ function leave(): void {
  * what it throws, even when the body caught it.
  */
 export function guarded<T>(where: string, body: () => T): T {
-  if (depth > 0) return body();
+  return guardedCall(where, body as (...args: unknown[]) => T, undefined, []);
+}
+
+/** `fn.apply(self, args)` under the guard (no closure per call: handlers run on the hot path). */
+function guardedCall<T>(where: string, fn: (...args: unknown[]) => T, self: unknown, args: unknown[]): T {
+  if (depth > 0) return fn.apply(self, args);
   depth = 1;
   active = where;
   offence = undefined;
   enter();
   let result: T;
   try {
-    result = body();
+    result = fn.apply(self, args);
   } catch (error) {
     throw trimmed(offence ?? error);
   } finally {
@@ -124,53 +152,53 @@ function trimmed(error: unknown): unknown {
 
 /** True when the protocol object is already guarded. */
 export function isGuarded(protocol: object): boolean {
-  return (protocol as Record<symbol, unknown>)[GUARDED] === true;
+  const p = protocol as Record<symbol | string, unknown>;
+  // A copy made by Object.assign or a spread (withStandardChecks) keeps the guarded createActor.
+  return p[GUARDED] === true || guardedCreateActors.has(p.createActor as object);
 }
+
+const guardedCreateActors = new WeakSet<object>();
 
 function endpointName(ctx: ActorContext<unknown>, client: boolean): string {
   return client ? `client c${(ctx as unknown as { index: number }).index + 1}` : `node n${ctx.id + 1}`;
 }
 
 /** Wrap the named methods of an object in place (own properties shadow the prototype's), so other code sees the same object. */
-function wrapMethods(target: object, methods: readonly string[], label: (method: string, args: unknown[]) => string): void {
+function wrapMethods(target: object, methods: readonly string[], who: string): void {
   const t = target as Record<string, unknown>;
   for (const method of methods) {
     const original = t[method];
     if (typeof original !== 'function') continue;
     const fn = original as (...args: unknown[]) => unknown;
-    Object.defineProperty(target, method, {
-      configurable: true,
-      enumerable: false,
-      writable: true,
-      value: function (this: unknown, ...args: unknown[]) {
-        return guarded(label(method, args), () => fn.apply(this, args));
-      },
-    });
+    const where = `${who} ${method}`;
+    // onTimer's label names the timer, built only when a stand-in is called (see forbidden).
+    const value =
+      method === 'onTimer'
+        ? function (this: unknown, name: unknown) {
+            timerName = name;
+            return guardedCall(where, fn, this, [name]);
+          }
+        : function (this: unknown, ...args: unknown[]) {
+            return guardedCall(where, fn, this, args);
+          };
+    Object.defineProperty(target, method, { configurable: true, enumerable: false, writable: true, value });
   }
 }
 
 const ACTOR_METHODS = ['onStart', 'onMessage', 'onTimer', 'onRequest', 'summary'] as const;
-const CHECK_METHODS = ['onNote', 'afterEvent', 'atEnd'] as const;
 
 function guardActor<T extends object>(actor: T, who: string): T {
   if (actor === null || typeof actor !== 'object' || !Object.isExtensible(actor)) return actor;
-  wrapMethods(actor, ACTOR_METHODS, (method, args) => (method === 'onTimer' ? `${who} onTimer(${JSON.stringify(args[0])})` : `${who} ${method}`));
+  wrapMethods(actor, ACTOR_METHODS, who);
   return actor;
 }
 
-function guardChecks<T extends Invariant<unknown> | LivenessCheck<unknown> | Observer<unknown>>(list: T[], kind: string): T[] {
-  if (!Array.isArray(list)) return list;
-  for (const check of list) {
-    if (check === null || typeof check !== 'object' || !Object.isExtensible(check)) continue;
-    wrapMethods(check, CHECK_METHODS, (method) => `${kind} ${String(check.name)} ${method}`);
-  }
-  return list;
-}
-
 /**
- * The protocol with the determinism guard around every call into its code: createActor,
- * createClient, every actor's and client actor's handlers and summary, and its invariants',
- * liveness checks' and observers' callbacks. A run of the guarded protocol has the same
+ * The protocol with the determinism guard around every call into its actors: createActor,
+ * createClient, and every actor's and client actor's handlers (onStart, onMessage, onTimer,
+ * onRequest) and summary. Invariants, liveness checks and observers are not guarded: they
+ * judge a run and never drive it, and they run after every event, where the guard would
+ * cost most (bench/guard.ts). A run of the guarded protocol has the same
  * hash as a run of the protocol itself unless a handler calls a guarded function, and then
  * that run fails with a `protocol-exception` naming the handler and the call. Idempotent.
  */
@@ -188,14 +216,11 @@ const guardedOf = new WeakMap<object, AnyProtocol>();
 
 function makeGuarded<P extends AnyProtocol>(protocol: P): P {
   const own = protocol as AnyProtocol;
-  const overrides: Partial<Record<keyof AnyProtocol, unknown>> & { [GUARDED]: true } = {
-    [GUARDED]: true,
+  const overrides: Partial<Record<keyof AnyProtocol, unknown>> = {
     createActor: (ctx: Parameters<AnyProtocol['createActor']>[0], options: Record<string, unknown>) => {
       const who = endpointName(ctx, false);
       return guardActor(guarded(`${who} createActor`, () => own.createActor(ctx, options)) as Actor<unknown>, who);
     },
-    invariants: (options: Record<string, unknown>) => guardChecks(guarded('invariants()', () => own.invariants(options)), 'invariant'),
-    liveness: (options: Record<string, unknown>) => guardChecks(guarded('liveness()', () => own.liveness(options)), 'liveness check'),
   };
   if (typeof own.createClient === 'function') {
     const createClient = own.createClient.bind(own);
@@ -204,9 +229,9 @@ function makeGuarded<P extends AnyProtocol>(protocol: P): P {
       return guardActor(guarded(`${who} createClient`, () => createClient(ctx, options)) as ClientActor<unknown>, who);
     };
   }
-  if (typeof own.observers === 'function') {
-    const observers = own.observers.bind(own);
-    overrides.observers = (options: Record<string, unknown>) => guardChecks(guarded('observers()', () => observers(options)), 'observer');
-  }
-  return Object.assign(Object.create(Object.getPrototypeOf(protocol) as object) as P, protocol, overrides);
+  guardedCreateActors.add(overrides.createActor as object);
+  const made = Object.assign(Object.create(Object.getPrototypeOf(protocol) as object) as P, protocol, overrides);
+  // Not enumerable: a spread copy with a createActor of its own (`{ ...guarded, createActor }`) is not guarded.
+  Object.defineProperty(made, GUARDED, { value: true, enumerable: false });
+  return made;
 }

@@ -163,6 +163,18 @@ describe('the determinism guard', () => {
     expect(v.stack ?? '').not.toContain('guard.ts');
   });
 
+  it('names the timer of an onTimer handler', async () => {
+    const loaded = await scenarioFor('./plain.mjs');
+    const bare = loaded.config.protocol;
+    const timerRandom = withDeterminismGuard({
+      ...bare,
+      name: 'timer-random',
+      createActor: (ctx: { setTimer(name: string, us: number): void }) => ({ onStart() { ctx.setTimer('election', 1000); }, onTimer() { void Math.random(); }, onMessage() {}, onRequest() {}, summary: () => ({}) }),
+    });
+    const run = runScenario({ ...loaded, protocol: timerRandom, config: { ...loaded.config, protocol: timerRandom } });
+    expect(run.violations[0].message).toContain('n1 threw in onTimer("election"): DeterminismError: Math.random() called in node n1 onTimer("election")');
+  });
+
   it('restores every global after a handler, also after a throw', () => {
     const before = [Math.random, Date, Date.now, performance.now, setTimeout, setInterval, setImmediate, queueMicrotask];
     expect(() => guarded('test', () => Math.random())).toThrow(DeterminismError);
