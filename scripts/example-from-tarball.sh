@@ -76,9 +76,54 @@ expect "the fuzz campaign wrote a failure file and its HTML report" test -n "$fa
 if [ -n "$failure" ]; then
   expect "the failure is a linearizability violation" grep -q '"checker": *"linearizability"' "$failure"
   check "faultline replay reproduces it" 1 npx faultline replay "$failure"
+  check "faultline report writes the failure's HTML report" 0 npx faultline report "$failure" --out failure.html
+  expect "failure.html was written" test -s failure.html
   check "faultline shrink shrinks it" 1 npx faultline shrink "$failure" --out shrunk.yaml
   check "the shrunk scenario still fails, with an HTML report" 1 npx faultline run shrunk.yaml --report shrunk.html
   expect "shrunk.html was written" test -s shrunk.html
 fi
 check "the example's vitest property tests (fast-check)" 0 npx vitest run
+
+# A user's mistakes, through the packed CLI: each is the protocol's failure (exit 1) or bad
+# input (exit 2), with a message that says what happened and what to change.
+mkdir -p mistakes
+cat > mistakes/calls-random.ts <<'TS'
+import type { Endpoint } from 'faultline';
+import { AbdServer, protocol as abd, type Msg } from '../abd.js';
+class RandomServer extends AbdServer {
+  override onMessage(from: Endpoint, msg: Msg): void {
+    if (Math.random() < 2) super.onMessage(from, msg);
+  }
+}
+export const protocol = { ...abd, name: 'abd-calls-random', createActor: (ctx: ConstructorParameters<typeof AbdServer>[0]) => new RandomServer(ctx) };
+TS
+cat > mistakes/throws.ts <<'TS'
+import { AbdServer, protocol as abd } from '../abd.js';
+class ThrowingServer extends AbdServer {
+  override onMessage(): void {
+    throw new Error('lost the quorum');
+  }
+}
+export const protocol = { ...abd, name: 'abd-throws', createActor: (ctx: ConstructorParameters<typeof AbdServer>[0]) => new ThrowingServer(ctx) };
+TS
+cat > mistakes/wrong-shape.ts <<'TS'
+export const protocol = { name: 'abd-wrong-shape', description: 'forgot its actors', model: 'cas-register', bugs: [], workload: 'register', invariants: () => [] };
+TS
+cat > mistakes/uses-require.js <<'JS'
+const abd = require('../abd.ts');
+module.exports = { protocol: abd.protocol };
+JS
+for name in calls-random throws wrong-shape uses-require; do
+  ext=ts; [ "$name" = uses-require ] && ext=js
+  sed "s#^protocol: .*#protocol: ./${name}.${ext}#" scenarios/abd.yaml > "mistakes/${name}.yaml"
+done
+check "a handler calling Math.random fails the run" 1 npx faultline run mistakes/calls-random.yaml
+expect "... with a message naming the handler and the call" grep -q 'threw in onMessage: DeterminismError: Math.random() called in node n[0-9] onMessage' "$log"
+check "a handler that throws fails the run" 1 npx faultline run mistakes/throws.yaml --seed 5
+expect "... as a protocol-exception with its seed" grep -q 'protocol-exception.*threw in onMessage: Error: lost the quorum' "$log"
+expect "... and the replay command with the seed" grep -q 'faultline run mistakes/throws.yaml --seed 5' "$log"
+check "a module of the wrong shape is bad input" 2 npx faultline run mistakes/wrong-shape.yaml
+expect "... naming the missing members" grep -q 'missing createActor (a function (ctx, options) => Actor), liveness' "$log"
+check "require() in an ES module package is bad input" 2 npx faultline run mistakes/uses-require.yaml
+expect "... saying what to change" grep -q 'uses CommonJS `require`.*"type": "module"' "$log"
 finish
