@@ -2,8 +2,9 @@
 // Math.random or hands work to the host's event loop makes a run depend on more than its
 // scenario and seed, so replay and shrink stop working. Lint keeps faultline's own
 // protocols clean; a user's module gets this guard instead: while one of its handlers runs,
-// Math.random, Date.now, new Date() (no arguments), Date() and performance.now, and
-// setTimeout, setInterval, setImmediate and queueMicrotask are throwing stand-ins. The
+// Math.random, Date.now, new Date() (no arguments), Date(), performance.now,
+// process.hrtime, crypto.randomUUID and crypto.getRandomValues, and setTimeout,
+// setInterval, setImmediate and queueMicrotask are throwing stand-ins. The
 // stand-in throws a DeterminismError naming the handler, the call and what to use instead;
 // the kernel's handler boundary turns it into a `protocol-exception` violation. A handler
 // that catches the error still fails: the guard rethrows it when the handler returns.
@@ -39,6 +40,11 @@ const realSetTimeout = host.setTimeout;
 const realSetInterval = host.setInterval;
 const realSetImmediate = host.setImmediate;
 const realQueueMicrotask = host.queueMicrotask;
+// The host's other clocks and random sources, swapped on their objects the same way.
+const realHrtime = process.hrtime;
+const cryptoObject = globalThis.crypto as unknown as { randomUUID: () => string; getRandomValues: <T>(array: T) => T } | undefined;
+const realRandomUUID = cryptoObject?.randomUUID;
+const realGetRandomValues = cryptoObject?.getRandomValues;
 
 const INSTEAD: Record<string, string> = {
   'Math.random()': 'use ctx.random (the actor\'s seeded stream: int, chance, pick, shuffle)',
@@ -50,6 +56,9 @@ const INSTEAD: Record<string, string> = {
   'setInterval()': 'use ctx.setTimer(name, afterUs), re-armed in onTimer',
   'setImmediate()': 'do the work now, or use ctx.setTimer(name, 0)',
   'queueMicrotask()': 'do the work now, or use ctx.setTimer(name, 0)',
+  'process.hrtime()': 'use ctx.now() (the actor\'s local clock, integer microseconds)',
+  'crypto.randomUUID()': 'draw ids from ctx.random, or build them from ctx.id and a counter',
+  'crypto.getRandomValues()': 'use ctx.random (the actor\'s seeded stream)',
 };
 
 /** The handler running now (innermost), and the first forbidden call it made. */
@@ -86,6 +95,9 @@ const guardSetTimeout = (): never => forbidden('setTimeout()');
 const guardSetInterval = (): never => forbidden('setInterval()');
 const guardSetImmediate = (): never => forbidden('setImmediate()');
 const guardQueueMicrotask = (): never => forbidden('queueMicrotask()');
+const guardHrtime = Object.assign((): never => forbidden('process.hrtime()'), { bigint: (): never => forbidden('process.hrtime()') });
+const guardRandomUUID = (): never => forbidden('crypto.randomUUID()');
+const guardGetRandomValues = (): never => forbidden('crypto.getRandomValues()');
 
 // Named writes, no loops: this runs twice per handler call.
 function enter(): void {
@@ -96,6 +108,11 @@ function enter(): void {
   host.setInterval = guardSetInterval;
   host.setImmediate = guardSetImmediate;
   host.queueMicrotask = guardQueueMicrotask;
+  process.hrtime = guardHrtime as unknown as typeof process.hrtime;
+  if (cryptoObject !== undefined) {
+    cryptoObject.randomUUID = guardRandomUUID;
+    cryptoObject.getRandomValues = guardGetRandomValues;
+  }
 }
 
 function leave(): void {
@@ -106,6 +123,11 @@ function leave(): void {
   host.setInterval = realSetInterval;
   host.setImmediate = realSetImmediate;
   host.queueMicrotask = realQueueMicrotask;
+  process.hrtime = realHrtime;
+  if (cryptoObject !== undefined) {
+    cryptoObject.randomUUID = realRandomUUID!;
+    cryptoObject.getRandomValues = realGetRandomValues!;
+  }
 }
 
 /**

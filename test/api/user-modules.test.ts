@@ -153,6 +153,8 @@ describe('the determinism guard', () => {
     ['./calls-performance-now.ts', 'performance.now() called in node n1 onMessage', 'ctx.now()'],
     ['./calls-set-timeout.ts', 'setTimeout() called in node n1 onMessage', 'ctx.setTimer'],
     ['./calls-queue-microtask.ts', 'queueMicrotask() called in node n1 onMessage', 'ctx.setTimer'],
+    ['./calls-hrtime.ts', 'process.hrtime() called in node n1 onMessage', 'ctx.now()'],
+    ['./calls-random-uuid.ts', 'crypto.randomUUID() called in node n1 onMessage', 'ctx.random'],
   ])('%s fails, naming the handler and the call', async (module, call, instead) => {
     const run = runScenario(await scenarioFor(module));
     expect(run.verdict).toBe('fail');
@@ -176,12 +178,14 @@ describe('the determinism guard', () => {
   });
 
   it('restores every global after a handler, also after a throw', () => {
-    const before = [Math.random, Date, Date.now, performance.now, setTimeout, setInterval, setImmediate, queueMicrotask];
+    const globals = () => [Math.random, Date, Date.now, performance.now, setTimeout, setInterval, setImmediate, queueMicrotask, process.hrtime, crypto.randomUUID, crypto.getRandomValues];
+    const before = globals();
     expect(() => guarded('test', () => Math.random())).toThrow(DeterminismError);
     expect(() => guarded('test', () => { throw new RangeError('x'); })).toThrow(RangeError);
     expect(guarded('test', () => new Date(5).getTime())).toBe(5);
     expect(guarded('test', () => new Date(0) instanceof Date)).toBe(true);
-    expect([Math.random, Date, Date.now, performance.now, setTimeout, setInterval, setImmediate, queueMicrotask]).toEqual(before);
+    expect(globals()).toEqual(before);
+    expect(typeof crypto.randomUUID()).toBe('string');
     expect(typeof Math.random()).toBe('number');
   });
 
