@@ -22,7 +22,7 @@ export async function main(): Promise<void> {
   for (let i = 0; i < 100_000; i++) guarded('bench', handler);
   const t = performance.now();
   for (let i = 0; i < calls; i++) guarded('bench', handler);
-  console.log(`guard: ${(((performance.now() - t) * 1e6) / calls).toFixed(0)} ns per guarded handler call (swap 8 globals in and out; ${sink} calls)`);
+  console.log(`guard: ${(((performance.now() - t) * 1e6) / calls).toFixed(0)} ns per guarded handler call (swap 11 host functions in and out; ${sink} calls)`);
   const seeds = Number(process.env.BENCH_SEEDS ?? 200);
   // The pinger's runs are short: more of them, for a comparable sample.
   const cases: Array<{ file: string; runs: number; bare: () => Promise<SimConfig['protocol']> }> = [
