@@ -8,12 +8,7 @@
 // A counterexample is plain data (ScriptedFault[] and a seed): `toYaml` saves it as a
 // scenario file that `faultline run` replays.
 import fc from 'fast-check';
-import type { LoadedScenario } from './scenario/load.js';
-import { checkerNames, historyModelOf, LINEARIZABILITY } from './scenario/registry.js';
-import { withStandardChecks } from './scenario/standard-checks.js';
-import { runScenario, type LinearizabilityVerdict, type Verdict } from './scenario/runner.js';
-import type { ClientConfig, FaultAction, LinkSet, NetworkConfig, ScriptedFault, SimConfig } from './sim/config.js';
-import type { RunResult, Violation } from './sim/result.js';
+import type { ClientConfig, FaultAction, LinkSet, NetworkConfig, ScriptedFault } from './sim/config.js';
 import type { Endpoint, Micros, NodeId, Protocol, Workload } from './sim/types.js';
 import { getWorkload } from './workloads/index.js';
 
@@ -161,55 +156,5 @@ export function workloadArb(source: Workload | Pick<Protocol<unknown>, 'workload
 /** Seeds as faultline writes them (decimal strings); shrinks toward "0". */
 export const seedArb: fc.Arbitrary<string> = fc.integer({ min: 0, max: 0x7fffffff }).map(String);
 
-export interface SimulateOptions {
-  /** Check the client history for linearizability (default: as the scenario says; true for a bare config). */
-  linearizability?: boolean;
-  /** Keep the full trace (slower). Default: the config's own level. */
-  record?: SimConfig['record'];
-}
-
-export type SimulateResult = RunResult & {
-  verdict: Verdict;
-  /** The kernel's violations and the linearizability checker's. */
-  violations: Violation[];
-  linearizability: LinearizabilityVerdict | undefined;
-};
-
-function isLoaded(input: SimConfig | LoadedScenario): input is LoadedScenario {
-  return (input as LoadedScenario).config !== undefined && (input as LoadedScenario).available !== undefined;
-}
-
-/** A bare config as a scenario the runner accepts. */
-export function scenarioOf(bare: SimConfig, options: SimulateOptions = {}): LoadedScenario {
-  const config = { ...bare, protocol: withStandardChecks(bare.protocol) };
-  const historyModel = historyModelOf(config.protocol, config.clients.generator);
-  const available = checkerNames(config.protocol, config.protocolOptions, historyModel);
-  const check = options.linearizability ?? true;
-  const linearizability = check && available.history === LINEARIZABILITY;
-  const named = config.checks ?? [...available.invariants, ...available.liveness];
-  return {
-    file: `<${config.protocol.name} config>`,
-    name: config.protocol.name,
-    description: undefined,
-    protocolRef: config.protocol.name,
-    protocol: config.protocol,
-    config,
-    scenarioBugs: [...config.bugs],
-    checkers: check ? [...named, available.history] : named,
-    linearizability,
-    historyModel,
-    historyChecker: check ? available.history : undefined,
-    available,
-  };
-}
-
-/**
- * Run a config (or a loaded scenario) with a seed, check it, and return the run with its
- * verdict. Deterministic: the same input and seed give the same result, hash included.
- */
-export function simulate(input: SimConfig | LoadedScenario, seed?: string | number, options: SimulateOptions = {}): SimulateResult {
-  let loaded = isLoaded(input) ? input : scenarioOf(input, options);
-  if (isLoaded(input) && options.linearizability !== undefined) loaded = { ...loaded, linearizability: options.linearizability };
-  const run = runScenario(loaded, { ...(seed !== undefined ? { seed: String(seed) } : {}), ...(options.record ? { record: options.record } : {}) });
-  return { ...run.result, violations: run.violations, verdict: run.verdict, linearizability: run.linearizability };
-}
+export { simulate, scenarioOf } from './scenario/simulate.js';
+export type { SimulateOptions, SimulateResult } from './scenario/simulate.js';

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Protocol } from '../sim/types.js';
+import { withDeterminismGuard } from './guard.js';
 import type { Result } from './units.js';
 
 export type AnyProtocol = Protocol<any, any>;
@@ -56,21 +57,40 @@ export const resolveProtocol: ProtocolResolver = async (ref, scenarioDir) => {
   return loadProtocolModule(resolve(scenarioDir, ref));
 };
 
-/** Import a module exporting `protocol` (or a default export) that implements Protocol. */
-export async function loadProtocolModule(path: string): Promise<Result<AnyProtocol, string>> {
+/** Extensions a protocol module may have: TypeScript is loaded through tsx, with no build step. */
+export const PROTOCOL_MODULE_EXTENSIONS: readonly string[] = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const TYPESCRIPT = /\.[cm]?ts$/;
+
+export interface LoadProtocolOptions {
+  /** Wrap the protocol in the determinism guard (scenario/guard.ts). Default true. */
+  guard?: boolean;
+}
+
+/**
+ * Import a module exporting `protocol` (or a default export) that implements Protocol:
+ * `.ts`, `.mts` and `.cts` through tsx's loader (registered once per thread, the first
+ * time), `.js`, `.mjs` and `.cjs` as Node loads them. The protocol comes back wrapped in the
+ * determinism guard. Every error says what was expected and what to change.
+ */
+export async function loadProtocolModule(path: string, options: LoadProtocolOptions = {}): Promise<Result<AnyProtocol, string>> {
   if (!existsSync(path)) return { ok: false, error: `a protocol module, but ${path} does not exist` };
   // A FIFO or a device (`protocol: /dev/zero`) would hang the import: only a regular file is a module.
   if (!statSync(path).isFile()) return { ok: false, error: `a protocol module (a regular file), but ${path} is not a regular file` };
+  if (!PROTOCOL_MODULE_EXTENSIONS.some((ext) => path.endsWith(ext))) {
+    return { ok: false, error: `a protocol module ending in ${PROTOCOL_MODULE_EXTENSIONS.join(', ')} (got ${path})` };
+  }
   let module: Record<string, unknown>;
   try {
+    if (TYPESCRIPT.test(path)) await typescriptLoader();
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    return { ok: false, error: `a protocol module that loads, but importing ${path} failed: ${(error as Error).message}` };
+    return { ok: false, error: `a protocol module that loads, but importing ${path} failed: ${(error as Error)?.message ?? String(error)}${moduleFormatHint(path, error)}` };
   }
-  const candidate = module.protocol ?? module.default;
-  const missing = protocolShapeProblems(candidate);
+  const candidate = protocolExport(module);
+  const missing = protocolShapeProblems(candidate, module);
   if (missing.length > 0) {
-    return { ok: false, error: `a module exporting \`protocol\` (or a default export) implementing Protocol; ${path}: ${missing.join(', ')}` };
+    const hint = candidate === undefined ? commonJsExportsHint(path) : '';
+    return { ok: false, error: `a module exporting \`protocol\` (or a default export) implementing Protocol; ${path}: ${missing.join('; ')}${hint}` };
   }
   const protocol = candidate as AnyProtocol;
   const { modelNames } = await import('../checkers/index.js');
@@ -78,26 +98,129 @@ export async function loadProtocolModule(path: string): Promise<Result<AnyProtoc
     const known = [...modelNames, ...Object.keys(transactionalModels)];
     return { ok: false, error: `a protocol whose model is a linearizability model or a transactional one (${known.join(', ')}); ${path} declares model ${JSON.stringify(protocol.model)}` };
   }
-  return { ok: true, value: protocol };
+  return { ok: true, value: options.guard === false ? protocol : withDeterminismGuard(protocol) };
 }
 
-function protocolShapeProblems(candidate: unknown): string[] {
-  if (candidate === null || typeof candidate !== 'object') return ['no `protocol` or default export object'];
+/** `protocol`, else the default export; a CommonJS module's `module.exports.protocol` arrives as `default.protocol`. */
+function protocolExport(module: Record<string, unknown>): unknown {
+  if (module.protocol !== undefined) return module.protocol;
+  const fallback = module.default as Record<string, unknown> | undefined;
+  if (fallback !== null && typeof fallback === 'object' && fallback.protocol !== undefined && fallback.createActor === undefined) return fallback.protocol;
+  return fallback;
+}
+
+let tsxRegistered: Promise<void> | undefined;
+
+/**
+ * Make `import()` load TypeScript. Running from faultline's own sources (under tsx or
+ * vitest) it already does; from dist/, tsx's ESM and CommonJS hooks are registered once
+ * per thread (fuzz workers load the module in their own thread, so each registers its own).
+ */
+function typescriptLoader(): Promise<void> {
+  if (import.meta.url.endsWith('.ts')) return Promise.resolve();
+  tsxRegistered ??= (async () => {
+    const esm = (await import('tsx/esm/api')) as { register: () => unknown };
+    const cjs = (await import('tsx/cjs/api')) as { register: () => unknown };
+    cjs.register();
+    esm.register();
+  })();
+  return tsxRegistered;
+}
+
+/** The nearest package.json above a file, and its `type`. */
+function nearestPackage(path: string): { file: string; type: string | undefined } | undefined {
+  let dir = dirname(path);
+  for (let depth = 0; depth < 64; depth += 1) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        const json = JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown };
+        return { file, type: typeof json.type === 'string' ? json.type : undefined };
+      } catch {
+        return { file, type: undefined };
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+/** What to change when a module failed for its module format (CommonJS vs ES modules), or a missing package. */
+export function moduleFormatHint(path: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  const pkg = nearestPackage(path);
+  const esmByExtension = /\.m[jt]s$/.test(path);
+  const cjsByExtension = /\.c[jt]s$/.test(path);
+  const why = esmByExtension
+    ? `its extension (${path.slice(path.lastIndexOf('.'))}) makes it an ES module`
+    : pkg?.type === 'module'
+      ? `${pkg.file} has "type": "module", so it is an ES module`
+      : 'it is an ES module';
+  if (/\b(require|module|exports|__dirname|__filename) is not defined in ES module scope/.test(message)) {
+    const what = /\b(\w+) is not defined/.exec(message)![1];
+    const fix = what === 'require' ? "use `import ... from '...'` instead of require()" : what === 'module' || what === 'exports' ? 'write `export const protocol = { ... }` instead of module.exports' : 'use import.meta.dirname / import.meta.filename';
+    return ` (the module uses CommonJS \`${what}\`, but ${why}: ${fix}, or rename it to ${path.replace(/\.[cm]?([jt])s$/, '.c$1s')} to keep CommonJS)`;
+  }
+  if (/Cannot use import statement outside a module|Unexpected token 'export'|require\(\) of ES Module|ERR_REQUIRE_ESM|Cannot require\(\) ES Module/.test(message) || code === 'ERR_REQUIRE_ESM') {
+    const where = cjsByExtension ? `its extension makes it CommonJS` : pkg === undefined ? 'no package.json above it says "type": "module"' : `${pkg.file} has no "type": "module"`;
+    const rename = path.replace(/\.[cm]?([jt])s$/, '.m$1s');
+    return ` (the module uses ES module syntax (import/export), but Node loads it as CommonJS because ${where}: add "type": "module" to ${pkg?.file ?? 'a package.json beside it'}, or rename it to ${rename})`;
+  }
+  if (code === 'ERR_MODULE_NOT_FOUND' && /Cannot find package 'faultline'/.test(message)) {
+    return ' (install faultline in the project that holds the module: npm install --save-dev faultline)';
+  }
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+    return ` (faultline loads ${PROTOCOL_MODULE_EXTENSIONS.join(', ')} modules)`;
+  }
+  return '';
+}
+
+/**
+ * A module that exports nothing but assigns module.exports: Node ran it as an ES module
+ * (its package says "type": "module", or its extension), where module.exports is ignored.
+ */
+export function commonJsExportsHint(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+  if (!/\bmodule\.exports\b|^\s*exports\.\w+\s*=/m.test(text) || /\.c[jt]s$/.test(path)) return '';
+  const pkg = nearestPackage(path);
+  const why = /\.m[jt]s$/.test(path) ? 'its extension makes it an ES module' : pkg?.type === 'module' ? `${pkg.file} has "type": "module"` : 'it is loaded as an ES module';
+  return ` (it assigns CommonJS module.exports, but ${why}, where module.exports is not an export: write \`export const protocol = { ... }\`, or rename it to ${path.replace(/\.[cm]?([jt])s$/, '.c$1s')})`;
+}
+
+/** What a candidate export lacks to be a Protocol, each naming the member and what it should be. */
+function protocolShapeProblems(candidate: unknown, module: Record<string, unknown> = {}): string[] {
+  if (candidate === null || typeof candidate !== 'object') {
+    const names = Object.keys(module).filter((k) => k !== '__esModule').sort();
+    return [`no \`protocol\` export and no default export object (the module exports ${names.length > 0 ? names.join(', ') : 'nothing'}): add \`export const protocol: Protocol<Msg> = { name, description, model, bugs, workload, createActor, invariants, liveness }\``];
+  }
   const p = candidate as Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof p.name !== 'string') problems.push('name is not a string');
-  if (typeof p.model !== 'string') problems.push('model is not a string');
-  if (!Array.isArray(p.bugs)) problems.push('bugs is not a list');
-  for (const method of ['createActor', 'invariants', 'liveness'] as const) {
-    if (typeof p[method] !== 'function') problems.push(`${method} is not a function`);
-  }
+  const missing: string[] = [];
+  const expect = (key: string, ok: boolean, what: string): void => {
+    if (p[key] === undefined) missing.push(`${key} (${what})`);
+    else if (!ok) problems.push(`${key} is not ${what}`);
+  };
+  expect('name', typeof p.name === 'string', 'a string');
+  expect('model', typeof p.model === 'string', 'a string: a history model such as kv or register');
+  expect('bugs', Array.isArray(p.bugs), 'a list of { name, description }, [] for none');
+  expect('createActor', typeof p.createActor === 'function', 'a function (ctx, options) => Actor');
+  expect('invariants', typeof p.invariants === 'function', 'a function (options) => Invariant[]');
+  expect('liveness', typeof p.liveness === 'function', 'a function (options) => LivenessCheck[]');
+  const w = p.workload as Record<string, unknown> | string | undefined;
+  const workloadOk = typeof w === 'string' || (w !== null && typeof w === 'object' && typeof w.nextOp === 'function' && typeof w.name === 'string' && typeof w.defaultMix === 'object');
+  expect('workload', workloadOk, 'a workload name (kv, register, ...) or a generator { name, defaultMix, defaultParams, nextOp }');
+  if (missing.length > 0) problems.unshift(`missing ${missing.join(', ')}`);
   if (p.createClient !== undefined && typeof p.createClient !== 'function') problems.push('createClient is not a function');
   if (p.observers !== undefined && typeof p.observers !== 'function') problems.push('observers is not a function');
   if (p.checks !== undefined && (!Array.isArray(p.checks) || !p.checks.every((c) => typeof c === 'string'))) problems.push('checks is not a list of checker names');
-  const w = p.workload as Record<string, unknown> | string | undefined;
-  if (typeof w !== 'string' && (w === null || typeof w !== 'object' || typeof w.nextOp !== 'function' || typeof w.name !== 'string' || typeof w.defaultMix !== 'object')) {
-    problems.push('workload is neither a workload name (kv, register, ...) nor a generator { name, defaultMix, defaultParams, nextOp }');
-  }
   if (p.roles !== undefined) {
     const roles = p.roles as unknown;
     const ok = Array.isArray(roles) && roles.every((r) => r !== null && typeof r === 'object' && typeof r.name === 'string' && /^[a-z][a-z0-9-]*$/.test(r.name) && r.name !== 'client' && Number.isInteger(r.count) && r.count >= 0);
