@@ -5,10 +5,11 @@
 // client operation completes ok within the bound; and no operation invoked after that stays
 // unanswered (ok, or a definite fail) for longer than the bound.
 import type { ClusterView, HistoryEvent, LivenessCheck, Micros, Note } from '../../sim/types.js';
+import { clientsServed, formatUs } from '../common/liveness.js';
 import type { ZabNode } from './node.js';
 import type { ZabOptions } from './options.js';
 
-const fmt = (us: Micros): string => (us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`);
+const fmt = formatUs;
 
 export class ZabLiveness implements LivenessCheck<ZabNode> {
   readonly name = 'liveness';
@@ -21,7 +22,7 @@ export class ZabLiveness implements LivenessCheck<ZabNode> {
   }
 
   atEnd(view: ClusterView<ZabNode>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined {
-    return leaderAtEnd(view) ?? this.settled(info.livenessStartUs, info.endUs) ?? served(this.boundUs, info.livenessStartUs, info.endUs, info.history);
+    return leaderAtEnd(view) ?? this.settled(info.livenessStartUs, info.endUs) ?? clientsServed(this.boundUs, info.livenessStartUs, info.endUs, info.history);
   }
 
   private settled(startUs: Micros, endUs: Micros): string | undefined {
@@ -32,35 +33,6 @@ export class ZabLiveness implements LivenessCheck<ZabNode> {
     const shown = late.slice(0, 4).map(([t, n, e]) => `n${n + 1} in epoch ${e} at ${fmt(t)}`).join(', ');
     return `leadership did not settle: ${late.length} leader(s) established after ${fmt(by)} (faults stopped at ${fmt(startUs)}, bound ${fmt(this.boundUs)}): ${shown}${late.length > 4 ? ', ...' : ''}`;
   }
-}
-
-function served(bound: Micros, startUs: Micros, endUs: Micros, history: readonly HistoryEvent[]): string | undefined {
-  const firstDeadline = Math.min(startUs + bound, endUs);
-  let active = false;
-  let okInTime = false;
-  const open = new Map<number, Micros>();
-  for (const e of history) {
-    if (e.type === 'invoke') {
-      open.set(e.process, e.timeUs);
-      if (e.timeUs >= startUs) active = true;
-      continue;
-    }
-    const invokedUs = open.get(e.process);
-    open.delete(e.process);
-    if (e.type === 'ok' && e.timeUs >= startUs && e.timeUs <= firstDeadline) okInTime = true;
-    if (invokedUs === undefined || invokedUs <= startUs + bound) continue;
-    const answered = e.type === 'ok' || e.type === 'fail';
-    if (!(answered && e.timeUs - invokedUs <= bound) && endUs - invokedUs >= bound) {
-      return `${e.f} ${e.key ?? ''} invoked at ${fmt(invokedUs)} by process ${e.process} ended ${e.type} at ${fmt(e.timeUs)}, over the ${fmt(bound)} bound`;
-    }
-  }
-  for (const [process, invokedUs] of open) {
-    if (invokedUs > startUs + bound && endUs - invokedUs > bound) {
-      return `an operation invoked at ${fmt(invokedUs)} by process ${process} was still open at the end (${fmt(endUs)}), over the ${fmt(bound)} bound`;
-    }
-  }
-  if ((active || open.size > 0) && !okInTime) return `no client operation completed ok between faults stopping (${fmt(startUs)}) and ${fmt(firstDeadline)}`;
-  return undefined;
 }
 
 /** Some live peer leads, established, and a quorum (it included) is in broadcast with it. */

@@ -5,11 +5,12 @@
 // for longer than the bound. (Paxos alone promises no progress, PMS §2.4: two proposers can
 // pre-empt each other forever; the randomised backoff is what makes this hold.)
 import type { ClusterView, HistoryEvent, LivenessCheck, Micros, Note } from '../../../sim/types.js';
+import { clientsServed, formatUs } from '../../common/liveness.js';
 import { ballotEqual, ballotText } from '../ballot.js';
 import type { MultiPaxosReplica } from './node.js';
 import type { MultiPaxosOptions } from './options.js';
 
-const fmt = (us: Micros): string => (us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`);
+const fmt = formatUs;
 
 export class MultiPaxosLiveness implements LivenessCheck<MultiPaxosReplica> {
   readonly name = 'liveness';
@@ -22,7 +23,7 @@ export class MultiPaxosLiveness implements LivenessCheck<MultiPaxosReplica> {
   }
 
   atEnd(view: ClusterView<MultiPaxosReplica>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined {
-    return leaderAtEnd(view) ?? this.settled(info.livenessStartUs, info.endUs) ?? this.served(info.livenessStartUs, info.endUs, info.history);
+    return leaderAtEnd(view) ?? this.settled(info.livenessStartUs, info.endUs) ?? clientsServed(this.boundUs, info.livenessStartUs, info.endUs, info.history);
   }
 
   private settled(startUs: Micros, endUs: Micros): string | undefined {
@@ -32,36 +33,6 @@ export class MultiPaxosLiveness implements LivenessCheck<MultiPaxosReplica> {
     if (late.length === 0) return undefined;
     const shown = late.slice(0, 4).map(([t, n, b]) => `n${n + 1} at ballot ${b} at ${fmt(t)}`).join(', ');
     return `leadership did not settle: ${late.length} leader(s) elected after ${fmt(by)} (faults stopped at ${fmt(startUs)}, bound ${fmt(this.boundUs)}): ${shown}${late.length > 4 ? ', ...' : ''}`;
-  }
-
-  private served(startUs: Micros, endUs: Micros, history: readonly HistoryEvent[]): string | undefined {
-    const bound = this.boundUs;
-    const firstDeadline = Math.min(startUs + bound, endUs);
-    let active = false;
-    let okInTime = false;
-    const open = new Map<number, Micros>();
-    for (const e of history) {
-      if (e.type === 'invoke') {
-        open.set(e.process, e.timeUs);
-        if (e.timeUs >= startUs) active = true;
-        continue;
-      }
-      const invokedUs = open.get(e.process);
-      open.delete(e.process);
-      if (e.type === 'ok' && e.timeUs >= startUs && e.timeUs <= firstDeadline) okInTime = true;
-      if (invokedUs === undefined || invokedUs <= startUs + bound) continue;
-      const answered = e.type === 'ok' || e.type === 'fail';
-      if (!(answered && e.timeUs - invokedUs <= bound) && endUs - invokedUs >= bound) {
-        return `${e.f} ${e.key ?? ''} invoked at ${fmt(invokedUs)} by process ${e.process} ended ${e.type} at ${fmt(e.timeUs)}, over the ${fmt(bound)} bound`;
-      }
-    }
-    for (const [process, invokedUs] of open) {
-      if (invokedUs > startUs + bound && endUs - invokedUs > bound) {
-        return `an operation invoked at ${fmt(invokedUs)} by process ${process} was still open at the end (${fmt(endUs)}), over the ${fmt(bound)} bound`;
-      }
-    }
-    if ((active || open.size > 0) && !okInTime) return `no client operation completed ok between faults stopping (${fmt(startUs)}) and ${fmt(firstDeadline)}`;
-    return undefined;
   }
 }
 
