@@ -15,7 +15,7 @@
 // than a message stays in flight, so that a BEGIN sent before the crash (a network
 // duplicate, say) is never started a second time after the coordinator forgot the first.
 import type { Actor, ClientRequest, Endpoint, NodeContext, NodeId } from '../../sim/types.js';
-import { COMMITS, commitRecords, STARTED, without, withRecord } from './log.js';
+import { COMMITS, commitRecords, without, withRecord, beginIncarnation, QUIET } from './log.js';
 import type { AbortReason, OpResult, TwoPcMsg, TxnOp, Vote } from './messages.js';
 import type { TwoPcOptions } from './options.js';
 import { splitTxn, type TxnPart } from './txn.js';
@@ -36,7 +36,6 @@ export interface CoordinatedTxn {
 const voteTimer = (txn: string): string => `vote:${txn}`;
 const VOTE_PREFIX = 'vote:';
 const RESEND = 'resend';
-const QUIET = 'quiet';
 
 export class Coordinator implements Actor<TwoPcMsg> {
   readonly kind = 'coordinator' as const;
@@ -55,15 +54,7 @@ export class Coordinator implements Actor<TwoPcMsg> {
 
   onStart(): void {
     const storage = this.ctx.storage;
-    if (storage.get<boolean>(STARTED) === true) {
-      if (this.options.recoveryQuietUs > 0) {
-        this.recovering = true;
-        this.ctx.setTimer(QUIET, this.options.recoveryQuietUs);
-      }
-    } else {
-      storage.put(STARTED, true);
-      storage.sync();
-    }
+    this.recovering = beginIncarnation(this.ctx, this.options.recoveryQuietUs);
     for (const rec of commitRecords(storage)) {
       this.active.set(rec.txn, { txn: rec.txn, client: undefined, parts: [], participants: rec.participants, phase: 'committing', votes: new Map(), results: [], acked: new Set() });
       this.ctx.note('txn-recovered', { txn: rec.txn, decision: 'commit' });

@@ -35,6 +35,23 @@ export const PREPARED = 'p';
 export const outcomeKey = (txn: string): string => `o:${txn}`;
 export const dataKey = (key: string): string => `d:${key}`;
 export const STARTED = 'started';
+/** The timer that ends a restarted node's quiet period (recoveryQuietUs). */
+export const QUIET = 'quiet';
+
+/**
+ * Start an incarnation: the first one marks the node started (durably); a later one is a
+ * restart, which begins the quiet period when it is not 0. Returns whether it is recovering.
+ */
+export function beginIncarnation(ctx: { readonly storage: DurableStorage; setTimer(name: string, afterUs: number): void }, recoveryQuietUs: number): boolean {
+  if (ctx.storage.get<boolean>(STARTED) === true) {
+    if (recoveryQuietUs <= 0) return false;
+    ctx.setTimer(QUIET, recoveryQuietUs);
+    return true;
+  }
+  ctx.storage.put(STARTED, true);
+  ctx.storage.sync();
+  return false;
+}
 export const COMMITS = 'c';
 
 export function preparedRecords(storage: DurableStorage): readonly PreparedRecord[] {

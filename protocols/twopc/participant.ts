@@ -21,7 +21,7 @@
 // a late copy of a PREPARE it refused before the crash must not now get a yes.
 import type { Actor, ClientRequest, NodeContext, NodeId } from '../../sim/types.js';
 import { LockTable } from './locks.js';
-import { dataKey, outcomeKey, PREPARED, preparedRecords, STARTED, without, withRecord, type OutcomeRecord, type PreparedRecord } from './log.js';
+import { dataKey, outcomeKey, PREPARED, preparedRecords, without, withRecord, type OutcomeRecord, type PreparedRecord, beginIncarnation, QUIET } from './log.js';
 import type { AbortReason, Decision, TwoPcMsg, TxnOp } from './messages.js';
 import type { TwoPcOptions } from './options.js';
 import { evaluate, locksOf, type Value } from './txn.js';
@@ -31,7 +31,6 @@ const DEFAULT_INITIAL_BALANCE = 100;
 
 const inquireTimer = (txn: string): string => `inquire:${txn}`;
 const INQUIRE_PREFIX = 'inquire:';
-const QUIET = 'quiet';
 
 export class Participant implements Actor<TwoPcMsg> {
   readonly kind = 'participant' as const;
@@ -54,15 +53,7 @@ export class Participant implements Actor<TwoPcMsg> {
 
   onStart(): void {
     const storage = this.ctx.storage;
-    if (storage.get<boolean>(STARTED) === true) {
-      if (this.options.recoveryQuietUs > 0) {
-        this.recovering = true;
-        this.ctx.setTimer(QUIET, this.options.recoveryQuietUs);
-      }
-    } else {
-      storage.put(STARTED, true);
-      storage.sync();
-    }
+    this.recovering = beginIncarnation(this.ctx, this.options.recoveryQuietUs);
     for (const rec of preparedRecords(storage)) {
       const outcome = storage.get<OutcomeRecord>(outcomeKey(rec.txn));
       if (outcome?.outcome === 'commit') {
