@@ -132,7 +132,26 @@ export async function parseScenario(text: string, file: string, options: ParseOp
   const protocol = withStandardChecks(resolved.value);
 
   const loaded = buildScenario(raw, protocol, file, source, fail);
-  return applyOverrides(loaded, options.overrides ?? {});
+  const overrides = options.overrides ?? {};
+  const foreign = (overrides.bugs ?? []).find((bug) => !protocol.bugs.some((b) => b.name === bug));
+  if (foreign !== undefined) {
+    const elsewhere = await bugElsewhere(foreign, protocol.name);
+    if (elsewhere !== undefined) {
+      const names = protocol.bugs.map((bug) => bug.name);
+      throw new InputError('--bug', undefined, undefined, `expected a bug variant of ${protocol.name}: ${listOrNone(names)} (got ${JSON.stringify(foreign)}, a bug variant of ${elsewhere})`);
+    }
+  }
+  return applyOverrides(loaded, overrides);
+}
+
+/** `redlock (fuzz it with scenarios/lock/redlock-nemesis.yaml)`: the built-in protocol that has this bug variant, and its shipped nemesis file. */
+async function bugElsewhere(bug: string, except: string): Promise<string | undefined> {
+  const { builtinProtocols, displayPath, shippedScenarios } = await import('./registry.js');
+  const owner = (await builtinProtocols()).find((p) => p.name !== except && p.bugs.some((b: { name: string }) => b.name === bug));
+  if (owner === undefined) return undefined;
+  const files = shippedScenarios(owner.name);
+  const nemesis = files.find((f) => /nemesis\.ya?ml$/.test(f)) ?? files.find((f) => f.endsWith(`/${bug}.yaml`));
+  return nemesis !== undefined ? `${owner.name} (fuzz it with ${displayPath(nemesis)})` : owner.name;
 }
 
 type Fail = (path: FieldPath, message: string, atKey?: boolean) => InputError;

@@ -232,6 +232,13 @@ describe('overrides', () => {
     expect(() => applyOverrides(loaded, { bugs: ['figure-8'] })).toThrow(InputError);
     expect(() => applyOverrides(loaded, { bugs: ['figure-8'] })).toThrow('--bug: expected a bug variant of echo: violate, crash, stale (got "figure-8")');
   });
+
+  it('a --bug of another built-in protocol names that protocol and the nemesis file to fuzz it with', async () => {
+    await expect(loadScenario('scenarios/lock/nemesis.yaml', { bugs: ['redlock-clock-jump'] })).rejects.toThrow(
+      '--bug: expected a bug variant of lock-lease: no-fencing, unconditional-release (got "redlock-clock-jump", a bug variant of redlock (fuzz it with scenarios/lock/redlock-nemesis.yaml))',
+    );
+    await expect(loadScenario('scenarios/raft/happy.yaml', { bugs: ['figure-9'] })).rejects.toThrow(/\(got "figure-9"\)$/);
+  });
 });
 
 describe('hostile YAML: bad input (exit 2) with a line, never a stack overflow or a hang', () => {
