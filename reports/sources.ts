@@ -24,10 +24,10 @@ export interface ReplayedFailure {
 }
 
 /** Replay a failure file at the full level: the run and its report source (replay and shrink commands of the file). */
-export async function replayForReport(path: string, title?: string): Promise<ReplayedFailure> {
+export async function replayForReport(path: string, title?: string, limits: { timeoutMs?: number } = {}): Promise<ReplayedFailure> {
   const failure = readFailureFile(path);
   const loaded = await failureScenario(failure);
-  const run = runScenario(loaded, { record: 'full' });
+  const run = runScenario(loaded, { record: 'full' }, limits);
   const shown = shellQuote(displayPath(path));
   const source: ReportSource = {
     run,
@@ -40,16 +40,16 @@ export async function replayForReport(path: string, title?: string): Promise<Rep
 }
 
 /** Run a scenario file at the full level (its seed, or `seed`), as a report source. */
-export async function scenarioForReport(path: string, options: { seed?: string; bugs?: readonly string[]; title?: string } = {}): Promise<ReportSource> {
+export async function scenarioForReport(path: string, options: { seed?: string; bugs?: readonly string[]; title?: string; timeoutMs?: number } = {}): Promise<ReportSource> {
   const loaded = await loadScenario(path, { seed: options.seed, bugs: options.bugs ?? [], record: 'full' });
-  const run = runScenario(loaded, {});
+  const run = runScenario(loaded, {}, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   const source: ReportSource = { run };
   if (options.title !== undefined) source.title = options.title;
   return source;
 }
 
 /** A report source from either kind of input. */
-export async function sourceFor(path: string, options: { seed?: string; bugs?: readonly string[]; title?: string } = {}): Promise<ReportSource> {
-  if (isFailureFile(path)) return (await replayForReport(path, options.title)).source;
+export async function sourceFor(path: string, options: { seed?: string; bugs?: readonly string[]; title?: string; timeoutMs?: number } = {}): Promise<ReportSource> {
+  if (isFailureFile(path)) return (await replayForReport(path, options.title, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})).source;
   return scenarioForReport(path, options);
 }

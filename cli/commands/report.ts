@@ -1,4 +1,4 @@
-// faultline report <failure|scenario> [--out FILE] [--seed S] [--bug NAME]...
+// faultline report <failure|scenario> [--out FILE] [--seed S] [--bug NAME]... [--timeout D]
 // faultline report --diff A B [--out FILE] [--seed-a S] [--seed-b S]
 // Writes the HTML trace report of one run, or of two runs side by side with their first
 // divergence marked (a failure beside its shrunk scenario, or beside a passing seed).
@@ -8,6 +8,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath } from '../../scenario/registry.js';
 import { io } from '../output.js';
+import { performance } from 'node:perf_hooks';
+import { parseTimeoutFlag } from './fuzz.js';
 import { formatBytes } from './run.js';
 
 export interface ReportArgs {
@@ -18,6 +20,7 @@ export interface ReportArgs {
   'seed-a'?: string;
   'seed-b'?: string;
   bug?: string[];
+  timeout?: string;
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
@@ -32,6 +35,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('seed-a', { type: 'string', requiresArg: true, describe: "With --diff: the first scenario input's seed" })
       .option('seed-b', { type: 'string', requiresArg: true, describe: "With --diff: the second scenario input's seed" })
       .option('bug', { type: 'string', array: true, nargs: 1, describe: 'Enable a bug variant on scenario inputs (repeatable)' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: 'Wall-clock limit of each run, like 30s: a run stopped by it is undecided (exit 3) and no report is written' })
       .example('$0 report .faultline/failures/nemesis--seed-12.json', '')
       .example('$0 report scenarios/raft/figure-8.yaml --seed 3 --out figure-8.html', '')
       .example('$0 report --diff .faultline/failures/nemesis--seed-12.json nemesis--seed-12.shrunk.yaml', '')
@@ -55,10 +59,21 @@ export async function reportHandler(args: ReportArgs): Promise<ExitCode> {
   if (args.diff && args.seed !== undefined) throw new InputError('--seed', undefined, undefined, 'expected --seed-a or --seed-b with --diff');
   const { sourceFor, isFailureFile, reportPathFor } = await import('../../reports/sources.js');
   const { writeReport } = await import('../../reports/write-report.js');
+  const { ranOutOfTime } = await import('../../explore/execute.js');
   const bugs = args.bug ?? [];
+  const timeoutMs = args.timeout !== undefined ? parseTimeoutFlag(args.timeout) : undefined;
+  const limit = timeoutMs !== undefined ? { timeoutMs } : {};
+  const started = performance.now();
+  /** A run the --timeout stopped: say so, write nothing (a report of a cut run would pass for the whole one). */
+  const outOfTime = (source: { run: { verdict: string; result: { undecided?: string; events: number } } }, input: string): boolean => {
+    if (!ranOutOfTime(source.run, timeoutMs, performance.now() - started)) return false;
+    io.err(`undecided: the run of ${displayPath(input)} was stopped by --timeout ${args.timeout} after ${source.run.result.events.toLocaleString('en-US')} events; no report written`);
+    return true;
+  };
   if (!args.diff) {
     const input = inputs[0];
-    const source = await sourceFor(input, { seed: args.seed, bugs });
+    const source = await sourceFor(input, { seed: args.seed, bugs, ...limit });
+    if (outOfTime(source, input)) return ExitCode.undecided;
     const out = args.out ?? (isFailureFile(input) ? reportPathFor(input) : defaultScenarioOut(input, source.run.loaded.config.seed));
     const { bytes } = await writeReport(out, [source]);
     io.out(`${source.run.verdict.toUpperCase()}  ${source.run.loaded.name} · seed ${source.run.loaded.config.seed}`);
@@ -66,8 +81,10 @@ export async function reportHandler(args: ReportArgs): Promise<ExitCode> {
     return ExitCode.pass;
   }
   const [a, b] = inputs;
-  const sourceA = await sourceFor(a, { seed: args['seed-a'], bugs, title: `A: ${displayPath(a)}` });
-  const sourceB = await sourceFor(b, { seed: args['seed-b'], bugs, title: `B: ${displayPath(b)}` });
+  const sourceA = await sourceFor(a, { seed: args['seed-a'], bugs, title: `A: ${displayPath(a)}`, ...limit });
+  if (outOfTime(sourceA, a)) return ExitCode.undecided;
+  const sourceB = await sourceFor(b, { seed: args['seed-b'], bugs, title: `B: ${displayPath(b)}`, ...limit });
+  if (outOfTime(sourceB, b)) return ExitCode.undecided;
   const out = args.out ?? 'diff.report.html';
   const { bytes, data } = await writeReport(out, [sourceA, sourceB]);
   const divergence = data.divergence;

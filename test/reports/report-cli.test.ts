@@ -165,3 +165,21 @@ describe('a protocol exception in a report', () => {
     expect(run.rows.lane[v.row]).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('report --timeout', () => {
+  it('a run stopped by the timeout is undecided (exit 3) and writes no report; one that finishes writes it', async () => {
+    const dir = tempDir();
+    const long = join(dir, 'long.yaml');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(long, 'name: long\nprotocol: raft\nnodes: 3\nduration: 600m\nclients: { count: 3 }\n');
+    const out = join(dir, 'long.html');
+    const r = await runCli(['report', long, '--timeout', '300ms', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/undecided: the run of .*long\.yaml was stopped by --timeout 300ms after [\d,]+ events; no report written/);
+    expect(existsSync(out)).toBe(false);
+    const ok = join(dir, 'happy.html');
+    expect((await runCli(['report', 'scenarios/raft/happy.yaml', '--timeout', '60s', '--out', ok])).code).toBe(0);
+    expect(existsSync(ok)).toBe(true);
+    expect((await runCli(['report', 'scenarios/raft/happy.yaml', '--timeout', '0s'])).code).toBe(2);
+  });
+});
