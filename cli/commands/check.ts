@@ -4,6 +4,7 @@
 // the handler only prints its lines and sets process.exitCode.
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { performance } from 'node:perf_hooks';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import {
   checkHistory,
@@ -23,7 +24,7 @@ import {
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { HISTORY_MAX_BYTES, readInputText } from '../../scenario/read-input.js';
 import { parseDuration } from '../../scenario/units.js';
-import { io } from '../output.js';
+import { io } from '../io.js';
 import { checkAtomicity, parseAtomicityRecords } from '../../checkers/atomicity/index.js';
 import { checkBank } from '../../checkers/bank/index.js';
 import { listAppendJson, listAppendLines } from './check-list-append.js';
@@ -87,8 +88,7 @@ const DEFAULT_MODEL: Partial<Record<HistoryFormat, string>> = { 'porcupine-kv': 
 const SEVERITY: Record<ExitCode, number> = { 0: 0, 3: 1, 1: 2, 2: 3, 4: 4 };
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
-  command: 'check <history-file..>',
-  describe: 'Check histories (Jepsen log, Knossos/Jepsen EDN, Porcupine kv, faultline JSON) for linearizability; list-append transactions for (strict) serializability; bank histories for conservation; commit records for atomicity',
+  ...commandHeads.check,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('history-file', { type: 'string', array: true, demandOption: true, describe: 'History file(s)' })
