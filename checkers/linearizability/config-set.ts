@@ -75,7 +75,9 @@ export class ConfigSet {
     if (this.chunks.length === 0 || this.chunkUsed + need > this.chunks[this.chunks.length - 1].length) {
       // Small first chunks (most partitions are small), doubling up to CHUNK_WORDS.
       const size = this.chunks.length === 0 ? FIRST_CHUNK_WORDS : Math.min(CHUNK_WORDS, this.chunks[this.chunks.length - 1].length * 2);
-      this.chunks.push(new Uint32Array(Math.max(size, need)));
+      const chunk = allocate(Math.max(size, need));
+      if (chunk === undefined) return 0; // the machine has less memory than the budget: spent all the same
+      this.chunks.push(chunk);
       this.chunkUsed = 0;
     }
     const c = this.chunks.length - 1;
@@ -116,6 +118,20 @@ export class ConfigSet {
     }
     this.table = table;
     this.mask = mask;
+  }
+}
+
+/**
+ * A new chunk, or undefined when the allocation fails (RangeError: the process is out of
+ * memory before the memo's budget is): the search then stops as out of memo budget
+ * (unknown), never crashes.
+ */
+function allocate(words: number): Uint32Array | undefined {
+  try {
+    return new Uint32Array(words);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
   }
 }
 
