@@ -1,7 +1,6 @@
-// The CLI's output streams (io), their EPIPE/ENOSPC guard, and the error lines: all that
-// cli/main.ts needs before a command loads, kept apart from output.ts (run verdicts, traces),
-// whose imports reach the scenario runner.
-import chalk from 'chalk';
+// The CLI's output streams (io) and their EPIPE/ENOSPC guard: all that cli/main.ts needs
+// before a command loads, kept apart from output.ts (run verdicts, traces), whose imports
+// reach the scenario runner, and from chalk (error-lines.ts), which `--help` never needs.
 import { ExitCode } from '../scenario/errors.js';
 
 /** Set once stdout or stderr fails (EPIPE: the reader went away): later output is dropped. */
@@ -36,8 +35,9 @@ export function guardOutputStreams(): void {
     closed.out = true;
     if (error.code === 'EPIPE') return;
     stdoutFailure = error.code ?? error.message;
-    io.err(chalk.red(`error: cannot write stdout: ${stdoutFailure}`));
+    const message = `error: cannot write stdout: ${stdoutFailure}`;
     process.exitCode = ExitCode.badInput;
+    void import('chalk').then(({ default: chalk }) => io.err(chalk.red(message)));
   });
   process.stderr.on('error', () => {
     closed.err = true;
@@ -47,18 +47,4 @@ export function guardOutputStreams(): void {
 /** The exit code to report once the command is done: 2 if stdout could not be written (other than EPIPE). */
 export function outputExitCode(code: number | undefined): number | undefined {
   return stdoutFailure !== undefined ? ExitCode.badInput : code;
-}
-
-/** `error: <message>` in red, on stderr: bad input, no stack trace. */
-export function inputErrorLines(message: string): string[] {
-  return [chalk.red(`error: ${message}`)];
-}
-
-/** An internal error (our bug): the message, the seed and the replay command when known. */
-export function internalErrorLines(message: string, context: { seed?: string; replay?: string; stack?: string }): string[] {
-  const lines = [chalk.red(`internal error (a bug in faultline, please report it): ${message}`)];
-  if (context.seed !== undefined) lines.push(`seed: ${context.seed}`);
-  if (context.replay !== undefined) lines.push(`replay: ${context.replay}`);
-  if (context.stack !== undefined) lines.push(chalk.dim(context.stack));
-  return lines;
 }

@@ -2,13 +2,12 @@
 // are assigned here and in the handlers' return values (never process.exit). A command's
 // module (and all it imports) loads only when that command runs: `faultline --help` reads
 // the heads alone (issue #14: CLI startup).
-import chalk from 'chalk';
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { ExitCode, InputError, InternalRunError } from '../scenario/errors.js';
 import { packageVersion } from '../scenario/registry.js';
 import { AssertionError } from '../sim/types.js';
 import { commandHeads, type CommandHead } from './commands/heads.js';
-import { guardOutputStreams, inputErrorLines, internalErrorLines, io, outputExitCode } from './io.js';
+import { guardOutputStreams, io, outputExitCode } from './io.js';
 
 /** A usage error found by yargs (unknown command or flag, missing argument): already has its message. */
 export class UsageError extends Error {
@@ -52,7 +51,7 @@ export function buildCli(argv: readonly string[]): Argv<object> {
  */
 function lazyCommand<T>(head: CommandHead, load: () => Promise<CommandModule<object, T>>): CommandModule<object, T> {
   let loaded: Promise<CommandModule<object, T>> | undefined;
-  const module = () => (loaded ??= load());
+  const module = () => (loaded ??= loadChalk().then(load));
   return {
     command: head.command,
     describe: head.describe,
@@ -68,18 +67,27 @@ function lazyCommand<T>(head: CommandHead, load: () => Promise<CommandModule<obj
 
 /** Parse argv, run the command, and set process.exitCode. Never throws, never exits. */
 export async function main(argv: readonly string[]): Promise<void> {
-  // https://no-color.org: chalk 5 does not read NO_COLOR itself; FORCE_COLOR still wins.
-  if (process.env.NO_COLOR && !process.env.FORCE_COLOR) chalk.level = 0;
   guardOutputStreams();
   try {
     await buildCli(argv).parseAsync();
   } catch (error) {
-    process.exitCode = reportError(error, argv);
+    await loadChalk();
+    process.exitCode = reportError(error, argv, await import('./error-lines.js'));
   }
   process.exitCode = outputExitCode(process.exitCode === undefined ? undefined : Number(process.exitCode));
 }
 
-function reportError(error: unknown, argv: readonly string[]): ExitCode {
+/**
+ * chalk, loaded before anything that prints in colour (a command, an error report) and
+ * never for --help or --version. https://no-color.org: chalk 5 does not read NO_COLOR
+ * itself; FORCE_COLOR still wins.
+ */
+async function loadChalk(): Promise<void> {
+  const { default: chalk } = await import('chalk');
+  if (process.env.NO_COLOR && !process.env.FORCE_COLOR) chalk.level = 0;
+}
+
+function reportError(error: unknown, argv: readonly string[], { inputErrorLines, internalErrorLines }: typeof import('./error-lines.js')): ExitCode {
   // A lazy command's builder is async, and yargs then rejects with its validation error
   // (a flag missing its value) instead of calling .fail(): the same usage error.
   if (error instanceof Error && error.name === 'YError') error = new UsageError(error.message);

@@ -10,7 +10,8 @@ import { violationJson, type ScenarioRun, type Verdict, type ViolationJson } fro
 import { formatDuration } from '../scenario/units.js';
 import type { TraceEvent } from '../sim/result.js';
 
-export { guardOutputStreams, inputErrorLines, internalErrorLines, io, outputExitCode } from './io.js';
+export { inputErrorLines, internalErrorLines } from './error-lines.js';
+export { guardOutputStreams, io, outputExitCode } from './io.js';
 
 export interface RunJson {
   verdict: Verdict;
