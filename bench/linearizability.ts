@@ -20,11 +20,15 @@ export interface BenchRow {
   runs: number;
   medianMs: number;
   minMs: number;
+  /** The first call, before any warm-up (in this process the checker's code may already be warm from an earlier row). */
+  coldMs: number;
 }
 
-/** Time `work` until ~`budgetMs` of runs (at least `minRuns`, at most `maxRuns`), after one warm-up. */
-function time(work: () => LinearizabilityResult, budgetMs: number, minRuns: number, maxRuns: number): { result: LinearizabilityResult; samples: number[] } {
+/** Time `work` until ~`budgetMs` of runs (at least `minRuns`, at most `maxRuns`), after one warm-up (timed: coldMs). */
+function time(work: () => LinearizabilityResult, budgetMs: number, minRuns: number, maxRuns: number): { result: LinearizabilityResult; samples: number[]; coldMs: number } {
+  const cold0 = performance.now();
   let result = work();
+  const coldMs = performance.now() - cold0;
   const samples: number[] = [];
   const started = performance.now();
   while (samples.length < maxRuns && (samples.length < minRuns || performance.now() - started < budgetMs)) {
@@ -32,13 +36,13 @@ function time(work: () => LinearizabilityResult, budgetMs: number, minRuns: numb
     result = work();
     samples.push(performance.now() - t0);
   }
-  return { result, samples };
+  return { result, samples, coldMs };
 }
 
 function row(name: string, model: string, events: readonly HistoryEvent[], budgetMs: number, minRuns: number, maxRuns = 1000): BenchRow {
-  const { result, samples } = time(() => checkHistory(events, model), budgetMs, minRuns, maxRuns);
+  const { result, samples, coldMs } = time(() => checkHistory(events, model), budgetMs, minRuns, maxRuns);
   const sorted = [...samples].sort((a, b) => a - b);
-  return { name, model, operations: result.operations, verdict: result.verdict, runs: samples.length, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0] };
+  return { name, model, operations: result.operations, verdict: result.verdict, runs: samples.length, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], coldMs };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -140,7 +144,7 @@ export function main(): BenchRow[] {
     rows.push(r);
     const name = r.name.padEnd(34);
     const ms = (x: number) => x.toFixed(x < 10 ? 3 : 1).padStart(9);
-    console.log(`${name} ${r.model.padEnd(17)} ${String(r.operations).padStart(7)} ops  ${r.verdict.padEnd(16)} median ${ms(r.medianMs)} ms  min ${ms(r.minMs)} ms  (${r.runs} runs)`);
+    console.log(`${name} ${r.model.padEnd(17)} ${String(r.operations).padStart(7)} ops  ${r.verdict.padEnd(16)} median ${ms(r.medianMs)} ms  min ${ms(r.minMs)} ms  first ${ms(r.coldMs)} ms  (${r.runs} runs)`);
   };
   console.log('linearizability checker (checkHistory only; parsing excluded)');
   for (const file of ['c01-ok', 'c01-bad', 'c10-ok', 'c10-bad']) {

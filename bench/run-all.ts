@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark, one after the other. Figures only; nothing asserts on time.
 import { existsSync } from 'node:fs';
 
-const benches = ['kernel', 'linearizability', 'transactions', 'fuzz', 'report'];
+const benches = ['kernel', 'linearizability', 'transactions', 'fuzz', 'report', 'startup'];
 for (const name of benches) {
   const file = new URL(`./${name}.ts`, import.meta.url);
   if (!existsSync(file)) continue;

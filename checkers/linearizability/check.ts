@@ -14,6 +14,15 @@ export const DEFAULT_BUDGET_STEPS = 200_000_000;
 const DEFAULT_MEMO_ENTRIES = 50_000_000;
 const DEFAULT_MEMO_WORDS = 2 ** 27;
 
+/** Bytes of memo index per entry: a hash slot kept at most half full, doubled, and the entry's chunk and offset. */
+const MEMO_INDEX_BYTES_PER_ENTRY = 32;
+
+/** `memoryBytes` → the memo's word and entry budgets: half the bytes for stored 32-bit words, half for the index. */
+function memoBudget(memoryBytes: number): { words: number; entries: number } {
+  if (!(memoryBytes > 0)) throw new Error(`memoryBytes must be positive, not ${memoryBytes}`);
+  return { words: Math.max(1, Math.floor(memoryBytes / 2 / 4)), entries: Math.max(1, Math.floor(memoryBytes / 2 / MEMO_INDEX_BYTES_PER_ENTRY)) };
+}
+
 export function checkHistory(history: readonly HistoryEvent[], model: string | Model, options: CheckOptions = {}): LinearizabilityResult {
   const m = typeof model === 'string' ? getModel(model) : model;
   if (!m) throw new Error(`unknown model ${JSON.stringify(model)}; known models: ${modelNames.join(', ')}`);
@@ -35,13 +44,14 @@ export function checkHistory(history: readonly HistoryEvent[], model: string | M
   const partitions = (m.partition ? m.partition(kept, options.initial) : [{ name: 'all', ops: kept }]).filter((p) => p.ops.length > 0);
   partitions.sort((a, b) => a.ops.length - b.ops.length || compareStrings(a.name, b.name));
 
+  const memory = options.memoryBytes === undefined ? undefined : memoBudget(options.memoryBytes);
   const now = options.now;
   const started = now ? now() : 0;
   const limit = options.timeLimitMs;
   const budget: SearchBudget = {
     stepsLeft: options.budgetSteps ?? DEFAULT_BUDGET_STEPS,
-    memoEntries: options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES,
-    memoWords: DEFAULT_MEMO_WORDS,
+    memoEntries: Math.min(options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES, memory?.entries ?? Infinity),
+    memoWords: memory?.words ?? DEFAULT_MEMO_WORDS,
     timeUp: limit !== undefined && now ? () => now() - started >= limit : () => false,
     explainSteps: options.explainSteps ?? 100,
   };

@@ -9,7 +9,8 @@
 // the whole history. Layout of an entry: [hash, fingerprint, state, lo, len, words...].
 
 const CHUNK_WORDS = 1 << 20; // 4 MiB chunks at most
-const FIRST_CHUNK_WORDS = 1 << 10;
+const FIRST_CHUNK_WORDS = 1 << 10; // at most: a small partition's first chunk is sized from its expected entries
+const FIRST_CHUNK_WORDS_MIN = 64;
 const HEADER = 5;
 /** How many count vectors of a group a visit compares against, newest first. */
 const DOMINANCE_SCAN_MAX = 16;
@@ -21,6 +22,8 @@ export class ConfigSet {
   private entryOffset: Int32Array;
   private table: Int32Array;
   private mask: number;
+  /** Words of the first chunk: enough for `expected` small entries, within FIRST_CHUNK_WORDS_MIN .. FIRST_CHUNK_WORDS. */
+  private readonly firstChunkWords: number;
   size = 0;
   /** Words stored so far (headers included). */
   storedWords = 0;
@@ -38,6 +41,7 @@ export class ConfigSet {
     this.mask = slots - 1;
     this.entryChunk = new Int32Array(slots >> 1);
     this.entryOffset = new Int32Array(slots >> 1);
+    this.firstChunkWords = Math.min(FIRST_CHUNK_WORDS, Math.max(FIRST_CHUNK_WORDS_MIN, expected * (HEADER + 3)));
   }
 
   /**
@@ -74,8 +78,10 @@ export class ConfigSet {
     const need = HEADER + len;
     if (this.chunks.length === 0 || this.chunkUsed + need > this.chunks[this.chunks.length - 1].length) {
       // Small first chunks (most partitions are small), doubling up to CHUNK_WORDS.
-      const size = this.chunks.length === 0 ? FIRST_CHUNK_WORDS : Math.min(CHUNK_WORDS, this.chunks[this.chunks.length - 1].length * 2);
-      this.chunks.push(new Uint32Array(Math.max(size, need)));
+      const size = this.chunks.length === 0 ? this.firstChunkWords : Math.min(CHUNK_WORDS, this.chunks[this.chunks.length - 1].length * 2);
+      const chunk = allocate(Math.max(size, need));
+      if (chunk === undefined) return 0; // the machine has less memory than the budget: spent all the same
+      this.chunks.push(chunk);
       this.chunkUsed = 0;
     }
     const c = this.chunks.length - 1;
@@ -119,9 +125,23 @@ export class ConfigSet {
   }
 }
 
-/** A power-of-two table size holding `expected` entries at most half full (64 .. 2^20). */
+/**
+ * A new chunk, or undefined when the allocation fails (RangeError: the process is out of
+ * memory before the memo's budget is): the search then stops as out of memo budget
+ * (unknown), never crashes.
+ */
+function allocate(words: number): Uint32Array | undefined {
+  try {
+    return new Uint32Array(words);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** A power-of-two table size holding `expected` entries at most half full (16 .. 2^20). */
 function tableSize(expected: number): number {
-  let n = 64;
+  let n = 16;
   while (n < 2 * expected && n < 1 << 20) n *= 2;
   return n;
 }
@@ -146,10 +166,10 @@ export function mix(h: number): number {
  */
 export class DominanceMemo {
   private readonly groups: ConfigSet;
-  /** Per group: offset of its newest vector in `pool` + 1, 0 when none. */
-  private heads: Int32Array = new Int32Array(256);
-  /** Vectors: [next + 1, pairs, class, count, class, count, ...]. */
-  private pool: Int32Array = new Int32Array(1024);
+  /** Per group: offset of its newest vector in `pool` + 1, 0 when none (unused without classes). */
+  private heads: Int32Array;
+  /** Vectors: [next + 1, pairs, class, count, class, count, ...] (unused without classes). */
+  private pool: Int32Array;
   private poolUsed = 0;
   /** Entries so far: groups plus vectors. */
   size = 0;
@@ -162,6 +182,9 @@ export class DominanceMemo {
     private readonly classes: number,
   ) {
     this.groups = new ConfigSet(maxEntries, maxWords, expected);
+    // Sized for the partition: most are small, and a plain memo (no classes) needs neither.
+    this.heads = new Int32Array(classes === 0 ? 0 : Math.max(16, Math.min(256, expected)));
+    this.pool = new Int32Array(classes === 0 ? 0 : Math.max(64, Math.min(1024, 4 * expected)));
   }
 
   /**
@@ -216,7 +239,7 @@ export class DominanceMemo {
 }
 
 function grown(a: Int32Array, atLeast: number): Int32Array {
-  let n = a.length * 2;
+  let n = Math.max(16, a.length * 2);
   while (n < atLeast) n *= 2;
   const b = new Int32Array(n);
   b.set(a);

@@ -273,12 +273,7 @@ function buildEntries(ops: readonly Operation[], isOk: Uint8Array, okCount: numb
     times[2 * i] = ops[i].invokeTimeUs;
     times[2 * i + 1] = isOk[i] ? ops[i].completeTimeUs! : Infinity;
   }
-  const order = new Int32Array(E);
-  for (let i = 0, k = 0; i < m; i++) {
-    order[k++] = 2 * i;
-    if (isOk[i]) order[k++] = 2 * i + 1;
-  }
-  order.sort((a, b) => times[a] - times[b] || (a & 1) - (b & 1) || a - b);
+  const order = mergedOrder(m, isOk, okCount, times) ?? sortedOrder(m, isOk, E, times);
   const next = new Int32Array(E + 1);
   const prev = new Int32Array(E + 1);
   const entryOp = new Int32Array(E + 1);
@@ -301,6 +296,48 @@ function buildEntries(ops: readonly Operation[], isOk: Uint8Array, okCount: numb
     prev[e] = e - 1;
   }
   return { order, next, prev, entryOp, isCall, match, callEntry, returnEntry };
+}
+
+/** Events by (time, calls before returns, event id): the general case, a comparator sort. */
+function sortedOrder(m: number, isOk: Uint8Array, E: number, times: Float64Array): Int32Array {
+  const order = new Int32Array(E);
+  for (let i = 0, k = 0; i < m; i++) {
+    order[k++] = 2 * i;
+    if (isOk[i]) order[k++] = 2 * i + 1;
+  }
+  return order.sort((a, b) => times[a] - times[b] || (a & 1) - (b & 1) || a - b);
+}
+
+/**
+ * The same order as sortedOrder without its comparator calls, in the usual case: ops come
+ * in invoke order, and returns are nearly so. Returns are insertion-sorted by (time, op),
+ * then merged with the calls, a call first on equal times. Undefined (use sortedOrder) when
+ * the invokes are out of order or the returns are too far from sorted (bounded work).
+ */
+function mergedOrder(m: number, isOk: Uint8Array, okCount: number, times: Float64Array): Int32Array | undefined {
+  for (let i = 1; i < m; i++) if (times[2 * i] < times[2 * i - 2]) return undefined;
+  const returns = new Int32Array(okCount);
+  let moves = 0;
+  const movesMax = 8 * okCount + 64;
+  for (let i = 0, r = 0; i < m; i++) {
+    if (!isOk[i]) continue;
+    const t = times[2 * i + 1];
+    let j = r++;
+    while (j > 0 && times[2 * returns[j - 1] + 1] > t) {
+      returns[j] = returns[j - 1];
+      j--;
+      if (++moves > movesMax) return undefined;
+    }
+    returns[j] = i;
+  }
+  const order = new Int32Array(m + okCount);
+  let k = 0;
+  let c = 0;
+  let r = 0;
+  while (c < m && r < okCount) order[k++] = times[2 * c] <= times[2 * returns[r] + 1] ? 2 * c++ : 2 * returns[r++] + 1;
+  while (c < m) order[k++] = 2 * c++;
+  while (r < okCount) order[k++] = 2 * returns[r++] + 1;
+  return order;
 }
 
 /**

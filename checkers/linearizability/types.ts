@@ -162,6 +162,13 @@ export interface CheckOptions {
   budgetSteps?: number;
   /** Deterministic budget: memo entries (explored configurations) per partition. */
   budgetMemoEntries?: number;
+  /**
+   * The memo's memory per partition, in bytes (`--memory 2GB`): half for its stored words,
+   * half for its index (about 32 bytes an entry). Partitions are searched one at a time,
+   * so this bounds the search's peak. Out of it, the verdict is unknown (stoppedBy 'memo').
+   * Default: 2^27 words (512 MiB) and 50M entries.
+   */
+  memoryBytes?: number;
   /** Optional wall-clock limit; needs `now`. */
   timeLimitMs?: number;
   /** A clock in milliseconds (injected by the CLI, which owns the wall clock); checkers never read one. */

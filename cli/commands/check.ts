@@ -1,9 +1,10 @@
-// faultline check <history-file>... --model M [--initial V] [--format F] [--budget N] [--timeout D] [--total N] [--json]
+// faultline check <history-file>... --model M [--initial V] [--format F] [--budget N] [--timeout D] [--memory B] [--total N] [--json]
 // Check histories that came from elsewhere (Jepsen, Knossos, Porcupine, or faultline's own
 // JSON) for linearizability, or list-append transaction histories with an Elle-style checker. The work is in runCheck (pure apart from reading the files);
 // the handler only prints its lines and sets process.exitCode.
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { performance } from 'node:perf_hooks';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import {
   checkHistory,
@@ -23,7 +24,7 @@ import {
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { HISTORY_MAX_BYTES, readInputText } from '../../scenario/read-input.js';
 import { parseDuration } from '../../scenario/units.js';
-import { io } from '../output.js';
+import { io } from '../io.js';
 import { checkAtomicity, parseAtomicityRecords } from '../../checkers/atomicity/index.js';
 import { checkBank } from '../../checkers/bank/index.js';
 import { listAppendJson, listAppendLines } from './check-list-append.js';
@@ -42,6 +43,8 @@ export interface CheckArgs {
   format?: HistoryFormat | 'auto';
   budget?: string;
   timeout?: string;
+  /** The memo budget per partition, like 2GB (CheckOptions.memoryBytes). */
+  memory?: string;
   json?: boolean;
   /** list-append only: serializable or strict-serializable (default). */
   consistency?: string;
@@ -87,8 +90,7 @@ const DEFAULT_MODEL: Partial<Record<HistoryFormat, string>> = { 'porcupine-kv': 
 const SEVERITY: Record<ExitCode, number> = { 0: 0, 3: 1, 1: 2, 2: 3, 4: 4 };
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
-  command: 'check <history-file..>',
-  describe: 'Check histories (Jepsen log, Knossos/Jepsen EDN, Porcupine kv, faultline JSON) for linearizability; list-append transactions for (strict) serializability; bank histories for conservation; commit records for atomicity',
+  ...commandHeads.check,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('history-file', { type: 'string', array: true, demandOption: true, describe: 'History file(s)' })
@@ -111,6 +113,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('format', { type: 'string', choices: ['auto', ...historyFormats], default: 'auto', describe: 'History format' })
       .option('budget', { type: 'string', requiresArg: true, describe: 'Search step budget (e.g. 50000000 or 50M); out of budget = undecided' })
       .option('timeout', { type: 'string', requiresArg: true, describe: 'Time limit per file, e.g. 10s; out of time = undecided' })
+      .option('memory', { type: 'string', requiresArg: true, describe: 'Memo budget per partition, e.g. 2GB or 512MiB (default 512 MiB of words, 50M entries); out of it = undecided' })
       .option('json', { type: 'boolean', default: false, describe: 'One JSON object per file per line' })
       .example('$0 check history.edn --model cas-register --initial 0', '')
       .example('$0 check c10-ok.txt --model kv --json', '')
@@ -154,6 +157,7 @@ interface Options {
   initial: unknown;
   budgetSteps?: number;
   timeLimitMs?: number;
+  memoryBytes?: number;
   format: HistoryFormat | 'auto';
   consistency?: ElleConsistency;
 }
@@ -186,6 +190,11 @@ function parseOptions(args: CheckArgs): Options | InputError {
     if (steps === undefined) return new InputError('--budget', undefined, undefined, 'a positive number of search steps, like 50000000, 50M or 1e9');
     out.budgetSteps = steps;
   }
+  if (args.memory !== undefined) {
+    const bytes = parseBytes(String(args.memory));
+    if (bytes === undefined) return new InputError('--memory', undefined, undefined, 'a positive size in bytes, like 2GB, 512MiB or 100000000');
+    out.memoryBytes = bytes;
+  }
   if (args.timeout !== undefined) {
     const d = parseDuration(String(args.timeout));
     if (!d.ok || d.value <= 0) return new InputError('--timeout', undefined, undefined, d.ok ? 'a positive duration, like 10s' : d.error);
@@ -200,6 +209,15 @@ function parseCount(text: string): number | undefined {
   if (!m) return undefined;
   const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   const n = Math.floor(Number(m[1]) * scale);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** `2GB`, `512MiB`, `64k`, `100000000` → bytes (k, M, G, T are powers of 1000; Ki, Mi, Gi, Ti of 1024; a trailing B is optional). */
+function parseBytes(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(?:([kKmMgGtT])(i?))?[bB]?$/.exec(text.trim());
+  if (!m) return undefined;
+  const power = m[2] === undefined ? 0 : 'kmgt'.indexOf(m[2].toLowerCase()) + 1;
+  const n = Math.floor(Number(m[1]) * (m[3] === 'i' ? 1024 : 1000) ** power);
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
@@ -260,6 +278,7 @@ function checkFile(file: string, args: CheckArgs, options: Options, { readFile, 
         initial: options.initial,
         budgetSteps: options.budgetSteps,
         timeLimitMs: options.timeLimitMs,
+        ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
         now,
         // Knossos reads: a completed read of nil did not report its value.
         nilReadsUnknown: format === 'edn',
@@ -362,7 +381,7 @@ function resultLines(file: string, format: HistoryFormat, r: LinearizabilityResu
   const lines = [`${paint.bold(file)}: ${VERDICT_TEXT[r.verdict](paint)} ${paint.dim(`(${summary})`)}`];
   if (r.verdict === 'unknown') {
     const stopped = new Set(r.partitionResults.filter((p) => p.stoppedBy).map((p) => p.stoppedBy));
-    const why = [...stopped].map((s) => (s === 'steps' ? 'the step budget (--budget)' : s === 'time' ? 'the time limit (--timeout)' : 'the memo budget')).join(' and ');
+    const why = [...stopped].map((s) => (s === 'steps' ? 'the step budget (--budget)' : s === 'time' ? 'the time limit (--timeout)' : 'the memo budget (--memory)')).join(' and ');
     lines.push(`  ${why} ran out; undecided: ${r.undecided!.join(', ')}`);
   }
   const c = r.counterexample;

@@ -5,6 +5,7 @@
 // campaign itself (explore/campaign.ts) is loaded only when the command runs.
 import chalk from 'chalk';
 import { availableParallelism } from 'node:os';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { CampaignOptions, CampaignSummary } from '../../explore/campaign.js';
 import { DETERMINISM_EVERY, parseShard, plannedSeeds } from '../../explore/seeds.js';
@@ -12,7 +13,7 @@ import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath } from '../../scenario/registry.js';
 import { shellQuote } from '../../scenario/shell.js';
 import { formatDuration, parseDuration } from '../../scenario/units.js';
-import { io } from '../output.js';
+import { io } from '../io.js';
 import { isInteractive, Progress } from '../progress.js';
 
 export interface FuzzArgs {
@@ -37,8 +38,7 @@ export const DEFAULT_SEEDS = 1000;
 export const DEFAULT_FAILURES_DIR = '.faultline/failures';
 
 export const fuzzCommand: CommandModule<object, FuzzArgs> = {
-  command: 'fuzz <scenario>',
-  describe: 'Run a scenario over many seeds, on every core; save each failure with its replay command (exit 1 if any seed fails)',
+  ...commandHeads.fuzz,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML), usually one with a nemesis' })

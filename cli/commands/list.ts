@@ -1,6 +1,7 @@
 // faultline list [--json]: protocols, their roles, clients and workload, bug variants,
 // checkers and shipped scenarios; then the shared workloads.
 import chalk from 'chalk';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../scenario/errors.js';
 import { builtinProtocols, checkerNames, displayPath, shippedScenarios } from '../../scenario/registry.js';
@@ -8,7 +9,7 @@ import { withStandardChecks } from '../../scenario/standard-checks.js';
 import { protocolWorkload } from '../../scenario/workload.js';
 import { protocolRoles } from '../../sim/types.js';
 import { builtinWorkloads } from '../../workloads/index.js';
-import { io } from '../output.js';
+import { io } from '../io.js';
 
 export interface ListArgs {
   json?: boolean;
@@ -33,8 +34,7 @@ export interface ProtocolListing {
 }
 
 export const listCommand: CommandModule<object, ListArgs> = {
-  command: 'list',
-  describe: 'List the protocols, their bug variants, checkers and shipped scenarios',
+  ...commandHeads.list,
   builder: (yargs: Argv<object>) =>
     yargs.option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of text' }) as unknown as Argv<ListArgs>,
   handler: async (args: ArgumentsCamelCase<ListArgs>) => {

@@ -1,11 +1,12 @@
 // faultline merge <results.jsonl>... [--json] [--out FILE]
 // One summary over the results of many shards or resumed campaigns.
 import chalk from 'chalk';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { mergeResults, type MergeSummary } from '../../explore/results.js';
 import { writeOutputSync } from '../../explore/write-output.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
-import { io } from '../output.js';
+import { io } from '../io.js';
 
 export interface MergeArgs {
   files: string[];
@@ -14,8 +15,7 @@ export interface MergeArgs {
 }
 
 export const mergeCommand: CommandModule<object, MergeArgs> = {
-  command: 'merge <files..>',
-  describe: 'Merge fuzz results (results.jsonl of shards or resumed campaigns) into one summary (exit 1 if any seed failed)',
+  ...commandHeads.merge,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results.jsonl files' })

@@ -4,6 +4,7 @@
 // writes the trace (JSON lines, or Chrome Trace Event JSON for Perfetto) and the HTML
 // report beside the failure file.
 import chalk from 'chalk';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { FailureFile } from '../../explore/failure-file.js';
 import { ExitCode, InternalRunError } from '../../scenario/errors.js';
@@ -29,8 +30,7 @@ export interface ReplayArgs {
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
-  command: 'replay <failure>',
-  describe: 'Re-run a failure file exactly, at the full recording level; check its hash and write its trace',
+  ...commandHeads.replay,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('failure', { type: 'string', demandOption: true, describe: 'A failure file written by faultline fuzz' })

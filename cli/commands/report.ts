@@ -4,10 +4,11 @@
 // divergence marked (a failure beside its shrunk scenario, or beside a passing seed).
 // A failure file (.json) is replayed exactly; a scenario file runs with its seed or --seed.
 import { basename } from 'node:path';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath } from '../../scenario/registry.js';
-import { io } from '../output.js';
+import { io } from '../io.js';
 import { performance } from 'node:perf_hooks';
 import { parseTimeoutFlag } from './fuzz.js';
 import { formatBytes } from './run.js';
@@ -24,8 +25,7 @@ export interface ReportArgs {
 }
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
-  command: 'report <inputs..>',
-  describe: 'Write the HTML trace report of a failure file or a scenario run, or (--diff) of two runs compared',
+  ...commandHeads.report,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'A failure file (.json) or a scenario file; two with --diff' })

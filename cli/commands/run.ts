@@ -1,6 +1,7 @@
 // faultline run <scenario> [--seed S] [--bug NAME]... [--json] [--record fuzz|full] [--trace-out FILE] [--trace-format jsonl|perfetto] [--report FILE] [--timeout DURATION]
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { loadScenario } from '../../scenario/load.js';
@@ -23,8 +24,7 @@ export interface RunArgs {
 const VERDICT_EXIT = { pass: ExitCode.pass, fail: ExitCode.checkFailed, undecided: ExitCode.undecided } as const;
 
 export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run <scenario>',
-  describe: 'Run one scenario file and print a verdict (exit 0 pass, 1 fail, 3 undecided)',
+  ...commandHeads.run,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('scenario', { type: 'string', demandOption: true, describe: 'Scenario file (YAML)' })

@@ -3,13 +3,14 @@
 // as a scenario file for `faultline run`.
 // The search and the file it writes are explore/shrink-failure.ts, loaded when the command runs.
 import chalk from 'chalk';
+import { commandHeads } from './heads.js';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ShrinkOutcome } from '../../explore/shrink-failure.js';
 import { ExitCode, InputError } from '../../scenario/errors.js';
 import { displayPath } from '../../scenario/registry.js';
 import { shellQuote } from '../../scenario/shell.js';
 import { formatDuration, parseDuration } from '../../scenario/units.js';
-import { io } from '../output.js';
+import { io } from '../io.js';
 
 export interface ShrinkArgs {
   failure: string;
@@ -23,8 +24,7 @@ export const DEFAULT_MAX_RUNS = 5000;
 export const DEFAULT_MAX_TIME = '2m';
 
 export const shrinkCommand: CommandModule<object, ShrinkArgs> = {
-  command: 'shrink <failure>',
-  describe: 'Find a smaller scenario that fails the same way (fewer faults, operations, nodes; shorter) and write it as YAML',
+  ...commandHeads.shrink,
   builder: (yargs: Argv<object>) =>
     yargs
       .positional('failure', { type: 'string', demandOption: true, describe: 'A failure file written by faultline fuzz' })

@@ -30,6 +30,21 @@ const env = {
 const check = (args: Partial<CheckArgs> & { historyFile: string[] }) => runCheck({ format: 'auto', json: false, ...args }, env);
 
 describe('faultline check', () => {
+  it('--memory sets the memo budget: a tiny one on a hard file is undecided (exit 3) and names the memo budget', () => {
+    const tiny = check({ historyFile: [kv('c10-ok.txt')], model: 'kv-unpartitioned', memory: '64KB' });
+    expect(tiny.exitCode).toBe(3);
+    expect(tiny.stdout.join('\n')).toMatch(/undecided[\s\S]*the memo budget \(--memory\) ran out/);
+    const json = JSON.parse(check({ historyFile: [kv('c10-ok.txt')], model: 'kv-unpartitioned', memory: '64KB', json: true }).stdout[0]) as { verdict: string };
+    expect(json.verdict).toBe('unknown');
+    expect(check({ historyFile: [kv('c01-ok.txt')], model: 'kv', memory: '2GB' }).exitCode).toBe(0);
+    expect(check({ historyFile: [kv('c01-ok.txt')], model: 'kv', memory: '512MiB' }).exitCode).toBe(0);
+    for (const bad of ['0', '-1GB', '2XB', 'lots']) {
+      const r = check({ historyFile: [kv('c01-ok.txt')], model: 'kv', memory: bad });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr.join('\n')).toContain('--memory');
+    }
+  });
+
   it('exit 0 for linearizable, 1 for not, with the worst across files', () => {
     expect(check({ historyFile: [kv('c01-ok.txt')], model: 'kv' }).exitCode).toBe(0);
     expect(check({ historyFile: [kv('c01-bad.txt')], model: 'kv' }).exitCode).toBe(1);

@@ -58,6 +58,15 @@ describe('budgets', () => {
     expect(r.partitionResults[0].stoppedBy).toBe('memo');
   });
 
+  it('memoryBytes bounds the memo: a tiny one gives unknown (memo), a large one decides as the default does', () => {
+    const tiny = checkHistory(history(hard(8)), 'register', { memoryBytes: 1024 });
+    expect(tiny.verdict).toBe('unknown');
+    expect(tiny.partitionResults[0].stoppedBy).toBe('memo');
+    const large = checkHistory(history(hard(8)), 'register', { memoryBytes: 2 ** 31 });
+    expect(large.verdict).toBe(checkHistory(history(hard(8)), 'register').verdict);
+    expect(large.steps).toBe(checkHistory(history(hard(8)), 'register').steps);
+  });
+
   it('the time limit reads only the injected clock', () => {
     let t = 0;
     const r = checkHistory(history(hard(8)), 'register', { timeLimitMs: 5, now: () => (t += 1) });
