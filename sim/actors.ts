@@ -8,7 +8,7 @@ import { LocalClock } from './clock.js';
 import type { Coverage } from './coverage.js';
 import type { SimConfig } from './config.js';
 import { DELIVER, DELIVER_REPLY, RESUME, TIMER, type Core, type Ev } from './core.js';
-import { kernelAssert } from './errors.js';
+import { KernelError } from './errors.js';
 import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
@@ -301,7 +301,7 @@ export class Actors {
 
   // ---- Lifecycle ---------------------------------------------------------------------
   start(slot: ActorSlot): void {
-    kernelAssert(!slot.up, `${this.name(slot)} is already up`);
+    if (slot.up) throw new KernelError(`${this.name(slot)} is already up`);
     const { config, core } = this.deps;
     slot.up = true;
     slot.incarnation++;

@@ -10,7 +10,7 @@ import { CLIENT_INVOKE, CLIENT_RETRY, CLIENT_TIMEOUT, DELIVER_REQUEST, type Core
 import type { History, HistoryEntry, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
-import { kernelAssert, kernelNever } from './errors.js';
+import { KernelError, kernelNever } from './errors.js';
 import type { ClientRequest, Endpoint, Micros, NodeId, Op } from './types.js';
 
 interface ClientProc {
@@ -45,7 +45,7 @@ export class BuiltinClients {
     private readonly stopUs: Micros,
   ) {
     const pin = config.pin;
-    kernelAssert(pin === undefined || (pin.length === randoms.length && pin.every((n) => Number.isInteger(n) && n >= 0 && n < nodeCount)), `clients.pin names one node per client (${randoms.length}), each below ${nodeCount}`);
+    if (!(pin === undefined || (pin.length === randoms.length && pin.every((n) => Number.isInteger(n) && n >= 0 && n < nodeCount)))) throw new KernelError(`clients.pin names one node per client (${randoms.length}), each below ${nodeCount}`);
     randoms.forEach((random, c) => {
       // The first target is drawn even for a pinned client: its stream stays the unpinned one's.
       const drawn = random.int(0, nodeCount - 1);
