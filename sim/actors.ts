@@ -9,7 +9,7 @@ import type { Coverage } from './coverage.js';
 import type { SimConfig } from './config.js';
 import { DELIVER, DELIVER_REPLY, RESUME, TIMER, type Core, type Ev } from './core.js';
 import { KernelError } from './errors.js';
-import type { History, HistoryEntry, OpSource } from './history.js';
+import type { History, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
@@ -242,9 +242,7 @@ export class Actors {
       invoke: (op: Op) => {
         if (slot.pending !== undefined) throw new AssertionError(`client ${name} invoked ${op.f} while ${slot.pending.f} is still open`);
         slot.pending = op;
-        const e: HistoryEntry = { process: slot.process, type: 'invoke', f: op.f, value: op.value };
-        if (op.key !== undefined) e.key = op.key;
-        history.record(e, slot.id);
+        history.record(slot.process, 'invoke', op, op.value, undefined, slot.id);
       },
       complete: (type: OpResultType, value?: unknown, error?: string) => {
         if (slot.pending === undefined) throw new AssertionError(`client ${name} completed an operation (${type}) without one open`);
@@ -267,10 +265,7 @@ export class Actors {
 
   private completeClientOp(slot: ActorSlot, type: OpResultType, value: unknown, error?: string): void {
     const op = slot.pending!;
-    const e: HistoryEntry = { process: slot.process, type, f: op.f, value };
-    if (op.key !== undefined) e.key = op.key;
-    if (error !== undefined) e.error = error;
-    this.deps.history.record(e, slot.id);
+    this.deps.history.record(slot.process, type, op, value, error, slot.id);
     slot.pending = undefined;
     // Jepsen: after an indeterminate result the process is never reused.
     if (type === 'info') slot.process = this.deps.history.newProcess();
