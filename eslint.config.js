@@ -140,7 +140,9 @@ const forbiddenSyntax = [
 // the protocols, build it only on failure: `if (!ok) throw new KernelError(`...${x}`)`.
 // `assert(false, `...`)` (an unreachable branch) builds it only when it throws, and stays.
 const eagerAssertMessage = {
-  selector: "CallExpression[callee.name=/^(assert|kernelAssert)$/]:not([arguments.0.value=false]) > TemplateLiteral[expressions.length>0]",
+  selector:
+    "CallExpression[callee.name=/^(assert|kernelAssert)$/]:not([arguments.0.value=false]) > TemplateLiteral.arguments[expressions.length>0]:nth-child(2), " +
+    "CallExpression[callee.name=/^(assert|kernelAssert)$/]:not([arguments.0.value=false]) > BinaryExpression.arguments[operator='+']:nth-child(2)",
   message: 'This message is built on every call: write `if (!condition) throw new KernelError(...)` (or AssertionError in a protocol) so it is built only on failure.',
 };
 
