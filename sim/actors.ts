@@ -8,8 +8,8 @@ import { LocalClock } from './clock.js';
 import type { Coverage } from './coverage.js';
 import type { SimConfig } from './config.js';
 import { DELIVER, DELIVER_REPLY, RESUME, TIMER, type Core, type Ev } from './core.js';
-import { kernelAssert } from './errors.js';
-import type { History, HistoryEntry, OpSource } from './history.js';
+import { KernelError } from './errors.js';
+import type { History, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
@@ -60,6 +60,9 @@ export class ActorSlot {
   pauseGen = 0;
   buffered: Ev[] = [];
   lastSummary = '';
+  /** The object whose JSON text lastSummary is, and its keys (full recording: a cheap "unchanged" test). */
+  lastSummaryObject: Record<string, unknown> | undefined;
+  lastSummaryKeys: readonly string[] = [];
   /** How reports name it: n1, ..., c1, ... */
   readonly label: string;
   /** Client actors: the Jepsen process of the next invoke, and the open operation. */
@@ -239,9 +242,7 @@ export class Actors {
       invoke: (op: Op) => {
         if (slot.pending !== undefined) throw new AssertionError(`client ${name} invoked ${op.f} while ${slot.pending.f} is still open`);
         slot.pending = op;
-        const e: HistoryEntry = { process: slot.process, type: 'invoke', f: op.f, value: op.value };
-        if (op.key !== undefined) e.key = op.key;
-        history.record(e, slot.id);
+        history.record(slot.process, 'invoke', op, op.value, undefined, slot.id);
       },
       complete: (type: OpResultType, value?: unknown, error?: string) => {
         if (slot.pending === undefined) throw new AssertionError(`client ${name} completed an operation (${type}) without one open`);
@@ -264,10 +265,7 @@ export class Actors {
 
   private completeClientOp(slot: ActorSlot, type: OpResultType, value: unknown, error?: string): void {
     const op = slot.pending!;
-    const e: HistoryEntry = { process: slot.process, type, f: op.f, value };
-    if (op.key !== undefined) e.key = op.key;
-    if (error !== undefined) e.error = error;
-    this.deps.history.record(e, slot.id);
+    this.deps.history.record(slot.process, type, op, value, error, slot.id);
     slot.pending = undefined;
     // Jepsen: after an indeterminate result the process is never reused.
     if (type === 'info') slot.process = this.deps.history.newProcess();
@@ -301,7 +299,7 @@ export class Actors {
 
   // ---- Lifecycle ---------------------------------------------------------------------
   start(slot: ActorSlot): void {
-    kernelAssert(!slot.up, `${this.name(slot)} is already up`);
+    if (slot.up) throw new KernelError(`${this.name(slot)} is already up`);
     const { config, core } = this.deps;
     slot.up = true;
     slot.incarnation++;
@@ -345,6 +343,7 @@ export class Actors {
     slot.paused = false;
     slot.buffered = [];
     slot.lastSummary = '';
+    slot.lastSummaryObject = undefined;
     if (slot.storage) {
       const lost = slot.storage.crash(diskRandom);
       core.hash.int(lost);
@@ -439,7 +438,13 @@ export class Actors {
       summary = slot.actor.summary();
       this.coverage?.observe(slot.id, summary);
       if (!core.trace) return;
+      // Most handlers change nothing a summary shows: the same keys in the same order with
+      // the same primitive values give the same JSON text, without building it.
+      const keys = Object.keys(summary);
+      if (sameFlatSummary(slot, summary, keys)) return;
       text = JSON.stringify(summary);
+      slot.lastSummaryObject = summary;
+      slot.lastSummaryKeys = keys;
     } catch (error) {
       core.caught(error, slot.label, 'summary', slot.id);
       return;
@@ -453,6 +458,25 @@ export class Actors {
   name(slot: ActorSlot): string {
     return slot.clientIndex < 0 ? `node n${slot.id + 1}` : `client c${slot.clientIndex + 1}`;
   }
+}
+
+/**
+ * Is `summary` (a new object, its own keys `keys`) sure to have the JSON text of the slot's
+ * last summary? Only when both are flat: every value a primitive, so nothing nested can have
+ * changed unseen. Anything else answers false, and the caller compares the texts.
+ */
+function sameFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[]): boolean {
+  const prev = slot.lastSummaryObject;
+  if (prev === undefined || prev === summary) return false;
+  const prevKeys = slot.lastSummaryKeys;
+  if (keys.length !== prevKeys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k !== prevKeys[i]) return false;
+    const v = summary[k];
+    if ((typeof v === 'object' && v !== null) || typeof v === 'function' || v !== prev[k]) return false;
+  }
+  return true;
 }
 
 /** A node's answer to a built-in client, checked where the protocol gives it (a bad one is the protocol's failure). */

@@ -3,7 +3,7 @@
 // protocol code: what they throw is a protocol exception (Core.caught), not faultline's.
 import type { SimConfig } from './config.js';
 import type { Core } from './core.js';
-import { kernelAssert } from './errors.js';
+import { KernelError } from './errors.js';
 import type { HistoryEvent } from './types.js';
 import type { Actor, ClusterView, Invariant, LivenessCheck, Note, Observer } from './types.js';
 import type { Observation } from './result.js';
@@ -27,10 +27,7 @@ export class Checks {
     config: SimConfig,
   ) {
     for (const bug of config.bugs) {
-      kernelAssert(
-        config.protocol.bugs.some((b: { name: string }) => b.name === bug),
-        `protocol ${config.protocol.name} has no bug variant ${bug}`,
-      );
+      if (!config.protocol.bugs.some((b: { name: string }) => b.name === bug)) throw new KernelError(`protocol ${config.protocol.name} has no bug variant ${bug}`);
     }
     const wanted = config.checks ? new Set(config.checks) : undefined;
     const protocol = config.protocol;

@@ -7,10 +7,10 @@
 import type { ClientReply } from './actors.js';
 import type { ClientConfig } from './config.js';
 import { CLIENT_INVOKE, CLIENT_RETRY, CLIENT_TIMEOUT, DELIVER_REQUEST, type Core, type Ev } from './core.js';
-import type { History, HistoryEntry, OpSource } from './history.js';
+import type { History, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
-import { kernelAssert, kernelNever } from './errors.js';
+import { KernelError, kernelNever } from './errors.js';
 import type { ClientRequest, Endpoint, Micros, NodeId, Op } from './types.js';
 
 interface ClientProc {
@@ -45,7 +45,7 @@ export class BuiltinClients {
     private readonly stopUs: Micros,
   ) {
     const pin = config.pin;
-    kernelAssert(pin === undefined || (pin.length === randoms.length && pin.every((n) => Number.isInteger(n) && n >= 0 && n < nodeCount)), `clients.pin names one node per client (${randoms.length}), each below ${nodeCount}`);
+    if (!(pin === undefined || (pin.length === randoms.length && pin.every((n) => Number.isInteger(n) && n >= 0 && n < nodeCount)))) throw new KernelError(`clients.pin names one node per client (${randoms.length}), each below ${nodeCount}`);
     randoms.forEach((random, c) => {
       // The first target is drawn even for a pinned client: its stream stays the unpinned one's.
       const drawn = random.int(0, nodeCount - 1);
@@ -98,9 +98,7 @@ export class BuiltinClients {
     c.op = op;
     c.seq++;
     c.opStartUs = this.core.nowTrue;
-    const invoke: HistoryEntry = { process: c.process, type: 'invoke', f: op.f, value: op.value };
-    if (op.key !== undefined) invoke.key = op.key;
-    this.history.record(invoke, c.endpoint);
+    this.history.record(c.process, 'invoke', op, op.value, undefined, c.endpoint);
     this.send(c);
   }
 
@@ -123,10 +121,7 @@ export class BuiltinClients {
 
   private complete(c: ClientProc, type: 'ok' | 'fail' | 'info', value: unknown, error?: string): void {
     const op = c.op!;
-    const e: HistoryEntry = { process: c.process, type, f: op.f, value };
-    if (op.key !== undefined) e.key = op.key;
-    if (error !== undefined) e.error = error;
-    this.history.record(e, c.endpoint);
+    this.history.record(c.process, type, op, value, error, c.endpoint);
     c.op = undefined;
     c.gen++;
     // Jepsen: after an indeterminate result the process is never reused; a new one (and a new session) takes over.

@@ -1,7 +1,7 @@
 // A node's local clock: true time plus an offset and a drift (ppm), continuous across
 // drift changes. Jumps move the wall clock; timers run on elapsed time (a monotonic
 // clock that drifts but never jumps), as operating systems do.
-import { kernelAssert } from './errors.js';
+import { KernelError } from './errors.js';
 import type { Micros } from './types.js';
 
 export const DRIFT_MAX_PPM = 500_000;
@@ -27,7 +27,7 @@ export class LocalClock {
 
   setDrift(trueUs: Micros, driftPpm: number): void {
     // Drift comes from faults (validated by the scenario layer), never from a protocol.
-    kernelAssert(Number.isInteger(driftPpm) && Math.abs(driftPpm) <= DRIFT_MAX_PPM, `drift ${driftPpm} ppm out of range`);
+    if (!(Number.isInteger(driftPpm) && Math.abs(driftPpm) <= DRIFT_MAX_PPM)) throw new KernelError(`drift ${driftPpm} ppm out of range`);
     this.baseLocalUs = this.now(trueUs);
     this.baseTrueUs = trueUs;
     this.driftPpm = driftPpm;

@@ -15,7 +15,11 @@ export class KernelError extends AssertionError {
   override name = 'KernelError';
 }
 
-/** faultline's own assertion (kernel code only; protocols use `assert` from types.ts). */
+/**
+ * faultline's own assertion (kernel code only; protocols use `assert` from types.ts). The
+ * message is a constant: one with values in it is built on every call, so write
+ * `if (!condition) throw new KernelError(`...${x}`)` instead (lint keeps the eager form out).
+ */
 export function kernelAssert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new KernelError(message);
 }

@@ -25,7 +25,10 @@ export class RunHash {
 
   /** Any JSON-able value, canonically (object keys sorted). For rare events only. */
   value(v: unknown): void {
-    this.str(canonicalJson(v));
+    // A number, string, boolean, null or undefined (most history values) is its own canonical
+    // form: skip the copy canonicalJson makes. Same text, so the same hash.
+    if (v === null || typeof v !== 'object') this.str(JSON.stringify(v === undefined ? null : v));
+    else this.str(canonicalJson(v));
   }
 
   hex(): string {

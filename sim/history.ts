@@ -3,8 +3,6 @@
 import type { Core } from './core.js';
 import { AssertionError, type HistoryEvent, type Op, type Random, type Workload, type WorkloadOptions } from './types.js';
 
-export type HistoryEntry = Omit<HistoryEvent, 'index' | 'timeUs'>;
-
 export class History {
   readonly events: HistoryEvent[] = [];
   /** The next Jepsen process id: clients start as 0..clients-1; a new one after each info. */
@@ -17,14 +15,20 @@ export class History {
     this.nextProcess = clientCount;
   }
 
-  /** `by`: the client's endpoint, kept in the trace only (reports draw the operation on its lane). */
-  record(e: HistoryEntry, by: number): void {
+  /**
+   * One history event, built in one object: index, timeUs, process, type, f, value, then key
+   * and error when there are any (the order the files and reports show). `by`: the client's
+   * endpoint, kept in the trace only (reports draw the operation on its lane).
+   */
+  record(proc: number, type: HistoryEvent['type'], op: Op, value: unknown, error: string | undefined, by: number): void {
     const core = this.core;
-    const event: HistoryEvent = { index: this.events.length, timeUs: core.nowTrue, ...e };
+    const event: HistoryEvent = { index: this.events.length, timeUs: core.nowTrue, process: proc, type, f: op.f, value };
+    if (op.key !== undefined) event.key = op.key;
+    if (error !== undefined) event.error = error;
     this.events.push(event);
-    core.hash.int(event.process);
-    core.hash.str(event.type);
-    core.hash.value(event.value);
+    core.hash.int(proc);
+    core.hash.str(type);
+    core.hash.value(value);
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'history', event, by });
   }
 

@@ -6,7 +6,7 @@ import { type Core, type Ev } from './core.js';
 import type { RunHash } from './hash.js';
 import type { TraceEvent } from './result.js';
 import type { Prng } from './prng.js';
-import { kernelAssert, kernelNever } from './errors.js';
+import { KernelError, kernelAssert, kernelNever } from './errors.js';
 import type { Endpoint, Micros, Ppm, Random } from './types.js';
 
 export class Network {
@@ -250,7 +250,9 @@ export function sampleLatency(l: LatencyModel, random: Random): Micros {
 
 /** A latency model the kernel can draw from: integer µs, min <= max, weights that add up to something. */
 export function checkLatency(l: LatencyModel): void {
-  const us = (x: number, what: string) => kernelAssert(Number.isSafeInteger(x) && x >= 0, `latency ${what} must be whole non-negative microseconds (got ${x})`);
+  const us = (x: number, what: string) => {
+    if (!(Number.isSafeInteger(x) && x >= 0)) throw new KernelError(`latency ${what} must be whole non-negative microseconds (got ${x})`);
+  };
   const base = (m: BaseLatencyModel) => {
     switch (m.kind) {
       case 'fixed':
@@ -260,11 +262,11 @@ export function checkLatency(l: LatencyModel): void {
       case 'pareto':
         us(m.minUs, 'min');
         us(m.maxUs, 'max');
-        kernelAssert(m.minUs <= m.maxUs, `latency min ${m.minUs} > max ${m.maxUs}`);
+        if (m.minUs > m.maxUs) throw new KernelError(`latency min ${m.minUs} > max ${m.maxUs}`);
         if (m.kind === 'exponential') kernelAssert(m.minUs <= m.meanUs && m.meanUs <= m.maxUs, 'exponential latency needs min <= mean <= max');
         if (m.kind === 'pareto') {
           kernelAssert(m.minUs >= 1, 'a Pareto latency needs min >= 1us');
-          kernelAssert(Number.isInteger(m.alphaMilli) && m.alphaMilli >= 1, `Pareto alpha in thousandths must be a positive integer (got ${m.alphaMilli})`);
+          if (!(Number.isInteger(m.alphaMilli) && m.alphaMilli >= 1)) throw new KernelError(`Pareto alpha in thousandths must be a positive integer (got ${m.alphaMilli})`);
         }
         return;
       default:
@@ -275,7 +277,7 @@ export function checkLatency(l: LatencyModel): void {
   kernelAssert(l.components.length > 0, 'a latency mixture needs a component');
   let total = 0;
   for (const c of l.components) {
-    kernelAssert(Number.isInteger(c.weight) && c.weight >= 0, `mixture weights are non-negative integers (got ${c.weight})`);
+    if (!(Number.isInteger(c.weight) && c.weight >= 0)) throw new KernelError(`mixture weights are non-negative integers (got ${c.weight})`);
     kernelAssert((c.model.kind as string) !== 'mixture', 'a mixture does not nest');
     base(c.model);
     total += c.weight;

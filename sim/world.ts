@@ -76,15 +76,15 @@ export class World implements ClusterView<Actor<unknown>> {
     this.clientCount = config.clients.clients;
     const declared = protocolRoles(protocol);
     const roles = config.roles ?? Array.from({ length: config.nodes }, () => [declared[0].name]);
-    kernelAssert(roles.length === config.nodes, `roles name ${roles.length} nodes, expected ${config.nodes}`);
-    for (const r of roles) kernelAssert(r.length > 0 && r.every((x) => declared.some((d) => d.name === x)), `unknown role in [${r.join(', ')}]`);
+    if (roles.length !== config.nodes) throw new KernelError(`roles name ${roles.length} nodes, expected ${config.nodes}`);
+    for (const r of roles) if (!(r.length > 0 && r.every((x) => declared.some((d) => d.name === x)))) throw new KernelError(`unknown role in [${r.join(', ')}]`);
 
     const core = (this.core = new Core(config.record === 'full', config.exploreTies ? stream('ties') : undefined));
     this.network = new Network(core, config.network, stream('network'), config.nodes + config.clients.clients);
     this.checks = new Checks(core, config);
     this.recorded = new History(core, config.clients.clients);
     const generator = config.clients.generator ?? (typeof protocol.workload === 'object' ? protocol.workload : undefined);
-    kernelAssert(generator !== undefined, `clients.generator is required: protocol ${protocol.name} names its workload '${String(protocol.workload)}' (resolve it with workloads/getWorkload)`);
+    if (generator === undefined) throw new KernelError(`clients.generator is required: protocol ${protocol.name} names its workload '${String(protocol.workload)}' (resolve it with workloads/getWorkload)`);
     const ops = new OpSource(generator, config.clients.workload, stream('workload'));
     const clientRandoms = Array.from({ length: config.clients.clients }, (_, c) => stream(`client:c${c + 1}`));
     const withActors = protocol.createClient !== undefined;

@@ -20,7 +20,7 @@
 // moment the client cannot know, so such a history is not a mutex history - which is
 // Kleppmann's point that only fencing at the resource makes leases safe under pauses.
 import type { ClientActor, ClientContext, Endpoint } from '../../sim/types.js';
-import { assert } from '../../sim/types.js';
+import { assert, AssertionError } from '../../sim/types.js';
 import { allowanceUs, type LockOptions } from './options.js';
 import { NOTE, RESOURCE, type LockMsg } from './types.js';
 
@@ -154,7 +154,7 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
   granted(token: number | null, basis = 0): void {
     if (this.phase !== 'acquiring') return;
     this.ctx.cancelTimer('op-timeout');
-    assert(basis >= 0 && basis < this.sent.length, `lock client: a grant counts from a request sent (basis ${basis})`);
+    if (!(basis >= 0 && basis < this.sent.length)) throw new AssertionError(`lock client: a grant counts from a request sent (basis ${basis})`);
     this.sentLocalUs = this.sent[basis];
     this.basis = basis;
     const elapsed = this.ctx.now() - this.sentLocalUs;

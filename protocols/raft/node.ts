@@ -7,7 +7,7 @@
 //
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
-import { assert } from '../../sim/types.js';
+import { assert, AssertionError } from '../../sim/types.js';
 import { KvStore, type StateMachine } from './kv.js';
 import type { RaftOptions } from './options.js';
 import {
@@ -115,7 +115,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     const last = st.get<number>(LAST_INDEX_KEY) ?? 0;
     for (let i = 1; i <= last; i++) {
       const e = st.get<Entry>(logKey(i));
-      assert(e !== undefined, `log entry ${i} of ${last} is in storage`);
+      if (e === undefined) throw new AssertionError(`log entry ${i} of ${last} is in storage`);
       this.log.push(e);
     }
     // The term is never below the last entry's term (it only can be when it was not persisted: volatile-vote).
@@ -465,7 +465,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     const prevIndex = next - 1;
     const end = Math.min(this.lastIndex, prevIndex + this.opts.maxAppendEntries);
     const entries = end > prevIndex ? this.log.slice(next, end + 1) : EMPTY;
-    assert(prevIndex >= 0 && entries.length <= this.opts.maxAppendEntries, `AppendEntries from ${next} within maxAppendEntries`);
+    if (!(prevIndex >= 0 && entries.length <= this.opts.maxAppendEntries)) throw new AssertionError(`AppendEntries from ${next} within maxAppendEntries`);
     const msg: AppendMsg = { type: 'append', term: this.term, prevIndex, prevTerm: this.log[prevIndex].term, entries, commit: this.commitIndex };
     // An in-flight send lost inside the leader (a dropped connection): as if the network lost it.
     if (!this.ctx.buggify('drop-append')) this.ctx.send(p, msg);

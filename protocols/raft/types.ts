@@ -70,6 +70,10 @@ export interface HardState {
 // writes the new entries, then raises `last`.
 export const HARD_STATE_KEY = 'raft:hs';
 export const LAST_INDEX_KEY = 'raft:last';
+/** Keys of the first indexes, built once per process: no string per write, and the map hashes each key once. */
+const logKeys: string[] = [];
+const LOG_KEYS_CACHED = 1 << 16;
 export function logKey(index: number): string {
-  return `raft:log:${index}`;
+  if (!(Number.isInteger(index) && index >= 0 && index < LOG_KEYS_CACHED)) return `raft:log:${index}`;
+  return (logKeys[index] ??= `raft:log:${index}`);
 }
