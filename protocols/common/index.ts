@@ -13,4 +13,4 @@ export {
   type Reader,
 } from './invariants.js';
 export { OptionReader } from './options.js';
-export { clientsServed, formatUs } from './liveness.js';
+export { clientsServed, formatUs, leadershipSettled, type Election } from './liveness.js';

@@ -39,3 +39,25 @@ export function clientsServed(bound: Micros, startUs: Micros, endUs: Micros, his
   if ((active || open.size > 0) && !okInTime) return `no client operation completed ok between faults stopping (${fmt(startUs)}) and ${fmt(firstDeadline)}`;
   return undefined;
 }
+
+/** A leader's rise, as a liveness check remembers it from its become-leader notes. */
+export interface Election {
+  readonly atUs: Micros;
+  readonly node: number;
+  /** `in epoch 4`, `at ballot 3.n2`: how the message names its term. */
+  readonly term: string;
+}
+
+/**
+ * Leadership settles: no leader rises more than `bound` after faults stopped at `startUs`
+ * (unless the run ends before that). `verb`: `elected`, `established`.
+ */
+export function leadershipSettled(elections: readonly Election[], bound: Micros, startUs: Micros, endUs: Micros, verb: string): string | undefined {
+  const fmt = formatUs;
+  const by = startUs + bound;
+  if (by >= endUs) return undefined;
+  const late = elections.filter((e) => e.atUs > by);
+  if (late.length === 0) return undefined;
+  const shown = late.slice(0, 4).map((e) => `n${e.node + 1} ${e.term} at ${fmt(e.atUs)}`).join(', ');
+  return `leadership did not settle: ${late.length} leader(s) ${verb} after ${fmt(by)} (faults stopped at ${fmt(startUs)}, bound ${fmt(bound)}): ${shown}${late.length > 4 ? ', ...' : ''}`;
+}

@@ -5,33 +5,22 @@
 // client operation completes ok within the bound; and no operation invoked after that stays
 // unanswered (ok, or a definite fail) for longer than the bound.
 import type { ClusterView, HistoryEvent, LivenessCheck, Micros, Note } from '../../sim/types.js';
-import { clientsServed, formatUs } from '../common/liveness.js';
+import { clientsServed, leadershipSettled, type Election } from '../common/liveness.js';
 import type { ZabNode } from './node.js';
 import type { ZabOptions } from './options.js';
 
-const fmt = formatUs;
-
 export class ZabLiveness implements LivenessCheck<ZabNode> {
   readonly name = 'liveness';
-  private readonly elections: Array<[Micros, number, number]> = [];
+  private readonly elections: Election[] = [];
 
   constructor(private readonly boundUs: Micros) {}
 
   onNote(note: Note): void {
-    if (note.kind === 'become-leader') this.elections.push([note.timeUs, note.node, note.data.epoch as number]);
+    if (note.kind === 'become-leader') this.elections.push({ atUs: note.timeUs, node: note.node, term: `in epoch ${String(note.data.epoch)}` });
   }
 
   atEnd(view: ClusterView<ZabNode>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined {
-    return leaderAtEnd(view) ?? this.settled(info.livenessStartUs, info.endUs) ?? clientsServed(this.boundUs, info.livenessStartUs, info.endUs, info.history);
-  }
-
-  private settled(startUs: Micros, endUs: Micros): string | undefined {
-    const by = startUs + this.boundUs;
-    if (by >= endUs) return undefined;
-    const late = this.elections.filter(([t]) => t > by);
-    if (late.length === 0) return undefined;
-    const shown = late.slice(0, 4).map(([t, n, e]) => `n${n + 1} in epoch ${e} at ${fmt(t)}`).join(', ');
-    return `leadership did not settle: ${late.length} leader(s) established after ${fmt(by)} (faults stopped at ${fmt(startUs)}, bound ${fmt(this.boundUs)}): ${shown}${late.length > 4 ? ', ...' : ''}`;
+    return leaderAtEnd(view) ?? leadershipSettled(this.elections, this.boundUs, info.livenessStartUs, info.endUs, 'established') ?? clientsServed(this.boundUs, info.livenessStartUs, info.endUs, info.history);
   }
 }
 

@@ -5,34 +5,23 @@
 // for longer than the bound. (Paxos alone promises no progress, PMS §2.4: two proposers can
 // pre-empt each other forever; the randomised backoff is what makes this hold.)
 import type { ClusterView, HistoryEvent, LivenessCheck, Micros, Note } from '../../../sim/types.js';
-import { clientsServed, formatUs } from '../../common/liveness.js';
+import { clientsServed, leadershipSettled, type Election } from '../../common/liveness.js';
 import { ballotEqual, ballotText } from '../ballot.js';
 import type { MultiPaxosReplica } from './node.js';
 import type { MultiPaxosOptions } from './options.js';
 
-const fmt = formatUs;
-
 export class MultiPaxosLiveness implements LivenessCheck<MultiPaxosReplica> {
   readonly name = 'liveness';
-  private readonly elections: Array<[Micros, number, string]> = [];
+  private readonly elections: Election[] = [];
 
   constructor(private readonly boundUs: Micros) {}
 
   onNote(note: Note): void {
-    if (note.kind === 'become-leader') this.elections.push([note.timeUs, note.node, note.data.text as string]);
+    if (note.kind === 'become-leader') this.elections.push({ atUs: note.timeUs, node: note.node, term: `at ballot ${String(note.data.text)}` });
   }
 
   atEnd(view: ClusterView<MultiPaxosReplica>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined {
-    return leaderAtEnd(view) ?? this.settled(info.livenessStartUs, info.endUs) ?? clientsServed(this.boundUs, info.livenessStartUs, info.endUs, info.history);
-  }
-
-  private settled(startUs: Micros, endUs: Micros): string | undefined {
-    const by = startUs + this.boundUs;
-    if (by >= endUs) return undefined;
-    const late = this.elections.filter(([t]) => t > by);
-    if (late.length === 0) return undefined;
-    const shown = late.slice(0, 4).map(([t, n, b]) => `n${n + 1} at ballot ${b} at ${fmt(t)}`).join(', ');
-    return `leadership did not settle: ${late.length} leader(s) elected after ${fmt(by)} (faults stopped at ${fmt(startUs)}, bound ${fmt(this.boundUs)}): ${shown}${late.length > 4 ? ', ...' : ''}`;
+    return leaderAtEnd(view) ?? leadershipSettled(this.elections, this.boundUs, info.livenessStartUs, info.endUs, 'elected') ?? clientsServed(this.boundUs, info.livenessStartUs, info.endUs, info.history);
   }
 }
 
