@@ -3,7 +3,9 @@
 // or, for `linearizability`, the history checker on a run with no kernel violation).
 import { expect, it } from 'vitest';
 import { checkHistory } from '../../checkers/linearizability/index.js';
-import { loadScenario } from '../../scenario/load.js';
+import { loadScenario, type LoadedScenario } from '../../scenario/load.js';
+import type { SimConfig } from '../../sim/config.js';
+import type { RunResult } from '../../sim/result.js';
 import { runSimulation } from '../../sim/world.js';
 
 export type BugScenarios = Record<string, { bug: string; caughtBy: string }>;
@@ -25,4 +27,42 @@ export function itFailsWithItsChecker(dir: string, expected: BugScenarios): void
       expect(r.violations.map((v) => v.checker)).toEqual([caughtBy]);
     }
   });
+}
+
+type FuzzConfigFor = (loaded: LoadedScenario, seed: number, bugs?: string[]) => SimConfig;
+
+/** The nemesis scenario replays bit for bit from its seed, and another seed gives another run. */
+export function itReplaysFromItsSeed(file: string, configFor: FuzzConfigFor): void {
+  it('replays bit for bit from its seed', async () => {
+    const loaded = await loadScenario(file);
+    const a = runSimulation(configFor(loaded, 42));
+    const b = runSimulation(configFor(loaded, 42));
+    expect(a.hash).toBe(b.hash);
+    expect(a.history).toEqual(b.history);
+    expect(runSimulation(configFor(loaded, 43)).hash).not.toBe(a.hash);
+  });
+}
+
+export interface BugHunt {
+  bug: string;
+  /** The checkers the first failure may come from. */
+  checkers: string[];
+  /** Seeds to try, from 0 (default 50). */
+  within?: number;
+}
+
+/** One test per bug: some seed below `within` of the nemesis fails, at one of its checkers. */
+export function itFindsEachBug(file: string, configFor: FuzzConfigFor, cases: readonly BugHunt[], timeoutMs?: number): void {
+  it.each(cases)('$bug', async ({ bug, checkers, within = 50 }) => {
+    const loaded = await loadScenario(file);
+    let found: RunResult | undefined;
+    let seed = 0;
+    for (; seed < within && found === undefined; seed++) {
+      const r = runSimulation(configFor(loaded, seed, [bug]));
+      if (r.violations.length > 0) found = r;
+    }
+    expect(found, `no failure in ${within} seeds`).toBeDefined();
+    expect(checkers).toContain(found!.violations[0].checker);
+    console.info(`${bug}: first failure at seed ${seed - 1}: ${found!.violations[0].checker}: ${found!.violations[0].message}`);
+  }, timeoutMs);
 }

@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyKnobs, drawKnobs } from '../../../explore/swarm.js';
+import { itFindsEachBug, itReplaysFromItsSeed } from '../bug-scenarios.js';
 import { loadScenario, type LoadedScenario } from '../../../scenario/load.js';
 import type { ScriptedFault, SimConfig } from '../../../sim/config.js';
-import type { RunResult } from '../../../sim/result.js';
 import { runSimulation } from '../../../sim/world.js';
 import { faultScheduleArb, seedArb } from '../../../testing.js';
 import { fcSeed } from '../../sim/fc-seed.js';
@@ -46,35 +46,17 @@ describe('the correct two-phase commit under the generic nemesis', () => {
     expect(reads).toBeGreaterThan(seeds * 5);
   }, 120_000);
 
-  it('replays bit for bit from its seed', async () => {
-    const loaded = await loadScenario(nemesisFile);
-    const a = runSimulation(fuzzConfig(loaded, 42));
-    const b = runSimulation(fuzzConfig(loaded, 42));
-    expect(a.hash).toBe(b.hash);
-    expect(a.history).toEqual(b.history);
-    expect(runSimulation(fuzzConfig(loaded, 43)).hash).not.toBe(a.hash);
-  });
+  itReplaysFromItsSeed(nemesisFile, fuzzConfig);
 });
 
 describe('each bug variant is found by the generic nemesis', () => {
   // First failing seeds (10 s runs, as `faultline fuzz` runs them); the bound leaves room.
   const cases = [
-    { bug: 'abort-when-uncertain', within: 20 },
-    { bug: 'unlogged-decision', within: 1000 },
-    { bug: 'commit-on-timeout', within: 20 },
+    { bug: 'abort-when-uncertain', checkers: ['atomicity'], within: 20 },
+    { bug: 'unlogged-decision', checkers: ['atomicity'], within: 1000 },
+    { bug: 'commit-on-timeout', checkers: ['atomicity'], within: 20 },
   ];
-  it.each(cases)('$bug', async ({ bug, within }) => {
-    const loaded = await loadScenario(nemesisFile);
-    let found: RunResult | undefined;
-    let seed = 0;
-    for (; seed < within && found === undefined; seed++) {
-      const r = runSimulation(fuzzConfig(loaded, seed, [bug]));
-      if (r.violations.length > 0) found = r;
-    }
-    expect(found, `no failure in ${within} seeds`).toBeDefined();
-    expect(found!.violations[0].checker).toBe('atomicity');
-    console.info(`${bug}: first failure at seed ${seed - 1}: ${found!.violations[0].checker}: ${found!.violations[0].message}`);
-  }, 60_000);
+  itFindsEachBug(nemesisFile, fuzzConfig, cases, 60_000);
 });
 
 describe('fast-check: any schedule of crashes, partitions and pauses', () => {

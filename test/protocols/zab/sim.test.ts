@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../checkers/linearizability/index.js';
 import { applyKnobs, drawKnobs } from '../../../explore/swarm.js';
+import { itFindsEachBug, itReplaysFromItsSeed } from '../bug-scenarios.js';
 import { loadScenario, type LoadedScenario } from '../../../scenario/load.js';
 import type { ScriptedFault, SimConfig } from '../../../sim/config.js';
 import type { RunResult } from '../../../sim/result.js';
@@ -44,14 +45,7 @@ describe('the correct Zab under the generic nemesis', () => {
     expect(oks).toBeGreaterThan(seeds * 50);
   }, 90_000);
 
-  it('replays bit for bit from its seed', async () => {
-    const loaded = await loadScenario(nemesisFile);
-    const a = runSimulation(fuzzConfig(loaded, 42));
-    const b = runSimulation(fuzzConfig(loaded, 42));
-    expect(a.hash).toBe(b.hash);
-    expect(a.history).toEqual(b.history);
-    expect(runSimulation(fuzzConfig(loaded, 43)).hash).not.toBe(a.hash);
-  });
+  itReplaysFromItsSeed(nemesisFile, fuzzConfig);
 });
 
 describe('each bug variant is found by the generic nemesis within a few seeds', () => {
@@ -59,18 +53,7 @@ describe('each bug variant is found by the generic nemesis within a few seeds', 
     { bug: 'volatile-epoch', checkers: ['monotonic-epochs', 'one-leader-per-epoch'] },
     { bug: 'diff-without-trunc', checkers: ['delivered-prefix', 'primary-order', 'primary-integrity'] },
   ];
-  it.each(cases)('$bug', async ({ bug, checkers }) => {
-    const loaded = await loadScenario(nemesisFile);
-    let found: RunResult | undefined;
-    let seed = 0;
-    for (; seed < 50 && found === undefined; seed++) {
-      const r = runSimulation(fuzzConfig(loaded, seed, [bug]));
-      if (r.violations.length > 0) found = r;
-    }
-    expect(found, `no failure in 50 seeds`).toBeDefined();
-    expect(checkers).toContain(found!.violations[0].checker);
-    console.info(`${bug}: first failure at seed ${seed - 1}: ${found!.violations[0].checker}: ${found!.violations[0].message}`);
-  });
+  itFindsEachBug(nemesisFile, fuzzConfig, cases);
 });
 
 describe('fast-check', () => {
