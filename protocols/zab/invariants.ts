@@ -4,6 +4,7 @@
 //   become-leader {epoch}          one-leader-per-epoch, primary-integrity
 //   deliver {index, zxid, id}      delivered-prefix, primary-order
 // monotonic-epochs reads every live node after every event (protocols/common).
+import { AgreedSequence } from '../common/sequence.js';
 import type { ClusterView, Invariant, NodeId, Note } from '../../sim/types.js';
 import { neverDecreases, nodeName } from '../common/index.js';
 import type { ZabNode } from './node.js';
@@ -38,37 +39,18 @@ export class OneLeaderPerEpoch implements Invariant<ZabNode> {
  */
 export class DeliveredPrefix implements Invariant<ZabNode> {
   readonly name = 'delivered-prefix';
-  private readonly ids: string[] = [];
-  private readonly zxids: number[] = [];
-  private readonly by: NodeId[] = [];
-  private readonly last: number[] = [];
-  private readonly actors: Array<ZabNode | undefined> = [];
+  private readonly sequence = new AgreedSequence<ZabNode>();
 
   onNote(note: Note, view: ClusterView<ZabNode>): string | undefined {
     if (note.kind !== 'deliver') return undefined;
     const n = note.node;
     const index = note.data.index as number;
     const id = note.data.id as string;
-    const actor = view.actor(n);
-    if (actor !== this.actors[n]) {
-      this.actors[n] = actor;
-      this.last[n] = 0;
-    }
-    const expected = (this.last[n] ?? 0) + 1;
-    if (index !== expected) return `${nodeName(n)} delivered index ${index} after index ${expected - 1}: not in order`;
-    this.last[n] = index;
-    const i = index - 1;
-    const seen = this.ids[i];
-    if (seen === undefined) {
-      this.ids[i] = id;
-      this.zxids[i] = note.data.zxid as number;
-      this.by[i] = n;
-      return undefined;
-    }
-    if (seen !== id) {
-      return `delivery ${index} was ${seen} (zxid ${zxidText(this.zxids[i])}) on ${nodeName(this.by[i])} but ${id} (zxid ${zxidText(note.data.zxid as number)}) on ${nodeName(n)}`;
-    }
-    return undefined;
+    const zxid = note.data.zxid as number;
+    const problem = this.sequence.add(n, view.actor(n), index, id, zxid);
+    if (problem === undefined) return undefined;
+    if (problem.kind === 'out-of-order') return `${nodeName(n)} delivered index ${index} after index ${problem.after}: not in order`;
+    return `delivery ${index} was ${problem.first} (zxid ${zxidText(problem.extra as number)}) on ${nodeName(problem.by)} but ${id} (zxid ${zxidText(zxid)}) on ${nodeName(n)}`;
   }
 }
 

@@ -3,6 +3,7 @@
 //   chose {slot, id}              chosen-unique: a leader counted a quorum for id in slot
 //   execute {slot, id}            executed-prefix
 // monotonic-ballots reads every live acceptor after every event (protocols/common).
+import { AgreedSequence } from '../../common/sequence.js';
 import type { Invariant, Note, NodeId } from '../../../sim/types.js';
 import { neverDecreases } from '../../common/index.js';
 import type { MultiPaxosReplica } from './node.js';
@@ -73,32 +74,17 @@ export function ballotShow(n: number): string {
  */
 export class ExecutedPrefix implements Invariant<MultiPaxosReplica> {
   readonly name = 'executed-prefix';
-  private readonly ids: string[] = [];
-  private readonly by: NodeId[] = [];
-  private readonly last: number[] = [];
-  private readonly actors: Array<MultiPaxosReplica | undefined> = [];
+  private readonly sequence = new AgreedSequence<MultiPaxosReplica>();
 
   onNote(note: Note, view: { actor(node: NodeId): MultiPaxosReplica | undefined }): string | undefined {
     if (note.kind !== 'execute') return undefined;
     const n = note.node;
     const slot = note.data.slot as number;
     const id = note.data.id as string;
-    const actor = view.actor(n);
-    if (actor !== this.actors[n]) {
-      this.actors[n] = actor;
-      this.last[n] = 0;
-    }
-    const expected = (this.last[n] ?? 0) + 1;
-    if (slot !== expected) return `${nodeName(n)} executed slot ${slot} after slot ${expected - 1}: not in order`;
-    this.last[n] = slot;
-    const seen = this.ids[slot];
-    if (seen === undefined) {
-      this.ids[slot] = id;
-      this.by[slot] = n;
-      return undefined;
-    }
-    if (seen !== id) return `slot ${slot} executed as ${seen} on ${nodeName(this.by[slot])} and as ${id} on ${nodeName(n)}`;
-    return undefined;
+    const problem = this.sequence.add(n, view.actor(n), slot, id);
+    if (problem === undefined) return undefined;
+    if (problem.kind === 'out-of-order') return `${nodeName(n)} executed slot ${slot} after slot ${problem.after}: not in order`;
+    return `slot ${slot} executed as ${problem.first} on ${nodeName(problem.by)} and as ${id} on ${nodeName(n)}`;
   }
 }
 
