@@ -32,6 +32,13 @@ export class OptionReader {
     return v;
   }
 
+  nonNegativeInt(options: Record<string, unknown>, key: string, fallback: number): number {
+    const v = options[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) this.fail(key, 'expected an integer >= 0', v);
+    return v;
+  }
+
   bool(options: Record<string, unknown>, key: string, fallback: boolean): boolean {
     const v = options[key];
     if (v === undefined) return fallback;

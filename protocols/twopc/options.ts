@@ -44,13 +44,6 @@ const read = new OptionReader('twopc', known, 'protocols/twopc/index.ts', (messa
 
 const cache = new WeakMap<Record<string, unknown>, TwoPcOptions>();
 
-function nonNegativeInt(options: Record<string, unknown>, key: string, fallback: number): number {
-  const v = options[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new TwoPcOptionError(`twopc option ${key}: expected an integer >= 0, got ${JSON.stringify(v)}`);
-  return v;
-}
-
 /** Validate and fill defaults. Cached per options object (restarts re-create actors). */
 export function parseTwoPcOptions(options: Record<string, unknown>): TwoPcOptions {
   const hit = cache.get(options);
@@ -61,9 +54,9 @@ export function parseTwoPcOptions(options: Record<string, unknown>): TwoPcOption
     voteTimeoutUs: read.positiveInt(options, 'voteTimeoutUs', d.voteTimeoutUs),
     resendUs: read.positiveInt(options, 'resendUs', d.resendUs),
     inquireUs: read.positiveInt(options, 'inquireUs', d.inquireUs),
-    recoveryQuietUs: nonNegativeInt(options, 'recoveryQuietUs', d.recoveryQuietUs),
+    recoveryQuietUs: read.nonNegativeInt(options, 'recoveryQuietUs', d.recoveryQuietUs),
     opTimeoutUs: read.positiveInt(options, 'opTimeoutUs', d.opTimeoutUs),
-    retries: nonNegativeInt(options, 'retries', d.retries),
+    retries: read.nonNegativeInt(options, 'retries', d.retries),
     thinkUs: read.range(options, 'thinkUs', d.thinkUs, false),
     livenessBoundUs: read.positiveInt(options, 'livenessBoundUs', d.livenessBoundUs),
   });
