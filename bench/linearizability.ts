@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { checkHistory, parseHistory, type LinearizabilityResult } from '../checkers/index.js';
+import { prng } from './prng.js';
 import type { HistoryEvent } from '../sim/types.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -47,17 +48,6 @@ function row(name: string, model: string, events: readonly HistoryEvent[], budge
 
 // ---------------------------------------------------------------------------------------
 // Generated histories: a sequential execution laid out with concurrency and crashes.
-
-/** xorshift32: a fixed, seeded stream (the bench must print the same workload every time). */
-function prng(seed: number): (n: number) => number {
-  let x = seed | 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 interface GenOp {
   f: string;

@@ -4,18 +4,8 @@
 // 100k ops, and the atomicity checker on 100k three-participant txns. Figures only.
 import { performance } from 'node:perf_hooks';
 import { checkAtomicity, checkBank, checkListAppend, type AtomicityRecord } from '../checkers/index.js';
+import { prng } from './prng.js';
 import type { HistoryEvent } from '../sim/types.js';
-
-/** xorshift32: the bench prints the same workload every time. */
-function prng(seed: number): (n: number) => number {
-  let x = seed | 0 || 1;
-  return (n) => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) % n;
-  };
-}
 
 type Mop = ['append', string, number] | ['r', string, number[] | null];
 
