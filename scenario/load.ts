@@ -13,7 +13,7 @@ import { AssertionError, type Endpoint, type NodeId } from '../sim/types.js';
 import { InputError } from './errors.js';
 import { readInputText, SCENARIO_MAX_BYTES } from './read-input.js';
 import { describeIssues } from './issues.js';
-import { checkerNames, historyCheckerFor, historyModelOf, LINEARIZABILITY, resolveProtocol as defaultResolver, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
+import { builtinProtocols, checkerNames, displayPath, historyCheckerFor, historyModelOf, LINEARIZABILITY, resolveProtocol as defaultResolver, shippedScenarios, type AnyProtocol, type CheckerNames, type ProtocolResolver } from './registry.js';
 import { scenarioSchema, type RawFault, type RawLatency, type RawScenario } from './schema.js';
 import { EndpointResolver, resolveTopology } from './topology.js';
 import { formatDuration, looksLikeDuration, parseDuration } from './units.js';
@@ -146,7 +146,6 @@ export async function parseScenario(text: string, file: string, options: ParseOp
 
 /** `redlock (fuzz it with scenarios/lock/redlock-nemesis.yaml)`: the built-in protocol that has this bug variant, and its shipped nemesis file. */
 async function bugElsewhere(bug: string, except: string): Promise<string | undefined> {
-  const { builtinProtocols, displayPath, shippedScenarios } = await import('./registry.js');
   const owner = (await builtinProtocols()).find((p) => p.name !== except && p.bugs.some((b: { name: string }) => b.name === bug));
   if (owner === undefined) return undefined;
   const files = shippedScenarios(owner.name);

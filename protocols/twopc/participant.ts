@@ -20,14 +20,12 @@
 // after a restart it votes no on transactions it does not know: a no vote is not logged, so
 // a late copy of a PREPARE it refused before the crash must not now get a yes.
 import type { Actor, ClientRequest, NodeContext, NodeId } from '../../sim/types.js';
+import { bankWorkload } from '../../workloads/bank.js';
 import { LockTable } from './locks.js';
 import { dataKey, outcomeKey, PREPARED, preparedRecords, without, withRecord, type OutcomeRecord, type PreparedRecord, beginIncarnation, QUIET } from './log.js';
 import type { AbortReason, Decision, TwoPcMsg, TxnOp } from './messages.js';
 import type { TwoPcOptions } from './options.js';
 import { evaluate, locksOf, type Value } from './txn.js';
-
-/** The bank workload's default initialBalance (workloads/bank.ts), when the scenario's params leave it out. */
-const DEFAULT_INITIAL_BALANCE = 100;
 
 const inquireTimer = (txn: string): string => `inquire:${txn}`;
 const INQUIRE_PREFIX = 'inquire:';
@@ -102,7 +100,7 @@ export class Participant implements Actor<TwoPcMsg> {
   read(key: string): Value {
     let v = this.values.get(key);
     if (v !== undefined) return v;
-    v = this.ctx.storage.get<Value>(dataKey(key)) ?? (key.startsWith('a') ? (this.ctx.workload.params?.initialBalance ?? DEFAULT_INITIAL_BALANCE) : Object.freeze([] as number[]));
+    v = this.ctx.storage.get<Value>(dataKey(key)) ?? (key.startsWith('a') ? (this.ctx.workload.params?.initialBalance ?? bankWorkload.defaultParams.initialBalance) : Object.freeze([] as number[]));
     this.values.set(key, v);
     return v;
   }
