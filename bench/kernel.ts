@@ -9,7 +9,7 @@
 // kernel does), and each Raft figure is printed as a ratio to it (issue #14's goal: ≤ 4×),
 // along with full ÷ fuzz (goal: ≤ 2×). Figures only: nothing here asserts a time.
 // main() returns the figures as rows for run-all.ts's table (bench/table.ts); BENCH_SMOKE=1
-// runs 3 seeds and 200k-event bare rounds.
+// runs 3 seeds after 1 warm-up seed, and 100k-event bare rounds.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
@@ -18,7 +18,7 @@ import { runSimulation } from '../sim/world.js';
 import { goal, sized, type BenchRow } from './table.js';
 
 export async function main(): Promise<BenchRow[]> {
-  const bareEvents = sized(2_000_000, 200_000);
+  const bareEvents = sized(2_000_000, 100_000);
   const bare = bareLoopNsPerEvent(bareEvents);
   console.log(`bare loop: heap + switch, one small allocation per event: ${bare.toFixed(0)} ns/event`);
   const rows: BenchRow[] = [{ name: 'bare loop', figure: bare, unit: 'ns/event', note: 'heap + switch, one allocation per event; best of 3 rounds, wall time' }];
@@ -52,7 +52,7 @@ async function bench(file: string): Promise<{ ns: Map<RecordLevel, number>; seed
   console.log(`kernel: ${file}, ${loaded.config.nodes} nodes, ${loaded.config.durationUs / 1e6} s simulated per seed, ${seeds} seeds`);
   for (const record of ['fuzz', 'full'] as RecordLevel[]) {
     // Warm up the JIT on a few seeds first.
-    for (let s = 0; s < 3; s++) runSimulation({ ...loaded.config, seed: `warm${s}`, record });
+    for (let s = 0; s < sized(3, 1); s++) runSimulation({ ...loaded.config, seed: `warm${s}`, record });
     let events = 0;
     let simulatedUs = 0;
     const t0 = performance.now();
