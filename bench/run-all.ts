@@ -4,6 +4,7 @@
 //   npm run bench                      the full run (a few minutes)
 //   npm run bench -- --smoke           every bench at tiny sizes (CI; BENCH_SMOKE=1 too)
 //   npm run bench -- --json FILE       also write the table as JSON (BENCH_JSON=FILE too)
+//   npm run bench -- --compare OLD.json  a column with each figure of an earlier --json run
 //   npm run bench -- --only kernel,gossip
 // A step that throws (or whose process fails) is listed, the table is still printed, and
 // the run exits 1, so CI notices a bench that rotted.
@@ -12,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { asRows, formatTable, judge, type BenchReport, type BenchRow, type StepResult, type TableRow } from './table.js';
+import { asRows, figuresOf, formatTable, judge, rowKey, type BenchReport, type BenchRow, type StepResult, type TableRow } from './table.js';
 
 /** In order. growth and memory are written elsewhere and run when present. */
 const STEPS = ['kernel', 'gossip', 'growth', 'memory', 'linearizability', 'transactions', 'fuzz', 'report', 'startup'] as const;
@@ -84,6 +85,15 @@ function gitCommit(): string | null {
 async function runAll(): Promise<void> {
   const smoke = process.env.BENCH_SMOKE === '1' || process.argv.includes('--smoke');
   const jsonFile = argValue('--json') ?? process.env.BENCH_JSON;
+  const compareFile = argValue('--compare');
+  let before: Map<string, number | null> | undefined;
+  if (compareFile !== undefined) {
+    try {
+      before = figuresOf(JSON.parse(readFileSync(compareFile, 'utf8')));
+    } catch (error) {
+      console.log(`--compare ${compareFile}: unreadable (${(error as Error).message.split('\n')[0]}); no comparison`);
+    }
+  }
   const only = argValue('--only')?.split(',');
   const startedAt = new Date().toISOString();
   const tmp = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
@@ -118,6 +128,7 @@ async function runAll(): Promise<void> {
   const rows: TableRow[] = steps.flatMap((s) => [
     ...s.rows.map((r) => {
       const row: TableRow = { ...r, bench: s.bench, peakRssMb: s.peakRssMb };
+      if (before !== undefined) row.before = before.get(rowKey(row)) ?? null;
       const status = judge(r);
       return status === undefined ? row : { ...row, status };
     }),

@@ -32,6 +32,8 @@ export interface TableRow extends BenchRow {
   peakRssMb: number | null;
   /** 'met' / 'not met' when there is a goal and a figure; undefined otherwise. */
   status?: 'met' | 'not met';
+  /** With `--compare OLD.json`: the same row's figure in that run (null: absent or no figure there). */
+  before?: number | null;
 }
 
 /** One bench step as run: its own child process, so its peak RSS is its own. */
@@ -93,8 +95,29 @@ export function formatFigure(figure: number | null): string {
   return figure.toPrecision(2);
 }
 
-/** The summary table as lines of text: bench, figure, unit, goal, status, peak RSS, note. */
+/** The figure of each row of an earlier report, by bench and name, to compare with (`--compare OLD.json`). */
+export function figuresOf(report: unknown): Map<string, number | null> {
+  const figures = new Map<string, number | null>();
+  const rows = (report as { rows?: unknown } | null)?.rows;
+  if (!Array.isArray(rows)) return figures;
+  for (const r of rows as Array<Partial<TableRow> | null>) {
+    if (typeof r?.bench === 'string' && typeof r.name === 'string') figures.set(rowKey(r as TableRow), typeof r.figure === 'number' ? r.figure : null);
+  }
+  return figures;
+}
+
+export const rowKey = (r: Pick<TableRow, 'bench' | 'name'>) => `${r.bench}\u0000${r.name}`;
+
+/** `now ÷ before` as text (×1.05), or '' when either is missing. */
+function versus(r: TableRow): string {
+  if (r.before === undefined) return '';
+  if (r.before === null || r.figure === null || r.before === 0) return '—';
+  return `${formatFigure(r.before)} (×${(r.figure / r.before).toFixed(2)})`;
+}
+
+/** The summary table as lines of text: bench, figure, unit, goal, status, peak RSS, [before,] note. */
 export function formatTable(rows: readonly TableRow[]): string[] {
+  const compare = rows.some((r) => r.before !== undefined);
   const cells = rows.map((r) => [
     r.bench,
     r.name,
@@ -103,9 +126,10 @@ export function formatTable(rows: readonly TableRow[]): string[] {
     r.goal?.text ?? '',
     r.status === undefined ? '' : `${r.status} (${formatFigure(r.figure)})`,
     r.peakRssMb === null ? '—' : r.peakRssMb.toFixed(0),
+    ...(compare ? [versus(r)] : []),
     r.note ?? '',
   ]);
-  const header = ['bench', 'figure', 'value', 'unit', 'goal', 'status', 'peak MB', 'note'];
+  const header = ['bench', 'figure', 'value', 'unit', 'goal', 'status', 'peak MB', ...(compare ? ['before (now ÷ before)'] : []), 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   // The note is last and not padded; the value and the peak are right-aligned.
   const line = (c: readonly string[]) =>

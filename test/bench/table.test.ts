@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asRows, formatFigure, formatTable, goal, judge, type BenchRow, type TableRow } from '../../bench/table.js';
+import { asRows, figuresOf, formatFigure, formatTable, goal, judge, rowKey, type BenchRow, type TableRow } from '../../bench/table.js';
 
 describe('judge: a goal is met or not met, and nothing without a figure', () => {
   it.each([
@@ -64,5 +64,22 @@ describe('formatTable', () => {
     expect(formatFigure(1.234)).toBe('1.23');
     expect(formatFigure(0.0123)).toBe('0.012');
     expect(formatFigure(null)).toBe('—');
+  });
+});
+
+describe('comparing with an earlier run', () => {
+  it('reads the figures of an earlier report by bench and name, and shows now ÷ before', () => {
+    const before = figuresOf({ rows: [{ bench: 'kernel', name: 'bare loop', figure: 100 }, { bench: 'kernel', name: 'gone', figure: null }, null, { name: 'no bench' }] });
+    expect([...before.keys()].map((k) => k.replace('\u0000', '/'))).toEqual(['kernel/bare loop', 'kernel/gone']);
+    const row: TableRow = { bench: 'kernel', name: 'bare loop', figure: 110, unit: 'ns/event', peakRssMb: 1 };
+    const lines = formatTable([{ ...row, before: before.get(rowKey(row)) }, { ...row, name: 'new', before: null }]);
+    expect(lines[0]).toContain('before (now ÷ before)');
+    expect(lines[2]).toContain('100 (×1.10)');
+    expect(lines[3]).toMatch(/ — *$/);
+    expect(figuresOf('not a report').size).toBe(0);
+  });
+
+  it('has no before column when nothing is compared', () => {
+    expect(formatTable([{ bench: 'b', name: 'n', figure: 1, unit: 'ms', peakRssMb: null }])[0]).not.toContain('before');
   });
 });
