@@ -160,9 +160,9 @@ function coldEndToEnd(file: string): { ms: number; verdict: string } | { error: 
 }
 
 /** bench/fixtures/porcupine-figures.json, written by whoever measured Porcupine (Go) here: `{ measured, go, files: { c01-ok: { ms } } }`. Read defensively. */
-function porcupineFigures(): { measured: string; go: string; ms: Map<string, number> } | undefined {
+function porcupineFigures(): { measured: string; go: string; ms: Map<string, number> } | { missing: string } {
   const path = resolve(repoRoot, 'bench/fixtures/porcupine-figures.json');
-  if (!existsSync(path)) return undefined;
+  if (!existsSync(path)) return { missing: 'no bench/fixtures/porcupine-figures.json on this branch' };
   try {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as { measured?: unknown; go?: unknown; files?: unknown };
     const ms = new Map<string, number>();
@@ -174,8 +174,9 @@ function porcupineFigures(): { measured: string; go: string; ms: Map<string, num
     }
     return { measured: typeof raw.measured === 'string' ? raw.measured : '?', go: typeof raw.go === 'string' ? raw.go : '?', ms };
   } catch (error) {
-    console.log(`porcupine figures: bench/fixtures/porcupine-figures.json unreadable (${(error as Error).message.split('\n')[0]})`);
-    return undefined;
+    const why = `bench/fixtures/porcupine-figures.json unreadable (${(error as Error).message.split('\n')[0]})`;
+    console.log(`porcupine figures: ${why}`);
+    return { missing: why };
   }
 }
 
@@ -194,9 +195,11 @@ export function main(): BenchRow[] {
 
   // End to end first, each file cold in its own process, then warm here.
   console.log('linearizability checker, end to end (read + parse + check; cold: the first call in a fresh process, module loading excluded)');
-  const go = porcupineFigures();
+  const figures = porcupineFigures();
+  const go = 'missing' in figures ? undefined : figures;
   for (const file of PORCUPINE_FILES) {
-    const cold = coldEndToEnd(file);
+    // A smoke run spawns one cold child, not four.
+    const cold = smoke && file !== 'c01-ok' ? { error: 'not measured in a smoke run' } : coldEndToEnd(file);
     const samples: number[] = [];
     let verdict = '';
     const runs = smoke ? 3 : 20;
@@ -219,7 +222,7 @@ export function main(): BenchRow[] {
       table.push({ name: `${file} Porcupine (Go)`, figure: ms ?? null, unit: 'ms', note: ms === undefined ? 'no figure for this file in bench/fixtures/porcupine-figures.json' : `${go.go}, measured ${go.measured}` });
     }
   }
-  if (go === undefined) table.push({ name: 'Porcupine (Go)', figure: null, unit: 'ms', note: 'no bench/fixtures/porcupine-figures.json on this branch' });
+  if ('missing' in figures) table.push({ name: 'Porcupine (Go)', figure: null, unit: 'ms', note: figures.missing });
 
   console.log('linearizability checker (checkHistory only; parsing excluded)');
   for (const file of PORCUPINE_FILES) {
