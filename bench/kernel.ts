@@ -8,35 +8,51 @@
 // switch on the event kind, one small allocation per event: the least any discrete-event
 // kernel does), and each Raft figure is printed as a ratio to it (issue #14's goal: ≤ 4×),
 // along with full ÷ fuzz (goal: ≤ 2×). Figures only: nothing here asserts a time.
+// main() returns the figures as rows for run-all.ts's table (bench/table.ts); BENCH_SMOKE=1
+// runs 3 seeds after 1 warm-up seed, and 100k-event bare rounds.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
 import type { RecordLevel } from '../sim/config.js';
 import { runSimulation } from '../sim/world.js';
+import { goal, sized, type BenchRow } from './table.js';
 
-export async function main(): Promise<void> {
-  const bare = bareLoopNsPerEvent();
+export async function main(): Promise<BenchRow[]> {
+  const bareEvents = sized(2_000_000, 100_000);
+  const bare = bareLoopNsPerEvent(bareEvents);
   console.log(`bare loop: heap + switch, one small allocation per event: ${bare.toFixed(0)} ns/event`);
+  const rows: BenchRow[] = [{ name: 'bare loop', figure: bare, unit: 'ns/event', note: 'heap + switch, one allocation per event; best of 3 rounds, wall time' }];
   for (const file of ['test/fixtures/scenarios/raft-nemesis-classic.yaml', 'scenarios/raft/nemesis.yaml', 'scenarios/paxos/nemesis.yaml', 'scenarios/zab/nemesis.yaml']) {
-    const ns = await bench(file);
+    const { ns, seedsPerSecond, seeds } = await bench(file);
     const fuzz = ns.get('fuzz')!;
     const full = ns.get('full')!;
-    const bareNow = bareLoopNsPerEvent();
+    const bareNow = bareLoopNsPerEvent(bareEvents);
     console.log(
       `  fuzz ÷ bare = ${(fuzz / bareNow).toFixed(1)}× (bare ${bareNow.toFixed(0)} ns/event, measured again now)   ` +
         `full ÷ fuzz = ${(full / fuzz).toFixed(2)}×`,
     );
+    const short = file.replace(/^(test\/fixtures\/)?scenarios\//, '');
+    const how = `${seeds} seeds, wall time`;
+    rows.push(
+      { name: `${short} record=fuzz`, figure: fuzz, unit: 'ns/event', note: how },
+      { name: `${short} record=full`, figure: full, unit: 'ns/event', note: how },
+      { name: `${short} fuzz ÷ bare`, figure: fuzz / bareNow, unit: '×', goal: goal('<=', 4, 'fuzz ÷ bare ≤ 4×'), note: `bare ${bareNow.toFixed(0)} ns/event, measured right after` },
+      { name: `${short} full ÷ fuzz`, figure: full / fuzz, unit: '×', goal: goal('<=', 2, 'full ÷ fuzz ≤ 2×') },
+      { name: `${short} seeds/s (fuzz, 1 thread)`, figure: seedsPerSecond, unit: 'seeds/s', note: 'kernel only: no checker, no campaign' },
+    );
   }
+  return rows;
 }
 
-async function bench(file: string): Promise<Map<RecordLevel, number>> {
+async function bench(file: string): Promise<{ ns: Map<RecordLevel, number>; seedsPerSecond: number; seeds: number }> {
   const loaded = await loadScenario(file);
-  const seeds = Number(process.env.BENCH_SEEDS ?? 100);
+  const seeds = Number(process.env.BENCH_SEEDS ?? sized(100, 3));
   const nsPerEvent = new Map<RecordLevel, number>();
+  let seedsPerSecond = 0;
   console.log(`kernel: ${file}, ${loaded.config.nodes} nodes, ${loaded.config.durationUs / 1e6} s simulated per seed, ${seeds} seeds`);
   for (const record of ['fuzz', 'full'] as RecordLevel[]) {
     // Warm up the JIT on a few seeds first.
-    for (let s = 0; s < 3; s++) runSimulation({ ...loaded.config, seed: `warm${s}`, record });
+    for (let s = 0; s < sized(3, 1); s++) runSimulation({ ...loaded.config, seed: `warm${s}`, record });
     let events = 0;
     let simulatedUs = 0;
     const t0 = performance.now();
@@ -47,13 +63,14 @@ async function bench(file: string): Promise<Map<RecordLevel, number>> {
     }
     const seconds = (performance.now() - t0) / 1000;
     nsPerEvent.set(record, (seconds * 1e9) / events);
+    if (record === 'fuzz') seedsPerSecond = seeds / seconds;
     console.log(
       `  record=${record.padEnd(4)} ${(events / seconds / 1e6).toFixed(2)} M events/s   ${((seconds * 1e9) / events).toFixed(0)} ns/event   ` +
         `${(simulatedUs / 1e6 / seconds).toFixed(0)} simulated s per real s   ` +
         `${(seeds / seconds).toFixed(1)} seeds/s   (${events} events in ${seconds.toFixed(2)} s)`,
     );
   }
-  return nsPerEvent;
+  return { ns: nsPerEvent, seedsPerSecond, seeds };
 }
 
 // ---- The bare loop ----------------------------------------------------------------------
@@ -84,7 +101,8 @@ export function bareLoopNsPerEvent(eventsPerRound = 2_000_000): number {
   return best;
 }
 
-function bareLoop(events: number): number {
+/** The bare loop itself: `events` events, returning a checksum (use it, or the loop may be optimised away). */
+export function bareLoop(events: number): number {
   const heap: BareEvent[] = [];
   let seq = 0;
   let x = 0x9e3779b9 | 0;

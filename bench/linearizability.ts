@@ -1,19 +1,25 @@
 // Linearizability checker benchmark: `node --import tsx bench/linearizability.ts`.
-// Prints checker time (parsing excluded) on Porcupine's four key-value histories (by key,
-// and c10-ok as one state), and on generated histories of 1k, 10k and 100k operations.
+// Prints, on Porcupine's four key-value histories, the end-to-end time (read + parse +
+// check: cold, the first call in a fresh process, and warm, the median here) beside
+// Porcupine's own figures when bench/fixtures/porcupine-figures.json is there; then checker
+// time (parsing excluded) on the four (by key, and c10-ok as one state), and on generated
+// histories of 1k, 10k and 100k operations (1k only with BENCH_SMOKE=1). main() returns the
+// figures as rows for run-all.ts's table.
 // Figures only: no timed assertions anywhere (DESIGN.md).
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { checkHistory, parseHistory, type LinearizabilityResult } from '../checkers/index.js';
 import { prng } from './prng.js';
+import { isSmoke, type BenchRow } from './table.js';
 import type { HistoryEvent } from '../sim/types.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const porcupineKvDir = resolve(repoRoot, 'test/fixtures/histories/porcupine-kv');
 
-export interface BenchRow {
+export interface CheckerRow {
   name: string;
   model: string;
   operations: number;
@@ -40,7 +46,7 @@ function time(work: () => LinearizabilityResult, budgetMs: number, minRuns: numb
   return { result, samples, coldMs };
 }
 
-function row(name: string, model: string, events: readonly HistoryEvent[], budgetMs: number, minRuns: number, maxRuns = 1000): BenchRow {
+function row(name: string, model: string, events: readonly HistoryEvent[], budgetMs: number, minRuns: number, maxRuns = 1000): CheckerRow {
   const { result, samples, coldMs } = time(() => checkHistory(events, model), budgetMs, minRuns, maxRuns);
   const sorted = [...samples].sort((a, b) => a - b);
   return { name, model, operations: result.operations, verdict: result.verdict, runs: samples.length, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], coldMs };
@@ -128,28 +134,126 @@ function casRegisterWorkload(): (rand: (k: number) => number, applies: boolean) 
 
 // ---------------------------------------------------------------------------------------
 
+const PORCUPINE_FILES = ['c01-ok', 'c01-bad', 'c10-ok', 'c10-bad'] as const;
+const porcupineFile = (file: string) => resolve(porcupineKvDir, `${file}.txt`);
+
+/** Parse and check one file: what `faultline check FILE --model kv` does once the CLI is loaded. */
+function endToEnd(file: string): LinearizabilityResult {
+  return checkHistory(parseHistory(readFileSync(porcupineFile(file), 'utf8')).events, 'kv');
+}
+
+/**
+ * The cold figure: parse + check of one file as the first call in a fresh process (the
+ * checker's code not yet compiled by the JIT), in that process's own timing. Module loading
+ * is not counted: the child has imported everything before it starts the clock.
+ */
+function coldEndToEnd(file: string): { ms: number; verdict: string } | { error: string } {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--cold', file], { cwd: repoRoot, encoding: 'utf8' });
+  const line = child.stdout?.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(line) as { ms: number; verdict: string };
+    if (typeof parsed.ms === 'number') return parsed;
+  } catch {
+    // fall through
+  }
+  return { error: `child exited ${child.status}: ${(child.stderr ?? '').trim().split('\n')[0]}` };
+}
+
+/** bench/fixtures/porcupine-figures.json, written by whoever measured Porcupine (Go) here: `{ measured, go, files: { c01-ok: { ms } } }`. Read defensively. */
+function porcupineFigures(): { measured: string; go: string; ms: Map<string, number> } | { missing: string } {
+  const path = resolve(repoRoot, 'bench/fixtures/porcupine-figures.json');
+  if (!existsSync(path)) return { missing: 'no bench/fixtures/porcupine-figures.json on this branch' };
+  try {
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as { measured?: unknown; go?: unknown; files?: unknown };
+    const ms = new Map<string, number>();
+    if (typeof raw.files === 'object' && raw.files !== null) {
+      for (const [file, figures] of Object.entries(raw.files as Record<string, unknown>)) {
+        const v = (figures as { ms?: unknown } | null)?.ms;
+        if (typeof v === 'number' && Number.isFinite(v)) ms.set(file, v);
+      }
+    }
+    return { measured: typeof raw.measured === 'string' ? raw.measured : '?', go: typeof raw.go === 'string' ? raw.go : '?', ms };
+  } catch (error) {
+    const why = `bench/fixtures/porcupine-figures.json unreadable (${(error as Error).message.split('\n')[0]})`;
+    console.log(`porcupine figures: ${why}`);
+    return { missing: why };
+  }
+}
+
 export function main(): BenchRow[] {
-  const rows: BenchRow[] = [];
-  const print = (r: BenchRow) => {
+  const smoke = isSmoke();
+  const rows: CheckerRow[] = [];
+  const table: BenchRow[] = [];
+  const print = (r: CheckerRow) => {
     rows.push(r);
     const name = r.name.padEnd(34);
     const ms = (x: number) => x.toFixed(x < 10 ? 3 : 1).padStart(9);
     console.log(`${name} ${r.model.padEnd(17)} ${String(r.operations).padStart(7)} ops  ${r.verdict.padEnd(16)} median ${ms(r.medianMs)} ms  min ${ms(r.minMs)} ms  first ${ms(r.coldMs)} ms  (${r.runs} runs)`);
+    return r;
   };
+  const budget = (ms: number) => (smoke ? Math.min(ms, 50) : ms);
+
+  // End to end first, each file cold in its own process, then warm here.
+  console.log('linearizability checker, end to end (read + parse + check; cold: the first call in a fresh process, module loading excluded)');
+  const figures = porcupineFigures();
+  const go = 'missing' in figures ? undefined : figures;
+  for (const file of PORCUPINE_FILES) {
+    // A smoke run spawns one cold child, not four.
+    const cold = smoke && file !== 'c01-ok' ? { error: 'not measured in a smoke run' } : coldEndToEnd(file);
+    const samples: number[] = [];
+    let verdict = '';
+    const runs = smoke ? 3 : 20;
+    endToEnd(file);
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      verdict = endToEnd(file).verdict;
+      samples.push(performance.now() - t0);
+    }
+    samples.sort((a, b) => a - b);
+    const warmMs = samples[Math.floor(samples.length / 2)];
+    const coldText = 'ms' in cold ? `${cold.ms.toFixed(1)} ms` : cold.error;
+    console.log(`  porcupine-kv/${file.padEnd(8)} ${verdict.padEnd(16)} cold ${coldText.padStart(9)}   warm median ${warmMs.toFixed(2).padStart(8)} ms  (${runs} runs)${go?.ms.has(file) ? `   Porcupine (Go) ${go.ms.get(file)} ms` : ''}`);
+    table.push(
+      { name: `${file} parse+check cold`, figure: 'ms' in cold ? cold.ms : null, unit: 'ms', note: 'ms' in cold ? `first call in a fresh process, ${cold.verdict}` : cold.error },
+      { name: `${file} parse+check warm`, figure: warmMs, unit: 'ms', note: `median of ${runs}, ${verdict}` },
+    );
+    if (go !== undefined) {
+      const ms = go.ms.get(file);
+      table.push({ name: `${file} Porcupine (Go)`, figure: ms ?? null, unit: 'ms', note: ms === undefined ? 'no figure for this file in bench/fixtures/porcupine-figures.json' : `${go.go}, measured ${go.measured}` });
+    }
+  }
+  if ('missing' in figures) table.push({ name: 'Porcupine (Go)', figure: null, unit: 'ms', note: figures.missing });
+
   console.log('linearizability checker (checkHistory only; parsing excluded)');
-  for (const file of ['c01-ok', 'c01-bad', 'c10-ok', 'c10-bad']) {
-    const parsed = parseHistory(readFileSync(resolve(porcupineKvDir, `${file}.txt`), 'utf8'));
-    print(row(`porcupine-kv/${file}`, 'kv', parsed.events, 500, 20));
+  for (const file of PORCUPINE_FILES) {
+    const parsed = parseHistory(readFileSync(porcupineFile(file), 'utf8'));
+    print(row(`porcupine-kv/${file}`, 'kv', parsed.events, budget(500), smoke ? 3 : 20));
   }
-  const c10 = parseHistory(readFileSync(resolve(porcupineKvDir, 'c10-ok.txt'), 'utf8'));
-  print(row('porcupine-kv/c10-ok (one state)', 'kv-unpartitioned', c10.events, 3000, 3, 10));
-  for (const n of [1_000, 10_000, 100_000]) {
-    print(row(`generated kv, 10 keys, ${n / 1000}k ops`, 'kv', generate(n, 10, 40, 42, kvWorkload(10)), n >= 100_000 ? 3000 : 1000, 3, 200));
+  // c10-ok as one state takes seconds a call: not in a smoke run.
+  if (!smoke) {
+    const c10 = parseHistory(readFileSync(porcupineFile('c10-ok'), 'utf8'));
+    print(row('porcupine-kv/c10-ok (one state)', 'kv-unpartitioned', c10.events, 3000, 3, 10));
   }
-  for (const n of [1_000, 10_000, 100_000]) {
-    print(row(`generated cas-register, ${n / 1000}k ops`, 'cas-register', generate(n, 10, 40, 7, casRegisterWorkload()), n >= 100_000 ? 3000 : 1000, 3, 200));
+  const sizes = smoke ? [1_000] : [1_000, 10_000, 100_000];
+  for (const n of sizes) {
+    print(row(`generated kv, 10 keys, ${n / 1000}k ops`, 'kv', generate(n, 10, 40, 42, kvWorkload(10)), budget(n >= 100_000 ? 3000 : 1000), 3, 200));
   }
-  return rows;
+  for (const n of sizes) {
+    print(row(`generated cas-register, ${n / 1000}k ops`, 'cas-register', generate(n, 10, 40, 7, casRegisterWorkload()), budget(n >= 100_000 ? 3000 : 1000), 3, 200));
+  }
+  for (const r of rows) {
+    const short = r.name.replace(/^porcupine-kv\//, '');
+    table.push({ name: `${short} check only`, figure: r.medianMs, unit: 'ms', note: `median of ${r.runs}, ${r.verdict}, ${r.operations} ops` });
+  }
+  return table;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const cold = process.argv.indexOf('--cold');
+  if (cold >= 0) {
+    const file = process.argv[cold + 1];
+    const t0 = performance.now();
+    const verdict = endToEnd(file).verdict;
+    console.log(JSON.stringify({ ms: performance.now() - t0, verdict }));
+  } else main();
+}

@@ -2,9 +2,11 @@
 // time of the Elle-style list-append checker on generated strict-serializable histories
 // of 10k and 100k txns (and of one with a stale read closing a cycle), the bank checker on
 // 100k ops, and the atomicity checker on 100k three-participant txns. Figures only.
+// main() returns them as rows for run-all.ts's table; BENCH_SMOKE=1 uses 1k and 2k.
 import { performance } from 'node:perf_hooks';
 import { checkAtomicity, checkBank, checkListAppend, type AtomicityRecord } from '../checkers/index.js';
 import { prng } from './prng.js';
+import { sized, type BenchRow } from './table.js';
 import type { HistoryEvent } from '../sim/types.js';
 
 type Mop = ['append', string, number] | ['r', string, number[] | null];
@@ -105,22 +107,32 @@ function median(work: () => unknown, runs: number): { ms: number; result: unknow
   return { ms: samples[Math.floor(samples.length / 2)], result };
 }
 
-export function main(): void {
+export function main(): BenchRow[] {
+  const n = sized(100_000, 2_000);
+  const small = sized(10_000, 1_000);
+  const k = (x: number) => `${x / 1000}k`;
+  const rows: BenchRow[] = [];
   for (const [name, events, runs] of [
-    ['list-append 10k txns', listAppendHistory(10_000), 5],
-    ['list-append 100k txns', listAppendHistory(100_000), 3],
-    ['list-append 10k txns, one stale read', listAppendHistory(10_000, { stale: true }), 5],
+    [`list-append ${k(small)} txns`, listAppendHistory(small), sized(5, 1)],
+    [`list-append ${k(n)} txns`, listAppendHistory(n), sized(3, 1)],
+    [`list-append ${k(small)} txns, one stale read`, listAppendHistory(small, { stale: true }), sized(5, 1)],
   ] as const) {
     const { ms, result } = median(() => checkListAppend(events), runs);
     const r = result as ReturnType<typeof checkListAppend>;
     console.log(`${name.padEnd(40)} ${r.verdict.padEnd(8)} ${String(r.edges).padStart(8)} edges ${ms.toFixed(1).padStart(9)} ms  (${r.anomalyTypes.join(', ') || 'no anomaly'})`);
+    rows.push({ name, figure: ms, unit: 'ms', note: `median of ${runs}, ${r.verdict}, ${r.edges} edges` });
   }
-  const bank = bankHistory(100_000);
-  const b = median(() => checkBank(bank, { total: 800 }), 5);
-  console.log(`${'bank 100k ops'.padEnd(40)} ${(b.result as ReturnType<typeof checkBank>).verdict.padEnd(8)} ${b.ms.toFixed(1).padStart(24)} ms`);
-  const records = commitRecords(100_000);
-  const a = median(() => checkAtomicity(records), 5);
-  console.log(`${'atomicity 100k txns (800k records)'.padEnd(40)} ${(a.result as ReturnType<typeof checkAtomicity>).verdict.padEnd(8)} ${a.ms.toFixed(1).padStart(24)} ms`);
+  const bank = bankHistory(n);
+  const b = median(() => checkBank(bank, { total: 800 }), sized(5, 1));
+  const bankVerdict = (b.result as ReturnType<typeof checkBank>).verdict;
+  console.log(`${`bank ${k(n)} ops`.padEnd(40)} ${bankVerdict.padEnd(8)} ${b.ms.toFixed(1).padStart(24)} ms`);
+  rows.push({ name: `bank ${k(n)} ops`, figure: b.ms, unit: 'ms', note: `median of ${sized(5, 1)}, ${bankVerdict}` });
+  const records = commitRecords(n);
+  const a = median(() => checkAtomicity(records), sized(5, 1));
+  const atomicityVerdict = (a.result as ReturnType<typeof checkAtomicity>).verdict;
+  console.log(`${`atomicity ${k(n)} txns (${k(n * 8)} records)`.padEnd(40)} ${atomicityVerdict.padEnd(8)} ${a.ms.toFixed(1).padStart(24)} ms`);
+  rows.push({ name: `atomicity ${k(n)} txns`, figure: a.ms, unit: 'ms', note: `median of ${sized(5, 1)}, ${atomicityVerdict}, ${n * 8} records` });
+  return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();
