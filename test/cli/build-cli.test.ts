@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { patchModuleSource, startupPatches } from '../../scripts/build-cli-patches.js';
+import { runCli } from './helpers/capture.js';
 import { ROOT } from './helpers/spawn.js';
 
 type Width = (text: string, options?: { ambiguousIsNarrow?: boolean; countAnsiEscapeCodes?: boolean }) => number;
@@ -75,5 +76,14 @@ describe('string-width under the startup patches', () => {
     expect(() => patchModuleSource(path, 'export default function stringWidth() {}')).toThrow(/do not know/);
     expect(() => patchModuleSource('/x/node_modules/yargs/lib/platform-shims/esm.mjs', "resolve(__dirname, '../../locales')")).toThrow(/no longer applies/);
     expect(patchModuleSource('/x/node_modules/other/index.js', 'anything')).toBeUndefined();
+  });
+});
+
+describe('faultline --help', () => {
+  it('is plain ASCII: one other character makes cliui build an Intl.Segmenter (ICU data) before printing', async () => {
+    const { code, stdout } = await runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Exit codes:');
+    expect(stdout.replace(/[\x20-\x7e\n]/g, '')).toBe('');
   });
 });
