@@ -9,6 +9,8 @@
 //   thread did for workers=1 (explore/campaign.ts runCampaignOnPool): the fair ratio.
 // - CPU: this process's CPU time per seed, and the main thread's share of it (Linux,
 //   /proc/thread-self/stat; the rest is the workers and V8's compiler and GC threads).
+// - CPU-bound speed-up: N x (CPU per seed at 1 worker) / (CPU per seed at N), what N idle
+//   cores would give; unlike the wall ratio it does not move with other load on the machine.
 // The machine may be shared: BENCH_FUZZ_REPEAT=3 repeats the measurements, interleaved, and
 // prints every ratio (their spread is the noise).
 //   node --import tsx bench/fuzz.ts          BENCH_FUZZ_SEEDS=400 to change the count
@@ -87,7 +89,12 @@ export async function main(): Promise<void> {
       }
       const ratio = { cold: cold.summary.seedsPerSecond / one.summary.seedsPerSecond, warm: warm.summary.seedsPerSecond / one.summary.seedsPerSecond };
       ratios.push(ratio);
-      console.log(`  speed-up with ${cores} workers: ${ratio.warm.toFixed(2)}x warm, ${ratio.cold.toFixed(2)}x cold`);
+      // What N free cores would give: N times the work per CPU-second (independent of other load on the machine).
+      const bound = (m: Measured) => (cores * one.cpuPerSeedMs) / m.cpuPerSeedMs;
+      console.log(
+        `  speed-up with ${cores} workers: ${ratio.warm.toFixed(2)}x warm, ${ratio.cold.toFixed(2)}x cold (wall); ` +
+          `CPU-bound ${bound(warm).toFixed(2)}x warm, ${bound(cold).toFixed(2)}x cold (${cores} x cpu per seed at 1 / at ${cores})`,
+      );
     }
     if (ratios.length > 1) {
       const spread = (k: 'cold' | 'warm') => ratios.map((r) => r[k]!.toFixed(2)).join(' ');
