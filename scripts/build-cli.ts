@@ -8,6 +8,8 @@
 //   TypeScript or the report client from sources is needed).
 // - Files read at run time relative to the module are copied beside the bundle: the
 //   report client (dist/reports/client.bundle.js, built just before) and yargs' locales.
+// - yargs itself is dist/bundle/yargs.cjs, compiled from a V8 code cache built here
+//   (scripts/build-cli-cache.ts).
 // - The string-width modules that yargs (and its cliui, wrap-ansi) use build an
 //   Intl.Segmenter and a `\p{RGI_Emoji}` regular expression at load time: about 20 ms
 //   before any output. Here they are made on first use, and cliui's older copy gets the
@@ -18,6 +20,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildYargs, cachedYargs } from './build-cli-cache.js';
 import { startupPatches } from './build-cli-patches.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -37,10 +40,11 @@ export async function buildCli(): Promise<void> {
     external: ['tsx', 'tsx/*', 'esbuild'],
     // CommonJS dependencies (seedrandom) call require() for Node built-ins.
     banner: { js: "import { createRequire as __faultlineCreateRequire } from 'node:module'; const require = __faultlineCreateRequire(import.meta.url);" },
-    plugins: [startupPatches],
+    plugins: [cachedYargs, startupPatches],
     logLevel: 'warning',
     metafile: true,
   });
+  await buildYargs(root, out);
   cpSync(join(root, 'dist', 'reports', 'client.bundle.js'), join(out, 'client.bundle.js'));
   const yargsRoot = dirname(createRequire(pathToFileURL(join(root, 'package.json'))).resolve('yargs/package.json'));
   cpSync(join(yargsRoot, 'locales'), join(out, 'locales'), { recursive: true });

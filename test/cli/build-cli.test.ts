@@ -1,10 +1,17 @@
 // The CLI bundle's startup patches (scripts/build-cli-patches.ts): string-width patched
 // to build its segmenter and emoji expression on first use (and cliui's 7.x copy given the
 // printable-ASCII fast path) must measure every string as the original does, and a patch
-// that no longer matches its source must fail the build.
+// that no longer matches its source must fail the build. yargs as one CommonJS file with its
+// V8 code cache (scripts/build-cli-cache.ts): V8 takes the cache, and yargs prints the same.
 import { build } from 'esbuild';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import yargs from 'yargs';
+import { buildYargs, YARGS_FILE } from '../../scripts/build-cli-cache.js';
 import { patchModuleSource, startupPatches } from '../../scripts/build-cli-patches.js';
 import { runCli } from './helpers/capture.js';
 import { ROOT } from './helpers/spawn.js';
@@ -85,5 +92,39 @@ describe('faultline --help', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Exit codes:');
     expect(stdout.replace(/[\x20-\x7e\n]/g, '')).toBe('');
+  });
+});
+
+describe('yargs from its code cache (scripts/build-cli-cache.ts)', () => {
+  it('builds yargs.cjs and a cache that V8 accepts, and that yargs prints the help of node_modules yargs', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'faultline-build-cli-'));
+    try {
+      await buildYargs(ROOT, out);
+      const file = join(out, YARGS_FILE);
+      const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(`${file}.cache`) });
+      expect(script.cachedDataRejected).toBe(false);
+      const module = { exports: {} as { default?: typeof yargs } };
+      (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+      const cached = module.exports.default!;
+      const help = async (make: typeof yargs) => {
+        let text = '';
+        await make(['--help'])
+          .scriptName('faultline')
+          .locale('en')
+          .command('run <scenario>', 'Run one scenario file', (y) => y.option('seed', { type: 'string', describe: 'the seed' }))
+          .exitProcess(false)
+          .wrap(null)
+          .epilog('Exit codes: 0 pass, 1 fail')
+          .parseAsync(['--help'], {}, (_error, _argv, output) => {
+            text = output;
+          });
+        return text;
+      };
+      const expected = await help(yargs);
+      expect(expected).toContain('Run one scenario file');
+      expect(await help(cached)).toBe(expected);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
