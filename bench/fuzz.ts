@@ -57,7 +57,7 @@ async function measure(label: string, run: () => Promise<CampaignSummary>): Prom
   console.log(
     `  ${label.padEnd(22)} ${summary.seedsPerSecond.toFixed(1).padStart(6)} seeds/s   ` +
       `(${summary.runs} seeds in ${(summary.elapsedMs / 1000).toFixed(2)} s, ${summary.failures.length} failing, determinism checked on ${summary.determinism.checked}; ` +
-      `cpu ${m.cpuPerSeedMs.toFixed(1)} ms/seed${mainShare !== undefined ? `, main thread ${(mainShare * 100).toFixed(0)}%` : ''})`,
+      `cpu ${m.cpuPerSeedMs.toFixed(1)} ms/seed${mainShare !== undefined ? `, main thread ${(mainShare * 100).toFixed(0)}% = ${(mainShare * m.cpuPerSeedMs).toFixed(2)} ms/seed` : ''})`,
   );
   return m;
 }
