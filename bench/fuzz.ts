@@ -2,46 +2,117 @@
 // knobs, safety then liveness phase, linearizability checked, 1 seed in 64 run twice),
 // with 1 worker (this thread) and with every core, then guided on every core. Figures only;
 // nothing asserts on time.
+// - workers=1 runs in this thread, after 10 warm-up seeds (JIT).
+// - workers=N "cold" is what `faultline fuzz` does: a fresh pool, started (and the scenario
+//   loaded) before the campaign clock, but each worker's JIT warms up on the first seeds.
+// - workers=N "warm" runs on a pool that first ran 10 warm-up seeds per worker, as this
+//   thread did for workers=1 (explore/campaign.ts runCampaignOnPool): the fair ratio.
+// - CPU: this process's CPU time per seed, and the main thread's share of it (Linux,
+//   /proc/thread-self/stat; the rest is the workers and V8's compiler and GC threads).
+// - CPU-bound speed-up: N x (CPU per seed at 1 worker) / (CPU per seed at N), what N idle
+//   cores would give; unlike the wall ratio it does not move with other load on the machine.
+// The machine may be shared: BENCH_FUZZ_REPEAT=3 repeats the measurements, interleaved, and
+// prints every ratio (their spread is the noise).
 //   node --import tsx bench/fuzz.ts          BENCH_FUZZ_SEEDS=400 to change the count
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runCampaign, type CampaignSummary } from '../explore/campaign.js';
+import { runCampaign, runCampaignOnPool, type CampaignOptions, type CampaignSummary } from '../explore/campaign.js';
+import { WorkerPool } from '../explore/pool.js';
+
+const FILE = 'scenarios/raft/nemesis.yaml';
+
+/** This thread's CPU time in ms (Linux), else undefined. */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ = 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface Measured {
+  label: string;
+  summary: CampaignSummary;
+  cpuPerSeedMs: number;
+  mainShare: number | undefined;
+}
+
+async function measure(label: string, run: () => Promise<CampaignSummary>): Promise<Measured> {
+  const cpu0 = processCpuMs();
+  const main0 = mainThreadCpuMs();
+  const summary = await run();
+  const cpu = processCpuMs() - cpu0;
+  const main1 = mainThreadCpuMs();
+  const mainShare = main0 !== undefined && main1 !== undefined && cpu > 0 ? (main1 - main0) / cpu : undefined;
+  const m = { label, summary, cpuPerSeedMs: cpu / summary.runs, mainShare };
+  console.log(
+    `  ${label.padEnd(22)} ${summary.seedsPerSecond.toFixed(1).padStart(6)} seeds/s   ` +
+      `(${summary.runs} seeds in ${(summary.elapsedMs / 1000).toFixed(2)} s, ${summary.failures.length} failing, determinism checked on ${summary.determinism.checked}; ` +
+      `cpu ${m.cpuPerSeedMs.toFixed(1)} ms/seed${mainShare !== undefined ? `, main thread ${(mainShare * 100).toFixed(0)}% = ${(mainShare * m.cpuPerSeedMs).toFixed(2)} ms/seed` : ''})`,
+  );
+  return m;
+}
 
 export async function main(): Promise<void> {
-  const file = 'scenarios/raft/nemesis.yaml';
   const seeds = Number(process.env.BENCH_FUZZ_SEEDS ?? 200);
+  const repeat = Number(process.env.BENCH_FUZZ_REPEAT ?? 1);
   const cores = availableParallelism();
-  console.log(`fuzz: ${file}, ${seeds} seeds per measurement, ${cores} cores`);
-  const counts = [...new Set([1, cores])];
-  const results: Array<{ workers: number; summary: CampaignSummary }> = [];
-  for (const workers of counts) {
-    const outDir = join(tmpdir(), `faultline-bench-fuzz-${process.pid}-${workers}`);
-    try {
-      // Warm up (JIT; worker start-up is outside the timed part anyway).
-      await runCampaign({ scenarioPath: file, bugs: [], seeds: 10, fromSeed: 1_000_000, workers: 1, outDir, swarm: true, checkDeterminism: 'off' });
-      const summary = await runCampaign({ scenarioPath: file, bugs: [], seeds, fromSeed: 0, workers, outDir, swarm: true, checkDeterminism: 'sample' });
-      results.push({ workers, summary });
-      console.log(
-        `  workers=${String(workers).padEnd(3)} ${summary.seedsPerSecond.toFixed(1)} seeds/s   ` +
-          `(${summary.runs} seeds in ${(summary.elapsedMs / 1000).toFixed(2)} s, ${summary.failures.length} failing, determinism checked on ${summary.determinism.checked})`,
-      );
-    } finally {
-      rmSync(outDir, { recursive: true, force: true });
-    }
-  }
-  if (results.length === 2) console.log(`  speed-up with ${cores} workers: ${(results[1].summary.seedsPerSecond / results[0].summary.seedsPerSecond).toFixed(2)}x`);
-  // Guided: coverage is collected on every run (every actor's summary after every handler).
-  const outDir = join(tmpdir(), `faultline-bench-fuzz-${process.pid}-guided`);
+  console.log(`fuzz: ${FILE}, ${seeds} seeds per measurement, ${cores} cores${repeat > 1 ? `, ${repeat} rounds` : ''}`);
+  const outDir = join(tmpdir(), `faultline-bench-fuzz-${process.pid}`);
+  const base = { scenarioPath: FILE, bugs: [], outDir, swarm: true } satisfies Partial<CampaignOptions>;
+  const timed: CampaignOptions = { ...base, seeds, fromSeed: 0, workers: 1, checkDeterminism: 'sample' };
+  const warmUp = (workers: number): CampaignOptions => ({ ...base, seeds: 10 * workers, fromSeed: 1_000_000, workers, checkDeterminism: 'off' });
+  const ratios: Array<{ cold?: number; warm?: number }> = [];
   try {
-    const guided = await runCampaign({ scenarioPath: file, bugs: [], seeds, fromSeed: 0, workers: cores, outDir, swarm: true, checkDeterminism: 'sample', guided: true });
+    // Warm up this thread (JIT) for workers=1.
+    await runCampaign(warmUp(1));
+    for (let round = 0; round < repeat; round++) {
+      const one = await measure('workers=1', () => runCampaign(timed));
+      if (cores === 1) continue;
+      const cold = await measure(`workers=${cores} cold`, () => runCampaign({ ...timed, workers: cores }));
+      const pool = await WorkerPool.start(cores, { scenarioPath: FILE, bugs: [], swarm: true });
+      let warm: Measured;
+      try {
+        await runCampaignOnPool(pool, warmUp(cores));
+        warm = await measure(`workers=${cores} warm`, () => runCampaignOnPool(pool, timed));
+      } finally {
+        await pool.close();
+      }
+      const ratio = { cold: cold.summary.seedsPerSecond / one.summary.seedsPerSecond, warm: warm.summary.seedsPerSecond / one.summary.seedsPerSecond };
+      ratios.push(ratio);
+      // What N free cores would give: N times the work per CPU-second (independent of other load on the machine).
+      const bound = (m: Measured) => (cores * one.cpuPerSeedMs) / m.cpuPerSeedMs;
+      console.log(
+        `  speed-up with ${cores} workers: ${ratio.warm.toFixed(2)}x warm, ${ratio.cold.toFixed(2)}x cold (wall); ` +
+          `CPU-bound ${bound(warm).toFixed(2)}x warm, ${bound(cold).toFixed(2)}x cold (${cores} x cpu per seed at 1 / at ${cores})`,
+      );
+    }
+    if (ratios.length > 1) {
+      const spread = (k: 'cold' | 'warm') => ratios.map((r) => r[k]!.toFixed(2)).join(' ');
+      console.log(`  speed-ups over ${ratios.length} rounds: warm ${spread('warm')} · cold ${spread('cold')}`);
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  // Guided: coverage is collected on every run (every actor's summary after every handler).
+  const guidedDir = join(tmpdir(), `faultline-bench-fuzz-${process.pid}-guided`);
+  try {
+    const guided = await runCampaign({ scenarioPath: FILE, bugs: [], seeds, fromSeed: 0, workers: cores, outDir: guidedDir, swarm: true, checkDeterminism: 'sample', guided: true });
     console.log(
       `  guided, workers=${cores}: ${guided.seedsPerSecond.toFixed(1)} seeds/s   (${guided.runs} runs, ${guided.failures.length} failing, ` +
         `coverage ${guided.coverage!.keys} states and transitions, corpus ${guided.coverage!.corpus})`,
     );
   } finally {
-    rmSync(outDir, { recursive: true, force: true });
+    rmSync(guidedDir, { recursive: true, force: true });
   }
 }
 

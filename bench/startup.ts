@@ -1,13 +1,17 @@
-// CLI startup: the built CLI (`node bin/faultline.js`) spawned N times per command, wall
-// time from spawn to exit, median and min. A bare `node -e 0` is measured in the same run,
-// so the figure can be read as a difference on a noisy machine. Figures only: no timed
-// assertions (DESIGN.md). Needs `dist/` (npm run build; npm ci builds it through prepare).
+// CLI startup: the built CLI (`node bin/faultline.js`, the esbuild bundle of dist/bundle/)
+// spawned N times per command, wall time from spawn to exit and the child's own CPU time
+// (user + system, read by a one-line preload at exit), median and min. A bare `node -e 0`
+// and the unbundled tsc output (dist/cli/main.js, the CLI before issue #14) are measured in
+// the same run, interleaved round by round, so the figures can be read as differences and
+// ratios on a loaded machine. Figures only: no timed assertions (DESIGN.md). Needs `dist/`
+// (npm run build; npm ci builds it through prepare).
 // `node --import tsx bench/startup.ts`; BENCH_STARTUP_RUNS sets N (default 11).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const cli = resolve(repoRoot, 'bin/faultline.js');
@@ -18,37 +22,68 @@ export interface StartupRow {
   runs: number;
   medianMs: number;
   minMs: number;
+  /** The child's user + system CPU time. */
+  cpuMedianMs: number;
   exitCode: number | null;
 }
 
-function measure(name: string, args: readonly string[], runs: number): StartupRow {
-  const samples: number[] = [];
-  let exitCode: number | null = null;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
-    samples.push(performance.now() - t0);
-    exitCode = r.status;
-  }
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { name, runs, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], exitCode };
+interface Variant {
+  name: string;
+  args: readonly string[];
+  wall: number[];
+  cpu: number[];
+  exitCode: number | null;
 }
 
+/** Writes the process's CPU time (µs) to fd 3 at exit: one `require` of a 2-line file. */
+const PRELOAD = "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeSync(3, String(u.user + u.system)); });\n";
+
+function sample(v: Variant, preload: string): void {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--require', preload, ...v.args], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  v.wall.push(performance.now() - t0);
+  v.cpu.push(Number(r.output[3]?.toString() ?? 'NaN') / 1000);
+  v.exitCode = r.status;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 export function main(): StartupRow[] {
-  if (!existsSync(resolve(repoRoot, 'dist/cli/main.js'))) {
-    console.log('startup: skipped, dist/ is missing (npm run build first)');
+  if (!existsSync(resolve(repoRoot, 'dist/bundle/main.js'))) {
+    console.log('startup: skipped, dist/bundle/ is missing (npm run build first)');
     return [];
   }
   const runs = Number(process.env.BENCH_STARTUP_RUNS ?? 11);
-  console.log(`CLI startup (built CLI, wall time per spawn, ${runs} runs each; goal under 150 ms)`);
-  const rows = [
-    measure('node -e 0 (bare Node, for reference)', ['-e', '0'], runs),
-    measure('faultline --help', [cli, '--help'], runs),
-    measure('faultline --version', [cli, '--version'], runs),
-    measure(`faultline check c01-ok.txt --model kv`, [cli, 'check', smallHistory, '--model', 'kv'], runs),
+  const scratch = mkdtempSync(join(tmpdir(), 'faultline-bench-startup-'));
+  const preload = join(scratch, 'cpu.cjs');
+  writeFileSync(preload, PRELOAD);
+  // The CLI as tsc compiles it, without the bundle: what bin/faultline.js ran before issue #14.
+  const unbundled = join(scratch, 'unbundled.mjs');
+  writeFileSync(unbundled, `import { main } from ${JSON.stringify(pathToFileURL(resolve(repoRoot, 'dist/cli/main.js')).href)};\nmain(process.argv.slice(2));\n`);
+  const haveUnbundled = existsSync(resolve(repoRoot, 'dist/cli/main.js'));
+  const commands: Array<[string, string[]]> = [
+    ['--help', ['--help']],
+    ['--version', ['--version']],
+    ['check c01-ok.txt --model kv', ['check', smallHistory, '--model', 'kv']],
   ];
+  const variant = (name: string, args: readonly string[]): Variant => ({ name, args, wall: [], cpu: [], exitCode: null });
+  const variants: Variant[] = [variant('node -e 0 (bare Node, for reference)', ['-e', '0'])];
+  for (const [name, args] of commands) {
+    variants.push(variant(`faultline ${name}`, [cli, ...args]));
+    if (haveUnbundled) variants.push(variant(`  unbundled (dist/cli/main.js)`, [unbundled, ...args]));
+  }
+  try {
+    for (let i = 0; i < runs; i++) for (const v of variants) sample(v, preload);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`CLI startup (built CLI, per spawn, ${runs} interleaved runs each; goal under 150 ms wall)`);
+  const rows: StartupRow[] = variants.map((v) => ({ name: v.name, runs, medianMs: median(v.wall), minMs: Math.min(...v.wall), cpuMedianMs: median(v.cpu), exitCode: v.exitCode }));
   for (const r of rows) {
-    console.log(`  ${r.name.padEnd(40)} median ${r.medianMs.toFixed(1).padStart(7)} ms  min ${r.minMs.toFixed(1).padStart(7)} ms  (exit ${r.exitCode})`);
+    console.log(
+      `  ${r.name.padEnd(40)} wall median ${r.medianMs.toFixed(1).padStart(6)} ms  min ${r.minMs.toFixed(1).padStart(6)} ms  ` +
+        `cpu median ${r.cpuMedianMs.toFixed(1).padStart(6)} ms  (exit ${r.exitCode})`,
+    );
   }
   return rows;
 }

@@ -11,7 +11,7 @@ import { packageVersion } from '../scenario/registry.js';
 import { divergenceText, executeSeed, type Divergence, type SeedOutcome, type ViolationRecord } from './execute.js';
 import { buildFailure, failureFileName, writeJsonAtomic, type FailureContext } from './failure-file.js';
 import { GuidedPlanner, type CoverageReport } from './guided.js';
-import { WorkerPool } from './pool.js';
+import { WorkerPool, type WorkerInit } from './pool.js';
 import type { ProgressState } from './progress.js';
 import { compareSeeds, resultLine } from './results.js';
 import { DETERMINISM_EVERY, type Shard } from './seeds.js';
@@ -98,15 +98,46 @@ function* seedNumbers(options: CampaignOptions): Generator<number> {
   }
 }
 
-export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+export function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+  return campaign(options, undefined);
+}
+
+/**
+ * The same campaign on a pool the caller started and keeps (it is not closed here): warm
+ * workers reused across campaigns, as the main thread is when it runs them itself (bench/
+ * fuzz.ts warms both before it measures). The pool must have been started for the same
+ * scenario, bug variants, swarm and `--timeout`; `options.workers` is ignored (the pool's size counts).
+ */
+export function runCampaignOnPool(pool: WorkerPool, options: CampaignOptions): Promise<CampaignSummary> {
+  const init = workerInit(options);
+  if (JSON.stringify(pool.init) !== JSON.stringify(init)) throw new Error(`runCampaignOnPool: the pool was started for ${JSON.stringify(pool.init)}, not ${JSON.stringify(init)}`);
+  return campaign({ ...options, workers: pool.size }, pool);
+}
+
+/** What every worker of a campaign loads once. */
+function workerInit(options: CampaignOptions): WorkerInit {
+  return { scenarioPath: options.scenarioPath, bugs: [...options.bugs], swarm: options.swarm, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+}
+
+async function campaign(options: CampaignOptions, given: WorkerPool | undefined): Promise<CampaignSummary> {
   assertOptions(options);
-  const loaded = await loadScenario(options.scenarioPath, { bugs: options.bugs });
+  // The workers start (and load the scenario) while this thread loads it too.
+  const starting = given === undefined && options.workers > 1 ? WorkerPool.start(options.workers, workerInit(options)) : undefined;
+  starting?.catch(() => undefined); // awaited below; a load error here is reported by this thread's own load first
+  let loaded: LoadedScenario;
+  try {
+    loaded = await loadScenario(options.scenarioPath, { bugs: options.bugs });
+  } catch (error) {
+    await starting?.then((p) => p.close(), () => undefined);
+    throw error;
+  }
   const text = readFileSync(options.scenarioPath, 'utf8');
   const version = packageVersion();
   const outDir = resolve(options.outDir);
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (error) {
+    await starting?.then((p) => p.close(), () => undefined);
     throw outputError(outDir, error);
   }
   const extraBugs = loaded.config.bugs.filter((b) => !loaded.scenarioBugs.includes(b));
@@ -119,8 +150,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const seeds = seedNumbers(options);
   const timeout = options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
 
-  let pool: WorkerPool | undefined;
-  if (options.workers > 1) pool = await WorkerPool.start(options.workers, { scenarioPath: options.scenarioPath, bugs: [...options.bugs], swarm: options.swarm, ...timeout });
+  const pool: WorkerPool | undefined = given ?? (await starting);
   const startMs = performance.now();
   const deadline = options.durationMs !== undefined ? startMs + options.durationMs : Infinity;
   const more = () => !options.signal?.aborted && performance.now() < deadline && !state.enoughFailures() && state.writeError === undefined;
@@ -164,7 +194,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       }
     }
   } finally {
-    await pool?.close();
+    if (given === undefined) await pool?.close();
   }
   // A file that could not be written (a full disk, a folder removed): exit 2, naming it. The
   // results written before it stay (a contiguous run of seeds), nothing is written after it.

@@ -50,6 +50,8 @@ export class WorkerPool {
   private constructor(
     private readonly slots: Slot[],
     readonly inFlightPerWorker: number,
+    /** What every worker loaded (a campaign run on this pool must be for the same). */
+    readonly init: WorkerInit,
   ) {}
 
   /** Start `count` workers and wait until each has loaded the scenario. */
@@ -74,7 +76,7 @@ export class WorkerPool {
         }),
       );
     }
-    const pool = new WorkerPool(slots, inFlightPerWorker);
+    const pool = new WorkerPool(slots, inFlightPerWorker, init);
     try {
       await Promise.all(ready);
     } catch (error) {

@@ -52,7 +52,7 @@ finish() {
 }
 
 cd "$repo" || exit 1
-if [ ! -f dist/index.js ] || [ ! -f dist/reports/client.bundle.js ]; then
+if [ ! -f dist/index.js ] || [ ! -f dist/reports/client.bundle.js ] || [ ! -f dist/bundle/main.js ]; then
   check "build (dist/ was missing)" 0 npm run --silent build
 fi
 check "npm pack" 0 npm pack --ignore-scripts --silent --pack-destination "$tmp"
