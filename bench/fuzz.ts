@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCampaign, runCampaignOnPool, type CampaignOptions, type CampaignSummary } from '../explore/campaign.js';
 import { WorkerPool } from '../explore/pool.js';
+import { goal, type BenchRow } from './table.js';
 
 const FILE = 'scenarios/raft/nemesis.yaml';
 
@@ -62,7 +63,8 @@ async function measure(label: string, run: () => Promise<CampaignSummary>): Prom
   return m;
 }
 
-export async function main(): Promise<void> {
+export async function main(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const seeds = Number(process.env.BENCH_FUZZ_SEEDS ?? 200);
   const repeat = Number(process.env.BENCH_FUZZ_REPEAT ?? 1);
   const cores = availableParallelism();
@@ -91,6 +93,17 @@ export async function main(): Promise<void> {
       ratios.push(ratio);
       // What N free cores would give: N times the work per CPU-second (independent of other load on the machine).
       const bound = (m: Measured) => (cores * one.cpuPerSeedMs) / m.cpuPerSeedMs;
+      if (round === 0) {
+        const note = `${seeds} seeds, 10 s simulated each, swarm; linearizability checked`;
+        rows.push(
+          { name: 'workers=1 seeds/s (per core)', figure: one.summary.seedsPerSecond, unit: 'seeds/s', goal: goal('>=', 200, '≥ 200 seeds/s per core'), note },
+          { name: `workers=${cores} warm seeds/s`, figure: warm.summary.seedsPerSecond, unit: 'seeds/s', note },
+          { name: `workers=${cores} cold seeds/s`, figure: cold.summary.seedsPerSecond, unit: 'seeds/s', note: 'a fresh pool, as `faultline fuzz` starts it' },
+          { name: `speed-up ${cores} workers (wall, warm)`, figure: ratio.warm, unit: '×', goal: goal('>=', 1.8, '≥ 1.8× with 2 workers'), note: 'moves with other load on the machine' },
+          { name: `speed-up ${cores} workers (CPU-bound, warm)`, figure: bound(warm), unit: '×', goal: goal('>=', 1.8, '≥ 1.8× with 2 workers'), note: `${cores} × CPU per seed at 1 worker ÷ at ${cores}: what idle cores would give` },
+          { name: 'CPU per seed, workers=1', figure: one.cpuPerSeedMs, unit: 'ms' },
+        );
+      }
       console.log(
         `  speed-up with ${cores} workers: ${ratio.warm.toFixed(2)}x warm, ${ratio.cold.toFixed(2)}x cold (wall); ` +
           `CPU-bound ${bound(warm).toFixed(2)}x warm, ${bound(cold).toFixed(2)}x cold (${cores} x cpu per seed at 1 / at ${cores})`,
@@ -111,9 +124,11 @@ export async function main(): Promise<void> {
       `  guided, workers=${cores}: ${guided.seedsPerSecond.toFixed(1)} seeds/s   (${guided.runs} runs, ${guided.failures.length} failing, ` +
         `coverage ${guided.coverage!.keys} states and transitions, corpus ${guided.coverage!.corpus})`,
     );
+    rows.push({ name: `guided workers=${cores} seeds/s`, figure: guided.seedsPerSecond, unit: 'seeds/s', note: `coverage ${guided.coverage!.keys} states and transitions` });
   } finally {
     rmSync(guidedDir, { recursive: true, force: true });
   }
+  return rows;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

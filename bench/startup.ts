@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { goal, type BenchRow } from './table.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const cli = resolve(repoRoot, 'bin/faultline.js');
@@ -48,7 +49,7 @@ function sample(v: Variant, preload: string): void {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export function main(): StartupRow[] {
+export function main(): BenchRow[] {
   if (!existsSync(resolve(repoRoot, 'dist/bundle/main.js'))) {
     console.log('startup: skipped, dist/bundle/ is missing (npm run build first)');
     return [];
@@ -70,7 +71,7 @@ export function main(): StartupRow[] {
   const variants: Variant[] = [variant('node -e 0 (bare Node, for reference)', ['-e', '0'])];
   for (const [name, args] of commands) {
     variants.push(variant(`faultline ${name}`, [cli, ...args]));
-    if (haveUnbundled) variants.push(variant(`  unbundled (dist/cli/main.js)`, [unbundled, ...args]));
+    if (haveUnbundled) variants.push(variant(`  unbundled ${name} (dist/cli/main.js)`, [unbundled, ...args]));
   }
   try {
     for (let i = 0; i < runs; i++) for (const v of variants) sample(v, preload);
@@ -85,7 +86,15 @@ export function main(): StartupRow[] {
         `cpu median ${r.cpuMedianMs.toFixed(1).padStart(6)} ms  (exit ${r.exitCode})`,
     );
   }
-  return rows;
+  const table: BenchRow[] = [];
+  for (const r of rows) {
+    const name = r.name.trim().replace(/ \(bare Node, for reference\)$/, ' (bare Node)');
+    const goalled = r.name === 'faultline --help' || r.name.startsWith('faultline check ');
+    const note = `median of ${r.runs} spawns (exit ${r.exitCode})`;
+    table.push({ name: `${name} wall`, figure: r.medianMs, unit: 'ms', ...(goalled ? { goal: goal('<', 150, '< 150 ms') } : {}), note });
+    table.push({ name: `${name} cpu`, figure: r.cpuMedianMs, unit: 'ms', note: "the child's user + system time: steadier than wall on a loaded machine" });
+  }
+  return table;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
