@@ -34,6 +34,12 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   votedFor: NodeId = NONE;
   /** log[0] is the sentinel; log[i] is the entry at index i. */
   readonly log: Entry[] = [SENTINEL];
+  /**
+   * Ghost bookkeeping for incremental invariants, never read by the protocol: the length the
+   * log was cut to at each truncation, in order (appends only extend it). Every change to
+   * `log` other than an append goes through writeEntries, which records it here.
+   */
+  readonly logCuts: number[] = [];
 
   // Volatile state.
   role: Role = 'follower';
@@ -432,6 +438,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     const st = this.ctx.storage;
     if (at <= this.lastIndex) {
       this.log.length = at;
+      this.logCuts.push(at);
       st.logTruncate(at - 1);
     }
     for (let i = from; i < entries.length; i++) this.log.push(entries[i]);
