@@ -14,6 +14,11 @@ export class DurableState {
   currentEpoch = 0;
   /** The history (the transaction log), in zxid order. */
   readonly history: Txn[] = [];
+  /**
+   * Ghost bookkeeping for incremental invariants, never read by the protocol: the length the
+   * history was cut to at each truncation or replacement (0), in order. Appends only extend it.
+   */
+  readonly cuts: number[] = [];
   /** How many history entries storage holds as they are here (entries from this index on are rewritten at the next save). */
   private stored = 0;
 
@@ -63,6 +68,7 @@ export class DurableState {
     const h = this.history;
     let n = h.length;
     while (n > 0 && h[n - 1].zxid > z) n--;
+    if (n < h.length) this.cuts.push(n);
     h.length = n;
     if (n < this.stored) this.stored = n;
   }
@@ -70,6 +76,7 @@ export class DurableState {
   /** Replace the whole history (not synced: call save). */
   replace(txns: readonly Txn[]): void {
     this.history.length = 0;
+    this.cuts.push(0);
     for (const t of txns) this.history.push(t);
     this.stored = 0;
   }
