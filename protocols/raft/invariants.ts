@@ -78,6 +78,8 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   private readonly committed: number[] = [];
   /** index -> the lowest leader term in which it was noted committed. */
   private readonly committedIn: number[] = [];
+  /** index -> the committed entry itself, from the noting leader's log (entries are shared by reference: a cheap first comparison). */
+  private readonly committedEntry: Array<Entry | undefined> = [];
   /** node -> the term it last became leader of. */
   private readonly leaderTerm: number[] = [];
   private highest = 0;
@@ -97,6 +99,8 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
       if (prev === undefined) {
         this.committed[index] = term;
         this.committedIn[index] = by;
+        const e = view.actor(note.node)?.log[index];
+        this.committedEntry[index] = e !== undefined && e.term === term ? e : undefined;
         if (index > this.highest) this.highest = index;
         for (const m of this.matched) if (m !== undefined && m.upto >= index) m.upto = index - 1;
       } else if (prev !== term) {
@@ -132,10 +136,12 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     let extending = m !== undefined;
     for (let i = (m?.upto ?? 0) + 1; i <= this.highest; i++) {
       const want = this.committed[i];
-      if (extending) {
-        if (i < log.length && (want === undefined || log[i].term === want)) m!.upto = i;
-        else extending = false;
+      // Nothing to find where the log holds the committed term (or nothing is committed yet).
+      if (i < log.length && (want === undefined || log[i] === this.committedEntry[i] || log[i].term === want)) {
+        if (extending) m!.upto = i;
+        continue;
       }
+      extending = false;
       if (want === undefined || this.committedIn[i] >= term) continue;
       const where = `${who} ${nodeName(node)} (term ${term})`;
       const when = `committed in term ${this.committedIn[i]}`;
