@@ -89,6 +89,19 @@ export interface DurableStorage {
   put(key: string, value: unknown): void;
   /** Make every write so far durable. Without sync, a crash may lose unsynced writes when the scenario says so. */
   sync(): void;
+  // The log: entries at 0..logLength-1, in the same write order as the puts. An append of k
+  // entries is k entry writes then one header write, and survives a crash only whole (when its
+  // header write does); a truncation is one header write. No key is built per entry.
+  /** How many log entries the process sees (synced or not). */
+  readonly logLength: number;
+  /** The log entry at `index` (0-based), synced or not; undefined past the end. */
+  logAt<T>(index: number): T | undefined;
+  /** Write `entries[from..]` (default: all) as one batch at index `at` (default: the end), dropping what was there on. Store only entries you will not mutate. */
+  logAppend(entries: readonly unknown[], from?: number, at?: number): void;
+  /** Keep only the first `length` log entries. */
+  logTruncate(length: number): void;
+  /** The synced watermark: the first `logSynced` entries the process sees are durable. */
+  readonly logSynced: number;
 }
 
 /** What every actor (server node or client actor) can do: its clock, timers, network, notes. */

@@ -5,7 +5,9 @@
 //   role {role, term}                     monotonic-term (emitted on every role or term change, and at start)
 //   vote {term, candidate}                vote-once, leader-quorum (every vote granted, a candidate's own included; never a pre-vote)
 // log-matching compares live nodes' logs directly: one pair every `logMatchingEveryEvents`
-// events, every pair at the end. monotonic-commit and committed-prefix-stable read every
+// events (only above the prefix it proved last time, unless a log was cut below it or the
+// node restarted since: RaftNode.logCuts), every pair in full at the end. committed-never-lost
+// checks a new leader's log only above the prefix it already matched for that incarnation. monotonic-commit and committed-prefix-stable read every
 // live node's state after every event (protocols/common: O(1) per node).
 import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
 import { neverDecreases, prefixStable, type PrefixStableOptions } from '../common/index.js';
@@ -76,9 +78,17 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   private readonly committed: number[] = [];
   /** index -> the lowest leader term in which it was noted committed. */
   private readonly committedIn: number[] = [];
+  /** index -> the committed entry itself, from the noting leader's log (entries are shared by reference: a cheap first comparison). */
+  private readonly committedEntry: Array<Entry | undefined> = [];
   /** node -> the term it last became leader of. */
   private readonly leaderTerm: number[] = [];
   private highest = 0;
+  /**
+   * node -> what its last check proved of that incarnation's log: every index 1..upto is in
+   * the log and holds the committed term where one is known. Lowered by a cut (logCuts) and
+   * by a first commit note at or below it.
+   */
+  private readonly matched: Array<{ actor: RaftNode; cuts: number; upto: number } | undefined> = [];
 
   onNote(note: Note, view: View): string | undefined {
     if (note.kind === 'commit') {
@@ -89,7 +99,10 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
       if (prev === undefined) {
         this.committed[index] = term;
         this.committedIn[index] = by;
+        const e = view.actor(note.node)?.log[index];
+        this.committedEntry[index] = e !== undefined && e.term === term ? e : undefined;
         if (index > this.highest) this.highest = index;
+        for (const m of this.matched) if (m !== undefined && m.upto >= index) m.upto = index - 1;
       } else if (prev !== term) {
         return `index ${index} committed with term ${prev}, then ${nodeName(note.node)} committed term ${term} there`;
       } else if (by < this.committedIn[index]) {
@@ -119,8 +132,16 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
 
   private check(actor: RaftNode, term: number, node: NodeId, who: string): string | undefined {
     const log = actor.log;
-    for (let i = 1; i <= this.highest; i++) {
+    const m = this.proven(actor, node);
+    let extending = m !== undefined;
+    for (let i = (m?.upto ?? 0) + 1; i <= this.highest; i++) {
       const want = this.committed[i];
+      // Nothing to find where the log holds the committed term (or nothing is committed yet).
+      if (i < log.length && (want === undefined || log[i] === this.committedEntry[i] || log[i].term === want)) {
+        if (extending) m!.upto = i;
+        continue;
+      }
+      extending = false;
       if (want === undefined || this.committedIn[i] >= term) continue;
       const where = `${who} ${nodeName(node)} (term ${term})`;
       const when = `committed in term ${this.committedIn[i]}`;
@@ -128,6 +149,18 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
       if (log[i].term !== want) return `${where} has term ${log[i].term} at index ${i}, where term ${want} was ${when}`;
     }
     return undefined;
+  }
+
+  /** What this node's earlier checks proved of its log, brought up to date (undefined: a log without cut records). */
+  private proven(actor: RaftNode, node: NodeId): { actor: RaftNode; cuts: number; upto: number } | undefined {
+    const cuts = actor.logCuts as readonly number[] | undefined;
+    if (cuts === undefined) return undefined;
+    const m = this.matched[node];
+    if (m === undefined || m.actor !== actor) return (this.matched[node] = { actor, cuts: cuts.length, upto: 0 });
+    for (let i = m.cuts; i < cuts.length; i++) if (cuts[i] - 1 < m.upto) m.upto = cuts[i] - 1;
+    m.cuts = cuts.length;
+    if (m.upto > actor.log.length - 1) m.upto = Math.max(0, actor.log.length - 1);
+    return m;
   }
 }
 
@@ -154,6 +187,8 @@ export class LogMatching implements Invariant<RaftNode> {
   readonly name = 'log-matching';
   private countdown: number;
   private pair = 0;
+  /** Per pair number: the prefix of both logs already proven identical (incremental checks). */
+  private readonly proven: Array<ProvenPrefix | undefined> = [];
 
   constructor(private readonly everyEvents: number) {
     this.countdown = everyEvents;
@@ -173,7 +208,17 @@ export class LogMatching implements Invariant<RaftNode> {
       k -= n - 1 - a;
       a++;
     }
-    return compareLogs(view, a, a + 1 + k);
+    const x = view.actor(a);
+    const y = view.actor(a + 1 + k);
+    if (x === undefined || y === undefined) return undefined;
+    const p = (this.proven[this.pair] = provenPrefix(this.proven[this.pair], x, y));
+    if (p === undefined) return compareLogs(view, a, a + 1 + k);
+    const got = compareLogsAbove(x, y, a, a + 1 + k, p.upto);
+    if (typeof got === 'string') return got;
+    p.upto = got;
+    p.atX = x.log[got];
+    p.atY = y.log[got];
+    return undefined;
   }
 
   atEnd(view: View): string | undefined {
@@ -187,10 +232,54 @@ export class LogMatching implements Invariant<RaftNode> {
   }
 }
 
+/**
+ * What a pair check of log-matching knows from its last run: entries 1..upto are the same in
+ * both logs, as long as both actors are the same incarnations and neither log was cut since
+ * (`cutsX`/`cutsY`: how many of their `logCuts` it has seen).
+ */
+interface ProvenPrefix {
+  readonly x: RaftNode;
+  readonly y: RaftNode;
+  cutsX: number;
+  cutsY: number;
+  upto: number;
+  /** The entries at `upto` in both logs when it was proven: a cut that bypassed logCuts and regrew the log shows there. */
+  atX: Entry;
+  atY: Entry;
+}
+
+/** The pair's proven prefix, brought up to date with the cuts since (undefined: logs without cut records, e.g. hand-built states). */
+function provenPrefix(p: ProvenPrefix | undefined, x: RaftNode, y: RaftNode): ProvenPrefix | undefined {
+  const cx = x.logCuts as readonly number[] | undefined;
+  const cy = y.logCuts as readonly number[] | undefined;
+  if (cx === undefined || cy === undefined) return undefined;
+  if (p === undefined || p.x !== x || p.y !== y) return { x, y, cutsX: cx.length, cutsY: cy.length, upto: 0, atX: x.log[0], atY: y.log[0] };
+  let upto = p.upto;
+  // A log with no recorded cut since must still hold the same entry at upto (an append only extends it).
+  if ((p.cutsX === cx.length && x.log[upto] !== p.atX) || (p.cutsY === cy.length && y.log[upto] !== p.atY)) upto = 0;
+  // A cut to length L keeps entries 1..L-1.
+  for (let i = p.cutsX; i < cx.length; i++) if (cx[i] - 1 < upto) upto = cx[i] - 1;
+  for (let i = p.cutsY; i < cy.length; i++) if (cy[i] - 1 < upto) upto = cy[i] - 1;
+  p.cutsX = cx.length;
+  p.cutsY = cy.length;
+  p.upto = Math.max(0, Math.min(upto, x.log.length - 1, y.log.length - 1));
+  return p;
+}
+
 export function compareLogs(view: View, a: NodeId, b: NodeId): string | undefined {
   const x = view.actor(a);
   const y = view.actor(b);
   if (x === undefined || y === undefined) return undefined;
+  const got = compareLogsAbove(x, y, a, b, 0);
+  return typeof got === 'string' ? got : undefined;
+}
+
+/**
+ * Log matching between two logs of which entries 1..upto are known identical: only the
+ * entries above are compared. The violation message (the same as a full comparison gives),
+ * or the new length of the proven prefix.
+ */
+function compareLogsAbove(x: RaftNode, y: RaftNode, a: NodeId, b: NodeId, upto: number): string | number {
   const lx = x.log;
   const ly = y.log;
   // The highest index where both hold the same term: everything up to it must be identical.
@@ -200,7 +289,8 @@ export function compareLogs(view: View, a: NodeId, b: NodeId): string | undefine
   if (committed > m) {
     return `${nodeName(a)} and ${nodeName(b)} disagree at index ${m + 1}, below both commit indexes (${x.commitIndex}, ${y.commitIndex})`;
   }
-  for (let i = m; i > 0; i--) {
+  // Below upto both agree (so m >= upto): the highest difference, if any, is above it.
+  for (let i = m; i > upto; i--) {
     const ex = lx[i];
     const ey = ly[i];
     if (ex === ey) continue;
@@ -211,7 +301,7 @@ export function compareLogs(view: View, a: NodeId, b: NodeId): string | undefine
       );
     }
   }
-  return undefined;
+  return Math.max(m, upto);
 }
 
 // Readers shared by every run (one closure each, so the hot path's call sites stay monomorphic).

@@ -12,10 +12,8 @@ import { KvStore, type StateMachine } from './kv.js';
 import type { RaftOptions } from './options.js';
 import {
   HARD_STATE_KEY,
-  LAST_INDEX_KEY,
   NONE,
   SENTINEL,
-  logKey,
   noopEntry,
   type AppendMsg,
   type AppendReplyMsg,
@@ -36,6 +34,12 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   votedFor: NodeId = NONE;
   /** log[0] is the sentinel; log[i] is the entry at index i. */
   readonly log: Entry[] = [SENTINEL];
+  /**
+   * Ghost bookkeeping for incremental invariants, never read by the protocol: the length the
+   * log was cut to at each truncation, in order (appends only extend it). Every change to
+   * `log` other than an append goes through writeEntries, which records it here.
+   */
+  readonly logCuts: number[] = [];
 
   // Volatile state.
   role: Role = 'follower';
@@ -112,12 +116,9 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   onStart(): void {
     const st = this.ctx.storage;
     const hs = st.get<HardState>(HARD_STATE_KEY);
-    const last = st.get<number>(LAST_INDEX_KEY) ?? 0;
-    for (let i = 1; i <= last; i++) {
-      const e = st.get<Entry>(logKey(i));
-      if (e === undefined) throw new AssertionError(`log entry ${i} of ${last} is in storage`);
-      this.log.push(e);
-    }
+    // The storage log holds entries 1..lastIndex at 0..lastIndex-1 (no sentinel).
+    const length = st.logLength;
+    for (let i = 0; i < length; i++) this.log.push(st.logAt<Entry>(i) as Entry);
     // The term is never below the last entry's term (it only can be when it was not persisted: volatile-vote).
     this.term = Math.max(hs?.term ?? 0, this.lastTerm);
     this.votedFor = hs !== undefined && hs.term === this.term ? hs.votedFor : NONE;
@@ -437,13 +438,12 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     const st = this.ctx.storage;
     if (at <= this.lastIndex) {
       this.log.length = at;
-      st.put(LAST_INDEX_KEY, at - 1);
+      this.logCuts.push(at);
+      st.logTruncate(at - 1);
     }
-    for (let i = from; i < entries.length; i++) {
-      this.log.push(entries[i]);
-      st.put(logKey(this.log.length - 1), entries[i]);
-    }
-    st.put(LAST_INDEX_KEY, this.lastIndex);
+    for (let i = from; i < entries.length; i++) this.log.push(entries[i]);
+    // At `at` explicitly: storage holds what the log holds, even if the log was cut behind its back.
+    st.logAppend(entries, from, at - 1);
   }
 
   /** The leader's own append: durable before it counts itself (§5.3). */

@@ -64,16 +64,8 @@ export interface HardState {
   readonly votedFor: NodeId;
 }
 
-// Durable keys. The log is one key per entry plus the last index, so an append writes only
-// the new entries. Writes are ordered so that any prefix of them (what survives a crash
-// with unsynced-write loss) is a consistent log: a truncation first lowers `last`, then
-// writes the new entries, then raises `last`.
+// Durable state: the hard state under one key, and the log in the storage log (entries
+// 1..lastIndex at storage indexes 0..lastIndex-1; the sentinel is not stored). The storage
+// makes an append durable only whole, and a truncation before it, so any prefix of the
+// writes (what survives a crash with unsynced-write loss) is a consistent log.
 export const HARD_STATE_KEY = 'raft:hs';
-export const LAST_INDEX_KEY = 'raft:last';
-/** Keys of the first indexes, built once per process: no string per write, and the map hashes each key once. */
-const logKeys: string[] = [];
-const LOG_KEYS_CACHED = 1 << 16;
-export function logKey(index: number): string {
-  if (!(Number.isInteger(index) && index >= 0 && index < LOG_KEYS_CACHED)) return `raft:log:${index}`;
-  return (logKeys[index] ??= `raft:log:${index}`);
-}

@@ -5,7 +5,7 @@
 // Bug `volatile-epoch` lives here, and only here: acceptedEpoch and currentEpoch are kept in
 // memory and, after a restart, derived from the epoch of the last logged zxid.
 import type { DurableStorage } from '../../sim/types.js';
-import { ACCEPTED_EPOCH_KEY, ACCEPTED_FROM_KEY, CURRENT_EPOCH_KEY, epochOf, HISTORY_LEN_KEY, historyKey, NO_ZXID, type Txn } from './types.js';
+import { ACCEPTED_EPOCH_KEY, ACCEPTED_FROM_KEY, CURRENT_EPOCH_KEY, epochOf, NO_ZXID, type Txn } from './types.js';
 
 export class DurableState {
   acceptedEpoch = 0;
@@ -14,6 +14,11 @@ export class DurableState {
   currentEpoch = 0;
   /** The history (the transaction log), in zxid order. */
   readonly history: Txn[] = [];
+  /**
+   * Ghost bookkeeping for incremental invariants, never read by the protocol: the length the
+   * history was cut to at each truncation or replacement (0), in order. Appends only extend it.
+   */
+  readonly cuts: number[] = [];
   /** How many history entries storage holds as they are here (entries from this index on are rewritten at the next save). */
   private stored = 0;
 
@@ -23,12 +28,9 @@ export class DurableState {
   ) {}
 
   load(): void {
-    const len = this.storage.get<number>(HISTORY_LEN_KEY) ?? 0;
-    for (let i = 0; i < len; i++) {
-      const t = this.storage.get<Txn>(historyKey(i));
-      if (t === undefined) break;
-      this.history.push(t);
-    }
+    const st = this.storage;
+    const len = st.logLength;
+    for (let i = 0; i < len; i++) this.history.push(st.logAt<Txn>(i) as Txn);
     this.stored = this.history.length;
     if (this.volatileEpoch) {
       // Bug `volatile-epoch`: the epochs come back as the last logged zxid's epoch.
@@ -66,6 +68,7 @@ export class DurableState {
     const h = this.history;
     let n = h.length;
     while (n > 0 && h[n - 1].zxid > z) n--;
+    if (n < h.length) this.cuts.push(n);
     h.length = n;
     if (n < this.stored) this.stored = n;
   }
@@ -73,6 +76,7 @@ export class DurableState {
   /** Replace the whole history (not synced: call save). */
   replace(txns: readonly Txn[]): void {
     this.history.length = 0;
+    this.cuts.push(0);
     for (const t of txns) this.history.push(t);
     this.stored = 0;
   }
@@ -84,11 +88,11 @@ export class DurableState {
   /** Write what changed since the last save, and sync. */
   save(): void {
     const h = this.history;
-    const len = this.storage.get<number>(HISTORY_LEN_KEY) ?? 0;
-    if (this.stored === h.length && len === h.length) return;
-    for (let i = this.stored; i < h.length; i++) this.storage.put(historyKey(i), h[i]);
-    this.storage.put(HISTORY_LEN_KEY, h.length);
-    this.storage.sync();
+    const st = this.storage;
+    if (this.stored === h.length && st.logLength === h.length) return;
+    // One batch: entries stored.. written at `stored`, whatever storage held from there on dropped.
+    st.logAppend(h, this.stored, this.stored);
+    st.sync();
     this.stored = h.length;
   }
 }

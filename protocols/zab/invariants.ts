@@ -97,6 +97,11 @@ export class PrimaryIntegrity implements Invariant<ZabNode> {
   /** The first id and zxid delivered at each index (any peer). */
   private readonly ids: string[] = [];
   private readonly zxids: number[] = [];
+  /**
+   * node -> what its last check proved of that incarnation's history: entries 0..upto-1 hold
+   * the delivered ids (which never change once delivered). Lowered by a cut (DurableState.cuts).
+   */
+  private readonly matched: Array<{ actor: ZabNode; cuts: number; upto: number } | undefined> = [];
 
   onNote(note: Note, view: ClusterView<ZabNode>): string | undefined {
     if (note.kind === 'deliver') {
@@ -113,11 +118,24 @@ export class PrimaryIntegrity implements Invariant<ZabNode> {
     const epoch = note.data.epoch as number;
     const h = a.durable.history;
     const ids = this.ids;
-    for (let i = 0; i < ids.length && epochOf(this.zxids[i]) < epoch; i++) {
+    const m = this.proven(a, note.node);
+    for (let i = m.upto; i < ids.length && epochOf(this.zxids[i]) < epoch; i++) {
+      if (i === m.upto && i < h.length && h[i].id === ids[i]) m.upto = i + 1;
       if (i >= h.length) return `${nodeName(note.node)} established in epoch ${epoch} without delivered transaction ${i + 1} (${ids[i]}, zxid ${zxidText(this.zxids[i])}): its history ends at ${h.length}`;
       if (h[i].id !== ids[i]) return `${nodeName(note.node)} established in epoch ${epoch} with ${h[i].id} at ${i + 1}, where ${ids[i]} (zxid ${zxidText(this.zxids[i])}) was delivered`;
     }
     return undefined;
+  }
+
+  /** What this node's earlier checks proved of its history, brought up to date with its cuts (a new incarnation: nothing). */
+  private proven(actor: ZabNode, node: NodeId): { actor: ZabNode; cuts: number; upto: number } {
+    const cuts = actor.durable.cuts as readonly number[] | undefined;
+    const m = this.matched[node];
+    if (m === undefined || m.actor !== actor || cuts === undefined) return (this.matched[node] = { actor, cuts: cuts?.length ?? 0, upto: 0 });
+    for (let i = m.cuts; i < cuts.length; i++) if (cuts[i] < m.upto) m.upto = cuts[i];
+    m.cuts = cuts.length;
+    if (m.upto > actor.durable.history.length) m.upto = actor.durable.history.length;
+    return m;
   }
 }
 

@@ -82,13 +82,9 @@ export type ZabMsg =
 
 export type MsgOf<T extends ZabMsg['type']> = Extract<ZabMsg, { type: T }>;
 
-// Durable keys. One key per history entry, so appending writes only the new entries; `len`
-// says how many count (a truncation just lowers it).
+// Durable keys of the epochs. The history is the storage log (DurableStorage.logAppend): a
+// save writes only the entries from the first changed one on, in one batch.
 export const ACCEPTED_EPOCH_KEY = 'zab:acceptedEpoch';
 /** Who the accepted epoch was accepted from: a follower acks one epoch for one leader only. */
 export const ACCEPTED_FROM_KEY = 'zab:acceptedFrom';
 export const CURRENT_EPOCH_KEY = 'zab:currentEpoch';
-export const HISTORY_LEN_KEY = 'zab:len';
-export function historyKey(i: number): string {
-  return `zab:h:${i}`;
-}

@@ -7,6 +7,10 @@ import type { ClientRequest, ClientResponse, DurableStorage, Micros, NodeContext
 export class FakeStorage implements DurableStorage {
   readonly synced = new Map<string, unknown>();
   readonly unsynced = new Map<string, unknown>();
+  /** The log as the process sees it, and as the disk holds it (a copy made at each sync). */
+  log: unknown[] = [];
+  syncedLog: readonly unknown[] = [];
+  logSynced = 0;
   syncs = 0;
   get<T>(key: string): T | undefined {
     return (this.unsynced.has(key) ? this.unsynced.get(key) : this.synced.get(key)) as T | undefined;
@@ -14,14 +18,43 @@ export class FakeStorage implements DurableStorage {
   put(key: string, value: unknown): void {
     this.unsynced.set(key, value);
   }
+  get logLength(): number {
+    return this.log.length;
+  }
+  logAt<T>(index: number): T | undefined {
+    return this.log[index] as T | undefined;
+  }
+  logAppend(entries: readonly unknown[], from = 0, at = this.log.length): void {
+    if (at > this.log.length) throw new Error(`append at ${at} of ${this.log.length}`);
+    this.log.length = at;
+    this.logSynced = Math.min(this.logSynced, at);
+    this.log.push(...entries.slice(from));
+  }
+  logTruncate(length: number): void {
+    if (length > this.log.length) throw new Error(`truncation to ${length} of ${this.log.length}`);
+    this.log.length = length;
+    this.logSynced = Math.min(this.logSynced, length);
+  }
+  /** Unsynced log changes: does the process's log differ from the disk's? */
+  get logDirty(): boolean {
+    return this.log.length !== this.syncedLog.length || this.log.some((e, i) => e !== this.syncedLog[i]);
+  }
+  /** Unsynced writes: the puts, plus one for any unsynced log change. */
+  get unsyncedCount(): number {
+    return this.unsynced.size + (this.logDirty ? 1 : 0);
+  }
   sync(): void {
     for (const [k, v] of this.unsynced) this.synced.set(k, v);
     this.unsynced.clear();
+    this.syncedLog = this.log.slice();
+    this.logSynced = this.log.length;
     this.syncs++;
   }
   /** Lose every unsynced write (the worst case of the kernel's seeded prefix). */
   crash(): void {
     this.unsynced.clear();
+    this.log = this.syncedLog.slice();
+    this.logSynced = this.log.length;
   }
 }
 
@@ -84,7 +117,7 @@ export class RecordingContext<M> implements NodeContext<M> {
     return this.nowUs;
   }
   send(to: NodeId, msg: M): void {
-    this.sent.push({ to, msg, syncsBefore: this.storage.syncs, unsyncedBefore: this.storage.unsynced.size });
+    this.sent.push({ to, msg, syncsBefore: this.storage.syncs, unsyncedBefore: this.storage.unsyncedCount });
   }
   setTimer(name: string, afterUs: Micros): void {
     this.timers.set(name, afterUs);

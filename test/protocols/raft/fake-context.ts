@@ -43,8 +43,7 @@ export function makeNode(setup: NodeSetup = {}): { node: RaftNode; ctx: FakeCont
   const storage = setup.storage ?? new FakeStorage();
   if (!setup.storage) {
     const terms = setup.logTerms ?? [];
-    terms.forEach((t, i) => storage.put(`raft:log:${i + 1}`, entry(t, i + 1)));
-    storage.put('raft:last', terms.length);
+    storage.logAppend(terms.map((t, i) => entry(t, i + 1)));
     if (setup.term !== undefined || setup.votedFor !== undefined) {
       storage.put('raft:hs', { term: setup.term ?? 0, votedFor: setup.votedFor ?? -1 });
     }

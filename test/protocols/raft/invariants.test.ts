@@ -309,6 +309,88 @@ describe('log-matching (§5.3)', () => {
   });
 });
 
+describe('incremental checks over logs with cut records (RaftNode.logCuts)', () => {
+  /** A hand-built actor that records its cuts like RaftNode.writeEntries. */
+  const cutting = (logTerms: number[], extra: Partial<FakeActor> = {}) => ({ ...actor(logTerms, extra), logCuts: [] as number[] });
+  const cut = (a: ReturnType<typeof cutting>, length: number) => {
+    a.log.length = length;
+    a.logCuts.push(length);
+  };
+  const commit = (node: number, index: number, term: number) => note(node, 'commit', { index, term });
+
+  it.each([0, 1])('log-matching: a cut of n%# below the proven prefix is re-checked, even when the entry at its top is the same object again', (side) => {
+    const logs = [cutting([1, 1, 2]), cutting([1, 1, 2])];
+    const view = new View(logs);
+    const inv = new LogMatching(1);
+    expect(inv.afterEvent(view)).toBeUndefined(); // proves 1..3
+    const b = logs[side];
+    const top = b.log[3];
+    cut(b, 2);
+    b.log.push(Object.freeze({ ...entry(1, 2), id: 'other' }), top);
+    expect(inv.afterEvent(view)).toMatch(/^n1 and n2 both hold term 2 at index 3 but differ at index 2: (e2@1|other) \(term 1\) vs (e2@1|other) \(term 1\)$/);
+  });
+  it('log-matching: a log changed behind logCuts shows at the proven top, and the pair is checked in full', () => {
+    const a = cutting([1, 1, 2]);
+    const b = cutting([1, 1, 2]);
+    const view = new View([a, b]);
+    const inv = new LogMatching(1);
+    expect(inv.afterEvent(view)).toBeUndefined();
+    b.log[2] = Object.freeze({ ...entry(1, 2), id: 'other' });
+    b.log[3] = entry(2, 3);
+    expect(inv.afterEvent(view)).toMatch(/both hold term 2 at index 3 but differ at index 2/);
+  });
+  it('log-matching: appends are checked above the proven prefix, a restarted node in full', () => {
+    const a = cutting([1, 1]);
+    const b = cutting([1, 1]);
+    const view = new View([a, b]);
+    const inv = new LogMatching(1);
+    expect(inv.afterEvent(view)).toBeUndefined();
+    a.log.push(entry(2, 3), entry(2, 4));
+    b.log.push(Object.freeze({ ...entry(2, 3), id: 'other' }), entry(2, 4));
+    expect(inv.afterEvent(view)).toMatch(/both hold term 2 at index 4 but differ at index 3/);
+    // A restart: a new incarnation whose log differs low down, with no cut recorded (it is a new log): checked in full.
+    a.log.length = 3;
+    const restarted = cutting([1, 1, 2]);
+    restarted.log[1] = Object.freeze({ ...entry(1, 1), id: 'x' });
+    view.actors[1] = restarted;
+    expect(inv.afterEvent(view)).toMatch(/both hold term 1 at index 2 but differ at index 1/);
+  });
+  it('log-matching: a restarted node is checked in full, even when its log holds the same entry objects at the top', () => {
+    const a = cutting([1, 1, 2]);
+    const view = new View([a, cutting([1, 1, 2])]);
+    const inv = new LogMatching(1);
+    expect(inv.afterEvent(view)).toBeUndefined();
+    const restarted = { ...a, log: [...a.log], logCuts: [] as number[] };
+    restarted.log[2] = Object.freeze({ ...entry(1, 2), id: 'other' });
+    view.actors[0] = restarted;
+    expect(inv.afterEvent(view)).toMatch(/both hold term 2 at index 3 but differ at index 2/);
+  });
+  it('committed-never-lost: a restarted node is checked in full', () => {
+    const view = new View([cutting([1, 1, 2]), cutting([1, 1, 2])]);
+    const inv = new CommittedNeverLost();
+    expect(feed(inv, view, [note(0, 'become-leader', { term: 2 }), commit(0, 1, 1), commit(0, 2, 1), commit(0, 3, 2), note(1, 'become-leader', { term: 3 })])).toBeUndefined();
+    view.actors[1] = cutting([1, 4, 2]);
+    expect(inv.onNote(note(1, 'become-leader', { term: 5 }), view)).toBe('new leader n2 (term 5) has term 4 at index 2, where term 1 was committed in term 2');
+  });
+  it('committed-never-lost: a first commit note at or below a proven index is checked at the next election', () => {
+    const view = new View([cutting([1, 1, 2, 2]), cutting([1, 1, 3, 2])]);
+    const inv = new CommittedNeverLost();
+    // n2 leads term 3 with 1..4 proven (nothing committed at 3 yet); then n1 notes index 3 committed with term 2.
+    const notes = [note(0, 'become-leader', { term: 2 }), commit(0, 1, 1), commit(0, 2, 1), commit(0, 4, 2), note(1, 'become-leader', { term: 3 }), commit(0, 3, 2)];
+    expect(feed(inv, view, notes)).toBeUndefined();
+    expect(inv.onNote(note(1, 'become-leader', { term: 4 }), view)).toBe('new leader n2 (term 4) has term 3 at index 3, where term 2 was committed in term 2');
+  });
+  it('committed-never-lost: a cut below the proven prefix is re-checked', () => {
+    const b = cutting([1, 1, 2]);
+    const view = new View([cutting([1, 1, 2]), b]);
+    const inv = new CommittedNeverLost();
+    expect(feed(inv, view, [note(0, 'become-leader', { term: 2 }), commit(0, 1, 1), commit(0, 2, 1), commit(0, 3, 2), note(1, 'become-leader', { term: 3 })])).toBeUndefined();
+    cut(b, 3);
+    b.log.push(entry(4, 3));
+    expect(inv.onNote(note(1, 'become-leader', { term: 5 }), view)).toBe('new leader n2 (term 5) has term 4 at index 3, where term 2 was committed in term 2');
+  });
+});
+
 describe('liveness', () => {
   const h = (index: number, process: number, type: HistoryEvent['type'], timeUs: number): HistoryEvent => ({ index, process, type, f: 'get', key: 'k1', timeUs });
   const stable = () => new View([actor([1], { role: 'leader', term: 3 }), actor([1], { term: 3 }), actor([1], { term: 3 })]);

@@ -67,8 +67,8 @@ describe('AppendEntries consistency check (§5.3)', () => {
     expect(terms(node)).toEqual(c.log);
     // What the node holds is what storage holds, and it was synced before the reply.
     expect(reply.unsyncedBefore).toBe(0);
-    expect(ctx.storage.synced.get('raft:last')).toBe(c.log.length);
-    c.log.forEach((t, i) => expect((ctx.storage.synced.get(`raft:log:${i + 1}`) as { term: number }).term).toBe(t));
+    expect(ctx.storage.syncedLog.length).toBe(c.log.length);
+    c.log.forEach((t, i) => expect((ctx.storage.syncedLog[i] as { term: number }).term).toBe(t));
     if (c.success && JSON.stringify(c.log) !== JSON.stringify(base)) expect(reply.syncsBefore).toBeGreaterThan(syncsBefore);
   });
 
@@ -89,9 +89,9 @@ describe('AppendEntries consistency check (§5.3)', () => {
     const [reply] = sentOfType(ctx.drain(), 'append-reply');
     expect(reply.msg).toMatchObject({ success: true, matchIndex: 2 });
     expect(reply.unsyncedBefore).toBeGreaterThan(0);
-    expect(ctx.storage.synced.get('raft:last')).toBe(1);
+    expect(ctx.storage.syncedLog.length).toBe(1);
     node.onTimer('fsync');
-    expect(ctx.storage.synced.get('raft:last')).toBe(2);
+    expect(ctx.storage.syncedLog.length).toBe(2);
   });
 });
 
@@ -202,7 +202,7 @@ describe('commitment (§5.3, §5.4.2)', () => {
   it('the leader writes its own entries durably before counting itself', () => {
     const { node, ctx } = makeNode({ id: 0, term: 2, logTerms: [1] });
     electLeader(node, ctx);
-    expect(ctx.storage.unsynced.size).toBe(0);
-    expect(ctx.storage.synced.get(`raft:log:${node.lastIndex}`)).toEqual(noopEntry(3));
+    expect(ctx.storage.unsyncedCount).toBe(0);
+    expect(ctx.storage.syncedLog[node.lastIndex - 1]).toEqual(noopEntry(3));
   });
 });

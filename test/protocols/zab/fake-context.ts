@@ -3,7 +3,7 @@
 import type { NodeId } from '../../../sim/types.js';
 import { zab } from '../../../protocols/zab/index.js';
 import type { ZabNode } from '../../../protocols/zab/node.js';
-import { historyKey, HISTORY_LEN_KEY, type Txn, type ZabMsg, zxid } from '../../../protocols/zab/types.js';
+import { type Txn, type ZabMsg, zxid } from '../../../protocols/zab/types.js';
 import { FakeStorage, lowRandom, RecordingContext, sameRole, sentOfType as sentOf, type Sent as RecordedSend } from '../recording-context.js';
 
 export { FakeStorage };
@@ -41,8 +41,7 @@ export function storageWith(state: { acceptedEpoch?: number; acceptedFrom?: numb
   if (state.acceptedFrom !== undefined) s.put('zab:acceptedFrom', state.acceptedFrom);
   if (state.currentEpoch !== undefined) s.put('zab:currentEpoch', state.currentEpoch);
   const h = state.history ?? [];
-  h.forEach((t, i) => s.put(historyKey(i), t));
-  s.put(HISTORY_LEN_KEY, h.length);
+  s.logAppend(h);
   s.sync();
   return s;
 }

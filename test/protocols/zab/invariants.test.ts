@@ -71,6 +71,32 @@ describe('invariants, fed by hand', () => {
     expect(inv.onNote(note(1, 'become-leader', { epoch: 4 }), view)).toMatch(/without delivered transaction 2/);
   });
 
+  it.each([
+    { name: 'a truncation', change: (n: ZabNode) => (n.durable.truncate(zxid(1, 1)), n.durable.append(txn(2, 1))) },
+    { name: 'a replaced history', change: (n: ZabNode) => n.durable.replace([txn(1, 1), txn(2, 1)]) },
+  ])('primary-integrity: after $name below the proven prefix, the next establishment is checked again', ({ change }) => {
+    const node = makeNode({ id: 1, storage: storageWith({ history: [txn(1, 1), txn(1, 2)] }) }).node;
+    const inv = new PrimaryIntegrity();
+    const view = viewOf([undefined, node]);
+    inv.onNote(deliver(0, 1, 1, 1), view);
+    inv.onNote(deliver(0, 2, 1, 2), view);
+    expect(inv.onNote(note(1, 'become-leader', { epoch: 2 }), view)).toBeUndefined(); // proves both
+    change(node);
+    expect(inv.onNote(note(1, 'become-leader', { epoch: 3 }), view)).toMatch(/established in epoch 3 with t2.1 at 2, where t1.2 .* was delivered/);
+  });
+
+  it('primary-integrity: a restarted peer is checked in full', () => {
+    const inv = new PrimaryIntegrity();
+    const first = makeNode({ id: 1, storage: storageWith({ history: [txn(1, 1), txn(1, 2)] }) }).node;
+    const actors: Array<ZabNode | undefined> = [undefined, first];
+    const view = viewOf(actors);
+    inv.onNote(deliver(0, 1, 1, 1), view);
+    inv.onNote(deliver(0, 2, 1, 2), view);
+    expect(inv.onNote(note(1, 'become-leader', { epoch: 2 }), view)).toBeUndefined();
+    actors[1] = makeNode({ id: 1, storage: storageWith({ history: [txn(1, 1), txn(2, 1)] }) }).node;
+    expect(inv.onNote(note(1, 'become-leader', { epoch: 3 }), view)).toMatch(/with t2.1 at 2/);
+  });
+
   it('the protocol declares them all', () => {
     expect(zabInvariants().map((i) => i.name)).toEqual(['one-leader-per-epoch', 'delivered-prefix', 'primary-order', 'primary-integrity', 'monotonic-epochs']);
   });
