@@ -33,7 +33,7 @@ for (const file of files) {
         const run = runScenario(loaded);
         line = `${file} ${record} ${seed} ${run.result.hash} ${run.verdict}`;
       } catch (error) {
-        line = `${file} ${record} ${seed} error ${(error as Error).message.split('\n')[0]}`;
+        line = `${file} ${record} ${seed} error ${(error as Error).message.split('\n')[0]!.replaceAll(process.cwd() + '/', '')}`;
       }
       lines.push(line);
       if (checkAt < 0) console.log(line);
