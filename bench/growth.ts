@@ -15,10 +15,12 @@ import { pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
 import type { SimConfig } from '../sim/config.js';
 import { runSimulation } from '../sim/world.js';
+import { goal, type BenchRow } from './table.js';
 
 const SCENARIO = 'test/fixtures/scenarios/raft-nemesis-classic.yaml';
 
-export async function main(): Promise<void> {
+export async function main(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const seconds = (process.env.BENCH_GROWTH_SECONDS ?? '10,100,1000').split(',').map(Number);
   if (seconds.some((s) => !(Number.isInteger(s) && s > 0))) throw new Error(`BENCH_GROWTH_SECONDS: positive integers, got ${process.env.BENCH_GROWTH_SECONDS}`);
   const rounds = Number(process.env.BENCH_GROWTH_ROUNDS ?? 3);
@@ -57,7 +59,14 @@ export async function main(): Promise<void> {
       `  ${String(s).padStart(5)} s simulated: ${ns.toFixed(0).padStart(5)} ns/event (CPU, median of ${rounds})   ${(ns / base).toFixed(2)}× of ${seconds[0]} s   ` +
         `(${seeds} seed${seeds === 1 ? '' : 's'}, ${events.get(s)} events per sample; samples ${samples.get(s)!.map((x) => x.toFixed(0)).join(' ')})`,
     );
+    const note = `CPU, median of ${rounds}, ${events.get(s)} events per sample`;
+    rows.push({ name: `${s} s simulated`, figure: ns, unit: 'ns/event', note });
+    if (s !== seconds[0]) {
+      const last = s === Math.max(...seconds);
+      rows.push({ name: `${s} s ÷ ${seconds[0]} s`, figure: ns / base, unit: '×', ...(last ? { goal: goal('<=', 1.2, `≤ 1.2× (${s} s vs ${seconds[0]} s)`) } : {}) });
+    }
   }
+  return rows;
 }
 
 function median(xs: readonly number[]): number {
