@@ -26,7 +26,7 @@ import {
 import { Coverage } from './coverage.js';
 import { KernelError, kernelAssert } from './errors.js';
 import { Faults } from './faults.js';
-import { History, OpSource } from './history.js';
+import { History, OpSource, type HistoryRetention } from './history.js';
 import { Nemesis } from './nemesis.js';
 import { Network } from './network.js';
 import { stream as seeded } from './prng.js';
@@ -82,7 +82,7 @@ export class World implements ClusterView<Actor<unknown>> {
     const core = (this.core = new Core(config.record === 'full', config.exploreTies ? stream('ties') : undefined));
     this.network = new Network(core, config.network, stream('network'), config.nodes + config.clients.clients);
     this.checks = new Checks(core, config);
-    this.recorded = new History(core, config.clients.clients);
+    this.recorded = new History(core, config.clients.clients, options.history);
     const generator = config.clients.generator ?? (typeof protocol.workload === 'object' ? protocol.workload : undefined);
     if (generator === undefined) throw new KernelError(`clients.generator is required: protocol ${protocol.name} names its workload '${String(protocol.workload)}' (resolve it with workloads/getWorkload)`);
     const ops = new OpSource(generator, config.clients.workload, stream('workload'));
@@ -294,6 +294,8 @@ export interface RunOptions {
    * a clock; a caller's wall-clock timeout lives here (scenario/runner.ts).
    */
   shouldStop?: () => boolean;
+  /** Who sees the history as it is recorded, and what of it the result keeps (default: all of it). */
+  history?: HistoryRetention;
 }
 
 export function runSimulation(config: SimConfig, options: RunOptions = {}): RunResult {
