@@ -32,9 +32,12 @@ export function infoKey(info: ReadonlyMap<number, number>): string {
   return s;
 }
 
-/** The approximate size of a configuration, in 32-bit words (for the memo budget). */
+/**
+ * The approximate heap a configuration takes, in 32-bit words (for the memo budget): its
+ * object, its state's key (two bytes a character), its list and its map of counts.
+ */
 export function configWords(c: Config): number {
-  return 8 + (c.stateKey.length >>> 1) + c.lin.length + 2 * c.info.size;
+  return 24 + (c.stateKey.length >>> 1) + 3 * c.lin.length + 12 * c.info.size;
 }
 
 /** True when every count of `a` is at most the count of the same class in `b`. */

@@ -40,6 +40,12 @@ import { canonicalKey, compareStrings, isNil } from './values.js';
 export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 'budgetMemoEntries' | 'memoryBytes' | 'nilReadsUnknown' | 'explainSteps'> & {
   /** Operations kept per partition since its last cut, for the counterexample (default 100k); past it, a failure has none. */
   segmentOpsMax?: number;
+  /**
+   * Configurations one return may explore (default 20k). Past it (or past the memo budget),
+   * the partition keeps its operations from its last cut on, and the batch search checks
+   * them at the end from the configurations there: exact, but no longer bounded in memory.
+   */
+  frontierMax?: number;
 };
 
 /** An operation from its call to its completion. */
@@ -75,6 +81,8 @@ interface PartitionState {
   operations: number;
   steps: number;
   verdict: 'linearizable' | 'not-linearizable' | 'unknown';
+  /** `retained`: too hard for the configurations; every op since the last cut is kept for the batch search at the end. */
+  mode: 'frontier' | 'retained';
   stoppedBy?: 'steps' | 'memo';
   counterexample?: Counterexample;
   /** The operations since the last cut (undefined once past segmentOpsMax), and the configurations at that cut. */
@@ -84,8 +92,6 @@ interface PartitionState {
 
 const MODEL_SUPPORTED = (m: Model): boolean => m.partition === undefined || m.partition === partitionByKey;
 
-/** Counterexample searches tried from the configurations at the last cut, at most. */
-const COUNTEREXAMPLE_STARTS_MAX = 16;
 
 export class IncrementalLinearizability {
   /** True when `model` can be checked incrementally: unpartitioned, or partitioned by key. */
@@ -106,6 +112,7 @@ export class IncrementalLinearizability {
   private readonly memoEntries: number;
   private readonly memoWords: number;
   private readonly segmentOpsMax: number;
+  private readonly frontierMax: number;
   private pairingError: HistoryParseError | undefined;
   private validationError: { error: HistoryParseError; invokeIndex: number } | undefined;
   private orderError: Error | undefined;
@@ -123,6 +130,7 @@ export class IncrementalLinearizability {
     this.memoEntries = Math.min(options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES, memory?.entries ?? Infinity);
     this.memoWords = memory?.words ?? DEFAULT_MEMO_WORDS;
     this.segmentOpsMax = options.segmentOpsMax ?? 100_000;
+    this.frontierMax = options.frontierMax ?? 20_000;
   }
 
   /** Events still queued (waiting for an earlier call to resolve), over all partitions: what the check holds on to. */
@@ -137,6 +145,17 @@ export class IncrementalLinearizability {
     let n = 0;
     for (const p of this.parts.values()) n += p.frontier.length;
     return n;
+  }
+
+  /** Operations kept for a counterexample or a final batch search (since each partition's last cut), over all partitions; and the partitions that fell back to the batch search. */
+  get retained(): { operations: number; partitions: string[] } {
+    let operations = 0;
+    const partitions: string[] = [];
+    for (const p of this.parts.values()) {
+      operations += p.segment?.length ?? 0;
+      if (p.mode === 'retained') partitions.push(p.name);
+    }
+    return { operations, partitions };
   }
 
   /** One history event, in history order. Never throws: a malformed history is reported by `finish`. */
@@ -195,6 +214,7 @@ export class IncrementalLinearizability {
       if (p.part) this.drain(p.part);
     }
     if (this.validationError) throw this.validationError.error;
+    for (const part of this.parts.values()) if (part.mode === 'retained' && part.verdict === 'linearizable') this.decideRetained(part);
     this.finished = this.result();
     return this.finished;
   }
@@ -275,6 +295,7 @@ export class IncrementalLinearizability {
         operations: 0,
         steps: 0,
         verdict: 'linearizable',
+        mode: 'frontier',
         segment: [],
         snapshot: [start],
       };
@@ -310,7 +331,7 @@ export class IncrementalLinearizability {
       if (e.call) part.operations++;
       if (part.verdict !== 'linearizable') continue;
       if (e.call) this.call(part, op);
-      else this.return(part, op);
+      else if (part.mode === 'frontier') this.return(part, op);
     }
     if (part.head === q.length) {
       q.length = 0;
@@ -323,9 +344,10 @@ export class IncrementalLinearizability {
 
   private call(part: PartitionState, op: Operation): void {
     if (part.segment) {
-      if (part.segment.length < this.segmentOpsMax) part.segment.push(op);
+      if (part.segment.length < this.segmentOpsMax || part.mode === 'retained') part.segment.push(op);
       else part.segment = undefined;
     }
+    if (part.mode === 'retained') return;
     if (op.status === 'ok') {
       part.open.set(op.id, op);
       return;
@@ -350,32 +372,51 @@ export class IncrementalLinearizability {
     // Configurations still to expand, and whether the last op applied was indeterminate
     // (then a blind op next is pointless: it erases that op's effect).
     const stack: Array<{ c: Config; afterInfo: boolean }> = [];
-    for (const c of part.frontier) {
-      if (c.lin.includes(o.id)) out.add({ ...c, lin: withoutId(c.lin, o.id) });
-      else stack.push({ c, afterInfo: false });
-    }
-    let words = 0;
     let steps = 0;
+    // Open read-only ops (which change no state they are legal in) legal in a
+    // configuration's state are linearized in it at once: linearizing one later instead
+    // leaves every state as it is, so it can only do less. When `o` is one, `o` is placed.
+    const readOnly = model.readOnly;
+    const place = (c: Config, afterInfo: boolean): void => {
+      let lin = c.lin;
+      let placed = lin.includes(o.id);
+      if (readOnly) for (const p of part.open.values()) {
+        if (lin.includes(p.id) || !readOnly(p)) continue;
+        steps++;
+        const r = model.step(c.state, p);
+        if (!r.ok || (r.state !== c.state && model.key(r.state) !== c.stateKey)) continue;
+        lin = withId(lin, p.id);
+        if (p.id === o.id) placed = true;
+      }
+      if (placed) out.add({ ...c, lin: withoutId(lin, o.id) });
+      else stack.push({ c: lin === c.lin ? c : { ...c, lin }, afterInfo: afterInfo && lin === c.lin });
+    };
+    for (const c of part.frontier) place(c, false);
+    let words = 0;
     let stopped: 'steps' | 'memo' | undefined;
     while (stack.length > 0) {
+      if (steps > this.stepsLeft) {
+        stopped = 'steps';
+        break;
+      }
       const { c, afterInfo } = stack.pop()!;
       const key = `${headKey(c)}\u0001${infoKey(c.info)}\u0001${afterInfo ? 1 : 0}`;
       if (visited.has(key)) continue;
       visited.add(key);
-      words += configWords(c);
-      if (visited.size + out.size > this.memoEntries || words + out.storedWords > this.memoWords) {
+      words += configWords(c) + (key.length >>> 1);
+      if (visited.size + out.size > Math.min(this.memoEntries, this.frontierMax) || words + out.storedWords > this.memoWords) {
         stopped = 'memo';
         break;
       }
       for (const cand of part.open.values()) {
         if (c.lin.includes(cand.id)) continue;
         if (afterInfo && model.blind?.(cand)) continue;
-        if (++steps > this.stepsLeft) break;
+        steps++;
         const r = model.step(c.state, cand);
         if (!r.ok) continue;
         const stateKey = r.state === c.state ? c.stateKey : model.key(r.state);
         if (cand.id === o.id) out.add(makeConfig(model, r.state, c.lin, c.info, stateKey));
-        else stack.push({ c: makeConfig(model, r.state, withId(c.lin, cand.id), c.info, stateKey), afterInfo: false });
+        else place(makeConfig(model, r.state, withId(c.lin, cand.id), c.info, stateKey), false);
       }
       // An indeterminate op applied here must be followed by an op it can matter to (not a blind one).
       if (c.info.size === 0 || !this.nonBlindNext(part, c)) continue;
@@ -383,28 +424,29 @@ export class IncrementalLinearizability {
       for (const cls of classes) {
         const rep = part.classRep.get(cls)!;
         if (afterInfo && model.blind?.(rep)) continue;
-        if (++steps > this.stepsLeft) break;
+        steps++;
         const r = model.step(c.state, rep);
         if (!r.ok || r.state === c.state) continue;
         const stateKey = model.key(r.state);
         if (stateKey === c.stateKey) continue; // it changes nothing here
-        stack.push({ c: makeConfig(model, r.state, c.lin, withCount(c.info, cls, -1), stateKey), afterInfo: true });
-      }
-      if (steps > this.stepsLeft) {
-        stopped = 'steps';
-        break;
+        place(makeConfig(model, r.state, c.lin, withCount(c.info, cls, -1), stateKey), true);
       }
     }
+    if (!stopped && steps > this.stepsLeft) stopped = 'steps';
     this.stepsLeft -= Math.min(steps, this.stepsLeft);
     part.steps += steps;
     part.open.delete(o.id);
+    if (stopped === 'memo' && part.segment) {
+      this.retain(part);
+      return;
+    }
     if (stopped) {
       this.giveUp(part, stopped);
       return;
     }
     if (out.size === 0) {
       part.verdict = 'not-linearizable';
-      part.counterexample = this.explain(part, o);
+      part.counterexample = part.segment ? this.searchSegment(part, o.completeTimeUs).counterexample : undefined;
       part.frontier = [];
       part.segment = undefined;
       part.snapshot = [];
@@ -453,30 +495,55 @@ export class IncrementalLinearizability {
     part.classRep.clear();
   }
 
+  /** Too hard for the configurations: keep the ops from the last cut on, for the batch search at the end. */
+  private retain(part: PartitionState): void {
+    part.mode = 'retained';
+    part.frontier = [];
+    part.open.clear();
+  }
+
+  /** A retained partition's verdict: the batch search over its ops since its last cut. */
+  private decideRetained(part: PartitionState): void {
+    const out = this.searchSegment(part, Infinity);
+    part.steps += out.steps;
+    part.verdict = out.verdict;
+    if (out.stoppedBy) part.stoppedBy = out.stoppedBy;
+    if (out.counterexample) part.counterexample = out.counterexample;
+    part.segment = undefined;
+    part.snapshot = [];
+  }
+
   /**
-   * The counterexample of a failed partition: the batch search over its operations since
-   * the last cut, started from each configuration there (its pending indeterminate ops
-   * put back as operations), keeping the deepest. Undefined when the segment was not kept.
+   * The batch search over a partition's ops since its last cut (those invoked by `untilUs`),
+   * from each configuration there (its pending indeterminate ops put back as operations):
+   * linearizable from one of them, or not from any (the deepest counterexample kept).
    */
-  private explain(part: PartitionState, o: Operation): Counterexample | undefined {
-    const segment = part.segment;
-    if (!segment) return undefined;
+  private searchSegment(part: PartitionState, untilUs: number | undefined): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
+    const segment = part.segment ?? [];
+    if (part.snapshot.length === 0) return { verdict: 'unknown', steps: 0, stoppedBy: 'memo' };
     let best: Counterexample | undefined;
-    for (const start of part.snapshot.slice(0, COUNTEREXAMPLE_STARTS_MAX)) {
+    let steps = 0;
+    let stoppedBy: 'steps' | 'memo' | undefined;
+    for (const start of part.snapshot) {
       const ops: Operation[] = [];
       const classes = [...start.info.keys()].sort((a, b) => a - b);
       for (const cls of classes) {
         const rep = part.classRep.get(cls)!;
         for (let i = 0; i < start.info.get(cls)!; i++) ops.push(rep);
       }
-      for (const op of segment) if (op.invokeTimeUs <= (o.completeTimeUs ?? Infinity)) ops.push(op);
+      for (const op of segment) if (op.invokeTimeUs <= (untilUs ?? Infinity)) ops.push(op);
       ops.sort((a, b) => a.invokeTimeUs - b.invokeTimeUs || a.id - b.id);
       const renumbered = ops.map((op, id) => ({ ...op, id }));
-      const budget: SearchBudget = { stepsLeft: Math.max(this.stepsLeft, 1_000_000), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
+      const budget: SearchBudget = { stepsLeft: Math.max(this.stepsLeft, 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
       const out = searchPartition(this.model, { name: part.name, ops: renumbered }, part.initial, budget, { state: start.state });
+      steps += out.steps;
+      this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);
+      if (out.verdict === 'linearizable') return { verdict: 'linearizable', steps };
+      if (out.verdict === 'unknown') stoppedBy = out.stoppedBy === 'memo' ? 'memo' : 'steps';
       if (out.counterexample && (!best || out.counterexample.linearizedCount > best.linearizedCount)) best = out.counterexample;
     }
-    return best;
+    if (stoppedBy) return { verdict: 'unknown', steps, stoppedBy };
+    return { verdict: 'not-linearizable', steps, ...(best ? { counterexample: best } : {}) };
   }
 }
 

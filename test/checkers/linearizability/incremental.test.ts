@@ -72,10 +72,15 @@ function generated(ops: readonly GenOp[]): HistoryEvent[] {
   return events.map(({ order: _order, ...ev }, index) => ({ ...ev, index }) as HistoryEvent);
 }
 
-/** The batch verdict, and the incremental one; the batch check must decide. */
+/**
+ * The batch verdict, and the incremental one; also with a tiny frontier (most partitions
+ * then fall back to the batch search over their ops since their last cut), which must agree.
+ */
 function bothVerdicts(history: readonly HistoryEvent[], model: string): { batch: string; incremental: string } {
   const batch = checkHistory(history, model).verdict;
   const incremental = checkIncrementally(history, model).verdict;
+  const retained = checkIncrementally(history, model, { frontierMax: 3 }).verdict;
+  if (batch !== 'unknown') expect(retained, 'with frontierMax 3').toBe(batch);
   return { batch, incremental };
 }
 
@@ -199,10 +204,13 @@ describe('incremental check: counterexample, budget, malformed input', () => {
     events.push({ index: events.length, process: n, type: 'invoke', f: 'get', key: 'a', timeUs: 11 });
     events.push({ index: events.length, process: n, type: 'ok', f: 'get', key: 'a', value: Array.from({ length: n }, (_, p) => `+${p}`).join(''), timeUs: 12 });
     expect(checkIncrementally(events, 'kv').verdict).toBe('linearizable');
-    const small = checkIncrementally(events, 'kv', { budgetMemoEntries: 50 });
+    // The read misses an append: every order must be tried to refute it.
+    const wrong = events.map((e, i) => (i === events.length - 1 ? { ...e, value: Array.from({ length: n - 1 }, (_, p) => `+${p}`).join('') } : e));
+    expect(checkIncrementally(wrong, 'kv').verdict).toBe('not-linearizable');
+    const small = checkIncrementally(wrong, 'kv', { budgetMemoEntries: 50 });
     expect(small.verdict).toBe('unknown');
     expect(small.partitionResults[0].stoppedBy).toBe('memo');
-    expect(checkIncrementally(events, 'kv', { memoryBytes: 4096 }).verdict).toBe('unknown');
+    expect(checkIncrementally(wrong, 'kv', { memoryBytes: 4096 }).verdict).toBe('unknown');
   });
 
   it('a malformed history throws HistoryParseError at the end, with the event position', () => {
