@@ -26,7 +26,7 @@ import {
 import { Coverage } from './coverage.js';
 import { KernelError, kernelAssert } from './errors.js';
 import { Faults } from './faults.js';
-import { History, OpSource, type HistoryRetention } from './history.js';
+import { History, OpSource } from './history.js';
 import { Nemesis } from './nemesis.js';
 import { Network } from './network.js';
 import { stream as seeded } from './prng.js';
@@ -294,8 +294,11 @@ export interface RunOptions {
    * a clock; a caller's wall-clock timeout lives here (scenario/runner.ts).
    */
   shouldStop?: () => boolean;
-  /** Who sees the history as it is recorded, and what of it the result keeps (default: all of it). */
-  history?: HistoryRetention;
+  /**
+   * Who sees the history as it is recorded (`sink`, which must not throw), and what of it the
+   * result keeps (`keepFromUs`: only events from then on; default: all of it). HistoryRetention.
+   */
+  history?: { sink?: (event: HistoryEvent) => void; keepFromUs?: Micros };
 }
 
 export function runSimulation(config: SimConfig, options: RunOptions = {}): RunResult {

@@ -56,3 +56,17 @@ describe('bounded history = whole history, at fuzz level', () => {
     expect(run.result.history[0].index).toBe(0);
   });
 });
+
+describe('100-client Raft (test/fixtures/scenarios/raft-100-clients.yaml)', () => {
+  it('decides, whole history and bounded alike, within the default budget', async () => {
+    const loaded = await loadScenario('test/fixtures/scenarios/raft-100-clients.yaml');
+    expect(loaded.config.clients.clients).toBe(100);
+    for (const seed of ['1', '2']) {
+      const whole = runScenario(loaded, { seed, record: 'fuzz' });
+      const bounded = runScenario(loaded, { seed, record: 'fuzz' }, { history: 'bounded' });
+      expect(whole.linearizability, `seed ${seed}`).toBe('linearizable');
+      expect(bounded.linearizability, `seed ${seed}`).toBe('linearizable');
+      expect(bounded.result.hash).toBe(whole.result.hash);
+    }
+  }, 120_000);
+});
