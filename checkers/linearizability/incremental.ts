@@ -83,6 +83,8 @@ interface PartitionState {
   verdict: 'linearizable' | 'not-linearizable' | 'unknown';
   /** `retained`: too hard for the configurations; every op since the last cut is kept for the batch search at the end. */
   mode: 'frontier' | 'retained';
+  /** A retained partition tries to resume (replay its segment with a larger frontier) at a cut once its segment is this long. */
+  resumeAt: number;
   stoppedBy?: 'steps' | 'memo';
   counterexample?: Counterexample;
   /** The operations since the last cut (undefined once past segmentOpsMax), and the configurations at that cut. */
@@ -113,6 +115,8 @@ export class IncrementalLinearizability {
   private readonly memoWords: number;
   private readonly segmentOpsMax: number;
   private readonly frontierMax: number;
+  /** The frontier limit of the return being taken: frontierMax, or more when a retained partition replays its segment. */
+  private frontierLimit: number;
   private pairingError: HistoryParseError | undefined;
   private validationError: { error: HistoryParseError; invokeIndex: number } | undefined;
   private orderError: Error | undefined;
@@ -131,6 +135,7 @@ export class IncrementalLinearizability {
     this.memoWords = memory?.words ?? DEFAULT_MEMO_WORDS;
     this.segmentOpsMax = options.segmentOpsMax ?? 100_000;
     this.frontierMax = options.frontierMax ?? 20_000;
+    this.frontierLimit = this.frontierMax;
   }
 
   /** Events still queued (waiting for an earlier call to resolve), over all partitions: what the check holds on to. */
@@ -296,6 +301,7 @@ export class IncrementalLinearizability {
         steps: 0,
         verdict: 'linearizable',
         mode: 'frontier',
+        resumeAt: 0,
         segment: [],
         snapshot: [start],
       };
@@ -332,6 +338,10 @@ export class IncrementalLinearizability {
       if (part.verdict !== 'linearizable') continue;
       if (e.call) this.call(part, op);
       else if (part.mode === 'frontier') this.return(part, op);
+      else {
+        part.open.delete(op.id);
+        if (part.open.size === 0 && part.segment && part.segment.length >= part.resumeAt) this.resume(part);
+      }
     }
     if (part.head === q.length) {
       q.length = 0;
@@ -347,7 +357,10 @@ export class IncrementalLinearizability {
       if (part.segment.length < this.segmentOpsMax || part.mode === 'retained') part.segment.push(op);
       else part.segment = undefined;
     }
-    if (part.mode === 'retained') return;
+    if (part.mode === 'retained') {
+      if (op.status === 'ok') part.open.set(op.id, op);
+      return;
+    }
     if (op.status === 'ok') {
       part.open.set(op.id, op);
       return;
@@ -404,7 +417,7 @@ export class IncrementalLinearizability {
       if (visited.has(key)) continue;
       visited.add(key);
       words += configWords(c) + (key.length >>> 1);
-      if (visited.size + out.size > Math.min(this.memoEntries, this.frontierMax) || words + out.storedWords > this.memoWords) {
+      if (visited.size + out.size > Math.min(this.memoEntries, this.frontierLimit) || words + out.storedWords > this.memoWords) {
         stopped = 'memo';
         break;
       }
@@ -499,7 +512,41 @@ export class IncrementalLinearizability {
   private retain(part: PartitionState): void {
     part.mode = 'retained';
     part.frontier = [];
+    part.resumeAt = Math.max(part.resumeAt, 2 * (part.segment?.length ?? 0));
+  }
+
+  /**
+   * A retained partition at a cut: replay its ops since the last cut through the
+   * configurations, with ten times the frontier, from the configurations there. Either it
+   * gets through (back to carrying configurations, the ops forgotten) or it is retained again
+   * from the last cut it reached (tried again once its segment has doubled).
+   */
+  private resume(part: PartitionState): void {
+    const segment = part.segment!;
+    const entries: Entry[] = [];
+    for (const op of segment) {
+      const p: Pending = { seq: op.id, invoke: undefined as never, position: 0, part, resolved: true, queued: true, op };
+      entries.push({ call: true, p });
+      if (op.status === 'ok') entries.push({ call: false, p });
+    }
+    const time = (e: Entry) => (e.call ? e.p.op!.invokeTimeUs : e.p.op!.completeTimeUs!);
+    entries.sort((a, b) => time(a) - time(b) || (a.call === b.call ? a.p.seq - b.p.seq : a.call ? -1 : 1));
+    part.mode = 'frontier';
+    part.frontier = part.snapshot;
+    part.segment = [];
     part.open.clear();
+    this.frontierLimit = this.frontierMax * 10;
+    try {
+      for (const e of entries) {
+        if (part.verdict !== 'linearizable') return;
+        if (e.call) this.call(part, e.p.op!);
+        else if (part.mode === 'frontier') this.return(part, e.p.op!);
+        else part.open.delete(e.p.op!.id);
+      }
+    } finally {
+      this.frontierLimit = this.frontierMax;
+    }
+    if ((part.mode as PartitionState['mode']) === 'retained') part.resumeAt = Math.max(part.resumeAt, 2 * segment.length);
   }
 
   /** A retained partition's verdict: the batch search over its ops since its last cut. */
