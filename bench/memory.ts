@@ -6,9 +6,12 @@
 // events, history events recorded and kept, peak RSS, RSS and heap after a GC at the end
 // (with the run's result alive), and the CPU time of the run and check. Figures only.
 //
+// Mode `none` runs the same simulation bounded with no linearizability check at all: the
+// floor that the rest of the run (protocol state, storage, invariants) sets.
+//
 // Knobs: BENCH_MEMORY_DURATIONS (seconds, comma-separated; default 60,900,3600; CI: 10,60),
 // BENCH_MEMORY_CALM (seconds of calm after faults stop; default 4, as the scenario's 10 s
-// run has; `25%` stops faults at 75% of the run), BENCH_MEMORY_MODES (default all,bounded).
+// run has; `25%` stops faults at 75% of the run), BENCH_MEMORY_MODES (default all,bounded,none).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
@@ -32,7 +35,7 @@ interface Figures {
 
 export async function main(): Promise<void> {
   const durations = (process.env.BENCH_MEMORY_DURATIONS ?? '60,900,3600').split(',').map(Number);
-  const modes = (process.env.BENCH_MEMORY_MODES ?? 'all,bounded').split(',');
+  const modes = (process.env.BENCH_MEMORY_MODES ?? 'all,bounded,none').split(',');
   const calm = process.env.BENCH_MEMORY_CALM ?? '4';
   console.log(`memory: ${SCENARIO} stretched, fuzz level, calm after faults ${calm.endsWith('%') ? calm : `${calm} s`}; each run in a fresh process`);
   const self = fileURLToPath(import.meta.url);
@@ -58,13 +61,14 @@ export async function main(): Promise<void> {
   }
 }
 
-async function child(durationS: number, mode: 'all' | 'bounded', calm: string): Promise<void> {
+async function child(durationS: number, mode: 'all' | 'bounded' | 'none', calm: string): Promise<void> {
   const loaded = await loadScenario(SCENARIO);
   const durationUs = durationS * 1_000_000;
   const calmUs = calm.endsWith('%') ? Math.floor((durationUs * Number(calm.slice(0, -1))) / 100) : Number(calm) * 1_000_000;
   const config = { ...loaded.config, durationUs, faultsStopUs: Math.max(0, durationUs - calmUs), maxEvents: Number.MAX_SAFE_INTEGER };
   const cpu0 = process.cpuUsage();
-  const run = runScenario({ ...loaded, config }, { record: 'fuzz' }, { history: mode });
+  const scenario = mode === 'none' ? { ...loaded, config, linearizability: false, historyChecker: undefined } : { ...loaded, config };
+  const run = runScenario(scenario, { record: 'fuzz' }, { history: mode === 'all' ? 'all' : 'bounded' });
   const cpu = process.cpuUsage(cpu0);
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -86,5 +90,5 @@ async function child(durationS: number, mode: 'all' | 'bounded', calm: string): 
 }
 
 const argv = process.argv;
-if (argv[2] === '--child') await child(Number(argv[3]), argv[4] as 'all' | 'bounded', argv[5] ?? '4');
+if (argv[2] === '--child') await child(Number(argv[3]), argv[4] as 'all' | 'bounded' | 'none', argv[5] ?? '4');
 else if (import.meta.url === pathToFileURL(argv[1] ?? '').href) await main();
