@@ -30,9 +30,11 @@
 // searched by searchPartition for a counterexample, as the batch check would give.
 import type { HistoryEvent } from '../../sim/types.js';
 import { DEFAULT_BUDGET_STEPS, DEFAULT_MEMO_ENTRIES, DEFAULT_MEMO_WORDS, memoBudget } from './check.js';
-import { ConfigFrontier, configWords, headKey, infoKey, makeConfig, withCount, withId, withoutId, type Config } from './frontier.js';
+import { makeConfig, withCount, type Config } from './frontier.js';
+import { linearizeReturn } from './jit.js';
 import { getModel, modelNames } from './models/index.js';
 import { initialMap, partitionByKey } from './models/kv.js';
+import { eventProblem, operationOf } from './operations.js';
 import { searchPartition, type SearchBudget } from './search.js';
 import { HistoryParseError, type CheckOptions, type Counterexample, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
 import { canonicalKey, compareStrings, isNil } from './values.js';
@@ -167,7 +169,7 @@ export class IncrementalLinearizability {
   add(ev: HistoryEvent): void {
     const position = this.position++;
     if (this.pairingError || this.orderError || this.validationError || this.finished) return;
-    const bad = malformed(ev);
+    const bad = eventProblem(ev);
     if (bad) {
       this.pairingError = new HistoryParseError(undefined, bad.field, bad.expected, position);
       return;
@@ -379,73 +381,8 @@ export class IncrementalLinearizability {
 
   /** `o` returns: keep what linearizes it by now. */
   private return(part: PartitionState, o: Operation): void {
-    const model = this.model;
-    const out = new ConfigFrontier();
-    const visited = new Set<string>();
-    // Configurations still to expand, and whether the last op applied was indeterminate
-    // (then a blind op next is pointless: it erases that op's effect).
-    const stack: Array<{ c: Config; afterInfo: boolean }> = [];
-    let steps = 0;
-    // Open read-only ops (which change no state they are legal in) legal in a
-    // configuration's state are linearized in it at once: linearizing one later instead
-    // leaves every state as it is, so it can only do less. When `o` is one, `o` is placed.
-    const readOnly = model.readOnly;
-    const place = (c: Config, afterInfo: boolean): void => {
-      let lin = c.lin;
-      let placed = lin.includes(o.id);
-      if (readOnly) for (const p of part.open.values()) {
-        if (lin.includes(p.id) || !readOnly(p)) continue;
-        steps++;
-        const r = model.step(c.state, p);
-        if (!r.ok || (r.state !== c.state && model.key(r.state) !== c.stateKey)) continue;
-        lin = withId(lin, p.id);
-        if (p.id === o.id) placed = true;
-      }
-      if (placed) out.add({ ...c, lin: withoutId(lin, o.id) });
-      else stack.push({ c: lin === c.lin ? c : { ...c, lin }, afterInfo: afterInfo && lin === c.lin });
-    };
-    for (const c of part.frontier) place(c, false);
-    let words = 0;
-    let stopped: 'steps' | 'memo' | undefined;
-    while (stack.length > 0) {
-      if (steps > this.stepsLeft) {
-        stopped = 'steps';
-        break;
-      }
-      const { c, afterInfo } = stack.pop()!;
-      const key = `${headKey(c)}\u0001${infoKey(c.info)}\u0001${afterInfo ? 1 : 0}`;
-      if (visited.has(key)) continue;
-      visited.add(key);
-      words += configWords(c) + (key.length >>> 1);
-      if (visited.size + out.size > Math.min(this.memoEntries, this.frontierLimit) || words + out.storedWords > this.memoWords) {
-        stopped = 'memo';
-        break;
-      }
-      for (const cand of part.open.values()) {
-        if (c.lin.includes(cand.id)) continue;
-        if (afterInfo && model.blind?.(cand)) continue;
-        steps++;
-        const r = model.step(c.state, cand);
-        if (!r.ok) continue;
-        const stateKey = r.state === c.state ? c.stateKey : model.key(r.state);
-        if (cand.id === o.id) out.add(makeConfig(model, r.state, c.lin, c.info, stateKey));
-        else place(makeConfig(model, r.state, withId(c.lin, cand.id), c.info, stateKey), false);
-      }
-      // An indeterminate op applied here must be followed by an op it can matter to (not a blind one).
-      if (c.info.size === 0 || !this.nonBlindNext(part, c)) continue;
-      const classes = [...c.info.keys()].sort((a, b) => a - b);
-      for (const cls of classes) {
-        const rep = part.classRep.get(cls)!;
-        if (afterInfo && model.blind?.(rep)) continue;
-        steps++;
-        const r = model.step(c.state, rep);
-        if (!r.ok || r.state === c.state) continue;
-        const stateKey = model.key(r.state);
-        if (stateKey === c.stateKey) continue; // it changes nothing here
-        place(makeConfig(model, r.state, c.lin, withCount(c.info, cls, -1), stateKey), true);
-      }
-    }
-    if (!stopped && steps > this.stepsLeft) stopped = 'steps';
+    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords };
+    const { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits);
     this.stepsLeft -= Math.min(steps, this.stepsLeft);
     part.steps += steps;
     part.open.delete(o.id);
@@ -457,7 +394,7 @@ export class IncrementalLinearizability {
       this.giveUp(part, stopped);
       return;
     }
-    if (out.size === 0) {
+    if (out.length === 0) {
       part.verdict = 'not-linearizable';
       part.counterexample = part.segment ? this.searchSegment(part, o.completeTimeUs).counterexample : undefined;
       part.frontier = [];
@@ -466,17 +403,8 @@ export class IncrementalLinearizability {
       part.open.clear();
       return;
     }
-    part.frontier = out.toArray();
+    part.frontier = out;
     if (part.open.size === 0) this.cut(part);
-  }
-
-  /** Is there an op that may follow an indeterminate one from `c` and is not blind? */
-  private nonBlindNext(part: PartitionState, c: Config): boolean {
-    const blind = this.model.blind;
-    if (!blind) return true;
-    for (const cand of part.open.values()) if (!c.lin.includes(cand.id) && !blind(cand)) return true;
-    for (const cls of c.info.keys()) if (!blind(part.classRep.get(cls)!)) return true;
-    return false;
   }
 
   /** No completed op is open: forget the operations before, and the classes no configuration holds. */
@@ -592,35 +520,6 @@ export class IncrementalLinearizability {
     if (stoppedBy) return { verdict: 'unknown', steps, stoppedBy };
     return { verdict: 'not-linearizable', steps, ...(best ? { counterexample: best } : {}) };
   }
-}
-
-/** pairOperations' checks of one event's fields, or undefined when they are fine. */
-function malformed(ev: HistoryEvent): { field: string; expected: string } | undefined {
-  if (ev.type !== 'invoke' && ev.type !== 'ok' && ev.type !== 'info' && ev.type !== 'fail') return { field: 'type', expected: `one of invoke, ok, fail, info (got ${JSON.stringify(ev.type)})` };
-  if (typeof ev.process !== 'number' || !Number.isFinite(ev.process)) return { field: 'process', expected: 'a process number' };
-  if (typeof ev.f !== 'string' || ev.f === '') return { field: 'f', expected: 'the operation name (a string)' };
-  if (typeof ev.timeUs !== 'number' || !Number.isFinite(ev.timeUs)) return { field: 'timeUs', expected: 'a time in microseconds (a number)' };
-  return undefined;
-}
-
-/** As operations.ts pairs them: the invoke's argument, the ok completion's value. */
-function operationOf(id: number, invoke: HistoryEvent, completion: HistoryEvent | undefined): Operation {
-  const done = completion?.type === 'ok';
-  const key = invoke.key ?? completion?.key;
-  const op: Operation = {
-    id,
-    process: invoke.process,
-    f: invoke.f,
-    input: invoke.value,
-    output: done ? completion.value : undefined,
-    status: done ? 'ok' : 'info',
-    invokeIndex: invoke.index,
-    completeIndex: completion?.index,
-    invokeTimeUs: invoke.timeUs,
-    completeTimeUs: done ? completion.timeUs : undefined,
-  };
-  if (key !== undefined) (op as { key?: string }).key = key;
-  return op;
 }
 
 /** The incremental check over a whole history at once (for tests and comparisons): events must be in time order. */
