@@ -1,6 +1,8 @@
 // The composition of one run: kernel (sim/) + protocol + checkers. `run` uses it today;
 // fuzz, replay and shrink reuse it. Synchronous, so it can run inside a worker thread.
-import { checkHistory } from '../checkers/index.js';
+import { checkHistory, getModel } from '../checkers/index.js';
+import { IncrementalLinearizability } from '../checkers/linearizability/index.js';
+import type { HistoryRetention } from '../sim/history.js';
 import type { RunResult, Violation } from '../sim/result.js';
 import { runSimulation } from '../sim/world.js';
 import { InternalRunError } from './errors.js';
@@ -33,11 +35,26 @@ export interface ScenarioRun {
   linearizabilityResult?: LinearizabilityResult;
   /** The transactional history checker's result (serializability or conservation), when it ran. */
   transactional?: TransactionalResult;
+  /** Operations the clients invoked (`result.history` may keep only some of them: RunLimits.history). */
+  operations: number;
+  /** What `result.history` holds: every event, or (RunLimits.history 'bounded') those from faults stopping on. */
+  historyKept: 'all' | 'from-faults-stop';
 }
 
 export interface RunLimits {
   /** Wall-clock limit of the simulation, in milliseconds: when it expires the run stops, undecided. */
   timeoutMs?: number;
+  /**
+   * `bounded`: at fuzz level, check linearizability as the run goes (the incremental check)
+   * and keep in `result.history` only the events from faults stopping on (what the liveness
+   * checks read), so that memory stays flat on long runs. Applies when the history checker
+   * is linearizability with a model the incremental check supports (kv, zk, registers,
+   * mutex...) or there is none; otherwise, and at full level, the whole history is kept.
+   * Default `all`: the whole history, checked at the end (as before). Verdicts and hashes
+   * are the same either way; the counterexample of a bounded run comes from the failing
+   * key's operations since its last cut.
+   */
+  history?: 'all' | 'bounded';
 }
 
 /** Run a loaded scenario once: simulate, then check the history for linearizability when selected. */
@@ -50,12 +67,13 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
     let timedOut = false;
     const deadline = timeoutMs !== undefined ? performance.now() + timeoutMs : undefined;
     const shouldStop = deadline !== undefined ? () => (timedOut = performance.now() >= deadline) : undefined;
-    const result = runSimulation(loaded.config, shouldStop ? { shouldStop } : {});
+    const bounded = limits.history === 'bounded' ? boundedHistory(loaded) : undefined;
+    const result = runSimulation(loaded.config, { ...(shouldStop ? { shouldStop } : {}), ...(bounded ? { history: bounded.retention } : {}) });
     const violations = [...result.violations];
     let linearizability: LinearizabilityVerdict | undefined;
     let linearizabilityResult: LinearizabilityResult | undefined;
     if (loaded.linearizability) {
-      const checked = checkHistory(result.history, loaded.protocol.model);
+      const checked = bounded?.incremental ? bounded.incremental.finish() : checkHistory(result.history, loaded.protocol.model);
       linearizabilityResult = checked;
       linearizability = checked.verdict;
       if (checked.verdict === 'not-linearizable') violations.push(linearizabilityViolation(result, checked));
@@ -84,6 +102,8 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
       violations,
       linearizability,
       replay,
+      operations: bounded ? bounded.invokes() : result.history.reduce((n, e) => (e.type === 'invoke' ? n + 1 : n), 0),
+      historyKept: bounded ? 'from-faults-stop' : 'all',
       ...(undecided !== undefined ? { undecided } : {}),
       ...(linearizabilityResult !== undefined ? { linearizabilityResult } : {}),
       ...(transactional !== undefined ? { transactional } : {}),
@@ -91,6 +111,33 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
   } catch (error) {
     throw new InternalRunError(error, loaded.config.seed, replay);
   }
+}
+
+/**
+ * The bounded history of a fuzz-level run (RunLimits.history 'bounded'): the incremental
+ * check fed as events are recorded, and only the events from faults stopping on kept.
+ * Undefined when the run must keep its whole history: full recording (reports, replays),
+ * a transactional checker, or a model the incremental check does not support.
+ */
+function boundedHistory(loaded: LoadedScenario): { retention: HistoryRetention; incremental: IncrementalLinearizability | undefined; invokes: () => number } | undefined {
+  if (loaded.config.record === 'full') return undefined;
+  let incremental: IncrementalLinearizability | undefined;
+  if (loaded.linearizability) {
+    const model = getModel(loaded.protocol.model);
+    if (!model || !IncrementalLinearizability.supports(model)) return undefined;
+    incremental = new IncrementalLinearizability(model);
+  } else if (loaded.historyChecker !== undefined) return undefined;
+  let invokes = 0;
+  const check = incremental;
+  const sink = check
+    ? (ev: Parameters<NonNullable<HistoryRetention['sink']>>[0]) => {
+        if (ev.type === 'invoke') invokes++;
+        check.add(ev);
+      }
+    : (ev: Parameters<NonNullable<HistoryRetention['sink']>>[0]) => {
+        if (ev.type === 'invoke') invokes++;
+      };
+  return { retention: { sink, keepFromUs: loaded.config.faultsStopUs }, incremental, invokes: () => invokes };
 }
 
 /** A violation as reports, JSON output and files show it: the actor by name (n1, c2), and a protocol exception's stack. */

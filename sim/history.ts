@@ -1,18 +1,45 @@
 // The client history (Jepsen's invoke / ok / fail / info), stamped with true time, hashed
 // and traced. Built-in clients and client actors both record through it.
 import type { Core } from './core.js';
-import { AssertionError, type HistoryEvent, type Op, type Random, type Workload, type WorkloadOptions } from './types.js';
+import { AssertionError, type HistoryEvent, type Micros, type Op, type Random, type Workload, type WorkloadOptions } from './types.js';
+
+/**
+ * Who else sees the history as it is recorded, and what of it the run keeps (a caller's
+ * choice, RunOptions.history: it never changes the run, its hash or its trace).
+ */
+export interface HistoryRetention {
+  /** Called with each event as it is recorded (a checker fed as the run goes). Must not throw. */
+  sink?: (event: HistoryEvent) => void;
+  /**
+   * Keep only the events at or after this time in `events` (the end-of-run checks that read
+   * the history, the liveness ones, judge it from faults stopping on). Default: keep all.
+   */
+  keepFromUs?: Micros;
+}
 
 export class History {
+  /** The events recorded (from `keepFromUs` on, when the retention says so). */
   readonly events: HistoryEvent[] = [];
+  /** Events recorded, kept or not: the next one's index. */
+  private recordedCount = 0;
   /** The next Jepsen process id: clients start as 0..clients-1; a new one after each info. */
   private nextProcess: number;
+  private readonly sink: ((event: HistoryEvent) => void) | undefined;
+  private readonly keepFromUs: Micros;
 
   constructor(
     private readonly core: Core,
     clientCount: number,
+    retention: HistoryRetention = {},
   ) {
     this.nextProcess = clientCount;
+    this.sink = retention.sink;
+    this.keepFromUs = retention.keepFromUs ?? -Infinity;
+  }
+
+  /** Events recorded so far, kept or not. */
+  get recorded(): number {
+    return this.recordedCount;
   }
 
   /**
@@ -22,10 +49,11 @@ export class History {
    */
   record(proc: number, type: HistoryEvent['type'], op: Op, value: unknown, error: string | undefined, by: number): void {
     const core = this.core;
-    const event: HistoryEvent = { index: this.events.length, timeUs: core.nowTrue, process: proc, type, f: op.f, value };
+    const event: HistoryEvent = { index: this.recordedCount++, timeUs: core.nowTrue, process: proc, type, f: op.f, value };
     if (op.key !== undefined) event.key = op.key;
     if (error !== undefined) event.error = error;
-    this.events.push(event);
+    if (event.timeUs >= this.keepFromUs) this.events.push(event);
+    if (this.sink) this.sink(event);
     core.hash.int(proc);
     core.hash.str(type);
     core.hash.value(value);

@@ -82,7 +82,7 @@ export class World implements ClusterView<Actor<unknown>> {
     const core = (this.core = new Core(config.record === 'full', config.exploreTies ? stream('ties') : undefined));
     this.network = new Network(core, config.network, stream('network'), config.nodes + config.clients.clients);
     this.checks = new Checks(core, config);
-    this.recorded = new History(core, config.clients.clients);
+    this.recorded = new History(core, config.clients.clients, options.history);
     const generator = config.clients.generator ?? (typeof protocol.workload === 'object' ? protocol.workload : undefined);
     if (generator === undefined) throw new KernelError(`clients.generator is required: protocol ${protocol.name} names its workload '${String(protocol.workload)}' (resolve it with workloads/getWorkload)`);
     const ops = new OpSource(generator, config.clients.workload, stream('workload'));
@@ -294,6 +294,11 @@ export interface RunOptions {
    * a clock; a caller's wall-clock timeout lives here (scenario/runner.ts).
    */
   shouldStop?: () => boolean;
+  /**
+   * Who sees the history as it is recorded (`sink`, which must not throw), and what of it the
+   * result keeps (`keepFromUs`: only events from then on; default: all of it). HistoryRetention.
+   */
+  history?: { sink?: (event: HistoryEvent) => void; keepFromUs?: Micros };
 }
 
 export function runSimulation(config: SimConfig, options: RunOptions = {}): RunResult {

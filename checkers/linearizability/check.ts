@@ -11,14 +11,14 @@ import { compareStrings, isNil } from './values.js';
 /** Default step budget: a few seconds to a minute of search, depending on the model. */
 export const DEFAULT_BUDGET_STEPS = 200_000_000;
 /** Default memo budget per partition: entries, and 32-bit words of storage (512 MiB). */
-const DEFAULT_MEMO_ENTRIES = 50_000_000;
-const DEFAULT_MEMO_WORDS = 2 ** 27;
+export const DEFAULT_MEMO_ENTRIES = 50_000_000;
+export const DEFAULT_MEMO_WORDS = 2 ** 27;
 
 /** Bytes of memo index per entry: a hash slot kept at most half full, doubled, and the entry's chunk and offset. */
 const MEMO_INDEX_BYTES_PER_ENTRY = 32;
 
 /** `memoryBytes` → the memo's word and entry budgets: half the bytes for stored 32-bit words, half for the index. */
-function memoBudget(memoryBytes: number): { words: number; entries: number } {
+export function memoBudget(memoryBytes: number): { words: number; entries: number } {
   if (!(memoryBytes > 0)) throw new Error(`memoryBytes must be positive, not ${memoryBytes}`);
   return { words: Math.max(1, Math.floor(memoryBytes / 2 / 4)), entries: Math.max(1, Math.floor(memoryBytes / 2 / MEMO_INDEX_BYTES_PER_ENTRY)) };
 }

@@ -30,3 +30,5 @@ export type {
   StepResult,
   Verdict,
 } from './types.js';
+export { checkIncrementally, IncrementalLinearizability } from './incremental.js';
+export type { IncrementalOptions } from './incremental.js';

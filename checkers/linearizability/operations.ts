@@ -24,10 +24,8 @@ export function pairOperations(history: readonly HistoryEvent[]): PairedHistory 
   let failed = 0;
   for (let position = 0; position < history.length; position++) {
     const ev = history[position];
-    if (ev.type !== 'invoke' && ev.type !== 'ok' && ev.type !== 'info' && ev.type !== 'fail') throw new HistoryParseError(undefined, 'type', `one of invoke, ok, fail, info (got ${JSON.stringify(ev.type)})`, position);
-    if (typeof ev.process !== 'number' || !Number.isFinite(ev.process)) throw new HistoryParseError(undefined, 'process', 'a process number', position);
-    if (typeof ev.f !== 'string' || ev.f === '') throw new HistoryParseError(undefined, 'f', 'the operation name (a string)', position);
-    if (typeof ev.timeUs !== 'number' || !Number.isFinite(ev.timeUs)) throw new HistoryParseError(undefined, 'timeUs', 'a time in microseconds (a number)', position);
+    const bad = eventProblem(ev);
+    if (bad) throw new HistoryParseError(undefined, bad.field, bad.expected, position);
     const current = open.get(ev.process);
     if (ev.type === 'invoke') {
       if (current) {
@@ -57,7 +55,8 @@ export function pairOperations(history: readonly HistoryEvent[]): PairedHistory 
   return { ops, failed };
 }
 
-function operationOf(id: number, invoke: HistoryEvent, completion: HistoryEvent | undefined): Operation {
+/** An invoke and its completion (undefined: never completed) as an Operation: the invoke's argument, the ok completion's value. */
+export function operationOf(id: number, invoke: HistoryEvent, completion: HistoryEvent | undefined): Operation {
   const done = completion?.type === 'ok';
   const key = invoke.key ?? completion?.key;
   const op: Operation = {
@@ -74,4 +73,13 @@ function operationOf(id: number, invoke: HistoryEvent, completion: HistoryEvent 
   };
   if (key !== undefined) (op as { key?: string }).key = key;
   return op;
+}
+
+/** What is wrong with one event's own fields (type, process, f, timeUs), or undefined when they are fine. */
+export function eventProblem(ev: HistoryEvent): { field: string; expected: string } | undefined {
+  if (ev.type !== 'invoke' && ev.type !== 'ok' && ev.type !== 'info' && ev.type !== 'fail') return { field: 'type', expected: `one of invoke, ok, fail, info (got ${JSON.stringify(ev.type)})` };
+  if (typeof ev.process !== 'number' || !Number.isFinite(ev.process)) return { field: 'process', expected: 'a process number' };
+  if (typeof ev.f !== 'string' || ev.f === '') return { field: 'f', expected: 'the operation name (a string)' };
+  if (typeof ev.timeUs !== 'number' || !Number.isFinite(ev.timeUs)) return { field: 'timeUs', expected: 'a time in microseconds (a number)' };
+  return undefined;
 }

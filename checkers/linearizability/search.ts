@@ -51,7 +51,11 @@ export interface SearchOutcome {
 /** Transition memo size cap (entries); beyond it, steps are recomputed. */
 const TRANSITIONS_MAX = 1 << 22;
 
-export function searchPartition(model: Model, partition: Partition, initial: unknown, budget: SearchBudget): SearchOutcome {
+/**
+ * `start`: the state to start from instead of `model.init(initial)` (the incremental check
+ * searches a segment of a history from a configuration it carried).
+ */
+export function searchPartition(model: Model, partition: Partition, initial: unknown, budget: SearchBudget, start?: { state: unknown }): SearchOutcome {
   const ops = partition.ops;
   const m = ops.length;
   const isOk = new Uint8Array(m);
@@ -80,7 +84,7 @@ export function searchPartition(model: Model, partition: Partition, initial: unk
   const z2 = zobrist(okCount, 0x1b873593);
 
   // Model states, interned by key; transitions memoised by (state, op).
-  const states: unknown[] = [model.init(initial)];
+  const states: unknown[] = [start ? start.state : model.init(initial)];
   const intern = new Map<string, number>([[model.key(states[0]), 0]]);
   const transitions = new PairMap(TRANSITIONS_MAX, 4 * m);
   // Distinct states are kept with their keys: bounded too (the memo budget), or a model

@@ -1,0 +1,544 @@
+// The incremental linearizability check: fed a history event by event as a run records it,
+// it keeps only what it still needs, not the whole history (checkHistory's batch search
+// needs every operation at once).
+//
+// Per partition (one key of a kv store; the whole history for an unpartitioned model) it
+// carries the set of configurations that the events so far can reach (frontier.ts): the
+// model state, the open completed operations already linearized, and the indeterminate
+// operations not yet applied (an `info` op may take effect at any later time: its response
+// time is +infinity, as in Knossos and Porcupine). Events are taken in the batch search's
+// order (time, calls before returns at equal times, then history order):
+// - the call of a completed op makes it a candidate; the call of an indeterminate one adds
+//   it to every configuration's pending ops; failed ops and indeterminate reads are dropped;
+// - the return of a completed op `o` keeps only what linearizes `o` in time: from each
+//   configuration, every sequence of candidates (open ops, pending indeterminate ones)
+//   that ends with `o` (Lowe's just-in-time linearization). Nothing is linearized earlier
+//   than needed, so no choice is made before the events that decide it.
+// An empty set is a violation; the set at the end is a linearization. Where a partition
+// has no open completed op (a cut: P-compositionality in time), its configurations are
+// (state, pending ops) only, and the operations before it are forgotten.
+//
+// A call can be taken only once its op is resolved (its completion tells whether it is ok,
+// failed or indeterminate, and a read's value): each partition queues its events from its
+// first unresolved call on. Ops resolve within the client's timeout in the kernel's
+// histories; one never completed blocks its partition's queue until the end.
+//
+// The verdict equals checkHistory's whenever that one decides (test/checkers compares them
+// over generated and real histories). Budgets as checkHistory's: past the memo budget (the
+// configurations of one return) or the step budget, the partition is undecided. When a
+// partition fails, its operations since its last cut and the configurations there are
+// searched by searchPartition for a counterexample, as the batch check would give.
+import type { HistoryEvent } from '../../sim/types.js';
+import { DEFAULT_BUDGET_STEPS, DEFAULT_MEMO_ENTRIES, DEFAULT_MEMO_WORDS, memoBudget } from './check.js';
+import { makeConfig, withCount, type Config } from './frontier.js';
+import { linearizeReturn } from './jit.js';
+import { getModel, modelNames } from './models/index.js';
+import { initialMap, partitionByKey } from './models/kv.js';
+import { eventProblem, operationOf } from './operations.js';
+import { searchPartition, type SearchBudget } from './search.js';
+import { HistoryParseError, type CheckOptions, type Counterexample, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
+import { canonicalKey, compareStrings, isNil } from './values.js';
+
+export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 'budgetMemoEntries' | 'memoryBytes' | 'nilReadsUnknown' | 'explainSteps'> & {
+  /** Operations kept per partition since its last cut, for the counterexample (default 100k); past it, a failure has none. */
+  segmentOpsMax?: number;
+  /**
+   * Configurations one return may explore (default 20k). Past it (or past the memo budget),
+   * the partition keeps its operations from its last cut on, and the batch search checks
+   * them at the end from the configurations there: exact, but no longer bounded in memory.
+   */
+  frontierMax?: number;
+  /**
+   * A retained partition replays its ops since its last cut at a later cut, with a larger
+   * frontier, to carry configurations again. Default false: on the classic Raft nemesis
+   * stretched to 900 s it cost more than it saved (peak RSS 331 MB and 23 s of CPU against
+   * 284 MB and 14 s without).
+   */
+  resume?: boolean;
+};
+
+/** An operation from its call to its completion. */
+interface Pending {
+  readonly seq: number;
+  readonly invoke: HistoryEvent;
+  readonly position: number;
+  part: PartitionState | undefined;
+  resolved: boolean;
+  /** The call entry is in its partition's queue. */
+  queued: boolean;
+  /** The operation checked; undefined when dropped (failed, an indeterminate read...). */
+  op: Operation | undefined;
+}
+
+interface Entry {
+  readonly call: boolean;
+  readonly p: Pending;
+}
+
+interface PartitionState {
+  readonly name: string;
+  readonly initial: unknown;
+  readonly queue: Entry[];
+  head: number;
+  frontier: Config[];
+  /** Open completed ops, by id, in call order. */
+  readonly open: Map<number, Operation>;
+  /** Classes of identical indeterminate ops: text -> id, and a representative of each. */
+  readonly classOf: Map<string, number>;
+  readonly classRep: Map<number, Operation>;
+  nextClass: number;
+  operations: number;
+  steps: number;
+  verdict: 'linearizable' | 'not-linearizable' | 'unknown';
+  /** `retained`: too hard for the configurations; every op since the last cut is kept for the batch search at the end. */
+  mode: 'frontier' | 'retained';
+  /** A retained partition tries to resume (replay its segment with a larger frontier) at a cut once its segment is this long. */
+  resumeAt: number;
+  stoppedBy?: 'steps' | 'memo';
+  counterexample?: Counterexample;
+  /** The operations since the last cut (undefined once past segmentOpsMax), and the configurations at that cut. */
+  segment: Operation[] | undefined;
+  snapshot: Config[];
+}
+
+const MODEL_SUPPORTED = (m: Model): boolean => m.partition === undefined || m.partition === partitionByKey;
+
+
+/** A retained partition replays its segment with this many times the frontier... */
+const RESUME_FRONTIER_FACTOR = 4;
+/** ...once its segment has grown this many times since it was retained or last tried (replays cost CPU and transient memory). */
+const RESUME_GROWTH = 4;
+
+export class IncrementalLinearizability {
+  /** True when `model` can be checked incrementally: unpartitioned, or partitioned by key. */
+  static supports(model: Model): boolean {
+    return MODEL_SUPPORTED(model);
+  }
+
+  private readonly byKey: boolean;
+  private readonly perKeyInitial: ((key: string) => unknown) | undefined;
+  private readonly parts = new Map<string, PartitionState>();
+  private readonly openByProcess = new Map<number, Pending>();
+  /** Events at the latest time, not yet taken (at equal times, calls go first). */
+  private group: Entry[] = [];
+  private groupTimeUs = -Infinity;
+  private position = 0;
+  private seq = 0;
+  private stepsLeft: number;
+  private readonly memoEntries: number;
+  private readonly memoWords: number;
+  private readonly segmentOpsMax: number;
+  private readonly frontierMax: number;
+  /** The frontier limit of the return being taken: frontierMax, or more when a retained partition replays its segment. */
+  private frontierLimit: number;
+  private pairingError: HistoryParseError | undefined;
+  private validationError: { error: HistoryParseError; invokeIndex: number } | undefined;
+  private orderError: Error | undefined;
+  private finished: LinearizabilityResult | undefined;
+
+  constructor(
+    private readonly model: Model,
+    private readonly options: IncrementalOptions = {},
+  ) {
+    if (!MODEL_SUPPORTED(model)) throw new Error(`model ${model.name} is partitioned in its own way: check it with checkHistory`);
+    this.byKey = model.partition === partitionByKey;
+    this.perKeyInitial = this.byKey ? initialMap(options.initial) : undefined;
+    const memory = options.memoryBytes === undefined ? undefined : memoBudget(options.memoryBytes);
+    this.stepsLeft = options.budgetSteps ?? DEFAULT_BUDGET_STEPS;
+    this.memoEntries = Math.min(options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES, memory?.entries ?? Infinity);
+    this.memoWords = memory?.words ?? DEFAULT_MEMO_WORDS;
+    this.segmentOpsMax = options.segmentOpsMax ?? 100_000;
+    this.frontierMax = options.frontierMax ?? 20_000;
+    this.frontierLimit = this.frontierMax;
+  }
+
+  /** Events still queued (waiting for an earlier call to resolve), over all partitions: what the check holds on to. */
+  get queuedEvents(): number {
+    let n = this.group.length;
+    for (const p of this.parts.values()) n += p.queue.length - p.head;
+    return n;
+  }
+
+  /** Configurations carried, over all partitions. */
+  get configurations(): number {
+    let n = 0;
+    for (const p of this.parts.values()) n += p.frontier.length;
+    return n;
+  }
+
+  /** Operations kept for a counterexample or a final batch search (since each partition's last cut), over all partitions; and the partitions that fell back to the batch search. */
+  get retained(): { operations: number; partitions: string[] } {
+    let operations = 0;
+    const partitions: string[] = [];
+    for (const p of this.parts.values()) {
+      operations += p.segment?.length ?? 0;
+      if (p.mode === 'retained') partitions.push(p.name);
+    }
+    return { operations, partitions };
+  }
+
+  /** One history event, in history order. Never throws: a malformed history is reported by `finish`. */
+  add(ev: HistoryEvent): void {
+    const position = this.position++;
+    if (this.pairingError || this.orderError || this.validationError || this.finished) return;
+    const bad = eventProblem(ev);
+    if (bad) {
+      this.pairingError = new HistoryParseError(undefined, bad.field, bad.expected, position);
+      return;
+    }
+    if (ev.timeUs < this.groupTimeUs) {
+      this.orderError = new Error(`event ${position}: the incremental check takes events in time order (${ev.timeUs}us after ${this.groupTimeUs}us)`);
+      return;
+    }
+    if (ev.timeUs > this.groupTimeUs) {
+      this.flush();
+      this.groupTimeUs = ev.timeUs;
+    }
+    const current = this.openByProcess.get(ev.process);
+    if (ev.type === 'invoke') {
+      if (current) {
+        this.pairingError = new HistoryParseError(undefined, 'process', `a completion of process ${ev.process}'s open :${current.invoke.f} (event ${current.position}) before it invokes again`, position);
+        return;
+      }
+      const p: Pending = { seq: this.seq++, invoke: ev, position, part: undefined, resolved: false, queued: false, op: undefined };
+      this.openByProcess.set(ev.process, p);
+      this.group.push({ call: true, p });
+      return;
+    }
+    if (!current) {
+      this.pairingError = new HistoryParseError(undefined, 'process', `an :invoke by process ${ev.process} before this :${ev.type}`, position);
+      return;
+    }
+    if (current.invoke.f !== ev.f) {
+      this.pairingError = new HistoryParseError(undefined, 'f', `:${current.invoke.f}, the function of process ${ev.process}'s open invoke (event ${current.position}), got :${ev.f}`, position);
+      return;
+    }
+    this.openByProcess.delete(ev.process);
+    this.resolve(current, ev);
+    if (current.op?.status === 'ok') this.group.push({ call: false, p: current });
+    if (current.queued && current.part) this.drain(current.part);
+  }
+
+  /** The verdict, once every event has been added. Throws HistoryParseError when the history is malformed. */
+  finish(): LinearizabilityResult {
+    if (this.finished) return this.finished;
+    if (this.pairingError) throw this.pairingError;
+    if (this.orderError) throw this.orderError;
+    this.flush();
+    // Operations never completed are indeterminate.
+    const never = [...this.openByProcess.values()].sort((a, b) => a.seq - b.seq);
+    this.openByProcess.clear();
+    for (const p of never) {
+      this.resolve(p, undefined);
+      if (p.part) this.drain(p.part);
+    }
+    if (this.validationError) throw this.validationError.error;
+    for (const part of this.parts.values()) if (part.mode === 'retained' && part.verdict === 'linearizable') this.decideRetained(part);
+    this.finished = this.result();
+    return this.finished;
+  }
+
+  private result(): LinearizabilityResult {
+    const parts = [...this.parts.values()].filter((p) => p.operations > 0);
+    parts.sort((a, b) => a.operations - b.operations || compareStrings(a.name, b.name));
+    const outcomes: PartitionOutcome[] = [];
+    const undecided: string[] = [];
+    let counterexample: Counterexample | undefined;
+    let failed = false;
+    let steps = 0;
+    let operations = 0;
+    for (const p of parts) operations += p.operations;
+    for (const p of parts) {
+      steps += p.steps;
+      outcomes.push({ name: p.name, operations: p.operations, verdict: p.verdict, steps: p.steps, ...(p.stoppedBy ? { stoppedBy: p.stoppedBy } : {}) });
+      if (p.verdict === 'unknown') undecided.push(p.name);
+      if (p.verdict === 'not-linearizable') {
+        failed = true;
+        counterexample = p.counterexample;
+        break;
+      }
+    }
+    const verdict = failed ? 'not-linearizable' : undecided.length > 0 ? 'unknown' : 'linearizable';
+    return {
+      verdict,
+      model: this.model.name,
+      operations,
+      partitions: parts.length,
+      ...(verdict === 'unknown' ? { undecided } : {}),
+      ...(counterexample ? { counterexample } : {}),
+      steps,
+      partitionResults: outcomes,
+    };
+  }
+
+  /** The op's completion is known (undefined: never completed): decide what is checked of it. */
+  private resolve(p: Pending, completion: HistoryEvent | undefined): void {
+    p.resolved = true;
+    if (completion?.type === 'fail') return;
+    const op = operationOf(p.seq, p.invoke, completion);
+    const bad = this.model.validate?.(op);
+    if (bad) {
+      if (!this.validationError || p.invoke.index < this.validationError.invokeIndex) {
+        this.validationError = { error: new HistoryParseError(undefined, bad.field, bad.expected, p.position), invokeIndex: p.invoke.index };
+      }
+      return;
+    }
+    const readOnly = this.model.readOnly?.(op) ?? false;
+    if (readOnly && op.status === 'info') return;
+    if (readOnly && this.options.nilReadsUnknown && isNil(op.output)) return;
+    if (this.byKey && (op.key ?? '') !== (p.invoke.key ?? '')) {
+      // Its partition was chosen from its invoke: a key first given by the completion moves it.
+      this.orderError ??= new Error(`event ${p.position}: the incremental check needs the key on the invoke`);
+      return;
+    }
+    p.op = op;
+  }
+
+  private partitionOf(ev: HistoryEvent): PartitionState {
+    const k = this.byKey ? (ev.key ?? '') : '';
+    let part = this.parts.get(k);
+    if (!part) {
+      const initial = this.byKey ? (this.perKeyInitial ? (this.perKeyInitial(k) ?? null) : undefined) : this.options.initial;
+      const state = this.model.init(initial);
+      const start = makeConfig(this.model, state, [], new Map());
+      part = {
+        name: this.byKey ? `key ${JSON.stringify(k)}` : 'all',
+        initial,
+        queue: [],
+        head: 0,
+        frontier: [start],
+        open: new Map(),
+        classOf: new Map(),
+        classRep: new Map(),
+        nextClass: 0,
+        operations: 0,
+        steps: 0,
+        verdict: 'linearizable',
+        mode: 'frontier',
+        resumeAt: 0,
+        segment: [],
+        snapshot: [start],
+      };
+      this.parts.set(k, part);
+    }
+    return part;
+  }
+
+  /** Take the events at the latest time: calls first, then in history order. */
+  private flush(): void {
+    if (this.group.length === 0) return;
+    const group = this.group;
+    this.group = [];
+    group.sort((a, b) => (a.call === b.call ? (a.call ? a.p.position : a.p.seq) - (b.call ? b.p.position : b.p.seq) : a.call ? -1 : 1));
+    const touched: PartitionState[] = [];
+    for (const e of group) {
+      const part = (e.p.part ??= this.partitionOf(e.p.invoke));
+      if (e.call) e.p.queued = true;
+      if (part.queue.length === part.head) touched.push(part);
+      part.queue.push(e);
+    }
+    for (const part of touched) this.drain(part);
+  }
+
+  private drain(part: PartitionState): void {
+    const q = part.queue;
+    while (part.head < q.length) {
+      const e = q[part.head];
+      if (e.call && !e.p.resolved) break;
+      part.head++;
+      const op = e.p.op;
+      if (op === undefined) continue;
+      if (e.call) part.operations++;
+      if (part.verdict !== 'linearizable') continue;
+      if (e.call) this.call(part, op);
+      else if (part.mode === 'frontier') this.return(part, op);
+      else {
+        part.open.delete(op.id);
+        if (this.options.resume && part.open.size === 0 && part.segment && part.segment.length >= part.resumeAt) this.resume(part);
+      }
+    }
+    if (part.head === q.length) {
+      q.length = 0;
+      part.head = 0;
+    } else if (part.head > 1024 && part.head * 2 > q.length) {
+      q.splice(0, part.head);
+      part.head = 0;
+    }
+  }
+
+  private call(part: PartitionState, op: Operation): void {
+    if (part.segment) {
+      if (part.segment.length < this.segmentOpsMax || part.mode === 'retained') part.segment.push(op);
+      else part.segment = undefined;
+    }
+    if (part.mode === 'retained') {
+      if (op.status === 'ok') part.open.set(op.id, op);
+      return;
+    }
+    if (op.status === 'ok') {
+      part.open.set(op.id, op);
+      return;
+    }
+    const text = `${op.f}\u0000${canonicalKey(op.input)}`;
+    let c = part.classOf.get(text);
+    if (c === undefined) {
+      c = part.nextClass++;
+      part.classOf.set(text, c);
+      part.classRep.set(c, op);
+    }
+    const cls = c;
+    // The same count added to every configuration keeps them distinct and undominated.
+    part.frontier = part.frontier.map((k) => ({ ...k, info: withCount(k.info, cls, 1) }));
+  }
+
+  /** `o` returns: keep what linearizes it by now. */
+  private return(part: PartitionState, o: Operation): void {
+    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords };
+    const { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits);
+    this.stepsLeft -= Math.min(steps, this.stepsLeft);
+    part.steps += steps;
+    part.open.delete(o.id);
+    if (stopped === 'memo' && part.segment) {
+      this.retain(part);
+      return;
+    }
+    if (stopped) {
+      this.giveUp(part, stopped);
+      return;
+    }
+    if (out.length === 0) {
+      part.verdict = 'not-linearizable';
+      part.counterexample = part.segment ? this.searchSegment(part, o.completeTimeUs).counterexample : undefined;
+      part.frontier = [];
+      part.segment = undefined;
+      part.snapshot = [];
+      part.open.clear();
+      return;
+    }
+    part.frontier = out;
+    if (part.open.size === 0) this.cut(part);
+  }
+
+  /** No completed op is open: forget the operations before, and the classes no configuration holds. */
+  private cut(part: PartitionState): void {
+    part.snapshot = part.frontier;
+    part.segment = [];
+    if (part.classRep.size > 64) {
+      const live = new Set<number>();
+      for (const c of part.frontier) for (const cls of c.info.keys()) live.add(cls);
+      if (live.size * 2 < part.classRep.size) {
+        for (const [text, cls] of part.classOf) {
+          if (!live.has(cls)) {
+            part.classOf.delete(text);
+            part.classRep.delete(cls);
+          }
+        }
+      }
+    }
+  }
+
+  private giveUp(part: PartitionState, stoppedBy: 'steps' | 'memo'): void {
+    part.verdict = 'unknown';
+    part.stoppedBy = stoppedBy;
+    part.frontier = [];
+    part.segment = undefined;
+    part.snapshot = [];
+    part.open.clear();
+    part.classOf.clear();
+    part.classRep.clear();
+  }
+
+  /** Too hard for the configurations: keep the ops from the last cut on, for the batch search at the end. */
+  private retain(part: PartitionState): void {
+    part.mode = 'retained';
+    part.frontier = [];
+    part.resumeAt = Math.max(part.resumeAt, RESUME_GROWTH * (part.segment?.length ?? 0));
+  }
+
+  /**
+   * A retained partition at a cut: replay its ops since the last cut through the
+   * configurations, with RESUME_FRONTIER_FACTOR times the frontier, from the configurations there. Either it
+   * gets through (back to carrying configurations, the ops forgotten) or it is retained again
+   * from the last cut it reached (tried again once its segment has grown RESUME_GROWTH times).
+   */
+  private resume(part: PartitionState): void {
+    const segment = part.segment!;
+    const entries: Entry[] = [];
+    for (const op of segment) {
+      const p: Pending = { seq: op.id, invoke: undefined as never, position: 0, part, resolved: true, queued: true, op };
+      entries.push({ call: true, p });
+      if (op.status === 'ok') entries.push({ call: false, p });
+    }
+    const time = (e: Entry) => (e.call ? e.p.op!.invokeTimeUs : e.p.op!.completeTimeUs!);
+    entries.sort((a, b) => time(a) - time(b) || (a.call === b.call ? a.p.seq - b.p.seq : a.call ? -1 : 1));
+    part.mode = 'frontier';
+    part.frontier = part.snapshot;
+    part.segment = [];
+    part.open.clear();
+    this.frontierLimit = this.frontierMax * RESUME_FRONTIER_FACTOR;
+    try {
+      for (const e of entries) {
+        if (part.verdict !== 'linearizable') return;
+        if (e.call) this.call(part, e.p.op!);
+        else if (part.mode === 'frontier') this.return(part, e.p.op!);
+        else part.open.delete(e.p.op!.id);
+      }
+    } finally {
+      this.frontierLimit = this.frontierMax;
+    }
+    if ((part.mode as PartitionState['mode']) === 'retained') part.resumeAt = Math.max(part.resumeAt, RESUME_GROWTH * segment.length);
+  }
+
+  /** A retained partition's verdict: the batch search over its ops since its last cut. */
+  private decideRetained(part: PartitionState): void {
+    const out = this.searchSegment(part, Infinity);
+    part.steps += out.steps;
+    part.verdict = out.verdict;
+    if (out.stoppedBy) part.stoppedBy = out.stoppedBy;
+    if (out.counterexample) part.counterexample = out.counterexample;
+    part.segment = undefined;
+    part.snapshot = [];
+  }
+
+  /**
+   * The batch search over a partition's ops since its last cut (those invoked by `untilUs`),
+   * from each configuration there (its pending indeterminate ops put back as operations):
+   * linearizable from one of them, or not from any (the deepest counterexample kept).
+   */
+  private searchSegment(part: PartitionState, untilUs: number | undefined): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
+    const segment = part.segment ?? [];
+    if (part.snapshot.length === 0) return { verdict: 'unknown', steps: 0, stoppedBy: 'memo' };
+    let best: Counterexample | undefined;
+    let steps = 0;
+    let stoppedBy: 'steps' | 'memo' | undefined;
+    for (const start of part.snapshot) {
+      const ops: Operation[] = [];
+      const classes = [...start.info.keys()].sort((a, b) => a - b);
+      for (const cls of classes) {
+        const rep = part.classRep.get(cls)!;
+        for (let i = 0; i < start.info.get(cls)!; i++) ops.push(rep);
+      }
+      for (const op of segment) if (op.invokeTimeUs <= (untilUs ?? Infinity)) ops.push(op);
+      ops.sort((a, b) => a.invokeTimeUs - b.invokeTimeUs || a.id - b.id);
+      const renumbered = ops.map((op, id) => ({ ...op, id }));
+      const budget: SearchBudget = { stepsLeft: Math.max(this.stepsLeft, 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
+      const out = searchPartition(this.model, { name: part.name, ops: renumbered }, part.initial, budget, { state: start.state });
+      steps += out.steps;
+      this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);
+      if (out.verdict === 'linearizable') return { verdict: 'linearizable', steps };
+      if (out.verdict === 'unknown') stoppedBy = out.stoppedBy === 'memo' ? 'memo' : 'steps';
+      if (out.counterexample && (!best || out.counterexample.linearizedCount > best.linearizedCount)) best = out.counterexample;
+    }
+    if (stoppedBy) return { verdict: 'unknown', steps, stoppedBy };
+    return { verdict: 'not-linearizable', steps, ...(best ? { counterexample: best } : {}) };
+  }
+}
+
+/** The incremental check over a whole history at once (for tests and comparisons): events must be in time order. */
+export function checkIncrementally(history: readonly HistoryEvent[], model: string | Model, options: IncrementalOptions = {}): LinearizabilityResult {
+  const m = typeof model === 'string' ? getModel(model) : model;
+  if (!m) throw new Error(`unknown model ${JSON.stringify(model)}; known models: ${modelNames.join(', ')}`);
+  const check = new IncrementalLinearizability(m, options);
+  for (const ev of history) check.add(ev);
+  return check.finish();
+}
