@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
+import { goal, type BenchRow } from './table.js';
 
 const SCENARIO = 'test/fixtures/scenarios/raft-nemesis-classic.yaml';
 
@@ -33,7 +34,8 @@ interface Figures {
   cpuS: number;
 }
 
-export async function main(): Promise<void> {
+export async function main(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const durations = (process.env.BENCH_MEMORY_DURATIONS ?? '60,900,3600').split(',').map(Number);
   const modes = (process.env.BENCH_MEMORY_MODES ?? 'all,bounded,none').split(',');
   const calm = process.env.BENCH_MEMORY_CALM ?? '4';
@@ -49,6 +51,8 @@ export async function main(): Promise<void> {
         `  history=${mode.padEnd(7)} ${String(durationS).padStart(5)} s: ${(f.events / 1e6).toFixed(2)}M events, history ${f.recorded} recorded / ${f.kept} kept, ` +
           `peak RSS ${f.peakRssMb.toFixed(0)} MB, RSS ${f.rssMb.toFixed(0)} MB, heap ${f.heapMb.toFixed(1)} MB after GC, cpu ${f.cpuS.toFixed(1)} s, ${f.verdict} (${f.linearizability})`,
       );
+      rows.push({ name: `history=${mode} ${durationS} s peak RSS`, figure: f.peakRssMb, unit: 'MB', note: `${(f.events / 1e6).toFixed(2)}M events, cpu ${f.cpuS.toFixed(1)} s, ${f.verdict}` });
+      rows.push({ name: `history=${mode} ${durationS} s heap after GC`, figure: f.heapMb, unit: 'MB', note: `history ${f.kept} of ${f.recorded} events kept` });
     }
   }
   for (const [mode, figures] of byMode) {
@@ -58,7 +62,11 @@ export async function main(): Promise<void> {
     console.log(
       `  history=${mode}: ${last.durationS} s ÷ ${first.durationS} s = peak RSS ${(last.peakRssMb / first.peakRssMb).toFixed(2)}×, heap ${(last.heapMb / first.heapMb).toFixed(2)}× (flat: ≤ 1.2×)`,
     );
+    const flat = goal('<=', 1.2, `≤ 1.2× (flat within 20%)`);
+    rows.push({ name: `history=${mode} peak RSS ${last.durationS} s ÷ ${first.durationS} s`, figure: last.peakRssMb / first.peakRssMb, unit: '×', goal: flat });
+    rows.push({ name: `history=${mode} heap ${last.durationS} s ÷ ${first.durationS} s`, figure: last.heapMb / first.heapMb, unit: '×', goal: flat });
   }
+  return rows;
 }
 
 async function child(durationS: number, mode: 'all' | 'bounded' | 'none', calm: string): Promise<void> {
