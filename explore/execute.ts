@@ -111,7 +111,7 @@ export function executeSeed(loaded: LoadedScenario, seed: string, options: SeedO
     violations: run.violations.map((v) => violationJson(v, scenario.config.nodes)),
     events: result.events,
     simulatedUs: result.simulatedUs,
-    ops: result.history.filter((e) => e.type === 'invoke').length,
+    ops: run.operations,
     ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
   };
   if (run.verdict === 'fail') outcome.historyExcerpt = result.history.slice(-HISTORY_EXCERPT_MAX);

@@ -75,7 +75,7 @@ const TIME_RESOLUTION_US = 1_000;
 export function sizeOf(config: SimConfig, run: ScenarioRun): ShrinkSize {
   return {
     faults: config.nemesis ? run.result.faultLog.length : config.faults.length,
-    ops: run.result.history.filter((e) => e.type === 'invoke').length,
+    ops: run.operations,
     durationUs: config.durationUs,
     faultsStopUs: config.faultsStopUs,
     nodes: config.nodes,

@@ -19,6 +19,7 @@ export interface RunArgs {
   'trace-format'?: TraceFormat;
   report?: string;
   timeout?: string;
+  history?: 'all' | 'bounded';
 }
 
 const VERDICT_EXIT = { pass: ExitCode.pass, fail: ExitCode.checkFailed, undecided: ExitCode.undecided } as const;
@@ -36,6 +37,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('trace-format', { type: 'string', choices: TRACE_FORMATS, default: 'jsonl', describe: 'jsonl: one trace entry per line; perfetto: Chrome Trace Event JSON (ui.perfetto.dev, chrome://tracing)' })
       .option('report', { type: 'string', requiresArg: true, describe: 'Write the HTML trace report to FILE (implies --record full)' })
       .option('timeout', { type: 'string', requiresArg: true, describe: 'Wall-clock limit of the simulation, like 30s: when it expires the verdict is undecided (exit 3)' })
+      .option('history', { type: 'string', choices: ['all', 'bounded'] as const, default: 'all', describe: 'all: keep the whole client history and check it at the end; bounded: at the fuzz level, check linearizability as the run goes and keep only what the check and the liveness phase still need (long runs)' })
       .example('$0 run scenarios/raft/figure-8.yaml --seed 7', '')
       .example('$0 run scenarios/raft/figure-8.yaml --report figure-8.html', '')
       .example('$0 run scenarios/raft/figure-8.yaml --trace-out figure-8.trace.json --trace-format perfetto', '') as unknown as Argv<RunArgs>,
@@ -56,7 +58,7 @@ export async function runHandler(args: RunArgs): Promise<ExitCode> {
   const loaded = await loadScenario(args.scenario, { seed: args.seed, bugs: args.bug ?? [], record });
   // Loaded lazily: the kernel and the checkers are needed only once there is something to run.
   const { runScenario } = await import('../../scenario/runner.js');
-  const run = runScenario(loaded, {}, timeoutMs !== undefined ? { timeoutMs } : {});
+  const run = runScenario(loaded, {}, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(args.history === 'bounded' ? { history: 'bounded' as const } : {}) });
 
   if (traceOut !== undefined && run.result.trace !== undefined) {
     // An OutputError (exit 2) names the path and the errno: no verdict is printed for a trace that was not written.

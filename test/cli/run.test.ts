@@ -1,6 +1,5 @@
 // `faultline run`: the composition of kernel + protocol + checkers, end to end. The echo
 // test double (./echo-protocol.ts) exercises every path without Raft; a few runs use Raft.
-// TODO(lead): remove the skipIf guards once sim/world.ts, checkers/index.ts and protocols/index.ts have landed.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,6 +233,20 @@ describe.skipIf(!HAVE_RAFT)('run with raft', () => {
     expect(json.violations).toEqual([]);
     expect(json.verdict).toBe('pass');
     expect(code).toBe(0);
+  });
+
+  it('--history bounded checks as the run goes: same hash, verdict and violations as the whole history, pass and fail', async () => {
+    for (const [file, verdict] of [
+      ['scenarios/raft/leader-partition.yaml', 'pass'],
+      ['scenarios/raft/local-read.yaml', 'fail'],
+    ] as const) {
+      const whole = JSON.parse((await runCli(['run', join(ROOT, file), '--json'])).stdout) as RunJsonShape;
+      const bounded = await runCli(['run', join(ROOT, file), '--json', '--history', 'bounded']);
+      const json = JSON.parse(bounded.stdout) as RunJsonShape;
+      expect(json.verdict).toBe(verdict);
+      expect(bounded.code).toBe(verdict === 'pass' ? 0 : 1);
+      expect([json.hash, json.violations]).toEqual([whole.hash, whole.violations]);
+    }
   });
 
   it('raft options that raft refuses are bad input at the option line', async () => {
