@@ -6,10 +6,43 @@ import { KernelError } from './errors.js';
 import { assert, AssertionError, PPM, type Ppm, type Random } from './types.js';
 
 export class Prng implements Random {
-  private readonly source: seedrandom.PRNG;
+  /**
+   * Alea's state (Baagoe's algorithm, as seedrandom's alea computes it): s0, s1, s2 in a
+   * typed array and the carry as a small integer, so a draw allocates nothing (seedrandom
+   * keeps them as object fields: a heap number per draw). Seeded by seedrandom itself, and
+   * stepped with the same arithmetic, so every stream draws exactly what seedrandom's does.
+   */
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private c: number;
 
   constructor(readonly label: string) {
-    this.source = seedrandom.alea(label);
+    const seeded = seedrandom.alea(label, { state: true }).state();
+    this.s0 = seeded.s0;
+    this.s1 = seeded.s1;
+    this.s2 = seeded.s2;
+    this.c = seeded.c;
+  }
+
+  /** seedrandom's alea `next()`: a float in [0, 1). */
+  private next(): number {
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    const c = t | 0;
+    this.c = c;
+    return (this.s2 = t - c);
+  }
+
+  /** seedrandom's alea `int32()`. */
+  private int32(): number {
+    return (this.next() * 0x100000000) | 0;
+  }
+
+  /** seedrandom's alea `double()`: 53 bits. */
+  private double(): number {
+    return this.next() + ((this.next() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
   }
 
   /** Uniform integer in [min, max]. */
@@ -19,16 +52,16 @@ export class Prng implements Random {
     if (!(Number.isInteger(min) && Number.isInteger(max))) throw new AssertionError(`int(${min}, ${max}) needs integers`);
     if (!(min <= max)) throw new AssertionError(`empty range ${min}..${max}`);
     const span = max - min + 1;
-    if (span <= 0x1_0000_0000) return min + ((this.source.int32() >>> 0) % span);
+    if (span <= 0x1_0000_0000) return min + ((this.int32() >>> 0) % span);
     assert(span <= Number.MAX_SAFE_INTEGER, 'range wider than 53 bits');
     // Two draws for wide ranges (53 bits of entropy).
-    return min + Math.floor(this.source.double() * span);
+    return min + Math.floor(this.double() * span);
   }
 
   chance(ppm: Ppm): boolean {
     if (ppm <= 0) return false;
     if (ppm >= PPM) return true;
-    return (this.source.int32() >>> 0) % PPM < ppm;
+    return (this.int32() >>> 0) % PPM < ppm;
   }
 
   pick<T>(items: readonly T[]): T {
