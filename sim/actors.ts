@@ -26,7 +26,7 @@ import {
   type Micros,
   type NodeContext,
   type NodeId,
-  type Note,
+  type NoteData,
   type Op,
   type OpResultType,
 } from './types.js';
@@ -48,6 +48,9 @@ export interface ClientReply {
 }
 
 type AnyActor = Actor<unknown> | ClientActor<unknown>;
+
+/** What a context's `note` is handed after the kind: the data, or a builder of up to four arguments. */
+type NoteInput = NoteData | ((a: unknown, b: unknown, c: unknown, d: unknown) => NoteData);
 
 export class ActorSlot {
   actor: AnyActor | undefined;
@@ -187,7 +190,7 @@ export class Actors {
         const reply: ClientReply = { clientId: req.clientId, seq: req.seq, response };
         network.transmit(DELIVER_REPLY, slot.id, endpoint, reply);
       },
-      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
     };
@@ -221,7 +224,7 @@ export class Actors {
       cancelTimer: (name: string) => {
         slot.timers.delete(name);
       },
-      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
       nextOp: () => {
@@ -286,15 +289,23 @@ export class Actors {
     core.schedule(dueAt, TIMER, slot.id, token, slot.incarnation, name, undefined);
   }
 
-  private emitNote(endpoint: Endpoint, kind: string, data: Record<string, unknown>): void {
-    const { core, checks, view } = this.deps;
+  /**
+   * A ghost note: its kind and node are hashed always; its data is built (by the protocol's
+   * builder, inside the handler that notes it) only for the trace or for checkers that read
+   * the kind. A note nobody reads allocates nothing.
+   */
+  private emitNote(endpoint: Endpoint, kind: string, data: NoteInput | undefined, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    const core = this.core;
     // The note's kind and node: its data follows from the events already hashed.
     core.hash.str(kind);
     core.hash.int(endpoint);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data });
-    if (core.stopped || !checks.watchesNotes) return;
-    const note: Note = { node: endpoint, kind, data, timeUs: core.nowTrue };
-    checks.onNote(note, view);
+    const trace = core.trace;
+    const checks = this.deps.checks;
+    const listeners = core.stopped || !checks.watchesNotes ? undefined : checks.listeners(kind);
+    if (trace === undefined && listeners === undefined) return;
+    const built = typeof data === 'function' ? data(a, b, c, d) : (data ?? {});
+    if (trace !== undefined) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data: built });
+    if (listeners !== undefined) checks.onNote(listeners, endpoint, kind, built, core.nowTrue, this.deps.view);
   }
 
   // ---- Lifecycle ---------------------------------------------------------------------
