@@ -7,37 +7,47 @@ import { assert, AssertionError, PPM, type Ppm, type Random } from './types.js';
 
 export class Prng implements Random {
   /**
-   * Alea's state (Baagoe's algorithm, as seedrandom's alea computes it): s0, s1, s2 in a
-   * typed array and the carry as a small integer, so a draw allocates nothing (seedrandom
-   * keeps them as object fields: a heap number per draw). Seeded by seedrandom itself, and
-   * stepped with the same arithmetic, so every stream draws exactly what seedrandom's does.
+   * Alea's state (Baagoe's algorithm, as seedrandom's alea computes it): s0, s1, s2 and the
+   * carry c, in a typed array so that a draw allocates nothing (no boxed doubles). Seeded by
+   * seedrandom itself and stepped with the same arithmetic, so every stream draws exactly
+   * what seedrandom's alea draws (test/sim/prng.test.ts).
    */
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private c: number;
+  private readonly state = new Float64Array(4);
 
   constructor(readonly label: string) {
     const seeded = seedrandom.alea(label, { state: true }).state();
-    this.s0 = seeded.s0;
-    this.s1 = seeded.s1;
-    this.s2 = seeded.s2;
-    this.c = seeded.c;
+    this.state[0] = seeded.s0;
+    this.state[1] = seeded.s1;
+    this.state[2] = seeded.s2;
+    this.state[3] = seeded.c;
   }
 
   /** seedrandom's alea `next()`: a float in [0, 1). */
   private next(): number {
-    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
-    this.s0 = this.s1;
-    this.s1 = this.s2;
+    const st = this.state;
+    const t = 2091639 * st[0] + st[3] * 2.3283064365386963e-10; // 2^-32
+    st[0] = st[1];
+    st[1] = st[2];
     const c = t | 0;
-    this.c = c;
-    return (this.s2 = t - c);
+    st[3] = c;
+    return (st[2] = t - c);
   }
 
-  /** seedrandom's alea `int32()`. */
-  private int32(): number {
-    return (this.next() * 0x100000000) | 0;
+  /**
+   * `(int32() >>> 0) % span` of seedrandom's alea (span at most 2^32), stepped in place: the
+   * float draw never leaves this function, so nothing is boxed.
+   */
+  private below(span: number): number {
+    const st = this.state;
+    const t = 2091639 * st[0] + st[3] * 2.3283064365386963e-10; // 2^-32
+    st[0] = st[1];
+    st[1] = st[2];
+    const c = t | 0;
+    st[3] = c;
+    const r = t - c;
+    st[2] = r;
+    // ToUint32 of the scaled draw is what (x | 0) >>> 0 gives.
+    return ((r * 0x100000000) >>> 0) % span;
   }
 
   /** seedrandom's alea `double()`: 53 bits. */
@@ -52,7 +62,7 @@ export class Prng implements Random {
     if (!(Number.isInteger(min) && Number.isInteger(max))) throw new AssertionError(`int(${min}, ${max}) needs integers`);
     if (!(min <= max)) throw new AssertionError(`empty range ${min}..${max}`);
     const span = max - min + 1;
-    if (span <= 0x1_0000_0000) return min + ((this.int32() >>> 0) % span);
+    if (span <= 0x1_0000_0000) return min + this.below(span);
     assert(span <= Number.MAX_SAFE_INTEGER, 'range wider than 53 bits');
     // Two draws for wide ranges (53 bits of entropy).
     return min + Math.floor(this.double() * span);
@@ -61,7 +71,7 @@ export class Prng implements Random {
   chance(ppm: Ppm): boolean {
     if (ppm <= 0) return false;
     if (ppm >= PPM) return true;
-    return (this.int32() >>> 0) % PPM < ppm;
+    return this.below(PPM) < ppm;
   }
 
   pick<T>(items: readonly T[]): T {
