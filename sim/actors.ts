@@ -32,6 +32,8 @@ import {
 } from './types.js';
 
 interface TimerState {
+  /** False once it fired or was cancelled: the object stays in the slot's map for the next arming (no allocation per arming). */
+  armed: boolean;
   /** When the timer is due (true time). */
   dueAt: Micros;
   /** The token of the one queued event that may fire it. */
@@ -56,7 +58,7 @@ export class ActorSlot {
   actor: AnyActor | undefined;
   up = false;
   incarnation = 0;
-  /** Armed timers by name. At most one queued event per timer: re-arming later moves the deadline, not the queue. */
+  /** Timers by name (armed or not). At most one queued event per armed timer: re-arming later moves the deadline, not the queue. */
   readonly timers = new Map<string, TimerState>();
   readonly clock = new LocalClock();
   paused = false;
@@ -180,7 +182,8 @@ export class Actors {
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
       cancelTimer: (name: string) => {
-        slot.timers.delete(name);
+        const timer = slot.timers.get(name);
+        if (timer !== undefined) timer.armed = false;
       },
       reply: (req: ClientRequest, response: ClientResponse) => {
         checkResponse(response, ids.length);
@@ -222,7 +225,8 @@ export class Actors {
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
       cancelTimer: (name: string) => {
-        slot.timers.delete(name);
+        const timer = slot.timers.get(name);
+        if (timer !== undefined) timer.armed = false;
       },
       note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
@@ -279,13 +283,20 @@ export class Actors {
     const core = this.core;
     const dueAt = core.nowTrue + slot.clock.trueDelay(afterUs);
     const timer = slot.timers.get(name);
-    if (timer !== undefined && timer.queuedAt <= dueAt) {
+    if (timer !== undefined && timer.armed && timer.queuedAt <= dueAt) {
       // The queued event comes first; when it pops it moves itself to the new deadline.
       timer.dueAt = dueAt;
       return;
     }
+    // A new token: an event queued for an earlier arming no longer fires it.
     const token = ++this.timerGens;
-    slot.timers.set(name, { dueAt, token, queuedAt: dueAt });
+    if (timer === undefined) slot.timers.set(name, { armed: true, dueAt, token, queuedAt: dueAt });
+    else {
+      timer.armed = true;
+      timer.dueAt = dueAt;
+      timer.token = token;
+      timer.queuedAt = dueAt;
+    }
     core.schedule(dueAt, TIMER, slot.id, token, slot.incarnation, name, undefined);
   }
 
@@ -417,7 +428,7 @@ export class Actors {
     const core = this.core;
     const slot = this.slots[ev.a];
     const timer = slot.timers.get(ev.name);
-    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || timer.token !== ev.b) return;
+    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || !timer.armed || timer.token !== ev.b) return;
     if (timer.dueAt > core.nowTrue) {
       // Re-armed since this event was queued: follow the deadline.
       timer.queuedAt = timer.dueAt;
@@ -429,7 +440,7 @@ export class Actors {
       core.retained = true;
       return;
     }
-    slot.timers.delete(ev.name);
+    timer.armed = false;
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
     try {
       slot.actor!.onTimer(ev.name);
