@@ -64,8 +64,9 @@ export class ActorSlot {
   paused = false;
   pauseGen = 0;
   buffered: Ev[] = [];
-  lastSummary = '';
-  /** The object whose JSON text lastSummary is, and its keys (full recording: a cheap "unchanged" test). */
+  /** The JSON text of lastSummaryObject ('' before the first; undefined when not built: the summary was recorded as changed without it). */
+  lastSummary: string | undefined = '';
+  /** The last summary compared, whose JSON text lastSummary is, and its keys (full recording: a cheap "unchanged" test). */
   lastSummaryObject: Record<string, unknown> | undefined;
   lastSummaryKeys: readonly string[] = [];
   /** How reports name it: n1, ..., c1, ... */
@@ -461,10 +462,21 @@ export class Actors {
       this.coverage?.observe(slot.id, summary);
       if (!core.trace) return;
       // Most handlers change nothing a summary shows: the same keys in the same order with
-      // the same primitive values give the same JSON text, without building it.
+      // the same primitive values give the same JSON text, without building it; and a flat
+      // summary whose values differ in JSON from the last one's has a different text: it is
+      // recorded without building either text.
       const keys = Object.keys(summary);
-      if (sameFlatSummary(slot, summary, keys)) return;
+      const compared = compareFlatSummary(slot, summary, keys);
+      if (compared === SAME_TEXT) return;
+      if (compared === OTHER_TEXT) {
+        slot.lastSummary = undefined;
+        slot.lastSummaryObject = summary;
+        slot.lastSummaryKeys = keys;
+        core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
+        return;
+      }
       text = JSON.stringify(summary);
+      if (slot.lastSummary === undefined) slot.lastSummary = JSON.stringify(slot.lastSummaryObject);
       slot.lastSummaryObject = summary;
       slot.lastSummaryKeys = keys;
     } catch (error) {
@@ -482,23 +494,65 @@ export class Actors {
   }
 }
 
+const SAME_TEXT = 0;
+const OTHER_TEXT = 1;
+const UNKNOWN = 2;
+
 /**
- * Is `summary` (a new object, its own keys `keys`) sure to have the JSON text of the slot's
- * last summary? Only when both are flat: every value a primitive, so nothing nested can have
- * changed unseen. Anything else answers false, and the caller compares the texts.
+ * Does `summary` (its own keys `keys`) have the JSON text of the slot's last summary?
+ * Answered without building either text only when both are flat (every value a primitive,
+ * so nothing nested can have changed unseen) with the same keys in the same order:
+ * SAME_TEXT when every value is identical; OTHER_TEXT when some value writes differently
+ * in JSON (with the same keys, each value's text is in its own place, so one differing
+ * value makes the texts differ). Anything else (nested values, other keys, a BigInt that
+ * JSON.stringify must throw on) is UNKNOWN, and the caller compares the texts.
  */
-function sameFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[]): boolean {
+function compareFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[]): number {
   const prev = slot.lastSummaryObject;
-  if (prev === undefined || prev === summary) return false;
+  if (prev === undefined || prev === summary) return UNKNOWN;
   const prevKeys = slot.lastSummaryKeys;
-  if (keys.length !== prevKeys.length) return false;
+  if (keys.length !== prevKeys.length) return UNKNOWN;
+  let differs = false;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
-    if (k !== prevKeys[i]) return false;
+    if (k !== prevKeys[i]) return UNKNOWN;
     const v = summary[k];
-    if ((typeof v === 'object' && v !== null) || typeof v === 'function' || v !== prev[k]) return false;
+    const w = prev[k];
+    if (v === w) {
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function' || typeof v === 'bigint') return UNKNOWN;
+      continue;
+    }
+    const a = jsonClass(v);
+    const b = jsonClass(w);
+    if (a === UNKNOWN_CLASS || b === UNKNOWN_CLASS) return UNKNOWN;
+    // null, NaN and the infinities all write null; undefined, functions and symbols drop the key.
+    if (a !== b || a === VALUE_CLASS) differs = true;
   }
-  return true;
+  return differs ? OTHER_TEXT : SAME_TEXT;
+}
+
+const VALUE_CLASS = 0;
+const NULL_CLASS = 1;
+const OMITTED_CLASS = 2;
+const UNKNOWN_CLASS = 3;
+
+/** How JSON.stringify writes a property value: as itself (finite numbers, strings, booleans), as null, not at all, or unknown here (objects, BigInt). */
+function jsonClass(v: unknown): number {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return VALUE_CLASS;
+    case 'number':
+      return Number.isFinite(v) ? VALUE_CLASS : NULL_CLASS;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return OMITTED_CLASS;
+    case 'object':
+      return v === null ? NULL_CLASS : UNKNOWN_CLASS;
+    default:
+      return UNKNOWN_CLASS;
+  }
 }
 
 /** A node's answer to a built-in client, checked where the protocol gives it (a bad one is the protocol's failure). */
