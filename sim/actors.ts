@@ -26,12 +26,14 @@ import {
   type Micros,
   type NodeContext,
   type NodeId,
-  type Note,
+  type NoteData,
   type Op,
   type OpResultType,
 } from './types.js';
 
 interface TimerState {
+  /** False once it fired or was cancelled: the object stays in the slot's map for the next arming (no allocation per arming). */
+  armed: boolean;
   /** When the timer is due (true time). */
   dueAt: Micros;
   /** The token of the one queued event that may fire it. */
@@ -49,18 +51,22 @@ export interface ClientReply {
 
 type AnyActor = Actor<unknown> | ClientActor<unknown>;
 
+/** What a context's `note` is handed after the kind: the data, or a builder of up to four arguments. */
+type NoteInput = NoteData | ((a: unknown, b: unknown, c: unknown, d: unknown) => NoteData);
+
 export class ActorSlot {
   actor: AnyActor | undefined;
   up = false;
   incarnation = 0;
-  /** Armed timers by name. At most one queued event per timer: re-arming later moves the deadline, not the queue. */
+  /** Timers by name (armed or not). At most one queued event per armed timer: re-arming later moves the deadline, not the queue. */
   readonly timers = new Map<string, TimerState>();
   readonly clock = new LocalClock();
   paused = false;
   pauseGen = 0;
   buffered: Ev[] = [];
-  lastSummary = '';
-  /** The object whose JSON text lastSummary is, and its keys (full recording: a cheap "unchanged" test). */
+  /** The JSON text of lastSummaryObject ('' before the first; undefined when not built: the summary was recorded as changed without it). */
+  lastSummary: string | undefined = '';
+  /** The last summary compared, whose JSON text lastSummary is, and its keys (full recording: a cheap "unchanged" test). */
   lastSummaryObject: Record<string, unknown> | undefined;
   lastSummaryKeys: readonly string[] = [];
   /** How reports name it: n1, ..., c1, ... */
@@ -177,7 +183,8 @@ export class Actors {
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
       cancelTimer: (name: string) => {
-        slot.timers.delete(name);
+        const timer = slot.timers.get(name);
+        if (timer !== undefined) timer.armed = false;
       },
       reply: (req: ClientRequest, response: ClientResponse) => {
         checkResponse(response, ids.length);
@@ -187,7 +194,7 @@ export class Actors {
         const reply: ClientReply = { clientId: req.clientId, seq: req.seq, response };
         network.transmit(DELIVER_REPLY, slot.id, endpoint, reply);
       },
-      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
     };
@@ -219,9 +226,10 @@ export class Actors {
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
       cancelTimer: (name: string) => {
-        slot.timers.delete(name);
+        const timer = slot.timers.get(name);
+        if (timer !== undefined) timer.armed = false;
       },
-      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
       nextOp: () => {
@@ -276,25 +284,40 @@ export class Actors {
     const core = this.core;
     const dueAt = core.nowTrue + slot.clock.trueDelay(afterUs);
     const timer = slot.timers.get(name);
-    if (timer !== undefined && timer.queuedAt <= dueAt) {
+    if (timer !== undefined && timer.armed && timer.queuedAt <= dueAt) {
       // The queued event comes first; when it pops it moves itself to the new deadline.
       timer.dueAt = dueAt;
       return;
     }
+    // A new token: an event queued for an earlier arming no longer fires it.
     const token = ++this.timerGens;
-    slot.timers.set(name, { dueAt, token, queuedAt: dueAt });
+    if (timer === undefined) slot.timers.set(name, { armed: true, dueAt, token, queuedAt: dueAt });
+    else {
+      timer.armed = true;
+      timer.dueAt = dueAt;
+      timer.token = token;
+      timer.queuedAt = dueAt;
+    }
     core.schedule(dueAt, TIMER, slot.id, token, slot.incarnation, name, undefined);
   }
 
-  private emitNote(endpoint: Endpoint, kind: string, data: Record<string, unknown>): void {
-    const { core, checks, view } = this.deps;
+  /**
+   * A ghost note: its kind and node are hashed always; its data is built (by the protocol's
+   * builder, inside the handler that notes it) only for the trace or for checkers that read
+   * the kind. A note nobody reads allocates nothing.
+   */
+  private emitNote(endpoint: Endpoint, kind: string, data: NoteInput | undefined, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    const core = this.core;
     // The note's kind and node: its data follows from the events already hashed.
     core.hash.str(kind);
     core.hash.int(endpoint);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data });
-    if (core.stopped || !checks.watchesNotes) return;
-    const note: Note = { node: endpoint, kind, data, timeUs: core.nowTrue };
-    checks.onNote(note, view);
+    const trace = core.trace;
+    const checks = this.deps.checks;
+    const listeners = core.stopped || !checks.watchesNotes ? undefined : checks.listeners(kind);
+    if (trace === undefined && listeners === undefined) return;
+    const built = typeof data === 'function' ? data(a, b, c, d) : (data ?? {});
+    if (trace !== undefined) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data: built });
+    if (listeners !== undefined) checks.onNote(listeners, endpoint, kind, built, core.nowTrue, this.deps.view);
   }
 
   // ---- Lifecycle ---------------------------------------------------------------------
@@ -406,7 +429,7 @@ export class Actors {
     const core = this.core;
     const slot = this.slots[ev.a];
     const timer = slot.timers.get(ev.name);
-    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || timer.token !== ev.b) return;
+    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || !timer.armed || timer.token !== ev.b) return;
     if (timer.dueAt > core.nowTrue) {
       // Re-armed since this event was queued: follow the deadline.
       timer.queuedAt = timer.dueAt;
@@ -418,7 +441,7 @@ export class Actors {
       core.retained = true;
       return;
     }
-    slot.timers.delete(ev.name);
+    timer.armed = false;
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
     try {
       slot.actor!.onTimer(ev.name);
@@ -439,10 +462,21 @@ export class Actors {
       this.coverage?.observe(slot.id, summary);
       if (!core.trace) return;
       // Most handlers change nothing a summary shows: the same keys in the same order with
-      // the same primitive values give the same JSON text, without building it.
+      // the same primitive values give the same JSON text, without building it; and a flat
+      // summary whose values differ in JSON from the last one's has a different text: it is
+      // recorded without building either text.
       const keys = Object.keys(summary);
-      if (sameFlatSummary(slot, summary, keys)) return;
+      const compared = compareFlatSummary(slot, summary, keys);
+      if (compared === SAME_TEXT) return;
+      if (compared === OTHER_TEXT) {
+        slot.lastSummary = undefined;
+        slot.lastSummaryObject = summary;
+        slot.lastSummaryKeys = keys;
+        core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
+        return;
+      }
       text = JSON.stringify(summary);
+      if (slot.lastSummary === undefined) slot.lastSummary = JSON.stringify(slot.lastSummaryObject);
       slot.lastSummaryObject = summary;
       slot.lastSummaryKeys = keys;
     } catch (error) {
@@ -460,23 +494,65 @@ export class Actors {
   }
 }
 
+const SAME_TEXT = 0;
+const OTHER_TEXT = 1;
+const UNKNOWN = 2;
+
 /**
- * Is `summary` (a new object, its own keys `keys`) sure to have the JSON text of the slot's
- * last summary? Only when both are flat: every value a primitive, so nothing nested can have
- * changed unseen. Anything else answers false, and the caller compares the texts.
+ * Does `summary` (its own keys `keys`) have the JSON text of the slot's last summary?
+ * Answered without building either text only when both are flat (every value a primitive,
+ * so nothing nested can have changed unseen) with the same keys in the same order:
+ * SAME_TEXT when every value is identical; OTHER_TEXT when some value writes differently
+ * in JSON (with the same keys, each value's text is in its own place, so one differing
+ * value makes the texts differ). Anything else (nested values, other keys, a BigInt that
+ * JSON.stringify must throw on) is UNKNOWN, and the caller compares the texts.
  */
-function sameFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[]): boolean {
+function compareFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[]): number {
   const prev = slot.lastSummaryObject;
-  if (prev === undefined || prev === summary) return false;
+  if (prev === undefined || prev === summary) return UNKNOWN;
   const prevKeys = slot.lastSummaryKeys;
-  if (keys.length !== prevKeys.length) return false;
+  if (keys.length !== prevKeys.length) return UNKNOWN;
+  let differs = false;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
-    if (k !== prevKeys[i]) return false;
+    if (k !== prevKeys[i]) return UNKNOWN;
     const v = summary[k];
-    if ((typeof v === 'object' && v !== null) || typeof v === 'function' || v !== prev[k]) return false;
+    const w = prev[k];
+    if (v === w) {
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function' || typeof v === 'bigint') return UNKNOWN;
+      continue;
+    }
+    const a = jsonClass(v);
+    const b = jsonClass(w);
+    if (a === UNKNOWN_CLASS || b === UNKNOWN_CLASS) return UNKNOWN;
+    // null, NaN and the infinities all write null; undefined, functions and symbols drop the key.
+    if (a !== b || a === VALUE_CLASS) differs = true;
   }
-  return true;
+  return differs ? OTHER_TEXT : SAME_TEXT;
+}
+
+const VALUE_CLASS = 0;
+const NULL_CLASS = 1;
+const OMITTED_CLASS = 2;
+const UNKNOWN_CLASS = 3;
+
+/** How JSON.stringify writes a property value: as itself (finite numbers, strings, booleans), as null, not at all, or unknown here (objects, BigInt). */
+function jsonClass(v: unknown): number {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return VALUE_CLASS;
+    case 'number':
+      return Number.isFinite(v) ? VALUE_CLASS : NULL_CLASS;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return OMITTED_CLASS;
+    case 'object':
+      return v === null ? NULL_CLASS : UNKNOWN_CLASS;
+    default:
+      return UNKNOWN_CLASS;
+  }
 }
 
 /** A node's answer to a built-in client, checked where the protocol gives it (a bad one is the protocol's failure). */
