@@ -146,6 +146,17 @@ const eagerAssertMessage = {
   message: 'This message is built on every call: write `if (!condition) throw new KernelError(...)` (or AssertionError in a protocol) so it is built only on failure.',
 };
 
+// A ghost note's data as an object literal (or a closure) is built on every call, read or
+// not. In the protocols, pass a builder defined once and its arguments, `ctx.note('commit',
+// commitNote, index, term)`: the kernel calls it only when something reads that kind.
+const eagerNoteData = {
+  selector:
+    "CallExpression[callee.property.name='note'] > ObjectExpression.arguments:nth-child(2), " +
+    "CallExpression[callee.property.name='note'] > ArrowFunctionExpression.arguments:nth-child(2), " +
+    "CallExpression[callee.property.name='note'] > FunctionExpression.arguments:nth-child(2)",
+  message: "This note's data is built on every call, read or not: pass a module-level builder and its arguments, `ctx.note('kind', kindNote, a, b)` (sim/types.ts ActorContext.note).",
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
@@ -167,8 +178,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['sim/**/*.ts', 'protocols/**/*.ts'],
+    files: ['sim/**/*.ts'],
     rules: { 'no-restricted-syntax': ['error', ...forbiddenSyntax, eagerAssertMessage] },
+  },
+  {
+    files: ['protocols/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...forbiddenSyntax, eagerAssertMessage, eagerNoteData] },
   },
   ...layerConfigs,
 );

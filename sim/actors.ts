@@ -26,12 +26,14 @@ import {
   type Micros,
   type NodeContext,
   type NodeId,
-  type Note,
+  type NoteData,
   type Op,
   type OpResultType,
 } from './types.js';
 
 interface TimerState {
+  /** False once it fired or was cancelled: the object stays in the slot's map for the next arming (no allocation per arming). */
+  armed: boolean;
   /** When the timer is due (true time). */
   dueAt: Micros;
   /** The token of the one queued event that may fire it. */
@@ -49,11 +51,14 @@ export interface ClientReply {
 
 type AnyActor = Actor<unknown> | ClientActor<unknown>;
 
+/** What a context's `note` is handed after the kind: the data, or a builder of up to four arguments. */
+type NoteInput = NoteData | ((a: unknown, b: unknown, c: unknown, d: unknown) => NoteData);
+
 export class ActorSlot {
   actor: AnyActor | undefined;
   up = false;
   incarnation = 0;
-  /** Armed timers by name. At most one queued event per timer: re-arming later moves the deadline, not the queue. */
+  /** Timers by name (armed or not). At most one queued event per armed timer: re-arming later moves the deadline, not the queue. */
   readonly timers = new Map<string, TimerState>();
   readonly clock = new LocalClock();
   paused = false;
@@ -177,7 +182,8 @@ export class Actors {
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
       cancelTimer: (name: string) => {
-        slot.timers.delete(name);
+        const timer = slot.timers.get(name);
+        if (timer !== undefined) timer.armed = false;
       },
       reply: (req: ClientRequest, response: ClientResponse) => {
         checkResponse(response, ids.length);
@@ -187,7 +193,7 @@ export class Actors {
         const reply: ClientReply = { clientId: req.clientId, seq: req.seq, response };
         network.transmit(DELIVER_REPLY, slot.id, endpoint, reply);
       },
-      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
     };
@@ -219,9 +225,10 @@ export class Actors {
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
       cancelTimer: (name: string) => {
-        slot.timers.delete(name);
+        const timer = slot.timers.get(name);
+        if (timer !== undefined) timer.armed = false;
       },
-      note: (kind: string, data: Record<string, unknown>) => this.emitNote(slot.id, kind, data),
+      note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
       nextOp: () => {
@@ -276,25 +283,40 @@ export class Actors {
     const core = this.core;
     const dueAt = core.nowTrue + slot.clock.trueDelay(afterUs);
     const timer = slot.timers.get(name);
-    if (timer !== undefined && timer.queuedAt <= dueAt) {
+    if (timer !== undefined && timer.armed && timer.queuedAt <= dueAt) {
       // The queued event comes first; when it pops it moves itself to the new deadline.
       timer.dueAt = dueAt;
       return;
     }
+    // A new token: an event queued for an earlier arming no longer fires it.
     const token = ++this.timerGens;
-    slot.timers.set(name, { dueAt, token, queuedAt: dueAt });
+    if (timer === undefined) slot.timers.set(name, { armed: true, dueAt, token, queuedAt: dueAt });
+    else {
+      timer.armed = true;
+      timer.dueAt = dueAt;
+      timer.token = token;
+      timer.queuedAt = dueAt;
+    }
     core.schedule(dueAt, TIMER, slot.id, token, slot.incarnation, name, undefined);
   }
 
-  private emitNote(endpoint: Endpoint, kind: string, data: Record<string, unknown>): void {
-    const { core, checks, view } = this.deps;
+  /**
+   * A ghost note: its kind and node are hashed always; its data is built (by the protocol's
+   * builder, inside the handler that notes it) only for the trace or for checkers that read
+   * the kind. A note nobody reads allocates nothing.
+   */
+  private emitNote(endpoint: Endpoint, kind: string, data: NoteInput | undefined, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    const core = this.core;
     // The note's kind and node: its data follows from the events already hashed.
     core.hash.str(kind);
     core.hash.int(endpoint);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data });
-    if (core.stopped || !checks.watchesNotes) return;
-    const note: Note = { node: endpoint, kind, data, timeUs: core.nowTrue };
-    checks.onNote(note, view);
+    const trace = core.trace;
+    const checks = this.deps.checks;
+    const listeners = core.stopped || !checks.watchesNotes ? undefined : checks.listeners(kind);
+    if (trace === undefined && listeners === undefined) return;
+    const built = typeof data === 'function' ? data(a, b, c, d) : (data ?? {});
+    if (trace !== undefined) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data: built });
+    if (listeners !== undefined) checks.onNote(listeners, endpoint, kind, built, core.nowTrue, this.deps.view);
   }
 
   // ---- Lifecycle ---------------------------------------------------------------------
@@ -406,7 +428,7 @@ export class Actors {
     const core = this.core;
     const slot = this.slots[ev.a];
     const timer = slot.timers.get(ev.name);
-    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || timer.token !== ev.b) return;
+    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || !timer.armed || timer.token !== ev.b) return;
     if (timer.dueAt > core.nowTrue) {
       // Re-armed since this event was queued: follow the deadline.
       timer.queuedAt = timer.dueAt;
@@ -418,7 +440,7 @@ export class Actors {
       core.retained = true;
       return;
     }
-    slot.timers.delete(ev.name);
+    timer.armed = false;
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
     try {
       slot.actor!.onTimer(ev.name);

@@ -5,10 +5,20 @@ import type { SimConfig } from './config.js';
 import type { Core } from './core.js';
 import { KernelError } from './errors.js';
 import type { HistoryEvent } from './types.js';
-import type { Actor, ClusterView, Invariant, LivenessCheck, Note, Observer } from './types.js';
+import type { Actor, ClusterView, Invariant, LivenessCheck, Observer } from './types.js';
 import type { Observation } from './result.js';
 
 type View = ClusterView<Actor<unknown>>;
+
+/** The checkers that read one note kind, in the order they are called: observers, liveness checks, invariants. */
+export interface NoteListeners {
+  readonly observers: readonly Observer<Actor<unknown>>[];
+  readonly liveness: readonly LivenessCheck<Actor<unknown>>[];
+  readonly invariants: readonly Invariant<Actor<unknown>>[];
+}
+
+/** Does a checker read notes of this kind? (No `notes` declared: every kind.) */
+const reads = (checker: { notes?: readonly string[] }, kind: string): boolean => checker.notes === undefined || checker.notes.includes(kind);
 
 export class Checks {
   private readonly invariants: Invariant<Actor<unknown>>[] = [];
@@ -21,6 +31,10 @@ export class Checks {
   readonly observations: Observation[] = [];
   readonly watchesNotes: boolean;
   readonly checksSteps: boolean;
+  /** Who reads each note kind (null: nobody), filled the first time a kind is noted. */
+  private readonly byKind = new Map<string, NoteListeners | null>();
+  /** The one Note object every listener is handed, refilled per note (Note's contract: read it during the call). */
+  private readonly note: { node: number; kind: string; data: Record<string, unknown>; timeUs: number } = { node: 0, kind: '', data: {}, timeUs: 0 };
 
   constructor(
     private readonly core: Core,
@@ -55,8 +69,27 @@ export class Checks {
     this.checksSteps = this.stepInvariants.length > 0;
   }
 
-  onNote(note: Note, view: View): void {
-    for (const observer of this.noteObservers) {
+  /** The checkers that read notes of `kind` in this run, or undefined when none does (then the note's data is never built). */
+  listeners(kind: string): NoteListeners | undefined {
+    let found = this.byKind.get(kind);
+    if (found === undefined) {
+      const observers = this.noteObservers.filter((o) => reads(o, kind));
+      const liveness = this.noteLiveness.filter((l) => reads(l, kind));
+      const invariants = this.noteInvariants.filter((i) => reads(i, kind));
+      found = observers.length + liveness.length + invariants.length === 0 ? null : { observers, liveness, invariants };
+      this.byKind.set(kind, found);
+    }
+    return found ?? undefined;
+  }
+
+  /** One ghost note, to the checkers that read its kind (`listeners(kind)`), in order; the first violation or exception ends it. */
+  onNote(listeners: NoteListeners, node: number, kind: string, data: Record<string, unknown>, timeUs: number, view: View): void {
+    const note = this.note;
+    note.node = node;
+    note.kind = kind;
+    note.data = data;
+    note.timeUs = timeUs;
+    for (const observer of listeners.observers) {
       try {
         observer.onNote!(note, view);
       } catch (error) {
@@ -64,7 +97,7 @@ export class Checks {
         return;
       }
     }
-    for (const check of this.noteLiveness) {
+    for (const check of listeners.liveness) {
       try {
         check.onNote!(note, view);
       } catch (error) {
@@ -72,7 +105,7 @@ export class Checks {
         return;
       }
     }
-    for (const inv of this.noteInvariants) {
+    for (const inv of listeners.invariants) {
       let msg: string | undefined;
       try {
         msg = inv.onNote!(note, view);

@@ -28,6 +28,8 @@ export class RunHash {
     // A number, string, boolean, null or undefined (most history values) is its own canonical
     // form: skip the copy canonicalJson makes. Same text, so the same hash.
     if (v === null || typeof v !== 'object') this.str(JSON.stringify(v === undefined ? null : v));
+    // So is an array of primitives (a cas's [old, new]): JSON writes undefined in an array as null, as canonical does.
+    else if (Array.isArray(v) && flat(v)) this.str(JSON.stringify(v));
     else this.str(canonicalJson(v));
   }
 
@@ -57,6 +59,15 @@ function canonical(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v as object).sort(compareStrings)) out[k] = canonical((v as Record<string, unknown>)[k]);
   return out;
+}
+
+/** Does the array hold primitives only (nothing canonical() would rewrite but undefined, which JSON writes as null in an array too)? */
+function flat(items: readonly unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const x = items[i];
+    if (x !== null && typeof x === 'object') return false;
+  }
+  return true;
 }
 
 function compareStrings(x: string, y: string): number {

@@ -127,8 +127,16 @@ export interface ActorContext<M> {
   /** Arm (or re-arm) the named timer to fire after `afterUs` of local elapsed time. */
   setTimer(name: string, afterUs: Micros): void;
   cancelTimer(name: string): void;
-  /** Emit a ghost note for invariants and the trace (become-leader, commit, apply...). Not seen by other actors. */
-  note(kind: string, data: Record<string, unknown>): void;
+  /**
+   * Emit a ghost note for invariants and the trace (become-leader, commit, apply...). Not
+   * seen by other actors. The note's kind and node are part of the run's hash; its data is
+   * built only when something reads notes of that kind in this run (a checker that declares
+   * the kind, or one that declares none, or the full trace): pass a builder defined once at
+   * module level (never a closure) and its arguments, `ctx.note('commit', commitNote, index,
+   * term)`, so a note nobody reads allocates nothing. An object (`ctx.note('x', { ... })`)
+   * is also taken, but it is built on every call: lint keeps that form out of protocols/.
+   */
+  note<A = unknown, B = unknown, C = unknown, D = unknown>(kind: string, data?: NoteData | NoteBuilder<A, B, C, D>, a?: A, b?: B, c?: C, d?: D): void;
   /** Is the named bug variant enabled in this run? */
   bug(name: string): boolean;
   /**
@@ -218,18 +226,38 @@ export interface ClusterView<A> {
   readonly inLivenessPhase: boolean;
 }
 
+/** A ghost note's data: what its builder returns (a fresh object per note). */
+export type NoteData = Record<string, unknown>;
+
+/** Builds a note's data from up to four arguments (`ctx.note(kind, build, a, b, c, d)`): define it once, at module level. */
+export type NoteBuilder<A = unknown, B = unknown, C = unknown, D = unknown> = (a: A, b: B, c: C, d: D) => NoteData;
+
+/**
+ * A ghost note as checkers see it. The kernel hands the same object to every listener and
+ * refills it for the next note: read it during the call, and copy what you keep (`data` is
+ * the note's own object and may be kept).
+ */
 export interface Note {
-  node: NodeId;
-  kind: string;
-  data: Record<string, unknown>;
-  timeUs: Micros;
+  readonly node: NodeId;
+  readonly kind: string;
+  readonly data: NoteData;
+  readonly timeUs: Micros;
+}
+
+/**
+ * Which note kinds a checker's `onNote` reads. The kernel calls `onNote` only for those
+ * kinds, and builds a note's data only when someone reads its kind: a checker that reads
+ * few kinds should say which. Without `notes`, `onNote` sees every note.
+ */
+export interface NoteKinds {
+  readonly notes?: readonly string[];
 }
 
 /**
  * A safety invariant. Stateful: one instance per run (create it in `invariants()`).
  * Return a message describing the violation, or undefined when all is well.
  */
-export interface Invariant<A> {
+export interface Invariant<A> extends NoteKinds {
   readonly name: string;
   /** Every ghost note, in order, as it is emitted. Keep it cheap: it runs on the hot path. */
   onNote?(note: Note, view: ClusterView<A>): string | undefined;
@@ -243,14 +271,14 @@ export interface Invariant<A> {
  * Watches a run and reports what is worth knowing but is not a failure (2PC's blocked
  * transactions, say): `atEnd` returns a finding shown beside the verdict, or undefined.
  */
-export interface Observer<A> {
+export interface Observer<A> extends NoteKinds {
   readonly name: string;
   onNote?(note: Note, view: ClusterView<A>): void;
   atEnd(view: ClusterView<A>, info: { livenessStartUs: Micros; endUs: Micros; history: readonly HistoryEvent[] }): string | undefined;
 }
 
 /** Checked once at the end of the run; the liveness phase starts when faults stop. */
-export interface LivenessCheck<A> {
+export interface LivenessCheck<A> extends NoteKinds {
   readonly name: string;
   /** Every ghost note, as it is emitted (to remember, say, when leaders were elected). Judges nothing: atEnd does. */
   onNote?(note: Note, view: ClusterView<A>): void;

@@ -75,7 +75,7 @@ function wire<A>(name: string, trigger: CheckTrigger, impl: PerNode<A>, atEnd?: 
   const kinds = trigger.on;
   if (kinds !== undefined) {
     const onNote = (note: Note, view: ClusterView<A>): string | undefined => (kinds.includes(note.kind) ? impl.one(view, note.node) : undefined);
-    return atEnd ? { name, onNote, atEnd } : { name, onNote };
+    return atEnd ? { name, notes: kinds, onNote, atEnd } : { name, notes: kinds, onNote };
   }
   const afterEvent = (view: ClusterView<A>): string | undefined => impl.all(view);
   return atEnd ? { name, afterEvent, atEnd } : { name, afterEvent };
@@ -465,10 +465,13 @@ export function allOf<A>(name: string, parts: readonly Invariant<A>[]): Invarian
   const noting = parts.filter((p) => p.onNote !== undefined);
   const stepping = parts.filter((p) => p.afterEvent !== undefined);
   const ending = parts.filter((p) => p.atEnd !== undefined);
-  const inv: { name: string } & Partial<Invariant<A>> = { name };
+  const inv: { name: string; notes?: readonly string[] } & Partial<Invariant<A>> = { name };
   if (noting.length > 0) {
+    // The note kinds the parts read: all of them once one part declares none (each part still sees only its own kinds).
+    if (noting.every((p) => p.notes !== undefined)) inv.notes = [...new Set(noting.flatMap((p) => p.notes!))];
     inv.onNote = (note, view) => {
       for (const p of noting) {
+        if (p.notes !== undefined && !p.notes.includes(note.kind)) continue;
         const bad = p.onNote!(note, view);
         if (bad !== undefined) return bad;
       }

@@ -22,6 +22,7 @@
 import type { ClientActor, ClientContext, Endpoint } from '../../sim/types.js';
 import { assert, AssertionError } from '../../sim/types.js';
 import { allowanceUs, type LockOptions } from './options.js';
+import { grantNote, heldNote, releasedNote, renewedNote } from './notes.js';
 import { NOTE, RESOURCE, type LockMsg } from './types.js';
 
 /** What a service's driver tells the client. */
@@ -146,7 +147,7 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
     this.sentLocalUs = this.ctx.now();
     this.sent = [this.sentLocalUs];
     this.ctx.invoke({ f: 'acquire' });
-    this.ctx.note(NOTE.request, { grant: this.grant });
+    this.ctx.note(NOTE.request, grantNote, this.grant);
     this.ctx.setTimer('op-timeout', this.opts.opTimeoutUs);
     this.driver.acquire(this.grant);
   }
@@ -164,13 +165,13 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
       this.token = token;
       this.phase = 'holding';
       this.validUntilUs = this.sentLocalUs;
-      this.ctx.note(NOTE.held, { grant: this.grant, token, validUs: 0, basis });
+      this.ctx.note(NOTE.held, heldNote, this.grant, token, 0, basis);
       return this.abandon('granted too late');
     }
     this.token = token;
     this.phase = 'holding';
     this.ctx.complete('ok', token);
-    this.ctx.note(NOTE.held, { grant: this.grant, token, validUs: this.validUs, basis });
+    this.ctx.note(NOTE.held, heldNote, this.grant, token, this.validUs, basis);
     this.holdFrom(this.sentLocalUs);
     this.step = 0;
     this.beginStep();
@@ -196,7 +197,7 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
   /** A renewal (or session heartbeat) leaves now: its ordinal, for renewed(). */
   beginRenewal(): number {
     this.sent.push(this.ctx.now());
-    this.ctx.note(NOTE.renewRequest, { grant: this.grant });
+    this.ctx.note(NOTE.renewRequest, grantNote, this.grant);
     return this.sent.length - 1;
   }
 
@@ -206,7 +207,7 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
     // Only a renewal sent after the one the hold counts from extends it.
     if (ordinal <= this.basis) return;
     this.basis = ordinal;
-    this.ctx.note(NOTE.renewed, { grant: this.grant, validUs: this.validUs, basis: ordinal });
+    this.ctx.note(NOTE.renewed, renewedNote, this.grant, this.validUs, ordinal);
     this.holdFrom(this.sent[ordinal]);
   }
 
@@ -255,7 +256,7 @@ export class LockClient implements ClientActor<LockMsg>, DriverEvents {
     this.phase = 'releasing';
     this.releaseInTime = inTime;
     this.ctx.invoke({ f: 'release' });
-    if (!this.releasedNoted) this.ctx.note(NOTE.released, { grant: this.grant, why });
+    if (!this.releasedNoted) this.ctx.note(NOTE.released, releasedNote, this.grant, why);
     this.releasedNoted = true;
     this.ctx.setTimer('op-timeout', this.opts.opTimeoutUs);
     this.driver.release(this.grant, this.token);

@@ -70,7 +70,7 @@ export class RaftLockServer<M extends LockMachine> implements Actor<LockMsg> {
       setTimer: (name, afterUs) => ctx.setTimer(name, afterUs),
       cancelTimer: (name) => ctx.cancelTimer(name),
       reply: (req, response) => this.answer(req as RoutedRequest, response),
-      note: (kind, data) => ctx.note(kind, data),
+      note: (kind, data, a, b, c, d) => ctx.note(kind, data, a, b, c, d),
       bug: (name) => ctx.bug(name),
       buggify: (name) => ctx.buggify(name),
     };

@@ -8,7 +8,8 @@
 //
 // Bug `no-fencing`: the resource does not check tokens (every write is accepted).
 import type { Actor, ClientRequest, Endpoint, NodeContext } from '../../sim/types.js';
-import { NOTE, clientLabel, type LockMsg, type WriteMsg } from './types.js';
+import { writeNote } from './notes.js';
+import { NOTE, type LockMsg, type WriteMsg } from './types.js';
 
 const HIGHEST_KEY = 'resource:highest';
 
@@ -34,7 +35,7 @@ export class ResourceNode implements Actor<LockMsg> {
     }
     if (ok) this.accepted++;
     else this.rejected++;
-    this.ctx.note(NOTE.write, { grant: msg.grant, client: clientLabel(from, this.ctx.nodes.length), token: msg.token, step: msg.step, accepted: ok });
+    this.ctx.note(NOTE.write, writeNote, msg, from, this.ctx.nodes.length, ok);
     this.ctx.send(from, { type: 'write-reply', seq: msg.seq, accepted: ok, highest: this.highest });
   }
 

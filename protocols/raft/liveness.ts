@@ -6,6 +6,7 @@ import type { RaftOptions } from './options.js';
 
 export class RaftLiveness implements LivenessCheck<RaftNode> {
   readonly name = 'liveness';
+  readonly notes = ['become-leader'];
 
   /** Every become-leader note: [time, node, term]. */
   private readonly elections: Array<[Micros, number, number]> = [];

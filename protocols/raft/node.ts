@@ -9,6 +9,7 @@
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
 import { assert, AssertionError } from '../../sim/types.js';
 import { KvStore, type StateMachine } from './kv.js';
+import { applyNote, commitNote, leaderNote, roleNote, voteNote } from './notes.js';
 import type { RaftOptions } from './options.js';
 import {
   HARD_STATE_KEY,
@@ -122,7 +123,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     // The term is never below the last entry's term (it only can be when it was not persisted: volatile-vote).
     this.term = Math.max(hs?.term ?? 0, this.lastTerm);
     this.votedFor = hs !== undefined && hs.term === this.term ? hs.votedFor : NONE;
-    this.ctx.note('role', { role: 'follower', term: this.term });
+    this.ctx.note('role', roleNote, 'follower', this.term);
     this.resetElectionTimer();
     if (this.ctx.bug('ack-before-persist')) this.ctx.setTimer('fsync', this.opts.fsyncIntervalUs);
   }
@@ -219,13 +220,13 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     this.role = 'follower';
     this.leader = leader;
     this.resetElectionTimer();
-    if (changed) this.ctx.note('role', { role: 'follower', term: this.term });
+    if (changed) this.ctx.note('role', roleNote, 'follower', this.term);
   }
 
   /** Thesis §9.6: ask whether we could win before disturbing anyone with a higher term. */
   private becomePreCandidate(): void {
     this.role = 'pre-candidate';
-    this.ctx.note('role', { role: 'pre-candidate', term: this.term });
+    this.ctx.note('role', roleNote, 'pre-candidate', this.term);
     this.startRound();
   }
 
@@ -234,10 +235,10 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     this.term += 1;
     this.votedFor = this.ctx.id;
     this.persistHardState();
-    this.ctx.note('vote', { term: this.term, candidate: this.ctx.id });
+    this.ctx.note('vote', voteNote, this.term, this.ctx.id);
     this.role = 'candidate';
     this.leader = NONE;
-    this.ctx.note('role', { role: 'candidate', term: this.term });
+    this.ctx.note('role', roleNote, 'candidate', this.term);
     this.startRound();
   }
 
@@ -265,8 +266,8 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     this.role = 'leader';
     this.leader = this.ctx.id;
     this.ctx.cancelTimer('election');
-    this.ctx.note('become-leader', { term: this.term });
-    this.ctx.note('role', { role: 'leader', term: this.term });
+    this.ctx.note('become-leader', leaderNote, this.term);
+    this.ctx.note('role', roleNote, 'leader', this.term);
     const next = this.lastIndex + 1;
     this.nextIndex.fill(next);
     this.matchIndex.fill(0);
@@ -333,7 +334,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
         this.persistHardState();
       }
       // Every grant (a retried request is granted again, to the same candidate); pre-votes are not votes.
-      this.ctx.note('vote', { term: this.term, candidate: from });
+      this.ctx.note('vote', voteNote, this.term, from);
       this.resetElectionTimer();
     }
     this.ctx.send(from, { type: 'vote-reply', term: this.term, pre: false, granted: grant });
@@ -533,7 +534,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     if (n <= this.commitIndex) return;
     // Bug `figure-8`: count replicas of an earlier term's entry as committing it.
     if (this.log[n].term !== this.term && !this.ctx.bug('figure-8')) return;
-    for (let i = this.commitIndex + 1; i <= n; i++) this.ctx.note('commit', { index: i, term: this.log[i].term });
+    for (let i = this.commitIndex + 1; i <= n; i++) this.ctx.note('commit', commitNote, i, this.log[i].term);
     this.commitIndex = n;
     this.applyCommitted();
   }
@@ -545,7 +546,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     while (this.lastApplied < this.commitIndex) {
       const index = ++this.lastApplied;
       const e = this.log[index];
-      this.ctx.note('apply', { index, term: e.term, 'command-id': e.id });
+      this.ctx.note('apply', applyNote, index, e.term, e.id);
       if (e.op === null) continue;
       const response = this.kv.apply(e);
       if (this.role !== 'leader') continue;

@@ -18,6 +18,7 @@ import type { Actor, ClientRequest, Endpoint, NodeContext, NodeId } from '../../
 import { COMMITS, commitRecords, without, withRecord, beginIncarnation, QUIET } from './log.js';
 import type { AbortReason, OpResult, TwoPcMsg, TxnOp, Vote } from './messages.js';
 import type { TwoPcOptions } from './options.js';
+import { abortDecisionNote, beginNote, decideNote, endNote, recoveredDecisionNote } from './notes.js';
 import { splitTxn, type TxnPart } from './txn.js';
 
 export interface CoordinatedTxn {
@@ -57,7 +58,7 @@ export class Coordinator implements Actor<TwoPcMsg> {
     this.recovering = beginIncarnation(this.ctx, this.options.recoveryQuietUs);
     for (const rec of commitRecords(storage)) {
       this.active.set(rec.txn, { txn: rec.txn, client: undefined, parts: [], participants: rec.participants, phase: 'committing', votes: new Map(), results: [], acked: new Set() });
-      this.ctx.note('txn-recovered', { txn: rec.txn, decision: 'commit' });
+      this.ctx.note('txn-recovered', recoveredDecisionNote, rec.txn, 'commit');
       for (const p of rec.participants) this.ctx.send(p, { type: 'decision', txn: rec.txn, decision: 'commit' });
     }
     if (this.active.size > 0) this.armResend();
@@ -94,7 +95,7 @@ export class Coordinator implements Actor<TwoPcMsg> {
     const participants = parts.map((p) => p.node);
     const t: CoordinatedTxn = { txn, client, parts, participants, phase: 'voting', votes: new Map(), results: ops.map(() => null), acked: new Set() };
     this.active.set(txn, t);
-    this.ctx.note('txn-begin', { txn, participants: [...participants] });
+    this.ctx.note('txn-begin', beginNote, txn, participants);
     if (parts.length === 0) return this.commit(t);
     for (const part of parts) this.ctx.send(part.node, { type: 'prepare', txn, ops: part.ops, participants });
     this.ctx.setTimer(voteTimer(txn), this.options.voteTimeoutUs);
@@ -126,7 +127,7 @@ export class Coordinator implements Actor<TwoPcMsg> {
       storage.sync();
     }
     t.phase = 'committing';
-    this.ctx.note('txn-decide', { txn: t.txn, decision: 'commit' });
+    this.ctx.note('txn-decide', decideNote, t.txn, 'commit');
     for (const p of t.participants) this.ctx.send(p, { type: 'decision', txn: t.txn, decision: 'commit' });
     // The bug: the commit record is written after COMMIT went out, and not forced.
     if (!logFirst) storage.put(COMMITS, withRecord(commitRecords(storage), record));
@@ -138,7 +139,7 @@ export class Coordinator implements Actor<TwoPcMsg> {
   private abort(t: CoordinatedTxn, reason: AbortReason): void {
     this.ctx.cancelTimer(voteTimer(t.txn));
     this.active.delete(t.txn);
-    this.ctx.note('txn-decide', { txn: t.txn, decision: 'abort', reason });
+    this.ctx.note('txn-decide', abortDecisionNote, t.txn, reason);
     // Nothing logged: no record means abort. Those that voted no need no ABORT, but it is harmless.
     for (const p of t.participants) this.ctx.send(p, { type: 'decision', txn: t.txn, decision: 'abort' });
     if (t.client !== undefined) this.ctx.send(t.client, { type: 'result', txn: t.txn, decision: 'abort', reason });
@@ -156,7 +157,7 @@ export class Coordinator implements Actor<TwoPcMsg> {
     this.active.delete(t.txn);
     const storage = this.ctx.storage;
     if (commitRecords(storage).some((r) => r.txn === t.txn)) storage.put(COMMITS, without(commitRecords(storage), t.txn));
-    this.ctx.note('txn-end', { txn: t.txn });
+    this.ctx.note('txn-end', endNote, t.txn);
   }
 
   private onInquire(from: NodeId, txn: string): void {

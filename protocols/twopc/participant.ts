@@ -25,6 +25,7 @@ import { LockTable } from './locks.js';
 import { dataKey, outcomeKey, PREPARED, preparedRecords, without, withRecord, type OutcomeRecord, type PreparedRecord, beginIncarnation, QUIET } from './log.js';
 import type { AbortReason, Decision, TwoPcMsg, TxnOp } from './messages.js';
 import type { TwoPcOptions } from './options.js';
+import { blockedNote, outcomeNote, recoveredOutcomeNote, recoveredStateNote, unilateralAbortNote, voteNoNote, voteYesNote } from './notes.js';
 import { evaluate, locksOf, type Value } from './txn.js';
 
 const inquireTimer = (txn: string): string => `inquire:${txn}`;
@@ -59,7 +60,7 @@ export class Participant implements Actor<TwoPcMsg> {
         for (const [key, value] of outcome.writes) storage.put(dataKey(key), value);
         storage.put(PREPARED, without(preparedRecords(storage), rec.txn));
         this.outcomes.set(rec.txn, 'commit');
-        this.ctx.note('txn-outcome', { txn: rec.txn, outcome: 'commit', recovered: true });
+        this.ctx.note('txn-outcome', recoveredOutcomeNote, rec.txn);
         continue;
       }
       if (outcome?.outcome === 'abort') {
@@ -70,7 +71,7 @@ export class Participant implements Actor<TwoPcMsg> {
       const granted = this.locks.acquire(rec.txn, locksOf(rec.ops));
       if (!granted) throw new Error(`twopc: prepared records of ${rec.txn} conflict with another prepared transaction's locks`);
       this.prepared.set(rec.txn, rec);
-      this.ctx.note('txn-recovered', { txn: rec.txn, state: 'prepared' });
+      this.ctx.note('txn-recovered', recoveredStateNote, rec.txn);
       // Ask at once: the coordinator may have decided long ago.
       this.ctx.setTimer(inquireTimer(rec.txn), 1);
     }
@@ -126,7 +127,7 @@ export class Participant implements Actor<TwoPcMsg> {
     else if (evaluated.insufficient) reason = 'insufficient-funds';
     if (reason !== undefined) {
       this.outcomes.set(txn, 'abort');
-      this.ctx.note('txn-vote', { txn, vote: 'no', reason });
+      this.ctx.note('txn-vote', voteNoNote, txn, reason);
       return this.ctx.send(coordinator, { type: 'vote', txn, vote: 'no', reason });
     }
     this.locks.acquire(txn, locks);
@@ -135,7 +136,7 @@ export class Participant implements Actor<TwoPcMsg> {
     // Durable before the yes vote: once it has voted yes, the participant must remember it.
     this.ctx.storage.put(PREPARED, withRecord(preparedRecords(this.ctx.storage), rec));
     this.ctx.storage.sync();
-    this.ctx.note('txn-vote', { txn, vote: 'yes' });
+    this.ctx.note('txn-vote', voteYesNote, txn);
     this.ctx.send(coordinator, { type: 'vote', txn, vote: 'yes', results: evaluated.results });
     this.ctx.setTimer(inquireTimer(txn), this.options.inquireUs);
   }
@@ -186,7 +187,7 @@ export class Participant implements Actor<TwoPcMsg> {
     this.rounds.delete(txn);
     this.outcomes.set(txn, outcome);
     this.ctx.cancelTimer(inquireTimer(txn));
-    this.ctx.note('txn-outcome', { txn, outcome, from: source });
+    this.ctx.note('txn-outcome', outcomeNote, txn, outcome, source);
   }
 
   /** What this participant tells a peer that asks (cooperative termination). */
@@ -199,7 +200,7 @@ export class Participant implements Actor<TwoPcMsg> {
     this.ctx.storage.put(outcomeKey(txn), Object.freeze({ outcome: 'abort' }));
     this.ctx.storage.sync();
     this.outcomes.set(txn, 'abort');
-    this.ctx.note('txn-outcome', { txn, outcome: 'abort', unilateral: true });
+    this.ctx.note('txn-outcome', unilateralAbortNote, txn);
     return 'abort';
   }
 
@@ -218,7 +219,7 @@ export class Participant implements Actor<TwoPcMsg> {
     }
     const round = (this.rounds.get(txn) ?? 0) + 1;
     this.rounds.set(txn, round);
-    this.ctx.note('txn-blocked', { txn, coordinator: rec.coordinator, round });
+    this.ctx.note('txn-blocked', blockedNote, txn, rec.coordinator, round);
     this.ctx.send(rec.coordinator, { type: 'inquire', txn });
     for (const peer of rec.participants) if (peer !== this.ctx.id) this.ctx.send(peer, { type: 'peer-inquire', txn });
     this.ctx.setTimer(name, this.options.inquireUs);

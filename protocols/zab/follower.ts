@@ -13,6 +13,7 @@
 // syncLimitUs in broadcast, or no broadcast within initLimitUs, and we go back to election.
 import type { NodeId } from '../../sim/types.js';
 import type { ZabNode } from './node.js';
+import { syncedNote } from './notes.js';
 import type { MsgOf, ZabMsg } from './types.js';
 
 export type FollowerPhase = 'discovery' | 'sync' | 'synced' | 'ackld' | 'broadcast';
@@ -105,7 +106,7 @@ export class Following {
         break;
     }
     d.save(); // durable before ACK-LD
-    this.node.ctx.note('synced', { mode: m.mode, leader: this.leader, epoch: m.epoch, length: d.history.length });
+    this.node.ctx.note('synced', syncedNote, m.mode, this.leader, m.epoch, d.history.length);
     this.phase = 'synced';
   }
 

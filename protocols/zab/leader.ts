@@ -13,6 +13,7 @@
 // initLimitUs) it steps down.
 import type { ClientRequest, ClientResponse, NodeId } from '../../sim/types.js';
 import type { ZabNode } from './node.js';
+import { adoptNote, leaderNote, newEpochNote, proposeNote, sessionNote, syncNote } from './notes.js';
 import { countUpTo, syncPlan } from './sync.js';
 import { counterOf, epochOf, type MsgOf, type Txn, zxid, zxidText } from './types.js';
 
@@ -95,7 +96,7 @@ export class Leading {
     this.epoch = max + 1;
     // Our own acceptance of the new epoch, durable before anyone hears of it.
     this.node.durable.setAcceptedEpoch(this.epoch, ctx.id);
-    ctx.note('new-epoch', { epoch: this.epoch });
+    ctx.note('new-epoch', newEpochNote, this.epoch);
     for (const [n, q] of this.peers) {
       if (q.stage !== 'cepoch') continue;
       q.stage = 'epoch';
@@ -141,7 +142,7 @@ export class Leading {
     if (best !== undefined) d.replace(best);
     d.save();
     d.setCurrentEpoch(this.epoch);
-    this.node.ctx.note('adopt', { epoch: this.epoch, from, last: zxidText(d.lastZxid()), length: d.history.length });
+    this.node.ctx.note('adopt', adoptNote, this.epoch, from, d.lastZxid(), d.history.length);
   }
 
   // -------------------------------------------------------------------------------------
@@ -158,7 +159,7 @@ export class Leading {
     const last = this.node.durable.lastZxid();
     p.sync = { type: 'SYNC', epoch: this.epoch, mode: plan.mode, forZxid, truncTo: plan.truncTo, txns: plan.txns };
     p.newLeader = { type: 'NEWLEADER', epoch: this.epoch, zxid: last };
-    ctx.note('sync', { mode: plan.mode, follower: n, from: zxidText(forZxid), to: zxidText(last), txns: plan.txns.length });
+    ctx.note('sync', syncNote, plan, n, forZxid, last);
     ctx.send(n, p.sync);
     ctx.send(n, p.newLeader);
   }
@@ -190,7 +191,7 @@ export class Leading {
     this.committed = last;
     // New proposals count from 1 in the new epoch (above any of ours in it, should a bug have reused the epoch).
     this.nextCounter = (epochOf(last) === this.epoch ? counterOf(last) : 0) + 1;
-    ctx.note('become-leader', { epoch: this.epoch, last: zxidText(last) });
+    ctx.note('become-leader', leaderNote, this.epoch, last);
     node.noteRole();
     node.deliver(last);
     for (const [n, p] of this.peers) if (p.stage === 'ackld') this.activate(n, p);
@@ -211,7 +212,7 @@ export class Leading {
     const prev = d.lastZxid();
     d.append(t);
     d.save(); // logged (our own ACK) before it leaves
-    this.node.ctx.note('propose', { zxid: t.zxid, id: t.id });
+    this.node.ctx.note('propose', proposeNote, t.zxid, t.id);
     const m: MsgOf<'PROPOSE'> = { type: 'PROPOSE', epoch: this.epoch, prev, txns: [t] };
     for (const [n, p] of this.peers) if (p.stage === 'active' && !this.node.ctx.buggify('drop-propose')) this.node.ctx.send(n, m);
     this.tryCommit();
@@ -320,7 +321,7 @@ export class Leading {
       if (now - seen <= node.opts.sessionTimeoutUs) continue;
       this.closing.add(session);
       const z = zxid(this.epoch, this.nextCounter++);
-      node.ctx.note('session-expired', { session });
+      node.ctx.note('session-expired', sessionNote, session);
       this.propose(Object.freeze({ zxid: z, id: `close:${session}@${zxidText(z)}`, clientId: session, seq: 0, op: { f: 'closeSession' } }));
     }
   }

@@ -11,6 +11,7 @@ import { DurableState } from './durable.js';
 import { Election } from './election.js';
 import { Following } from './follower.js';
 import { Leading } from './leader.js';
+import { broadcastNote, deliverNote, epochsNote, followingNote, leadingNote, lookingNote } from './notes.js';
 import type { ZabOptions } from './options.js';
 import { DataTree } from './tree.js';
 import { zxidText, type Role, type Txn, type ZabMsg } from './types.js';
@@ -50,7 +51,7 @@ export class ZabNode implements Actor<ZabMsg> {
 
   onStart(): void {
     this.durable.load();
-    this.ctx.note('epochs', { acceptedEpoch: this.durable.acceptedEpoch, currentEpoch: this.durable.currentEpoch, last: zxidText(this.durable.lastZxid()) });
+    this.ctx.note('epochs', epochsNote, this.durable.acceptedEpoch, this.durable.currentEpoch, this.durable.lastZxid());
     this.becomeLooking('start');
     this.ctx.setTimer('tick', this.opts.tickUs);
   }
@@ -132,7 +133,7 @@ export class ZabNode implements Actor<ZabMsg> {
     this.round++;
     this.ctx.cancelTimer('finalize');
     this.election = new Election(this.ctx, this.round, { leader: this.ctx.id, zxid: this.durable.lastZxid() }, this.quorum, this.opts.finalizeWaitUs, (leader) => this.decided(leader));
-    this.ctx.note('role', { role: 'looking', epoch: this.durable.currentEpoch, why });
+    this.ctx.note('role', lookingNote, this.durable.currentEpoch, why);
     this.election.start();
   }
 
@@ -144,18 +145,18 @@ export class ZabNode implements Actor<ZabMsg> {
     if (leader === this.ctx.id) {
       this.role = 'leading';
       this.leading = new Leading(this);
-      this.ctx.note('role', { role: 'leading', epoch: this.durable.currentEpoch });
+      this.ctx.note('role', leadingNote, this.durable.currentEpoch);
       return;
     }
     this.role = 'following';
     this.following = new Following(this, leader);
-    this.ctx.note('role', { role: 'following', epoch: this.durable.currentEpoch, leader });
+    this.ctx.note('role', followingNote, this.durable.currentEpoch, leader);
     this.following.start();
   }
 
   /** A ghost note when the node reaches broadcast (established leader, or synced follower). */
   noteRole(): void {
-    this.ctx.note('broadcast', { role: this.role, epoch: this.durable.currentEpoch });
+    this.ctx.note('broadcast', broadcastNote, this.role, this.durable.currentEpoch);
   }
 
   // ---------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ export class ZabNode implements Actor<ZabMsg> {
     const h = this.durable.history;
     while (this.delivered < h.length && h[this.delivered].zxid <= z) {
       const t: Txn = h[this.delivered++];
-      this.ctx.note('deliver', { index: this.delivered, zxid: t.zxid, id: t.id });
+      this.ctx.note('deliver', deliverNote, this.delivered, t.zxid, t.id);
       const response = this.tree.apply(t);
       if (this.leading === undefined) continue;
       if (t.op.f === 'closeSession') this.leading.sessionClosed(t.clientId);

@@ -1,7 +1,7 @@
 // A hand-built NodeContext for driving a protocol's handlers directly, with no scheduler
 // (as etcd's raft_paper_test.go does): every effect is recorded for assertions, each send
 // with the syncs done before it (durable before reply). Shared by the protocols' tests.
-import type { ClientRequest, ClientResponse, DurableStorage, Micros, NodeContext, NodeId, Random } from '../../sim/types.js';
+import type { ClientRequest, ClientResponse, DurableStorage, Micros, NodeContext, NodeId, NoteBuilder, NoteData, Random } from '../../sim/types.js';
 
 /** Storage that tracks what was synced, and can crash (dropping unsynced writes). */
 export class FakeStorage implements DurableStorage {
@@ -128,8 +128,8 @@ export class RecordingContext<M> implements NodeContext<M> {
   reply(req: ClientRequest, response: ClientResponse): void {
     this.replies.push({ req, response });
   }
-  note(kind: string, data: Record<string, unknown>): void {
-    this.notes.push({ kind, data });
+  note<A, B, C, D>(kind: string, data?: NoteData | NoteBuilder<A, B, C, D>, a?: A, b?: B, c?: C, d?: D): void {
+    this.notes.push({ kind, data: typeof data === 'function' ? data(a!, b!, c!, d!) : (data ?? {}) });
   }
   bug(name: string): boolean {
     return this.bugs.has(name);

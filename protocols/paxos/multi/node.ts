@@ -11,6 +11,7 @@ import { assert } from '../../../sim/types.js';
 import { KvStore } from '../../raft/kv.js';
 import { ballotEqual, ballotLess, ballotText, compareBallots, NO_BALLOT, nextBallot, type Ballot } from '../ballot.js';
 import { Acceptor } from './acceptor.js';
+import { acceptedNote, leaderNote, promisedNote, roleNote, slotNote } from './notes.js';
 import type { MultiPaxosOptions } from './options.js';
 import { recoveryPlan } from './recovery.js';
 import {
@@ -98,8 +99,8 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
 
   onStart(): void {
     this.acceptor.load();
-    this.ctx.note('promised', { ballot: ballotNumber(this.acceptor.promised) });
-    this.ctx.note('role', { role: 'follower', ballot: ballotNumber(this.acceptor.promised) });
+    this.ctx.note('promised', promisedNote, this.acceptor.promised);
+    this.ctx.note('role', roleNote, 'follower', this.acceptor.promised);
     this.resetElectionTimer();
   }
 
@@ -183,11 +184,11 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     if (this.role === 'leader') this.dropPending();
     this.ballot = nextBallot(this.acceptor.promised, this.ctx.id);
     this.acceptor.raise(this.ballot); // our own promise, durable before anyone hears of the ballot
-    this.ctx.note('promised', { ballot: ballotNumber(this.ballot) });
+    this.ctx.note('promised', promisedNote, this.ballot);
     this.role = 'candidate';
     this.leader = NONE;
     this.inFlight.clear();
-    this.ctx.note('role', { role: 'candidate', ballot: ballotNumber(this.ballot) });
+    this.ctx.note('role', roleNote, 'candidate', this.ballot);
     this.promises = new Array<PromiseMsg | undefined>(this.n).fill(undefined);
     this.prepareFrom = this.executed;
     this.promises[this.ctx.id] = { type: 'promise', ballot: this.ballot, accepted: this.acceptor.acceptedAbove(this.executed) };
@@ -207,7 +208,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
       this.ctx.send(from, { type: 'nack', ballot: m.ballot, promised: this.acceptor.promised });
       return;
     }
-    this.ctx.note('promised', { ballot: ballotNumber(m.ballot) });
+    this.ctx.note('promised', promisedNote, m.ballot);
     this.preempted();
     // Durable (Acceptor.promise synced) before the promise leaves.
     this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted: this.acceptor.acceptedAbove(m.from) });
@@ -225,8 +226,8 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     this.role = 'leader';
     this.leader = this.ctx.id;
     this.ctx.cancelTimer('election');
-    this.ctx.note('become-leader', { ballot: ballotNumber(this.ballot), text: ballotText(this.ballot) });
-    this.ctx.note('role', { role: 'leader', ballot: ballotNumber(this.ballot) });
+    this.ctx.note('become-leader', leaderNote, this.ballot);
+    this.ctx.note('role', roleNote, 'leader', this.ballot);
     const reports: Accepted[][] = [];
     for (const p of this.promises) if (p !== undefined) reports.push(p.accepted as Accepted[]);
     const plan = recoveryPlan({
@@ -265,7 +266,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     this.leader = NONE;
     this.inFlight.clear();
     this.ctx.cancelTimer('heartbeat');
-    this.ctx.note('role', { role: 'follower', ballot: ballotNumber(this.acceptor.promised) });
+    this.ctx.note('role', roleNote, 'follower', this.acceptor.promised);
     this.resetElectionTimer();
   }
 
@@ -276,7 +277,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     }
     // A higher ballot exists: remember it (durably, so our next ballot is above it), and yield.
     this.acceptor.raise(m.promised);
-    this.ctx.note('promised', { ballot: ballotNumber(m.promised) });
+    this.ctx.note('promised', promisedNote, m.promised);
     this.preempted();
   }
 
@@ -304,7 +305,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     const slots = this.acceptor.accept(b, proposals);
     if (slots === undefined) return undefined;
     const bn = ballotNumber(b);
-    for (const p of proposals) this.ctx.note('accepted', { slot: p.slot, ballot: bn, id: p.cmd.id });
+    for (const p of proposals) this.ctx.note('accepted', acceptedNote, p.slot, bn, p.cmd.id);
     return slots;
   }
 
@@ -315,7 +316,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
       this.ctx.send(from, { type: 'nack', ballot: m.ballot, promised: this.acceptor.promised });
       return;
     }
-    if (raised) this.ctx.note('promised', { ballot: ballotNumber(m.ballot) });
+    if (raised) this.ctx.note('promised', promisedNote, m.ballot);
     this.preempted();
     this.heardFrom(from);
     // Durable (Acceptor.accept synced) before the acknowledgement leaves.
@@ -337,7 +338,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
       if (!this.isQuorum(f.count)) continue;
       // Chosen: a quorum accepted it at our ballot (PMS §2.3).
       this.inFlight.delete(s);
-      this.ctx.note('chose', { slot: s, id: f.cmd.id });
+      this.ctx.note('chose', slotNote, s, f.cmd.id);
       this.learn(s, f.cmd);
       chose = true;
     }
@@ -388,7 +389,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     if (c > 0) {
       // A leader whose prepare we missed: its ballot is promised by a quorum; follow it.
       this.acceptor.raise(m.ballot);
-      this.ctx.note('promised', { ballot: ballotNumber(m.ballot) });
+      this.ctx.note('promised', promisedNote, m.ballot);
       this.preempted();
     }
     if (this.role !== 'follower') return;
@@ -438,7 +439,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
       const cmd = this.log[this.executed + 1];
       if (cmd === undefined) return;
       const slot = ++this.executed;
-      this.ctx.note('execute', { slot, id: cmd.id });
+      this.ctx.note('execute', slotNote, slot, cmd.id);
       if (cmd.op === null) continue;
       const response = this.kv.apply(cmd);
       if (this.role !== 'leader') continue;

@@ -15,6 +15,7 @@ import type { Actor, ClientRequest, NodeContext, NodeId } from '../../../sim/typ
 import { assert } from '../../../sim/types.js';
 import { NO_BALLOT, ballotEqual, ballotLess, ballotText, compareBallots, type Ballot } from '../ballot.js';
 import type { PaxosOptions } from './options.js';
+import { acceptNote, ballotNote, preemptedNote, proposeNote, valueNote } from './notes.js';
 import {
   ACCEPTOR_KEY,
   PROPOSER_KEY,
@@ -218,7 +219,7 @@ export class PaxosNode implements Actor<PaxosMsg> {
       this.accepted = m.ballot;
       this.acceptedValue = m.value;
       this.persist();
-      this.ctx.note('accept', { ballot: ballotText(m.ballot), round: m.ballot.round, by: m.ballot.node, value: m.value });
+      this.ctx.note('accept', acceptNote, m.ballot, m.value);
     }
     const reply: AcceptedMsg = { type: 'accepted', ballot: m.ballot, value: m.value };
     this.ctx.send(from, reply);
@@ -250,7 +251,7 @@ export class PaxosNode implements Actor<PaxosMsg> {
     this.proposal = null;
     this.promises.clear();
     this.acks.clear();
-    this.ctx.note('prepare', { ballot: ballotText(this.ballot) });
+    this.ctx.note('prepare', ballotNote, this.ballot);
     const msg: PrepareMsg = { type: 'prepare', ballot: this.ballot };
     for (const a of this.acceptors) this.ctx.send(a, msg);
     this.ctx.setTimer('phase', this.opts.phaseTimeoutUs);
@@ -270,7 +271,7 @@ export class PaxosNode implements Actor<PaxosMsg> {
     const value = adopt ? best!.value! : this.ownValue!;
     this.proposal = value;
     this.phase = 'accept';
-    this.ctx.note('propose', { ballot: ballotText(this.ballot), value, adopted: adopt });
+    this.ctx.note('propose', proposeNote, this.ballot, value, adopt);
     const msg: AcceptMsg = { type: 'accept', ballot: this.ballot, value };
     for (const a of this.acceptors) this.ctx.send(a, msg);
     this.ctx.setTimer('phase', this.opts.phaseTimeoutUs);
@@ -284,7 +285,7 @@ export class PaxosNode implements Actor<PaxosMsg> {
     this.phase = 'decided';
     this.decided = m.value;
     this.ctx.cancelTimer('phase');
-    this.ctx.note('decide', { ballot: ballotText(this.ballot), value: m.value });
+    this.ctx.note('decide', valueNote, this.ballot, m.value);
   }
 
   private onNack(m: NackMsg): void {
@@ -300,7 +301,7 @@ export class PaxosNode implements Actor<PaxosMsg> {
   private preempted(why: 'nack' | 'timeout' | 'local'): void {
     this.attempts += 1;
     this.ctx.cancelTimer('phase');
-    this.ctx.note('preempted', { ballot: ballotText(this.ballot), why });
+    this.ctx.note('preempted', preemptedNote, this.ballot, why);
     if (this.ctx.bug('no-backoff')) {
       this.startBallot();
       return;
@@ -327,6 +328,6 @@ export class PaxosNode implements Actor<PaxosMsg> {
     this.learnedAt = m.ballot;
     this.heard.clear();
     this.ctx.cancelTimer('poll');
-    this.ctx.note('learn', { ballot: ballotText(m.ballot), value: m.value });
+    this.ctx.note('learn', valueNote, m.ballot, m.value);
   }
 }
