@@ -69,6 +69,7 @@ export const raft: Protocol<RaftMsg, RaftNode> = {
     { name: 'local-read', description: 'the leader answers get from its own state without confirming it still leads (stale reads)' },
     { name: 'ack-before-persist', description: 'followers acknowledge AppendEntries before syncing (synced on a periodic fsync timer)' },
     { name: 'no-dedup', description: 'no client session table: a retried command is applied twice' },
+    { name: 'snapshot-uncommitted', description: 'a snapshot covers the whole log, uncommitted tail included (applied early, then compacted away)' },
   ],
   roles: [{ name: 'server', count: 3, description: 'a Raft peer: follower, candidate or leader' }],
   model: 'kv',
