@@ -350,9 +350,10 @@ const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
 
 /**
  * commitIndex and lastApplied never go down within one incarnation. Both are volatile in
- * this Raft (onStart rebuilds currentTerm, votedFor and the log from storage, nothing else;
- * the KV store is rebuilt by applying the log again from index 1), so a restarted node
- * starts again from 0 and is held to nothing its previous incarnation showed.
+ * this Raft (onStart rebuilds currentTerm, votedFor, the snapshot and the log from storage;
+ * the KV store is restored from the snapshot and rebuilt by applying the log above it), so
+ * a restarted node starts again from the snapshot's index (or 0) and is held to nothing its
+ * previous incarnation showed. An InstallSnapshot raises both; a stale one must not lower them.
  */
 export function monotonicCommit(): Invariant<RaftNode> {
   return neverDecreases<RaftNode>('monotonic-commit', commitReaders);
@@ -367,6 +368,8 @@ export function monotonicCommit(): Invariant<RaftNode> {
  * again from 0: an entry it committed is committed cluster-wide, and no leader asks to
  * overwrite it.
  */
+// Entries below a node's snapshot are discarded by design (and covered by snapshot-committed):
+// committed-prefix-stable compares from the snapshot's index up.
 export function committedPrefixStable(): Invariant<RaftNode> {
   return prefixStable<RaftNode, Entry>('committed-prefix-stable', committedPrefix);
 }

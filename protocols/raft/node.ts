@@ -1,9 +1,9 @@
 // One Raft server (Ongaro & Ousterhout, "In Search of an Understandable Consensus
 // Algorithm", 2014; section numbers below are the paper's, "thesis" is Ongaro's 2014
 // dissertation). Sans-IO: every effect goes through the NodeContext. The instance's
-// fields are the volatile state; currentTerm, votedFor and the log are also written to
-// ctx.storage (synced before any message that depends on them is sent), and onStart
-// rebuilds them from there.
+// fields are the volatile state; currentTerm, votedFor, the snapshot and the log above it
+// (§7 log compaction) are also written to ctx.storage (synced before any message that
+// depends on them is sent), and onStart rebuilds them from there.
 //
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
