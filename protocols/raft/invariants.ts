@@ -90,6 +90,8 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   private readonly committedIn: number[] = [];
   /** index -> the committed entry itself, from the noting leader's log (entries are shared by reference: a cheap first comparison). */
   private readonly committedEntry: Array<Entry | undefined> = [];
+  /** committedEntry holds nothing below this index: dropped as snapshots pass it (the term comparison remains), so compacted entries are not kept alive here. */
+  private entriesFrom = 1;
   /** node -> the term it last became leader of. */
   private readonly leaderTerm: number[] = [];
   private highest = 0;
@@ -101,6 +103,14 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   private readonly matched: Array<{ actor: RaftNode; cuts: number; upto: number } | undefined> = [];
 
   onNote(note: Note, view: View): string | undefined {
+    if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') {
+      const index = note.data.index as number;
+      if (index >= this.entriesFrom) {
+        this.committedEntry.fill(undefined, this.entriesFrom, Math.min(index + 1, this.committedEntry.length));
+        this.entriesFrom = index + 1;
+      }
+      return undefined;
+    }
     if (note.kind === 'commit') {
       const index = note.data.index as number;
       const term = note.data.term as number;
@@ -111,7 +121,7 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
         this.committedIn[index] = by;
         const actor = view.actor(note.node);
         const e = actor === undefined ? undefined : entryOf(actor, index);
-        this.committedEntry[index] = e !== undefined && e.term === term ? e : undefined;
+        this.committedEntry[index] = e !== undefined && e.term === term && index >= this.entriesFrom ? e : undefined;
         if (index > this.highest) this.highest = index;
         for (const m of this.matched) if (m !== undefined && m.upto >= index) m.upto = index - 1;
       } else if (prev !== term) {

@@ -668,8 +668,8 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   private takeSnapshot(index: number): void {
     const snap: Snapshot = Object.freeze({ index, term: this.termAt(index), state: this.kv.snapshot() });
     const st = this.ctx.storage;
+    // One sync: a crash keeps a prefix of the writes in order, so the compaction survives only with the snapshot before it.
     st.put(SNAPSHOT_KEY, snap);
-    st.sync();
     // Entry i is at storage index i-1: entries 1..index go.
     st.logCompact(index);
     st.sync();
@@ -700,20 +700,22 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     }
     const st = this.ctx.storage;
     const snap: Snapshot = Object.freeze({ index: m.index, term: m.lastTerm, state: m.state });
+    // Writes in this order, one sync: a crash keeps a prefix of them, so a surviving snapshot
+    // never has the conflicting entries above it (they go first; they are not in the
+    // leader's log, so not committed), and the compaction survives only with the snapshot.
+    const keep = m.index <= this.lastIndex && this.termAt(m.index) === m.lastTerm;
+    if (!keep && st.logLength > m.index) st.logTruncate(m.index);
     st.put(SNAPSHOT_KEY, snap);
+    st.logCompact(m.index);
     st.sync();
-    if (m.index <= this.lastIndex && this.termAt(m.index) === m.lastTerm) {
+    if (keep) {
       // We hold the entry at lastIncludedIndex: keep the entries that follow it.
-      st.logCompact(m.index);
       this.log.splice(0, m.index - this.snapIndex + 1, snapshotBase(m.index, m.lastTerm));
     } else {
       // Discard the whole log: the snapshot replaces it.
-      if (st.logLength > m.index) st.logTruncate(m.index);
-      st.logCompact(m.index);
       this.logCuts.push(this.snapIndex + 1);
       this.log.length = 0;
     }
-    st.sync();
     this.setBase(snap);
     this.kv.restore(m.state);
     this.commitIndex = this.lastApplied = m.index;
