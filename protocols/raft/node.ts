@@ -9,7 +9,8 @@
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
 import { assert, AssertionError } from '../../sim/types.js';
 import { KvStore, type StateMachine } from './kv.js';
-import { applyNote, commitNote, leaderNote, roleNote, snapshotNote, voteNote } from './notes.js';
+import { installSnapshot, setSnapshotBase, takeSnapshot } from './compaction.js';
+import { applyNote, commitNote, leaderNote, roleNote, voteNote } from './notes.js';
 import type { RaftOptions } from './options.js';
 import {
   HARD_STATE_KEY,
@@ -17,7 +18,6 @@ import {
   SENTINEL,
   SNAPSHOT_KEY,
   noopEntry,
-  snapshotBase,
   type AppendMsg,
   type AppendReplyMsg,
   type Entry,
@@ -147,7 +147,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     const snap = st.get<Snapshot>(SNAPSHOT_KEY);
     if (snap !== undefined) {
       this.kv.restore(snap.state);
-      this.setBase(snap);
+      setSnapshotBase(this, snap);
       this.commitIndex = this.lastApplied = snap.index;
     }
     // The storage log holds entry i at i-1 (no sentinel); it starts at or below the snapshot
@@ -664,26 +664,9 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   // ---------------------------------------------------------------------------------
   // Log compaction (§7)
 
-  /** Snapshot the state machine at `index` (= lastApplied), make it durable, then discard the log prefix it covers. */
+  /** Snapshot the state machine at `index` (= lastApplied): see ./compaction.ts. */
   private takeSnapshot(index: number): void {
-    const snap: Snapshot = Object.freeze({ index, term: this.termAt(index), state: this.kv.snapshot() });
-    const st = this.ctx.storage;
-    // One sync: a crash keeps a prefix of the writes in order, so the compaction survives only with the snapshot before it.
-    st.put(SNAPSHOT_KEY, snap);
-    // Entry i is at storage index i-1: entries 1..index go.
-    st.logCompact(index);
-    st.sync();
-    this.log.splice(0, index - this.snapIndex + 1, snapshotBase(index, snap.term));
-    this.setBase(snap);
-    this.ctx.note('snapshot-taken', snapshotNote, index, snap.term, this.commitIndex);
-  }
-
-  private setBase(snap: Snapshot): void {
-    this.snapshot = snap;
-    this.snapIndex = snap.index;
-    this.snapTerm = snap.term;
-    if (this.log.length === 0) this.log.push(snapshotBase(snap.index, snap.term));
-    else this.log[0] = snapshotBase(snap.index, snap.term);
+    takeSnapshot(this, index);
   }
 
   /** InstallSnapshot, follower side (§7, Fig. 13). */
@@ -698,28 +681,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
       this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: m.index });
       return;
     }
-    const st = this.ctx.storage;
-    const snap: Snapshot = Object.freeze({ index: m.index, term: m.lastTerm, state: m.state });
-    // Writes in this order, one sync: a crash keeps a prefix of them, so a surviving snapshot
-    // never has the conflicting entries above it (they go first; they are not in the
-    // leader's log, so not committed), and the compaction survives only with the snapshot.
-    const keep = m.index <= this.lastIndex && this.termAt(m.index) === m.lastTerm;
-    if (!keep && st.logLength > m.index) st.logTruncate(m.index);
-    st.put(SNAPSHOT_KEY, snap);
-    st.logCompact(m.index);
-    st.sync();
-    if (keep) {
-      // We hold the entry at lastIncludedIndex: keep the entries that follow it.
-      this.log.splice(0, m.index - this.snapIndex + 1, snapshotBase(m.index, m.lastTerm));
-    } else {
-      // Discard the whole log: the snapshot replaces it.
-      this.logCuts.push(this.snapIndex + 1);
-      this.log.length = 0;
-    }
-    this.setBase(snap);
-    this.kv.restore(m.state);
-    this.commitIndex = this.lastApplied = m.index;
-    this.ctx.note('snapshot-installed', snapshotNote, m.index, m.lastTerm, this.commitIndex);
+    installSnapshot(this, m);
     this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: m.index });
   }
 
