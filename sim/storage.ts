@@ -8,6 +8,11 @@
 // prefix of that list; an append whose header write was cut off is lost whole. This is the
 // shape of a key-per-entry log with a last-index key raised after the entries, write for
 // write, so the crash draws and what survives are those of that layout.
+//
+// A log compaction (logCompact: discard the entries below an index, after a snapshot that
+// covers them was synced) is one more header write (the log's first-index key raised).
+// Indexes stay absolute: logLength counts the discarded entries, logAt is undefined below
+// logStart.
 import type { Prng } from './prng.js';
 import { kernelAssert } from './errors.js';
 import { AssertionError, type DurableStorage } from './types.js';
@@ -17,11 +22,16 @@ const PUT = 0;
 const LOG_TRUNCATE = 1;
 const LOG_ENTRY = 2;
 const LOG_HEADER = 3;
+const LOG_COMPACT = 4;
 
 export class SimStorage implements DurableStorage {
   private readonly synced = new Map<string, unknown>();
-  /** The log as the process sees it (synced or not). */
+  /** The log as the process sees it (synced or not): entries logStart.. at 0.. */
   private log: unknown[] = [];
+  /** The absolute index of log[0] (entries below were discarded by logCompact). */
+  private start = 0;
+  /** The durable log's start (the same as `start` unless loss is modelled). */
+  private durableStart = 0;
   /** The log as the disk holds it: the same array as `log` unless loss is modelled. */
   private durableLog: unknown[];
   private syncedLength = 0;
@@ -59,24 +69,29 @@ export class SimStorage implements DurableStorage {
   }
 
   get logLength(): number {
-    return this.log.length;
+    return this.start + this.log.length;
+  }
+
+  get logStart(): number {
+    return this.start;
   }
 
   logAt<T>(index: number): T | undefined {
-    return this.log[index] as T | undefined;
+    return (index < this.start ? undefined : this.log[index - this.start]) as T | undefined;
   }
 
-  logAppend(entries: readonly unknown[], from = 0, at = this.log.length): void {
+  logAppend(entries: readonly unknown[], from = 0, at = this.logLength): void {
     const log = this.log;
+    const length = this.logLength;
     if (!(Number.isInteger(from) && from >= 0 && from <= entries.length)) throw new AssertionError(`log append from ${from} of ${entries.length} entries`);
-    if (!(Number.isInteger(at) && at >= 0 && at <= log.length)) throw new AssertionError(`log append at ${at} of a log of ${log.length}`);
-    if (at < log.length) {
-      log.length = at;
+    if (!(Number.isInteger(at) && at >= this.start && at <= length)) throw new AssertionError(`log append at ${at} of a log of ${length} from ${this.start}`);
+    if (at < length) {
+      log.length = at - this.start;
       if (this.syncedLength > at) this.syncedLength = at;
     }
     for (let i = from; i < entries.length; i++) log.push(entries[i]);
     if (!this.loseUnsynced) {
-      this.syncedLength = log.length;
+      this.syncedLength = this.logLength;
       return;
     }
     for (let i = from; i < entries.length; i++) this.pending(LOG_ENTRY, entries[i], '');
@@ -85,10 +100,25 @@ export class SimStorage implements DurableStorage {
   }
 
   logTruncate(length: number): void {
-    if (!(Number.isInteger(length) && length >= 0 && length <= this.log.length)) throw new AssertionError(`log truncation to ${length} of ${this.log.length}`);
-    this.log.length = length;
+    if (!(Number.isInteger(length) && length >= this.start && length <= this.logLength)) {
+      throw new AssertionError(`log truncation to ${length} of ${this.logLength} from ${this.start}`);
+    }
+    this.log.length = length - this.start;
     if (this.syncedLength > length) this.syncedLength = length;
     if (this.loseUnsynced) this.pending(LOG_TRUNCATE, length, '');
+  }
+
+  logCompact(upto: number): void {
+    if (!(Number.isInteger(upto) && upto >= this.start)) throw new AssertionError(`log compaction to ${upto} of a log from ${this.start}`);
+    if (upto === this.start) return;
+    const length = this.logLength;
+    if (upto >= length) {
+      this.log.length = 0;
+      if (this.syncedLength < upto) this.syncedLength = upto;
+    } else this.log.splice(0, upto - this.start);
+    this.start = upto;
+    if (!this.loseUnsynced) this.durableStart = upto;
+    else this.pending(LOG_COMPACT, upto, '');
   }
 
   get logSynced(): number {
@@ -99,7 +129,7 @@ export class SimStorage implements DurableStorage {
     const n = this.pendingCount;
     if (n === 0) return;
     this.keep(n);
-    this.syncedLength = this.log.length;
+    this.syncedLength = this.logLength;
   }
 
   get unsyncedWrites(): number {
@@ -114,7 +144,8 @@ export class SimStorage implements DurableStorage {
     this.keep(kept);
     // What the next incarnation sees is what the disk holds.
     this.log = this.durableLog.slice();
-    this.syncedLength = this.log.length;
+    this.start = this.durableStart;
+    this.syncedLength = this.logLength;
     return n - kept;
   }
 
@@ -145,8 +176,8 @@ export class SimStorage implements DurableStorage {
           break;
         case LOG_TRUNCATE: {
           const length = values[i] as number;
-          kernelAssert(length <= disk.length, 'a log truncation replays onto the log it was written against');
-          disk.length = length;
+          kernelAssert(length >= this.durableStart && length <= this.durableStart + disk.length, 'a log truncation replays onto the log it was written against');
+          disk.length = length - this.durableStart;
           break;
         }
         case LOG_ENTRY:
@@ -154,9 +185,17 @@ export class SimStorage implements DurableStorage {
         case LOG_HEADER: {
           const count = values[i] as number;
           const at = this.pendingAt[i];
-          kernelAssert(at <= disk.length, 'a log append replays onto the log it was written against');
-          disk.length = at;
+          kernelAssert(at >= this.durableStart && at <= this.durableStart + disk.length, 'a log append replays onto the log it was written against');
+          disk.length = at - this.durableStart;
           for (let j = i - count; j < i; j++) disk.push(values[j]);
+          break;
+        }
+        case LOG_COMPACT: {
+          const upto = values[i] as number;
+          kernelAssert(upto >= this.durableStart, 'a log compaction only raises the start');
+          if (upto >= this.durableStart + disk.length) disk.length = 0;
+          else disk.splice(0, upto - this.durableStart);
+          this.durableStart = upto;
           break;
         }
       }

@@ -98,8 +98,15 @@ export interface DurableStorage {
   logAt<T>(index: number): T | undefined;
   /** Write `entries[from..]` (default: all) as one batch at index `at` (default: the end), dropping what was there on. Store only entries you will not mutate. */
   logAppend(entries: readonly unknown[], from?: number, at?: number): void;
-  /** Keep only the first `length` log entries. */
+  /** Keep only the log entries below `length` (not below logStart). */
   logTruncate(length: number): void;
+  /** The first index still held: entries below it were discarded by logCompact (0 until then). */
+  readonly logStart: number;
+  /**
+   * Discard the entries below `upto` (after a synced snapshot covers them): one header write,
+   * ordered with the others. Indexes stay absolute; past the end, the log becomes empty from `upto`.
+   */
+  logCompact(upto: number): void;
   /** The synced watermark: the first `logSynced` entries the process sees are durable. */
   readonly logSynced: number;
 }

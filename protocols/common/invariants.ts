@@ -287,6 +287,11 @@ export interface PrefixStableOptions<A, T> extends CheckTrigger {
   readonly watermark: (actor: A, node: NodeId) => number;
   /** The first index that counts (default 0; 1 for a log with a sentinel at 0). */
   readonly first?: number;
+  /**
+   * The first index the actor still holds (a compacted log: a snapshot covers what is below,
+   * by design). Frozen items below it are neither compared nor kept. Default: none discarded.
+   */
+  readonly start?: (actor: A, node: NodeId) => number;
   /** Are two items the same (default: ===; tried first anyway)? Items are kept by reference: never mutate them. */
   readonly same?: (x: T, y: T) => boolean;
   /** An item in messages (default: JSON). */
@@ -307,8 +312,10 @@ export interface PrefixStableOptions<A, T> extends CheckTrigger {
 
 class PrefixStable<A, T> extends PerNode<A> {
   private seen: Array<A | undefined> = [];
-  /** Per node: the frozen items by index (first..top). */
+  /** Per node: the frozen items by index (base..top, at 0..). */
   private frozen: T[][] = [];
+  /** Per node: the index of frozen[n][0] (raised as the actor discards its prefix). */
+  private base = new Float64Array(0);
   /** Per node: the highest frozen index (first - 1 when none). */
   private top = new Float64Array(0);
   private scrubNode = 0;
@@ -317,6 +324,7 @@ class PrefixStable<A, T> extends PerNode<A> {
   private readonly at: (actor: A, node: NodeId, index: number) => T;
   private readonly watermark: (actor: A, node: NodeId) => number;
   private readonly first: number;
+  private readonly start: ((actor: A, node: NodeId) => number) | undefined;
   private readonly same: (x: T, y: T) => boolean;
   private readonly show: (x: T) => string;
   private readonly carry: boolean;
@@ -330,6 +338,7 @@ class PrefixStable<A, T> extends PerNode<A> {
     this.at = o.at;
     this.watermark = o.watermark;
     this.first = o.first ?? 0;
+    this.start = o.start;
     this.same = o.same ?? ((x: T, y: T) => x === y);
     this.show = o.show ?? ((x: T) => JSON.stringify(x));
     this.carry = o.acrossRestarts === true;
@@ -342,6 +351,7 @@ class PrefixStable<A, T> extends PerNode<A> {
   protected resize(nodes: number): void {
     this.seen = fill<A | undefined>(nodes, undefined);
     this.frozen = Array.from({ length: nodes }, () => []);
+    this.base = new Float64Array(nodes).fill(this.first);
     this.top = new Float64Array(nodes).fill(this.first - 1);
   }
 
@@ -354,10 +364,11 @@ class PrefixStable<A, T> extends PerNode<A> {
     }
     const t = this.top[n];
     const len = this.length(actor, n);
-    if (t >= this.first) {
+    const from = this.held(actor, n);
+    if (t >= from) {
       if (len <= t) return this.verify(actor, n, '');
       const now = this.at(actor, n, t);
-      const was = this.frozen[n][t];
+      const was = this.frozen[n][t - this.base[n]];
       if (now !== was && !this.same(now, was)) return this.verify(actor, n, '');
     }
     const w = this.watermark(actor, n);
@@ -372,12 +383,28 @@ class PrefixStable<A, T> extends PerNode<A> {
     if (restart && this.carry) return this.verify(actor, n, ' (restarted)');
     this.top[n] = this.first - 1;
     this.frozen[n].length = 0;
+    this.base[n] = this.first;
     return undefined;
+  }
+
+  /** The first index of the actor's that counts; drops the frozen items below it. */
+  private held(actor: A, n: NodeId): number {
+    if (this.start === undefined) return this.first;
+    const s = Math.max(this.first, this.start(actor, n));
+    const b = this.base[n];
+    if (s > b) {
+      const items = this.frozen[n];
+      items.splice(0, Math.min(items.length, s - b));
+      this.base[n] = s;
+      if (this.top[n] < s - 1) this.top[n] = s - 1;
+    }
+    return Math.max(s, this.base[n]);
   }
 
   private freeze(actor: A, n: NodeId, t: number, w: number): void {
     const items = this.frozen[n];
-    for (let i = Math.max(t + 1, this.first); i <= w; i++) items[i] = this.at(actor, n, i);
+    const b = this.base[n];
+    for (let i = Math.max(t + 1, b); i <= w; i++) items[i - b] = this.at(actor, n, i);
     if (w > t) this.top[n] = w;
   }
 
@@ -393,8 +420,11 @@ class PrefixStable<A, T> extends PerNode<A> {
         this.scrubIndex = this.first;
         continue;
       }
+      const from = this.held(actor, n);
+      if (this.scrubIndex < from) this.scrubIndex = from;
+      if (this.scrubIndex > this.top[n]) continue;
       const i = this.scrubIndex++;
-      const was = this.frozen[n][i];
+      const was = this.frozen[n][i - this.base[n]];
       const len = this.length(actor, n);
       if (i >= len) return this.removed(n, i, was, len, '');
       const now = this.at(actor, n, i);
@@ -418,13 +448,16 @@ class PrefixStable<A, T> extends PerNode<A> {
 
   /** Compare the whole frozen prefix with what the actor holds now; the lowest difference. */
   private verify(actor: A, n: NodeId, context: string): string | undefined {
+    const from = this.held(actor, n);
     const t = this.top[n];
     const items = this.frozen[n];
+    const b = this.base[n];
     const len = this.length(actor, n);
-    for (let i = this.first; i <= t; i++) {
-      if (i >= len) return this.removed(n, i, items[i], len, context);
+    for (let i = from; i <= t; i++) {
+      const was = items[i - b];
+      if (i >= len) return this.removed(n, i, was, len, context);
       const now = this.at(actor, n, i);
-      if (now !== items[i] && !this.same(now, items[i])) return this.changed(n, i, items[i], now, context);
+      if (now !== was && !this.same(now, was)) return this.changed(n, i, was, now, context);
     }
     return undefined;
   }

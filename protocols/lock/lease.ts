@@ -36,6 +36,16 @@ export class Sessions {
   remember(clientId: number, seq: number, response: ClientResponse): void {
     if (clientId >= 0) this.table.set(clientId, { seq, response });
   }
+
+  /** The table for a Raft snapshot (§7): its sessions are never mutated, only replaced. */
+  snapshot(): ReadonlyArray<readonly [number, Session]> {
+    return Object.freeze([...this.table]);
+  }
+
+  restore(rows: ReadonlyArray<readonly [number, Session]>): void {
+    this.table.clear();
+    for (const [c, s] of rows) this.table.set(c, s);
+  }
 }
 
 const NOT_HOLDER: ClientResponse = Object.freeze({ type: 'fail', error: 'not-holder' });
@@ -64,6 +74,19 @@ export class LeaseMachine implements LockMachine {
 
   read(): ClientResponse {
     return { type: 'ok', value: this.holder?.token ?? null };
+  }
+
+  // The holder object is replaced, never mutated, so a snapshot shares it.
+  snapshot(): unknown {
+    return Object.freeze({ holder: this.holder, lastToken: this.lastToken, epochs: this.epochs, sessions: this.sessions.snapshot() });
+  }
+
+  restore(state: unknown): void {
+    const s = state as { holder: LeaseMachine['holder']; lastToken: number; epochs: number; sessions: ReturnType<Sessions['snapshot']> };
+    this.holder = s.holder;
+    this.lastToken = s.lastToken;
+    this.epochs = s.epochs;
+    this.sessions.restore(s.sessions);
   }
 
   private execute(op: Op): ClientResponse {

@@ -59,6 +59,36 @@ export class ZkMachine implements LockMachine {
     return { type: 'ok', value: this.children[0]?.token ?? null };
   }
 
+  // ZNodes are never mutated (only added and spliced out), so a snapshot shares them. The
+  // deletions not yet drained are the leader's watch bookkeeping: volatile, not state.
+  snapshot(): unknown {
+    return Object.freeze({
+      children: Object.freeze(this.children.slice()),
+      sessions: Object.freeze([...this.sessions]),
+      lastSeq: this.lastSeq,
+      epochs: this.epochs,
+      clients: this.clients.snapshot(),
+    });
+  }
+
+  restore(state: unknown): void {
+    const s = state as {
+      children: readonly ZNode[];
+      sessions: ReadonlyArray<readonly [string, number]>;
+      lastSeq: number;
+      epochs: number;
+      clients: ReturnType<Sessions['snapshot']>;
+    };
+    this.children.length = 0;
+    this.children.push(...s.children);
+    this.sessions.clear();
+    for (const [owner, epoch] of s.sessions) this.sessions.set(owner, epoch);
+    this.lastSeq = s.lastSeq;
+    this.epochs = s.epochs;
+    this.deleted = [];
+    this.clients.restore(s.clients);
+  }
+
   private position(token: number): ClientResponse {
     const i = this.children.findIndex((c) => c.token === token);
     if (i < 0) return { type: 'fail', error: 'no-node' };

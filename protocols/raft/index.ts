@@ -23,19 +23,24 @@
 //                                      ack-before-persist variant           default 100ms
 //   logMatchingEveryEvents integer     log-matching compares one pair of
 //                                      logs every this many events          default 256
+//   snapshotEvery          integer     log compaction (§7): snapshot once
+//                                      this many applied entries sit above
+//                                      the last snapshot; 0 never           default 256
 //
 // cas answers ok with value true when it swapped, and fail ('cas mismatch') when the
 // current value was not the expected one (the swap definitely did not happen).
 //
 // Ghost notes: become-leader {term}, commit {index, term} (leader, once per index),
 // apply {index, term, command-id}, role {role, term}, vote {term, candidate} (every vote
-// granted, a candidate's vote for itself included; never a pre-vote).
+// granted, a candidate's vote for itself included; never a pre-vote), snapshot-taken and
+// snapshot-installed {index, term, commit-index}.
 //
 // Invariants (./invariants.ts): election-safety, log-matching, state-machine-safety,
 // committed-never-lost, monotonic-term, and five that catch a bug at its first wrong step
 // rather than at its consequence:
 //   monotonic-commit         per node, commitIndex and lastApplied never go down within one
-//                            incarnation (both are volatile here: a restart starts from 0).
+//                            incarnation (both are volatile here: a restart starts from the
+//                            snapshot's lastIncludedIndex, or 0).
 //   committed-prefix-stable  per node, no log entry at or below its commitIndex is ever
 //                            removed or replaced; the log is durable (synced before any ack),
 //                            so a restarted node must still hold every entry it had committed.
@@ -46,6 +51,11 @@
 //   commit-current-term      a leader advances its commit index only to an entry of its own
 //                            term (§5.4.2): figure-8 fails here when it counts an older
 //                            entry's replicas, before any later leader overwrites it.
+//   snapshot-committed       a snapshot's lastIncludedIndex is at most the node's commit
+//                            index when taken, and its term is the committed one (§7):
+//                            snapshot-uncommitted fails here at its first snapshot.
+// Over compacted logs, log-matching and committed-never-lost compare only indices both
+// nodes still hold, a snapshot's covered prefix counting as committed.
 // monotonic-commit, committed-prefix-stable and commit-current-term read every live node
 // after every event (O(1) each); vote-once and leader-quorum watch notes. Liveness (./liveness.ts): `liveness` - at the end
 // a live leader whose term a majority shares; no leader elected later than livenessBoundUs
@@ -69,6 +79,7 @@ export const raft: Protocol<RaftMsg, RaftNode> = {
     { name: 'local-read', description: 'the leader answers get from its own state without confirming it still leads (stale reads)' },
     { name: 'ack-before-persist', description: 'followers acknowledge AppendEntries before syncing (synced on a periodic fsync timer)' },
     { name: 'no-dedup', description: 'no client session table: a retried command is applied twice' },
+    { name: 'snapshot-uncommitted', description: 'a snapshot covers the whole log, uncommitted tail included (applied early, then compacted away)' },
   ],
   roles: [{ name: 'server', count: 3, description: 'a Raft peer: follower, candidate or leader' }],
   model: 'kv',

@@ -19,6 +19,16 @@ type View = ClusterView<RaftNode>;
 
 const nodeName = (n: NodeId): string => `n${n + 1}`;
 
+// Logs are compacted (§7): a node holds entries snapIndex..lastIndex, log[0] standing for the
+// entry at snapIndex (its term only). Hand-built states in tests may lack snapIndex (0).
+const startOf = (a: RaftNode): number => (a.snapIndex as number | undefined) ?? 0;
+const lastOf = (a: RaftNode): number => startOf(a) + a.log.length - 1;
+/** The entry at absolute `index`: undefined when compacted or past the end. */
+const entryOf = (a: RaftNode, index: number): Entry | undefined => {
+  const start = startOf(a);
+  return index < start ? undefined : a.log[index - start];
+};
+
 /** §5.2: at most one leader per term, ever (across crashes, not just at one instant). */
 export class ElectionSafety implements Invariant<RaftNode> {
   readonly name = 'election-safety';
@@ -80,6 +90,8 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   private readonly committedIn: number[] = [];
   /** index -> the committed entry itself, from the noting leader's log (entries are shared by reference: a cheap first comparison). */
   private readonly committedEntry: Array<Entry | undefined> = [];
+  /** committedEntry holds nothing below this index: dropped as snapshots pass it (the term comparison remains), so compacted entries are not kept alive here. */
+  private entriesFrom = 1;
   /** node -> the term it last became leader of. */
   private readonly leaderTerm: number[] = [];
   private highest = 0;
@@ -91,6 +103,14 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   private readonly matched: Array<{ actor: RaftNode; cuts: number; upto: number } | undefined> = [];
 
   onNote(note: Note, view: View): string | undefined {
+    if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') {
+      const index = note.data.index as number;
+      if (index >= this.entriesFrom) {
+        this.committedEntry.fill(undefined, this.entriesFrom, Math.min(index + 1, this.committedEntry.length));
+        this.entriesFrom = index + 1;
+      }
+      return undefined;
+    }
     if (note.kind === 'commit') {
       const index = note.data.index as number;
       const term = note.data.term as number;
@@ -99,8 +119,9 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
       if (prev === undefined) {
         this.committed[index] = term;
         this.committedIn[index] = by;
-        const e = view.actor(note.node)?.log[index];
-        this.committedEntry[index] = e !== undefined && e.term === term ? e : undefined;
+        const actor = view.actor(note.node);
+        const e = actor === undefined ? undefined : entryOf(actor, index);
+        this.committedEntry[index] = e !== undefined && e.term === term && index >= this.entriesFrom ? e : undefined;
         if (index > this.highest) this.highest = index;
         for (const m of this.matched) if (m !== undefined && m.upto >= index) m.upto = index - 1;
       } else if (prev !== term) {
@@ -133,11 +154,17 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   private check(actor: RaftNode, term: number, node: NodeId, who: string): string | undefined {
     const log = actor.log;
     const m = this.proven(actor, node);
+    // A snapshot covers only committed entries (snapshot-committed checks that): the prefix
+    // through snapIndex counts as held; its boundary entry's term is compared.
+    const start = startOf(actor);
+    const last = start + log.length - 1;
+    if (m !== undefined && m.upto < start - 1) m.upto = start - 1;
     let extending = m !== undefined;
-    for (let i = (m?.upto ?? 0) + 1; i <= this.highest; i++) {
+    for (let i = Math.max(m?.upto ?? 0, start - 1) + 1; i <= this.highest; i++) {
       const want = this.committed[i];
+      const e = i <= last ? log[i - start] : undefined;
       // Nothing to find where the log holds the committed term (or nothing is committed yet).
-      if (i < log.length && (want === undefined || log[i] === this.committedEntry[i] || log[i].term === want)) {
+      if (e !== undefined && (want === undefined || e === this.committedEntry[i] || e.term === want)) {
         if (extending) m!.upto = i;
         continue;
       }
@@ -145,8 +172,8 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
       if (want === undefined || this.committedIn[i] >= term) continue;
       const where = `${who} ${nodeName(node)} (term ${term})`;
       const when = `committed in term ${this.committedIn[i]}`;
-      if (i >= log.length) return `${where} lacks entry ${i} (term ${want}, ${when}): its log ends at ${log.length - 1}`;
-      if (log[i].term !== want) return `${where} has term ${log[i].term} at index ${i}, where term ${want} was ${when}`;
+      if (e === undefined) return `${where} lacks entry ${i} (term ${want}, ${when}): its log ends at ${last}`;
+      if (e.term !== want) return `${where} has term ${e.term} at index ${i}, where term ${want} was ${when}`;
     }
     return undefined;
   }
@@ -159,7 +186,7 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     if (m === undefined || m.actor !== actor) return (this.matched[node] = { actor, cuts: cuts.length, upto: 0 });
     for (let i = m.cuts; i < cuts.length; i++) if (cuts[i] - 1 < m.upto) m.upto = cuts[i] - 1;
     m.cuts = cuts.length;
-    if (m.upto > actor.log.length - 1) m.upto = Math.max(0, actor.log.length - 1);
+    if (m.upto > lastOf(actor)) m.upto = Math.max(0, lastOf(actor));
     return m;
   }
 }
@@ -216,8 +243,8 @@ export class LogMatching implements Invariant<RaftNode> {
     const got = compareLogsAbove(x, y, a, a + 1 + k, p.upto);
     if (typeof got === 'string') return got;
     p.upto = got;
-    p.atX = x.log[got];
-    p.atY = y.log[got];
+    p.atX = entryOf(x, got);
+    p.atY = entryOf(y, got);
     return undefined;
   }
 
@@ -243,9 +270,9 @@ interface ProvenPrefix {
   cutsX: number;
   cutsY: number;
   upto: number;
-  /** The entries at `upto` in both logs when it was proven: a cut that bypassed logCuts and regrew the log shows there. */
-  atX: Entry;
-  atY: Entry;
+  /** The entries at `upto` in both logs when it was proven: a cut that bypassed logCuts and regrew the log shows there (undefined: compacted). */
+  atX: Entry | undefined;
+  atY: Entry | undefined;
 }
 
 /** The pair's proven prefix, brought up to date with the cuts since (undefined: logs without cut records, e.g. hand-built states). */
@@ -253,16 +280,19 @@ function provenPrefix(p: ProvenPrefix | undefined, x: RaftNode, y: RaftNode): Pr
   const cx = x.logCuts as readonly number[] | undefined;
   const cy = y.logCuts as readonly number[] | undefined;
   if (cx === undefined || cy === undefined) return undefined;
-  if (p === undefined || p.x !== x || p.y !== y) return { x, y, cutsX: cx.length, cutsY: cy.length, upto: 0, atX: x.log[0], atY: y.log[0] };
+  if (p === undefined || p.x !== x || p.y !== y) return { x, y, cutsX: cx.length, cutsY: cy.length, upto: 0, atX: entryOf(x, 0), atY: entryOf(y, 0) };
   let upto = p.upto;
-  // A log with no recorded cut since must still hold the same entry at upto (an append only extends it).
-  if ((p.cutsX === cx.length && x.log[upto] !== p.atX) || (p.cutsY === cy.length && y.log[upto] !== p.atY)) upto = 0;
+  // A log with no recorded cut since must still hold the same entry at upto (an append only
+  // extends it), unless a snapshot compacted it (then the pair is compared from the boundary).
+  const changedX = upto >= startOf(x) && entryOf(x, upto) !== p.atX;
+  const changedY = upto >= startOf(y) && entryOf(y, upto) !== p.atY;
+  if ((p.cutsX === cx.length && changedX) || (p.cutsY === cy.length && changedY)) upto = 0;
   // A cut to length L keeps entries 1..L-1.
   for (let i = p.cutsX; i < cx.length; i++) if (cx[i] - 1 < upto) upto = cx[i] - 1;
   for (let i = p.cutsY; i < cy.length; i++) if (cy[i] - 1 < upto) upto = cy[i] - 1;
   p.cutsX = cx.length;
   p.cutsY = cy.length;
-  p.upto = Math.max(0, Math.min(upto, x.log.length - 1, y.log.length - 1));
+  p.upto = Math.max(0, Math.min(upto, lastOf(x), lastOf(y)));
   return p;
 }
 
@@ -282,21 +312,30 @@ export function compareLogs(view: View, a: NodeId, b: NodeId): string | undefine
 function compareLogsAbove(x: RaftNode, y: RaftNode, a: NodeId, b: NodeId, upto: number): string | number {
   const lx = x.log;
   const ly = y.log;
+  // Only indices both still hold are compared: from the higher snapshot boundary up (the
+  // boundary entry stands for a compacted one: its term counts, its identity does not).
+  const sx = startOf(x);
+  const sy = startOf(y);
+  const lo = Math.max(sx, sy);
   // The highest index where both hold the same term: everything up to it must be identical.
-  let m = Math.min(lx.length, ly.length) - 1;
-  while (m > 0 && lx[m].term !== ly[m].term) m--;
+  let m = Math.min(sx + lx.length, sy + ly.length) - 1;
+  while (m > lo && lx[m - sx].term !== ly[m - sy].term) m--;
+  // One log ends below the other's boundary: nothing both hold, nothing to compare. Else a
+  // different term at the boundary: the logs may differ from there down.
+  if (m < lo) return Math.max(upto, Math.min(m, upto));
+  if (m > 0 && lx[m - sx].term !== ly[m - sy].term) m = lo - 1;
   const committed = Math.min(x.commitIndex, y.commitIndex);
   if (committed > m) {
     return `${nodeName(a)} and ${nodeName(b)} disagree at index ${m + 1}, below both commit indexes (${x.commitIndex}, ${y.commitIndex})`;
   }
   // Below upto both agree (so m >= upto): the highest difference, if any, is above it.
-  for (let i = m; i > upto; i--) {
-    const ex = lx[i];
-    const ey = ly[i];
+  for (let i = m; i > Math.max(upto, lo); i--) {
+    const ex = lx[i - sx];
+    const ey = ly[i - sy];
     if (ex === ey) continue;
     if (ex.term !== ey.term || ex.id !== ey.id) {
       return (
-        `${nodeName(a)} and ${nodeName(b)} both hold term ${lx[m].term} at index ${m} but differ at index ${i}: ` +
+        `${nodeName(a)} and ${nodeName(b)} both hold term ${lx[m - sx].term} at index ${m} but differ at index ${i}: ` +
         `${ex.id} (term ${ex.term}) vs ${ey.id} (term ${ey.term})`
       );
     }
@@ -307,8 +346,9 @@ function compareLogsAbove(x: RaftNode, y: RaftNode, a: NodeId, b: NodeId, upto: 
 // Readers shared by every run (one closure each, so the hot path's call sites stay monomorphic).
 const commitReaders = { commitIndex: (a: RaftNode) => a.commitIndex, lastApplied: (a: RaftNode) => a.lastApplied };
 const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
-  length: (a) => a.log.length,
-  at: (a, _node, index) => a.log[index],
+  length: (a) => lastOf(a) + 1,
+  at: (a, _node, index) => entryOf(a, index)!,
+  start: (a) => startOf(a) + 1,
   watermark: (a) => a.commitIndex,
   first: 1,
   same: (x, y) => x === y || (x.term === y.term && x.id === y.id),
@@ -320,9 +360,10 @@ const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
 
 /**
  * commitIndex and lastApplied never go down within one incarnation. Both are volatile in
- * this Raft (onStart rebuilds currentTerm, votedFor and the log from storage, nothing else;
- * the KV store is rebuilt by applying the log again from index 1), so a restarted node
- * starts again from 0 and is held to nothing its previous incarnation showed.
+ * this Raft (onStart rebuilds currentTerm, votedFor, the snapshot and the log from storage;
+ * the KV store is restored from the snapshot and rebuilt by applying the log above it), so
+ * a restarted node starts again from the snapshot's index (or 0) and is held to nothing its
+ * previous incarnation showed. An InstallSnapshot raises both; a stale one must not lower them.
  */
 export function monotonicCommit(): Invariant<RaftNode> {
   return neverDecreases<RaftNode>('monotonic-commit', commitReaders);
@@ -337,6 +378,8 @@ export function monotonicCommit(): Invariant<RaftNode> {
  * again from 0: an entry it committed is committed cluster-wide, and no leader asks to
  * overwrite it.
  */
+// Entries below a node's snapshot are discarded by design (and covered by snapshot-committed):
+// committed-prefix-stable compares from the snapshot's index up.
 export function committedPrefixStable(): Invariant<RaftNode> {
   return prefixStable<RaftNode, Entry>('committed-prefix-stable', committedPrefix);
 }
@@ -428,11 +471,44 @@ class CommitCurrentTerm implements Invariant<RaftNode> {
         continue;
       }
       if (a.commitIndex === last.commit) continue;
-      const entry = a.log[a.commitIndex];
+      const entry = entryOf(a, a.commitIndex);
       last.commit = a.commitIndex;
       if (entry !== undefined && entry.term !== a.term) {
         return `leader n${n + 1} of term ${a.term} advanced its commit index to ${a.commitIndex}, an entry of term ${entry.term}: only an entry of its own term may be committed by counting replicas (§5.4.2)`;
       }
+    }
+    return undefined;
+  }
+}
+
+/**
+ * §7: a snapshot covers only committed entries. At a snapshot-taken note, its
+ * lastIncludedIndex is at most the node's commitIndex; at every snapshot note (taken or
+ * installed) its lastIncludedTerm is the term committed at that index, where a leader noted
+ * that commit. The snapshot-uncommitted variant fails here at its first snapshot that reaches
+ * past the commit index, before any state built from it answers a client.
+ */
+export class SnapshotCommitted implements Invariant<RaftNode> {
+  readonly name = 'snapshot-committed';
+  readonly notes = ['commit', 'snapshot-taken', 'snapshot-installed'];
+  /** index -> term committed there. */
+  private readonly committed: number[] = [];
+
+  onNote(note: Note): string | undefined {
+    const index = note.data.index as number;
+    const term = note.data.term as number;
+    if (note.kind === 'commit') {
+      this.committed[index] ??= term;
+      return undefined;
+    }
+    const what = note.kind === 'snapshot-taken' ? 'took' : 'installed';
+    const commit = note.data['commit-index'] as number;
+    if (note.kind === 'snapshot-taken' && index > commit) {
+      return `${nodeName(note.node)} ${what} a snapshot through index ${index}, above its commit index ${commit}: a snapshot covers only committed entries (§7)`;
+    }
+    const want = this.committed[index];
+    if (want !== undefined && want !== term) {
+      return `${nodeName(note.node)} ${what} a snapshot through index ${index} of term ${term}, where term ${want} was committed`;
     }
     return undefined;
   }
@@ -450,5 +526,6 @@ export function raftInvariants(opts: RaftOptions): Invariant<RaftNode>[] {
     new VoteOnce(),
     new LeaderQuorum(),
     new CommitCurrentTerm(),
+    new SnapshotCommitted(),
   ];
 }

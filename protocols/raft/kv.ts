@@ -28,6 +28,19 @@ export interface StateMachine {
   apply(e: Pick<Entry, 'clientId' | 'seq' | 'op'>): ClientResponse | undefined;
   /** Answer a read without the log (the `local-read` variant only). */
   read(key: string): ClientResponse;
+  /**
+   * The whole state, client sessions included (§7), as an immutable value that later
+   * applies do not change: it is stored, sent and restored by other nodes as it is.
+   */
+  snapshot(): unknown;
+  /** Replace the whole state by a snapshot's (copying it: the snapshot stays immutable). */
+  restore(state: unknown): void;
+}
+
+/** KvStore's snapshot: the data and the session table as sorted-by-insertion pairs. */
+interface KvSnapshot {
+  readonly data: ReadonlyArray<readonly [string, string]>;
+  readonly sessions: ReadonlyArray<readonly [number, number, ClientResponse]> | null;
 }
 
 const OK: ClientResponse = Object.freeze({ type: 'ok' });
@@ -72,6 +85,24 @@ export class KvStore implements StateMachine {
       }
     }
     return response;
+  }
+
+  snapshot(): unknown {
+    const snap: KvSnapshot = {
+      data: Object.freeze([...this.data]),
+      sessions: this.sessions === null ? null : Object.freeze([...this.sessions].map(([c, s]) => Object.freeze([c, s.seq, s.response] as const))),
+    };
+    return Object.freeze(snap);
+  }
+
+  restore(state: unknown): void {
+    const snap = state as KvSnapshot;
+    this.data.clear();
+    for (const [k, v] of snap.data) this.data.set(k, v);
+    if (this.sessions === null) return;
+    this.sessions.clear();
+    // A snapshot taken without sessions (the no-dedup variant's) restores none.
+    if (snap.sessions !== null) for (const [c, seq, response] of snap.sessions) this.sessions.set(c, { seq, response });
   }
 
   /** Read without going through the log (only the `local-read` variant does this). */

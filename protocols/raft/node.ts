@@ -1,20 +1,22 @@
 // One Raft server (Ongaro & Ousterhout, "In Search of an Understandable Consensus
 // Algorithm", 2014; section numbers below are the paper's, "thesis" is Ongaro's 2014
 // dissertation). Sans-IO: every effect goes through the NodeContext. The instance's
-// fields are the volatile state; currentTerm, votedFor and the log are also written to
-// ctx.storage (synced before any message that depends on them is sent), and onStart
-// rebuilds them from there.
+// fields are the volatile state; currentTerm, votedFor, the snapshot and the log above it
+// (§7 log compaction) are also written to ctx.storage (synced before any message that
+// depends on them is sent), and onStart rebuilds them from there.
 //
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
 import { assert, AssertionError } from '../../sim/types.js';
 import { KvStore, type StateMachine } from './kv.js';
+import { installSnapshot, setSnapshotBase, takeSnapshot } from './compaction.js';
 import { applyNote, commitNote, leaderNote, roleNote, voteNote } from './notes.js';
 import type { RaftOptions } from './options.js';
 import {
   HARD_STATE_KEY,
   NONE,
   SENTINEL,
+  SNAPSHOT_KEY,
   noopEntry,
   type AppendMsg,
   type AppendReplyMsg,
@@ -22,6 +24,9 @@ import {
   type HardState,
   type RaftMsg,
   type Role,
+  type Snapshot,
+  type SnapshotMsg,
+  type SnapshotReplyMsg,
   type VoteMsg,
   type VoteReplyMsg,
 } from './types.js';
@@ -33,8 +38,17 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   // Persistent state (mirrored in ctx.storage).
   term = 0;
   votedFor: NodeId = NONE;
-  /** log[0] is the sentinel; log[i] is the entry at index i. */
+  /**
+   * The log from lastIncludedIndex on (§7): log[0] is the sentinel (nothing compacted yet) or
+   * the snapshot's base entry (its term only); log[i] is the entry at index snapIndex + i.
+   * Indices everywhere else are absolute: read entries through entryAt and termAt.
+   */
   readonly log: Entry[] = [SENTINEL];
+  /** lastIncludedIndex and lastIncludedTerm of the snapshot (0, 0 before any). */
+  snapIndex = 0;
+  snapTerm = 0;
+  /** The snapshot itself (durable under SNAPSHOT_KEY), sent to followers behind it. */
+  snapshot: Snapshot | null = null;
   /**
    * Ghost bookkeeping for incremental invariants, never read by the protocol: the length the
    * log was cut to at each truncation, in order (appends only extend it). Every change to
@@ -104,7 +118,19 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   }
 
   get lastIndex(): number {
-    return this.log.length - 1;
+    return this.snapIndex + this.log.length - 1;
+  }
+
+  /** The entry at absolute `index`; undefined when compacted (below snapIndex) or past the end; the base at snapIndex. */
+  entryAt(index: number): Entry | undefined {
+    return index < this.snapIndex ? undefined : this.log[index - this.snapIndex];
+  }
+
+  /** The term at `index` (snapIndex..lastIndex). */
+  termAt(index: number): number {
+    const e = this.entryAt(index);
+    if (e === undefined) throw new AssertionError(`raft: term of index ${index} outside the log ${this.snapIndex}..${this.lastIndex}`);
+    return e.term;
   }
 
   get lastTerm(): number {
@@ -117,9 +143,18 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   onStart(): void {
     const st = this.ctx.storage;
     const hs = st.get<HardState>(HARD_STATE_KEY);
-    // The storage log holds entries 1..lastIndex at 0..lastIndex-1 (no sentinel).
+    // §7: the state machine from the snapshot; only the entries above it are applied again.
+    const snap = st.get<Snapshot>(SNAPSHOT_KEY);
+    if (snap !== undefined) {
+      this.kv.restore(snap.state);
+      setSnapshotBase(this, snap);
+      this.commitIndex = this.lastApplied = snap.index;
+    }
+    // The storage log holds entry i at i-1 (no sentinel); it starts at or below the snapshot
+    // (the snapshot is synced before the prefix is discarded).
     const length = st.logLength;
-    for (let i = 0; i < length; i++) this.log.push(st.logAt<Entry>(i) as Entry);
+    if (st.logStart > this.snapIndex) throw new AssertionError(`raft: the storage log starts at ${st.logStart}, above the snapshot at ${this.snapIndex}`);
+    for (let i = this.snapIndex; i < length; i++) this.log.push(st.logAt<Entry>(i) as Entry);
     // The term is never below the last entry's term (it only can be when it was not persisted: volatile-vote).
     this.term = Math.max(hs?.term ?? 0, this.lastTerm);
     this.votedFor = hs !== undefined && hs.term === this.term ? hs.votedFor : NONE;
@@ -188,6 +223,10 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
         return this.onAppend(from, msg);
       case 'append-reply':
         return this.onAppendReply(from, msg);
+      case 'snapshot':
+        return this.onSnapshot(from, msg);
+      case 'snapshot-reply':
+        return this.onSnapshotReply(from, msg);
     }
   }
 
@@ -197,6 +236,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
       term: this.term,
       commitIndex: this.commitIndex,
       lastLogIndex: this.lastIndex,
+      snapshotIndex: this.snapIndex,
       leader: this.leader === NONE ? null : this.leader,
     };
   }
@@ -367,41 +407,53 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   // ---------------------------------------------------------------------------------
   // Replication, follower side (§5.3)
 
-  private onAppend(from: NodeId, m: AppendMsg): void {
-    if (m.term < this.term) {
-      // A stale leader: tell it our term so that it steps down.
-      this.replyAppend(from, false, m.prevIndex, 0, -1, 0);
-      return;
-    }
-    if (m.term > this.term || this.role !== 'follower') {
+  /** The term checks of AppendEntries and InstallSnapshot: false when the sender is a stale leader (or we lead this term). */
+  private hearLeader(from: NodeId, term: number): boolean {
+    if (term < this.term) return false;
+    if (term > this.term || this.role !== 'follower') {
       // Two leaders in one term happen only when election safety is already broken (a bug
       // variant); the election-safety invariant reports it. Keep leading.
-      if (this.role === 'leader' && m.term === this.term) return;
-      this.becomeFollower(m.term, from);
+      if (this.role === 'leader' && term === this.term) return false;
+      this.becomeFollower(term, from);
     }
     this.leader = from;
     this.lastLeaderContactUs = this.ctx.now();
     this.contactSinceArmed = true;
+    return true;
+  }
 
+  private onAppend(from: NodeId, m: AppendMsg): void {
+    if (!this.hearLeader(from, m.term)) {
+      // A stale leader: tell it our term so that it steps down.
+      if (m.term < this.term) this.replyAppend(from, false, m.prevIndex, 0, -1, 0);
+      return;
+    }
     const last = this.lastIndex;
     if (m.prevIndex > last) {
       this.replyAppend(from, false, m.prevIndex, 0, -1, last + 1);
       return;
     }
-    const have = this.log[m.prevIndex].term;
-    if (have !== m.prevTerm) {
-      // Fast backup: name the conflicting term and the first index we hold of it.
-      let first = m.prevIndex;
-      while (first > 1 && this.log[first - 1].term === have) first--;
-      this.replyAppend(from, false, m.prevIndex, 0, have, first);
-      return;
-    }
-    // Skip entries we already hold (a stale or duplicated request must not truncate), then
-    // truncate at the first conflict and append the rest.
+    // Entries at or below snapIndex are committed and in our snapshot: start the comparison
+    // at the boundary, whose term is lastIncludedTerm (§7).
     const entries = m.entries;
     let i = 0;
     let index = m.prevIndex + 1;
-    while (i < entries.length && index <= last && this.log[index].term === entries[i].term) {
+    if (m.prevIndex < this.snapIndex) {
+      i = Math.min(entries.length, this.snapIndex - m.prevIndex);
+      index = m.prevIndex + 1 + i;
+    } else {
+      const have = this.termAt(m.prevIndex);
+      if (have !== m.prevTerm) {
+        // Fast backup: name the conflicting term and the first index we hold of it.
+        let first = m.prevIndex;
+        while (first > this.snapIndex + 1 && this.termAt(first - 1) === have) first--;
+        this.replyAppend(from, false, m.prevIndex, 0, have, first);
+        return;
+      }
+    }
+    // Skip entries we already hold (a stale or duplicated request must not truncate), then
+    // truncate at the first conflict and append the rest.
+    while (i < entries.length && index <= last && this.termAt(index) === entries[i].term) {
       i++;
       index++;
     }
@@ -437,8 +489,9 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   /** Put entries[from..] at index `at` (truncating whatever is there) in memory and in storage. */
   private writeEntries(at: number, entries: readonly Entry[], from: number): void {
     const st = this.ctx.storage;
+    if (at <= this.snapIndex) throw new AssertionError(`raft: a write at ${at}, at or below the snapshot at ${this.snapIndex}`);
     if (at <= this.lastIndex) {
-      this.log.length = at;
+      this.log.length = at - this.snapIndex;
       this.logCuts.push(at);
       st.logTruncate(at - 1);
     }
@@ -463,11 +516,18 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
 
   private sendAppend(p: NodeId): void {
     const next = this.nextIndex[p];
+    // §7: the entries it needs are discarded; send the snapshot instead (nextIndex moves on its reply).
+    if (next <= this.snapIndex) {
+      const snap = this.snapshot!;
+      if (!this.ctx.buggify('drop-append')) this.ctx.send(p, { type: 'snapshot', term: this.term, index: snap.index, lastTerm: snap.term, state: snap.state });
+      return;
+    }
     const prevIndex = next - 1;
     const end = Math.min(this.lastIndex, prevIndex + this.opts.maxAppendEntries);
-    const entries = end > prevIndex ? this.log.slice(next, end + 1) : EMPTY;
+    const base = this.snapIndex;
+    const entries = end > prevIndex ? this.log.slice(next - base, end - base + 1) : EMPTY;
     if (!(prevIndex >= 0 && entries.length <= this.opts.maxAppendEntries)) throw new AssertionError(`AppendEntries from ${next} within maxAppendEntries`);
-    const msg: AppendMsg = { type: 'append', term: this.term, prevIndex, prevTerm: this.log[prevIndex].term, entries, commit: this.commitIndex };
+    const msg: AppendMsg = { type: 'append', term: this.term, prevIndex, prevTerm: this.termAt(prevIndex), entries, commit: this.commitIndex };
     // An in-flight send lost inside the leader (a dropped connection): as if the network lost it.
     if (!this.ctx.buggify('drop-append')) this.ctx.send(p, msg);
     if (!this.probing[p]) this.nextIndex[p] = end + 1;
@@ -506,8 +566,8 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     let next = m.conflictIndex;
     if (m.conflictTerm >= 0) {
       let i = Math.min(m.prevIndex, this.lastIndex);
-      while (i > 0 && this.log[i].term > m.conflictTerm) i--;
-      if (i > 0 && this.log[i].term === m.conflictTerm) next = i + 1;
+      while (i > this.snapIndex && this.termAt(i) > m.conflictTerm) i--;
+      if (i > this.snapIndex && this.termAt(i) === m.conflictTerm) next = i + 1;
     }
     next = Math.max(1, Math.min(next, this.lastIndex + 1));
     // The follower no longer holds what it acknowledged: only when acks run ahead of
@@ -533,8 +593,8 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     }
     if (n <= this.commitIndex) return;
     // Bug `figure-8`: count replicas of an earlier term's entry as committing it.
-    if (this.log[n].term !== this.term && !this.ctx.bug('figure-8')) return;
-    for (let i = this.commitIndex + 1; i <= n; i++) this.ctx.note('commit', commitNote, i, this.log[i].term);
+    if (this.termAt(n) !== this.term && !this.ctx.bug('figure-8')) return;
+    for (let i = this.commitIndex + 1; i <= n; i++) this.ctx.note('commit', commitNote, i, this.termAt(i));
     this.commitIndex = n;
     this.applyCommitted();
   }
@@ -543,9 +603,19 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   // State machine and clients
 
   private applyCommitted(): void {
-    while (this.lastApplied < this.commitIndex) {
+    this.applyThrough(this.commitIndex);
+    const every = this.opts.snapshotEvery;
+    if (every > 0 && this.lastApplied - this.snapIndex >= every) {
+      // Bug `snapshot-uncommitted`: snapshot the whole log, applying its uncommitted tail first.
+      if (this.ctx.bug('snapshot-uncommitted')) this.applyThrough(this.lastIndex);
+      this.takeSnapshot(this.lastApplied);
+    }
+  }
+
+  private applyThrough(upto: number): void {
+    while (this.lastApplied < upto) {
       const index = ++this.lastApplied;
-      const e = this.log[index];
+      const e = this.log[index - this.snapIndex];
       this.ctx.note('apply', applyNote, index, e.term, e.id);
       if (e.op === null) continue;
       const response = this.kv.apply(e);
@@ -572,7 +642,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
       return;
     }
     const waiting = this.pendingByClient.get(req.clientId);
-    if (waiting !== undefined && this.log[waiting].seq === req.seq) {
+    if (waiting !== undefined && this.entryAt(waiting)?.seq === req.seq) {
       this.pending.set(waiting, req); // a retry of an entry already in the log: answer when it applies
       return;
     }
@@ -589,6 +659,52 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     // through replies and heartbeats.
     for (const p of this.ctx.peers) if (this.nextIndex[p] === index) this.sendAppend(p);
     this.maybeCommit();
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Log compaction (§7)
+
+  /** Snapshot the state machine at `index` (= lastApplied): see ./compaction.ts. */
+  private takeSnapshot(index: number): void {
+    takeSnapshot(this, index);
+  }
+
+  /** InstallSnapshot, follower side (§7, Fig. 13). */
+  private onSnapshot(from: NodeId, m: SnapshotMsg): void {
+    if (!this.hearLeader(from, m.term)) {
+      if (m.term < this.term) this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: 0 });
+      return;
+    }
+    // A snapshot of what we have committed already (a stale or duplicated message): nothing
+    // to install; lastApplied never moves back, nor the state machine with it.
+    if (m.index <= this.commitIndex) {
+      this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: m.index });
+      return;
+    }
+    installSnapshot(this, m);
+    this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: m.index });
+  }
+
+  /** InstallSnapshot, leader side: the follower holds everything through `index`. */
+  private onSnapshotReply(from: NodeId, m: SnapshotReplyMsg): void {
+    if (m.term > this.term) {
+      this.becomeFollower(m.term, NONE);
+      return;
+    }
+    if (m.term < this.term || this.role !== 'leader') return;
+    if (!this.active[from]) {
+      this.active[from] = true;
+      this.activeCount += 1;
+    }
+    if (m.index > this.matchIndex[from]) {
+      this.matchIndex[from] = m.index;
+      if (m.index > this.commitIndex) this.maybeCommit();
+    }
+    if (this.nextIndex[from] <= m.index) {
+      this.nextIndex[from] = m.index + 1;
+      this.probing[from] = false;
+      if (this.role === 'leader' && this.nextIndex[from] <= this.lastIndex) this.sendAppend(from);
+    }
   }
 
   private dropPending(): void {

@@ -8,3 +8,4 @@ export const voteNote = (term: number, candidate: NodeId) => ({ term, candidate 
 export const leaderNote = (term: number) => ({ term });
 export const commitNote = (index: number, term: number) => ({ index, term });
 export const applyNote = (index: number, term: number, id: string) => ({ index, term, 'command-id': id });
+export const snapshotNote = (index: number, term: number, commitIndex: number) => ({ index, term, 'commit-index': commitIndex });

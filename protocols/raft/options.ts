@@ -17,6 +17,8 @@ export interface RaftOptions {
   readonly fsyncIntervalUs: Micros;
   /** The log-matching invariant compares one pair of logs every this many events. */
   readonly logMatchingEveryEvents: number;
+  /** Take a snapshot once this many applied entries sit above the last one (§7); 0: never compact. */
+  readonly snapshotEvery: number;
 }
 
 export const defaultRaftOptions: RaftOptions = Object.freeze({
@@ -28,6 +30,7 @@ export const defaultRaftOptions: RaftOptions = Object.freeze({
   maxAppendEntries: 64,
   fsyncIntervalUs: 100_000,
   logMatchingEveryEvents: 256,
+  snapshotEvery: 256,
 });
 
 const known = [
@@ -39,6 +42,7 @@ const known = [
   'maxAppendEntries',
   'fsyncIntervalUs',
   'logMatchingEveryEvents',
+  'snapshotEvery',
 ];
 
 /** A scenario's raft options are malformed: bad input, not a bug of ours. */
@@ -68,6 +72,7 @@ export function parseRaftOptions(options: Record<string, unknown>): RaftOptions 
     maxAppendEntries: read.positiveInt(options, 'maxAppendEntries', defaultRaftOptions.maxAppendEntries),
     fsyncIntervalUs: read.positiveInt(options, 'fsyncIntervalUs', defaultRaftOptions.fsyncIntervalUs),
     logMatchingEveryEvents: read.positiveInt(options, 'logMatchingEveryEvents', defaultRaftOptions.logMatchingEveryEvents),
+    snapshotEvery: read.nonNegativeInt(options, 'snapshotEvery', defaultRaftOptions.snapshotEvery),
   });
   if (parsed.heartbeatUs < MIN_HEARTBEAT_US) {
     throw new RaftOptionError(`raft option heartbeatUs: expected at least 1ms (a shorter heartbeat floods the run with events), got ${parsed.heartbeatUs}us`);

@@ -49,8 +49,23 @@ export type RaftMsg =
       readonly conflictTerm: number;
       /** On rejection: the first index of conflictTerm in the follower's log, or its lastIndex + 1 when too short. */
       readonly conflictIndex: number;
-    };
+    }
 
+  /** InstallSnapshot (§7), whole in one message: the leader's snapshot, for a follower whose next entry it has discarded. */
+  | {
+      readonly type: 'snapshot';
+      readonly term: number;
+      /** lastIncludedIndex and lastIncludedTerm. */
+      readonly index: number;
+      readonly lastTerm: number;
+      /** The state machine's snapshot (immutable; restored by copying). */
+      readonly state: unknown;
+    }
+  /** The follower holds (or has committed) everything through `index`. */
+  | { readonly type: 'snapshot-reply'; readonly term: number; readonly index: number };
+
+export type SnapshotMsg = Extract<RaftMsg, { type: 'snapshot' }>;
+export type SnapshotReplyMsg = Extract<RaftMsg, { type: 'snapshot-reply' }>;
 export type VoteMsg = Extract<RaftMsg, { type: 'vote' }>;
 export type VoteReplyMsg = Extract<RaftMsg, { type: 'vote-reply' }>;
 export type AppendMsg = Extract<RaftMsg, { type: 'append' }>;
@@ -69,3 +84,21 @@ export interface HardState {
 // makes an append durable only whole, and a truncation before it, so any prefix of the
 // writes (what survives a crash with unsynced-write loss) is a consistent log.
 export const HARD_STATE_KEY = 'raft:hs';
+
+/**
+ * A snapshot (§7): the state machine after applying entries 1..index, and the term of entry
+ * `index`. Put under SNAPSHOT_KEY and synced before the log prefix it covers is discarded
+ * (storage.logCompact), so what survives a crash is a whole snapshot and a log from no
+ * later than just above it.
+ */
+export interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly state: unknown;
+}
+export const SNAPSHOT_KEY = 'raft:snap';
+
+/** The in-memory log's base (log[0]) once compacted: stands for the entry at lastIncludedIndex (its term only). */
+export function snapshotBase(index: number, term: number): Entry {
+  return Object.freeze({ term, id: `snapshot@${index}`, clientId: -1, seq: 0, op: null });
+}

@@ -11,6 +11,9 @@ export class FakeStorage implements DurableStorage {
   log: unknown[] = [];
   syncedLog: readonly unknown[] = [];
   logSynced = 0;
+  /** Entries below logStart were discarded (their slots hold undefined): as the process sees it, and as synced. */
+  logStart = 0;
+  syncedStart = 0;
   syncs = 0;
   get<T>(key: string): T | undefined {
     return (this.unsynced.has(key) ? this.unsynced.get(key) : this.synced.get(key)) as T | undefined;
@@ -25,13 +28,19 @@ export class FakeStorage implements DurableStorage {
     return this.log[index] as T | undefined;
   }
   logAppend(entries: readonly unknown[], from = 0, at = this.log.length): void {
-    if (at > this.log.length) throw new Error(`append at ${at} of ${this.log.length}`);
+    if (at > this.log.length || at < this.logStart) throw new Error(`append at ${at} of ${this.log.length} from ${this.logStart}`);
     this.log.length = at;
     this.logSynced = Math.min(this.logSynced, at);
     this.log.push(...entries.slice(from));
   }
+  logCompact(upto: number): void {
+    if (upto < this.logStart) throw new Error(`compaction to ${upto} below ${this.logStart}`);
+    if (upto > this.log.length) this.log.length = upto;
+    this.log.fill(undefined, this.logStart, upto);
+    this.logStart = upto;
+  }
   logTruncate(length: number): void {
-    if (length > this.log.length) throw new Error(`truncation to ${length} of ${this.log.length}`);
+    if (length > this.log.length || length < this.logStart) throw new Error(`truncation to ${length} of ${this.log.length} from ${this.logStart}`);
     this.log.length = length;
     this.logSynced = Math.min(this.logSynced, length);
   }
@@ -47,6 +56,7 @@ export class FakeStorage implements DurableStorage {
     for (const [k, v] of this.unsynced) this.synced.set(k, v);
     this.unsynced.clear();
     this.syncedLog = this.log.slice();
+    this.syncedStart = this.logStart;
     this.logSynced = this.log.length;
     this.syncs++;
   }
@@ -54,6 +64,7 @@ export class FakeStorage implements DurableStorage {
   crash(): void {
     this.unsynced.clear();
     this.log = this.syncedLog.slice();
+    this.logStart = this.syncedStart;
     this.logSynced = this.log.length;
   }
 }

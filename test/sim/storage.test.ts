@@ -12,7 +12,7 @@ import { fcSeed } from './fc-seed.js';
 class KeyedLog {
   constructor(readonly kv: SimStorage) {}
   get length(): number {
-    return this.kv.get<number>('last') ?? 0;
+    return Math.max(this.kv.get<number>('last') ?? 0, this.start);
   }
   write(at: number, entries: readonly string[]): void {
     if (at < this.length) this.kv.put('last', at);
@@ -22,8 +22,16 @@ class KeyedLog {
   truncate(length: number): void {
     this.kv.put('last', length);
   }
-  entries(): string[] {
-    return Array.from({ length: this.length }, (_, i) => this.kv.get<string>(`log:${i}`) as string);
+  get start(): number {
+    return this.kv.get<number>('first') ?? 0;
+  }
+  /** A compaction raises the first-index key (the log ends no lower than it starts); the discarded keys read as absent. */
+  compact(upto: number): void {
+    if (upto === this.start) return;
+    this.kv.put('first', upto);
+  }
+  entries(): Array<string | undefined> {
+    return Array.from({ length: this.length }, (_, i) => (i < this.start ? undefined : this.kv.get<string>(`log:${i}`)));
   }
 }
 
@@ -31,6 +39,7 @@ type Step =
   | { kind: 'put'; key: string; value: number }
   | { kind: 'append'; back: number; count: number }
   | { kind: 'truncate'; back: number }
+  | { kind: 'compact'; ahead: number }
   | { kind: 'sync' }
   | { kind: 'crash' };
 
@@ -38,6 +47,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('put' as const), key: fc.constantFrom('a', 'b'), value: fc.nat(9) }),
   fc.record({ kind: fc.constant('append' as const), back: fc.nat(3), count: fc.nat(3) }),
   fc.record({ kind: fc.constant('truncate' as const), back: fc.nat(3) }),
+  fc.record({ kind: fc.constant('compact' as const), ahead: fc.nat(3) }),
   fc.record({ kind: fc.constant('sync' as const) }),
   fc.record({ kind: fc.constant('crash' as const) }),
 );
@@ -79,6 +89,29 @@ describe('SimStorage log', () => {
     }
   });
 
+  it('a compaction discards the prefix, keeps indexes absolute, and is one write a crash may lose', () => {
+    for (const kept of [0, 1]) {
+      const s = new SimStorage(true);
+      s.logAppend(['a', 'b', 'c']);
+      s.sync();
+      s.logCompact(2);
+      expect(s.logStart).toBe(2);
+      expect(logOf(s)).toEqual([undefined, undefined, 'c']);
+      expect(s.unsyncedWrites).toBe(1);
+      expect(() => s.logTruncate(1)).toThrow(/log truncation to 1 of 3 from 2/);
+      expect(() => s.logAppend(['x'], 0, 1)).toThrow(/log append at 1 of a log of 3 from 2/);
+      s.crash({ int: () => kept } as unknown as Prng);
+      expect(s.logStart).toBe(kept === 1 ? 2 : 0);
+      expect(s.logLength).toBe(3);
+    }
+    const ahead = new SimStorage(false);
+    ahead.logAppend(['a']);
+    ahead.logCompact(5);
+    expect([ahead.logStart, ahead.logLength, ahead.logSynced]).toEqual([5, 5, 5]);
+    ahead.logAppend(['f']);
+    expect(ahead.logAt(5)).toBe('f');
+  });
+
   it('rejects an append or a truncation past the end', () => {
     const s = new SimStorage(true);
     s.logAppend(['a']);
@@ -101,7 +134,7 @@ describe('SimStorage log', () => {
               keyed.kv.put(step.key, step.value);
               break;
             case 'append': {
-              const at = Math.max(0, log.logLength - step.back);
+              const at = Math.max(log.logStart, log.logLength - step.back);
               const entries = Array.from({ length: step.count }, () => `e${serial++}`);
               // Raft's order: a truncation write first when the append overwrites, then the batch.
               if (at < log.logLength) log.logTruncate(at);
@@ -110,9 +143,16 @@ describe('SimStorage log', () => {
               break;
             }
             case 'truncate': {
-              const length = Math.max(0, log.logLength - step.back);
+              const length = Math.max(log.logStart, log.logLength - step.back);
               log.logTruncate(length);
               keyed.truncate(length);
+              break;
+            }
+            case 'compact': {
+              // Up to `ahead` entries past the start, possibly past the end (an installed snapshot ahead of the log).
+              const upto = log.logStart + step.ahead;
+              log.logCompact(upto);
+              keyed.compact(upto);
               break;
             }
             case 'sync':
@@ -127,6 +167,7 @@ describe('SimStorage log', () => {
           expect(logOf(log)).toEqual(keyed.entries());
           expect(log.get('a')).toBe(keyed.kv.get('a'));
           expect(log.get('b')).toBe(keyed.kv.get('b'));
+          expect(log.logStart).toBe(keyed.start);
           if (log.unsyncedWrites === 0) expect(log.logSynced).toBe(log.logLength);
           expect(log.logSynced).toBeLessThanOrEqual(log.logLength);
         }

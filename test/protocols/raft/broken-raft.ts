@@ -17,7 +17,7 @@ import type { RaftMsg } from '../../../protocols/raft/types.js';
 export class StaleCommitRaft extends RaftNode {
   override onMessage(from: NodeId, msg: RaftMsg): void {
     super.onMessage(from, msg);
-    if (msg.type !== 'append' || msg.term !== this.term || this.role !== 'follower' || this.log[msg.prevIndex]?.term !== msg.prevTerm) return;
+    if (msg.type !== 'append' || msg.term !== this.term || this.role !== 'follower' || this.entryAt(msg.prevIndex)?.term !== msg.prevTerm) return;
     const commit = Math.min(msg.commit, msg.prevIndex + msg.entries.length);
     if (commit < this.commitIndex) this.commitIndex = commit;
   }
@@ -34,7 +34,7 @@ export class TruncatingRaft extends RaftNode {
     super.onMessage(from, msg);
     if (msg.type !== 'append' || msg.term !== this.term || this.role !== 'follower') return;
     const end = msg.prevIndex + msg.entries.length;
-    if (end < this.lastIndex && this.log[msg.prevIndex]?.term === msg.prevTerm) this.log.length = end + 1;
+    if (end < this.lastIndex && end >= this.snapIndex && this.entryAt(msg.prevIndex)?.term === msg.prevTerm) this.log.length = end + 1 - this.snapIndex;
   }
 }
 

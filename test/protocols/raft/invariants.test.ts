@@ -83,10 +83,11 @@ describe('the protocol declares its checks by their scenario names', () => {
       'vote-once',
       'leader-quorum',
       'commit-current-term',
+      'snapshot-committed',
     ]);
     expect(raft.liveness({}).map((l) => l.name)).toEqual(['liveness']);
     expect(raft.invariants({})[0]).not.toBe(raft.invariants({})[0]);
-    expect(raft.bugs.map((b) => b.name)).toEqual(['figure-8', 'volatile-vote', 'no-prevote', 'local-read', 'ack-before-persist', 'no-dedup']);
+    expect(raft.bugs.map((b) => b.name)).toEqual(['figure-8', 'volatile-vote', 'no-prevote', 'local-read', 'ack-before-persist', 'no-dedup', 'snapshot-uncommitted']);
   });
 });
 

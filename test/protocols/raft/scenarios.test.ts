@@ -20,6 +20,8 @@ const expected: BugScenarios = {
   'ack-before-persist.yaml': { bug: 'ack-before-persist', caughtBy: 'committed-prefix-stable' },
   'local-read.yaml': { bug: 'local-read', caughtBy: 'linearizability' },
   'no-dedup.yaml': { bug: 'no-dedup', caughtBy: 'linearizability' },
+  // The first snapshot a node takes while its log runs ahead of its commit index.
+  'snapshot-uncommitted.yaml': { bug: 'snapshot-uncommitted', caughtBy: 'snapshot-committed' },
 };
 
 const verdict = kvVerdict;
