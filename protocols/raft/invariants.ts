@@ -32,6 +32,8 @@ const entryOf = (a: RaftNode, index: number): Entry | undefined => {
 /** §5.2: at most one leader per term, ever (across crashes, not just at one instant). */
 export class ElectionSafety implements Invariant<RaftNode> {
   readonly name = 'election-safety';
+  /** The note kinds onNote reads: the kernel hands it no other. */
+  readonly notes = ['become-leader'];
   private readonly leaderOf = new Map<number, NodeId>();
 
   onNote(note: Note): string | undefined {
@@ -50,6 +52,8 @@ export class ElectionSafety implements Invariant<RaftNode> {
 /** §5.4.3: no two nodes apply different entries at one index. */
 export class StateMachineSafety implements Invariant<RaftNode> {
   readonly name = 'state-machine-safety';
+  /** The note kinds onNote reads: the kernel hands it no other. */
+  readonly notes = ['apply'];
   private readonly term: number[] = [];
   private readonly id: string[] = [];
   private readonly by: NodeId[] = [];
@@ -84,6 +88,8 @@ export class StateMachineSafety implements Invariant<RaftNode> {
  */
 export class CommittedNeverLost implements Invariant<RaftNode> {
   readonly name = 'committed-never-lost';
+  /** The note kinds onNote reads: the kernel hands it no other. */
+  readonly notes = ['commit', 'become-leader', 'snapshot-taken', 'snapshot-installed'];
   /** index -> term of the entry committed there. */
   private readonly committed: number[] = [];
   /** index -> the lowest leader term in which it was noted committed. */
@@ -194,6 +200,8 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
 /** Fig. 2: currentTerm is durable and never decreases, across restarts too. */
 export class MonotonicTerm implements Invariant<RaftNode> {
   readonly name = 'monotonic-term';
+  /** The note kinds onNote reads: the kernel hands it no other. */
+  readonly notes = ['role'];
   private readonly last: number[] = [];
 
   onNote(note: Note, view: View): string | undefined {
@@ -391,6 +399,8 @@ export function committedPrefixStable(): Invariant<RaftNode> {
  */
 export class VoteOnce implements Invariant<RaftNode> {
   readonly name = 'vote-once';
+  /** The note kinds onNote reads: the kernel hands it no other. */
+  readonly notes = ['vote'];
   /** node -> term -> the candidate it voted for, and in which of its incarnations. */
   private readonly votes: Array<Map<number, { candidate: NodeId; incarnation: number }>> = [];
   private readonly actors: Array<RaftNode | undefined> = [];
@@ -421,6 +431,8 @@ export class VoteOnce implements Invariant<RaftNode> {
 /** §5.2: every leader's election rests on the votes of a majority of distinct voters for it in its term (its own included). */
 export class LeaderQuorum implements Invariant<RaftNode> {
   readonly name = 'leader-quorum';
+  /** The note kinds onNote reads: the kernel hands it no other. */
+  readonly notes = ['vote', 'become-leader'];
   /** term -> candidate -> the nodes that voted for it in that term. */
   private readonly voters = new Map<number, Map<NodeId, Set<NodeId>>>();
 
