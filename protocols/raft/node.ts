@@ -533,16 +533,26 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     if (!this.probing[p]) this.nextIndex[p] = end + 1;
   }
 
-  private onAppendReply(from: NodeId, m: AppendReplyMsg): void {
-    if (m.term > this.term) {
-      this.becomeFollower(m.term, NONE);
-      return;
+  /**
+   * A reply to this leader's AppendEntries or InstallSnapshot: a newer term turns it into a
+   * follower; a stale term, or no longer leading, ignores it. Otherwise the peer counts as
+   * active and the reply is the current term's (true).
+   */
+  private currentReply(from: NodeId, term: number): boolean {
+    if (term > this.term) {
+      this.becomeFollower(term, NONE);
+      return false;
     }
-    if (m.term < this.term || this.role !== 'leader') return;
+    if (term < this.term || this.role !== 'leader') return false;
     if (!this.active[from]) {
       this.active[from] = true;
       this.activeCount += 1;
     }
+    return true;
+  }
+
+  private onAppendReply(from: NodeId, m: AppendReplyMsg): void {
+    if (!this.currentReply(from, m.term)) return;
     if (m.success) {
       if (m.matchIndex > this.matchIndex[from]) {
         this.matchIndex[from] = m.matchIndex;
@@ -687,15 +697,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
 
   /** InstallSnapshot, leader side: the follower holds everything through `index`. */
   private onSnapshotReply(from: NodeId, m: SnapshotReplyMsg): void {
-    if (m.term > this.term) {
-      this.becomeFollower(m.term, NONE);
-      return;
-    }
-    if (m.term < this.term || this.role !== 'leader') return;
-    if (!this.active[from]) {
-      this.active[from] = true;
-      this.activeCount += 1;
-    }
+    if (!this.currentReply(from, m.term)) return;
     if (m.index > this.matchIndex[from]) {
       this.matchIndex[from] = m.index;
       if (m.index > this.commitIndex) this.maybeCommit();
