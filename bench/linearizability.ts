@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { checkHistory, parseHistory, type LinearizabilityResult } from '../checkers/index.js';
 import { prng } from './prng.js';
-import { isSmoke, type BenchRow } from './table.js';
+import { goal, isSmoke, type BenchRow } from './table.js';
 import type { HistoryEvent } from '../sim/types.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -160,16 +160,31 @@ function coldEndToEnd(file: string): { ms: number; verdict: string } | { error: 
 }
 
 /** bench/fixtures/porcupine-figures.json, written by whoever measured Porcupine (Go) here: `{ measured, go, files: { c01-ok: { ms } } }`. Read defensively. */
-function porcupineFigures(): { measured: string; go: string; ms: Map<string, number> } | { missing: string } {
+/** Porcupine's figures for one file (ms): parse+check warm median and first run in a fresh process; check only, warm median. */
+interface GoFigures {
+  warm?: number;
+  cold?: number;
+  check?: number;
+}
+
+function porcupineFigures(): { measured: string; go: string; ms: Map<string, GoFigures> } | { missing: string } {
   const path = resolve(repoRoot, 'bench/fixtures/porcupine-figures.json');
   if (!existsSync(path)) return { missing: 'no bench/fixtures/porcupine-figures.json on this branch' };
   try {
     const raw = JSON.parse(readFileSync(path, 'utf8')) as { measured?: unknown; go?: unknown; files?: unknown };
-    const ms = new Map<string, number>();
+    const ms = new Map<string, GoFigures>();
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     if (typeof raw.files === 'object' && raw.files !== null) {
       for (const [file, figures] of Object.entries(raw.files as Record<string, unknown>)) {
-        const v = (figures as { ms?: unknown } | null)?.ms;
-        if (typeof v === 'number' && Number.isFinite(v)) ms.set(file, v);
+        const f = (figures ?? {}) as { withParseMedianMs?: unknown; withParseFirstMs?: unknown; checkMedianMs?: unknown };
+        const got: GoFigures = {};
+        const warm = num(f.withParseMedianMs);
+        const cold = num(f.withParseFirstMs);
+        const check = num(f.checkMedianMs);
+        if (warm !== undefined) got.warm = warm;
+        if (cold !== undefined) got.cold = cold;
+        if (check !== undefined) got.check = check;
+        if (Object.keys(got).length > 0) ms.set(file, got);
       }
     }
     return { measured: typeof raw.measured === 'string' ? raw.measured : '?', go: typeof raw.go === 'string' ? raw.go : '?', ms };
@@ -202,8 +217,9 @@ export function main(): BenchRow[] {
     const cold = smoke && file !== 'c01-ok' ? { error: 'not measured in a smoke run' } : coldEndToEnd(file);
     const samples: number[] = [];
     let verdict = '';
-    const runs = smoke ? 3 : 20;
-    endToEnd(file);
+    // As Porcupine's figures were taken: untimed warm-up calls first, then the median of many.
+    const runs = smoke ? 3 : 300;
+    for (let i = 0; i < (smoke ? 1 : 30); i++) endToEnd(file);
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
       verdict = endToEnd(file).verdict;
@@ -212,14 +228,23 @@ export function main(): BenchRow[] {
     samples.sort((a, b) => a - b);
     const warmMs = samples[Math.floor(samples.length / 2)];
     const coldText = 'ms' in cold ? `${cold.ms.toFixed(1)} ms` : cold.error;
-    console.log(`  porcupine-kv/${file.padEnd(8)} ${verdict.padEnd(16)} cold ${coldText.padStart(9)}   warm median ${warmMs.toFixed(2).padStart(8)} ms  (${runs} runs)${go?.ms.has(file) ? `   Porcupine (Go) ${go.ms.get(file)} ms` : ''}`);
+    console.log(`  porcupine-kv/${file.padEnd(8)} ${verdict.padEnd(16)} cold ${coldText.padStart(9)}   warm median ${warmMs.toFixed(2).padStart(8)} ms  (${runs} runs)${go?.ms.get(file)?.warm !== undefined ? `   Porcupine (Go) cold ${go.ms.get(file)!.cold ?? '?'} ms, warm ${go.ms.get(file)!.warm} ms` : ''}`);
     table.push(
       { name: `${file} parse+check cold`, figure: 'ms' in cold ? cold.ms : null, unit: 'ms', note: 'ms' in cold ? `first call in a fresh process, ${cold.verdict}` : cold.error },
       { name: `${file} parse+check warm`, figure: warmMs, unit: 'ms', note: `median of ${runs}, ${verdict}` },
     );
     if (go !== undefined) {
-      const ms = go.ms.get(file);
-      table.push({ name: `${file} Porcupine (Go)`, figure: ms ?? null, unit: 'ms', note: ms === undefined ? 'no figure for this file in bench/fixtures/porcupine-figures.json' : `${go.go}, measured ${go.measured}` });
+      const g = go.ms.get(file) ?? {};
+      const where = `${go.go}, measured ${go.measured.split(',')[0]} on this machine kind (bench/fixtures/porcupine-figures.md)`;
+      const absent = 'no figure for this file in bench/fixtures/porcupine-figures.json';
+      const faster = goal('<', 1, '< 1× (faster than Porcupine)');
+      table.push(
+        { name: `${file} Porcupine (Go) parse+check cold`, figure: g.cold ?? null, unit: 'ms', note: g.cold === undefined ? absent : where },
+        { name: `${file} Porcupine (Go) parse+check warm`, figure: g.warm ?? null, unit: 'ms', note: g.warm === undefined ? absent : where },
+        { name: `${file} Porcupine (Go) check only warm`, figure: g.check ?? null, unit: 'ms', note: g.check === undefined ? absent : where },
+      );
+      if (g.warm !== undefined) table.push({ name: `${file} parse+check warm ÷ Porcupine`, figure: warmMs / g.warm, unit: '×', goal: faster });
+      if (g.cold !== undefined && 'ms' in cold) table.push({ name: `${file} parse+check cold ÷ Porcupine`, figure: cold.ms / g.cold, unit: '×', goal: faster, note: 'a fresh process: V8 interprets and compiles the checker on its first call' });
     }
   }
   if ('missing' in figures) table.push({ name: 'Porcupine (Go)', figure: null, unit: 'ms', note: figures.missing });
@@ -227,7 +252,9 @@ export function main(): BenchRow[] {
   console.log('linearizability checker (checkHistory only; parsing excluded)');
   for (const file of PORCUPINE_FILES) {
     const parsed = parseHistory(readFileSync(porcupineFile(file), 'utf8'));
-    print(row(`porcupine-kv/${file}`, 'kv', parsed.events, budget(500), smoke ? 3 : 20));
+    const r = print(row(`porcupine-kv/${file}`, 'kv', parsed.events, budget(500), smoke ? 3 : 20));
+    const g = go?.ms.get(file)?.check;
+    if (g !== undefined) table.push({ name: `${file} check only warm ÷ Porcupine`, figure: r.medianMs / g, unit: '×', goal: goal('<', 1, '< 1× (faster than Porcupine)') });
   }
   // c10-ok as one state takes seconds a call: not in a smoke run.
   if (!smoke) {
