@@ -231,6 +231,13 @@ export interface ClusterView<A> {
   storage(node: NodeId): DurableStorage;
   /** True once faults have stopped (the liveness phase). */
   readonly inLivenessPhase: boolean;
+  /**
+   * For checks that look at one node at a time after each event: the node whose actor or
+   * storage the event just handled can have changed (a delivery, timer or resumption of
+   * that node), -1 when it changed no node (a client's), undefined when it may have
+   * changed any (faults, client invocations, or checks that run every N events).
+   */
+  readonly changedNode?: NodeId | -1;
 }
 
 /** A ghost note's data: what its builder returns (a fresh object per note). */

@@ -143,6 +143,9 @@ export class World implements ClusterView<Actor<unknown>> {
   get nowUs(): Micros {
     return this.core.nowTrue;
   }
+  /** ClusterView.changedNode: set before each event is dispatched. */
+  changedNode: NodeId | -1 | undefined = undefined;
+
   get inLivenessPhase(): boolean {
     return this.core.faultsOver;
   }
@@ -195,6 +198,7 @@ export class World implements ClusterView<Actor<unknown>> {
     this.builtin?.start();
 
     const step = Math.max(1, cfg.checkEveryEvents);
+    const nodes = this.nodeCount;
     const checkSteps = this.checks.checksSteps;
     const queue = core.queue;
     const hash = core.hash;
@@ -219,6 +223,14 @@ export class World implements ClusterView<Actor<unknown>> {
       hash.int(ev.a);
       hash.int(ev.b);
       core.retained = false;
+      // Which node this event can change (ClusterView.changedNode): a delivery's or timer's
+      // or resumption's own node; none when that endpoint is a client, or for the built-in
+      // clients' own events (they only send); any for faults and the nemesis.
+      if (step === 1) {
+        const k = ev.kind;
+        const at = k === DELIVER || k === DELIVER_REQUEST ? ev.b : k === TIMER || k === RESUME ? ev.a : k === DELIVER_REPLY || k === CLIENT_INVOKE || k === CLIENT_TIMEOUT || k === CLIENT_RETRY ? -1 : -2;
+        this.changedNode = at === -2 ? undefined : at < nodes ? at : -1;
+      }
       this.dispatch(ev);
       core.release(ev);
       if (!core.stopped && checkSteps && core.eventIndex % step === 0) this.checks.afterEvent(this);

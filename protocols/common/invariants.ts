@@ -55,7 +55,13 @@ abstract class PerNode<A> {
 
   all(view: ClusterView<A>): string | undefined {
     const nodes = view.nodeCount;
+    const changed = view.changedNode;
     if (nodes !== this.size) this.resize((this.size = nodes));
+    else if (changed !== undefined) {
+      // Only that node can have changed since the last round: the others' checks would find what they found then.
+      const bad = changed >= 0 ? this.node(view, changed) : undefined;
+      return bad ?? this.after(view);
+    }
     for (let n = 0; n < nodes; n++) {
       const bad = this.node(view, n);
       if (bad !== undefined) return bad;
