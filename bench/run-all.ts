@@ -52,25 +52,12 @@ async function runStep(name: string, outFile: string): Promise<void> {
 }
 
 /**
- * A step's return value as rows. BenchRow[] is taken as is. bench/startup.ts returns its own
- * rows ({ name, medianMs, minMs, runs, exitCode }), adapted here; a step that returns nothing
- * gets one row that says so (its own printed lines still show its figures).
+ * A step's return value as rows: BenchRow[] is taken as is (every bench returns it); a step
+ * that returns nothing gets one row that says so (its own printed lines still show its figures).
  */
 function adapt(name: string, returned: unknown): BenchRow[] {
   const rows = asRows(returned);
   if (rows !== undefined && rows.length > 0) return rows;
-  if (name === 'startup' && Array.isArray(returned)) {
-    const startup = returned.filter((r): r is { name: string; medianMs: number; runs: number; exitCode: number | null } => typeof r?.name === 'string' && typeof r?.medianMs === 'number');
-    if (startup.length > 0) {
-      return startup.map((r) => ({
-        name: r.name.replace(/ \(bare Node, for reference\)$/, ' (bare Node)'),
-        figure: r.medianMs,
-        unit: 'ms',
-        ...(/^faultline --help$/.test(r.name) ? { goal: { op: '<' as const, value: 150, text: '< 150 ms' } } : {}),
-        note: `median of ${r.runs} spawns, wall time (exit ${r.exitCode})`,
-      }));
-    }
-  }
   if (Array.isArray(returned) && returned.length === 0) return [{ name: '(no figures)', figure: null, unit: '', note: 'the bench returned no rows (see its own lines above)' }];
   return [{ name: '(no figures returned)', figure: null, unit: '', note: `bench/${name}.ts prints its figures but returns no BenchRow[] (bench/table.ts)` }];
 }

@@ -18,7 +18,7 @@ const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const cli = resolve(repoRoot, 'bin/faultline.js');
 const smallHistory = 'test/fixtures/histories/porcupine-kv/c01-ok.txt';
 
-export interface StartupRow {
+interface StartupRow {
   name: string;
   runs: number;
   medianMs: number;
