@@ -11,7 +11,7 @@
 // the checker and its classes (HistoryParseError is one class for every `instanceof`).
 // A cache that does not fit the Node that runs it is rejected by V8: slower, never different.
 import { build, type Plugin } from 'esbuild';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { Script } from 'node:vm';
@@ -28,7 +28,8 @@ interface CheckerExports {
   checkHistory(events: unknown[], model: string): { verdict: string };
 }
 
-const checkerDir = (root: string) => join(root, 'checkers', 'linearizability');
+/** The checker's folder, as esbuild names the files in it (symbolic links resolved). */
+const checkerDir = (root: string) => realpathSync(join(root, 'checkers', 'linearizability'));
 
 /**
  * Write `out`/linearizability.cjs (the modules of CHECKER_MODULES as one CommonJS file) and
