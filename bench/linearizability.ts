@@ -1,17 +1,20 @@
 // Linearizability checker benchmark: `node --import tsx bench/linearizability.ts`.
 // Prints, on Porcupine's four key-value histories, the end-to-end time (read + parse +
 // check: cold, the first call in a fresh process, and warm, the median here) beside
-// Porcupine's own figures when bench/fixtures/porcupine-figures.json is there; then checker
+// Porcupine's own figures when bench/fixtures/porcupine-figures.json is there: cold as
+// parse, check and both, median of fresh processes, with the checker from the sources and
+// from the CLI bundle's code cache (bench/linearizability-cold.ts), and the whole
+// `faultline check FILE` process; then checker
 // time (parsing excluded) on the four (by key, and c10-ok as one state), and on generated
 // histories of 1k, 10k and 100k operations (1k only with BENCH_SMOKE=1). main() returns the
 // figures as rows for run-all.ts's table.
 // Figures only: no timed assertions anywhere (DESIGN.md).
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { checkHistory, parseHistory, type LinearizabilityResult } from '../checkers/index.js';
+import { coldKey, measureCold, type ColdFigures, type ColdMode } from './linearizability-cold.js';
 import { prng } from './prng.js';
 import { goal, isSmoke, type BenchRow } from './table.js';
 import type { HistoryEvent } from '../sim/types.js';
@@ -142,30 +145,27 @@ function endToEnd(file: string): LinearizabilityResult {
   return checkHistory(parseHistory(readFileSync(porcupineFile(file), 'utf8')).events, 'kv');
 }
 
-/**
- * The cold figure: parse + check of one file as the first call in a fresh process (the
- * checker's code not yet compiled by the JIT), in that process's own timing. Module loading
- * is not counted: the child has imported everything before it starts the clock.
- */
-function coldEndToEnd(file: string): { ms: number; verdict: string } | { error: string } {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--cold', file], { cwd: repoRoot, encoding: 'utf8' });
-  const line = child.stdout?.trim().split('\n').pop() ?? '';
-  try {
-    const parsed = JSON.parse(line) as { ms: number; verdict: string };
-    if (typeof parsed.ms === 'number') return parsed;
-  } catch {
-    // fall through
-  }
-  return { error: `child exited ${child.status}: ${(child.stderr ?? '').trim().split('\n')[0]}` };
-}
-
-/** bench/fixtures/porcupine-figures.json, written by whoever measured Porcupine (Go) here: `{ measured, go, files: { c01-ok: { ms } } }`. Read defensively. */
-/** Porcupine's figures for one file (ms): parse+check warm median and first run in a fresh process; check only, warm median. */
+/** Porcupine's figures for one file (ms), from bench/fixtures/porcupine-figures.json: parse+check warm median and first run in a fresh process; check only, warm median; the first parse, first check (wall, CPU) and the whole process's CPU of a fresh process. */
 interface GoFigures {
   warm?: number;
   cold?: number;
   check?: number;
+  parseCold?: number;
+  checkCold?: number;
+  checkColdCpu?: number;
+  processCpu?: number;
 }
+
+/** GoFigures' fields and the JSON fields they are read from. */
+const GO_FIELDS: ReadonlyArray<[keyof GoFigures, string]> = [
+  ['warm', 'withParseMedianMs'],
+  ['cold', 'withParseFirstMs'],
+  ['check', 'checkMedianMs'],
+  ['parseCold', 'parseFirstMs'],
+  ['checkCold', 'checkFirstMs'],
+  ['checkColdCpu', 'checkFirstCpuMs'],
+  ['processCpu', 'processCpuColdMs'],
+];
 
 function porcupineFigures(): { measured: string; go: string; ms: Map<string, GoFigures> } | { missing: string } {
   const path = resolve(repoRoot, 'bench/fixtures/porcupine-figures.json');
@@ -176,14 +176,12 @@ function porcupineFigures(): { measured: string; go: string; ms: Map<string, GoF
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
     if (typeof raw.files === 'object' && raw.files !== null) {
       for (const [file, figures] of Object.entries(raw.files as Record<string, unknown>)) {
-        const f = (figures ?? {}) as { withParseMedianMs?: unknown; withParseFirstMs?: unknown; checkMedianMs?: unknown };
+        const f = (figures ?? {}) as Record<string, unknown>;
         const got: GoFigures = {};
-        const warm = num(f.withParseMedianMs);
-        const cold = num(f.withParseFirstMs);
-        const check = num(f.checkMedianMs);
-        if (warm !== undefined) got.warm = warm;
-        if (cold !== undefined) got.cold = cold;
-        if (check !== undefined) got.check = check;
+        for (const [field, json] of GO_FIELDS) {
+          const v = num(f[json]);
+          if (v !== undefined) got[field] = v;
+        }
         if (Object.keys(got).length > 0) ms.set(file, got);
       }
     }
@@ -193,6 +191,39 @@ function porcupineFigures(): { measured: string; go: string; ms: Map<string, GoF
     console.log(`porcupine figures: ${why}`);
     return { missing: why };
   }
+}
+
+/**
+ * The cold rows of one file and one way of loading the checker: first parse, first check
+ * (wall and CPU) and both, each ÷ Porcupine's first-run figure when there is one. The sources
+ * row of parse+check ÷ Porcupine keeps the name it had before the bundle was measured.
+ */
+function coldRows(file: string, mode: ColdMode, f: ColdFigures | undefined, g: GoFigures, faster: ReturnType<typeof goal>): BenchRow[] {
+  if (f === undefined) return [];
+  const how = mode === 'sources' ? 'checker from the sources (tsx)' : 'checker from the CLI bundle with its code cache';
+  const tag = mode === 'sources' ? '' : ' (CLI bundle)';
+  if ('error' in f) {
+    console.log(`    cold, ${how}: ${f.error}`);
+    return [{ name: `${file} cold parse+check${tag || ' (sources)'}`, figure: null, unit: 'ms', note: f.error }];
+  }
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  console.log(
+    `    cold, ${how}, median of ${f.processes}: parse ${ms(f.parseMs)} (CPU ${ms(f.parseCpuMs)})  check ${ms(f.checkMs)} (CPU ${ms(f.checkCpuMs)})  parse+check ${ms(f.totalMs)} (CPU ${ms(f.totalCpuMs)})${g.cold !== undefined ? `   Porcupine (Go) first parse ${g.parseCold ?? '?'} ms, check ${g.checkCold ?? '?'} ms (CPU ${g.checkColdCpu ?? '?'} ms), parse+check ${g.cold} ms` : ''}`,
+  );
+  const note = `${how}, first call in a fresh process, median of ${f.processes}, ${f.verdict}`;
+  const rows: BenchRow[] = [
+    { name: `${file} cold parse${tag || ' (sources)'}`, figure: f.parseMs, unit: 'ms', note: `${note}; CPU ${ms(f.parseCpuMs)}` },
+    { name: `${file} cold check${tag || ' (sources)'}`, figure: f.checkMs, unit: 'ms', note: `${note}; CPU ${ms(f.checkCpuMs)}` },
+  ];
+  if (mode === 'bundle') rows.push({ name: `${file} cold parse+check${tag}`, figure: f.totalMs, unit: 'ms', note: `${note}; CPU ${ms(f.totalCpuMs)}` });
+  const ratio = (name: string, figure: number, porcupine: number | undefined, extra?: string): void => {
+    if (porcupine !== undefined) rows.push({ name, figure: figure / porcupine, unit: '×', goal: faster, ...(extra ? { note: extra } : {}) });
+  };
+  ratio(`${file} cold parse ÷ Porcupine${tag}`, f.parseMs, g.parseCold);
+  ratio(`${file} cold check ÷ Porcupine${tag}`, f.checkMs, g.checkCold);
+  ratio(`${file} cold check CPU ÷ Porcupine${tag}`, f.checkCpuMs, g.checkColdCpu);
+  ratio(mode === 'sources' ? `${file} parse+check cold ÷ Porcupine` : `${file} cold parse+check ÷ Porcupine${tag}`, f.totalMs, g.cold, mode === 'sources' ? 'a fresh process: V8 compiles and interprets the checker on its first call' : 'the bytecode comes from the code cache; V8 still interprets it on the first call');
+  return rows;
 }
 
 export function main(): BenchRow[] {
@@ -208,13 +239,16 @@ export function main(): BenchRow[] {
   };
   const budget = (ms: number) => (smoke ? Math.min(ms, 50) : ms);
 
-  // End to end first, each file cold in its own process, then warm here.
+  // End to end first: each file cold in fresh processes (all of them first, interleaved), then warm here.
   console.log('linearizability checker, end to end (read + parse + check; cold: the first call in a fresh process, module loading excluded)');
   const figures = porcupineFigures();
   const go = 'missing' in figures ? undefined : figures;
+  // A smoke run spawns one round for c01-ok only.
+  const coldProcesses = smoke ? 1 : Number(process.env.BENCH_COLD_PROCESSES ?? 15);
+  const coldFiles = (smoke ? ['c01-ok'] : PORCUPINE_FILES).map((name) => ({ name, path: porcupineFile(name) }));
+  const { cold, whole } = measureCold(repoRoot, coldFiles, coldProcesses);
+  const faster = goal('<', 1, '< 1× (faster than Porcupine)');
   for (const file of PORCUPINE_FILES) {
-    // A smoke run spawns one cold child, not four.
-    const cold = smoke && file !== 'c01-ok' ? { error: 'not measured in a smoke run' } : coldEndToEnd(file);
     const samples: number[] = [];
     let verdict = '';
     // As Porcupine's figures were taken: untimed warm-up calls first, then the median of many.
@@ -227,24 +261,30 @@ export function main(): BenchRow[] {
     }
     samples.sort((a, b) => a - b);
     const warmMs = samples[Math.floor(samples.length / 2)];
-    const coldText = 'ms' in cold ? `${cold.ms.toFixed(1)} ms` : cold.error;
-    console.log(`  porcupine-kv/${file.padEnd(8)} ${verdict.padEnd(16)} cold ${coldText.padStart(9)}   warm median ${warmMs.toFixed(2).padStart(8)} ms  (${runs} runs)${go?.ms.get(file)?.warm !== undefined ? `   Porcupine (Go) cold ${go.ms.get(file)!.cold ?? '?'} ms, warm ${go.ms.get(file)!.warm} ms` : ''}`);
+    const g = go?.ms.get(file) ?? {};
+    const sources = cold.get(coldKey(file, 'sources')) ?? { error: 'not measured in a smoke run' };
+    console.log(`  porcupine-kv/${file.padEnd(8)} ${verdict.padEnd(16)} warm median ${warmMs.toFixed(2).padStart(8)} ms  (${runs} runs)${g.warm !== undefined ? `   Porcupine (Go) warm ${g.warm} ms` : ''}`);
     table.push(
-      { name: `${file} parse+check cold`, figure: 'ms' in cold ? cold.ms : null, unit: 'ms', note: 'ms' in cold ? `first call in a fresh process, ${cold.verdict}` : cold.error },
+      { name: `${file} parse+check cold`, figure: 'error' in sources ? null : sources.totalMs, unit: 'ms', note: 'error' in sources ? sources.error : `checker from the sources (tsx), first call in a fresh process, median of ${sources.processes}, ${sources.verdict}` },
       { name: `${file} parse+check warm`, figure: warmMs, unit: 'ms', note: `median of ${runs}, ${verdict}` },
     );
+    for (const mode of ['sources', 'bundle'] as const) table.push(...coldRows(file, mode, cold.get(coldKey(file, mode)), g, faster));
+    const w = whole.get(file);
+    if (w !== undefined) {
+      const label = `${file} faultline check process CPU`;
+      console.log(`    whole process, node bin/faultline.js check: ${'error' in w ? w.error : `CPU ${w.cpuMs.toFixed(1)} ms, wall ${w.wallMs.toFixed(1)} ms (median of ${w.processes})${g.processCpu !== undefined ? `; Porcupine (Go) process CPU ${g.processCpu} ms` : ''}`}`);
+      table.push({ name: label, figure: 'error' in w ? null : w.cpuMs, unit: 'ms', note: 'error' in w ? w.error : `exec to exit, CPU read at exit (wall ${w.wallMs.toFixed(1)} ms), median of ${w.processes} fresh processes, exit ${w.exitCode}` });
+      if (g.processCpu !== undefined && !('error' in w)) table.push({ name: `${label} ÷ Porcupine`, figure: w.cpuMs / g.processCpu, unit: '×', goal: faster, note: 'Node starts in tens of ms of CPU before any of our code; Go in about 1' });
+    }
     if (go !== undefined) {
-      const g = go.ms.get(file) ?? {};
       const where = `${go.go}, measured ${go.measured.split(',')[0]} on this machine kind (bench/fixtures/porcupine-figures.md)`;
       const absent = 'no figure for this file in bench/fixtures/porcupine-figures.json';
-      const faster = goal('<', 1, '< 1× (faster than Porcupine)');
       table.push(
         { name: `${file} Porcupine (Go) parse+check cold`, figure: g.cold ?? null, unit: 'ms', note: g.cold === undefined ? absent : where },
         { name: `${file} Porcupine (Go) parse+check warm`, figure: g.warm ?? null, unit: 'ms', note: g.warm === undefined ? absent : where },
         { name: `${file} Porcupine (Go) check only warm`, figure: g.check ?? null, unit: 'ms', note: g.check === undefined ? absent : where },
       );
       if (g.warm !== undefined) table.push({ name: `${file} parse+check warm ÷ Porcupine`, figure: warmMs / g.warm, unit: '×', goal: faster });
-      if (g.cold !== undefined && 'ms' in cold) table.push({ name: `${file} parse+check cold ÷ Porcupine`, figure: cold.ms / g.cold, unit: '×', goal: faster, note: 'a fresh process: V8 interprets and compiles the checker on its first call' });
     }
   }
   if ('missing' in figures) table.push({ name: 'Porcupine (Go)', figure: null, unit: 'ms', note: figures.missing });
@@ -275,12 +315,4 @@ export function main(): BenchRow[] {
   return table;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const cold = process.argv.indexOf('--cold');
-  if (cold >= 0) {
-    const file = process.argv[cold + 1];
-    const t0 = performance.now();
-    const verdict = endToEnd(file).verdict;
-    console.log(JSON.stringify({ ms: performance.now() - t0, verdict }));
-  } else main();
-}
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

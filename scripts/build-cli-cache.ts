@@ -16,14 +16,19 @@ import { startupPatches } from './build-cli-patches.js';
 
 export const YARGS_FILE = 'yargs.cjs';
 
-/** What `import yargs from 'yargs'` becomes in the bundle: load yargs.cjs through its code cache. */
-const LOADER = `
+/**
+ * The source of a module that loads `./<file>` (CommonJS, beside the bundle's chunks)
+ * through the V8 code cache written beside it (`<file>.cache`), then runs `exportsCode`
+ * with the file's `module.exports` as `loaded`. A cache V8 rejects only costs the compile.
+ */
+export function cachedScriptLoader(file: string, exportsCode: string): string {
+  return `
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-const file = fileURLToPath(new URL(${JSON.stringify(`./${YARGS_FILE}`)}, import.meta.url));
+const file = fileURLToPath(new URL(${JSON.stringify(`./${file}`)}, import.meta.url));
 let cachedData;
 try {
   cachedData = readFileSync(file + '.cache');
@@ -33,8 +38,13 @@ try {
 const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
-export default module.exports.default;
+const loaded = module.exports;
+${exportsCode}
 `;
+}
+
+/** What `import yargs from 'yargs'` becomes in the bundle: load yargs.cjs through its code cache. */
+const LOADER = cachedScriptLoader(YARGS_FILE, 'export default loaded.default;');
 
 /** The esbuild plugin that sends the bundle's `yargs` imports to LOADER. */
 export const cachedYargs: Plugin = {

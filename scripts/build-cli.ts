@@ -9,7 +9,9 @@
 // - Files read at run time relative to the module are copied beside the bundle: the
 //   report client (dist/reports/client.bundle.js, built just before) and yargs' locales.
 // - yargs itself is dist/bundle/yargs.cjs, compiled from a V8 code cache built here
-//   (scripts/build-cli-cache.ts).
+//   (scripts/build-cli-cache.ts); so is the linearizability checker, as
+//   dist/bundle/linearizability.cjs (scripts/build-cli-checker.ts), built first: the
+//   bundle's loader module exports the names it has.
 // - The string-width modules that yargs (and its cliui, wrap-ansi) use build an
 //   Intl.Segmenter and a `\p{RGI_Emoji}` regular expression at load time: about 20 ms
 //   before any output. Here they are made on first use, and cliui's older copy gets the
@@ -21,6 +23,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildYargs, cachedYargs } from './build-cli-cache.js';
+import { buildChecker, cachedChecker } from './build-cli-checker.js';
 import { startupPatches } from './build-cli-patches.js';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -29,6 +32,7 @@ const out = join(root, 'dist', 'bundle');
 export async function buildCli(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  const checkerExports = await buildChecker(root, out);
   const result = await build({
     entryPoints: { main: join(root, 'cli', 'main.ts'), worker: join(root, 'explore', 'worker.ts') },
     outdir: out,
@@ -40,7 +44,7 @@ export async function buildCli(): Promise<void> {
     external: ['tsx', 'tsx/*', 'esbuild'],
     // CommonJS dependencies (seedrandom) call require() for Node built-ins.
     banner: { js: "import { createRequire as __faultlineCreateRequire } from 'node:module'; const require = __faultlineCreateRequire(import.meta.url);" },
-    plugins: [cachedYargs, startupPatches],
+    plugins: [cachedYargs, cachedChecker(root, checkerExports), startupPatches],
     logLevel: 'warning',
     metafile: true,
   });

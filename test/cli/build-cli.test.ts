@@ -3,6 +3,8 @@
 // printable-ASCII fast path) must measure every string as the original does, and a patch
 // that no longer matches its source must fail the build. yargs as one CommonJS file with its
 // V8 code cache (scripts/build-cli-cache.ts): V8 takes the cache, and yargs prints the same.
+// The linearizability checker as one CommonJS file with its cache (scripts/build-cli-checker.ts):
+// V8 takes the cache, it checks as the sources do, and the bundle cannot get a second copy.
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -11,7 +13,9 @@ import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
+import { checkHistory, parseHistory } from '../../checkers/index.js';
 import { buildYargs, YARGS_FILE } from '../../scripts/build-cli-cache.js';
+import { buildChecker, cachedChecker, CHECKER_FILE } from '../../scripts/build-cli-checker.js';
 import { patchModuleSource, startupPatches } from '../../scripts/build-cli-patches.js';
 import { runCli } from './helpers/capture.js';
 import { ROOT } from './helpers/spawn.js';
@@ -126,5 +130,39 @@ describe('yargs from its code cache (scripts/build-cli-cache.ts)', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the linearizability checker from its code cache (scripts/build-cli-checker.ts)', () => {
+  it('builds linearizability.cjs and a cache that V8 accepts, exporting what the CLI imports, checking as the sources do', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'faultline-build-checker-'));
+    try {
+      const names = await buildChecker(ROOT, out);
+      for (const name of ['parseHistory', 'checkHistory', 'HistoryParseError', 'IncrementalLinearizability', 'readJsonItems', 'canonicalKey', 'compareStrings', 'modelNames']) expect(names).toContain(name);
+      const file = join(out, CHECKER_FILE);
+      const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: readFileSync(`${file}.cache`) });
+      expect(script.cachedDataRejected).toBe(false);
+      const module = { exports: {} as { parseHistory?: typeof parseHistory; checkHistory?: typeof checkHistory } };
+      (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file));
+      const cached = module.exports as { parseHistory: typeof parseHistory; checkHistory: typeof checkHistory };
+      for (const name of ['c01-ok', 'c01-bad', 'c10-ok', 'c10-bad']) {
+        const text = readFileSync(join(ROOT, 'test', 'fixtures', 'histories', 'porcupine-kv', `${name}.txt`), 'utf8');
+        const want = checkHistory(parseHistory(text).events, 'kv');
+        const got = cached.checkHistory(cached.parseHistory(text).events, 'kv');
+        expect(got.verdict).toBe(want.verdict);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bundle importing a checker module it does not list (which would be a second copy of the checker)', async () => {
+    const bundle = (contents: string) =>
+      build({ stdin: { contents, resolveDir: join(ROOT, 'cli'), sourcefile: 'probe.ts', loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, plugins: [cachedChecker(ROOT, ['parseHistory'])], logLevel: 'silent' });
+    const listed = await bundle("export { parseHistory } from '../checkers/linearizability/index.js';");
+    expect(listed.outputFiles[0].text).toContain('linearizability.cjs');
+    expect(listed.outputFiles[0].text).not.toContain('function readPorcupineKv');
+    await expect(bundle("export { searchPartition } from '../checkers/linearizability/search.js';")).rejects.toThrow(/add it to CHECKER_MODULES/);
   });
 });

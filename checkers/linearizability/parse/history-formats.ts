@@ -7,6 +7,7 @@ import type { HistoryEvent } from '../../../sim/types.js';
 import { HistoryParseError } from '../types.js';
 import { canonicalKey, isNil } from '../values.js';
 import { EdnReader, readEdn } from './edn.js';
+import { readPorcupineKv } from './porcupine-kv.js';
 
 export type HistoryFormat = 'faultline' | 'jepsen-log' | 'edn' | 'porcupine-kv';
 export const historyFormats: readonly HistoryFormat[] = ['faultline', 'jepsen-log', 'edn', 'porcupine-kv'];
@@ -50,14 +51,26 @@ export function parseHistory(text: string, format: HistoryFormat | 'auto' = 'aut
       return parseJepsenLog(t);
     case 'edn':
     case 'porcupine-kv': {
-      const parsed = parseEdnHistory(t);
-      const porcupine = isPorcupineKv(parsed);
-      if (f === 'porcupine-kv' && porcupine !== true) {
-        throw new HistoryParseError(parsed.lines[porcupine], porcupine === -1 ? undefined : 'f', 'a Porcupine key-value op: {:process P :type :invoke|:ok :f :get|:put|:append :key "K" :value "S"}');
-      }
-      return { ...parsed, format: format === 'auto' && porcupine === true && parsed.events.length > 0 ? 'porcupine-kv' : f };
+      // Porcupine's own files take the line reader; anything else (and every error) the EDN reader.
+      const fast = readPorcupineKv(t);
+      if (fast !== undefined) return { format: format === 'auto' ? 'porcupine-kv' : f, events: fast.events, lines: fast.lines, ignored: 0 };
+      return parseEdnOrPorcupineKv(t, format === 'auto' ? 'auto' : f);
     }
   }
+}
+
+/**
+ * EDN or Porcupine key-value text read with the general EDN reader (parseHistory's path for
+ * whatever readPorcupineKv does not take): `auto` says porcupine-kv when every operation is
+ * one, and `porcupine-kv` insists on it.
+ */
+export function parseEdnOrPorcupineKv(text: string, format: 'auto' | 'edn' | 'porcupine-kv'): ParsedHistory {
+  const parsed = parseEdnHistory(text);
+  const porcupine = isPorcupineKv(parsed);
+  if (format === 'porcupine-kv' && porcupine !== true) {
+    throw new HistoryParseError(parsed.lines[porcupine], porcupine === -1 ? undefined : 'f', 'a Porcupine key-value op: {:process P :type :invoke|:ok :f :get|:put|:append :key "K" :value "S"}');
+  }
+  return { ...parsed, format: format === 'auto' ? (porcupine === true && parsed.events.length > 0 ? 'porcupine-kv' : 'edn') : format };
 }
 
 // ---------------------------------------------------------------------------------------
