@@ -13,7 +13,7 @@ import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
 import { neverDecreases, prefixStable, type PrefixStableOptions } from '../common/index.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
-import { entryOf, lastOf, nodeName, startOf } from './log-view.js';
+import { entryOf, IndexWindow, lastOf, nodeName, snapshotFloor, startOf } from './log-view.js';
 import { LogMatching } from './log-matching.js';
 import { HARD_STATE_KEY, type Entry, type HardState } from './types.js';
 
@@ -41,34 +41,54 @@ export class ElectionSafety implements Invariant<RaftNode> {
   }
 }
 
-/** §5.4.3: no two nodes apply different entries at one index. */
+/**
+ * §5.4.3: no two nodes apply different entries at one index. What was applied is kept per
+ * index from the snapshot floor up (log-view.ts snapshotFloor, raised at snapshot notes):
+ * a node applies only above its own snapshot, so below every node's snapshot nothing is
+ * applied again, and an apply there is itself a violation (a state machine applying an
+ * entry its snapshot already holds).
+ */
 export class StateMachineSafety implements Invariant<RaftNode> {
   readonly name = 'state-machine-safety';
   /** The note kinds onNote reads: the kernel hands it no other. */
-  readonly notes = ['apply'];
+  readonly notes = ['apply', 'snapshot-taken', 'snapshot-installed'];
+  /** By index - window.base: the term, command id and applying node of the first apply there. */
   private readonly term: number[] = [];
   private readonly id: string[] = [];
   private readonly by: NodeId[] = [];
+  private readonly window = new IndexWindow([this.term, this.id, this.by]);
 
-  onNote(note: Note): string | undefined {
-    if (note.kind !== 'apply') return undefined;
+  onNote(note: Note, view: View): string | undefined {
+    if (note.kind !== 'apply') {
+      if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') this.window.forgetBelow(snapshotFloor(view));
+      return undefined;
+    }
     const index = note.data.index as number;
     const term = note.data.term as number;
     const id = note.data['command-id'] as string;
-    const seen = this.term[index];
+    const slot = index - this.window.base;
+    if (slot < 0) {
+      return `${nodeName(note.node)} applied index ${index} (${id}, term ${term}) below ${this.window.base}, where every node's snapshot had reached: its state machine already held that entry`;
+    }
+    const seen = this.term[slot];
     if (seen === undefined) {
-      this.term[index] = term;
-      this.id[index] = id;
-      this.by[index] = note.node;
+      this.term[slot] = term;
+      this.id[slot] = id;
+      this.by[slot] = note.node;
       return undefined;
     }
-    if (seen !== term || this.id[index] !== id) {
+    if (seen !== term || this.id[slot] !== id) {
       return (
-        `index ${index} applied as ${this.id[index]} (term ${seen}) on ${nodeName(this.by[index])} ` +
+        `index ${index} applied as ${this.id[slot]} (term ${seen}) on ${nodeName(this.by[slot])} ` +
         `and as ${id} (term ${term}) on ${nodeName(note.node)}`
       );
     }
     return undefined;
+  }
+
+  /** Indexes held (bounded: from the snapshot floor to the highest applied). */
+  get held(): number {
+    return this.window.held;
   }
 }
 
@@ -82,12 +102,16 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   readonly name = 'committed-never-lost';
   /** The note kinds onNote reads: the kernel hands it no other. */
   readonly notes = ['commit', 'become-leader', 'snapshot-taken', 'snapshot-installed'];
+  // Per index from window.base up (slot index - window.base): below every node's snapshot
+  // (log-view.ts snapshotFloor) no leader is checked and nothing is committed again, so the
+  // records there are dropped as the floor rises.
   /** index -> term of the entry committed there. */
   private readonly committed: number[] = [];
   /** index -> the lowest leader term in which it was noted committed. */
   private readonly committedIn: number[] = [];
   /** index -> the committed entry itself, from the noting leader's log (entries are shared by reference: a cheap first comparison). */
   private readonly committedEntry: Array<Entry | undefined> = [];
+  private readonly window = new IndexWindow([this.committed, this.committedIn, this.committedEntry]);
   /** committedEntry holds nothing below this index: dropped as snapshots pass it (the term comparison remains), so compacted entries are not kept alive here. */
   private entriesFrom = 1;
   /** node -> the term it last became leader of. */
@@ -104,28 +128,34 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') {
       const index = note.data.index as number;
       if (index >= this.entriesFrom) {
-        this.committedEntry.fill(undefined, this.entriesFrom, Math.min(index + 1, this.committedEntry.length));
+        const base = this.window.base;
+        this.committedEntry.fill(undefined, Math.max(0, this.entriesFrom - base), Math.min(index + 1 - base, this.committedEntry.length));
         this.entriesFrom = index + 1;
       }
+      this.window.forgetBelow(snapshotFloor(view));
       return undefined;
     }
     if (note.kind === 'commit') {
       const index = note.data.index as number;
       const term = note.data.term as number;
       const by = this.leaderTerm[note.node] ?? term;
-      const prev = this.committed[index];
+      const slot = index - this.window.base;
+      if (slot < 0) {
+        return `${nodeName(note.node)} noted index ${index} committed (term ${term}) below ${this.window.base}, where every node's snapshot, its own included, had reached: a snapshot covered it before it was committed`;
+      }
+      const prev = this.committed[slot];
       if (prev === undefined) {
-        this.committed[index] = term;
-        this.committedIn[index] = by;
+        this.committed[slot] = term;
+        this.committedIn[slot] = by;
         const actor = view.actor(note.node);
         const e = actor === undefined ? undefined : entryOf(actor, index);
-        this.committedEntry[index] = e !== undefined && e.term === term && index >= this.entriesFrom ? e : undefined;
+        this.committedEntry[slot] = e !== undefined && e.term === term && index >= this.entriesFrom ? e : undefined;
         if (index > this.highest) this.highest = index;
         for (const m of this.matched) if (m !== undefined && m.upto >= index) m.upto = index - 1;
       } else if (prev !== term) {
         return `index ${index} committed with term ${prev}, then ${nodeName(note.node)} committed term ${term} there`;
-      } else if (by < this.committedIn[index]) {
-        this.committedIn[index] = by;
+      } else if (by < this.committedIn[slot]) {
+        this.committedIn[slot] = by;
       }
       return undefined;
     }
@@ -149,6 +179,11 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     return undefined;
   }
 
+  /** Indexes held (bounded: from the snapshot floor to the highest committed). */
+  get held(): number {
+    return this.window.held;
+  }
+
   private check(actor: RaftNode, term: number, node: NodeId, who: string): string | undefined {
     const log = actor.log;
     const m = this.proven(actor, node);
@@ -158,18 +193,21 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     const last = start + log.length - 1;
     if (m !== undefined && m.upto < start - 1) m.upto = start - 1;
     let extending = m !== undefined;
+    // The log starts at or above the snapshot floor, so at or above window.base: what it holds is all on record.
+    const base = this.window.base;
     for (let i = Math.max(m?.upto ?? 0, start - 1) + 1; i <= this.highest; i++) {
-      const want = this.committed[i];
+      const slot = i - base;
+      const want = slot >= 0 ? this.committed[slot] : undefined;
       const e = i <= last ? log[i - start] : undefined;
       // Nothing to find where the log holds the committed term (or nothing is committed yet).
-      if (e !== undefined && (want === undefined || e === this.committedEntry[i] || e.term === want)) {
+      if (e !== undefined && (want === undefined || e === this.committedEntry[slot] || e.term === want)) {
         if (extending) m!.upto = i;
         continue;
       }
       extending = false;
-      if (want === undefined || this.committedIn[i] >= term) continue;
+      if (want === undefined || this.committedIn[slot] >= term) continue;
       const where = `${who} ${nodeName(node)} (term ${term})`;
-      const when = `committed in term ${this.committedIn[i]}`;
+      const when = `committed in term ${this.committedIn[slot]}`;
       if (e === undefined) return `${where} lacks entry ${i} (term ${want}, ${when}): its log ends at ${last}`;
       if (e.term !== want) return `${where} has term ${e.term} at index ${i}, where term ${want} was ${when}`;
     }
@@ -359,14 +397,17 @@ class CommitCurrentTerm implements Invariant<RaftNode> {
 export class SnapshotCommitted implements Invariant<RaftNode> {
   readonly name = 'snapshot-committed';
   readonly notes = ['commit', 'snapshot-taken', 'snapshot-installed'];
-  /** index -> term committed there. */
+  /** index - window.base -> term committed there; dropped below the snapshot floor (no snapshot is taken or installed there again). */
   private readonly committed: number[] = [];
+  private readonly window = new IndexWindow([this.committed]);
 
-  onNote(note: Note): string | undefined {
+  onNote(note: Note, view: View): string | undefined {
     const index = note.data.index as number;
     const term = note.data.term as number;
+    const slot = index - this.window.base;
     if (note.kind === 'commit') {
-      this.committed[index] ??= term;
+      // (A commit below the floor is committed-never-lost's to report.)
+      if (slot >= 0) this.committed[slot] ??= term;
       return undefined;
     }
     const what = note.kind === 'snapshot-taken' ? 'took' : 'installed';
@@ -374,11 +415,17 @@ export class SnapshotCommitted implements Invariant<RaftNode> {
     if (note.kind === 'snapshot-taken' && index > commit) {
       return `${nodeName(note.node)} ${what} a snapshot through index ${index}, above its commit index ${commit}: a snapshot covers only committed entries (§7)`;
     }
-    const want = this.committed[index];
+    const want = slot >= 0 ? this.committed[slot] : undefined;
     if (want !== undefined && want !== term) {
       return `${nodeName(note.node)} ${what} a snapshot through index ${index} of term ${term}, where term ${want} was committed`;
     }
+    this.window.forgetBelow(snapshotFloor(view));
     return undefined;
+  }
+
+  /** Indexes held (bounded: from the snapshot floor to the highest committed). */
+  get held(): number {
+    return this.window.held;
   }
 }
 
