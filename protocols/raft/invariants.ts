@@ -363,25 +363,40 @@ export class LeaderQuorum implements Invariant<RaftNode> {
 class CommitCurrentTerm implements Invariant<RaftNode> {
   readonly name = 'commit-current-term';
   private readonly seen: Array<{ actor: RaftNode; term: number; commit: number } | undefined> = [];
+  private size = -1;
 
   afterEvent(view: ClusterView<RaftNode>): string | undefined {
-    for (let n = 0; n < view.nodeCount; n++) {
-      const a = view.actor(n);
-      if (a === undefined || a.role !== 'leader') {
-        this.seen[n] = undefined;
-        continue;
+    const nodes = view.nodeCount;
+    const changed = view.changedNode;
+    // Only the changed node can differ from what the last check found (ClusterView.changedNode);
+    // every node at the first check and after events that may change any.
+    if (changed === undefined || nodes !== this.size) {
+      this.size = nodes;
+      for (let n = 0; n < nodes; n++) {
+        const bad = this.node(view, n);
+        if (bad !== undefined) return bad;
       }
-      const last = this.seen[n];
-      if (last === undefined || last.actor !== a || last.term !== a.term) {
-        this.seen[n] = { actor: a, term: a.term, commit: a.commitIndex };
-        continue;
-      }
-      if (a.commitIndex === last.commit) continue;
-      const entry = entryOf(a, a.commitIndex);
-      last.commit = a.commitIndex;
-      if (entry !== undefined && entry.term !== a.term) {
-        return `leader n${n + 1} of term ${a.term} advanced its commit index to ${a.commitIndex}, an entry of term ${entry.term}: only an entry of its own term may be committed by counting replicas (§5.4.2)`;
-      }
+      return undefined;
+    }
+    return changed >= 0 ? this.node(view, changed) : undefined;
+  }
+
+  private node(view: ClusterView<RaftNode>, n: NodeId): string | undefined {
+    const a = view.actor(n);
+    if (a === undefined || a.role !== 'leader') {
+      this.seen[n] = undefined;
+      return undefined;
+    }
+    const last = this.seen[n];
+    if (last === undefined || last.actor !== a || last.term !== a.term) {
+      this.seen[n] = { actor: a, term: a.term, commit: a.commitIndex };
+      return undefined;
+    }
+    if (a.commitIndex === last.commit) return undefined;
+    const entry = entryOf(a, a.commitIndex);
+    last.commit = a.commitIndex;
+    if (entry !== undefined && entry.term !== a.term) {
+      return `leader n${n + 1} of term ${a.term} advanced its commit index to ${a.commitIndex}, an entry of term ${entry.term}: only an entry of its own term may be committed by counting replicas (§5.4.2)`;
     }
     return undefined;
   }
