@@ -13,7 +13,7 @@ import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
 import { neverDecreases, prefixStable, type PrefixStableOptions } from '../common/index.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
-import { entryOf, IndexWindow, lastOf, nodeName, snapshotFloor, startOf } from './log-view.js';
+import { entryOf, FORGET_TERMS_EVERY, forgetTermsBelow, IndexWindow, lastOf, nodeName, snapshotFloor, startOf, termFloor } from './log-view.js';
 import { LogMatching } from './log-matching.js';
 import { HARD_STATE_KEY, type Entry, type HardState } from './types.js';
 
@@ -21,23 +21,35 @@ export { compareLogs, LogMatching } from './log-matching.js';
 
 type View = ClusterView<RaftNode>;
 
-/** §5.2: at most one leader per term, ever (across crashes, not just at one instant). */
+/**
+ * §5.2: at most one leader per term, ever (across crashes, not just at one instant). Terms
+ * below the term floor (log-view.ts termFloor: no node can lead in them again) are
+ * forgotten, and an election below it is itself reported.
+ */
 export class ElectionSafety implements Invariant<RaftNode> {
   readonly name = 'election-safety';
   /** The note kinds onNote reads: the kernel hands it no other. */
   readonly notes = ['become-leader'];
   private readonly leaderOf = new Map<number, NodeId>();
+  private floor = 0;
 
-  onNote(note: Note): string | undefined {
+  onNote(note: Note, view: View): string | undefined {
     if (note.kind !== 'become-leader') return undefined;
     const term = note.data.term as number;
+    if (term < this.floor) return `${nodeName(note.node)} became leader of term ${term}, below ${this.floor}, where every node's term had reached`;
     const prev = this.leaderOf.get(term);
     if (prev === undefined) {
       this.leaderOf.set(term, note.node);
+      if (this.leaderOf.size % FORGET_TERMS_EVERY === 0) forgetTermsBelow(this.leaderOf, (this.floor = termFloor(view)));
       return undefined;
     }
     if (prev !== note.node) return `two leaders in term ${term}: ${nodeName(prev)} and ${nodeName(note.node)}`;
     return undefined;
+  }
+
+  /** Terms held (bounded: from the term floor up). */
+  get held(): number {
+    return this.leaderOf.size;
   }
 }
 
@@ -299,6 +311,8 @@ export class VoteOnce implements Invariant<RaftNode> {
   private readonly votes: Array<Map<number, { candidate: NodeId; incarnation: number }>> = [];
   private readonly actors: Array<RaftNode | undefined> = [];
   private readonly incarnation: number[] = [];
+  /** Terms below it are forgotten (log-view.ts termFloor): no node votes there again. */
+  private floor = 0;
 
   onNote(note: Note, view: View): string | undefined {
     if (note.kind !== 'vote') return undefined;
@@ -310,15 +324,27 @@ export class VoteOnce implements Invariant<RaftNode> {
       this.actors[n] = actor;
       this.incarnation[n] = (this.incarnation[n] ?? 0) + 1;
     }
+    if (term < this.floor) return `${nodeName(n)} voted in term ${term}, below ${this.floor}, where every node's term had reached`;
     const mine = (this.votes[n] ??= new Map());
     const prev = mine.get(term);
     if (prev === undefined) {
       mine.set(term, { candidate, incarnation: this.incarnation[n] });
+      if (mine.size % FORGET_TERMS_EVERY === 0) {
+        this.floor = termFloor(view);
+        for (const m of this.votes) if (m !== undefined) forgetTermsBelow(m, this.floor);
+      }
       return undefined;
     }
     if (prev.candidate === candidate) return undefined;
     const restarted = prev.incarnation !== this.incarnation[n] ? ' after a restart' : '';
     return `${nodeName(n)} voted twice in term ${term}: for ${nodeName(prev.candidate)}, then${restarted} for ${nodeName(candidate)}`;
+  }
+
+  /** Votes held, over all nodes (bounded: from the term floor up). */
+  get held(): number {
+    let held = 0;
+    for (const m of this.votes) held += m?.size ?? 0;
+    return held;
   }
 }
 
@@ -327,15 +353,20 @@ export class LeaderQuorum implements Invariant<RaftNode> {
   readonly name = 'leader-quorum';
   /** The note kinds onNote reads: the kernel hands it no other. */
   readonly notes = ['vote', 'become-leader'];
-  /** term -> candidate -> the nodes that voted for it in that term. */
+  /** term -> candidate -> the nodes that voted for it in that term; terms below the term floor (log-view.ts termFloor) forgotten. */
   private readonly voters = new Map<number, Map<NodeId, Set<NodeId>>>();
+  private floor = 0;
 
   onNote(note: Note, view: View): string | undefined {
     if (note.kind === 'vote') {
       const term = note.data.term as number;
       const candidate = note.data.candidate as NodeId;
+      if (term < this.floor) return `${nodeName(note.node)} voted for ${nodeName(candidate)} in term ${term}, below ${this.floor}, where every node's term had reached`;
       let byCandidate = this.voters.get(term);
-      if (byCandidate === undefined) this.voters.set(term, (byCandidate = new Map()));
+      if (byCandidate === undefined) {
+        this.voters.set(term, (byCandidate = new Map()));
+        if (this.voters.size % FORGET_TERMS_EVERY === 0) forgetTermsBelow(this.voters, (this.floor = termFloor(view)));
+      }
       let set = byCandidate.get(candidate);
       if (set === undefined) byCandidate.set(candidate, (set = new Set()));
       set.add(note.node);
@@ -349,6 +380,11 @@ export class LeaderQuorum implements Invariant<RaftNode> {
     if (count >= majority) return undefined;
     const who = got === undefined || count === 0 ? 'no one' : [...got].sort((x, y) => x - y).map(nodeName).join(', ');
     return `${nodeName(note.node)} became leader of term ${term} with the votes of ${who} (${count} of ${view.nodeCount}; a majority is ${majority})`;
+  }
+
+  /** Terms held (bounded: from the term floor up). */
+  get held(): number {
+    return this.voters.size;
   }
 }
 

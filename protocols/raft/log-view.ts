@@ -4,7 +4,7 @@
 // Hand-built states in tests may lack snapIndex (0).
 import type { ClusterView, NodeId } from '../../sim/types.js';
 import type { RaftNode } from './node.js';
-import { SNAPSHOT_KEY, type Entry, type Snapshot } from './types.js';
+import { HARD_STATE_KEY, SNAPSHOT_KEY, type Entry, type HardState, type Snapshot } from './types.js';
 
 export const nodeName = (n: NodeId): string => `n${n + 1}`;
 
@@ -63,4 +63,31 @@ export class IndexWindow {
     for (const c of this.columns) if (c.length > most) most = c.length;
     return most;
   }
+}
+
+/**
+ * The lowest term any node can still vote, be voted for or become leader in: per node the
+ * lower of its live actor's term and its durable term (a restart starts from at least the
+ * durable one), crashed nodes by their storage alone. A node's term only rises within an
+ * incarnation, and the durable term only rises (monotonic-term), so below this floor no
+ * vote or election is noted again. A node that never persisted a term (volatile-vote)
+ * holds it at 0.
+ */
+export function termFloor(view: ClusterView<RaftNode>): number {
+  let floor = Infinity;
+  for (let n = 0; n < view.nodeCount; n++) {
+    const durable = view.storage(n).get<HardState>(HARD_STATE_KEY)?.term ?? 0;
+    const a = view.actor(n);
+    const t = a === undefined ? durable : Math.min(durable, a.term);
+    if (t < floor) floor = t;
+  }
+  return floor === Infinity ? 0 : floor;
+}
+
+/** Per-term records are pruned once per this many new terms. */
+export const FORGET_TERMS_EVERY = 64;
+
+/** Delete the keys below `floor` from a map keyed by term. */
+export function forgetTermsBelow(byTerm: Map<number, unknown>, floor: number): void {
+  for (const term of byTerm.keys()) if (term < floor) byTerm.delete(term);
 }

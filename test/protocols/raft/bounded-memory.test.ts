@@ -1,10 +1,12 @@
 // Issue #16 (flat memory over a long run): the per-index records of state-machine-safety,
 // committed-never-lost and snapshot-committed span only the snapshot floor (the lowest
-// snapshot in the cluster, log-view.ts) to the highest index, not the whole log. Counted in
-// indexes held, over a long nemesis run whose log grows far beyond that.
+// snapshot in the cluster, log-view.ts) to the highest index, not the whole log; the
+// per-term records of election-safety, vote-once and leader-quorum only the term floor (the
+// lowest term) up. Counted in indexes and terms held, over a long nemesis run whose log and
+// terms grow far beyond that.
 import { describe, expect, it } from 'vitest';
 import { raft } from '../../../protocols/raft/index.js';
-import { CommittedNeverLost, SnapshotCommitted, StateMachineSafety } from '../../../protocols/raft/invariants.js';
+import { CommittedNeverLost, ElectionSafety, LeaderQuorum, SnapshotCommitted, StateMachineSafety, VoteOnce } from '../../../protocols/raft/invariants.js';
 import type { RaftNode } from '../../../protocols/raft/node.js';
 import { SENTINEL, SNAPSHOT_KEY, snapshotBase, type Snapshot } from '../../../protocols/raft/types.js';
 import type { ClusterView, DurableStorage, Invariant, Note, Protocol } from '../../../sim/types.js';
@@ -15,28 +17,37 @@ import { raftConfig, standardNemesis } from './sim-config.js';
 type Held = { readonly held: number };
 
 describe('Raft invariants hold per-index records only above the snapshot floor', () => {
-  it('over 120 s simulated under the nemesis: a few hundred indexes each, while the log passes ten thousand', () => {
+  it('over 300 s simulated under the nemesis: a few hundred indexes and terms each, while the log passes ten thousand and the term hundreds', () => {
     let invariants: Invariant<RaftNode>[] = [];
     let highest = 0;
+    let term = 0;
     const probe: Invariant<RaftNode> = {
       name: 'highest-applied',
-      notes: ['apply'],
+      notes: ['apply', 'become-leader'],
       onNote: (note) => {
-        highest = Math.max(highest, note.data.index as number);
+        if (note.kind === 'apply') highest = Math.max(highest, note.data.index as number);
+        else term = Math.max(term, note.data.term as number);
         return undefined;
       },
     };
     const watched = { ...raft, invariants: (o: Record<string, unknown>) => [...(invariants = raft.invariants(o)), probe] } as Protocol<unknown, RaftNode>;
-    const r = runSimulation(raftConfig({ protocol: watched, durationUs: 120_000_000, faultsStopUs: 116_000_000, nemesis: standardNemesis }));
+    const r = runSimulation(raftConfig({ protocol: watched, durationUs: 300_000_000, faultsStopUs: 296_000_000, nemesis: standardNemesis }));
     expect(r.violations).toEqual([]);
     const held = (cls: abstract new () => Held): number => (invariants.find((i) => i instanceof cls) as unknown as Held).held;
     // Without forgetting, each would hold `highest` indexes.
-    expect(highest).toBeGreaterThan(5_000);
+    expect(highest).toBeGreaterThan(10_000);
     for (const cls of [StateMachineSafety, CommittedNeverLost, SnapshotCommitted]) {
       expect(held(cls)).toBeGreaterThan(0);
       expect(held(cls)).toBeLessThan(1_500);
     }
-  }, 60_000);
+    // Without forgetting: a term each for election-safety and leader-quorum, about one per node per term for vote-once.
+    expect(term).toBeGreaterThan(200);
+    for (const cls of [ElectionSafety, LeaderQuorum]) {
+      expect(held(cls)).toBeGreaterThan(0);
+      expect(held(cls)).toBeLessThan(140);
+    }
+    expect(held(VoteOnce)).toBeLessThan(5 * 140);
+  }, 120_000);
 });
 
 // Hand-built: five nodes whose snapshots (live and durable) all reach 600.
@@ -93,5 +104,38 @@ describe('below the snapshot floor', () => {
     expect(inv.onNote(note(0, 'snapshot-taken', { index: 600, term: 1, 'commit-index': 600 }), view)).toBeUndefined();
     expect(inv.held).toBe(601);
     expect(inv.onNote(note(3, 'snapshot-installed', { index: 300, term: 2, 'commit-index': 300 }), view)).toMatch(/n4 installed a snapshot through index 300 of term 2, where term 1 was committed/);
+  });
+});
+
+describe('below the term floor', () => {
+  it('an election or a vote there is a violation: every node had a higher term', () => {
+    const view = compactedView(600);
+    for (let n = 0; n < 5; n++) {
+      (view.actor(n) as unknown as { term: number }).term = 200;
+      (view.storage(n) as FakeStorage).put('raft:hs', { term: 200, votedFor: -1 });
+    }
+    const es = new ElectionSafety();
+    for (let t = 1; t <= 64; t++) expect(es.onNote(note(t % 5, 'become-leader', { term: t }), view)).toBeUndefined();
+    expect(es.held).toBe(0);
+    expect(es.onNote(note(1, 'become-leader', { term: 199 }), view)).toMatch(/n2 became leader of term 199, below 200/);
+    expect(es.onNote(note(1, 'become-leader', { term: 200 }), view)).toBeUndefined();
+    expect(es.onNote(note(2, 'become-leader', { term: 200 }), view)).toMatch(/two leaders in term 200: n2 and n3/);
+    const vo = new VoteOnce();
+    for (let t = 1; t <= 64; t++) expect(vo.onNote(note(0, 'vote', { term: t, candidate: 1 }), view)).toBeUndefined();
+    expect(vo.held).toBe(0);
+    expect(vo.onNote(note(0, 'vote', { term: 3, candidate: 2 }), view)).toMatch(/n1 voted in term 3, below 200/);
+    const lq = new LeaderQuorum();
+    for (let t = 1; t <= 64; t++) expect(lq.onNote(note(0, 'vote', { term: t, candidate: 0 }), view)).toBeUndefined();
+    expect(lq.held).toBe(0);
+    expect(lq.onNote(note(3, 'vote', { term: 5, candidate: 0 }), view)).toMatch(/n4 voted for n1 in term 5, below 200/);
+  });
+
+  it('a node that never persisted its term (volatile-vote) holds the floor at 0: nothing is forgotten', () => {
+    const view = compactedView(600);
+    for (let n = 0; n < 5; n++) (view.actor(n) as unknown as { term: number }).term = 200;
+    const es = new ElectionSafety();
+    for (let t = 1; t <= 128; t++) es.onNote(note(t % 5, 'become-leader', { term: t }), view);
+    expect(es.held).toBe(128);
+    expect(es.onNote(note(4, 'become-leader', { term: 3 }), view)).toMatch(/two leaders in term 3: n4 and n5/);
   });
 });
