@@ -6,15 +6,18 @@
 //   vote {term, candidate}                vote-once, leader-quorum (every vote granted, a candidate's own included; never a pre-vote)
 // log-matching (./log-matching.ts) compares live nodes' logs directly: one pair every
 // `logMatchingEveryEvents` events (only above the prefix it proved last time, unless a log
-// was cut below it or the node restarted since: RaftNode.logCuts), every pair in full at the end. committed-never-lost
-// checks a new leader's log only above the prefix it already matched for that incarnation. monotonic-commit and committed-prefix-stable read every
-// live node's state after every event (protocols/common: O(1) per node).
+// was cut below it or the node restarted since: RaftNode.logCuts), every pair in full at the
+// end. committed-never-lost checks a new leader's log only above the prefix it already
+// matched for that incarnation. monotonic-commit and committed-prefix-stable
+// (./per-node-checks.ts) and commit-current-term read the changed node's state after every
+// event (O(1)); the per-index and per-term records are kept only above the snapshot and term
+// floors (./log-view.ts).
 import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
-import { neverDecreases, prefixStable, type PrefixStableOptions } from '../common/index.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
 import { entryOf, FORGET_TERMS_EVERY, forgetTermsBelow, IndexWindow, lastOf, nodeName, snapshotFloor, startOf, termFloor } from './log-view.js';
 import { LogMatching } from './log-matching.js';
+import { CommittedPrefixStable, MonotonicCommit } from './per-node-checks.js';
 import { HARD_STATE_KEY, type Entry, type HardState } from './types.js';
 
 export { compareLogs, LogMatching } from './log-matching.js';
@@ -257,21 +260,6 @@ export class MonotonicTerm implements Invariant<RaftNode> {
 }
 
 
-// Readers shared by every run (one closure each, so the hot path's call sites stay monomorphic).
-const commitReaders = { commitIndex: (a: RaftNode) => a.commitIndex, lastApplied: (a: RaftNode) => a.lastApplied };
-const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
-  length: (a) => lastOf(a) + 1,
-  at: (a, _node, index) => entryOf(a, index)!,
-  start: (a) => startOf(a) + 1,
-  watermark: (a) => a.commitIndex,
-  first: 1,
-  same: (x, y) => x === y || (x.term === y.term && x.id === y.id),
-  show: (e) => `(${e.id}, term ${e.term})`,
-  acrossRestarts: true,
-  what: 'log entry',
-  mark: 'commit index',
-};
-
 /**
  * commitIndex and lastApplied never go down within one incarnation. Both are volatile in
  * this Raft (onStart rebuilds currentTerm, votedFor, the snapshot and the log from storage;
@@ -280,7 +268,7 @@ const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
  * previous incarnation showed. An InstallSnapshot raises both; a stale one must not lower them.
  */
 export function monotonicCommit(): Invariant<RaftNode> {
-  return neverDecreases<RaftNode>('monotonic-commit', commitReaders);
+  return new MonotonicCommit();
 }
 
 /**
@@ -293,9 +281,10 @@ export function monotonicCommit(): Invariant<RaftNode> {
  * overwrite it.
  */
 // Entries below a node's snapshot are discarded by design (and covered by snapshot-committed):
-// committed-prefix-stable compares from the snapshot's index up.
+// committed-prefix-stable compares from the snapshot's index up. Both are protocols/common's
+// helpers (neverDecreases, prefixStable) with Raft's readers inlined: ./per-node-checks.ts.
 export function committedPrefixStable(): Invariant<RaftNode> {
-  return prefixStable<RaftNode, Entry>('committed-prefix-stable', committedPrefix);
+  return new CommittedPrefixStable();
 }
 
 /**
