@@ -414,24 +414,38 @@ class PrefixStable<A, T> extends PerNode<A> {
     if (w > t) this.top[n] = w;
   }
 
-  /** The rolling scrub: a few frozen items per check, round-robin over nodes and indexes. */
+  /**
+   * The rolling scrub: a few frozen items per check, round-robin over nodes and indexes. A
+   * check reads each node it scrubs once (actor, held start, length): nothing changes
+   * within one check, and held() only drops what lies below its start, once.
+   */
   override after(view: ClusterView<A>): string | undefined {
     const nodes = view.nodeCount;
+    let cached = -1;
+    let actor: A | undefined;
+    let from = 0;
+    let len = 0;
     for (let k = 0; k < this.scrubPerCheck; k++) {
       if (this.scrubNode >= nodes) this.scrubNode = 0;
       const n = this.scrubNode;
-      const actor = view.actor(n);
+      if (n !== cached) {
+        cached = n;
+        actor = view.actor(n);
+        from = -1;
+      }
       if (actor === undefined || actor !== this.seen[n] || this.scrubIndex > this.top[n]) {
         this.scrubNode = n + 1;
         this.scrubIndex = this.first;
         continue;
       }
-      const from = this.held(actor, n);
+      if (from < 0) {
+        from = this.held(actor, n);
+        len = this.length(actor, n);
+      }
       if (this.scrubIndex < from) this.scrubIndex = from;
       if (this.scrubIndex > this.top[n]) continue;
       const i = this.scrubIndex++;
       const was = this.frozen[n][i - this.base[n]];
-      const len = this.length(actor, n);
       if (i >= len) return this.removed(n, i, was, len, '');
       const now = this.at(actor, n, i);
       if (now !== was && !this.same(now, was)) return this.changed(n, i, was, now, '');

@@ -56,8 +56,11 @@
 //                            snapshot-uncommitted fails here at its first snapshot.
 // Over compacted logs, log-matching and committed-never-lost compare only indices both
 // nodes still hold, a snapshot's covered prefix counting as committed.
-// monotonic-commit, committed-prefix-stable and commit-current-term read every live node
-// after every event (O(1) each); vote-once and leader-quorum watch notes. Liveness (./liveness.ts): `liveness` - at the end
+// monotonic-commit, committed-prefix-stable and commit-current-term read, after every
+// event, the node it can have changed (ClusterView.changedNode; every live node after
+// faults), O(1) each; vote-once and leader-quorum watch notes. Per-index and per-term
+// records are kept only above the lowest snapshot and the lowest term in the cluster, so
+// the checks' memory stays flat over long runs. Liveness (./liveness.ts): `liveness` - at the end
 // a live leader whose term a majority shares; no leader elected later than livenessBoundUs
 // after faults stop (leadership settles); within livenessBoundUs of faults stopping some
 // operation completes ok; no operation invoked after that goes unanswered (ok, or a

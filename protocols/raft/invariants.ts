@@ -4,79 +4,106 @@
 //   apply {index, term, command-id}       state-machine-safety
 //   role {role, term}                     monotonic-term (emitted on every role or term change, and at start)
 //   vote {term, candidate}                vote-once, leader-quorum (every vote granted, a candidate's own included; never a pre-vote)
-// log-matching compares live nodes' logs directly: one pair every `logMatchingEveryEvents`
-// events (only above the prefix it proved last time, unless a log was cut below it or the
-// node restarted since: RaftNode.logCuts), every pair in full at the end. committed-never-lost
-// checks a new leader's log only above the prefix it already matched for that incarnation. monotonic-commit and committed-prefix-stable read every
-// live node's state after every event (protocols/common: O(1) per node).
+// log-matching (./log-matching.ts) compares live nodes' logs directly: one pair every
+// `logMatchingEveryEvents` events (only above the prefix it proved last time, unless a log
+// was cut below it or the node restarted since: RaftNode.logCuts), every pair in full at the
+// end. committed-never-lost checks a new leader's log only above the prefix it already
+// matched for that incarnation. monotonic-commit and committed-prefix-stable
+// (./per-node-checks.ts) and commit-current-term read the changed node's state after every
+// event (O(1)); the per-index and per-term records are kept only above the snapshot and term
+// floors (./log-view.ts).
 import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
-import { neverDecreases, prefixStable, type PrefixStableOptions } from '../common/index.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
+import { entryOf, FORGET_TERMS_EVERY, forgetTermsBelow, IndexWindow, lastOf, nodeName, snapshotFloor, startOf, termFloor } from './log-view.js';
+import { LogMatching } from './log-matching.js';
+import { CommittedPrefixStable, MonotonicCommit } from './per-node-checks.js';
 import { HARD_STATE_KEY, type Entry, type HardState } from './types.js';
+
+export { compareLogs, LogMatching } from './log-matching.js';
 
 type View = ClusterView<RaftNode>;
 
-const nodeName = (n: NodeId): string => `n${n + 1}`;
-
-// Logs are compacted (§7): a node holds entries snapIndex..lastIndex, log[0] standing for the
-// entry at snapIndex (its term only). Hand-built states in tests may lack snapIndex (0).
-const startOf = (a: RaftNode): number => (a.snapIndex as number | undefined) ?? 0;
-const lastOf = (a: RaftNode): number => startOf(a) + a.log.length - 1;
-/** The entry at absolute `index`: undefined when compacted or past the end. */
-const entryOf = (a: RaftNode, index: number): Entry | undefined => {
-  const start = startOf(a);
-  return index < start ? undefined : a.log[index - start];
-};
-
-/** §5.2: at most one leader per term, ever (across crashes, not just at one instant). */
+/**
+ * §5.2: at most one leader per term, ever (across crashes, not just at one instant). Terms
+ * below the term floor (log-view.ts termFloor: no node can lead in them again) are
+ * forgotten, and an election below it is itself reported.
+ */
 export class ElectionSafety implements Invariant<RaftNode> {
   readonly name = 'election-safety';
   /** The note kinds onNote reads: the kernel hands it no other. */
   readonly notes = ['become-leader'];
   private readonly leaderOf = new Map<number, NodeId>();
+  private floor = 0;
 
-  onNote(note: Note): string | undefined {
+  onNote(note: Note, view: View): string | undefined {
     if (note.kind !== 'become-leader') return undefined;
     const term = note.data.term as number;
+    if (term < this.floor) return `${nodeName(note.node)} became leader of term ${term}, below ${this.floor}, where every node's term had reached`;
     const prev = this.leaderOf.get(term);
     if (prev === undefined) {
       this.leaderOf.set(term, note.node);
+      if (this.leaderOf.size % FORGET_TERMS_EVERY === 0) forgetTermsBelow(this.leaderOf, (this.floor = termFloor(view)));
       return undefined;
     }
     if (prev !== note.node) return `two leaders in term ${term}: ${nodeName(prev)} and ${nodeName(note.node)}`;
     return undefined;
   }
+
+  /** Terms held (bounded: from the term floor up). */
+  get held(): number {
+    return this.leaderOf.size;
+  }
 }
 
-/** §5.4.3: no two nodes apply different entries at one index. */
+/**
+ * §5.4.3: no two nodes apply different entries at one index. What was applied is kept per
+ * index from the snapshot floor up (log-view.ts snapshotFloor, raised at snapshot notes):
+ * a node applies only above its own snapshot, so below every node's snapshot nothing is
+ * applied again, and an apply there is itself a violation (a state machine applying an
+ * entry its snapshot already holds).
+ */
 export class StateMachineSafety implements Invariant<RaftNode> {
   readonly name = 'state-machine-safety';
   /** The note kinds onNote reads: the kernel hands it no other. */
-  readonly notes = ['apply'];
+  readonly notes = ['apply', 'snapshot-taken', 'snapshot-installed'];
+  /** By index - window.base: the term, command id and applying node of the first apply there. */
   private readonly term: number[] = [];
   private readonly id: string[] = [];
   private readonly by: NodeId[] = [];
+  private readonly window = new IndexWindow([this.term, this.id, this.by]);
 
-  onNote(note: Note): string | undefined {
-    if (note.kind !== 'apply') return undefined;
+  onNote(note: Note, view: View): string | undefined {
+    if (note.kind !== 'apply') {
+      if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') this.window.forgetBelow(snapshotFloor(view));
+      return undefined;
+    }
     const index = note.data.index as number;
     const term = note.data.term as number;
     const id = note.data['command-id'] as string;
-    const seen = this.term[index];
+    const slot = index - this.window.base;
+    if (slot < 0) {
+      return `${nodeName(note.node)} applied index ${index} (${id}, term ${term}) below ${this.window.base}, where every node's snapshot had reached: its state machine already held that entry`;
+    }
+    const seen = this.term[slot];
     if (seen === undefined) {
-      this.term[index] = term;
-      this.id[index] = id;
-      this.by[index] = note.node;
+      this.term[slot] = term;
+      this.id[slot] = id;
+      this.by[slot] = note.node;
       return undefined;
     }
-    if (seen !== term || this.id[index] !== id) {
+    if (seen !== term || this.id[slot] !== id) {
       return (
-        `index ${index} applied as ${this.id[index]} (term ${seen}) on ${nodeName(this.by[index])} ` +
+        `index ${index} applied as ${this.id[slot]} (term ${seen}) on ${nodeName(this.by[slot])} ` +
         `and as ${id} (term ${term}) on ${nodeName(note.node)}`
       );
     }
     return undefined;
+  }
+
+  /** Indexes held (bounded: from the snapshot floor to the highest applied). */
+  get held(): number {
+    return this.window.held;
   }
 }
 
@@ -90,12 +117,16 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   readonly name = 'committed-never-lost';
   /** The note kinds onNote reads: the kernel hands it no other. */
   readonly notes = ['commit', 'become-leader', 'snapshot-taken', 'snapshot-installed'];
+  // Per index from window.base up (slot index - window.base): below every node's snapshot
+  // (log-view.ts snapshotFloor) no leader is checked and nothing is committed again, so the
+  // records there are dropped as the floor rises.
   /** index -> term of the entry committed there. */
   private readonly committed: number[] = [];
   /** index -> the lowest leader term in which it was noted committed. */
   private readonly committedIn: number[] = [];
   /** index -> the committed entry itself, from the noting leader's log (entries are shared by reference: a cheap first comparison). */
   private readonly committedEntry: Array<Entry | undefined> = [];
+  private readonly window = new IndexWindow([this.committed, this.committedIn, this.committedEntry]);
   /** committedEntry holds nothing below this index: dropped as snapshots pass it (the term comparison remains), so compacted entries are not kept alive here. */
   private entriesFrom = 1;
   /** node -> the term it last became leader of. */
@@ -112,28 +143,34 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') {
       const index = note.data.index as number;
       if (index >= this.entriesFrom) {
-        this.committedEntry.fill(undefined, this.entriesFrom, Math.min(index + 1, this.committedEntry.length));
+        const base = this.window.base;
+        this.committedEntry.fill(undefined, Math.max(0, this.entriesFrom - base), Math.min(index + 1 - base, this.committedEntry.length));
         this.entriesFrom = index + 1;
       }
+      this.window.forgetBelow(snapshotFloor(view));
       return undefined;
     }
     if (note.kind === 'commit') {
       const index = note.data.index as number;
       const term = note.data.term as number;
       const by = this.leaderTerm[note.node] ?? term;
-      const prev = this.committed[index];
+      const slot = index - this.window.base;
+      if (slot < 0) {
+        return `${nodeName(note.node)} noted index ${index} committed (term ${term}) below ${this.window.base}, where every node's snapshot, its own included, had reached: a snapshot covered it before it was committed`;
+      }
+      const prev = this.committed[slot];
       if (prev === undefined) {
-        this.committed[index] = term;
-        this.committedIn[index] = by;
+        this.committed[slot] = term;
+        this.committedIn[slot] = by;
         const actor = view.actor(note.node);
         const e = actor === undefined ? undefined : entryOf(actor, index);
-        this.committedEntry[index] = e !== undefined && e.term === term && index >= this.entriesFrom ? e : undefined;
+        this.committedEntry[slot] = e !== undefined && e.term === term && index >= this.entriesFrom ? e : undefined;
         if (index > this.highest) this.highest = index;
         for (const m of this.matched) if (m !== undefined && m.upto >= index) m.upto = index - 1;
       } else if (prev !== term) {
         return `index ${index} committed with term ${prev}, then ${nodeName(note.node)} committed term ${term} there`;
-      } else if (by < this.committedIn[index]) {
-        this.committedIn[index] = by;
+      } else if (by < this.committedIn[slot]) {
+        this.committedIn[slot] = by;
       }
       return undefined;
     }
@@ -157,6 +194,11 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     return undefined;
   }
 
+  /** Indexes held (bounded: from the snapshot floor to the highest committed). */
+  get held(): number {
+    return this.window.held;
+  }
+
   private check(actor: RaftNode, term: number, node: NodeId, who: string): string | undefined {
     const log = actor.log;
     const m = this.proven(actor, node);
@@ -166,18 +208,21 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
     const last = start + log.length - 1;
     if (m !== undefined && m.upto < start - 1) m.upto = start - 1;
     let extending = m !== undefined;
+    // The log starts at or above the snapshot floor, so at or above window.base: what it holds is all on record.
+    const base = this.window.base;
     for (let i = Math.max(m?.upto ?? 0, start - 1) + 1; i <= this.highest; i++) {
-      const want = this.committed[i];
+      const slot = i - base;
+      const want = slot >= 0 ? this.committed[slot] : undefined;
       const e = i <= last ? log[i - start] : undefined;
       // Nothing to find where the log holds the committed term (or nothing is committed yet).
-      if (e !== undefined && (want === undefined || e === this.committedEntry[i] || e.term === want)) {
+      if (e !== undefined && (want === undefined || e === this.committedEntry[slot] || e.term === want)) {
         if (extending) m!.upto = i;
         continue;
       }
       extending = false;
-      if (want === undefined || this.committedIn[i] >= term) continue;
+      if (want === undefined || this.committedIn[slot] >= term) continue;
       const where = `${who} ${nodeName(node)} (term ${term})`;
-      const when = `committed in term ${this.committedIn[i]}`;
+      const when = `committed in term ${this.committedIn[slot]}`;
       if (e === undefined) return `${where} lacks entry ${i} (term ${want}, ${when}): its log ends at ${last}`;
       if (e.term !== want) return `${where} has term ${e.term} at index ${i}, where term ${want} was ${when}`;
     }
@@ -214,157 +259,6 @@ export class MonotonicTerm implements Invariant<RaftNode> {
   }
 }
 
-/**
- * §5.3 Log Matching: if two logs hold an entry with the same index and term, they are
- * identical up to it; and committed prefixes agree.
- */
-export class LogMatching implements Invariant<RaftNode> {
-  readonly name = 'log-matching';
-  private countdown: number;
-  private pair = 0;
-  /** Per pair number: the prefix of both logs already proven identical (incremental checks). */
-  private readonly proven: Array<ProvenPrefix | undefined> = [];
-
-  constructor(private readonly everyEvents: number) {
-    this.countdown = everyEvents;
-  }
-
-  afterEvent(view: View): string | undefined {
-    if (--this.countdown > 0) return undefined;
-    this.countdown = this.everyEvents;
-    const n = view.nodeCount;
-    const pairs = (n * (n - 1)) / 2;
-    if (pairs === 0) return undefined;
-    this.pair = (this.pair + 1) % pairs;
-    // Decode pair number -> (a, b), a < b.
-    let k = this.pair;
-    let a = 0;
-    while (k >= n - 1 - a) {
-      k -= n - 1 - a;
-      a++;
-    }
-    const x = view.actor(a);
-    const y = view.actor(a + 1 + k);
-    if (x === undefined || y === undefined) return undefined;
-    const p = (this.proven[this.pair] = provenPrefix(this.proven[this.pair], x, y));
-    if (p === undefined) return compareLogs(view, a, a + 1 + k);
-    const got = compareLogsAbove(x, y, a, a + 1 + k, p.upto);
-    if (typeof got === 'string') return got;
-    p.upto = got;
-    p.atX = entryOf(x, got);
-    p.atY = entryOf(y, got);
-    return undefined;
-  }
-
-  atEnd(view: View): string | undefined {
-    for (let a = 0; a < view.nodeCount; a++) {
-      for (let b = a + 1; b < view.nodeCount; b++) {
-        const bad = compareLogs(view, a, b);
-        if (bad) return bad;
-      }
-    }
-    return undefined;
-  }
-}
-
-/**
- * What a pair check of log-matching knows from its last run: entries 1..upto are the same in
- * both logs, as long as both actors are the same incarnations and neither log was cut since
- * (`cutsX`/`cutsY`: how many of their `logCuts` it has seen).
- */
-interface ProvenPrefix {
-  readonly x: RaftNode;
-  readonly y: RaftNode;
-  cutsX: number;
-  cutsY: number;
-  upto: number;
-  /** The entries at `upto` in both logs when it was proven: a cut that bypassed logCuts and regrew the log shows there (undefined: compacted). */
-  atX: Entry | undefined;
-  atY: Entry | undefined;
-}
-
-/** The pair's proven prefix, brought up to date with the cuts since (undefined: logs without cut records, e.g. hand-built states). */
-function provenPrefix(p: ProvenPrefix | undefined, x: RaftNode, y: RaftNode): ProvenPrefix | undefined {
-  const cx = x.logCuts as readonly number[] | undefined;
-  const cy = y.logCuts as readonly number[] | undefined;
-  if (cx === undefined || cy === undefined) return undefined;
-  if (p === undefined || p.x !== x || p.y !== y) return { x, y, cutsX: cx.length, cutsY: cy.length, upto: 0, atX: entryOf(x, 0), atY: entryOf(y, 0) };
-  let upto = p.upto;
-  // A log with no recorded cut since must still hold the same entry at upto (an append only
-  // extends it), unless a snapshot compacted it (then the pair is compared from the boundary).
-  const changedX = upto >= startOf(x) && entryOf(x, upto) !== p.atX;
-  const changedY = upto >= startOf(y) && entryOf(y, upto) !== p.atY;
-  if ((p.cutsX === cx.length && changedX) || (p.cutsY === cy.length && changedY)) upto = 0;
-  // A cut to length L keeps entries 1..L-1.
-  for (let i = p.cutsX; i < cx.length; i++) if (cx[i] - 1 < upto) upto = cx[i] - 1;
-  for (let i = p.cutsY; i < cy.length; i++) if (cy[i] - 1 < upto) upto = cy[i] - 1;
-  p.cutsX = cx.length;
-  p.cutsY = cy.length;
-  p.upto = Math.max(0, Math.min(upto, lastOf(x), lastOf(y)));
-  return p;
-}
-
-export function compareLogs(view: View, a: NodeId, b: NodeId): string | undefined {
-  const x = view.actor(a);
-  const y = view.actor(b);
-  if (x === undefined || y === undefined) return undefined;
-  const got = compareLogsAbove(x, y, a, b, 0);
-  return typeof got === 'string' ? got : undefined;
-}
-
-/**
- * Log matching between two logs of which entries 1..upto are known identical: only the
- * entries above are compared. The violation message (the same as a full comparison gives),
- * or the new length of the proven prefix.
- */
-function compareLogsAbove(x: RaftNode, y: RaftNode, a: NodeId, b: NodeId, upto: number): string | number {
-  const lx = x.log;
-  const ly = y.log;
-  // Only indices both still hold are compared: from the higher snapshot boundary up (the
-  // boundary entry stands for a compacted one: its term counts, its identity does not).
-  const sx = startOf(x);
-  const sy = startOf(y);
-  const lo = Math.max(sx, sy);
-  // The highest index where both hold the same term: everything up to it must be identical.
-  let m = Math.min(sx + lx.length, sy + ly.length) - 1;
-  while (m > lo && lx[m - sx].term !== ly[m - sy].term) m--;
-  // One log ends below the other's boundary: nothing both hold, nothing to compare. Else a
-  // different term at the boundary: the logs may differ from there down.
-  if (m < lo) return Math.max(upto, Math.min(m, upto));
-  if (m > 0 && lx[m - sx].term !== ly[m - sy].term) m = lo - 1;
-  const committed = Math.min(x.commitIndex, y.commitIndex);
-  if (committed > m) {
-    return `${nodeName(a)} and ${nodeName(b)} disagree at index ${m + 1}, below both commit indexes (${x.commitIndex}, ${y.commitIndex})`;
-  }
-  // Below upto both agree (so m >= upto): the highest difference, if any, is above it.
-  for (let i = m; i > Math.max(upto, lo); i--) {
-    const ex = lx[i - sx];
-    const ey = ly[i - sy];
-    if (ex === ey) continue;
-    if (ex.term !== ey.term || ex.id !== ey.id) {
-      return (
-        `${nodeName(a)} and ${nodeName(b)} both hold term ${lx[m - sx].term} at index ${m} but differ at index ${i}: ` +
-        `${ex.id} (term ${ex.term}) vs ${ey.id} (term ${ey.term})`
-      );
-    }
-  }
-  return Math.max(m, upto);
-}
-
-// Readers shared by every run (one closure each, so the hot path's call sites stay monomorphic).
-const commitReaders = { commitIndex: (a: RaftNode) => a.commitIndex, lastApplied: (a: RaftNode) => a.lastApplied };
-const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
-  length: (a) => lastOf(a) + 1,
-  at: (a, _node, index) => entryOf(a, index)!,
-  start: (a) => startOf(a) + 1,
-  watermark: (a) => a.commitIndex,
-  first: 1,
-  same: (x, y) => x === y || (x.term === y.term && x.id === y.id),
-  show: (e) => `(${e.id}, term ${e.term})`,
-  acrossRestarts: true,
-  what: 'log entry',
-  mark: 'commit index',
-};
 
 /**
  * commitIndex and lastApplied never go down within one incarnation. Both are volatile in
@@ -374,7 +268,7 @@ const committedPrefix: PrefixStableOptions<RaftNode, Entry> = {
  * previous incarnation showed. An InstallSnapshot raises both; a stale one must not lower them.
  */
 export function monotonicCommit(): Invariant<RaftNode> {
-  return neverDecreases<RaftNode>('monotonic-commit', commitReaders);
+  return new MonotonicCommit();
 }
 
 /**
@@ -387,9 +281,10 @@ export function monotonicCommit(): Invariant<RaftNode> {
  * overwrite it.
  */
 // Entries below a node's snapshot are discarded by design (and covered by snapshot-committed):
-// committed-prefix-stable compares from the snapshot's index up.
+// committed-prefix-stable compares from the snapshot's index up. Both are protocols/common's
+// helpers (neverDecreases, prefixStable) with Raft's readers inlined: ./per-node-checks.ts.
 export function committedPrefixStable(): Invariant<RaftNode> {
-  return prefixStable<RaftNode, Entry>('committed-prefix-stable', committedPrefix);
+  return new CommittedPrefixStable();
 }
 
 /**
@@ -405,6 +300,8 @@ export class VoteOnce implements Invariant<RaftNode> {
   private readonly votes: Array<Map<number, { candidate: NodeId; incarnation: number }>> = [];
   private readonly actors: Array<RaftNode | undefined> = [];
   private readonly incarnation: number[] = [];
+  /** Terms below it are forgotten (log-view.ts termFloor): no node votes there again. */
+  private floor = 0;
 
   onNote(note: Note, view: View): string | undefined {
     if (note.kind !== 'vote') return undefined;
@@ -416,15 +313,27 @@ export class VoteOnce implements Invariant<RaftNode> {
       this.actors[n] = actor;
       this.incarnation[n] = (this.incarnation[n] ?? 0) + 1;
     }
+    if (term < this.floor) return `${nodeName(n)} voted in term ${term}, below ${this.floor}, where every node's term had reached`;
     const mine = (this.votes[n] ??= new Map());
     const prev = mine.get(term);
     if (prev === undefined) {
       mine.set(term, { candidate, incarnation: this.incarnation[n] });
+      if (mine.size % FORGET_TERMS_EVERY === 0) {
+        this.floor = termFloor(view);
+        for (const m of this.votes) if (m !== undefined) forgetTermsBelow(m, this.floor);
+      }
       return undefined;
     }
     if (prev.candidate === candidate) return undefined;
     const restarted = prev.incarnation !== this.incarnation[n] ? ' after a restart' : '';
     return `${nodeName(n)} voted twice in term ${term}: for ${nodeName(prev.candidate)}, then${restarted} for ${nodeName(candidate)}`;
+  }
+
+  /** Votes held, over all nodes (bounded: from the term floor up). */
+  get held(): number {
+    let held = 0;
+    for (const m of this.votes) held += m?.size ?? 0;
+    return held;
   }
 }
 
@@ -433,15 +342,20 @@ export class LeaderQuorum implements Invariant<RaftNode> {
   readonly name = 'leader-quorum';
   /** The note kinds onNote reads: the kernel hands it no other. */
   readonly notes = ['vote', 'become-leader'];
-  /** term -> candidate -> the nodes that voted for it in that term. */
+  /** term -> candidate -> the nodes that voted for it in that term; terms below the term floor (log-view.ts termFloor) forgotten. */
   private readonly voters = new Map<number, Map<NodeId, Set<NodeId>>>();
+  private floor = 0;
 
   onNote(note: Note, view: View): string | undefined {
     if (note.kind === 'vote') {
       const term = note.data.term as number;
       const candidate = note.data.candidate as NodeId;
+      if (term < this.floor) return `${nodeName(note.node)} voted for ${nodeName(candidate)} in term ${term}, below ${this.floor}, where every node's term had reached`;
       let byCandidate = this.voters.get(term);
-      if (byCandidate === undefined) this.voters.set(term, (byCandidate = new Map()));
+      if (byCandidate === undefined) {
+        this.voters.set(term, (byCandidate = new Map()));
+        if (this.voters.size % FORGET_TERMS_EVERY === 0) forgetTermsBelow(this.voters, (this.floor = termFloor(view)));
+      }
       let set = byCandidate.get(candidate);
       if (set === undefined) byCandidate.set(candidate, (set = new Set()));
       set.add(note.node);
@@ -456,6 +370,11 @@ export class LeaderQuorum implements Invariant<RaftNode> {
     const who = got === undefined || count === 0 ? 'no one' : [...got].sort((x, y) => x - y).map(nodeName).join(', ');
     return `${nodeName(note.node)} became leader of term ${term} with the votes of ${who} (${count} of ${view.nodeCount}; a majority is ${majority})`;
   }
+
+  /** Terms held (bounded: from the term floor up). */
+  get held(): number {
+    return this.voters.size;
+  }
 }
 
 /**
@@ -469,25 +388,40 @@ export class LeaderQuorum implements Invariant<RaftNode> {
 class CommitCurrentTerm implements Invariant<RaftNode> {
   readonly name = 'commit-current-term';
   private readonly seen: Array<{ actor: RaftNode; term: number; commit: number } | undefined> = [];
+  private size = -1;
 
   afterEvent(view: ClusterView<RaftNode>): string | undefined {
-    for (let n = 0; n < view.nodeCount; n++) {
-      const a = view.actor(n);
-      if (a === undefined || a.role !== 'leader') {
-        this.seen[n] = undefined;
-        continue;
+    const nodes = view.nodeCount;
+    const changed = view.changedNode;
+    // Only the changed node can differ from what the last check found (ClusterView.changedNode);
+    // every node at the first check and after events that may change any.
+    if (changed === undefined || nodes !== this.size) {
+      this.size = nodes;
+      for (let n = 0; n < nodes; n++) {
+        const bad = this.node(view, n);
+        if (bad !== undefined) return bad;
       }
-      const last = this.seen[n];
-      if (last === undefined || last.actor !== a || last.term !== a.term) {
-        this.seen[n] = { actor: a, term: a.term, commit: a.commitIndex };
-        continue;
-      }
-      if (a.commitIndex === last.commit) continue;
-      const entry = entryOf(a, a.commitIndex);
-      last.commit = a.commitIndex;
-      if (entry !== undefined && entry.term !== a.term) {
-        return `leader n${n + 1} of term ${a.term} advanced its commit index to ${a.commitIndex}, an entry of term ${entry.term}: only an entry of its own term may be committed by counting replicas (§5.4.2)`;
-      }
+      return undefined;
+    }
+    return changed >= 0 ? this.node(view, changed) : undefined;
+  }
+
+  private node(view: ClusterView<RaftNode>, n: NodeId): string | undefined {
+    const a = view.actor(n);
+    if (a === undefined || a.role !== 'leader') {
+      this.seen[n] = undefined;
+      return undefined;
+    }
+    const last = this.seen[n];
+    if (last === undefined || last.actor !== a || last.term !== a.term) {
+      this.seen[n] = { actor: a, term: a.term, commit: a.commitIndex };
+      return undefined;
+    }
+    if (a.commitIndex === last.commit) return undefined;
+    const entry = entryOf(a, a.commitIndex);
+    last.commit = a.commitIndex;
+    if (entry !== undefined && entry.term !== a.term) {
+      return `leader n${n + 1} of term ${a.term} advanced its commit index to ${a.commitIndex}, an entry of term ${entry.term}: only an entry of its own term may be committed by counting replicas (§5.4.2)`;
     }
     return undefined;
   }
@@ -503,14 +437,17 @@ class CommitCurrentTerm implements Invariant<RaftNode> {
 export class SnapshotCommitted implements Invariant<RaftNode> {
   readonly name = 'snapshot-committed';
   readonly notes = ['commit', 'snapshot-taken', 'snapshot-installed'];
-  /** index -> term committed there. */
+  /** index - window.base -> term committed there; dropped below the snapshot floor (no snapshot is taken or installed there again). */
   private readonly committed: number[] = [];
+  private readonly window = new IndexWindow([this.committed]);
 
-  onNote(note: Note): string | undefined {
+  onNote(note: Note, view: View): string | undefined {
     const index = note.data.index as number;
     const term = note.data.term as number;
+    const slot = index - this.window.base;
     if (note.kind === 'commit') {
-      this.committed[index] ??= term;
+      // (A commit below the floor is committed-never-lost's to report.)
+      if (slot >= 0) this.committed[slot] ??= term;
       return undefined;
     }
     const what = note.kind === 'snapshot-taken' ? 'took' : 'installed';
@@ -518,11 +455,17 @@ export class SnapshotCommitted implements Invariant<RaftNode> {
     if (note.kind === 'snapshot-taken' && index > commit) {
       return `${nodeName(note.node)} ${what} a snapshot through index ${index}, above its commit index ${commit}: a snapshot covers only committed entries (§7)`;
     }
-    const want = this.committed[index];
+    const want = slot >= 0 ? this.committed[slot] : undefined;
     if (want !== undefined && want !== term) {
       return `${nodeName(note.node)} ${what} a snapshot through index ${index} of term ${term}, where term ${want} was committed`;
     }
+    this.window.forgetBelow(snapshotFloor(view));
     return undefined;
+  }
+
+  /** Indexes held (bounded: from the snapshot floor to the highest committed). */
+  get held(): number {
+    return this.window.held;
   }
 }
 

@@ -8,13 +8,16 @@ export class RaftLiveness implements LivenessCheck<RaftNode> {
   readonly name = 'liveness';
   readonly notes = ['become-leader'];
 
-  /** Every become-leader note: [time, node, term]. */
+  /**
+   * Every become-leader note once faults have stopped: [time, node, term]. (Only elections
+   * after faults stop can be late, and a long run elects thousands of leaders before.)
+   */
   private readonly elections: Array<[Micros, number, number]> = [];
 
   constructor(private readonly boundUs: Micros) {}
 
-  onNote(note: Note): void {
-    if (note.kind === 'become-leader') this.elections.push([note.timeUs, note.node, note.data.term as number]);
+  onNote(note: Note, view: ClusterView<RaftNode>): void {
+    if (note.kind === 'become-leader' && view.inLivenessPhase) this.elections.push([note.timeUs, note.node, note.data.term as number]);
   }
 
   atEnd(
@@ -79,18 +82,23 @@ export class RaftLiveness implements LivenessCheck<RaftNode> {
 /** Some live node is leader, and a majority of nodes are live and in its term. */
 export function leaderAtEnd(view: ClusterView<RaftNode>): string | undefined {
   const majority = Math.floor(view.nodeCount / 2) + 1;
-  const terms: string[] = [];
   let best: string | undefined = 'no leader at the end of the run';
   for (let n = 0; n < view.nodeCount; n++) {
     const a = view.actor(n);
-    terms.push(a === undefined ? `n${n + 1}:down` : `n${n + 1}:${a.role}@${a.term}`);
     if (a === undefined || a.role !== 'leader') continue;
     let agree = 0;
     for (let m = 0; m < view.nodeCount; m++) if (view.actor(m)?.term === a.term) agree++;
     if (agree >= majority) best = undefined;
     else if (best !== undefined) best = `leader n${n + 1} (term ${a.term}) has only ${agree} of ${view.nodeCount} nodes in its term`;
   }
-  return best === undefined ? undefined : `${best} [${terms.join(' ')}]`;
+  if (best === undefined) return undefined;
+  // Every node's role and term, for the message only.
+  const terms: string[] = [];
+  for (let n = 0; n < view.nodeCount; n++) {
+    const a = view.actor(n);
+    terms.push(a === undefined ? `n${n + 1}:down` : `n${n + 1}:${a.role}@${a.term}`);
+  }
+  return `${best} [${terms.join(' ')}]`;
 }
 
 function fmt(us: Micros): string {

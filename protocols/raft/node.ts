@@ -5,33 +5,22 @@
 // (§7 log compaction) are also written to ctx.storage (synced before any message that
 // depends on them is sent), and onStart rebuilds them from there.
 //
+// By concern: this file holds the state, the lifecycle and timers, message dispatch, the
+// state machine and clients, and persistence; ./elections.ts the roles and votes;
+// ./replication.ts AppendEntries, InstallSnapshot's messages and the commit rule;
+// ./compaction.ts the snapshots. Fields the other files use are not `private`, but they
+// belong to this folder: nothing outside protocols/raft/ reads or writes them.
+//
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
 import { assert, AssertionError } from '../../sim/types.js';
 import { KvStore, type StateMachine } from './kv.js';
-import { installSnapshot, setSnapshotBase, takeSnapshot } from './compaction.js';
-import { applyNote, commitNote, leaderNote, roleNote, voteNote } from './notes.js';
+import { setSnapshotBase, takeSnapshot } from './compaction.js';
+import { becomeCandidate, becomeFollower, becomePreCandidate, onVote, onVoteReply, requestVotes, resetElectionTimer } from './elections.js';
+import { applyNote, roleNote } from './notes.js';
 import type { RaftOptions } from './options.js';
-import {
-  HARD_STATE_KEY,
-  NONE,
-  SENTINEL,
-  SNAPSHOT_KEY,
-  noopEntry,
-  type AppendMsg,
-  type AppendReplyMsg,
-  type Entry,
-  type HardState,
-  type RaftMsg,
-  type Role,
-  type Snapshot,
-  type SnapshotMsg,
-  type SnapshotReplyMsg,
-  type VoteMsg,
-  type VoteReplyMsg,
-} from './types.js';
-
-const EMPTY: readonly Entry[] = Object.freeze([]);
+import { appendLocal, broadcastAppend, maybeCommit, onAppend, onAppendReply, onSnapshot, onSnapshotReply, sendAppend } from './replication.js';
+import { HARD_STATE_KEY, NONE, SENTINEL, SNAPSHOT_KEY, type AppendReplyMsg, type Entry, type HardState, type RaftMsg, type Role, type Snapshot } from './types.js';
 
 /** SM: the replicated state machine (default the KV store; protocols/lock/ plugs in its own). */
 export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMsg> {
@@ -64,8 +53,8 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   readonly kv: SM;
 
   // Candidates and pre-candidates: who granted this round.
-  private readonly granted: boolean[];
-  private grantedCount = 0;
+  readonly granted: boolean[];
+  grantedCount = 0;
   // Leaders (§5.3): matchIndex is acknowledged. nextIndex is optimistic (advanced as
   // entries are sent) while a peer replicates; after a rejection the peer is probed: one
   // batch from nextIndex per reply or heartbeat, nextIndex unchanged until it matches.
@@ -73,28 +62,28 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   readonly matchIndex: number[];
   readonly probing: boolean[];
   /** CheckQuorum: peers heard from since the last check. */
-  private readonly active: boolean[];
-  private activeCount = 0;
+  readonly active: boolean[];
+  activeCount = 0;
   /** Leader: client requests waiting for their entry to be applied, by log index. */
-  private readonly pending = new Map<number, ClientRequest>();
+  readonly pending = new Map<number, ClientRequest>();
   /** Leader: log index of each client's pending (clientId, seq), so a retry does not append twice. */
-  private readonly pendingByClient = new Map<number, number>();
+  readonly pendingByClient = new Map<number, number>();
   /** Local clock time when a leader was last heard from (leader lease for PreVote / CheckQuorum). */
-  private lastLeaderContactUs = 0;
+  lastLeaderContactUs = 0;
   /**
    * The election timer is armed once per timeout, not re-armed by every AppendEntries: a
    * contact only sets `contactSinceArmed`, and when the timer fires with a contact since, it
    * is re-armed for what remains of the timeout after the last contact (etcd's ticks work
    * the same way: heartbeats reset a counter, not a timer).
    */
-  private electionTimeoutUs = 0;
+  electionTimeoutUs = 0;
   /** AppendEntries replies held back by the delay-append-reply fault point, sent in order. */
-  private delayedReplies: Array<{ to: NodeId; reply: AppendReplyMsg }> = [];
-  private contactSinceArmed = false;
-  private readonly majority: number;
-  private readonly preVote: boolean;
+  delayedReplies: Array<{ to: NodeId; reply: AppendReplyMsg }> = [];
+  contactSinceArmed = false;
+  readonly majority: number;
+  readonly preVote: boolean;
   /** CheckQuorum's stickiness: ignore higher-term RequestVotes while a leader is known live (thesis §4.2.3). */
-  private readonly sticky: boolean;
+  readonly sticky: boolean;
 
   constructor(
     readonly ctx: NodeContext<RaftMsg>,
@@ -159,7 +148,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     this.term = Math.max(hs?.term ?? 0, this.lastTerm);
     this.votedFor = hs !== undefined && hs.term === this.term ? hs.votedFor : NONE;
     this.ctx.note('role', roleNote, 'follower', this.term);
-    this.resetElectionTimer();
+    resetElectionTimer(this);
     if (this.ctx.bug('ack-before-persist')) this.ctx.setTimer('fsync', this.opts.fsyncIntervalUs);
   }
 
@@ -177,14 +166,14 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
           }
         }
         this.leader = NONE;
-        if (this.preVote) this.becomePreCandidate();
-        else this.becomeCandidate();
+        if (this.preVote) becomePreCandidate(this);
+        else becomeCandidate(this);
         return;
       case 'heartbeat':
         if (this.role === 'leader') {
           // A leader that misses a beat (a GC pause, a busy thread): followers may time out.
-          if (!this.ctx.buggify('skip-heartbeat')) this.broadcastAppend();
-        } else if (this.role === 'candidate' || this.role === 'pre-candidate') this.requestVotes(true);
+          if (!this.ctx.buggify('skip-heartbeat')) broadcastAppend(this);
+        } else if (this.role === 'candidate' || this.role === 'pre-candidate') requestVotes(this, true);
         else return;
         this.ctx.setTimer('heartbeat', this.opts.heartbeatUs);
         return;
@@ -192,7 +181,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
         if (this.role !== 'leader') return;
         // Thesis §6.2: a leader that has not heard from a majority within an election timeout steps down.
         if (this.activeCount + 1 < this.majority) {
-          this.becomeFollower(this.term, NONE);
+          becomeFollower(this, this.term, NONE);
           return;
         }
         this.clearActive();
@@ -216,17 +205,17 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   onMessage(from: NodeId, msg: RaftMsg): void {
     switch (msg.type) {
       case 'vote':
-        return this.onVote(from, msg);
+        return onVote(this, from, msg);
       case 'vote-reply':
-        return this.onVoteReply(from, msg);
+        return onVoteReply(this, from, msg);
       case 'append':
-        return this.onAppend(from, msg);
+        return onAppend(this, from, msg);
       case 'append-reply':
-        return this.onAppendReply(from, msg);
+        return onAppendReply(this, from, msg);
       case 'snapshot':
-        return this.onSnapshot(from, msg);
+        return onSnapshot(this, from, msg);
       case 'snapshot-reply':
-        return this.onSnapshotReply(from, msg);
+        return onSnapshotReply(this, from, msg);
     }
   }
 
@@ -242,111 +231,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   }
 
   // ---------------------------------------------------------------------------------
-  // Roles
-
-  private becomeFollower(term: number, leader: NodeId): void {
-    assert(term >= this.term, 'terms never go back');
-    const changed = term !== this.term || this.role !== 'follower';
-    if (term > this.term) {
-      this.term = term;
-      this.votedFor = NONE;
-      this.persistHardState();
-    }
-    if (this.role === 'leader') this.dropPending();
-    if (this.role !== 'follower') {
-      this.ctx.cancelTimer('heartbeat');
-      this.ctx.cancelTimer('check-quorum');
-    }
-    this.role = 'follower';
-    this.leader = leader;
-    this.resetElectionTimer();
-    if (changed) this.ctx.note('role', roleNote, 'follower', this.term);
-  }
-
-  /** Thesis §9.6: ask whether we could win before disturbing anyone with a higher term. */
-  private becomePreCandidate(): void {
-    this.role = 'pre-candidate';
-    this.ctx.note('role', roleNote, 'pre-candidate', this.term);
-    this.startRound();
-  }
-
-  /** §5.2: increment the term, vote for ourselves, ask everyone. */
-  private becomeCandidate(): void {
-    this.term += 1;
-    this.votedFor = this.ctx.id;
-    this.persistHardState();
-    this.ctx.note('vote', voteNote, this.term, this.ctx.id);
-    this.role = 'candidate';
-    this.leader = NONE;
-    this.ctx.note('role', roleNote, 'candidate', this.term);
-    this.startRound();
-  }
-
-  private startRound(): void {
-    this.granted.fill(false);
-    this.granted[this.ctx.id] = true;
-    this.grantedCount = 1;
-    this.resetElectionTimer();
-    if (this.grantedCount >= this.majority) {
-      this.roundWon();
-      return;
-    }
-    this.requestVotes(false);
-    this.ctx.setTimer('heartbeat', this.opts.heartbeatUs);
-  }
-
-  private roundWon(): void {
-    if (this.role === 'pre-candidate') this.becomeCandidate();
-    else this.becomeLeader();
-  }
-
-  private becomeLeader(): void {
-    assert(this.role === 'candidate', 'only a candidate becomes leader');
-    assert(this.votedFor === this.ctx.id, 'a leader voted for itself in its term');
-    this.role = 'leader';
-    this.leader = this.ctx.id;
-    this.ctx.cancelTimer('election');
-    this.ctx.note('become-leader', leaderNote, this.term);
-    this.ctx.note('role', roleNote, 'leader', this.term);
-    const next = this.lastIndex + 1;
-    this.nextIndex.fill(next);
-    this.matchIndex.fill(0);
-    this.probing.fill(true);
-    this.clearActive();
-    // §8: a no-op at term start lets the leader commit (and learn) everything before it.
-    this.appendLocal(noopEntry(this.term));
-    this.broadcastAppend();
-    this.maybeCommit();
-    this.ctx.setTimer('heartbeat', this.opts.heartbeatUs);
-    if (this.opts.checkQuorum) this.ctx.setTimer('check-quorum', this.opts.electionTimeoutUs[1]);
-  }
-
-  private resetElectionTimer(): void {
-    const [min, max] = this.opts.electionTimeoutUs;
-    this.electionTimeoutUs = this.ctx.random.int(min, max);
-    this.contactSinceArmed = false;
-    // An impatient follower: this one timer fires early (more split votes, more elections). Only
-    // this arming: the timeout itself stays, so nothing of it outlives the faults phase.
-    const armUs = this.ctx.buggify('short-election-timeout') ? Math.max(1, Math.floor(min / 4)) : this.electionTimeoutUs;
-    this.ctx.setTimer('election', armUs);
-  }
-
-  /** Has a live leader been heard from within the minimum election timeout (or are we it)? */
-  private inLease(): boolean {
-    if (this.role === 'leader') return true;
-    if (this.leader === NONE) return false;
-    const elapsed = this.ctx.now() - this.lastLeaderContactUs;
-    return elapsed >= 0 && elapsed < this.opts.electionTimeoutUs[0];
-  }
-
-  // ---------------------------------------------------------------------------------
-  // Elections (§5.2, §5.4.1; PreVote thesis §9.6)
-
-  private requestVotes(retry: boolean): void {
-    const pre = this.role === 'pre-candidate';
-    const msg: VoteMsg = { type: 'vote', term: pre ? this.term + 1 : this.term, pre, lastIndex: this.lastIndex, lastTerm: this.lastTerm };
-    for (const p of this.ctx.peers) if (!retry || !this.granted[p]) this.ctx.send(p, msg);
-  }
+  // Elections (./elections.ts)
 
   /** §5.4.1: the candidate's log is at least as up-to-date as ours. */
   logUpToDate(lastTerm: number, lastIndex: number): boolean {
@@ -354,265 +239,10 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     return lastTerm > myTerm || (lastTerm === myTerm && lastIndex >= this.lastIndex);
   }
 
-  private onVote(from: NodeId, m: VoteMsg): void {
-    if (m.pre) {
-      // A pre-vote never changes our state. Grant only when we would vote in that term and
-      // have not heard from a leader lately.
-      const grant = m.term > this.term && !this.inLease() && this.logUpToDate(m.lastTerm, m.lastIndex);
-      this.ctx.send(from, { type: 'vote-reply', term: grant ? m.term : this.term, pre: true, granted: grant });
-      return;
-    }
-    if (m.term > this.term) {
-      if (this.sticky && this.inLease()) return; // ignore a disruptive candidate: the leader is alive
-      this.becomeFollower(m.term, NONE);
-    }
-    let grant = false;
-    if (m.term === this.term && (this.votedFor === NONE || this.votedFor === from) && this.logUpToDate(m.lastTerm, m.lastIndex)) {
-      grant = true;
-      if (this.votedFor !== from) {
-        this.votedFor = from;
-        this.persistHardState();
-      }
-      // Every grant (a retried request is granted again, to the same candidate); pre-votes are not votes.
-      this.ctx.note('vote', voteNote, this.term, from);
-      this.resetElectionTimer();
-    }
-    this.ctx.send(from, { type: 'vote-reply', term: this.term, pre: false, granted: grant });
-  }
-
-  private onVoteReply(from: NodeId, m: VoteReplyMsg): void {
-    if (m.pre) {
-      if (this.role !== 'pre-candidate') return;
-      if (m.granted) {
-        if (m.term === this.term + 1) this.countVote(from);
-      } else if (m.term > this.term) {
-        this.becomeFollower(m.term, NONE);
-      }
-      return;
-    }
-    if (m.term > this.term) {
-      this.becomeFollower(m.term, NONE);
-      return;
-    }
-    if (m.term === this.term && this.role === 'candidate' && m.granted) this.countVote(from);
-  }
-
-  private countVote(from: NodeId): void {
-    if (this.granted[from]) return;
-    this.granted[from] = true;
-    this.grantedCount += 1;
-    if (this.grantedCount >= this.majority) this.roundWon();
-  }
-
-  // ---------------------------------------------------------------------------------
-  // Replication, follower side (§5.3)
-
-  /** The term checks of AppendEntries and InstallSnapshot: false when the sender is a stale leader (or we lead this term). */
-  private hearLeader(from: NodeId, term: number): boolean {
-    if (term < this.term) return false;
-    if (term > this.term || this.role !== 'follower') {
-      // Two leaders in one term happen only when election safety is already broken (a bug
-      // variant); the election-safety invariant reports it. Keep leading.
-      if (this.role === 'leader' && term === this.term) return false;
-      this.becomeFollower(term, from);
-    }
-    this.leader = from;
-    this.lastLeaderContactUs = this.ctx.now();
-    this.contactSinceArmed = true;
-    return true;
-  }
-
-  private onAppend(from: NodeId, m: AppendMsg): void {
-    if (!this.hearLeader(from, m.term)) {
-      // A stale leader: tell it our term so that it steps down.
-      if (m.term < this.term) this.replyAppend(from, false, m.prevIndex, 0, -1, 0);
-      return;
-    }
-    const last = this.lastIndex;
-    if (m.prevIndex > last) {
-      this.replyAppend(from, false, m.prevIndex, 0, -1, last + 1);
-      return;
-    }
-    // Entries at or below snapIndex are committed and in our snapshot: start the comparison
-    // at the boundary, whose term is lastIncludedTerm (§7).
-    const entries = m.entries;
-    let i = 0;
-    let index = m.prevIndex + 1;
-    if (m.prevIndex < this.snapIndex) {
-      i = Math.min(entries.length, this.snapIndex - m.prevIndex);
-      index = m.prevIndex + 1 + i;
-    } else {
-      const have = this.termAt(m.prevIndex);
-      if (have !== m.prevTerm) {
-        // Fast backup: name the conflicting term and the first index we hold of it.
-        let first = m.prevIndex;
-        while (first > this.snapIndex + 1 && this.termAt(first - 1) === have) first--;
-        this.replyAppend(from, false, m.prevIndex, 0, have, first);
-        return;
-      }
-    }
-    // Skip entries we already hold (a stale or duplicated request must not truncate), then
-    // truncate at the first conflict and append the rest.
-    while (i < entries.length && index <= last && this.termAt(index) === entries[i].term) {
-      i++;
-      index++;
-    }
-    if (i < entries.length) {
-      assert(index > this.commitIndex, 'a committed entry is never overwritten');
-      this.writeEntries(index, entries, i);
-      // Bug `ack-before-persist`: acknowledge now, make it durable at the next 'fsync' tick.
-      if (!this.ctx.bug('ack-before-persist')) this.ctx.storage.sync();
-    }
-    const matched = m.prevIndex + entries.length;
-    assert(this.lastIndex >= matched, 'after a successful append we hold everything the leader sent');
-    if (m.commit > this.commitIndex) {
-      const commit = Math.min(m.commit, matched);
-      if (commit > this.commitIndex) {
-        this.commitIndex = commit;
-        this.applyCommitted();
-      }
-    }
-    this.replyAppend(from, true, m.prevIndex, matched, -1, 0);
-  }
-
-  private replyAppend(to: NodeId, success: boolean, prevIndex: number, matchIndex: number, conflictTerm: number, conflictIndex: number): void {
-    const reply: AppendReplyMsg = { type: 'append-reply', term: this.term, success, prevIndex, matchIndex, conflictTerm, conflictIndex };
-    // A slow disk or a busy follower: the (already durable) answer goes out later.
-    if (this.delayedReplies.length > 0 || this.ctx.buggify('delay-append-reply')) {
-      if (this.delayedReplies.length === 0) this.ctx.setTimer('delayed-replies', this.ctx.random.int(1_000, this.opts.heartbeatUs));
-      this.delayedReplies.push({ to, reply });
-      return;
-    }
-    this.ctx.send(to, reply);
-  }
-
-  /** Put entries[from..] at index `at` (truncating whatever is there) in memory and in storage. */
-  private writeEntries(at: number, entries: readonly Entry[], from: number): void {
-    const st = this.ctx.storage;
-    if (at <= this.snapIndex) throw new AssertionError(`raft: a write at ${at}, at or below the snapshot at ${this.snapIndex}`);
-    if (at <= this.lastIndex) {
-      this.log.length = at - this.snapIndex;
-      this.logCuts.push(at);
-      st.logTruncate(at - 1);
-    }
-    for (let i = from; i < entries.length; i++) this.log.push(entries[i]);
-    // At `at` explicitly: storage holds what the log holds, even if the log was cut behind its back.
-    st.logAppend(entries, from, at - 1);
-  }
-
-  /** The leader's own append: durable before it counts itself (§5.3). */
-  private appendLocal(e: Entry): number {
-    this.writeEntries(this.lastIndex + 1, [e], 0);
-    this.ctx.storage.sync();
-    return this.lastIndex;
-  }
-
-  // ---------------------------------------------------------------------------------
-  // Replication, leader side (§5.3, §5.4.2)
-
-  private broadcastAppend(): void {
-    for (const p of this.ctx.peers) this.sendAppend(p);
-  }
-
-  private sendAppend(p: NodeId): void {
-    const next = this.nextIndex[p];
-    // §7: the entries it needs are discarded; send the snapshot instead (nextIndex moves on its reply).
-    if (next <= this.snapIndex) {
-      const snap = this.snapshot!;
-      if (!this.ctx.buggify('drop-append')) this.ctx.send(p, { type: 'snapshot', term: this.term, index: snap.index, lastTerm: snap.term, state: snap.state });
-      return;
-    }
-    const prevIndex = next - 1;
-    const end = Math.min(this.lastIndex, prevIndex + this.opts.maxAppendEntries);
-    const base = this.snapIndex;
-    const entries = end > prevIndex ? this.log.slice(next - base, end - base + 1) : EMPTY;
-    if (!(prevIndex >= 0 && entries.length <= this.opts.maxAppendEntries)) throw new AssertionError(`AppendEntries from ${next} within maxAppendEntries`);
-    const msg: AppendMsg = { type: 'append', term: this.term, prevIndex, prevTerm: this.termAt(prevIndex), entries, commit: this.commitIndex };
-    // An in-flight send lost inside the leader (a dropped connection): as if the network lost it.
-    if (!this.ctx.buggify('drop-append')) this.ctx.send(p, msg);
-    if (!this.probing[p]) this.nextIndex[p] = end + 1;
-  }
-
-  /**
-   * A reply to this leader's AppendEntries or InstallSnapshot: a newer term turns it into a
-   * follower; a stale term, or no longer leading, ignores it. Otherwise the peer counts as
-   * active and the reply is the current term's (true).
-   */
-  private currentReply(from: NodeId, term: number): boolean {
-    if (term > this.term) {
-      this.becomeFollower(term, NONE);
-      return false;
-    }
-    if (term < this.term || this.role !== 'leader') return false;
-    if (!this.active[from]) {
-      this.active[from] = true;
-      this.activeCount += 1;
-    }
-    return true;
-  }
-
-  private onAppendReply(from: NodeId, m: AppendReplyMsg): void {
-    if (!this.currentReply(from, m.term)) return;
-    if (m.success) {
-      if (m.matchIndex > this.matchIndex[from]) {
-        this.matchIndex[from] = m.matchIndex;
-        if (m.matchIndex > this.commitIndex) this.maybeCommit();
-      }
-      if (this.nextIndex[from] <= m.matchIndex || this.probing[from]) this.nextIndex[from] = Math.max(this.nextIndex[from], m.matchIndex + 1);
-      this.probing[from] = false;
-      if (this.nextIndex[from] <= this.lastIndex && this.role === 'leader') this.sendAppend(from);
-      return;
-    }
-    // Stale: below what the peer already acknowledged, or not the probe we are waiting for.
-    if (m.prevIndex < this.matchIndex[from]) return;
-    if (this.probing[from] && m.prevIndex !== this.nextIndex[from] - 1) return;
-    this.probing[from] = true;
-    this.nextIndex[from] = this.backedUpNext(from, m);
-    this.sendAppend(from);
-  }
-
-  /** Fast backup (§5.3, last paragraphs): skip a whole conflicting term per round trip. */
-  backedUpNext(from: NodeId, m: AppendReplyMsg): number {
-    let next = m.conflictIndex;
-    if (m.conflictTerm >= 0) {
-      let i = Math.min(m.prevIndex, this.lastIndex);
-      while (i > this.snapIndex && this.termAt(i) > m.conflictTerm) i--;
-      if (i > this.snapIndex && this.termAt(i) === m.conflictTerm) next = i + 1;
-    }
-    next = Math.max(1, Math.min(next, this.lastIndex + 1));
-    // The follower no longer holds what it acknowledged: only when acks run ahead of
-    // durability (the ack-before-persist variant) and it restarted. Re-learn from there.
-    if (next <= this.matchIndex[from]) this.matchIndex[from] = next - 1;
-    return next;
-  }
-
-  /** §5.3/§5.4.2: commit the highest index stored on a majority, if it is from the current term. */
-  private maybeCommit(): void {
-    // The highest index that a majority (the leader included) holds: the largest match
-    // value with at least `majority` values >= it. Clusters are small: O(n^2), no sort.
-    const m = this.matchIndex;
-    const self = this.ctx.id;
-    const last = this.lastIndex;
-    let n = 0;
-    for (let i = 0; i < m.length; i++) {
-      const v = i === self ? last : m[i];
-      if (v <= n || v <= this.commitIndex) continue;
-      let count = 0;
-      for (let j = 0; j < m.length; j++) if ((j === self ? last : m[j]) >= v) count++;
-      if (count >= this.majority) n = v;
-    }
-    if (n <= this.commitIndex) return;
-    // Bug `figure-8`: count replicas of an earlier term's entry as committing it.
-    if (this.termAt(n) !== this.term && !this.ctx.bug('figure-8')) return;
-    for (let i = this.commitIndex + 1; i <= n; i++) this.ctx.note('commit', commitNote, i, this.termAt(i));
-    this.commitIndex = n;
-    this.applyCommitted();
-  }
-
   // ---------------------------------------------------------------------------------
   // State machine and clients
 
-  private applyCommitted(): void {
+  applyCommitted(): void {
     this.applyThrough(this.commitIndex);
     const every = this.opts.snapshotEvery;
     if (every > 0 && this.lastApplied - this.snapIndex >= every) {
@@ -622,7 +252,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     }
   }
 
-  private applyThrough(upto: number): void {
+  applyThrough(upto: number): void {
     while (this.lastApplied < upto) {
       const index = ++this.lastApplied;
       const e = this.log[index - this.snapIndex];
@@ -662,54 +292,24 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
       return;
     }
     const e: Entry = Object.freeze({ term: this.term, id: `c${req.clientId}:${req.seq}`, clientId: req.clientId, seq: req.seq, op: req.op });
-    const index = this.appendLocal(e);
+    const index = appendLocal(this, e);
     this.pending.set(index, req);
     this.pendingByClient.set(req.clientId, index);
     // Peers that have been sent everything before this entry get it now; the rest catch up
     // through replies and heartbeats.
-    for (const p of this.ctx.peers) if (this.nextIndex[p] === index) this.sendAppend(p);
-    this.maybeCommit();
+    for (const p of this.ctx.peers) if (this.nextIndex[p] === index) sendAppend(this, p);
+    maybeCommit(this);
   }
 
   // ---------------------------------------------------------------------------------
   // Log compaction (§7)
 
   /** Snapshot the state machine at `index` (= lastApplied): see ./compaction.ts. */
-  private takeSnapshot(index: number): void {
+  takeSnapshot(index: number): void {
     takeSnapshot(this, index);
   }
 
-  /** InstallSnapshot, follower side (§7, Fig. 13). */
-  private onSnapshot(from: NodeId, m: SnapshotMsg): void {
-    if (!this.hearLeader(from, m.term)) {
-      if (m.term < this.term) this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: 0 });
-      return;
-    }
-    // A snapshot of what we have committed already (a stale or duplicated message): nothing
-    // to install; lastApplied never moves back, nor the state machine with it.
-    if (m.index <= this.commitIndex) {
-      this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: m.index });
-      return;
-    }
-    installSnapshot(this, m);
-    this.ctx.send(from, { type: 'snapshot-reply', term: this.term, index: m.index });
-  }
-
-  /** InstallSnapshot, leader side: the follower holds everything through `index`. */
-  private onSnapshotReply(from: NodeId, m: SnapshotReplyMsg): void {
-    if (!this.currentReply(from, m.term)) return;
-    if (m.index > this.matchIndex[from]) {
-      this.matchIndex[from] = m.index;
-      if (m.index > this.commitIndex) this.maybeCommit();
-    }
-    if (this.nextIndex[from] <= m.index) {
-      this.nextIndex[from] = m.index + 1;
-      this.probing[from] = false;
-      if (this.role === 'leader' && this.nextIndex[from] <= this.lastIndex) this.sendAppend(from);
-    }
-  }
-
-  private dropPending(): void {
+  dropPending(): void {
     // The clients time out and retry elsewhere; sessions make the retry safe.
     this.pending.clear();
     this.pendingByClient.clear();
@@ -719,7 +319,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   // Persistence
 
   /** currentTerm and votedFor, durable before any vote or message of this term (Fig. 2). */
-  private persistHardState(): void {
+  persistHardState(): void {
     // Bug `volatile-vote`: keep them in memory only; a restart forgets the vote.
     if (this.ctx.bug('volatile-vote')) return;
     const hs: HardState = Object.freeze({ term: this.term, votedFor: this.votedFor });
@@ -727,7 +327,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     this.ctx.storage.sync();
   }
 
-  private clearActive(): void {
+  clearActive(): void {
     this.active.fill(false);
     this.activeCount = 0;
   }

@@ -5,6 +5,7 @@
 // after the real handler ran.
 import type { NodeContext, NodeId, Protocol } from '../../../sim/types.js';
 import { raft } from '../../../protocols/raft/index.js';
+import { roundWon } from '../../../protocols/raft/elections.js';
 import { RaftNode } from '../../../protocols/raft/node.js';
 import { parseRaftOptions, type RaftOptions } from '../../../protocols/raft/options.js';
 import type { RaftMsg } from '../../../protocols/raft/types.js';
@@ -47,8 +48,8 @@ export class DoubleCountRaft extends RaftNode {
   override onMessage(from: NodeId, msg: RaftMsg): void {
     super.onMessage(from, msg);
     if (msg.type !== 'vote-reply' || msg.pre || !msg.granted || this.role !== 'candidate' || msg.term !== this.term) return;
-    this['grantedCount'] += 1;
-    if (this['grantedCount'] >= this['majority']) this['roundWon']();
+    this.grantedCount += 1;
+    if (this.grantedCount >= this.majority) roundWon(this);
   }
 }
 

@@ -1,0 +1,93 @@
+// How Raft's invariants read a node's (possibly compacted) log, and the index window that
+// keeps their per-index records bounded. Logs are compacted (§7): a node holds entries
+// snapIndex..lastIndex, log[0] standing for the entry at snapIndex (its term only).
+// Hand-built states in tests may lack snapIndex (0).
+import type { ClusterView, NodeId } from '../../sim/types.js';
+import type { RaftNode } from './node.js';
+import { HARD_STATE_KEY, SNAPSHOT_KEY, type Entry, type HardState, type Snapshot } from './types.js';
+
+export const nodeName = (n: NodeId): string => `n${n + 1}`;
+
+export const startOf = (a: RaftNode): number => (a.snapIndex as number | undefined) ?? 0;
+export const lastOf = (a: RaftNode): number => startOf(a) + a.log.length - 1;
+/** The entry at absolute `index`: undefined when compacted or past the end. */
+export const entryOf = (a: RaftNode, index: number): Entry | undefined => {
+  const start = startOf(a);
+  return index < start ? undefined : a.log[index - start];
+};
+
+/**
+ * The lowest snapshot index in the cluster: per node the lower of its live actor's
+ * (`snapIndex`) and its durable snapshot's (what a restart starts from), crashed nodes by
+ * their storage alone. Every node holds its log from its snapshot's index up, and applies,
+ * commits, snapshots and (as a leader) is checked only above it or at it: a per-index
+ * record below this floor is never read again. Snapshots only move up (each is synced
+ * before the log below it goes), so the floor never goes down.
+ */
+export function snapshotFloor(view: ClusterView<RaftNode>): number {
+  let floor = Infinity;
+  for (let n = 0; n < view.nodeCount; n++) {
+    const durable = view.storage(n).get<Snapshot>(SNAPSHOT_KEY)?.index ?? 0;
+    const a = view.actor(n);
+    const s = a === undefined ? durable : Math.min(durable, startOf(a));
+    if (s < floor) floor = s;
+  }
+  return floor === Infinity ? 0 : floor;
+}
+
+/** Records are dropped in batches of at least this many indexes (a splice per batch, not per index). */
+const FORGET_BATCH = 256;
+
+/**
+ * Per-index records from `base` up, in parallel arrays (slot i - base): what lies below base
+ * is forgotten. `forgetBelow` raises base as the snapshot floor rises, so what a check holds
+ * is the span from the lowest snapshot to the highest index it has seen, not the whole log.
+ */
+export class IndexWindow {
+  /** The lowest index still held. */
+  base = 0;
+
+  constructor(private readonly columns: ReadonlyArray<unknown[]>) {}
+
+  /** Drop the records below `floor` (in batches). */
+  forgetBelow(floor: number): void {
+    const drop = floor - this.base;
+    if (drop < FORGET_BATCH) return;
+    for (const c of this.columns) c.splice(0, Math.min(drop, c.length));
+    this.base = floor;
+  }
+
+  /** How many indexes the window spans (for tests and benches: bounded over a long run). */
+  get held(): number {
+    let most = 0;
+    for (const c of this.columns) if (c.length > most) most = c.length;
+    return most;
+  }
+}
+
+/**
+ * The lowest term any node can still vote, be voted for or become leader in: per node the
+ * lower of its live actor's term and its durable term (a restart starts from at least the
+ * durable one), crashed nodes by their storage alone. A node's term only rises within an
+ * incarnation, and the durable term only rises (monotonic-term), so below this floor no
+ * vote or election is noted again. A node that never persisted a term (volatile-vote)
+ * holds it at 0.
+ */
+export function termFloor(view: ClusterView<RaftNode>): number {
+  let floor = Infinity;
+  for (let n = 0; n < view.nodeCount; n++) {
+    const durable = view.storage(n).get<HardState>(HARD_STATE_KEY)?.term ?? 0;
+    const a = view.actor(n);
+    const t = a === undefined ? durable : Math.min(durable, a.term);
+    if (t < floor) floor = t;
+  }
+  return floor === Infinity ? 0 : floor;
+}
+
+/** Per-term records are pruned once per this many new terms. */
+export const FORGET_TERMS_EVERY = 64;
+
+/** Delete the keys below `floor` from a map keyed by term. */
+export function forgetTermsBelow(byTerm: Map<number, unknown>, floor: number): void {
+  for (const term of byTerm.keys()) if (term < floor) byTerm.delete(term);
+}
