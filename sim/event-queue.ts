@@ -39,7 +39,7 @@ export class EventQueue<E extends Scheduled> {
     const times = this.times;
     if (i === events.length) events.push(undefined);
     while (i > 0) {
-      const p = ((i - 1) / ARITY) | 0;
+      const p = (i - 1) >> 2;
       const tp = times[p];
       // e goes above its parent only if it comes strictly first; on equal times, by tie, then seq (e's is the largest yet).
       if (tp < at || (tp === at && !tieBefore(e, events[p]!))) break;
@@ -69,7 +69,7 @@ export class EventQueue<E extends Scheduled> {
     if (last > 0) {
       let i = 0;
       for (;;) {
-        const first = ARITY * i + 1;
+        const first = (i << 2) + 1;
         if (first >= last) break;
         const end = first + ARITY < last ? first + ARITY : last;
         // The first of the children.
