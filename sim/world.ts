@@ -58,6 +58,8 @@ export class World implements ClusterView<Actor<unknown>> {
   private coverage: Coverage | undefined;
   /** The actors' slots, by endpoint (invariants read them through the view after every event). */
   private readonly slots: readonly ActorSlot[];
+  /** The server nodes' live actors (Actors.nodeActors). */
+  private readonly nodeActors: ReadonlyArray<Actor<unknown> | undefined>;
 
   constructor(
     private readonly config: SimConfig,
@@ -114,6 +116,7 @@ export class World implements ClusterView<Actor<unknown>> {
     }
     this.builtin = builtin;
     this.slots = this.actors.slots;
+    this.nodeActors = this.actors.nodeActors;
     this.faults = new Faults(core, this.network, this.actors, stream('faults'));
     this.nemesis = config.nemesis ? new Nemesis(core, config.nemesis, this.faults, this.actors, config.faultsStopUs) : undefined;
     if (config.coverage) {
@@ -153,8 +156,8 @@ export class World implements ClusterView<Actor<unknown>> {
     return this.recorded.events;
   }
   actor(node: NodeId): Actor<unknown> | undefined {
-    const slot = this.slots[node];
-    return slot !== undefined && slot.up && slot.clientIndex < 0 ? (slot.actor as Actor<unknown>) : undefined;
+    // An up node's actor (a client endpoint, a crashed node or no such node: undefined).
+    return this.nodeActors[node];
   }
   clientActor(index: number): ClientActor<unknown> | undefined {
     const slot = this.slots[this.nodeCount + index];
