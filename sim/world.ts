@@ -208,9 +208,9 @@ export class World implements ClusterView<Actor<unknown>> {
     const shouldStop = this.options.shouldStop;
     let undecided: string | undefined;
     while (!core.stopped) {
-      // The last event popped may lie past the end: it is not run (nothing reads the queue after the loop).
-      const ev = queue.pop();
+      const ev = queue.peek();
       if (ev === undefined || ev.at > cfg.durationUs) break;
+      queue.pop();
       if (ev.at < core.nowTrue) throw new KernelError(`time went backwards: ${ev.at} < ${core.nowTrue}`);
       core.nowTrue = ev.at;
       if (core.eventIndex >= cfg.maxEvents) {
