@@ -107,6 +107,11 @@ export interface ActorsDeps {
 export class Actors {
   /** One slot per actor endpoint: nodes 0..nodes-1, then the client actors (none with built-in clients). */
   readonly slots: ActorSlot[] = [];
+  /**
+   * Each server node's live actor (undefined while it is down): what ClusterView.actor answers,
+   * in one load (invariants ask for every node after every event). Set on start, cleared on crash.
+   */
+  readonly nodeActors: Array<Actor<unknown> | undefined> = [];
   readonly nodeCount: number;
   private readonly contexts: Array<NodeContext<unknown> | ClientContext<unknown>> = [];
   private readonly byRole = new Map<string, readonly Endpoint[]>();
@@ -134,6 +139,7 @@ export class Actors {
     this.nodeCount = nodeRoles.length;
     const ids = nodeRoles.map((_, i) => i);
     for (const id of ids) this.slots.push(new ActorSlot(id, nodeRoles[id], nodeSlots[id].storage, nodeSlots[id].random, -1));
+    for (let i = 0; i < ids.length; i++) this.nodeActors.push(undefined);
     clientRandoms.forEach((random, c) => this.slots.push(new ActorSlot(this.nodeCount + c, [clientRole], undefined, random, c)));
     this.clientEndpoints = this.slots.filter((s) => s.clientIndex >= 0).map((s) => s.id);
     const w = deps.config.clients.workload;
@@ -341,6 +347,7 @@ export class Actors {
       return;
     }
     slot.actor = actor;
+    if (node) this.nodeActors[slot.id] = actor as Actor<unknown>;
     try {
       actor.onStart();
     } catch (error) {
@@ -362,6 +369,7 @@ export class Actors {
     const { core, diskRandom } = this.deps;
     slot.up = false;
     slot.actor = undefined;
+    if (slot.clientIndex < 0) this.nodeActors[slot.id] = undefined;
     slot.timers.clear();
     slot.paused = false;
     slot.buffered = [];

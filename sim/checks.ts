@@ -33,6 +33,9 @@ export class Checks {
   readonly checksSteps: boolean;
   /** Who reads each note kind (null: nobody), filled the first time a kind is noted. */
   private readonly byKind = new Map<string, NoteListeners | null>();
+  /** The kind listeners() was last asked about, and its answer. */
+  private lastKind: string | undefined = undefined;
+  private lastListeners: NoteListeners | undefined = undefined;
   /** The one Note object every listener is handed, refilled per note (Note's contract: read it during the call). */
   private readonly note: { node: number; kind: string; data: Record<string, unknown>; timeUs: number } = { node: 0, kind: '', data: {}, timeUs: 0 };
 
@@ -71,6 +74,8 @@ export class Checks {
 
   /** The checkers that read notes of `kind` in this run, or undefined when none does (then the note's data is never built). */
   listeners(kind: string): NoteListeners | undefined {
+    // Notes of one kind come in runs (a commit applies several entries): the last answer first.
+    if (kind === this.lastKind) return this.lastListeners;
     let found = this.byKind.get(kind);
     if (found === undefined) {
       const observers = this.noteObservers.filter((o) => reads(o, kind));
@@ -79,7 +84,9 @@ export class Checks {
       found = observers.length + liveness.length + invariants.length === 0 ? null : { observers, liveness, invariants };
       this.byKind.set(kind, found);
     }
-    return found ?? undefined;
+    this.lastKind = kind;
+    this.lastListeners = found ?? undefined;
+    return this.lastListeners;
   }
 
   /** One ghost note, to the checkers that read its kind (`listeners(kind)`), in order; the first violation or exception ends it. */

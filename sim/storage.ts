@@ -103,7 +103,7 @@ export class SimStorage implements DurableStorage {
     if (!(Number.isInteger(length) && length >= this.start && length <= this.logLength)) {
       throw new AssertionError(`log truncation to ${length} of ${this.logLength} from ${this.start}`);
     }
-    this.log.length = length - this.start;
+    if (this.log.length !== length - this.start) this.log.length = length - this.start;
     if (this.syncedLength > length) this.syncedLength = length;
     if (this.loseUnsynced) this.pending(LOG_TRUNCATE, length, '');
   }
@@ -177,7 +177,7 @@ export class SimStorage implements DurableStorage {
         case LOG_TRUNCATE: {
           const length = values[i] as number;
           kernelAssert(length >= this.durableStart && length <= this.durableStart + disk.length, 'a log truncation replays onto the log it was written against');
-          disk.length = length - this.durableStart;
+          if (disk.length !== length - this.durableStart) disk.length = length - this.durableStart;
           break;
         }
         case LOG_ENTRY:
@@ -186,7 +186,8 @@ export class SimStorage implements DurableStorage {
           const count = values[i] as number;
           const at = this.pendingAt[i];
           kernelAssert(at >= this.durableStart && at <= this.durableStart + disk.length, 'a log append replays onto the log it was written against');
-          disk.length = at - this.durableStart;
+          // Setting an array's length is a runtime call even when it changes nothing: most appends are at the end.
+          if (disk.length !== at - this.durableStart) disk.length = at - this.durableStart;
           for (let j = i - count; j < i; j++) disk.push(values[j]);
           break;
         }
@@ -201,7 +202,8 @@ export class SimStorage implements DurableStorage {
       }
     }
     // Drop the references (values stay reachable from the synced map, the logs or nowhere), keep the slots.
-    values.fill(undefined, 0, this.pendingCount);
+    // A loop, not fill(): fill is a builtin call, and between two syncs there are only a few writes.
+    for (let i = 0, n = this.pendingCount; i < n; i++) values[i] = undefined;
     this.pendingCount = 0;
   }
 }

@@ -58,6 +58,8 @@ export class World implements ClusterView<Actor<unknown>> {
   private coverage: Coverage | undefined;
   /** The actors' slots, by endpoint (invariants read them through the view after every event). */
   private readonly slots: readonly ActorSlot[];
+  /** The server nodes' live actors (Actors.nodeActors). */
+  private readonly nodeActors: ReadonlyArray<Actor<unknown> | undefined>;
 
   constructor(
     private readonly config: SimConfig,
@@ -114,6 +116,7 @@ export class World implements ClusterView<Actor<unknown>> {
     }
     this.builtin = builtin;
     this.slots = this.actors.slots;
+    this.nodeActors = this.actors.nodeActors;
     this.faults = new Faults(core, this.network, this.actors, stream('faults'));
     this.nemesis = config.nemesis ? new Nemesis(core, config.nemesis, this.faults, this.actors, config.faultsStopUs) : undefined;
     if (config.coverage) {
@@ -153,8 +156,8 @@ export class World implements ClusterView<Actor<unknown>> {
     return this.recorded.events;
   }
   actor(node: NodeId): Actor<unknown> | undefined {
-    const slot = this.slots[node];
-    return slot !== undefined && slot.up && slot.clientIndex < 0 ? (slot.actor as Actor<unknown>) : undefined;
+    // An up node's actor (a client endpoint, a crashed node or no such node: undefined).
+    return this.nodeActors[node];
   }
   clientActor(index: number): ClientActor<unknown> | undefined {
     const slot = this.slots[this.nodeCount + index];
@@ -227,13 +230,13 @@ export class World implements ClusterView<Actor<unknown>> {
       // or resumption's own node; none when that endpoint is a client, or for the built-in
       // clients' own events (they only send); any for faults and the nemesis.
       if (step === 1) {
-        const k = ev.kind;
-        const at = k === DELIVER || k === DELIVER_REQUEST ? ev.b : k === TIMER || k === RESUME ? ev.a : k === DELIVER_REPLY || k === CLIENT_INVOKE || k === CLIENT_TIMEOUT || k === CLIENT_RETRY ? -1 : -2;
-        this.changedNode = at === -2 ? undefined : at < nodes ? at : -1;
+        const by = CHANGED_BY_KIND[ev.kind];
+        const at = by === CHANGES_B ? ev.b : by === CHANGES_A ? ev.a : by;
+        this.changedNode = at === CHANGES_ANY ? undefined : at < nodes ? at : -1;
       }
       this.dispatch(ev);
       core.release(ev);
-      if (!core.stopped && checkSteps && core.eventIndex % step === 0) this.checks.afterEvent(this);
+      if (!core.stopped && checkSteps && (step === 1 || core.eventIndex % step === 0)) this.checks.afterEvent(this);
       core.eventIndex++;
     }
     // A run cut short by its budget is not judged at its end: liveness over a truncated run would be a false bug.
@@ -295,7 +298,24 @@ export class World implements ClusterView<Actor<unknown>> {
   }
 }
 
-/** Run one simulation to its end (or its first violation). */
+// Which node an event of each kind can change (ClusterView.changedNode), by kind: its `b`
+// (a delivery's receiver), its `a` (a timer's or resumption's actor), none (the built-in
+// clients' events: they only send), or any (faults, the nemesis). A table, not a chain of
+// comparisons: it is read before every event.
+const CHANGES_B = 0;
+const CHANGES_A = 1;
+const CHANGES_NONE = -1;
+const CHANGES_ANY = -2;
+const CHANGED_BY_KIND = new Int8Array(RESUME + 1).fill(CHANGES_ANY);
+CHANGED_BY_KIND[DELIVER] = CHANGES_B;
+CHANGED_BY_KIND[DELIVER_REQUEST] = CHANGES_B;
+CHANGED_BY_KIND[TIMER] = CHANGES_A;
+CHANGED_BY_KIND[RESUME] = CHANGES_A;
+CHANGED_BY_KIND[DELIVER_REPLY] = CHANGES_NONE;
+CHANGED_BY_KIND[CLIENT_INVOKE] = CHANGES_NONE;
+CHANGED_BY_KIND[CLIENT_TIMEOUT] = CHANGES_NONE;
+CHANGED_BY_KIND[CLIENT_RETRY] = CHANGES_NONE;
+
 /** How often (in events) the kernel asks RunOptions.shouldStop. */
 export const STOP_CHECK_EVENTS = 4_096;
 
@@ -313,6 +333,7 @@ export interface RunOptions {
   history?: { sink?: (event: HistoryEvent) => void; keepFromUs?: Micros };
 }
 
+/** Run one simulation to its end (or its first violation). */
 export function runSimulation(config: SimConfig, options: RunOptions = {}): RunResult {
   return new World(config, options).run();
 }
