@@ -2,9 +2,15 @@
 // PrimaryUniqueness, Integrity / Agreement / TotalOrder, LocalPrimaryOrder,
 // GlobalPrimaryOrder, PrimaryIntegrity), as stateful invariants fed by ghost notes:
 //   become-leader {epoch}          one-leader-per-epoch, primary-integrity
-//   deliver {index, zxid, id}      delivered-prefix, primary-order
+//   deliver {index, zxid, id}      delivered-prefix, primary-order, snapshot-committed
+//   snapshot-taken / -loaded / -installed {count, zxid, id, delivered}
+//                                  delivered-prefix, primary-order (a loaded or installed
+//                                  snapshot moves the node's delivered point to count),
+//                                  snapshot-committed
 // monotonic-epochs reads every live node after every event (protocols/common).
-import { AgreedSequence } from '../common/sequence.js';
+// With snapshots (snapshotEvery) a node holds only the log above its snapshot: the
+// invariants that read histories compare above the snapshot, and the snapshot's boundary
+// (its count and last zxid) against what was delivered there.
 import type { ClusterView, Invariant, NodeId, Note } from '../../sim/types.js';
 import { neverDecreases, nodeName } from '../common/index.js';
 import type { ZabNode } from './node.js';
@@ -39,18 +45,74 @@ export class OneLeaderPerEpoch implements Invariant<ZabNode> {
  */
 export class DeliveredPrefix implements Invariant<ZabNode> {
   readonly name = 'delivered-prefix';
-  private readonly sequence = new AgreedSequence<ZabNode>();
+  /** The first id, zxid and node delivered at each 1-based index. */
+  private readonly ids: string[] = [];
+  private readonly zxids: number[] = [];
+  private readonly by: NodeId[] = [];
+  /** Per node, the incarnation and the last index it delivered (a loaded or installed snapshot sets it). */
+  private readonly last: number[] = [];
+  private readonly actors: Array<ZabNode | undefined> = [];
 
   onNote(note: Note, view: ClusterView<ZabNode>): string | undefined {
-    if (note.kind !== 'deliver') return undefined;
     const n = note.node;
+    if (note.kind === 'snapshot-loaded' || note.kind === 'snapshot-installed') {
+      this.actors[n] = view.actor(n);
+      this.last[n] = note.data.count as number;
+      return undefined;
+    }
+    if (note.kind !== 'deliver') return undefined;
     const index = note.data.index as number;
     const id = note.data.id as string;
     const zxid = note.data.zxid as number;
-    const problem = this.sequence.add(n, view.actor(n), index, id, zxid);
-    if (problem === undefined) return undefined;
-    if (problem.kind === 'out-of-order') return `${nodeName(n)} delivered index ${index} after index ${problem.after}: not in order`;
-    return `delivery ${index} was ${problem.first} (zxid ${zxidText(problem.extra as number)}) on ${nodeName(problem.by)} but ${id} (zxid ${zxidText(zxid)}) on ${nodeName(n)}`;
+    const actor = view.actor(n);
+    if (actor !== this.actors[n]) {
+      this.actors[n] = actor;
+      this.last[n] = 0;
+    }
+    const after = this.last[n] ?? 0;
+    if (index !== after + 1) return `${nodeName(n)} delivered index ${index} after index ${after}: not in order`;
+    this.last[n] = index;
+    const seen = this.ids[index];
+    if (seen === undefined) {
+      this.ids[index] = id;
+      this.zxids[index] = zxid;
+      this.by[index] = n;
+      return undefined;
+    }
+    if (seen === id) return undefined;
+    return `delivery ${index} was ${seen} (zxid ${zxidText(this.zxids[index])}) on ${nodeName(this.by[index])} but ${id} (zxid ${zxidText(zxid)}) on ${nodeName(n)}`;
+  }
+}
+
+/**
+ * A snapshot holds only committed (delivered) transactions: a node takes one at most at its
+ * own delivered point, and every snapshot taken, loaded or installed ends, at its count, with
+ * the transaction first delivered at that index (any peer). Bug `snapshot-uncommitted` fails
+ * here at its first snapshot that reaches past what the node delivered.
+ */
+export class SnapshotCommitted implements Invariant<ZabNode> {
+  readonly name = 'snapshot-committed';
+  /** The first zxid delivered at each 1-based index (any peer). */
+  private readonly zxids: number[] = [];
+
+  onNote(note: Note): string | undefined {
+    if (note.kind === 'deliver') {
+      const index = note.data.index as number;
+      if (this.zxids[index] === undefined) this.zxids[index] = note.data.zxid as number;
+      return undefined;
+    }
+    if (note.kind !== 'snapshot-taken' && note.kind !== 'snapshot-loaded' && note.kind !== 'snapshot-installed') return undefined;
+    const count = note.data.count as number;
+    const z = note.data.zxid as number;
+    const delivered = note.data.delivered as number;
+    const what = note.kind === 'snapshot-taken' ? 'took' : note.kind === 'snapshot-loaded' ? 'loaded' : 'installed';
+    if (note.kind === 'snapshot-taken' && count > delivered) {
+      return `${nodeName(note.node)} took a snapshot of ${count} transactions (to zxid ${zxidText(z)}), above the ${delivered} it delivered: a snapshot holds only committed transactions`;
+    }
+    const want = this.zxids[count];
+    if (want === undefined) return `${nodeName(note.node)} ${what} a snapshot of ${count} transactions (to zxid ${zxidText(z)}), which nobody delivered`;
+    if (want !== z) return `${nodeName(note.node)} ${what} a snapshot of ${count} transactions to zxid ${zxidText(z)}, where zxid ${zxidText(want)} was delivered`;
+    return undefined;
   }
 }
 
@@ -65,8 +127,14 @@ export class PrimaryOrder implements Invariant<ZabNode> {
   private readonly actors: Array<ZabNode | undefined> = [];
 
   onNote(note: Note, view: ClusterView<ZabNode>): string | undefined {
-    if (note.kind !== 'deliver') return undefined;
     const n = note.node;
+    if (note.kind === 'snapshot-loaded' || note.kind === 'snapshot-installed') {
+      // Delivery goes on from the snapshot's last transaction.
+      this.actors[n] = view.actor(n);
+      this.lastZxid[n] = note.data.zxid as number;
+      return undefined;
+    }
+    if (note.kind !== 'deliver') return undefined;
     const z = note.data.zxid as number;
     const actor = view.actor(n);
     if (actor !== this.actors[n]) {
@@ -116,13 +184,26 @@ export class PrimaryIntegrity implements Invariant<ZabNode> {
     const a = view.actor(note.node);
     if (a === undefined) return undefined;
     const epoch = note.data.epoch as number;
-    const h = a.durable.history;
+    const d = a.durable;
+    const h = d.history;
+    // Hand-built states in tests may lack a snapshot (base 0).
+    const base = (d.base as number | undefined) ?? 0;
+    const length = base + h.length;
     const ids = this.ids;
     const m = this.proven(a, note.node);
-    for (let i = m.upto; i < ids.length && epochOf(this.zxids[i]) < epoch; i++) {
-      if (i === m.upto && i < h.length && h[i].id === ids[i]) m.upto = i + 1;
-      if (i >= h.length) return `${nodeName(note.node)} established in epoch ${epoch} without delivered transaction ${i + 1} (${ids[i]}, zxid ${zxidText(this.zxids[i])}): its history ends at ${h.length}`;
-      if (h[i].id !== ids[i]) return `${nodeName(note.node)} established in epoch ${epoch} with ${h[i].id} at ${i + 1}, where ${ids[i]} (zxid ${zxidText(this.zxids[i])}) was delivered`;
+    if (m.upto < base) {
+      // The snapshot stands for the first `base` transactions: its last one is compared (snapshot-committed checks the rest).
+      const i = base - 1;
+      if (i < ids.length && epochOf(this.zxids[i]) < epoch && d.snapshot!.zxid !== this.zxids[i]) {
+        return `${nodeName(note.node)} established in epoch ${epoch} with a snapshot of ${base} transactions to zxid ${zxidText(d.snapshot!.zxid)}, where ${ids[i]} (zxid ${zxidText(this.zxids[i])}) was delivered at ${base}`;
+      }
+      if (i < ids.length) m.upto = base;
+    }
+    for (let i = Math.max(m.upto, base); i < ids.length && epochOf(this.zxids[i]) < epoch; i++) {
+      const t = h[i - base];
+      if (i === m.upto && i < length && t.id === ids[i]) m.upto = i + 1;
+      if (i >= length) return `${nodeName(note.node)} established in epoch ${epoch} without delivered transaction ${i + 1} (${ids[i]}, zxid ${zxidText(this.zxids[i])}): its history ends at ${length}`;
+      if (t.id !== ids[i]) return `${nodeName(note.node)} established in epoch ${epoch} with ${t.id} at ${i + 1}, where ${ids[i]} (zxid ${zxidText(this.zxids[i])}) was delivered`;
     }
     return undefined;
   }
@@ -134,7 +215,8 @@ export class PrimaryIntegrity implements Invariant<ZabNode> {
     if (m === undefined || m.actor !== actor || cuts === undefined) return (this.matched[node] = { actor, cuts: cuts?.length ?? 0, upto: 0 });
     for (let i = m.cuts; i < cuts.length; i++) if (cuts[i] < m.upto) m.upto = cuts[i];
     m.cuts = cuts.length;
-    if (m.upto > actor.durable.history.length) m.upto = actor.durable.history.length;
+    const length = ((actor.durable.base as number | undefined) ?? 0) + actor.durable.history.length;
+    if (m.upto > length) m.upto = length;
     return m;
   }
 }
@@ -161,5 +243,5 @@ export function monotonicEpochs(): Invariant<ZabNode> {
 }
 
 export function zabInvariants(): Invariant<ZabNode>[] {
-  return [new OneLeaderPerEpoch(), new DeliveredPrefix(), new PrimaryOrder(), new PrimaryIntegrity(), monotonicEpochs()];
+  return [new OneLeaderPerEpoch(), new DeliveredPrefix(), new PrimaryOrder(), new PrimaryIntegrity(), new SnapshotCommitted(), monotonicEpochs()];
 }
