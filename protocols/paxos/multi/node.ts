@@ -3,7 +3,11 @@
 // Lamport, "Paxos Made Simple" (PMS) §3: a leader runs phase 1 once for all future slots,
 // then phase 2 per slot. Sans-IO: every effect goes through the NodeContext. The acceptor's
 // state is durable (./acceptor.ts); the learner's (chosen values, the KV store) is volatile
-// and re-learned from the leader after a restart.
+// and re-learned from the leader after a restart, from the replica's snapshot on: every
+// snapshotEvery executed slots the replica snapshots its KV store at its executed slot
+// (durable), then its acceptor forgets the slots the snapshot covers and its learner drops
+// them. A promise to a candidate that executed less carries the snapshot, as does a
+// decisions answer to a learner behind it (state transfer).
 //
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../../sim/types.js';
@@ -11,7 +15,7 @@ import { assert } from '../../../sim/types.js';
 import { KvStore } from '../../raft/kv.js';
 import { ballotEqual, ballotLess, ballotText, compareBallots, NO_BALLOT, nextBallot, type Ballot } from '../ballot.js';
 import { Acceptor } from './acceptor.js';
-import { acceptedNote, leaderNote, promisedNote, roleNote, slotNote } from './notes.js';
+import { acceptedNote, leaderNote, promisedNote, roleNote, slotNote, snapshotNote } from './notes.js';
 import type { MultiPaxosOptions } from './options.js';
 import { recoveryPlan } from './recovery.js';
 import {
@@ -27,7 +31,9 @@ import {
   type PrepareMsg,
   type PromiseMsg,
   type Proposal,
+  type ReplicaSnapshot,
   type Role,
+  SNAPSHOT_KEY,
 } from './types.js';
 
 const NONE = -1;
@@ -65,7 +71,11 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   private readonly pendingByClient = new Map<number, number>();
 
   // Learner.
-  /** log[s] is the value chosen in slot s (as far as this node knows); log[0] unused. */
+  /** The replica's snapshot (slots 1..snapshot.slot executed into it); undefined: none. */
+  snapshot: ReplicaSnapshot | undefined = undefined;
+  /** Slots up to logBase are in the snapshot (0 without one). */
+  logBase = 0;
+  /** log[s - logBase] is the value chosen in slot s (as far as this node knows), for s > logBase; log[0] unused. */
   readonly log: Array<Cmd | undefined> = [undefined];
   /** Slots 1..executed are executed, in order. */
   executed = 0;
@@ -98,7 +108,12 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   // Lifecycle
 
   onStart(): void {
-    this.acceptor.load();
+    const snap = this.ctx.storage.get<ReplicaSnapshot>(SNAPSHOT_KEY);
+    this.acceptor.load(snap?.slot ?? 0);
+    if (snap !== undefined) {
+      this.restoreSnapshot(snap);
+      this.ctx.note('snapshot-loaded', snapshotNote, snap.slot);
+    }
     this.ctx.note('promised', promisedNote, this.acceptor.promised);
     this.ctx.note('role', roleNote, 'follower', this.acceptor.promised);
     this.resetElectionTimer();
@@ -163,6 +178,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
       promised: ballotText(this.acceptor.promised),
       executed: this.executed,
       accepted: this.acceptor.top,
+      ...(this.logBase > 0 ? { snapshot: this.logBase } : {}),
       leader: this.leader === NONE ? null : this.leader,
     };
   }
@@ -210,8 +226,12 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     }
     this.ctx.note('promised', promisedNote, m.ballot);
     this.preempted();
-    // Durable (Acceptor.promise synced) before the promise leaves.
-    this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted: this.acceptor.acceptedAbove(m.from) });
+    // Durable (Acceptor.promise synced) before the promise leaves. Slots we forgot above
+    // m.from are in our snapshot: it goes along.
+    const accepted = this.acceptor.acceptedAbove(m.from);
+    const snap = this.snapshot;
+    if (snap !== undefined && m.from < this.acceptor.forgotten) this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted, snap });
+    else this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted });
   }
 
   private onPromise(from: NodeId, m: PromiseMsg): void {
@@ -229,13 +249,20 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     this.ctx.note('become-leader', leaderNote, this.ballot);
     this.ctx.note('role', roleNote, 'leader', this.ballot);
     const reports: Accepted[][] = [];
+    // State transfer: the newest snapshot of the quorum's (its slots are chosen) is ours.
+    let newest: ReplicaSnapshot | undefined;
+    for (const p of this.promises) if (p?.snap !== undefined && (newest === undefined || p.snap.slot > newest.slot)) newest = p.snap;
+    if (newest !== undefined) {
+      this.installSnapshot(newest);
+      this.executeChosen();
+    }
     for (const p of this.promises) if (p !== undefined) reports.push(p.accepted as Accepted[]);
     const plan = recoveryPlan({
       ballot: this.ballot,
-      from: this.prepareFrom,
+      from: Math.max(this.prepareFrom, this.logBase),
       reports,
-      known: (s) => this.log[s],
-      ownEnd: Math.max(this.log.length - 1, this.acceptor.top),
+      known: (s) => this.chosenAt(s),
+      ownEnd: Math.max(this.logEnd(), this.acceptor.top),
       ignoreAccepted: this.ctx.bug('ignore-accepted'),
       ownAccepted: (s) => this.acceptor.accepted.get(s)?.cmd,
       atOwnEnd: this.ctx.bug('new-leader-at-own-end'),
@@ -305,7 +332,8 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     const slots = this.acceptor.accept(b, proposals);
     if (slots === undefined) return undefined;
     const bn = ballotNumber(b);
-    for (const p of proposals) this.ctx.note('accepted', acceptedNote, p.slot, bn, p.cmd.id);
+    const forgotten = this.acceptor.forgotten;
+    for (const p of proposals) if (p.slot > forgotten) this.ctx.note('accepted', acceptedNote, p.slot, bn, p.cmd.id);
     return slots;
   }
 
@@ -407,15 +435,20 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
 
   private onCatchup(from: NodeId, first: number): void {
     if (this.role !== 'leader' || first > this.executed) return;
-    const end = Math.min(this.executed, first + this.opts.maxBatch - 1);
+    // Below our snapshot: the snapshot, then the slots above it.
+    const snap = first <= this.logBase ? this.snapshot : undefined;
+    const start = snap === undefined ? first : snap.slot + 1;
+    const end = Math.min(this.executed, start + this.opts.maxBatch - 1);
     const cmds: Cmd[] = [];
-    for (let s = first; s <= end; s++) cmds.push(this.log[s]!);
-    this.ctx.send(from, { type: 'decisions', ballot: this.ballot, from: first, cmds, executed: this.executed });
+    for (let s = start; s <= end; s++) cmds.push(this.chosenAt(s)!);
+    if (snap !== undefined) this.ctx.send(from, { type: 'decisions', ballot: this.ballot, from: start, cmds, executed: this.executed, snap });
+    else this.ctx.send(from, { type: 'decisions', ballot: this.ballot, from: first, cmds, executed: this.executed });
   }
 
   private onDecisions(from: NodeId, m: DecisionsMsg): void {
     // The sender's executed prefix is chosen, whatever its ballot now: learn it.
     const before = this.executed;
+    if (m.snap !== undefined && m.snap.slot > this.executed) this.installSnapshot(m.snap);
     for (let i = 0; i < m.cmds.length; i++) this.learn(m.from + i, m.cmds[i]);
     this.execute();
     if (m.executed > this.leaderExecuted) this.leaderExecuted = m.executed;
@@ -427,16 +460,77 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   }
 
   private learn(slot: number, cmd: Cmd): void {
-    while (this.log.length <= slot) this.log.push(undefined);
-    if (this.log[slot] === undefined) this.log[slot] = cmd;
+    if (slot <= this.logBase) return; // in the snapshot
+    const i = slot - this.logBase;
+    while (this.log.length <= i) this.log.push(undefined);
+    if (this.log[i] === undefined) this.log[i] = cmd;
+  }
+
+  /** The value known chosen in `slot` (undefined: not known, or in the snapshot). */
+  chosenAt(slot: number): Cmd | undefined {
+    return slot <= this.logBase ? undefined : this.log[slot - this.logBase];
+  }
+
+  /** The highest slot the learner holds a place for (logBase when none above the snapshot). */
+  logEnd(): number {
+    return this.logBase + this.log.length - 1;
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Snapshots
+
+  /** Snapshot the KV store at the executed slot, durably; then the acceptor forgets, and the learner drops, the slots it covers. */
+  private takeSnapshot(): void {
+    const snap: ReplicaSnapshot = Object.freeze({ slot: this.executed, state: this.kv.snapshot() });
+    this.saveSnapshot(snap);
+    this.ctx.note('snapshot-taken', snapshotNote, snap.slot);
+  }
+
+  /** A snapshot above what we executed, from a promise or a leader's decisions: the KV store and the executed point become its. */
+  private installSnapshot(snap: ReplicaSnapshot): void {
+    if (snap.slot <= this.executed) return;
+    this.kv.restore(snap.state);
+    this.executed = snap.slot;
+    this.saveSnapshot(snap);
+    this.ctx.note('snapshot-installed', snapshotNote, snap.slot);
+  }
+
+  private saveSnapshot(snap: ReplicaSnapshot): void {
+    const st = this.ctx.storage;
+    st.put(SNAPSHOT_KEY, snap);
+    st.sync(); // durable before the acceptor forgets
+    this.acceptor.forget(snap.slot);
+    this.snapshot = snap;
+    this.dropLogTo(snap.slot);
+  }
+
+  /** A restart: the KV store and the executed point from the snapshot. */
+  private restoreSnapshot(snap: ReplicaSnapshot): void {
+    this.kv.restore(snap.state);
+    this.executed = snap.slot;
+    this.snapshot = snap;
+    this.dropLogTo(snap.slot);
+  }
+
+  private dropLogTo(slot: number): void {
+    if (slot <= this.logBase) return;
+    const drop = Math.min(slot - this.logBase, this.log.length - 1);
+    this.log.splice(1, drop);
+    this.logBase = slot;
   }
 
   // ---------------------------------------------------------------------------------
   // Execution and clients (PMMC §2.2, replicas: execute in slot order)
 
   private execute(): void {
-    while (this.executed + 1 < this.log.length) {
-      const cmd = this.log[this.executed + 1];
+    this.executeChosen();
+    const every = this.opts.snapshotEvery;
+    if (every > 0 && this.executed - this.logBase >= every) this.takeSnapshot();
+  }
+
+  private executeChosen(): void {
+    while (this.executed + 1 <= this.logEnd()) {
+      const cmd = this.chosenAt(this.executed + 1);
       if (cmd === undefined) return;
       const slot = ++this.executed;
       this.ctx.note('execute', slotNote, slot, cmd.id);
