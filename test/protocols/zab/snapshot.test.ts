@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../checkers/linearizability/index.js';
 import { applyKnobs, drawKnobs } from '../../../explore/swarm.js';
 import { zab } from '../../../protocols/zab/index.js';
-import { DeliveredPrefix, PrimaryOrder, SnapshotCommitted } from '../../../protocols/zab/invariants.js';
+import { DeliveredPrefix, PrimaryOrder, SnapshotCommitted, zabInvariants } from '../../../protocols/zab/invariants.js';
 import type { ZabNode } from '../../../protocols/zab/node.js';
 import { syncPlan } from '../../../protocols/zab/sync.js';
 import { DataTree } from '../../../protocols/zab/tree.js';
@@ -273,35 +273,42 @@ describe('compacted and uncompacted Zab under the nemesis', () => {
     expect(runSimulation(fuzzConfig(loaded, found, 16)).violations).toEqual([]);
   });
 
-  it('the log a server holds stays bounded over a long run with snapshots, and grows without them', async () => {
+  it('the log a server holds, and what the invariants hold, stay bounded over a long run with snapshots, and grow without them', async () => {
     const loaded = await loadScenario(nemesisFile);
     const durationUs = 40_000_000;
-    const held = (snapshotEvery: number): { max: number; delivered: number } => {
+    const held = (snapshotEvery: number): { max: number; checks: number; delivered: number } => {
       const actors: ZabNode[] = [];
-      const protocol = { ...zab, createActor: (ctx: Parameters<typeof zab.createActor>[0], options: Record<string, unknown>) => {
-        const a = zab.createActor(ctx, options);
-        actors[ctx.id] = a;
-        return a;
-      } };
+      let invariants: ReturnType<typeof zabInvariants> = [];
+      const protocol = {
+        ...zab,
+        createActor: (ctx: Parameters<typeof zab.createActor>[0], options: Record<string, unknown>) => (actors[ctx.id] = zab.createActor(ctx, options)),
+        invariants: () => (invariants = zabInvariants()),
+      };
       let max = 0;
+      let checks = 0;
       const sample = (): boolean => {
         for (const a of actors) if (a !== undefined && a.durable.history.length > max) max = a.durable.history.length;
+        const [, prefix, , , committed] = invariants as [unknown, DeliveredPrefix, unknown, unknown, SnapshotCommitted];
+        checks = Math.max(checks, prefix.held + committed.held);
         return false;
       };
-      const config = { ...fuzzConfig(loaded, 3, snapshotEvery), protocol, durationUs, faultsStopUs: durationUs - 4_000_000, checks: [] };
+      const config = { ...fuzzConfig(loaded, 3, snapshotEvery), protocol, durationUs, faultsStopUs: durationUs - 4_000_000 };
       const r = runSimulation(config, { shouldStop: sample });
       sample();
       expect(r.violations).toEqual([]);
-      return { max, delivered: Math.max(...actors.map((a) => a.delivered)) };
+      return { max, checks, delivered: Math.max(...actors.map((a) => a.delivered)) };
     };
     const compacted = held(32);
     const whole = held(0);
-    console.info(`zab held log over ${durationUs / 1e6} s: ${whole.max} without snapshots (${whole.delivered} delivered), ${compacted.max} with snapshotEvery 32 (${compacted.delivered} delivered)`);
+    console.info(`zab held over ${durationUs / 1e6} s: log ${whole.max}, invariants ${whole.checks} without snapshots (${whole.delivered} delivered); ${compacted.max} and ${compacted.checks} with snapshotEvery 32 (${compacted.delivered} delivered)`);
     // Not vacuous: the run delivers many times the bound.
     expect(whole.delivered).toBeGreaterThan(800);
     expect(whole.max).toBeGreaterThan(800);
     expect(compacted.delivered).toBeGreaterThan(800);
     // Above the snapshot: fewer than snapshotEvery delivered, plus what is not yet committed.
     expect(compacted.max).toBeLessThan(32 + 100);
+    expect(whole.checks).toBeGreaterThan(1_600);
+    // Trimmed in steps of 256 below the least snapshot.
+    expect(compacted.checks).toBeLessThan(2 * (256 + 32 + 100));
   }, 60_000);
 });
