@@ -3,11 +3,8 @@
 // Lamport, "Paxos Made Simple" (PMS) §3: a leader runs phase 1 once for all future slots,
 // then phase 2 per slot. Sans-IO: every effect goes through the NodeContext. The acceptor's
 // state is durable (./acceptor.ts); the learner's (chosen values, the KV store) is volatile
-// and re-learned from the leader after a restart, from the replica's snapshot on: every
-// snapshotEvery executed slots the replica snapshots its KV store at its executed slot
-// (durable), then its acceptor forgets the slots the snapshot covers and its learner drops
-// them. A promise to a candidate that executed less carries the snapshot, as does a
-// decisions answer to a learner behind it (state transfer).
+// and re-learned from the leader after a restart, from the replica's snapshot on
+// (./snapshots.ts; a promise or a decisions answer to a node behind it carries it).
 //
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../../sim/types.js';
@@ -15,9 +12,10 @@ import { assert } from '../../../sim/types.js';
 import { KvStore } from '../../raft/kv.js';
 import { ballotEqual, ballotLess, ballotText, compareBallots, NO_BALLOT, nextBallot, type Ballot } from '../ballot.js';
 import { Acceptor } from './acceptor.js';
-import { acceptedNote, leaderNote, promisedNote, roleNote, slotNote, snapshotNote } from './notes.js';
+import { acceptedNote, leaderNote, promisedNote, roleNote, slotNote } from './notes.js';
 import type { MultiPaxosOptions } from './options.js';
 import { recoveryPlan } from './recovery.js';
+import { adoptNewestSnapshot, installSnapshot, restoreSnapshot, takeSnapshot } from './snapshots.js';
 import {
   ballotNumber,
   type AcceptMsg,
@@ -111,8 +109,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     const snap = this.ctx.storage.get<ReplicaSnapshot>(SNAPSHOT_KEY);
     this.acceptor.load(snap?.slot ?? 0);
     if (snap !== undefined) {
-      this.restoreSnapshot(snap);
-      this.ctx.note('snapshot-loaded', snapshotNote, snap.slot);
+      restoreSnapshot(this, snap);
     }
     this.ctx.note('promised', promisedNote, this.acceptor.promised);
     this.ctx.note('role', roleNote, 'follower', this.acceptor.promised);
@@ -249,13 +246,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     this.ctx.note('become-leader', leaderNote, this.ballot);
     this.ctx.note('role', roleNote, 'leader', this.ballot);
     const reports: Accepted[][] = [];
-    // State transfer: the newest snapshot of the quorum's (its slots are chosen) is ours.
-    let newest: ReplicaSnapshot | undefined;
-    for (const p of this.promises) if (p?.snap !== undefined && (newest === undefined || p.snap.slot > newest.slot)) newest = p.snap;
-    if (newest !== undefined) {
-      this.installSnapshot(newest);
-      this.executeChosen();
-    }
+    adoptNewestSnapshot(this, this.promises);
     for (const p of this.promises) if (p !== undefined) reports.push(p.accepted as Accepted[]);
     const plan = recoveryPlan({
       ballot: this.ballot,
@@ -448,7 +439,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   private onDecisions(from: NodeId, m: DecisionsMsg): void {
     // The sender's executed prefix is chosen, whatever its ballot now: learn it.
     const before = this.executed;
-    if (m.snap !== undefined && m.snap.slot > this.executed) this.installSnapshot(m.snap);
+    if (m.snap !== undefined && m.snap.slot > this.executed) installSnapshot(this, m.snap);
     for (let i = 0; i < m.cmds.length; i++) this.learn(m.from + i, m.cmds[i]);
     this.execute();
     if (m.executed > this.leaderExecuted) this.leaderExecuted = m.executed;
@@ -477,58 +468,16 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   }
 
   // ---------------------------------------------------------------------------------
-  // Snapshots
-
-  /** Snapshot the KV store at the executed slot, durably; then the acceptor forgets, and the learner drops, the slots it covers. */
-  private takeSnapshot(): void {
-    const snap: ReplicaSnapshot = Object.freeze({ slot: this.executed, state: this.kv.snapshot() });
-    this.saveSnapshot(snap);
-    this.ctx.note('snapshot-taken', snapshotNote, snap.slot);
-  }
-
-  /** A snapshot above what we executed, from a promise or a leader's decisions: the KV store and the executed point become its. */
-  private installSnapshot(snap: ReplicaSnapshot): void {
-    if (snap.slot <= this.executed) return;
-    this.kv.restore(snap.state);
-    this.executed = snap.slot;
-    this.saveSnapshot(snap);
-    this.ctx.note('snapshot-installed', snapshotNote, snap.slot);
-  }
-
-  private saveSnapshot(snap: ReplicaSnapshot): void {
-    const st = this.ctx.storage;
-    st.put(SNAPSHOT_KEY, snap);
-    st.sync(); // durable before the acceptor forgets
-    this.acceptor.forget(snap.slot);
-    this.snapshot = snap;
-    this.dropLogTo(snap.slot);
-  }
-
-  /** A restart: the KV store and the executed point from the snapshot. */
-  private restoreSnapshot(snap: ReplicaSnapshot): void {
-    this.kv.restore(snap.state);
-    this.executed = snap.slot;
-    this.snapshot = snap;
-    this.dropLogTo(snap.slot);
-  }
-
-  private dropLogTo(slot: number): void {
-    if (slot <= this.logBase) return;
-    const drop = Math.min(slot - this.logBase, this.log.length - 1);
-    this.log.splice(1, drop);
-    this.logBase = slot;
-  }
-
-  // ---------------------------------------------------------------------------------
   // Execution and clients (PMMC §2.2, replicas: execute in slot order)
 
   private execute(): void {
     this.executeChosen();
     const every = this.opts.snapshotEvery;
-    if (every > 0 && this.executed - this.logBase >= every) this.takeSnapshot();
+    if (every > 0 && this.executed - this.logBase >= every) takeSnapshot(this);
   }
 
-  private executeChosen(): void {
+  /** Execute the chosen slots that follow the executed point, in order. */
+  executeChosen(): void {
     while (this.executed + 1 <= this.logEnd()) {
       const cmd = this.chosenAt(this.executed + 1);
       if (cmd === undefined) return;
