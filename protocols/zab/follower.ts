@@ -4,11 +4,13 @@
 //              durably and answer ACK-E with currentEpoch and history; an older epoch sends
 //              us back to election;
 //   sync       apply the leader's SYNC (DIFF appends, TRUNC cuts the uncommitted tail first,
-//              SNAP replaces the history), durably; on NEWLEADER make its epoch current,
+//              SNAP replaces the history: the leader's snapshot, if newer than ours, and
+//              the transactions above it), durably; on NEWLEADER make its epoch current,
 //              durably, and ACK-LD; COMMIT-LD (or the first PING) delivers what it says is
 //              committed and starts broadcast;
 //   broadcast  PROPOSE appends transactions that follow our last zxid (a gap waits for the
-//              leader's re-send), durably, then ACK (cumulative); COMMIT and PING deliver.
+//              leader's re-send), durably, then ACK (cumulative); COMMIT and PING deliver;
+//              a SNAP (we fell behind the leader's snapshot) is taken as in sync, then ACK.
 // Only messages from the leader we follow, in its epoch, count. No word from it for
 // syncLimitUs in broadcast, or no broadcast within initLimitUs, and we go back to election.
 import type { NodeId } from '../../sim/types.js';
@@ -86,16 +88,19 @@ export class Following {
     if (!again) d.setAcceptedEpoch(m.epoch, this.leader); // durable before ACK-E
     this.epoch = m.epoch;
     this.phase = 'sync';
-    this.node.ctx.send(this.leader, { type: 'ACK-E', epoch: m.epoch, currentEpoch: d.currentEpoch, history: d.history.slice() });
+    const snap = d.snapshot;
+    this.node.ctx.send(this.leader, snap === undefined ? { type: 'ACK-E', epoch: m.epoch, currentEpoch: d.currentEpoch, history: d.history.slice() } : { type: 'ACK-E', epoch: m.epoch, currentEpoch: d.currentEpoch, history: d.history.slice(), snap });
   }
 
   private onSync(m: MsgOf<'SYNC'>): void {
     const d = this.node.durable;
-    if (this.phase !== 'sync' || m.epoch !== this.epoch || m.forZxid !== d.lastZxid()) return;
+    if (m.epoch !== this.epoch || m.forZxid !== d.lastZxid()) return;
+    if (this.phase === 'broadcast' && m.mode === 'SNAP') return this.catchUp(m);
+    if (this.phase !== 'sync') return;
     this.lastContactUs = this.node.elapsedUs();
     switch (m.mode) {
       case 'SNAP':
-        d.replace(m.txns);
+        this.node.replaceHistory(m.snap, m.txns);
         break;
       case 'TRUNC':
         d.truncate(m.truncTo);
@@ -106,8 +111,19 @@ export class Following {
         break;
     }
     d.save(); // durable before ACK-LD
-    this.node.ctx.note('synced', syncedNote, m.mode, this.leader, m.epoch, d.history.length);
+    this.node.ctx.note('synced', syncedNote, m.mode, this.leader, m.epoch, d.length);
     this.phase = 'synced';
+  }
+
+  /** In broadcast, behind the leader's snapshot: take its history, durably, then ACK and deliver. */
+  private catchUp(m: MsgOf<'SYNC'>): void {
+    const node = this.node;
+    this.lastContactUs = node.elapsedUs();
+    node.replaceHistory(m.snap, m.txns);
+    node.durable.save(); // durable before the ACK
+    node.ctx.note('synced', syncedNote, m.mode, this.leader, m.epoch, node.durable.length);
+    node.ctx.send(this.leader, { type: 'ACK', epoch: this.epoch, zxid: node.durable.lastZxid() });
+    node.commitTo(node.commitZxid);
   }
 
   private onNewLeader(m: MsgOf<'NEWLEADER'>): void {

@@ -14,8 +14,13 @@
 import type { ClientRequest, ClientResponse, NodeId } from '../../sim/types.js';
 import type { ZabNode } from './node.js';
 import { adoptNote, leaderNote, newEpochNote, proposeNote, sessionNote, syncNote } from './notes.js';
-import { countUpTo, syncPlan } from './sync.js';
-import { counterOf, epochOf, type MsgOf, type Txn, zxid, zxidText } from './types.js';
+import { countUpTo, snapPlan, syncPlan, type SyncPlan } from './sync.js';
+import { counterOf, epochOf, type MsgOf, type Txn, zxid, zxidText, type ZabSnapshot } from './types.js';
+
+function syncMsg(epoch: number, forZxid: number, plan: SyncPlan): MsgOf<'SYNC'> {
+  const m = { type: 'SYNC', epoch, mode: plan.mode, forZxid, truncTo: plan.truncTo, txns: plan.txns } as const;
+  return plan.snap === undefined ? m : { ...m, snap: plan.snap };
+}
 
 type Stage = 'cepoch' | 'epoch' | 'acked-e' | 'syncing' | 'ackld' | 'active';
 
@@ -25,6 +30,8 @@ interface Peer {
   /** ACK-E's report, until the peer is synced. */
   currentEpoch: number;
   history: readonly Txn[] | undefined;
+  /** ACK-E's snapshot (the history is the log above it). */
+  snap: ZabSnapshot | undefined;
   /** The last zxid the peer holds (ACK-LD, ACK). */
   acked: number;
   ackedAtLastTick: number;
@@ -61,7 +68,7 @@ export class Leading {
   private peer(from: NodeId): Peer {
     let p = this.peers.get(from);
     if (p === undefined) {
-      p = { stage: 'cepoch', acceptedEpoch: 0, currentEpoch: 0, history: undefined, acked: 0, ackedAtLastTick: -1, lastHeardUs: this.node.elapsedUs(), sync: undefined, newLeader: undefined };
+      p = { stage: 'cepoch', acceptedEpoch: 0, currentEpoch: 0, history: undefined, snap: undefined, acked: 0, ackedAtLastTick: -1, lastHeardUs: this.node.elapsedUs(), sync: undefined, newLeader: undefined };
       this.peers.set(from, p);
     }
     return p;
@@ -83,6 +90,7 @@ export class Leading {
     p.stage = 'cepoch';
     p.acceptedEpoch = m.acceptedEpoch;
     p.history = undefined;
+    p.snap = undefined;
     p.acked = 0;
     p.lastHeardUs = this.node.elapsedUs();
     if (this.epoch > 0) {
@@ -110,6 +118,7 @@ export class Leading {
     p.stage = 'acked-e';
     p.currentEpoch = m.currentEpoch;
     p.history = m.history;
+    p.snap = m.snap;
     p.lastHeardUs = this.node.elapsedUs();
     if (this.phase !== 'discovery') {
       this.startSync(from, p);
@@ -127,22 +136,22 @@ export class Leading {
     const d = this.node.durable;
     let bestEpoch = d.currentEpoch;
     let bestZxid = d.lastZxid();
-    let best: readonly Txn[] | undefined;
+    let best: Peer | undefined;
     let from = this.node.ctx.id;
     for (const [n, q] of this.peers) {
       if (q.stage !== 'acked-e' || q.history === undefined) continue;
-      const last = q.history.length === 0 ? 0 : q.history[q.history.length - 1].zxid;
+      const last = q.history.length === 0 ? (q.snap?.zxid ?? 0) : q.history[q.history.length - 1].zxid;
       if (q.currentEpoch > bestEpoch || (q.currentEpoch === bestEpoch && last > bestZxid)) {
         bestEpoch = q.currentEpoch;
         bestZxid = last;
-        best = q.history;
+        best = q;
         from = n;
       }
     }
-    if (best !== undefined) d.replace(best);
+    if (best !== undefined) this.node.replaceHistory(best.snap, best.history!);
     d.save();
     d.setCurrentEpoch(this.epoch);
-    this.node.ctx.note('adopt', adoptNote, this.epoch, from, d.lastZxid(), d.history.length);
+    this.node.ctx.note('adopt', adoptNote, this.epoch, from, d.lastZxid(), d.length);
   }
 
   // -------------------------------------------------------------------------------------
@@ -150,14 +159,15 @@ export class Leading {
 
   private startSync(n: NodeId, p: Peer): void {
     const ctx = this.node.ctx;
-    const h = this.node.durable.history;
+    const d = this.node.durable;
     const theirs = p.history ?? [];
-    const forZxid = theirs.length === 0 ? 0 : theirs[theirs.length - 1].zxid;
-    const plan = syncPlan(h, forZxid, this.node.opts.diffWindow, ctx.bug('diff-without-trunc'));
+    const forZxid = theirs.length === 0 ? (p.snap?.zxid ?? 0) : theirs[theirs.length - 1].zxid;
+    const plan = syncPlan(d.history, forZxid, this.node.opts.diffWindow, ctx.bug('diff-without-trunc'), d.snapshot);
     p.history = undefined;
+    p.snap = undefined;
     p.stage = 'syncing';
     const last = this.node.durable.lastZxid();
-    p.sync = { type: 'SYNC', epoch: this.epoch, mode: plan.mode, forZxid, truncTo: plan.truncTo, txns: plan.txns };
+    p.sync = syncMsg(this.epoch, forZxid, plan);
     p.newLeader = { type: 'NEWLEADER', epoch: this.epoch, zxid: last };
     ctx.note('sync', syncNote, plan, n, forZxid, last);
     ctx.send(n, p.sync);
@@ -302,12 +312,20 @@ export class Leading {
     if (this.phase === 'broadcast') this.expireSessions(now);
   }
 
-  /** Re-send what a follower that made no progress for a tick lacks (lost or reordered proposals). */
+  /**
+   * Re-send what a follower that made no progress for a tick lacks (lost or reordered
+   * proposals); a follower behind our snapshot gets SNAP (the snapshot and the log above it).
+   */
   private resend(n: NodeId, p: Peer): void {
-    const h = this.node.durable.history;
+    const d = this.node.durable;
+    const h = d.history;
     const stalled = p.acked === p.ackedAtLastTick;
     p.ackedAtLastTick = p.acked;
-    if (!stalled || h.length === 0 || p.acked >= h[h.length - 1].zxid) return;
+    if (!stalled || p.acked >= d.lastZxid()) return;
+    if (p.acked < d.baseZxid) {
+      this.node.ctx.send(n, syncMsg(this.epoch, p.acked, snapPlan(h, d.snapshot)));
+      return;
+    }
     const from = countUpTo(h, p.acked);
     const txns = h.slice(from, from + this.node.opts.maxBatch);
     this.node.ctx.send(n, { type: 'PROPOSE', epoch: this.epoch, prev: p.acked, txns });

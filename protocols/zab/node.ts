@@ -2,19 +2,21 @@
 // ./election.ts), following or leading (phases 1-3, ./follower.ts and ./leader.ts). Role-
 // scoped state lives in the Election / Following / Leading object, entered only through
 // becomeLooking / becomeFollowing / becomeLeading. Durable state (./durable.ts) is
-// acceptedEpoch, currentEpoch and the history; the delivered data tree is volatile and
-// rebuilt by delivering the history again after a restart. Sans-IO: every effect goes
-// through the NodeContext.
+// acceptedEpoch, currentEpoch, the snapshot and the transaction log above it; the delivered
+// data tree is volatile and rebuilt after a restart from the snapshot, then by delivering
+// the log above it again. Every snapshotEvery deliveries a server snapshots its tree at its
+// last delivered (committed) zxid and compacts its log below it (ZooKeeper's snapCount).
+// Sans-IO: every effect goes through the NodeContext.
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
-import { assert } from '../../sim/types.js';
+import { assert, AssertionError } from '../../sim/types.js';
 import { DurableState } from './durable.js';
 import { Election } from './election.js';
 import { Following } from './follower.js';
 import { Leading } from './leader.js';
-import { broadcastNote, deliverNote, epochsNote, followingNote, leadingNote, lookingNote } from './notes.js';
+import { broadcastNote, deliverNote, epochsNote, followingNote, leadingNote, lookingNote, snapshotNote } from './notes.js';
 import type { ZabOptions } from './options.js';
 import { DataTree } from './tree.js';
-import { zxidText, type Role, type Txn, type ZabMsg } from './types.js';
+import { zxidText, type Role, type Txn, type ZabMsg, type ZabSnapshot } from './types.js';
 
 export class ZabNode implements Actor<ZabMsg> {
   readonly durable: DurableState;
@@ -32,7 +34,7 @@ export class ZabNode implements Actor<ZabMsg> {
    */
   private ticks = 0;
 
-  /** The delivered state: history[0..delivered-1] applied to the tree, in order. */
+  /** The delivered state: the history's first `delivered` transactions (the snapshot's, then the log's) applied to the tree, in order. */
   readonly tree = new DataTree();
   delivered = 0;
   /** The highest zxid the current leader told us is committed (0 after a role change). */
@@ -51,6 +53,8 @@ export class ZabNode implements Actor<ZabMsg> {
 
   onStart(): void {
     this.durable.load();
+    const snap = this.durable.snapshot;
+    if (snap !== undefined) this.restoreTree(snap, 'snapshot-loaded');
     this.ctx.note('epochs', epochsNote, this.durable.acceptedEpoch, this.durable.currentEpoch, this.durable.lastZxid());
     this.becomeLooking('start');
     this.ctx.setTimer('tick', this.opts.tickUs);
@@ -111,7 +115,7 @@ export class ZabNode implements Actor<ZabMsg> {
       term: this.durable.currentEpoch,
       acceptedEpoch: this.durable.acceptedEpoch,
       last: zxidText(this.durable.lastZxid()),
-      history: this.durable.history.length,
+      history: this.durable.length,
       delivered: this.delivered,
       leader: this.leading !== undefined ? this.ctx.id : (this.following?.leader ?? null),
     };
@@ -168,17 +172,62 @@ export class ZabNode implements Actor<ZabMsg> {
     this.deliver(this.commitZxid);
   }
 
-  /** Deliver history entries up to zxid z, in order. */
+  /** Deliver history entries up to zxid z, in order; then snapshot when snapshotEvery are delivered above the last snapshot. */
   deliver(z: number): void {
-    const h = this.durable.history;
-    while (this.delivered < h.length && h[this.delivered].zxid <= z) {
-      const t: Txn = h[this.delivered++];
+    const d = this.durable;
+    const h = d.history;
+    const base = d.base;
+    if (this.delivered < base) throw new AssertionError(`zab: delivered ${this.delivered} is below the snapshot's ${base}`);
+    while (this.delivered - base < h.length && h[this.delivered - base].zxid <= z) {
+      const t: Txn = h[this.delivered++ - base];
       this.ctx.note('deliver', deliverNote, this.delivered, t.zxid, t.id);
       const response = this.tree.apply(t);
       if (this.leading === undefined) continue;
       if (t.op.f === 'closeSession') this.leading.sessionClosed(t.clientId);
       else this.leading.delivered(t, response);
     }
+    const every = this.opts.snapshotEvery;
+    if (every > 0 && this.delivered - base >= every) this.takeSnapshot();
+  }
+
+  /**
+   * Snapshot the tree at the last delivered transaction and compact the log below it. Bug
+   * `snapshot-uncommitted`: the snapshot takes the whole log, applied to a copy of the tree,
+   * proposals not yet committed included, and the node carries on from it.
+   */
+  private takeSnapshot(): void {
+    const d = this.durable;
+    if (this.ctx.bug('snapshot-uncommitted') && d.length > this.delivered) {
+      const tree = new DataTree();
+      tree.restore(this.tree.image());
+      for (let i = this.delivered; i < d.length; i++) tree.apply(d.at(i)!);
+      const last = d.history[d.history.length - 1];
+      const snap: ZabSnapshot = Object.freeze({ count: d.length, zxid: last.zxid, id: last.id, tree: tree.image() });
+      d.save();
+      d.compact(snap);
+      this.ctx.note('snapshot-taken', snapshotNote, snap, this.delivered);
+      this.restoreTree(snap, 'snapshot-installed');
+      return;
+    }
+    const t = d.at(this.delivered - 1)!;
+    const snap: ZabSnapshot = Object.freeze({ count: this.delivered, zxid: t.zxid, id: t.id, tree: this.tree.image() });
+    d.compact(snap);
+    this.ctx.note('snapshot-taken', snapshotNote, snap, this.delivered);
+  }
+
+  /** The tree becomes the snapshot's, when it is ahead of what we delivered (a restart, a SNAP from the leader). */
+  private restoreTree(snap: ZabSnapshot, kind: 'snapshot-loaded' | 'snapshot-installed'): void {
+    if (snap.count <= this.delivered) return;
+    this.tree.restore(snap.tree);
+    this.delivered = snap.count;
+    this.ctx.note(kind, snapshotNote, snap, this.delivered);
+  }
+
+  /** The history becomes `snap` (optional) and `txns` above it (SNAP, adopt): not synced, call durable.save(). */
+  replaceHistory(snap: ZabSnapshot | undefined, txns: readonly Txn[]): void {
+    this.durable.replace(snap, txns);
+    const own = this.durable.snapshot;
+    if (own !== undefined) this.restoreTree(own, 'snapshot-installed');
   }
 
   onRequest(req: ClientRequest): void {

@@ -3,7 +3,7 @@
 // allocates nothing, texts included. `ctx.note('deliver', deliverNote, index, zxid, id)`.
 import type { NodeId } from '../../sim/types.js';
 import type { SyncPlan } from './sync.js';
-import { zxidText, type SyncMode } from './types.js';
+import { zxidText, type SyncMode, type ZabSnapshot } from './types.js';
 
 export const syncedNote = (mode: SyncMode, leader: NodeId, epoch: number, length: number) => ({ mode, leader, epoch, length });
 export const newEpochNote = (epoch: number) => ({ epoch });
@@ -18,3 +18,4 @@ export const leadingNote = (epoch: number) => ({ role: 'leading', epoch });
 export const followingNote = (epoch: number, leader: NodeId) => ({ role: 'following', epoch, leader });
 export const broadcastNote = (role: string, epoch: number) => ({ role, epoch });
 export const deliverNote = (index: number, zxid: number, id: string) => ({ index, zxid, id });
+export const snapshotNote = (snap: ZabSnapshot, delivered: number) => ({ count: snap.count, zxid: snap.zxid, id: snap.id, delivered });

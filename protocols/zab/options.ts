@@ -21,6 +21,8 @@ export interface ZabOptions {
   /** Followers answer get from their own tree (ZooKeeper's default reads): not linearizable. */
   readonly followerReads: boolean;
   readonly livenessBoundUs: Micros;
+  /** Snapshot the data tree and compact the log every this many delivered transactions (ZooKeeper's snapCount); 0: never. */
+  readonly snapshotEvery: number;
 }
 
 export const defaultZabOptions: ZabOptions = Object.freeze({
@@ -33,9 +35,10 @@ export const defaultZabOptions: ZabOptions = Object.freeze({
   sessionTimeoutUs: 1_000_000,
   followerReads: false,
   livenessBoundUs: 5_000_000,
+  snapshotEvery: 1024,
 });
 
-const known = ['tickUs', 'syncLimitUs', 'initLimitUs', 'finalizeWaitUs', 'diffWindow', 'maxBatch', 'sessionTimeoutUs', 'followerReads', 'livenessBoundUs'];
+const known = ['tickUs', 'syncLimitUs', 'initLimitUs', 'finalizeWaitUs', 'diffWindow', 'maxBatch', 'sessionTimeoutUs', 'followerReads', 'livenessBoundUs', 'snapshotEvery'];
 
 /** A scenario's zab options are malformed: bad input, not a bug of ours. */
 export class ZabOptionError extends Error {
@@ -62,6 +65,7 @@ export function parseZabOptions(options: Record<string, unknown>): ZabOptions {
     sessionTimeoutUs: read.positiveInt(options, 'sessionTimeoutUs', d.sessionTimeoutUs),
     followerReads: read.bool(options, 'followerReads', d.followerReads),
     livenessBoundUs: read.positiveInt(options, 'livenessBoundUs', d.livenessBoundUs),
+    snapshotEvery: read.nonNegativeInt(options, 'snapshotEvery', d.snapshotEvery),
   });
   if (parsed.tickUs < 1_000) throw new ZabOptionError(`zab option tickUs: expected at least 1ms, got ${parsed.tickUs}us`);
   if (parsed.syncLimitUs < 2 * parsed.tickUs) throw new ZabOptionError(`zab option syncLimitUs (${parsed.syncLimitUs}) must be at least two ticks (${2 * parsed.tickUs})`);

@@ -13,7 +13,7 @@
 //                            ephemeral nodes. A later request of that client opens it again.
 // A node's version is 0 at create and goes up by one with each set (ZooKeeper's dataVersion).
 import type { ClientResponse, Op } from '../../sim/types.js';
-import type { Txn } from './types.js';
+import type { TreeImage, Txn } from './types.js';
 
 export interface ZNode {
   readonly data: string;
@@ -62,6 +62,25 @@ export class DataTree {
       s.response = response;
     }
     return response;
+  }
+
+  /** The tree as frozen data, for a snapshot (later applies do not change it). */
+  image(): TreeImage {
+    const sessions: Array<readonly [number, number, ClientResponse]> = [];
+    for (const [id, s] of this.sessions) sessions.push(Object.freeze([id, s.seq, s.response] as const));
+    const ephemerals: Array<readonly [number, readonly string[]]> = [];
+    for (const [owner, set] of this.ephemerals) ephemerals.push(Object.freeze([owner, Object.freeze([...set])] as const));
+    return Object.freeze({ nodes: Object.freeze([...this.nodes]), sessions: Object.freeze(sessions), ephemerals: Object.freeze(ephemerals) });
+  }
+
+  /** Become the tree of `image` (a snapshot's), in its iteration order. */
+  restore(image: TreeImage): void {
+    this.nodes.clear();
+    this.ephemerals.clear();
+    this.sessions.clear();
+    for (const [key, node] of image.nodes) this.nodes.set(key, node);
+    for (const [id, seq, response] of image.sessions) this.sessions.set(id, { seq, response });
+    for (const [owner, paths] of image.ephemerals) this.ephemerals.set(owner, new Set(paths));
   }
 
   /** A read of the local tree (follower reads): not ordered with anything. */

@@ -1,6 +1,6 @@
 // Zab's data: zxids, transactions, messages, durable keys. Transactions are frozen and shared
 // by reference between histories, messages and the invariants (never copied, never mutated).
-import type { ClientRequest, Op } from '../../sim/types.js';
+import type { ClientRequest, ClientResponse, Op } from '../../sim/types.js';
 
 /**
  * A zxid packs (epoch, counter) into one number, ordered as the pair: epoch * 2^24 + counter
@@ -37,6 +37,25 @@ export interface Txn {
   readonly op: Op;
 }
 
+/**
+ * A server's snapshot of its data tree (ZooKeeper's fuzzy snapshot, here exact): the first
+ * `count` transactions of the history applied, the last of them `zxid` (`id`). Only
+ * delivered (committed) transactions go in. Frozen, shared by reference.
+ */
+export interface ZabSnapshot {
+  readonly count: number;
+  readonly zxid: number;
+  readonly id: string;
+  readonly tree: TreeImage;
+}
+
+/** A data tree as plain frozen data (./tree.ts): nodes, sessions and ephemeral paths, each in the tree's iteration order. */
+export interface TreeImage {
+  readonly nodes: ReadonlyArray<readonly [string, { readonly data: string; readonly version: number; readonly owner: number }]>;
+  readonly sessions: ReadonlyArray<readonly [number, number, ClientResponse]>;
+  readonly ephemerals: ReadonlyArray<readonly [number, readonly string[]]>;
+}
+
 export type Role = 'looking' | 'following' | 'leading';
 
 /** A vote of the leader election (phase 0), ordered by (zxid, leader). */
@@ -55,14 +74,19 @@ export type ZabMsg =
   | { readonly type: 'CEPOCH'; readonly acceptedEpoch: number }
   /** Phase 1: the leader proposes the new epoch (above every acceptedEpoch of its quorum). */
   | { readonly type: 'NEWEPOCH'; readonly epoch: number }
-  /** Phase 1: the follower accepted `epoch`; its currentEpoch and history, for the leader to adopt the most up-to-date. */
-  | { readonly type: 'ACK-E'; readonly epoch: number; readonly currentEpoch: number; readonly history: readonly Txn[] }
+  /**
+   * Phase 1: the follower accepted `epoch`; its currentEpoch and history, for the leader to
+   * adopt the most up-to-date: its snapshot (when it took one) and the transactions above it.
+   */
+  | { readonly type: 'ACK-E'; readonly epoch: number; readonly currentEpoch: number; readonly history: readonly Txn[]; readonly snap?: ZabSnapshot }
   /**
    * Phase 2: the follower's history is made equal to the leader's: keep its entries up to
    * `truncTo` (TRUNC; DIFF keeps them all, SNAP none), then append `txns`. `forZxid` is the
-   * follower last zxid the plan was made for: a follower elsewhere ignores it.
+   * follower last zxid the plan was made for: a follower elsewhere ignores it. SNAP carries
+   * the leader's snapshot (when it took one) and `txns` are the transactions above it; a
+   * follower in broadcast takes a SNAP too (it fell behind the leader's snapshot).
    */
-  | { readonly type: 'SYNC'; readonly epoch: number; readonly mode: SyncMode; readonly forZxid: number; readonly truncTo: number; readonly txns: readonly Txn[] }
+  | { readonly type: 'SYNC'; readonly epoch: number; readonly mode: SyncMode; readonly forZxid: number; readonly truncTo: number; readonly txns: readonly Txn[]; readonly snap?: ZabSnapshot }
   /** Phase 2: the leader's epoch and the last zxid of the history the follower was synced to. */
   | { readonly type: 'NEWLEADER'; readonly epoch: number; readonly zxid: number }
   /** Phase 2: the follower took the history and the epoch as current. */
@@ -88,3 +112,5 @@ export const ACCEPTED_EPOCH_KEY = 'zab:acceptedEpoch';
 /** Who the accepted epoch was accepted from: a follower acks one epoch for one leader only. */
 export const ACCEPTED_FROM_KEY = 'zab:acceptedFrom';
 export const CURRENT_EPOCH_KEY = 'zab:currentEpoch';
+/** The snapshot (ZabSnapshot): written before the log prefix it covers is compacted. */
+export const SNAPSHOT_KEY = 'zab:snapshot';

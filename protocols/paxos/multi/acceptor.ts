@@ -2,9 +2,18 @@
 // Altinbuken, "Paxos Made Moderately Complex" §2.3, Fig. 4): the highest ballot promised,
 // and per slot the highest-ballot value accepted. Both are durable: written and synced
 // before any promise or accepted leaves (P1a, P2a rely on an acceptor never forgetting).
+//
+// With snapshots, the acceptor forgets what it accepted at or below its replica's snapshot
+// slot (forget): those slots are chosen and executed into the snapshot, and a promise to a
+// leader that knows less carries the snapshot instead (node.ts onPrepare), so no leader ever
+// needs a forgotten slot. An accept at or below it is ignored (the slot is decided).
+// Storage holds accepted values in segments of SEGMENT_SLOTS slots, one key each (types.ts
+// segmentKey), rewritten whole when one of its slots is accepted; a segment the snapshot
+// covers entirely is written as undefined (the storage API has no delete: its key stays, one
+// per SEGMENT_SLOTS slots ever accepted).
 import type { DurableStorage } from '../../../sim/types.js';
 import { ballotLess, compareBallots, NO_BALLOT, type Ballot } from '../ballot.js';
-import { acceptedKey, ballotNumber, PROMISED_KEY, TOP_KEY, type Accepted, type Proposal } from './types.js';
+import { ballotNumber, MAX_ACCEPTED_KEY, PROMISED_KEY, SEGMENT_SLOTS, segmentKey, segmentOf, TOP_KEY, type Accepted, type Proposal, type Segment } from './types.js';
 
 export class Acceptor {
   promised: Ballot = NO_BALLOT;
@@ -12,6 +21,8 @@ export class Acceptor {
   readonly accepted = new Map<number, Accepted>();
   /** The highest slot with an accepted value (0: none). */
   top = 0;
+  /** Slots 1..forgotten are forgotten (covered by the replica's snapshot). */
+  forgotten = 0;
   /** The highest ballot accepted in any slot, as a number (monotonic-ballots reads it). */
   maxAcceptedNumber = ballotNumber(NO_BALLOT);
 
@@ -21,14 +32,21 @@ export class Acceptor {
     private readonly volatile: boolean,
   ) {}
 
-  /** Rebuild from storage (a restart). */
-  load(): void {
+  /** Rebuild from storage (a restart); slots 1..forgotten are covered by the replica's snapshot. */
+  load(forgotten = 0): void {
     const st = this.storage;
     this.promised = st.get<Ballot>(PROMISED_KEY) ?? NO_BALLOT;
     const top = st.get<number>(TOP_KEY) ?? 0;
-    for (let s = 1; s <= top; s++) {
-      const a = st.get<Accepted>(acceptedKey(s));
-      if (a !== undefined) this.remember(a);
+    this.forgotten = forgotten;
+    if (top > this.top) this.top = top;
+    // The highest ballot accepted in a slot since forgotten.
+    const max = st.get<number>(MAX_ACCEPTED_KEY);
+    if (max !== undefined && max > this.maxAcceptedNumber) this.maxAcceptedNumber = max;
+    if (top <= forgotten) return;
+    for (let k = segmentOf(forgotten + 1); k <= segmentOf(top); k++) {
+      const seg = st.get<Segment>(segmentKey(k));
+      if (seg === undefined) continue;
+      for (const a of seg) if (a !== undefined && a.slot > forgotten) this.remember(a);
     }
   }
 
@@ -59,7 +77,7 @@ export class Acceptor {
   /** The accepted values above slot `from`, slot order (what a promise reports). */
   acceptedAbove(from: number): Accepted[] {
     const out: Accepted[] = [];
-    for (let s = from + 1; s <= this.top; s++) {
+    for (let s = Math.max(from, this.forgotten) + 1; s <= this.top; s++) {
       const a = this.accepted.get(s);
       if (a !== undefined) out.push(a);
     }
@@ -78,16 +96,48 @@ export class Acceptor {
       this.persist(PROMISED_KEY, b);
     }
     const slots: number[] = [];
+    const oldTop = this.top;
+    let segment = -1;
+    let entries: Array<Accepted | undefined> | undefined;
     for (const p of proposals) {
+      if (p.slot <= this.forgotten) continue; // decided, in the snapshot
       const a: Accepted = Object.freeze({ slot: p.slot, ballot: b, cmd: p.cmd });
-      const oldTop = this.top;
       this.remember(a);
-      this.persist(acceptedKey(p.slot), a);
-      if (this.top > oldTop) this.persist(TOP_KEY, this.top);
+      const k = segmentOf(p.slot);
+      if (k !== segment) {
+        if (entries !== undefined) this.persist(segmentKey(segment), Object.freeze(entries));
+        segment = k;
+        entries = this.segmentCopy(k);
+      }
+      entries![p.slot - k * SEGMENT_SLOTS] = a;
       slots.push(p.slot);
     }
+    if (entries !== undefined) this.persist(segmentKey(segment), Object.freeze(entries));
+    if (this.top > oldTop) this.persist(TOP_KEY, this.top);
     this.sync();
     return slots;
+  }
+
+  /**
+   * Forget what was accepted in slots up to `slot` (the replica's snapshot, already durable,
+   * covers them), in memory and in storage. The highest accepted ballot stays.
+   */
+  forget(slot: number): void {
+    if (slot <= this.forgotten) return;
+    for (let s = this.forgotten + 1; s <= slot; s++) this.accepted.delete(s);
+    // Segments wholly at or below `slot` go; a segment it cuts keeps its entries (load skips them).
+    const lastWhole = segmentOf(slot + 1) - 1;
+    for (let k = segmentOf(this.forgotten + 1); k <= lastWhole; k++) if (this.storage.get(segmentKey(k)) !== undefined) this.persist(segmentKey(k), undefined);
+    // What we forget may hold the highest ballot accepted: kept (monotonic-ballots reads it).
+    this.persist(MAX_ACCEPTED_KEY, this.maxAcceptedNumber);
+    this.forgotten = slot;
+    this.sync();
+  }
+
+  /** The segment's entries as stored (a fresh copy to write), or a fresh empty one. */
+  private segmentCopy(k: number): Array<Accepted | undefined> {
+    const seg = this.volatile ? undefined : this.storage.get<Segment>(segmentKey(k));
+    return seg === undefined ? new Array<Accepted | undefined>(SEGMENT_SLOTS).fill(undefined) : seg.slice();
   }
 
   private remember(a: Accepted): void {

@@ -14,17 +14,21 @@
 // machine of protocols/raft/kv.ts (get, put, append, cas; sessions for exactly-once); the
 // leader answers clients once the command is executed, others redirect; reads go through
 // the log. Learners catch up from the leader (catchup / decisions), so a restarted replica
-// re-executes from slot 1.
+// re-executes from its snapshot's slot (./node.ts: snapshots and state transfer).
 //
 // Options (a scenario's `protocol.options`; durations in microseconds, with units in YAML):
 //   electionTimeoutUs  [min, max]  randomised leader timeout and pre-emption backoff   default [150ms, 300ms]
 //   heartbeatUs        duration    leader heartbeat (and resend) period (< min)       default 50ms
 //   livenessBoundUs    duration    liveness: ops must complete this long after faults stop   default 5s
 //   maxBatch           integer     most slots per accept or decisions message          default 64
+//   snapshotEvery      integer     snapshot the KV store every this many executed slots;
+//                                  the acceptor then forgets the slots it covers; 0 never  default 1024
 //
 // Ghost notes: role {role, ballot}, promised {ballot}, become-leader {ballot, text},
 // accepted {slot, ballot, id} (per slot an acceptor accepts), chose {slot, id} (a leader
-// counted a quorum), execute {slot, id}. Ballots in notes are numbers (types.ts ballotNumber).
+// counted a quorum), execute {slot, id}, snapshot-taken / snapshot-loaded (restart) /
+// snapshot-installed (from a promise or decisions) {slot}. Ballots in notes are numbers
+// (types.ts ballotNumber).
 //
 // Invariants (./invariants.ts): chosen-unique, executed-prefix, monotonic-ballots. Liveness
 // (./liveness.ts): `liveness`. Named fault points: skip-heartbeat, drop-accept,

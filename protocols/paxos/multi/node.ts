@@ -3,7 +3,8 @@
 // Lamport, "Paxos Made Simple" (PMS) §3: a leader runs phase 1 once for all future slots,
 // then phase 2 per slot. Sans-IO: every effect goes through the NodeContext. The acceptor's
 // state is durable (./acceptor.ts); the learner's (chosen values, the KV store) is volatile
-// and re-learned from the leader after a restart.
+// and re-learned from the leader after a restart, from the replica's snapshot on
+// (./snapshots.ts; a promise or a decisions answer to a node behind it carries it).
 //
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../../sim/types.js';
@@ -14,6 +15,7 @@ import { Acceptor } from './acceptor.js';
 import { acceptedNote, leaderNote, promisedNote, roleNote, slotNote } from './notes.js';
 import type { MultiPaxosOptions } from './options.js';
 import { recoveryPlan } from './recovery.js';
+import { adoptNewestSnapshot, installSnapshot, restoreSnapshot, takeSnapshot } from './snapshots.js';
 import {
   ballotNumber,
   type AcceptMsg,
@@ -27,7 +29,9 @@ import {
   type PrepareMsg,
   type PromiseMsg,
   type Proposal,
+  type ReplicaSnapshot,
   type Role,
+  SNAPSHOT_KEY,
 } from './types.js';
 
 const NONE = -1;
@@ -65,7 +69,11 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   private readonly pendingByClient = new Map<number, number>();
 
   // Learner.
-  /** log[s] is the value chosen in slot s (as far as this node knows); log[0] unused. */
+  /** The replica's snapshot (slots 1..snapshot.slot executed into it); undefined: none. */
+  snapshot: ReplicaSnapshot | undefined = undefined;
+  /** Slots up to logBase are in the snapshot (0 without one). */
+  logBase = 0;
+  /** log[s - logBase] is the value chosen in slot s (as far as this node knows), for s > logBase; log[0] unused. */
   readonly log: Array<Cmd | undefined> = [undefined];
   /** Slots 1..executed are executed, in order. */
   executed = 0;
@@ -98,7 +106,11 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   // Lifecycle
 
   onStart(): void {
-    this.acceptor.load();
+    const snap = this.ctx.storage.get<ReplicaSnapshot>(SNAPSHOT_KEY);
+    this.acceptor.load(snap?.slot ?? 0);
+    if (snap !== undefined) {
+      restoreSnapshot(this, snap);
+    }
     this.ctx.note('promised', promisedNote, this.acceptor.promised);
     this.ctx.note('role', roleNote, 'follower', this.acceptor.promised);
     this.resetElectionTimer();
@@ -163,6 +175,7 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
       promised: ballotText(this.acceptor.promised),
       executed: this.executed,
       accepted: this.acceptor.top,
+      ...(this.logBase > 0 ? { snapshot: this.logBase } : {}),
       leader: this.leader === NONE ? null : this.leader,
     };
   }
@@ -210,8 +223,12 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     }
     this.ctx.note('promised', promisedNote, m.ballot);
     this.preempted();
-    // Durable (Acceptor.promise synced) before the promise leaves.
-    this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted: this.acceptor.acceptedAbove(m.from) });
+    // Durable (Acceptor.promise synced) before the promise leaves. Slots we forgot above
+    // m.from are in our snapshot: it goes along.
+    const accepted = this.acceptor.acceptedAbove(m.from);
+    const snap = this.snapshot;
+    if (snap !== undefined && m.from < this.acceptor.forgotten) this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted, snap });
+    else this.ctx.send(from, { type: 'promise', ballot: m.ballot, accepted });
   }
 
   private onPromise(from: NodeId, m: PromiseMsg): void {
@@ -229,13 +246,14 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     this.ctx.note('become-leader', leaderNote, this.ballot);
     this.ctx.note('role', roleNote, 'leader', this.ballot);
     const reports: Accepted[][] = [];
+    adoptNewestSnapshot(this, this.promises);
     for (const p of this.promises) if (p !== undefined) reports.push(p.accepted as Accepted[]);
     const plan = recoveryPlan({
       ballot: this.ballot,
-      from: this.prepareFrom,
+      from: Math.max(this.prepareFrom, this.logBase),
       reports,
-      known: (s) => this.log[s],
-      ownEnd: Math.max(this.log.length - 1, this.acceptor.top),
+      known: (s) => this.chosenAt(s),
+      ownEnd: Math.max(this.logEnd(), this.acceptor.top),
       ignoreAccepted: this.ctx.bug('ignore-accepted'),
       ownAccepted: (s) => this.acceptor.accepted.get(s)?.cmd,
       atOwnEnd: this.ctx.bug('new-leader-at-own-end'),
@@ -305,7 +323,8 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     const slots = this.acceptor.accept(b, proposals);
     if (slots === undefined) return undefined;
     const bn = ballotNumber(b);
-    for (const p of proposals) this.ctx.note('accepted', acceptedNote, p.slot, bn, p.cmd.id);
+    const forgotten = this.acceptor.forgotten;
+    for (const p of proposals) if (p.slot > forgotten) this.ctx.note('accepted', acceptedNote, p.slot, bn, p.cmd.id);
     return slots;
   }
 
@@ -407,15 +426,20 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
 
   private onCatchup(from: NodeId, first: number): void {
     if (this.role !== 'leader' || first > this.executed) return;
-    const end = Math.min(this.executed, first + this.opts.maxBatch - 1);
+    // Below our snapshot: the snapshot, then the slots above it.
+    const snap = first <= this.logBase ? this.snapshot : undefined;
+    const start = snap === undefined ? first : snap.slot + 1;
+    const end = Math.min(this.executed, start + this.opts.maxBatch - 1);
     const cmds: Cmd[] = [];
-    for (let s = first; s <= end; s++) cmds.push(this.log[s]!);
-    this.ctx.send(from, { type: 'decisions', ballot: this.ballot, from: first, cmds, executed: this.executed });
+    for (let s = start; s <= end; s++) cmds.push(this.chosenAt(s)!);
+    if (snap !== undefined) this.ctx.send(from, { type: 'decisions', ballot: this.ballot, from: start, cmds, executed: this.executed, snap });
+    else this.ctx.send(from, { type: 'decisions', ballot: this.ballot, from: first, cmds, executed: this.executed });
   }
 
   private onDecisions(from: NodeId, m: DecisionsMsg): void {
     // The sender's executed prefix is chosen, whatever its ballot now: learn it.
     const before = this.executed;
+    if (m.snap !== undefined && m.snap.slot > this.executed) installSnapshot(this, m.snap);
     for (let i = 0; i < m.cmds.length; i++) this.learn(m.from + i, m.cmds[i]);
     this.execute();
     if (m.executed > this.leaderExecuted) this.leaderExecuted = m.executed;
@@ -427,16 +451,35 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   }
 
   private learn(slot: number, cmd: Cmd): void {
-    while (this.log.length <= slot) this.log.push(undefined);
-    if (this.log[slot] === undefined) this.log[slot] = cmd;
+    if (slot <= this.logBase) return; // in the snapshot
+    const i = slot - this.logBase;
+    while (this.log.length <= i) this.log.push(undefined);
+    if (this.log[i] === undefined) this.log[i] = cmd;
+  }
+
+  /** The value known chosen in `slot` (undefined: not known, or in the snapshot). */
+  chosenAt(slot: number): Cmd | undefined {
+    return slot <= this.logBase ? undefined : this.log[slot - this.logBase];
+  }
+
+  /** The highest slot the learner holds a place for (logBase when none above the snapshot). */
+  logEnd(): number {
+    return this.logBase + this.log.length - 1;
   }
 
   // ---------------------------------------------------------------------------------
   // Execution and clients (PMMC §2.2, replicas: execute in slot order)
 
   private execute(): void {
-    while (this.executed + 1 < this.log.length) {
-      const cmd = this.log[this.executed + 1];
+    this.executeChosen();
+    const every = this.opts.snapshotEvery;
+    if (every > 0 && this.executed - this.logBase >= every) takeSnapshot(this);
+  }
+
+  /** Execute the chosen slots that follow the executed point, in order. */
+  executeChosen(): void {
+    while (this.executed + 1 <= this.logEnd()) {
+      const cmd = this.chosenAt(this.executed + 1);
       if (cmd === undefined) return;
       const slot = ++this.executed;
       this.ctx.note('execute', slotNote, slot, cmd.id);

@@ -10,3 +10,5 @@ export const leaderNote = (b: Ballot) => ({ ballot: ballotNumber(b), text: ballo
 export const acceptedNote = (slot: number, ballot: number, id: string) => ({ slot, ballot, id });
 /** `chose` and `execute`. */
 export const slotNote = (slot: number, id: string) => ({ slot, id });
+/** `snapshot-taken`, `snapshot-loaded`, `snapshot-installed`: the replica's snapshot covers slots 1..slot. */
+export const snapshotNote = (slot: number) => ({ slot });

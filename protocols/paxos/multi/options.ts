@@ -10,6 +10,8 @@ export interface MultiPaxosOptions {
   readonly livenessBoundUs: Micros;
   /** Most slots in one accept or decisions message. */
   readonly maxBatch: number;
+  /** Snapshot the KV store (and let the acceptor forget the slots it covers) every this many executed slots; 0: never. */
+  readonly snapshotEvery: number;
 }
 
 export const defaultMultiPaxosOptions: MultiPaxosOptions = Object.freeze({
@@ -17,9 +19,10 @@ export const defaultMultiPaxosOptions: MultiPaxosOptions = Object.freeze({
   heartbeatUs: 50_000,
   livenessBoundUs: 5_000_000,
   maxBatch: 64,
+  snapshotEvery: 1024,
 });
 
-const known = ['electionTimeoutUs', 'heartbeatUs', 'livenessBoundUs', 'maxBatch'];
+const known = ['electionTimeoutUs', 'heartbeatUs', 'livenessBoundUs', 'maxBatch', 'snapshotEvery'];
 
 /** A scenario's multipaxos options are malformed: bad input, not a bug of ours. */
 export class MultiPaxosOptionError extends Error {
@@ -41,6 +44,7 @@ export function parseMultiPaxosOptions(options: Record<string, unknown>): MultiP
     heartbeatUs: read.positiveInt(options, 'heartbeatUs', defaultMultiPaxosOptions.heartbeatUs),
     livenessBoundUs: read.positiveInt(options, 'livenessBoundUs', defaultMultiPaxosOptions.livenessBoundUs),
     maxBatch: read.positiveInt(options, 'maxBatch', defaultMultiPaxosOptions.maxBatch),
+    snapshotEvery: read.nonNegativeInt(options, 'snapshotEvery', defaultMultiPaxosOptions.snapshotEvery),
   });
   if (parsed.heartbeatUs < 1_000) throw new MultiPaxosOptionError(`multipaxos option heartbeatUs: expected at least 1ms, got ${parsed.heartbeatUs}us`);
   if (parsed.heartbeatUs >= parsed.electionTimeoutUs[0]) {

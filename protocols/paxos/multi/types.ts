@@ -30,11 +30,21 @@ export interface Proposal {
   readonly cmd: Cmd;
 }
 
+/** A replica's snapshot: the KV state machine (protocols/raft/kv.ts) after executing slots 1..slot, all chosen. Frozen, shared by reference. */
+export interface ReplicaSnapshot {
+  readonly slot: number;
+  readonly state: unknown;
+}
+
 export type MpMsg =
   /** Phase 1a: promise me ballot; report what you accepted above slot `from` (the leader knows the rest is chosen). */
   | { readonly type: 'prepare'; readonly ballot: Ballot; readonly from: number }
-  /** Phase 1b: a promise, with every accepted (slot, ballot, value) above `from`. */
-  | { readonly type: 'promise'; readonly ballot: Ballot; readonly accepted: readonly Accepted[] }
+  /**
+   * Phase 1b: a promise, with every accepted (slot, ballot, value) above `from`; when the
+   * acceptor forgot slots above `from` (its replica's snapshot covers them), the snapshot too
+   * (state transfer: those slots are chosen and executed), and `accepted` is what lies above it.
+   */
+  | { readonly type: 'promise'; readonly ballot: Ballot; readonly accepted: readonly Accepted[]; readonly snap?: ReplicaSnapshot }
   /** Phase 2a, batched: accept these values at ballot. */
   | { readonly type: 'accept'; readonly ballot: Ballot; readonly proposals: readonly Proposal[] }
   /** Phase 2b: accepted these slots at ballot. */
@@ -45,8 +55,11 @@ export type MpMsg =
   | { readonly type: 'heartbeat'; readonly ballot: Ballot; readonly executed: number }
   /** A lagging learner asks the leader for chosen values from slot `from` on. */
   | { readonly type: 'catchup'; readonly from: number }
-  /** Chosen values of slots from, from + 1, ... (the leader's executed prefix); `executed` is the leader's. */
-  | { readonly type: 'decisions'; readonly ballot: Ballot; readonly from: number; readonly cmds: readonly Cmd[]; readonly executed: number };
+  /**
+   * Chosen values of slots from, from + 1, ... (the leader's executed prefix); `executed` is
+   * the leader's. A learner behind the leader's snapshot gets it too (from = its slot + 1).
+   */
+  | { readonly type: 'decisions'; readonly ballot: Ballot; readonly from: number; readonly cmds: readonly Cmd[]; readonly executed: number; readonly snap?: ReplicaSnapshot };
 
 export type PrepareMsg = Extract<MpMsg, { type: 'prepare' }>;
 export type PromiseMsg = Extract<MpMsg, { type: 'promise' }>;
@@ -58,13 +71,25 @@ export type DecisionsMsg = Extract<MpMsg, { type: 'decisions' }>;
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
-// Durable keys (the acceptor's state). One key per accepted slot, so an accept writes only
-// its slots; `top` is the highest slot ever accepted, so a restart knows where to stop reading.
+// Durable keys (the acceptor's state). Accepted values in segments of SEGMENT_SLOTS slots,
+// one key each, so an accept writes only its segments and a compaction frees whole ones
+// (keys are never deleted: the storage API has no delete); `top` is the highest slot ever
+// accepted, so a restart knows where to stop reading.
 export const PROMISED_KEY = 'mp:promised';
 export const TOP_KEY = 'mp:top';
-export function acceptedKey(slot: number): string {
-  return `mp:acc:${slot}`;
+export const SEGMENT_SLOTS = 64;
+/** Slots k*SEGMENT_SLOTS .. (k+1)*SEGMENT_SLOTS - 1: entry i is slot k*SEGMENT_SLOTS + i (undefined: none accepted). Frozen. */
+export type Segment = ReadonlyArray<Accepted | undefined>;
+export function segmentOf(slot: number): number {
+  return Math.floor(slot / SEGMENT_SLOTS);
 }
+export function segmentKey(segment: number): string {
+  return `mp:acc:${segment}`;
+}
+/** The replica's snapshot (ReplicaSnapshot), synced before the acceptor forgets the slots it covers. */
+export const SNAPSHOT_KEY = 'mp:snap';
+/** The highest ballot number accepted in any slot, written when the acceptor forgets slots (which may have held it). */
+export const MAX_ACCEPTED_KEY = 'mp:maxAccepted';
 
 /** A ballot as one number (for invariants and summaries): ordered as compareBallots orders ballots. */
 export function ballotNumber(b: Ballot): number {

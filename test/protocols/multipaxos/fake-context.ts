@@ -17,9 +17,9 @@ export class FakeContext extends RecordingContext<MpMsg> {
   }
 }
 
-export function makeReplica(setup: { id?: NodeId; nodes?: number; bugs?: readonly string[]; storage?: FakeStorage } = {}): { node: MultiPaxosReplica; ctx: FakeContext } {
+export function makeReplica(setup: { id?: NodeId; nodes?: number; bugs?: readonly string[]; storage?: FakeStorage; options?: Record<string, unknown> } = {}): { node: MultiPaxosReplica; ctx: FakeContext } {
   const ctx = new FakeContext(setup.id ?? 0, setup.nodes ?? 3, setup.bugs ?? [], setup.storage ?? new FakeStorage());
-  const node = multipaxos.createActor(ctx, {});
+  const node = multipaxos.createActor(ctx, setup.options ?? {});
   node.onStart();
   ctx.drain();
   ctx.notes = [];

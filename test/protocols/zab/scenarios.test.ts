@@ -10,11 +10,12 @@ import { runSimulation } from '../../../sim/world.js';
 import { itFailsWithItsChecker, type BugScenarios } from '../bug-scenarios.js';
 
 const dir = 'scenarios/zab';
-const correct = ['nemesis.yaml', 'diff.yaml', 'trunc.yaml', 'snap.yaml', 'diff-without-trunc.yaml', 'volatile-epoch.yaml'];
+const correct = ['nemesis.yaml', 'diff.yaml', 'trunc.yaml', 'snap.yaml', 'diff-without-trunc.yaml', 'volatile-epoch.yaml', 'snapshot-uncommitted.yaml'];
 
 const expected: BugScenarios = {
   'diff-without-trunc.yaml': { bug: 'diff-without-trunc', caughtBy: 'delivered-prefix' },
   'volatile-epoch.yaml': { bug: 'volatile-epoch', caughtBy: 'monotonic-epochs' },
+  'snapshot-uncommitted.yaml': { bug: 'snapshot-uncommitted', caughtBy: 'snapshot-committed' },
 };
 
 const zkVerdict = (r: RunResult): string => checkHistory(r.history, 'zk', { budgetSteps: 50_000_000 }).verdict;
@@ -27,6 +28,16 @@ function syncModes(r: RunResult): string[] {
 }
 
 describe('scenarios/zab', () => {
+  it('snapshot-uncommitted.yaml, correct: servers take snapshots, n2 restarts from one and the cut-off n1 catches up', async () => {
+    const loaded = await loadScenario(`${dir}/snapshot-uncommitted.yaml`);
+    const r = runSimulation({ ...loaded.config, bugs: [], record: 'full' });
+    expect(r.violations).toEqual([]);
+    const notes = (kind: string) => (r.trace ?? []).filter((e) => e.k === 'note' && e.kind === kind);
+    expect(notes('snapshot-taken').length).toBeGreaterThan(10);
+    expect(notes('snapshot-loaded').map((e) => e.k === 'note' && e.node)).toContain(1);
+    expect(notes('synced').some((e) => e.k === 'note' && e.node === 0)).toBe(true);
+  });
+
   it('ships the nemesis, the recovery cases and one file per bug variant', () => {
     const files = readdirSync(dir);
     for (const f of [...correct, 'follower-reads.yaml']) expect(files).toContain(f);
