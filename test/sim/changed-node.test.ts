@@ -5,7 +5,7 @@
 // node's summary and durable log are exactly as the previous event left them.
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenario/load.js';
-import type { ClusterView, Invariant } from '../../sim/types.js';
+import type { ClientRequest, ClusterView, Invariant, NodeId } from '../../sim/types.js';
 import { runSimulation } from '../../sim/world.js';
 
 interface Summarised {
@@ -73,15 +73,15 @@ describe('ClusterView.changedNode', () => {
         const onMessage = actor.onMessage.bind(actor);
         const onTimer = actor.onTimer.bind(actor);
         const onRequest = actor.onRequest.bind(actor);
-        actor.onMessage = (from, msg) => {
+        actor.onMessage = (from: NodeId, msg: Parameters<typeof onMessage>[1]) => {
           calls++;
           onMessage(from, msg);
         };
-        actor.onTimer = (name) => {
+        actor.onTimer = (name: string) => {
           calls++;
           onTimer(name);
         };
-        actor.onRequest = (request) => {
+        actor.onRequest = (request: ClientRequest) => {
           calls++;
           onRequest(request);
         };
