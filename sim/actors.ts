@@ -112,6 +112,12 @@ export class Actors {
    * in one load (invariants ask for every node after every event). Set on start, cleared on crash.
    */
   readonly nodeActors: Array<Actor<unknown> | undefined> = [];
+  /**
+   * How many message, request and timer handlers have been called: an event whose delivery
+   * was dropped, buffered in a pause or re-queued (a stale or re-armed timer), or a resumption
+   * (it only re-queues), calls none and changes no actor (World.run: changedNode -1).
+   */
+  handlerCalls = 0;
   readonly nodeCount: number;
   private readonly contexts: Array<NodeContext<unknown> | ClientContext<unknown>> = [];
   private readonly byRole = new Map<string, readonly Endpoint[]>();
@@ -423,6 +429,7 @@ export class Actors {
     }
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'deliver', from, to, msg: ev.payload, id: ev.c });
     // The handler boundary: what the protocol throws is its failure (Core.caught).
+    this.handlerCalls++;
     try {
       if (ev.kind === DELIVER) slot.actor!.onMessage(from, ev.payload);
       else (slot.actor as Actor<unknown>).onRequest(ev.payload as ClientRequest);
@@ -451,6 +458,7 @@ export class Actors {
     }
     timer.armed = false;
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
+    this.handlerCalls++;
     try {
       slot.actor!.onTimer(ev.name);
     } catch (error) {

@@ -233,8 +233,10 @@ export interface ClusterView<A> {
   readonly inLivenessPhase: boolean;
   /**
    * For checks that look at one node at a time after each event: the node whose actor or
-   * storage the event just handled can have changed (a delivery, timer or resumption of
-   * that node), -1 when it changed no node (a client's), undefined when it may have
+   * storage the event just handled can have changed (a delivery or timer of that node that
+   * called its handler), -1 when it changed no node (a client's, or a node's event that called
+   * none of its handlers: a dropped or buffered delivery, a stale or re-queued timer, a
+   * resumption, which only re-queues what the pause held), undefined when it may have
    * changed any (faults, client invocations, or checks that run every N events).
    */
   readonly changedNode?: NodeId | -1;

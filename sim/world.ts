@@ -206,6 +206,7 @@ export class World implements ClusterView<Actor<unknown>> {
     const queue = core.queue;
     const hash = core.hash;
     const shouldStop = this.options.shouldStop;
+    const actors = this.actors;
     let undecided: string | undefined;
     while (!core.stopped) {
       const ev = queue.peek();
@@ -229,12 +230,17 @@ export class World implements ClusterView<Actor<unknown>> {
       // Which node this event can change (ClusterView.changedNode): a delivery's or timer's
       // or resumption's own node; none when that endpoint is a client, or for the built-in
       // clients' own events (they only send); any for faults and the nemesis.
+      // A node's event that called none of its handlers (a dropped or buffered delivery, a
+      // stale timer, a resumption) changed no node either: -1 after it.
+      let calls = -1;
       if (step === 1) {
         const by = CHANGED_BY_KIND[ev.kind];
         const at = by === CHANGES_B ? ev.b : by === CHANGES_A ? ev.a : by;
         this.changedNode = at === CHANGES_ANY ? undefined : at < nodes ? at : -1;
+        if (at >= 0 && at < nodes) calls = actors.handlerCalls;
       }
       this.dispatch(ev);
+      if (calls >= 0 && actors.handlerCalls === calls) this.changedNode = -1;
       core.release(ev);
       if (!core.stopped && checkSteps && (step === 1 || core.eventIndex % step === 0)) this.checks.afterEvent(this);
       core.eventIndex++;

@@ -11,16 +11,36 @@ import { LOCK_SERVER } from './types.js';
 
 /** The Raft peers' view of a lock cluster (one per underlying view: the kernel keeps one). */
 const views = new WeakMap<ClusterView<unknown>, ClusterView<RaftNode>>();
+/** The view last asked about and its adapted view: every check asks after every event, all about the run's one view. */
+let lastView: ClusterView<unknown> | undefined;
+let lastAdapted: ClusterView<RaftNode> | undefined;
 
 function raftView(view: ClusterView<unknown>): ClusterView<RaftNode> {
-  const hit = views.get(view);
-  if (hit !== undefined) return hit;
+  if (view === lastView) return lastAdapted!;
+  let adapted = views.get(view);
+  if (adapted === undefined) {
+    adapted = adapt(view);
+    views.set(view, adapted);
+  }
+  lastView = view;
+  lastAdapted = adapted;
+  return adapted;
+}
+
+function adapt(view: ClusterView<unknown>): ClusterView<RaftNode> {
+  // Roles are fixed for a run: the lock servers are nodes 0..servers-1.
   const servers = view.nodesWith(LOCK_SERVER).length;
-  const adapted: ClusterView<RaftNode> = {
+  return {
     get nowUs() {
       return view.nowUs;
     },
     nodeCount: servers,
+    // The kernel's changedNode among the peers: an event of a node that is not a lock server
+    // (the resource) changed no Raft peer.
+    get changedNode() {
+      const changed = view.changedNode;
+      return changed === undefined ? undefined : changed < servers ? changed : -1;
+    },
     actor: (node) => (node < servers ? (view.actor(node) as RaftLockServer<never> | undefined)?.raft : undefined),
     rolesOf: (node) => view.rolesOf(node),
     nodesWith: (role) => view.nodesWith(role),
@@ -33,8 +53,6 @@ function raftView(view: ClusterView<unknown>): ClusterView<RaftNode> {
       return view.inLivenessPhase;
     },
   };
-  views.set(view, adapted);
-  return adapted;
 }
 
 class OnRaftPeers implements Invariant<unknown> {
@@ -47,7 +65,10 @@ class OnRaftPeers implements Invariant<unknown> {
     this.name = inner.name;
     if (inner.onNote) {
       const onNote = inner.onNote.bind(inner);
-      this.onNote = (note, view) => (note.node < view.nodesWith(LOCK_SERVER).length ? onNote(note, raftView(view)) : undefined);
+      this.onNote = (note, view) => {
+        const peers = raftView(view);
+        return note.node < peers.nodeCount ? onNote(note, peers) : undefined;
+      };
     }
     if (inner.afterEvent) {
       const afterEvent = inner.afterEvent.bind(inner);

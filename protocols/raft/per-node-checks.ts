@@ -11,6 +11,8 @@ import { nodeName, startOf } from './log-view.js';
 import type { RaftNode } from './node.js';
 import type { Entry } from './types.js';
 
+const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
+
 type View = ClusterView<RaftNode>;
 
 /** Items the rolling scrub re-compares per check (prefixStable's default). */
@@ -90,9 +92,9 @@ export class CommittedPrefixStable implements Invariant<RaftNode> {
   /** Per node: the frozen entries by index (base..top, at 0..). */
   private frozen: Entry[][] = [];
   /** Per node: the index of frozen[n][0] (raised as the node compacts its log). */
-  private base = new Float64Array(0);
+  private base = new Int32Array(0);
   /** Per node: the highest frozen index (0 when none). */
-  private top = new Float64Array(0);
+  private top = new Int32Array(0);
   private scrubNode = 0;
   private scrubIndex = 1;
 
@@ -100,8 +102,8 @@ export class CommittedPrefixStable implements Invariant<RaftNode> {
     this.size = nodes;
     this.seen = new Array<RaftNode | undefined>(nodes).fill(undefined);
     this.frozen = Array.from({ length: nodes }, () => []);
-    this.base = new Float64Array(nodes).fill(1);
-    this.top = new Float64Array(nodes).fill(0);
+    this.base = new Int32Array(nodes).fill(1);
+    this.top = new Int32Array(nodes);
   }
 
   afterEvent(view: View): string | undefined {
@@ -188,40 +190,57 @@ export class CommittedPrefixStable implements Invariant<RaftNode> {
     if (w > t) this.top[n] = w;
   }
 
-  /** The rolling scrub: SCRUB_PER_CHECK frozen entries per check, round-robin over nodes and indexes; each node it visits read once. */
+  /**
+   * The rolling scrub: SCRUB_PER_CHECK frozen entries per check, round-robin over nodes and
+   * indexes; each node it visits read once (its actor, log, held start, top, frozen items),
+   * and the position kept in locals, stored back when the check ends.
+   */
   private scrub(view: View): string | undefined {
     const nodes = view.nodeCount;
+    let n = this.scrubNode;
+    let index = this.scrubIndex;
     let cached = -1;
     let actor: RaftNode | undefined;
     let from = -1;
     let start = 0;
     let len = 0;
+    let top = 0;
+    let base = 0;
+    let log: readonly Entry[] = NO_ENTRIES;
+    let items: readonly Entry[] = NO_ENTRIES;
     for (let k = 0; k < SCRUB_PER_CHECK; k++) {
-      if (this.scrubNode >= nodes) this.scrubNode = 0;
-      const n = this.scrubNode;
+      if (n >= nodes) n = 0;
       if (n !== cached) {
         cached = n;
         actor = view.actor(n);
         from = -1;
       }
-      if (actor === undefined || actor !== this.seen[n] || this.scrubIndex > this.top[n]) {
-        this.scrubNode = n + 1;
-        this.scrubIndex = 1;
+      if (actor === undefined || actor !== this.seen[n] || index > this.top[n]) {
+        n = n + 1;
+        index = 1;
         continue;
       }
       if (from < 0) {
         start = startOf(actor);
         from = this.held(start, n);
-        len = start + actor.log.length;
+        log = actor.log;
+        len = start + log.length;
+        top = this.top[n];
+        base = this.base[n];
+        items = this.frozen[n];
       }
-      if (this.scrubIndex < from) this.scrubIndex = from;
-      if (this.scrubIndex > this.top[n]) continue;
-      const i = this.scrubIndex++;
-      const was = this.frozen[n][i - this.base[n]];
-      if (i >= len) return this.removed(n, i, was, len, '');
-      const now = actor.log[i - start];
-      if (now !== was && !same(now, was)) return this.changed(n, i, was, now, '');
+      if (index < from) index = from;
+      if (index > top) continue;
+      const i = index++;
+      const was = items[i - base];
+      if (i >= len || (log[i - start] !== was && !same(log[i - start], was))) {
+        this.scrubNode = n;
+        this.scrubIndex = index;
+        return i >= len ? this.removed(n, i, was, len, '') : this.changed(n, i, was, log[i - start], '');
+      }
     }
+    this.scrubNode = n;
+    this.scrubIndex = index;
     return undefined;
   }
 

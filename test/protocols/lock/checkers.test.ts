@@ -85,4 +85,31 @@ describe("Raft's invariants on the lock servers (lock-lease, lock-zk)", () => {
     expect(safety.onNote!(note(5, 'become-leader', 2, { term: 1 }), lockView)).toBeUndefined();
     expect(safety.onNote!(note(1, 'become-leader', 3, { term: 1 }), lockView)).toMatch(/term 1/);
   });
+  it("pass the kernel's changedNode through to the peers: a lock server's own, -1 for the resource's, undefined stays any", async () => {
+    const { raftPeerInvariants } = await import('../../../protocols/lock/raft-checks.js');
+    const { defaultRaftOptions } = await import('../../../protocols/raft/options.js');
+    const servers = [0, 1, 2].map(() => ({ raft: { commitIndex: 5, lastApplied: 5 } }));
+    const lockView = {
+      nodeCount: 4,
+      changedNode: undefined as number | undefined,
+      nodesWith: (role: string) => (role === 'lock-server' ? [0, 1, 2] : [3]),
+      actor: (n: number) => servers[n] ?? { resource: true },
+    };
+    const view = lockView as unknown as ClusterView<unknown>;
+    const monotonic = raftPeerInvariants(defaultRaftOptions).find((i) => i.name === 'monotonic-commit')!;
+    expect(monotonic.afterEvent!(view)).toBeUndefined();
+    // n2's commit index goes down (a bug); an event of the resource (node 3) changed no peer: not looked at.
+    servers[1].raft.commitIndex = 3;
+    lockView.changedNode = 3;
+    expect(monotonic.afterEvent!(view)).toBeUndefined();
+    lockView.changedNode = 0;
+    expect(monotonic.afterEvent!(view)).toBeUndefined();
+    lockView.changedNode = 1;
+    expect(monotonic.afterEvent!(view)).toBe("n2's commitIndex went from 5 down to 3, within one incarnation");
+    // Any node: every peer is read.
+    servers[1].raft.commitIndex = 5;
+    servers[2].raft.commitIndex = 4;
+    lockView.changedNode = undefined;
+    expect(monotonic.afterEvent!(view)).toMatch(/^n3's commitIndex went from 5 down to 4/);
+  });
 });

@@ -245,6 +245,16 @@ describe('committed-prefix-stable', () => {
     // ... and keep it afterwards: overwriting index 3 is still overwriting a committed entry.
     expect(steps(inv, fine, [() => restarted.log.splice(3, 2, e(4, 3))])?.message).toMatch(/^n1 replaced log entry 3 \(e3@2, term 2\) by \(e3@4, term 4\)/);
   });
+  it('finds an entry replaced below the top of the frozen prefix (the top unchanged) by its rolling scrub, a few entries per check, on every node', () => {
+    const a = node([1, 1, 1, 1, 1, 1, 1, 1], 8);
+    const b = node([1, 1, 1, 1, 1, 1], 6);
+    const nothing = () => {};
+    const bad = steps(committedPrefixStable(), new View([a, b]), [nothing, () => (a.log[2] = e(2, 2)), nothing, nothing, nothing, nothing, nothing, nothing]);
+    expect(bad).toEqual({ step: 4, message: 'n1 replaced log entry 2 (e2@1, term 1) by (e2@2, term 2), at or below its commit index 8' });
+    const c = node([1, 1, 1, 1, 1, 1, 1, 1], 8);
+    const early = steps(committedPrefixStable(), new View([c]), [nothing, () => (c.log[7] = e(2, 7)), nothing, nothing, nothing]);
+    expect(early).toEqual({ step: 1, message: 'n1 replaced log entry 7 (e7@1, term 1) by (e7@2, term 2), at or below its commit index 8' });
+  });
 });
 
 describe('vote-once', () => {
