@@ -464,7 +464,10 @@ export class IncrementalLinearizability {
 
   /** `o` returns: keep what linearizes it by now. */
   private return(part: PartitionState, o: Operation, targets: readonly Target[] = []): void {
-    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords };
+    // Every event in, and every return queued after this one is of a total op (legal in every state, so it can be
+    // linearized after anything): any configuration leads to a linearization, one is enough.
+    const last = this.final && part.queue.every((e, i) => i < part.head || e.call || e.p.op === undefined || (this.model.total?.(e.p.op) ?? false));
+    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords, last };
     let { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits, targets);
     this.stepsLeft -= Math.min(steps, this.stepsLeft);
     part.steps += steps;

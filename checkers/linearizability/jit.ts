@@ -38,6 +38,8 @@ export interface ReturnLimits {
   configurationsMax: number;
   /** Their approximate heap, in 32-bit words. */
   wordsMax: number;
+  /** No completed op returns after this one (the end of the history): one configuration is enough. */
+  last?: boolean;
 }
 
 export interface ReturnOutcome {
@@ -64,8 +66,13 @@ export function linearizeReturn(
   // `o` itself is a target too: it is linearized in this return, so the ops it may need are among those open or pending.
   const self = model.reach?.(o);
   const all: readonly Target[] = self ? [{ op: o, reach: self, laterHelps: 'none', later: [] }, ...targets] : targets;
-  const viable = viability(open, classRep, all.filter((t) => t.laterHelps === 'none'));
-  const erasable = model.total && model.blind ? erasure(model, open, classRep, all) : undefined;
+  const viable = viability(model, open, classRep, all);
+  // `o` blind and every other open op total: until `o`, only total ops (whose legality does not depend on the state)
+  // or indeterminate ones (which can be dropped) can be linearized, and `o` erases the state. So the configurations
+  // before `o` count as one whatever their states, and no indeterminate op is applied.
+  const erasedUntilO = model.total !== undefined && (model.blind?.(o) ?? false) && [...open.values()].every((x) => x.id === o.id || model.total!(x));
+  // (Erasure only matters where states can multiply: indeterminate ops pending, or several open ops.)
+  const erasable = model.total && model.blind && (open.size > 2 || frontier.some((c) => c.info.size > 0)) ? erasure(model, open, classRep, all) : undefined;
   const out = new ConfigFrontier();
   const visited = new Set<string>();
   // Configurations still to expand, and whether the last op applied was indeterminate
@@ -90,14 +97,18 @@ export function linearizeReturn(
       if (p.id === o.id) placed = true;
     }
     if (viable && !viableChecked && !viable(c.state, lin, c.info, -1)) return;
-    const erased = erasable !== undefined && erasable(c.state, lin, c.info);
-    if (placed) out.add({ ...c, lin: withoutId(lin, o.id), erased });
-    else stack.push({ c: lin === c.lin && erased === (c.erased ?? false) ? c : { ...c, lin, erased }, afterInfo: afterInfo && lin === c.lin });
+    if (placed) {
+      out.add({ ...c, lin: withoutId(lin, o.id), erased: erasable !== undefined && erasable(c.state, lin, c.info) });
+      return;
+    }
+    const erased = erasedUntilO || (erasable !== undefined && erasable(c.state, lin, c.info));
+    stack.push({ c: lin === c.lin && erased === (c.erased ?? false) ? c : { ...c, lin, erased }, afterInfo: afterInfo && lin === c.lin });
   };
   for (const c of frontier) place(c, false, false);
   let words = 0;
   let stopped: 'steps' | 'memo' | undefined;
   while (stack.length > 0) {
+    if (limits.last && out.size > 0) break;
     if (steps > limits.stepsLeft) {
       stopped = 'steps';
       break;
@@ -126,7 +137,7 @@ export function linearizeReturn(
       } else place(makeConfig(model, r.state, lin, c.info, stateKey), false, true);
     }
     // An indeterminate op applied here must be followed by an op it can matter to (not a blind one).
-    if (c.info.size === 0 || !nonBlindNext(model, open, classRep, c)) continue;
+    if (c.info.size === 0 || erasedUntilO || !nonBlindNext(model, open, classRep, c)) continue;
     const classes = [...c.info.keys()].sort((a, b) => a - b);
     for (const cls of classes) {
       const rep = classRep.get(cls)!;
@@ -157,29 +168,52 @@ function nonBlindNext(model: Model, open: ReadonlyMap<number, Operation>, classR
 /**
  * The lookahead's test of a configuration (state, linearized open ops, pending counts), or
  * undefined without targets: every target is linearized in it, or reachable from its state
- * (Reach.from), or some op still available to it may lead there (Reach.via).
+ * (Reach.from), or some op still available to it may lead there (Reach.via: open ones not
+ * linearized, pending classes, later calls). A helper that itself needs something of the
+ * state (it has a Model.reach, as a cas does) counts only when that is reachable from the
+ * state, or some other op still available may lead to it (one level: conservative past it).
  */
 function viability(
+  model: Model,
   open: ReadonlyMap<number, Operation>,
   classRep: ReadonlyMap<number, Operation>,
   targets: readonly Target[],
 ): ((state: unknown, lin: readonly number[], info: ReadonlyMap<number, number>, spentClass: number) => boolean) | undefined {
   if (targets.length === 0) return undefined;
-  // Per target: the open ops and the classes of indeterminate ops that may lead to it.
+  /** An op that may lead to a target: an open op's id, a class (as -1 - class), or undefined for a later call (always there). */
+  type Ref = number | undefined;
+  interface Helper {
+    readonly ref: Ref;
+    /** What it needs of the state (its Model.reach), and the ops that may lead to that; undefined: nothing. */
+    readonly needs: Reach | undefined;
+    readonly via: readonly Ref[];
+  }
   const tests = targets.map((t) => {
-    const helpers: number[] = [];
-    for (const op of open.values()) if (op.id !== t.op.id && t.reach.via(op)) helpers.push(op.id);
-    const classes = new Set<number>();
-    for (const [cls, rep] of classRep) if (t.reach.via(rep)) classes.add(cls);
-    return { id: t.op.id, reach: t.reach, helpers, classes };
+    const helpersOf = (r: Reach, except: Operation | undefined): Array<{ op: Operation; ref: Ref }> => {
+      const out: Array<{ op: Operation; ref: Ref }> = [];
+      for (const op of open.values()) if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: op.id });
+      for (const [cls, rep] of classRep) if (rep !== except && r.via(rep)) out.push({ op: rep, ref: -1 - cls });
+      for (const op of t.later) if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: undefined });
+      return out;
+    };
+    const helpers: Helper[] = helpersOf(t.reach, undefined).map(({ op, ref }) => {
+      const needs = model.reach?.(op);
+      return { ref, needs, via: needs ? helpersOf(needs, op).map((h) => h.ref) : [] };
+    });
+    return { id: t.op.id, reach: t.reach, helpers };
   });
   // `spentClass`: a class whose last pending op the configuration has just applied (-1: none).
   return (state, lin, info, spentClass) => {
+    const available = (ref: Ref): boolean => ref === undefined || (ref >= 0 ? !lin.includes(ref) : -1 - ref !== spentClass && info.has(-1 - ref));
     for (const t of tests) {
       if (lin.includes(t.id) || t.reach.from(state)) continue;
       let helped = false;
-      for (const id of t.helpers) if (!lin.includes(id)) helped = true;
-      if (!helped && t.classes.size > 0) for (const cls of info.keys()) if (cls !== spentClass && t.classes.has(cls)) helped = true;
+      for (const h of t.helpers) {
+        if (available(h.ref) && (h.needs === undefined || h.needs.from(state) || h.via.some(available))) {
+          helped = true;
+          break;
+        }
+      }
       if (!helped) return false;
     }
     return true;
@@ -188,14 +222,15 @@ function viability(
 
 /**
  * The erasure test of a configuration (state, linearized ops with the returning one when it
- * is linearized, pending counts): some target is not linearized and not reachable from the
- * state, and every op that may lead to it is blind (open ones, pending classes, later
- * calls); every other op not total that may be linearized before it (open and not
- * linearized, or a completed later call) is held the same way (not reachable from the
- * state, only through blind ops). Then until a blind op is linearized only total ops can be
- * (their legality does not depend on the state) or indeterminate ones (which can be
- * dropped), the target needs one, and ops called after it returns come after it: that blind
- * op sets the state, so configurations differing only in their states have the same futures.
+ * is linearized, pending counts): for some target, the held ops (the target; the ops not
+ * total that may be linearized before it: open ones not linearized, completed later calls;
+ * and every op not blind that may lead to a held one: open, later or pending) each have a
+ * Model.reach test that fails in the state. Then until a blind op is linearized, only total
+ * ops can be (their legality does not depend on the state) or indeterminate ones not held
+ * (which can be dropped): a held op cannot be first, for only blind or held ops lead to it.
+ * The target needs a blind op before it, and ops called after it returns come after it: that
+ * blind op sets the state, so configurations differing only in their states have the same
+ * futures.
  */
 function erasure(
   model: Model,
@@ -206,35 +241,34 @@ function erasure(
   const blind = model.blind!;
   const total = model.total!;
   const reachOf = model.reach!;
-  const tests: Array<{ id: number; reach: Reach; held: Array<{ id: number; reach: Reach }> }> = [];
+  // A held op: an open op's id or a later call's (both >= 0), or a class as -1 - class.
+  const tests: Array<Array<{ ref: number; reach: Reach }>> = [];
   for (const t of targets) {
-    if (t.laterHelps === 'other') continue;
-    // Does every op available before t returns that may lead to `r` write blindly?
-    const blindHelpers = (r: Reach): boolean => {
-      for (const op of open.values()) if (r.via(op) && !blind(op)) return false;
-      for (const rep of classRep.values()) if (r.via(rep) && !blind(rep)) return false;
-      for (const op of t.later) if (r.via(op) && !blind(op)) return false;
-      return true;
-    };
-    if (!blindHelpers(t.reach)) continue;
-    const held: Array<{ id: number; reach: Reach }> = [];
+    const held = new Map<number, Reach>([[t.op.id, t.reach]]);
+    const candidates: Array<{ op: Operation; ref: number }> = [...open.values(), ...t.later].map((op) => ({ op, ref: op.id }));
+    for (const [cls, rep] of classRep) candidates.push({ op: rep, ref: -1 - cls });
     let ok = true;
-    const hold = (op: Operation): void => {
-      if (!ok || op.id === t.op.id || op.status !== 'ok' || total(op)) return;
+    const hold = (op: Operation, ref: number): void => {
+      if (held.has(ref)) return;
       const r = reachOf(op);
-      if (r === undefined || !blindHelpers(r)) ok = false;
-      else held.push({ id: op.id, reach: r });
+      if (r === undefined) ok = false;
+      else held.set(ref, r);
     };
-    for (const op of open.values()) hold(op);
-    for (const op of t.later) hold(op);
-    if (ok) tests.push({ id: t.op.id, reach: t.reach, held });
+    for (const { op, ref } of candidates) if (ref >= 0 && op.id !== t.op.id && op.status === 'ok' && !total(op)) hold(op, ref);
+    // Close under "may lead to a held op and is not blind" (each held op's test is run once over the candidates).
+    const unblind = candidates.filter(({ op }) => !blind(op));
+    const work = [...held.values()];
+    while (ok && work.length > 0) {
+      const r = work.pop()!;
+      for (const { op, ref } of unblind) {
+        if (held.has(ref) || !r.via(op)) continue;
+        hold(op, ref);
+        if (ok) work.push(held.get(ref)!);
+      }
+    }
+    if (ok) tests.push([...held].map(([ref, reach]) => ({ ref, reach })));
   }
   if (tests.length === 0) return undefined;
-  return (state, lin) => {
-    for (const t of tests) {
-      if (lin.includes(t.id) || t.reach.from(state)) continue;
-      if (t.held.every((g) => lin.includes(g.id) || !g.reach.from(state))) return true;
-    }
-    return false;
-  };
+  return (state, lin, info) =>
+    tests.some((held) => !lin.includes(held[0].ref) && held.every((g) => (g.ref >= 0 ? lin.includes(g.ref) : !info.has(-1 - g.ref)) || !g.reach.from(state)));
 }

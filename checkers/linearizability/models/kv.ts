@@ -56,16 +56,15 @@ function validateKv(op: Operation): { field: string; expected: string } | undefi
 const readOnly = (op: Operation): boolean => GET.includes(op.f);
 
 /**
- * Model.reach for one key: a completed get of a string (or nil), or a completed cas that
- * swapped from one, needs the value to equal it. Appends only extend a value, so a value
+ * Model.reach for one key: a completed get of a string (or nil), or a cas that swapped from
+ * one (or an indeterminate cas, which takes effect only then), needs the value to equal it. Appends only extend a value, so a value
  * that is not a prefix of it (an absent one is the prefix '') can lead there only through
  * a put or cas that writes such a prefix. Values of other types: no help.
  */
 function reachKv(target: Operation): Reach<KvValue> | undefined {
-  if (target.status !== 'ok') return undefined;
   let needed: unknown;
-  if (GET.includes(target.f)) needed = target.output;
-  else if (target.f === 'cas' && casSwapped(target)) needed = casArgs(target)?.[0];
+  if (GET.includes(target.f) && target.status === 'ok') needed = target.output;
+  else if (target.f === 'cas' && (target.status === 'info' || casSwapped(target))) needed = casArgs(target)?.[0];
   else return undefined;
   if (!isNil(needed) && typeof needed !== 'string') return undefined;
   const text = isNil(needed) ? '' : needed;

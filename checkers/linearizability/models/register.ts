@@ -27,14 +27,13 @@ function validateWrite(op: Operation): { field: string; expected: string } | und
 }
 
 /**
- * Model.reach: a completed read (or a cas that swapped) needs the register to hold its
- * value; only a write or cas of that value can put it there.
+ * Model.reach: a completed read (or a cas that swapped, or an indeterminate one, which takes
+ * effect only then) needs the register to hold its value; only a write or cas of it can put it there.
  */
 function reachRegister(target: Operation): Reach<unknown> | undefined {
-  if (target.status !== 'ok') return undefined;
   let needed: unknown;
-  if (READ.includes(target.f)) needed = target.output;
-  else if (target.f === 'cas' && casSwapped(target) && casArgs(target)) needed = casArgs(target)![0];
+  if (READ.includes(target.f) && target.status === 'ok') needed = target.output;
+  else if (target.f === 'cas' && (target.status === 'info' || casSwapped(target)) && casArgs(target)) needed = casArgs(target)![0];
   else return undefined;
   const from = (state: unknown): boolean => sameOrBothAbsent(state, needed, false);
   return {
