@@ -119,6 +119,12 @@ const MODEL_SUPPORTED = (m: Model): boolean => m.partition === undefined || m.pa
 const LOOKAHEAD_EVENTS_MAX = 64;
 /** ...and looks ahead to at most this many such ops. */
 const LOOKAHEAD_TARGETS_MAX = 4;
+/**
+ * Steps the search for a counterexample may take once the configurations show a violation
+ * (the verdict is known; past them, the failure has no counterexample). The search from a
+ * cut puts every pending indeterminate op back, and many of them can make it long.
+ */
+const COUNTEREXAMPLE_STEPS_MAX = 2_000_000;
 
 
 /** A retained partition replays its segment with this many times the frontier... */
@@ -490,7 +496,7 @@ export class IncrementalLinearizability {
     }
     if (out.length === 0) {
       part.verdict = 'not-linearizable';
-      part.counterexample = part.segment ? this.searchSegment(part, o.completeTimeUs).counterexample : undefined;
+      part.counterexample = part.segment ? this.searchSegment(part, o.completeTimeUs, COUNTEREXAMPLE_STEPS_MAX).counterexample : undefined;
       part.frontier = [];
       part.segment = undefined;
       part.snapshot = [];
@@ -587,7 +593,7 @@ export class IncrementalLinearizability {
    * from each configuration there (its pending indeterminate ops put back as operations):
    * linearizable from one of them, or not from any (the deepest counterexample kept).
    */
-  private searchSegment(part: PartitionState, untilUs: number | undefined): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
+  private searchSegment(part: PartitionState, untilUs: number | undefined, stepsMax = Infinity): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
     const segment = part.segment ?? [];
     if (part.snapshot.length === 0) return { verdict: 'unknown', steps: 0, stoppedBy: 'memo' };
     let best: Counterexample | undefined;
@@ -603,7 +609,7 @@ export class IncrementalLinearizability {
       for (const op of segment) if (op.invokeTimeUs <= (untilUs ?? Infinity)) ops.push(op);
       ops.sort((a, b) => a.invokeTimeUs - b.invokeTimeUs || a.id - b.id);
       const renumbered = ops.map((op, id) => ({ ...op, id }));
-      const budget: SearchBudget = { stepsLeft: Math.max(this.stepsLeft, 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
+      const budget: SearchBudget = { stepsLeft: Math.max(Math.min(this.stepsLeft, stepsMax - steps), 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
       const out = searchPartition(this.model, { name: part.name, ops: renumbered }, part.initial, budget, { state: start.state });
       steps += out.steps;
       this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);

@@ -219,6 +219,43 @@ describe('incremental check: counterexample, budget, malformed input', () => {
     expect(checkIncrementally(wrong, 'kv', { budgetMemoEntries: 50 }).verdict).toBe('not-linearizable');
   });
 
+  it('lookahead: with cas in the mix (a cas leads to a read only from its expected value), still few configurations', () => {
+    // One key, sequential: put, append, cas (from the value the previous write left), each followed by a read;
+    // every seventh write times out (info) and never takes effect, cas included.
+    const events: HistoryEvent[] = [];
+    let value: string | null = null;
+    let t = 0;
+    const add = (e: Omit<HistoryEvent, 'index'>): void => void events.push({ ...e, index: events.length } as HistoryEvent);
+    for (let i = 0; i < 300; i++) {
+      const f = (['put', 'append', 'cas'] as const)[i % 3];
+      const arg: unknown = f === 'put' ? `v${i}` : f === 'append' ? `+${i}` : [value, `v${i}`];
+      add({ process: 2 * i, type: 'invoke', f, key: 'a', value: arg, timeUs: (t += 10) });
+      if (i % 7 === 3) add({ process: 2 * i, type: 'info', f, key: 'a', value: arg, timeUs: (t += 10) });
+      else {
+        value = f === 'put' ? (arg as string) : f === 'append' ? `${value ?? ''}${arg as string}` : `v${i}`;
+        add({ process: 2 * i, type: 'ok', f, key: 'a', value: f === 'cas' ? true : arg, timeUs: (t += 10) });
+      }
+      add({ process: 2 * i + 1, type: 'invoke', f: 'get', key: 'a', timeUs: (t += 10) });
+      add({ process: 2 * i + 1, type: 'ok', f: 'get', key: 'a', value, timeUs: (t += 10) });
+    }
+    const check = new IncrementalLinearizability(kvModel);
+    let most = 0;
+    for (const ev of events) {
+      check.add(ev);
+      most = Math.max(most, check.configurations);
+    }
+    const result = check.finish();
+    expect(result.verdict).toBe('linearizable');
+    expect(check.retained.partitions).toEqual([]);
+    expect(most).toBeLessThan(50);
+    expect(result.steps).toBeLessThan(20 * events.length);
+    // A read in the middle that sees the value before the last write: rejected.
+    const reads = events.filter((e) => e.type === 'ok' && e.f === 'get');
+    const late = reads[200].index;
+    const wrong = events.map((e) => (e.index === late ? { ...e, value: reads[199].value } : e));
+    expect(checkIncrementally(wrong, 'kv').verdict).toBe('not-linearizable');
+  });
+
   it('lookahead: stale indeterminate ops pending for long do not multiply the configurations', () => {
     // A key written by one client, read after every write; every tenth write times out (info) and
     // never takes effect. Each info op stays pending to the end; without the lookahead, every
