@@ -110,6 +110,7 @@ export type {
   Model,
   Operation,
   StepResult,
+  Reach,
   Partition,
   CheckOptions,
   LinearizabilityResult,

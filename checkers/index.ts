@@ -35,6 +35,7 @@ export type {
   ParsedHistory,
   Partition,
   PartitionOutcome,
+  Reach,
   StepResult,
   Verdict,
 } from './linearizability/index.js';

@@ -16,11 +16,17 @@ export interface Config {
   readonly lin: readonly number[];
   /** Pending indeterminate ops: class id -> count (only counts above zero). */
   readonly info: ReadonlyMap<number, number>;
+  /**
+   * Its state is one of several that cannot matter (a later blind op erases it before any
+   * op can observe it; see jit.ts): deduplicated and dominated regardless of the state.
+   */
+  readonly erased?: boolean;
 }
 
 /** The canonical text of a configuration's state and linearized ops (dominance compares within one). */
 export function headKey(c: Config): string {
-  return c.lin.length === 0 ? c.stateKey : `${c.stateKey}\u0000${c.lin.join(',')}`;
+  const state = c.erased ? '\u0002' : c.stateKey;
+  return c.lin.length === 0 ? state : `${state}\u0000${c.lin.join(',')}`;
 }
 
 /** The canonical text of a configuration's pending counts. */

@@ -14,6 +14,12 @@
 //   configuration, every sequence of candidates (open ops, pending indeterminate ones)
 //   that ends with `o` (Lowe's just-in-time linearization). Nothing is linearized earlier
 //   than needed, so no choice is made before the events that decide it.
+// Lookahead (Model.reach): a return waits (up to LOOKAHEAD_EVENTS_MAX queued events) until a
+// later completed op that needs something of the state (a read, a cas) has returned; the
+// configurations it leaves must still be able to reach those ops (jit.ts), and those whose
+// states a later blind op must erase unobserved count as one. Without it, indeterminate ops
+// that never took effect stay pending all run long, and every return tried them in every
+// order between two reads (the frontier of the classic Raft nemesis went past 20k).
 // An empty set is a violation; the set at the end is a linearization. Where a partition
 // has no open completed op (a cut: P-compositionality in time), its configurations are
 // (state, pending ops) only, and the operations before it are forgotten.
@@ -31,7 +37,7 @@
 import type { HistoryEvent } from '../../sim/types.js';
 import { DEFAULT_BUDGET_STEPS, DEFAULT_MEMO_ENTRIES, DEFAULT_MEMO_WORDS, memoBudget } from './check.js';
 import { makeConfig, withCount, type Config } from './frontier.js';
-import { linearizeReturn } from './jit.js';
+import { linearizeReturn, type Target } from './jit.js';
 import { getModel, modelNames } from './models/index.js';
 import { initialMap, partitionByKey } from './models/kv.js';
 import { eventProblem, operationOf } from './operations.js';
@@ -94,6 +100,8 @@ interface PartitionState {
   mode: 'frontier' | 'retained';
   /** A retained partition tries to resume (replay its segment with a larger frontier) at a cut once its segment is this long. */
   resumeAt: number;
+  /** Its next return waits for a later completed op to look ahead to (see lookahead). */
+  waiting: boolean;
   stoppedBy?: 'steps' | 'memo';
   counterexample?: Counterexample;
   /** The operations since the last cut (undefined once past segmentOpsMax), and the configurations at that cut. */
@@ -102,6 +110,21 @@ interface PartitionState {
 }
 
 const MODEL_SUPPORTED = (m: Model): boolean => m.partition === undefined || m.partition === partitionByKey;
+
+/**
+ * Lookahead: a return waits until a later completed op with a Model.reach test has
+ * returned in its partition, so that the configurations it leaves can be held to it; it
+ * waits for at most this many queued events (then it goes without)...
+ */
+const LOOKAHEAD_EVENTS_MAX = 64;
+/** ...and looks ahead to at most this many such ops. */
+const LOOKAHEAD_TARGETS_MAX = 4;
+/**
+ * Steps the search for a counterexample may take once the configurations show a violation
+ * (the verdict is known; past them, the failure has no counterexample). The search from a
+ * cut puts every pending indeterminate op back, and many of them can make it long.
+ */
+const COUNTEREXAMPLE_STEPS_MAX = 2_000_000;
 
 
 /** A retained partition replays its segment with this many times the frontier... */
@@ -135,6 +158,8 @@ export class IncrementalLinearizability {
   private validationError: { error: HistoryParseError; invokeIndex: number } | undefined;
   private orderError: Error | undefined;
   private finished: LinearizabilityResult | undefined;
+  /** Every event is in: returns no longer wait for lookahead. */
+  private final = false;
 
   constructor(
     private readonly model: Model,
@@ -224,6 +249,7 @@ export class IncrementalLinearizability {
     if (this.finished) return this.finished;
     if (this.pairingError) throw this.pairingError;
     if (this.orderError) throw this.orderError;
+    this.final = true;
     this.flush();
     // Operations never completed are indeterminate.
     const never = [...this.openByProcess.values()].sort((a, b) => a.seq - b.seq);
@@ -233,6 +259,7 @@ export class IncrementalLinearizability {
       if (p.part) this.drain(p.part);
     }
     if (this.validationError) throw this.validationError.error;
+    for (const part of this.parts.values()) if (part.waiting) this.drain(part);
     for (const part of this.parts.values()) if (part.mode === 'retained' && part.verdict === 'linearizable') this.decideRetained(part);
     this.finished = this.result();
     return this.finished;
@@ -316,6 +343,7 @@ export class IncrementalLinearizability {
         verdict: 'linearizable',
         mode: 'frontier',
         resumeAt: 0,
+        waiting: false,
         segment: [],
         snapshot: [start],
       };
@@ -334,7 +362,7 @@ export class IncrementalLinearizability {
     for (const e of group) {
       const part = (e.p.part ??= this.partitionOf(e.p.invoke));
       if (e.call) e.p.queued = true;
-      if (part.queue.length === part.head) touched.push(part);
+      if (part.queue.length === part.head || (part.waiting && !touched.includes(part))) touched.push(part);
       part.queue.push(e);
     }
     for (const part of touched) this.drain(part);
@@ -342,16 +370,26 @@ export class IncrementalLinearizability {
 
   private drain(part: PartitionState): void {
     const q = part.queue;
+    part.waiting = false;
     while (part.head < q.length) {
       const e = q[part.head];
       if (e.call && !e.p.resolved) break;
+      let targets: Target[] = [];
+      if (!e.call && e.p.op !== undefined && part.verdict === 'linearizable' && part.mode === 'frontier' && this.model.reach) {
+        const ahead = this.lookahead(part);
+        if (ahead === undefined) {
+          part.waiting = true;
+          break;
+        }
+        targets = ahead;
+      }
       part.head++;
       const op = e.p.op;
       if (op === undefined) continue;
       if (e.call) part.operations++;
       if (part.verdict !== 'linearizable') continue;
       if (e.call) this.call(part, op);
-      else if (part.mode === 'frontier') this.return(part, op);
+      else if (part.mode === 'frontier') this.return(part, op, targets);
       else {
         part.open.delete(op.id);
         if (this.options.resume && part.open.size === 0 && part.segment && part.segment.length >= part.resumeAt) this.resume(part);
@@ -364,6 +402,45 @@ export class IncrementalLinearizability {
       q.splice(0, part.head);
       part.head = 0;
     }
+  }
+
+  /**
+   * The targets of the return at the head of `part`'s queue: the next completed ops that
+   * return after it with a Model.reach test, among the events queued up to the first
+   * unresolved call, each unless an op called before it returns may lead to it whatever
+   * the configuration (then it prunes nothing). Undefined: wait for more events (none
+   * returned yet, and the queue is short of LOOKAHEAD_EVENTS_MAX, and more events may come).
+   */
+  private lookahead(part: PartitionState): Target[] | undefined {
+    const q = part.queue;
+    const reach = this.model.reach!;
+    const calls: Operation[] = [];
+    const targets: Target[] = [];
+    let found = 0;
+    let end = part.head + 1;
+    for (; end < q.length && end - part.head <= LOOKAHEAD_EVENTS_MAX && found < LOOKAHEAD_TARGETS_MAX; end++) {
+      const e = q[end];
+      if (e.call && !e.p.resolved) break;
+      const op = e.p.op;
+      if (op === undefined) continue;
+      if (e.call) {
+        calls.push(op);
+        continue;
+      }
+      const r = reach(op);
+      if (r === undefined || targets.length >= 2 * LOOKAHEAD_TARGETS_MAX) continue;
+      if (!part.open.has(op.id)) found++; // called in the lookahead: linearized in no configuration yet
+      let laterHelps: Target['laterHelps'] = 'none';
+      const later: Operation[] = [];
+      for (const c of calls) {
+        if (c.id === op.id) continue;
+        later.push(c);
+        if (r.via(c)) laterHelps = laterHelps === 'other' || !this.model.blind?.(c) ? 'other' : 'blind';
+      }
+      targets.push({ op, reach: r, laterHelps, later });
+    }
+    if (found === 0 && !this.final && end - part.head <= LOOKAHEAD_EVENTS_MAX) return undefined;
+    return targets;
   }
 
   private call(part: PartitionState, op: Operation): void {
@@ -392,11 +469,22 @@ export class IncrementalLinearizability {
   }
 
   /** `o` returns: keep what linearizes it by now. */
-  private return(part: PartitionState, o: Operation): void {
-    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords };
-    const { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits);
+  private return(part: PartitionState, o: Operation, targets: readonly Target[] = []): void {
+    // Every event in, and every return queued after this one is of a total op (legal in every state, so it can be
+    // linearized after anything): any configuration leads to a linearization, one is enough.
+    const last = this.final && part.queue.every((e, i) => i < part.head || e.call || e.p.op === undefined || (this.model.total?.(e.p.op) ?? false));
+    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords, last };
+    let { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits, targets);
     this.stepsLeft -= Math.min(steps, this.stepsLeft);
     part.steps += steps;
+    if (out.length === 0 && !stopped && targets.length > 0) {
+      // No configuration reaches a later op: the history fails there, not necessarily here.
+      // Take this return without lookahead, so that the failure is found (and explained) where the batch check finds it.
+      limits.stepsLeft = this.stepsLeft;
+      ({ out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits));
+      this.stepsLeft -= Math.min(steps, this.stepsLeft);
+      part.steps += steps;
+    }
     part.open.delete(o.id);
     if (stopped === 'memo' && part.segment) {
       this.retain(part);
@@ -408,7 +496,7 @@ export class IncrementalLinearizability {
     }
     if (out.length === 0) {
       part.verdict = 'not-linearizable';
-      part.counterexample = part.segment ? this.searchSegment(part, o.completeTimeUs).counterexample : undefined;
+      part.counterexample = part.segment ? this.searchSegment(part, o.completeTimeUs, COUNTEREXAMPLE_STEPS_MAX).counterexample : undefined;
       part.frontier = [];
       part.segment = undefined;
       part.snapshot = [];
@@ -505,7 +593,7 @@ export class IncrementalLinearizability {
    * from each configuration there (its pending indeterminate ops put back as operations):
    * linearizable from one of them, or not from any (the deepest counterexample kept).
    */
-  private searchSegment(part: PartitionState, untilUs: number | undefined): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
+  private searchSegment(part: PartitionState, untilUs: number | undefined, stepsMax = Infinity): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
     const segment = part.segment ?? [];
     if (part.snapshot.length === 0) return { verdict: 'unknown', steps: 0, stoppedBy: 'memo' };
     let best: Counterexample | undefined;
@@ -521,7 +609,7 @@ export class IncrementalLinearizability {
       for (const op of segment) if (op.invokeTimeUs <= (untilUs ?? Infinity)) ops.push(op);
       ops.sort((a, b) => a.invokeTimeUs - b.invokeTimeUs || a.id - b.id);
       const renumbered = ops.map((op, id) => ({ ...op, id }));
-      const budget: SearchBudget = { stepsLeft: Math.max(this.stepsLeft, 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
+      const budget: SearchBudget = { stepsLeft: Math.max(Math.min(this.stepsLeft, stepsMax - steps), 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
       const out = searchPartition(this.model, { name: part.name, ops: renumbered }, part.initial, budget, { state: start.state });
       steps += out.steps;
       this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);

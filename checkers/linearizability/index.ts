@@ -27,6 +27,7 @@ export type {
   OperationRef,
   Partition,
   PartitionOutcome,
+  Reach,
   StepResult,
   Verdict,
 } from './types.js';

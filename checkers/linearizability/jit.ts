@@ -6,9 +6,30 @@
 //   (linearizing one later leaves every state as it is, so it can only do less);
 // - an indeterminate op is applied only where it changes the state, and never right
 //   before a blind op (which erases its effect: the configuration without it dominates);
-// - the resulting set is deduplicated and keeps only undominated configurations.
+// - the resulting set is deduplicated and keeps only undominated configurations;
+// - lookahead (Model.reach): completed ops known to return later (targets) must each be
+//   linearized already in a configuration, or still reachable from its state through the ops
+//   still available to it (its open ops not linearized, its pending indeterminate ones, and
+//   the ops called before the target returns); a configuration that cannot reach one is
+//   dropped, with all it would lead to (the ops available only shrink along a path);
+// - erasure: when a configuration cannot reach a target from its state, every op that may
+//   lead there is blind, and every other op that can come before it is total (legal in every
+//   state; Model.total), then a blind op erases its state before anything observes it:
+//   such configurations are one whatever their states (marked `erased`: deduplicated and
+//   dominated on their linearized ops and pending counts alone), and an indeterminate op
+//   that is not blind is never applied in one (dropping it leaves a linearization).
 import { ConfigFrontier, configWords, headKey, infoKey, makeConfig, withCount, withId, withoutId, type Config } from './frontier.js';
-import type { Model, Operation } from './types.js';
+import type { Model, Operation, Reach } from './types.js';
+
+/** A completed op that returns after the one being taken, known ahead (incremental.ts's lookahead). */
+export interface Target {
+  readonly op: Operation;
+  readonly reach: Reach;
+  /** Whether ops called before it returns (not yet taken) may lead to it (Reach.via): none, only blind ones, or others too. */
+  readonly laterHelps: 'none' | 'blind' | 'other';
+  /** The completed and indeterminate ops called before it returns (not yet taken), itself aside. */
+  readonly later: readonly Operation[];
+}
 
 export interface ReturnLimits {
   /** Steps (model.step calls) still allowed. */
@@ -17,6 +38,8 @@ export interface ReturnLimits {
   configurationsMax: number;
   /** Their approximate heap, in 32-bit words. */
   wordsMax: number;
+  /** No completed op returns after this one (the end of the history): one configuration is enough. */
+  last?: boolean;
 }
 
 export interface ReturnOutcome {
@@ -31,7 +54,25 @@ export interface ReturnOutcome {
  * `open`: the open completed ops by id, in call order (with `o`); `classRep`: a
  * representative of each class of identical indeterminate ops.
  */
-export function linearizeReturn(model: Model, frontier: readonly Config[], open: ReadonlyMap<number, Operation>, classRep: ReadonlyMap<number, Operation>, o: Operation, limits: ReturnLimits): ReturnOutcome {
+export function linearizeReturn(
+  model: Model,
+  frontier: readonly Config[],
+  open: ReadonlyMap<number, Operation>,
+  classRep: ReadonlyMap<number, Operation>,
+  o: Operation,
+  limits: ReturnLimits,
+  targets: readonly Target[] = [],
+): ReturnOutcome {
+  // `o` itself is a target too: it is linearized in this return, so the ops it may need are among those open or pending.
+  const self = model.reach?.(o);
+  const all: readonly Target[] = self ? [{ op: o, reach: self, laterHelps: 'none', later: [] }, ...targets] : targets;
+  const viable = viability(model, open, classRep, all);
+  // `o` blind and every other open op total: until `o`, only total ops (whose legality does not depend on the state)
+  // or indeterminate ones (which can be dropped) can be linearized, and `o` erases the state. So the configurations
+  // before `o` count as one whatever their states, and no indeterminate op is applied.
+  const erasedUntilO = model.total !== undefined && (model.blind?.(o) ?? false) && [...open.values()].every((x) => x.id === o.id || model.total!(x));
+  // (Erasure only matters where states can multiply: indeterminate ops pending, or several open ops.)
+  const erasable = model.total && model.blind && (open.size > 2 || frontier.some((c) => c.info.size > 0)) ? erasure(model, open, classRep, all) : undefined;
   const out = new ConfigFrontier();
   const visited = new Set<string>();
   // Configurations still to expand, and whether the last op applied was indeterminate
@@ -42,7 +83,9 @@ export function linearizeReturn(model: Model, frontier: readonly Config[], open:
   // configuration's state are linearized in it at once: linearizing one later instead
   // leaves every state as it is, so it can only do less. When `o` is one, `o` is placed.
   const readOnly = model.readOnly;
-  const place = (c: Config, afterInfo: boolean): void => {
+  // `viableChecked`: the caller has tested the configuration (place's reads cannot change
+  // that: a target legal in a state is reachable from it).
+  const place = (c: Config, afterInfo: boolean, viableChecked: boolean): void => {
     let lin = c.lin;
     let placed = lin.includes(o.id);
     if (readOnly) for (const p of open.values()) {
@@ -53,13 +96,19 @@ export function linearizeReturn(model: Model, frontier: readonly Config[], open:
       lin = withId(lin, p.id);
       if (p.id === o.id) placed = true;
     }
-    if (placed) out.add({ ...c, lin: withoutId(lin, o.id) });
-    else stack.push({ c: lin === c.lin ? c : { ...c, lin }, afterInfo: afterInfo && lin === c.lin });
+    if (viable && !viableChecked && !viable(c.state, lin, c.info, -1)) return;
+    if (placed) {
+      out.add({ ...c, lin: withoutId(lin, o.id), erased: erasable !== undefined && erasable(c.state, lin, c.info) });
+      return;
+    }
+    const erased = erasedUntilO || (erasable !== undefined && erasable(c.state, lin, c.info));
+    stack.push({ c: lin === c.lin && erased === (c.erased ?? false) ? c : { ...c, lin, erased }, afterInfo: afterInfo && lin === c.lin });
   };
-  for (const c of frontier) place(c, false);
+  for (const c of frontier) place(c, false, false);
   let words = 0;
   let stopped: 'steps' | 'memo' | undefined;
   while (stack.length > 0) {
+    if (limits.last && out.size > 0) break;
     if (steps > limits.stepsLeft) {
       stopped = 'steps';
       break;
@@ -79,22 +128,28 @@ export function linearizeReturn(model: Model, frontier: readonly Config[], open:
       steps++;
       const r = model.step(c.state, cand);
       if (!r.ok) continue;
+      const lin = withId(c.lin, cand.id);
+      if (viable && !viable(r.state, lin, c.info, -1)) continue;
       const stateKey = r.state === c.state ? c.stateKey : model.key(r.state);
-      if (cand.id === o.id) out.add(makeConfig(model, r.state, c.lin, c.info, stateKey));
-      else place(makeConfig(model, r.state, withId(c.lin, cand.id), c.info, stateKey), false);
+      if (cand.id === o.id) {
+        const done = makeConfig(model, r.state, c.lin, c.info, stateKey);
+        out.add(erasable !== undefined && erasable(r.state, lin, c.info) ? { ...done, erased: true } : done);
+      } else place(makeConfig(model, r.state, lin, c.info, stateKey), false, true);
     }
     // An indeterminate op applied here must be followed by an op it can matter to (not a blind one).
-    if (c.info.size === 0 || !nonBlindNext(model, open, classRep, c)) continue;
+    if (c.info.size === 0 || erasedUntilO || !nonBlindNext(model, open, classRep, c)) continue;
     const classes = [...c.info.keys()].sort((a, b) => a - b);
     for (const cls of classes) {
       const rep = classRep.get(cls)!;
       if (afterInfo && model.blind?.(rep)) continue;
+      if (c.erased && !model.blind!(rep)) continue; // erased: only a blind op gives a state that matters
       steps++;
       const r = model.step(c.state, rep);
       if (!r.ok || r.state === c.state) continue;
+      if (viable && !viable(r.state, c.lin, c.info, c.info.get(cls) === 1 ? cls : -1)) continue;
       const stateKey = model.key(r.state);
       if (stateKey === c.stateKey) continue; // it changes nothing here
-      place(makeConfig(model, r.state, c.lin, withCount(c.info, cls, -1), stateKey), true);
+      place(makeConfig(model, r.state, c.lin, withCount(c.info, cls, -1), stateKey), true, true);
     }
   }
   if (!stopped && steps > limits.stepsLeft) stopped = 'steps';
@@ -108,4 +163,112 @@ function nonBlindNext(model: Model, open: ReadonlyMap<number, Operation>, classR
   for (const cand of open.values()) if (!c.lin.includes(cand.id) && !blind(cand)) return true;
   for (const cls of c.info.keys()) if (!blind(classRep.get(cls)!)) return true;
   return false;
+}
+
+/**
+ * The lookahead's test of a configuration (state, linearized open ops, pending counts), or
+ * undefined without targets: every target is linearized in it, or reachable from its state
+ * (Reach.from), or some op still available to it may lead there (Reach.via: open ones not
+ * linearized, pending classes, later calls). A helper that itself needs something of the
+ * state (it has a Model.reach, as a cas does) counts only when that is reachable from the
+ * state, or some other op still available may lead to it (one level: conservative past it).
+ */
+function viability(
+  model: Model,
+  open: ReadonlyMap<number, Operation>,
+  classRep: ReadonlyMap<number, Operation>,
+  targets: readonly Target[],
+): ((state: unknown, lin: readonly number[], info: ReadonlyMap<number, number>, spentClass: number) => boolean) | undefined {
+  if (targets.length === 0) return undefined;
+  /** An op that may lead to a target: an open op's id, a class (as -1 - class), or undefined for a later call (always there). */
+  type Ref = number | undefined;
+  interface Helper {
+    readonly ref: Ref;
+    /** What it needs of the state (its Model.reach), and the ops that may lead to that; undefined: nothing. */
+    readonly needs: Reach | undefined;
+    readonly via: readonly Ref[];
+  }
+  const tests = targets.map((t) => {
+    const helpersOf = (r: Reach, except: Operation | undefined): Array<{ op: Operation; ref: Ref }> => {
+      const out: Array<{ op: Operation; ref: Ref }> = [];
+      for (const op of open.values()) if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: op.id });
+      for (const [cls, rep] of classRep) if (rep !== except && r.via(rep)) out.push({ op: rep, ref: -1 - cls });
+      for (const op of t.later) if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: undefined });
+      return out;
+    };
+    const helpers: Helper[] = helpersOf(t.reach, undefined).map(({ op, ref }) => {
+      const needs = model.reach?.(op);
+      return { ref, needs, via: needs ? helpersOf(needs, op).map((h) => h.ref) : [] };
+    });
+    return { id: t.op.id, reach: t.reach, helpers };
+  });
+  // `spentClass`: a class whose last pending op the configuration has just applied (-1: none).
+  return (state, lin, info, spentClass) => {
+    const available = (ref: Ref): boolean => ref === undefined || (ref >= 0 ? !lin.includes(ref) : -1 - ref !== spentClass && info.has(-1 - ref));
+    for (const t of tests) {
+      if (lin.includes(t.id) || t.reach.from(state)) continue;
+      let helped = false;
+      for (const h of t.helpers) {
+        if (available(h.ref) && (h.needs === undefined || h.needs.from(state) || h.via.some(available))) {
+          helped = true;
+          break;
+        }
+      }
+      if (!helped) return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * The erasure test of a configuration (state, linearized ops with the returning one when it
+ * is linearized, pending counts): for some target, the held ops (the target; the ops not
+ * total that may be linearized before it: open ones not linearized, completed later calls;
+ * and every op not blind that may lead to a held one: open, later or pending) each have a
+ * Model.reach test that fails in the state. Then until a blind op is linearized, only total
+ * ops can be (their legality does not depend on the state) or indeterminate ones not held
+ * (which can be dropped): a held op cannot be first, for only blind or held ops lead to it.
+ * The target needs a blind op before it, and ops called after it returns come after it: that
+ * blind op sets the state, so configurations differing only in their states have the same
+ * futures.
+ */
+function erasure(
+  model: Model,
+  open: ReadonlyMap<number, Operation>,
+  classRep: ReadonlyMap<number, Operation>,
+  targets: readonly Target[],
+): ((state: unknown, lin: readonly number[], info: ReadonlyMap<number, number>) => boolean) | undefined {
+  const blind = model.blind!;
+  const total = model.total!;
+  const reachOf = model.reach!;
+  // A held op: an open op's id or a later call's (both >= 0), or a class as -1 - class.
+  const tests: Array<Array<{ ref: number; reach: Reach }>> = [];
+  for (const t of targets) {
+    const held = new Map<number, Reach>([[t.op.id, t.reach]]);
+    const candidates: Array<{ op: Operation; ref: number }> = [...open.values(), ...t.later].map((op) => ({ op, ref: op.id }));
+    for (const [cls, rep] of classRep) candidates.push({ op: rep, ref: -1 - cls });
+    let ok = true;
+    const hold = (op: Operation, ref: number): void => {
+      if (held.has(ref)) return;
+      const r = reachOf(op);
+      if (r === undefined) ok = false;
+      else held.set(ref, r);
+    };
+    for (const { op, ref } of candidates) if (ref >= 0 && op.id !== t.op.id && op.status === 'ok' && !total(op)) hold(op, ref);
+    // Close under "may lead to a held op and is not blind" (each held op's test is run once over the candidates).
+    const unblind = candidates.filter(({ op }) => !blind(op));
+    const work = [...held.values()];
+    while (ok && work.length > 0) {
+      const r = work.pop()!;
+      for (const { op, ref } of unblind) {
+        if (held.has(ref) || !r.via(op)) continue;
+        hold(op, ref);
+        if (ok) work.push(held.get(ref)!);
+      }
+    }
+    if (ok) tests.push([...held].map(([ref, reach]) => ({ ref, reach })));
+  }
+  if (tests.length === 0) return undefined;
+  return (state, lin, info) =>
+    tests.some((held) => !lin.includes(held[0].ref) && held.every((g) => (g.ref >= 0 ? lin.includes(g.ref) : !info.has(-1 - g.ref)) || !g.reach.from(state)));
 }

@@ -70,10 +70,34 @@ export interface Model<S = any> {
    */
   blind?(op: Operation): boolean;
   /**
+   * What a completed op needs of the states before it, for the incremental check's
+   * lookahead (optional; undefined: no help for this op). The check then drops a
+   * configuration from which no order of the ops still available can make `target` legal.
+   */
+  reach?(target: Operation): Reach<S> | undefined;
+  /**
+   * True when the op is legal in every state (a put, an append). Optional, with `reach`: the
+   * lookahead then treats as one the configurations whose states a later blind op must
+   * erase before anything can observe them.
+   */
+  total?(op: Operation): boolean;
+  /**
    * Split the operations into independent partitions (e.g. per key). Default: one partition.
    * A partition that sets `initial` is initialised with it instead of the user's value.
    */
   partition?(ops: readonly Operation[], initial: unknown): Partition[];
+}
+
+/**
+ * A conservative test that states can still lead to a state where a target op is legal
+ * (Model.reach). The contract: when `from(s)` is false, the target is illegal in `s`, and
+ * every op `x` with `via(x)` false leads from `s` (when legal) to a state where `from` is
+ * false again. So from a state where `from` is false, only ops with `via` true can ever make
+ * the target legal. `from` may answer true and `via` may answer true whenever unsure.
+ */
+export interface Reach<S = any> {
+  from(state: S): boolean;
+  via(op: Operation): boolean;
 }
 
 /** Malformed history input: the 1-based line when known, the field, and what was expected. */

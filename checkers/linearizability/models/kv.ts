@@ -5,9 +5,9 @@
 // not swap (faultline's own histories); any other completed cas swapped.
 // `kv` checks each key on its own (P-compositionality); `kv-unpartitioned` keeps the whole
 // map as one state, for comparison and for benchmarks.
-import type { Model, Operation, Partition, StepResult } from '../types.js';
+import type { Model, Operation, Partition, Reach, StepResult } from '../types.js';
 import { canonicalKey, compareStrings, isNil, showValue, stateKey } from '../values.js';
-import { casArgs, casStep, expectF, illegal, ok, sameOrBothAbsent, writtenValue } from './common.js';
+import { casArgs, casStep, casSwapped, expectF, illegal, ok, sameOrBothAbsent, writtenValue } from './common.js';
 
 const GET = ['get', 'read'];
 const PUT = ['put', 'write'];
@@ -55,6 +55,34 @@ function validateKv(op: Operation): { field: string; expected: string } | undefi
 
 const readOnly = (op: Operation): boolean => GET.includes(op.f);
 
+/**
+ * Model.reach for one key: a completed get of a string (or nil), or a cas that swapped from
+ * one (or an indeterminate cas, which takes effect only then), needs the value to equal it. Appends only extend a value, so a value
+ * that is not a prefix of it (an absent one is the prefix '') can lead there only through
+ * a put or cas that writes such a prefix. Values of other types: no help.
+ */
+function reachKv(target: Operation): Reach<KvValue> | undefined {
+  let needed: unknown;
+  if (GET.includes(target.f) && target.status === 'ok') needed = target.output;
+  else if (target.f === 'cas' && (target.status === 'info' || casSwapped(target))) needed = casArgs(target)?.[0];
+  else return undefined;
+  if (!isNil(needed) && typeof needed !== 'string') return undefined;
+  const text = isNil(needed) ? '' : needed;
+  const from = (value: KvValue): boolean => typeof value !== 'string' || text.startsWith(value);
+  return {
+    from,
+    via(op) {
+      if (GET.includes(op.f) || op.f === 'append') return false;
+      if (PUT.includes(op.f)) return from(writtenValue(op));
+      if (op.f === 'cas') {
+        const args = casArgs(op);
+        return args === undefined || from(args[1]);
+      }
+      return true;
+    },
+  };
+}
+
 /** A map (plain object or Map) of per-key initial values, or undefined when `initial` is not one. */
 export function initialMap(initial: unknown): ((key: string) => unknown) | undefined {
   if (initial instanceof Map) return (k) => initial.get(k);
@@ -89,6 +117,8 @@ export const kvModel: Model<KvValue> = {
   validate: validateKv,
   readOnly,
   blind: (op) => PUT.includes(op.f),
+  reach: reachKv,
+  total: (op) => PUT.includes(op.f) || op.f === 'append',
   partition: partitionByKey,
 };
 

@@ -2,9 +2,9 @@
 // Initially nil unless `--initial` says otherwise. A read of nil is legal only while the
 // register is nil (Jepsen console-log semantics); Knossos' "nil read means unknown" is the
 // checker option `nilReadsUnknown`, which drops such reads before the search.
-import type { Model, Operation, StepResult } from '../types.js';
+import type { Model, Operation, Reach, StepResult } from '../types.js';
 import { isNil, showValue, stateKey } from '../values.js';
-import { casArgs, casStep, expectF, illegal, ok, sameOrBothAbsent, writtenValue } from './common.js';
+import { casArgs, casStep, casSwapped, expectF, illegal, ok, sameOrBothAbsent, writtenValue } from './common.js';
 
 const READ = ['read', 'get'];
 const WRITE = ['write', 'put'];
@@ -26,6 +26,30 @@ function validateWrite(op: Operation): { field: string; expected: string } | und
   return undefined;
 }
 
+/**
+ * Model.reach: a completed read (or a cas that swapped, or an indeterminate one, which takes
+ * effect only then) needs the register to hold its value; only a write or cas of it can put it there.
+ */
+function reachRegister(target: Operation): Reach<unknown> | undefined {
+  let needed: unknown;
+  if (READ.includes(target.f) && target.status === 'ok') needed = target.output;
+  else if (target.f === 'cas' && (target.status === 'info' || casSwapped(target)) && casArgs(target)) needed = casArgs(target)![0];
+  else return undefined;
+  const from = (state: unknown): boolean => sameOrBothAbsent(state, needed, false);
+  return {
+    from,
+    via(op) {
+      if (READ.includes(op.f)) return false;
+      if (WRITE.includes(op.f)) return from(writtenValue(op));
+      if (op.f === 'cas') {
+        const args = casArgs(op);
+        return args === undefined || from(args[1]);
+      }
+      return true;
+    },
+  };
+}
+
 export const registerModel: Model<unknown> = {
   name: 'register',
   description: 'read/write register (read, write), initially nil or --initial',
@@ -36,6 +60,8 @@ export const registerModel: Model<unknown> = {
   validate: (op) => expectF(op, [...READ, ...WRITE]) ?? validateWrite(op),
   readOnly: (op) => READ.includes(op.f),
   blind: (op) => WRITE.includes(op.f),
+  reach: reachRegister,
+  total: (op) => WRITE.includes(op.f),
 };
 
 export const casRegisterModel: Model<unknown> = {
@@ -61,4 +87,6 @@ export const casRegisterModel: Model<unknown> = {
   },
   readOnly: registerModel.readOnly,
   blind: registerModel.blind,
+  reach: reachRegister,
+  total: (op) => WRITE.includes(op.f),
 };

@@ -209,10 +209,94 @@ describe('incremental check: counterexample, budget, malformed input', () => {
     // The read misses an append: every order must be tried to refute it.
     const wrong = events.map((e, i) => (i === events.length - 1 ? { ...e, value: Array.from({ length: n - 1 }, (_, p) => `+${p}`).join('') } : e));
     expect(checkIncrementally(wrong, 'kv').verdict).toBe('not-linearizable');
-    const small = checkIncrementally(wrong, 'kv', { budgetMemoEntries: 50 });
+    // kv-unpartitioned has no lookahead (Model.reach): every order is tried.
+    expect(checkIncrementally(wrong, 'kv-unpartitioned').verdict).toBe('not-linearizable');
+    const small = checkIncrementally(wrong, 'kv-unpartitioned', { budgetMemoEntries: 50 });
     expect(small.verdict).toBe('unknown');
     expect(small.partitionResults[0].stoppedBy).toBe('memo');
-    expect(checkIncrementally(wrong, 'kv', { memoryBytes: 4096 }).verdict).toBe('unknown');
+    expect(checkIncrementally(wrong, 'kv-unpartitioned', { memoryBytes: 4096 }).verdict).toBe('unknown');
+    // With kv's lookahead, a value that is not a prefix of the read's is dropped at once: refuted within the small budget.
+    expect(checkIncrementally(wrong, 'kv', { budgetMemoEntries: 50 }).verdict).toBe('not-linearizable');
+  });
+
+  it('lookahead: with cas in the mix (a cas leads to a read only from its expected value), still few configurations', () => {
+    // One key, sequential: put, append, cas (from the value the previous write left), each followed by a read;
+    // every seventh write times out (info) and never takes effect, cas included.
+    const events: HistoryEvent[] = [];
+    let value: string | null = null;
+    let t = 0;
+    const add = (e: Omit<HistoryEvent, 'index'>): void => void events.push({ ...e, index: events.length } as HistoryEvent);
+    for (let i = 0; i < 300; i++) {
+      const f = (['put', 'append', 'cas'] as const)[i % 3];
+      const arg: unknown = f === 'put' ? `v${i}` : f === 'append' ? `+${i}` : [value, `v${i}`];
+      add({ process: 2 * i, type: 'invoke', f, key: 'a', value: arg, timeUs: (t += 10) });
+      if (i % 7 === 3) add({ process: 2 * i, type: 'info', f, key: 'a', value: arg, timeUs: (t += 10) });
+      else {
+        value = f === 'put' ? (arg as string) : f === 'append' ? `${value ?? ''}${arg as string}` : `v${i}`;
+        add({ process: 2 * i, type: 'ok', f, key: 'a', value: f === 'cas' ? true : arg, timeUs: (t += 10) });
+      }
+      add({ process: 2 * i + 1, type: 'invoke', f: 'get', key: 'a', timeUs: (t += 10) });
+      add({ process: 2 * i + 1, type: 'ok', f: 'get', key: 'a', value, timeUs: (t += 10) });
+    }
+    const check = new IncrementalLinearizability(kvModel);
+    let most = 0;
+    for (const ev of events) {
+      check.add(ev);
+      most = Math.max(most, check.configurations);
+    }
+    const result = check.finish();
+    expect(result.verdict).toBe('linearizable');
+    expect(check.retained.partitions).toEqual([]);
+    expect(most).toBeLessThan(50);
+    expect(result.steps).toBeLessThan(20 * events.length);
+    // A read in the middle that sees the value before the last write: rejected.
+    const reads = events.filter((e) => e.type === 'ok' && e.f === 'get');
+    const late = reads[200].index;
+    const wrong = events.map((e) => (e.index === late ? { ...e, value: reads[199].value } : e));
+    expect(checkIncrementally(wrong, 'kv').verdict).toBe('not-linearizable');
+  });
+
+  it('lookahead: stale indeterminate ops pending for long do not multiply the configurations', () => {
+    // A key written by one client, read after every write; every tenth write times out (info) and
+    // never takes effect. Each info op stays pending to the end; without the lookahead, every
+    // return would try them in every order.
+    const events: HistoryEvent[] = [];
+    let value = '';
+    let t = 0;
+    const add = (e: Omit<HistoryEvent, 'index'>): void => void events.push({ ...e, index: events.length } as HistoryEvent);
+    for (let i = 0; i < 400; i++) {
+      const f = i % 3 === 0 ? 'put' : 'append';
+      const v = f === 'put' ? `v${i}` : `+${i}`;
+      add({ process: 2 * i, type: 'invoke', f, key: 'a', value: v, timeUs: (t += 10) });
+      if (i % 10 === 5) add({ process: 2 * i, type: 'info', f, key: 'a', value: v, timeUs: (t += 10) });
+      else {
+        value = f === 'put' ? v : value + v;
+        add({ process: 2 * i, type: 'ok', f, key: 'a', value: v, timeUs: (t += 10) });
+      }
+      add({ process: 2 * i + 1, type: 'invoke', f: 'get', key: 'a', timeUs: (t += 10) });
+      add({ process: 2 * i + 1, type: 'ok', f: 'get', key: 'a', value, timeUs: (t += 10) });
+    }
+    const check = new IncrementalLinearizability(kvModel);
+    let most = 0;
+    for (const ev of events) {
+      check.add(ev);
+      most = Math.max(most, check.configurations);
+    }
+    const result = check.finish();
+    expect(result.verdict).toBe('linearizable');
+    expect(check.retained.partitions).toEqual([]);
+    expect(most).toBeLessThan(50); // before the lookahead: 7828, and the key fell back to the batch search (unknown)
+    expect(result.steps).toBeLessThan(20 * events.length);
+    // A read of a suffix never written: rejected. (The batch check, searching the whole key at once, runs out of
+    // its step budget on this one: unknown.)
+    const late = events.findIndex((e, i) => i > events.length / 2 && e.type === 'ok' && e.f === 'get');
+    const lost = events.find((e) => e.type === 'info' && e.f === 'append')!.value as string;
+    const wrong = events.map((e, i) => (i === late ? { ...e, value: `${e.value as string}${lost}x` } : e));
+    expect(checkIncrementally(wrong, 'kv').verdict).toBe('not-linearizable');
+    // The same read seeing only the timed-out append: accepted (it took effect just before; the next write is a put).
+    const seen = events.map((e, i) => (i === late ? { ...e, value: `${e.value as string}${lost}` } : e));
+    const accepted = checkIncrementally(seen, 'kv');
+    expect(accepted.verdict).toBe('linearizable');
   });
 
   it('a malformed history throws HistoryParseError at the end, with the event position', () => {
@@ -230,7 +314,8 @@ describe('incremental check: counterexample, budget, malformed input', () => {
       check.add({ index: index++, process: i, type: 'invoke', f: 'put', key: 'a', value: `v${i}`, timeUs: 10 * i });
       check.add({ index: index++, process: i, type: i % 10 === 0 ? 'info' : 'ok', f: 'put', key: 'a', value: `v${i}`, timeUs: 10 * i + 5 });
     }
-    expect(check.queuedEvents).toBeLessThan(3);
+    // No read to look ahead to: a return waits for at most 64 events (incremental.ts's LOOKAHEAD_EVENTS_MAX).
+    expect(check.queuedEvents).toBeLessThanOrEqual(66);
     expect(check.configurations).toBeLessThan(5);
     expect(check.finish().verdict).toBe('linearizable');
   });
