@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HistoryParseError, parseHistory } from '../../../checkers/index.js';
-import { parseEdnOrPorcupineKv } from '../../../checkers/linearizability/parse/history-formats.js';
+import { detectFormat, parseEdnOrPorcupineKv } from '../../../checkers/linearizability/parse/history-formats.js';
 import { readPorcupineKv } from '../../../checkers/linearizability/parse/porcupine-kv.js';
 import { porcupineKvDir } from './data.js';
 
@@ -32,6 +32,12 @@ function outcome(read: () => unknown): Outcome {
 function expectSameAsGeneral(text: string): void {
   for (const format of FORMATS) {
     const got = outcome(() => parseHistory(text, format));
+    // `auto` detects the format first: text that looks like JSON (a mutation can make `{"` of `{:`) never reaches either EDN path.
+    const detected = format === 'auto' ? detectFormat(text) : format;
+    if (detected !== 'edn' && detected !== 'porcupine-kv') {
+      expect(got).toStrictEqual(outcome(() => parseHistory(text, detected)));
+      continue;
+    }
     const want = outcome(() => parseEdnOrPorcupineKv(text, format));
     // Same fields and values, and the same field order in each event (JSON output).
     expect(got).toStrictEqual(want);
