@@ -31,9 +31,8 @@ import {
   type OpResultType,
 } from './types.js';
 
+/** An armed timer. Fired or cancelled, it leaves its slot's map for Actors' free list: names that change (a lock's generation) never pile up, and re-arming allocates nothing. */
 interface TimerState {
-  /** False once it fired or was cancelled: the object stays in the slot's map for the next arming (no allocation per arming). */
-  armed: boolean;
   /** When the timer is due (true time). */
   dueAt: Micros;
   /** The token of the one queued event that may fire it. */
@@ -58,7 +57,7 @@ export class ActorSlot {
   actor: AnyActor | undefined;
   up = false;
   incarnation = 0;
-  /** Timers by name (armed or not). At most one queued event per armed timer: re-arming later moves the deadline, not the queue. */
+  /** Armed timers by name. At most one queued event per armed timer: re-arming later moves the deadline, not the queue. */
   readonly timers = new Map<string, TimerState>();
   readonly clock = new LocalClock();
   paused = false;
@@ -129,6 +128,8 @@ export class Actors {
   coverage: Coverage | undefined;
   /** Tokens of queued timer events, unique across the run. */
   private timerGens = 0;
+  /** Timer states no map holds (fired or cancelled), for the next arming. */
+  private readonly freeTimers: TimerState[] = [];
   // The hot path's dependencies, as fields.
   private readonly core: Core;
   private readonly network: Network;
@@ -194,10 +195,7 @@ export class Actors {
         network.transmit(DELIVER, slot.id, to, msg);
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
-      cancelTimer: (name: string) => {
-        const timer = slot.timers.get(name);
-        if (timer !== undefined) timer.armed = false;
-      },
+      cancelTimer: (name: string) => this.disarm(slot, name),
       reply: (req: ClientRequest, response: ClientResponse) => {
         checkResponse(response, ids.length);
         // The client endpoint that owns this session: a reply to a retired process goes nowhere.
@@ -237,10 +235,7 @@ export class Actors {
         network.transmit(DELIVER, slot.id, to, msg);
       },
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
-      cancelTimer: (name: string) => {
-        const timer = slot.timers.get(name);
-        if (timer !== undefined) timer.armed = false;
-      },
+      cancelTimer: (name: string) => this.disarm(slot, name),
       note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
       bug: (name: string) => bugs.has(name),
       buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
@@ -296,21 +291,36 @@ export class Actors {
     const core = this.core;
     const dueAt = core.nowTrue + slot.clock.trueDelay(afterUs);
     const timer = slot.timers.get(name);
-    if (timer !== undefined && timer.armed && timer.queuedAt <= dueAt) {
+    if (timer !== undefined && timer.queuedAt <= dueAt) {
       // The queued event comes first; when it pops it moves itself to the new deadline.
       timer.dueAt = dueAt;
       return;
     }
     // A new token: an event queued for an earlier arming no longer fires it.
     const token = ++this.timerGens;
-    if (timer === undefined) slot.timers.set(name, { armed: true, dueAt, token, queuedAt: dueAt });
-    else {
-      timer.armed = true;
+    if (timer === undefined) {
+      const free = this.freeTimers.pop();
+      if (free === undefined) slot.timers.set(name, { dueAt, token, queuedAt: dueAt });
+      else {
+        free.dueAt = dueAt;
+        free.token = token;
+        free.queuedAt = dueAt;
+        slot.timers.set(name, free);
+      }
+    } else {
       timer.dueAt = dueAt;
       timer.token = token;
       timer.queuedAt = dueAt;
     }
     core.schedule(dueAt, TIMER, slot.id, token, slot.incarnation, name, undefined);
+  }
+
+  /** A fired or cancelled timer leaves the map (its queued event, if any, finds no timer and is dropped). */
+  private disarm(slot: ActorSlot, name: string): void {
+    const timer = slot.timers.get(name);
+    if (timer === undefined) return;
+    slot.timers.delete(name);
+    this.freeTimers.push(timer);
   }
 
   /**
@@ -444,7 +454,7 @@ export class Actors {
     const core = this.core;
     const slot = this.slots[ev.a];
     const timer = slot.timers.get(ev.name);
-    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || !timer.armed || timer.token !== ev.b) return;
+    if (!slot.up || slot.incarnation !== ev.c || timer === undefined || timer.token !== ev.b) return;
     if (timer.dueAt > core.nowTrue) {
       // Re-armed since this event was queued: follow the deadline.
       timer.queuedAt = timer.dueAt;
@@ -456,7 +466,7 @@ export class Actors {
       core.retained = true;
       return;
     }
-    timer.armed = false;
+    this.disarm(slot, ev.name);
     if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
     this.handlerCalls++;
     try {
