@@ -37,11 +37,6 @@ export class History {
     this.keepFromUs = retention.keepFromUs ?? -Infinity;
   }
 
-  /** Events recorded so far, kept or not. */
-  get recorded(): number {
-    return this.recordedCount;
-  }
-
   /**
    * One history event, built in one object: index, timeUs, process, type, f, value, then key
    * and error when there are any (the order the files and reports show). `by`: the client's

@@ -26,7 +26,7 @@ import {
 import { Coverage } from './coverage.js';
 import { KernelError, kernelAssert } from './errors.js';
 import { Faults } from './faults.js';
-import { History, OpSource } from './history.js';
+import { History, OpSource, type HistoryRetention } from './history.js';
 import { Nemesis } from './nemesis.js';
 import { Network } from './network.js';
 import { stream as seeded } from './prng.js';
@@ -207,6 +207,8 @@ export class World implements ClusterView<Actor<unknown>> {
     const hash = core.hash;
     const shouldStop = this.options.shouldStop;
     const actors = this.actors;
+    // changedNode is read by after-event checks only, and only when they run after every event.
+    const tracksChange = step === 1 && checkSteps;
     let undecided: string | undefined;
     while (!core.stopped) {
       const ev = queue.peek();
@@ -233,7 +235,7 @@ export class World implements ClusterView<Actor<unknown>> {
       // A node's event that called none of its handlers (a dropped or buffered delivery, a
       // stale timer, a resumption) changed no node either: -1 after it.
       let calls = -1;
-      if (step === 1) {
+      if (tracksChange) {
         const by = CHANGED_BY_KIND[ev.kind];
         const at = by === CHANGES_B ? ev.b : by === CHANGES_A ? ev.a : by;
         this.changedNode = at === CHANGES_ANY ? undefined : at < nodes ? at : -1;
@@ -336,7 +338,7 @@ export interface RunOptions {
    * Who sees the history as it is recorded (`sink`, which must not throw), and what of it the
    * result keeps (`keepFromUs`: only events from then on; default: all of it). HistoryRetention.
    */
-  history?: { sink?: (event: HistoryEvent) => void; keepFromUs?: Micros };
+  history?: HistoryRetention;
 }
 
 /** Run one simulation to its end (or its first violation). */
