@@ -11,16 +11,26 @@ import { compareStrings, isNil } from './values.js';
 /** Default step budget: a few seconds to a minute of search, depending on the model. */
 export const DEFAULT_BUDGET_STEPS = 200_000_000;
 /** Default memo budget per partition: entries, and 32-bit words of storage (512 MiB). */
-export const DEFAULT_MEMO_ENTRIES = 50_000_000;
-export const DEFAULT_MEMO_WORDS = 2 ** 27;
+const DEFAULT_MEMO_ENTRIES = 50_000_000;
+const DEFAULT_MEMO_WORDS = 2 ** 27;
 
 /** Bytes of memo index per entry: a hash slot kept at most half full, doubled, and the entry's chunk and offset. */
 const MEMO_INDEX_BYTES_PER_ENTRY = 32;
 
 /** `memoryBytes` → the memo's word and entry budgets: half the bytes for stored 32-bit words, half for the index. */
-export function memoBudget(memoryBytes: number): { words: number; entries: number } {
+function memoBudget(memoryBytes: number): { words: number; entries: number } {
   if (!(memoryBytes > 0)) throw new Error(`memoryBytes must be positive, not ${memoryBytes}`);
   return { words: Math.max(1, Math.floor(memoryBytes / 2 / 4)), entries: Math.max(1, Math.floor(memoryBytes / 2 / MEMO_INDEX_BYTES_PER_ENTRY)) };
+}
+
+/** The step and memo budgets a check starts with (checkHistory's and the incremental check's: one rule). */
+export function startBudget(options: Pick<CheckOptions, 'budgetSteps' | 'budgetMemoEntries' | 'memoryBytes'>): { stepsLeft: number; memoEntries: number; memoWords: number } {
+  const memory = options.memoryBytes === undefined ? undefined : memoBudget(options.memoryBytes);
+  return {
+    stepsLeft: options.budgetSteps ?? DEFAULT_BUDGET_STEPS,
+    memoEntries: Math.min(options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES, memory?.entries ?? Infinity),
+    memoWords: memory?.words ?? DEFAULT_MEMO_WORDS,
+  };
 }
 
 export function checkHistory(history: readonly HistoryEvent[], model: string | Model, options: CheckOptions = {}): LinearizabilityResult {
@@ -34,24 +44,16 @@ export function checkHistory(history: readonly HistoryEvent[], model: string | M
     if (bad) throw new HistoryParseError(undefined, bad.field, bad.expected, positionOf(history, op.invokeIndex));
   }
   const kept: Operation[] = [];
-  for (const op of paired) {
-    const readOnly = m.readOnly?.(op) ?? false;
-    if (readOnly && op.status === 'info') continue; // may or may not have happened, and changes nothing
-    if (readOnly && options.nilReadsUnknown && isNil(op.output)) continue; // Knossos: the value is unknown
-    kept.push(renumber(op, kept.length));
-  }
+  for (const op of paired) if (constrains(m, op, options)) kept.push(renumber(op, kept.length));
 
   const partitions = (m.partition ? m.partition(kept, options.initial) : [{ name: 'all', ops: kept }]).filter((p) => p.ops.length > 0);
   partitions.sort((a, b) => a.ops.length - b.ops.length || compareStrings(a.name, b.name));
 
-  const memory = options.memoryBytes === undefined ? undefined : memoBudget(options.memoryBytes);
   const now = options.now;
   const started = now ? now() : 0;
   const limit = options.timeLimitMs;
   const budget: SearchBudget = {
-    stepsLeft: options.budgetSteps ?? DEFAULT_BUDGET_STEPS,
-    memoEntries: Math.min(options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES, memory?.entries ?? Infinity),
-    memoWords: memory?.words ?? DEFAULT_MEMO_WORDS,
+    ...startBudget(options),
     timeUp: limit !== undefined && now ? () => now() - started >= limit : () => false,
     explainSteps: options.explainSteps ?? 100,
   };
@@ -81,6 +83,17 @@ export function checkHistory(history: readonly HistoryEvent[], model: string | M
     steps,
     partitionResults: outcomes,
   };
+}
+
+/**
+ * Whether an operation can constrain the search (checkHistory's and the incremental check's
+ * rule): an indeterminate read may or may not have happened and changes nothing; with
+ * `nilReadsUnknown`, a nil read's value is unknown (Knossos).
+ */
+export function constrains(m: Model, op: Operation, options: Pick<CheckOptions, 'nilReadsUnknown'>): boolean {
+  const readOnly = m.readOnly?.(op) ?? false;
+  if (readOnly && op.status === 'info') return false;
+  return !(readOnly && options.nilReadsUnknown && isNil(op.output));
 }
 
 function renumber(op: Operation, id: number): Operation {

@@ -35,7 +35,7 @@
 // partition fails, its operations since its last cut and the configurations there are
 // searched by searchPartition for a counterexample, as the batch check would give.
 import type { HistoryEvent } from '../../sim/types.js';
-import { DEFAULT_BUDGET_STEPS, DEFAULT_MEMO_ENTRIES, DEFAULT_MEMO_WORDS, memoBudget } from './check.js';
+import { constrains, startBudget } from './check.js';
 import { makeConfig, withCount, type Config } from './frontier.js';
 import { linearizeReturn, type Target } from './jit.js';
 import { getModel, modelNames } from './models/index.js';
@@ -43,7 +43,7 @@ import { initialMap, partitionByKey } from './models/kv.js';
 import { eventProblem, operationOf } from './operations.js';
 import { searchPartition, type SearchBudget } from './search.js';
 import { HistoryParseError, type CheckOptions, type Counterexample, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
-import { canonicalKey, compareStrings, isNil } from './values.js';
+import { canonicalKey, compareStrings } from './values.js';
 
 export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 'budgetMemoEntries' | 'memoryBytes' | 'nilReadsUnknown' | 'explainSteps'> & {
   /** Operations kept per partition since its last cut, for the counterexample (default 100k); past it, a failure has none. */
@@ -168,10 +168,10 @@ export class IncrementalLinearizability {
     if (!MODEL_SUPPORTED(model)) throw new Error(`model ${model.name} is partitioned in its own way: check it with checkHistory`);
     this.byKey = model.partition === partitionByKey;
     this.perKeyInitial = this.byKey ? initialMap(options.initial) : undefined;
-    const memory = options.memoryBytes === undefined ? undefined : memoBudget(options.memoryBytes);
-    this.stepsLeft = options.budgetSteps ?? DEFAULT_BUDGET_STEPS;
-    this.memoEntries = Math.min(options.budgetMemoEntries ?? DEFAULT_MEMO_ENTRIES, memory?.entries ?? Infinity);
-    this.memoWords = memory?.words ?? DEFAULT_MEMO_WORDS;
+    const budget = startBudget(options);
+    this.stepsLeft = budget.stepsLeft;
+    this.memoEntries = budget.memoEntries;
+    this.memoWords = budget.memoWords;
     this.segmentOpsMax = options.segmentOpsMax ?? 100_000;
     this.frontierMax = options.frontierMax ?? 20_000;
     this.frontierLimit = this.frontierMax;
@@ -310,9 +310,7 @@ export class IncrementalLinearizability {
       }
       return;
     }
-    const readOnly = this.model.readOnly?.(op) ?? false;
-    if (readOnly && op.status === 'info') return;
-    if (readOnly && this.options.nilReadsUnknown && isNil(op.output)) return;
+    if (!constrains(this.model, op, this.options)) return;
     if (this.byKey && (op.key ?? '') !== (p.invoke.key ?? '')) {
       // Its partition was chosen from its invoke: a key first given by the completion moves it.
       this.orderError ??= new Error(`event ${p.position}: the incremental check needs the key on the invoke`);
