@@ -119,30 +119,36 @@ function workerInit(options: CampaignOptions): WorkerInit {
   return { scenarioPath: options.scenarioPath, bugs: [...options.bugs], swarm: options.swarm, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
 }
 
-async function campaign(options: CampaignOptions, given: WorkerPool | undefined): Promise<CampaignSummary> {
-  assertOptions(options);
-  // The workers start (and load the scenario) while this thread loads it too.
-  const starting = given === undefined && options.workers > 1 ? WorkerPool.start(options.workers, workerInit(options)) : undefined;
-  starting?.catch(() => undefined); // awaited below; a load error here is reported by this thread's own load first
-  let loaded: LoadedScenario;
-  try {
-    loaded = await loadScenario(options.scenarioPath, { bugs: options.bugs });
-  } catch (error) {
-    await starting?.then((p) => p.close(), () => undefined);
-    throw error;
-  }
+/** The campaign's scenario, loaded, and its output folder and results file, ready. */
+async function prepare(options: CampaignOptions): Promise<{ loaded: LoadedScenario; state: CampaignState }> {
+  const loaded = await loadScenario(options.scenarioPath, { bugs: options.bugs });
   const text = readFileSync(options.scenarioPath, 'utf8');
   const version = packageVersion();
   const outDir = resolve(options.outDir);
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (error) {
-    await starting?.then((p) => p.close(), () => undefined);
     throw outputError(outDir, error);
   }
   const extraBugs = loaded.config.bugs.filter((b) => !loaded.scenarioBugs.includes(b));
   const ctx: FailureContext = { loaded, text, extraBugs, swarm: options.swarm, version, outDir };
-  const state = new CampaignState(options, ctx, join(outDir, 'results.jsonl'));
+  return { loaded, state: new CampaignState(options, ctx, join(outDir, 'results.jsonl')) };
+}
+
+async function campaign(options: CampaignOptions, given: WorkerPool | undefined): Promise<CampaignSummary> {
+  assertOptions(options);
+  // The workers start (and load the scenario) while this thread loads it too.
+  const starting = given === undefined && options.workers > 1 ? WorkerPool.start(options.workers, workerInit(options)) : undefined;
+  starting?.catch(() => undefined); // awaited below; a load error here is reported by this thread's own load first
+  let prepared: { loaded: LoadedScenario; state: CampaignState };
+  try {
+    prepared = await prepare(options);
+  } catch (error) {
+    // Whatever failed before the pool is taken, the workers it started go too.
+    await starting?.then((p) => p.close(), () => undefined);
+    throw error;
+  }
+  const { loaded, state } = prepared;
   const every = options.determinismEvery ?? DETERMINISM_EVERY;
   // The first seed this campaign runs, then every `every`-th: each shard checks its own share.
   let dispatchedCount = 0;
