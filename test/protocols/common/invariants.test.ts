@@ -180,6 +180,53 @@ describe('prefixStable', () => {
     expect(inv.atEnd!(view)).toBeUndefined();
   });
 
+  it('with start (a compacted log), forgets what the actor discarded and still holds it to the rest', () => {
+    // Absolute index i lives at log[i - off]: a snapshot raises off and drops the prefix.
+    interface Compacted extends Toy {
+      off: number;
+    }
+    const c = (a: Toy) => a as Compacted;
+    const compacted = {
+      length: (a: Toy) => c(a).off + a.log!.length,
+      at: (a: Toy, _n: number, i: number) => a.log![i - c(a).off],
+      watermark: mark,
+      first: 1,
+      start: (a: Toy) => c(a).off,
+      scrubPerCheck: 100,
+    };
+    const a: Compacted = { log: ['s', 'a', 'b', 'c', 'd'], mark: 3, off: 0 };
+    const ok = steps(prefixStable<Toy, string>('prefix', compacted), new View([a]), [
+      () => {},
+      () => {
+        a.log = ['c', 'd']; // a snapshot covers 1..2: entries 3, 4 stay, at offset 3
+        a.off = 3;
+      },
+      () => a.log!.push('e'),
+    ]);
+    expect(ok).toBeUndefined();
+    const b: Compacted = { log: ['s', 'a', 'b', 'c', 'd'], mark: 3, off: 0 };
+    const bad = steps(prefixStable<Toy, string>('prefix', compacted), new View([b]), [
+      () => {},
+      () => {
+        b.log = ['c', 'd'];
+        b.off = 3;
+      },
+      () => (b.log = ['C', 'd']), // entry 3 is still frozen: replaced
+    ]);
+    expect(bad?.step).toBe(2);
+    // Without start the same compaction reads as a replaced prefix: the option is what makes it legal.
+    const { start: _start, ...uncompacted } = compacted;
+    const d: Compacted = { log: ['s', 'a', 'b', 'c', 'd'], mark: 3, off: 0 };
+    const wrong = steps(prefixStable<Toy, string>('prefix', uncompacted), new View([d]), [
+      () => {},
+      () => {
+        d.log = ['c', 'd'];
+        d.off = 3;
+      },
+    ]);
+    expect(wrong?.step).toBe(1);
+  });
+
   it('rejects removing a frozen item (a truncation at or below the watermark), at that step', () => {
     const a: Toy = { log: ['s', 'a', 'b', 'c'], mark: 2 };
     const inv = prefixStable<Toy, string>('prefix', { ...opts, what: 'log entry', mark: 'commit index' });
