@@ -9,22 +9,22 @@ import type { RaftOptions } from '../raft/options.js';
 import type { RaftLockServer } from './raft-host.js';
 import { LOCK_SERVER } from './types.js';
 
-/** The Raft peers' view of a lock cluster (one per underlying view: the kernel keeps one). */
-const views = new WeakMap<ClusterView<unknown>, ClusterView<RaftNode>>();
-/** The view last asked about and its adapted view: every check asks after every event, all about the run's one view. */
-let lastView: ClusterView<unknown> | undefined;
-let lastAdapted: ClusterView<RaftNode> | undefined;
+/**
+ * The Raft peers' view of a lock cluster, adapted once per run: the invariants of one run
+ * (raftPeerInvariants) share one of these, and every check asks after every event, all about
+ * the run's one view. Nothing outlives the run.
+ */
+class PeersView {
+  private view: ClusterView<unknown> | undefined;
+  private adapted: ClusterView<RaftNode> | undefined;
 
-function raftView(view: ClusterView<unknown>): ClusterView<RaftNode> {
-  if (view === lastView) return lastAdapted!;
-  let adapted = views.get(view);
-  if (adapted === undefined) {
-    adapted = adapt(view);
-    views.set(view, adapted);
+  of(view: ClusterView<unknown>): ClusterView<RaftNode> {
+    if (view !== this.view) {
+      this.view = view;
+      this.adapted = adapt(view);
+    }
+    return this.adapted!;
   }
-  lastView = view;
-  lastAdapted = adapted;
-  return adapted;
 }
 
 function adapt(view: ClusterView<unknown>): ClusterView<RaftNode> {
@@ -61,7 +61,8 @@ class OnRaftPeers implements Invariant<unknown> {
   readonly afterEvent?: (view: ClusterView<unknown>) => string | undefined;
   readonly atEnd?: (view: ClusterView<unknown>) => string | undefined;
 
-  constructor(inner: Invariant<RaftNode>) {
+  constructor(inner: Invariant<RaftNode>, peers: PeersView) {
+    const raftView = (view: ClusterView<unknown>) => peers.of(view);
     this.name = inner.name;
     if (inner.onNote) {
       const onNote = inner.onNote.bind(inner);
@@ -82,5 +83,6 @@ class OnRaftPeers implements Invariant<unknown> {
 }
 
 export function raftPeerInvariants(opts: RaftOptions): Invariant<unknown>[] {
-  return raftInvariants(opts).map((inv) => new OnRaftPeers(inv));
+  const peers = new PeersView();
+  return raftInvariants(opts).map((inv) => new OnRaftPeers(inv, peers));
 }
