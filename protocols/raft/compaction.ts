@@ -28,7 +28,8 @@ export function takeSnapshot(node: RaftNode<StateMachine>, index: number): void 
   // Entry i is at storage index i-1: entries 1..index go.
   st.logCompact(index);
   st.sync();
-  node.log.splice(0, index - node.snapIndex + 1, snapshotBase(index, snap.term));
+  // Entries up to index - 1 go; the entry at index becomes log[0], the base setSnapshotBase writes.
+  node.log.splice(0, index - node.snapIndex);
   setSnapshotBase(node, snap);
   node.ctx.note('snapshot-taken', snapshotNote, index, snap.term, node.commitIndex);
 }
@@ -51,7 +52,7 @@ export function installSnapshot(node: RaftNode<StateMachine>, m: SnapshotMsg): v
   st.logCompact(m.index);
   st.sync();
   if (keep) {
-    node.log.splice(0, m.index - node.snapIndex + 1, snapshotBase(m.index, m.lastTerm));
+    node.log.splice(0, m.index - node.snapIndex);
   } else {
     node.logCuts.push(node.snapIndex + 1);
     node.log.length = 0;

@@ -248,7 +248,7 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     if (every > 0 && this.lastApplied - this.snapIndex >= every) {
       // Bug `snapshot-uncommitted`: snapshot the whole log, applying its uncommitted tail first.
       if (this.ctx.bug('snapshot-uncommitted')) this.applyThrough(this.lastIndex);
-      this.takeSnapshot(this.lastApplied);
+      takeSnapshot(this, this.lastApplied);
     }
   }
 
@@ -299,14 +299,6 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
     // through replies and heartbeats.
     for (const p of this.ctx.peers) if (this.nextIndex[p] === index) sendAppend(this, p);
     maybeCommit(this);
-  }
-
-  // ---------------------------------------------------------------------------------
-  // Log compaction (§7)
-
-  /** Snapshot the state machine at `index` (= lastApplied): see ./compaction.ts. */
-  takeSnapshot(index: number): void {
-    takeSnapshot(this, index);
   }
 
   dropPending(): void {
