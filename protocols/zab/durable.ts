@@ -66,8 +66,7 @@ export class DurableState {
       if (from < snap.count) {
         // The compaction after this snapshot did not reach the disk: the log above it is ours
         // only if it holds the snapshot's last transaction.
-        if (st.logLength < snap.count || st.logAt<Txn>(snap.count - 1)?.zxid !== snap.zxid) st.logTruncate(from);
-        st.logCompact(snap.count);
+        this.compactTo(snap);
         st.sync();
         from = snap.count;
       }
@@ -172,12 +171,16 @@ export class DurableState {
 
   /** A newer snapshot than ours, from the leader or a peer: the log it does not continue goes (the history is empty here). */
   private install(snap: ZabSnapshot): void {
-    const st = this.storage;
-    st.put(SNAPSHOT_KEY, snap);
-    const start = st.logStart;
-    if (st.logLength < snap.count || st.logAt<Txn>(snap.count - 1)?.zxid !== snap.zxid) st.logTruncate(start);
-    st.logCompact(snap.count);
+    this.storage.put(SNAPSHOT_KEY, snap);
+    this.compactTo(snap);
     this.snapshot = snap;
     this.dirty = true;
+  }
+
+  /** The stored log up to the snapshot goes; what lies above it stays only if it holds the snapshot's last transaction (else it is not ours to keep). */
+  private compactTo(snap: ZabSnapshot): void {
+    const st = this.storage;
+    if (st.logLength < snap.count || st.logAt<Txn>(snap.count - 1)?.zxid !== snap.zxid) st.logTruncate(st.logStart);
+    st.logCompact(snap.count);
   }
 }
