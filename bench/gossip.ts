@@ -26,7 +26,7 @@ import type { SimConfig } from '../sim/config.js';
 import { runSimulation } from '../sim/world.js';
 import { protocol as gossipProtocol } from './fixtures/gossip.js';
 import { bareLoop } from './kernel.js';
-import { goal, sized, type BenchRow } from './table.js';
+import { goal, median, sized, type BenchRow } from './table.js';
 
 const SCENARIO = 'bench/fixtures/gossip.yaml';
 /** ns-3's C++ scheduler benchmark on this machine kind, measured by an earlier session (not in this run). */
@@ -42,7 +42,6 @@ function cpuMs<T>(work: () => T): { ms: number; value: T } {
 /** No faults here: the faults phase ends with the run, whatever its length. */
 const withDuration = (config: SimConfig, durationUs: number): SimConfig => ({ ...config, durationUs, faultsStopUs: Math.min(config.faultsStopUs, durationUs) });
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function main(): Promise<BenchRow[]> {
   const loaded = await loadScenario(SCENARIO);

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
 import type { SimConfig } from '../sim/config.js';
 import { runSimulation } from '../sim/world.js';
-import { goal, type BenchRow } from './table.js';
+import { goal, median, type BenchRow } from './table.js';
 
 const SCENARIO = 'test/fixtures/scenarios/raft-nemesis-classic.yaml';
 
@@ -67,12 +67,6 @@ export async function main(): Promise<BenchRow[]> {
     }
   }
   return rows;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

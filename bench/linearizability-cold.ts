@@ -16,6 +16,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { median } from './table.js';
 
 export type ColdMode = 'sources' | 'bundle';
 
@@ -71,11 +72,6 @@ console.log(JSON.stringify({ parseMs: t1 - t0, checkMs: t2 - t1, totalMs: t2 - t
 
 /** Printed on stderr at exit by the whole-process child (`--import` of this data: URL). */
 const CPU_AT_EXIT = "import { writeSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); writeSync(2, '\\n[faultline-bench-cpu-ms ' + (u.user + u.system) / 1000 + ']\\n'); });";
-
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 
 /** The newest modification time under `dir` (ms). */
 function newestMtime(dir: string): number {

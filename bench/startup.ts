@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { goal, type BenchRow } from './table.js';
+import { goal, median, type BenchRow } from './table.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const cli = resolve(repoRoot, 'bin/faultline.js');
@@ -47,7 +47,6 @@ function sample(v: Variant, preload: string): void {
   v.exitCode = r.status;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function main(): BenchRow[] {
   if (!existsSync(resolve(repoRoot, 'dist/bundle/main.js'))) {

@@ -63,6 +63,13 @@ export interface BenchReport {
 }
 
 /** True for `npm run bench -- --smoke` or BENCH_SMOKE=1: every bench at tiny sizes (CI). run-all.ts passes it to its children as BENCH_SMOKE=1. */
+/** The median (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 export function isSmoke(): boolean {
   return process.env.BENCH_SMOKE === '1' || process.argv.includes('--smoke');
 }
