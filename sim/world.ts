@@ -26,7 +26,7 @@ import {
 import { Coverage } from './coverage.js';
 import { KernelError, kernelAssert } from './errors.js';
 import { Faults } from './faults.js';
-import { History, OpSource, type HistoryRetention } from './history.js';
+import { History, OpSource } from './history.js';
 import { Nemesis } from './nemesis.js';
 import { Network } from './network.js';
 import { stream as seeded } from './prng.js';
@@ -338,7 +338,8 @@ export interface RunOptions {
    * Who sees the history as it is recorded (`sink`, which must not throw), and what of it the
    * result keeps (`keepFromUs`: only events from then on; default: all of it). HistoryRetention.
    */
-  history?: HistoryRetention;
+  // HistoryRetention's shape, written out: the public API names only types it exports.
+  history?: { sink?: (event: HistoryEvent) => void; keepFromUs?: Micros };
 }
 
 /** Run one simulation to its end (or its first violation). */
