@@ -9,10 +9,19 @@
 // Mode `none` runs the same simulation bounded with no linearizability check at all: the
 // floor that the rest of the run (protocol state, storage, invariants) sets.
 //
-// Knobs: BENCH_MEMORY_DURATIONS (seconds, comma-separated; default 60,900,3600; CI: 10,60),
+// Each child is this file bundled by esbuild, run by plain node: the process a user's
+// `faultline run` is (the bundled CLI), without tsx's loader, which adds about 30 MB to every
+// RSS figure and so flattered the ratios (issue #16 asks for RSS as the CLI process has it).
+//
+// Knobs: BENCH_MEMORY_NODE_FLAGS (node/V8 flags for the children, space-separated, e.g.
+// `--max-semi-space-size=4`: the RSS V8's heap sizing gives under other settings),
+// BENCH_MEMORY_DURATIONS (seconds, comma-separated; default 60,900,3600; CI: 10,60),
 // BENCH_MEMORY_CALM (seconds of calm after faults stop; default 4, as the scenario's 10 s
 // run has; `25%` stops faults at 75% of the run), BENCH_MEMORY_MODES (default all,bounded,none).
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
@@ -35,16 +44,30 @@ interface Figures {
 }
 
 export async function main(): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
   const durations = (process.env.BENCH_MEMORY_DURATIONS ?? '60,900,3600').split(',').map(Number);
   const modes = (process.env.BENCH_MEMORY_MODES ?? 'all,bounded,none').split(',');
   const calm = process.env.BENCH_MEMORY_CALM ?? '4';
-  console.log(`memory: ${SCENARIO} stretched, fuzz level, calm after faults ${calm.endsWith('%') ? calm : `${calm} s`}; each run in a fresh process`);
-  const self = fileURLToPath(import.meta.url);
+  const nodeFlags = (process.env.BENCH_MEMORY_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  console.log(
+    `memory: ${SCENARIO} stretched, fuzz level, calm after faults ${calm.endsWith('%') ? calm : `${calm} s`}; each run in a fresh process, bundled${nodeFlags.length > 0 ? `, node ${nodeFlags.join(' ')}` : ''}`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-memory-'));
+  try {
+    const child = join(dir, 'memory.js');
+    const { build } = await import('esbuild'); // external, and tsx (user protocol files) a lazy chunk: neither loads in the child
+    await build({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', outdir: dir, splitting: true, logLevel: 'error', external: ['esbuild'], banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+    return await measure(child, nodeFlags, durations, modes, calm);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(child: string, nodeFlags: string[], durations: number[], modes: string[], calm: string): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const byMode = new Map<string, Figures[]>();
   for (const mode of modes) {
     for (const durationS of durations) {
-      const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', String(durationS), mode, calm], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const out = execFileSync(process.execPath, [...nodeFlags, '--expose-gc', child, '--child', String(durationS), mode, calm], { encoding: 'utf8', maxBuffer: 1 << 20 });
       const f = JSON.parse(out.trim().split('\n').pop()!) as Figures;
       (byMode.get(mode) ?? byMode.set(mode, []).get(mode)!).push(f);
       console.log(
