@@ -32,13 +32,17 @@ export function restoreSnapshot(r: MultiPaxosReplica, snap: ReplicaSnapshot): vo
   r.ctx.note('snapshot-loaded', snapshotNote, snap.slot);
 }
 
-/** State transfer at the end of phase 1: the newest snapshot the quorum's promises carry (its slots are chosen) becomes ours. */
-export function adoptNewestSnapshot(r: MultiPaxosReplica, promises: ReadonlyArray<PromiseMsg | undefined>): void {
+/**
+ * State transfer at the end of phase 1: the newest snapshot the quorum's promises carry (its
+ * slots are chosen) becomes ours. True when one was installed (the caller executes what
+ * follows it).
+ */
+export function adoptNewestSnapshot(r: MultiPaxosReplica, promises: ReadonlyArray<PromiseMsg | undefined>): boolean {
   let newest: ReplicaSnapshot | undefined;
   for (const p of promises) if (p?.snap !== undefined && (newest === undefined || p.snap.slot > newest.slot)) newest = p.snap;
-  if (newest === undefined || newest.slot <= r.executed) return;
+  if (newest === undefined || newest.slot <= r.executed) return false;
   installSnapshot(r, newest);
-  r.executeChosen();
+  return true;
 }
 
 function saveSnapshot(r: MultiPaxosReplica, snap: ReplicaSnapshot): void {
