@@ -65,6 +65,29 @@ describe('taking a snapshot', () => {
     expect([...again.node.acceptor.accepted.keys()]).toEqual([67, 68, 69, 70]);
   });
 
+  it('one sync for the snapshot and the forgetting; the highest accepted ballot is written only when it changed', () => {
+    const made = makeReplica({ id: 0, options: { snapshotEvery: 4 } });
+    const st = made.ctx.storage;
+    const puts: string[] = [];
+    const put = st.put.bind(st);
+    st.put = (key, value) => (puts.push(key), put(key, value));
+    made.node.onMessage(1, { type: 'accept', ballot: b(1, 1), proposals: cmds(1, 20).map((c) => ({ slot: c.seq, cmd: c })) });
+    const snapshotAt = (to: number, ballot: Ballot) => {
+      const syncs = st.syncs;
+      puts.length = 0;
+      made.node.onMessage(1, { type: 'decisions', ballot, from: 1, cmds: cmds(1, to), executed: to });
+      return { syncs: st.syncs - syncs, puts: [...puts], synced: st.unsynced.size === 0 };
+    };
+    expect(snapshotAt(6, b(1, 1))).toEqual({ syncs: 1, puts: ['mp:snap', 'mp:maxAccepted'], synced: true });
+    expect(snapshotAt(12, b(1, 1))).toEqual({ syncs: 1, puts: ['mp:snap'], synced: true }); // the ballot is as written
+    made.node.onMessage(2, { type: 'accept', ballot: b(2, 2), proposals: [{ slot: 21, cmd: cmd(21) }] });
+    expect(snapshotAt(18, b(2, 2))).toEqual({ syncs: 1, puts: ['mp:snap', 'mp:maxAccepted'], synced: true });
+    expect(st.synced.get('mp:maxAccepted')).toBe(made.node.acceptor.maxAcceptedNumber);
+    // A restart still comes back with the highest accepted ballot.
+    const again = makeReplica({ id: 0, storage: st, options: { snapshotEvery: 4 } });
+    expect(again.node.acceptor.maxAcceptedNumber).toBe(made.node.acceptor.maxAcceptedNumber);
+  });
+
   it('never with snapshotEvery 0', () => {
     const made = makeReplica({ id: 0, options: { snapshotEvery: 0 } });
     made.node.onMessage(1, { type: 'decisions', ballot: b(1, 1), from: 1, cmds: cmds(1, 6), executed: 6 });
