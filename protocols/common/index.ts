@@ -13,4 +13,6 @@ export {
   type Reader,
 } from './invariants.js';
 export { OptionReader } from './options.js';
+export { AgreedSequence, type SequenceProblem } from './sequence.js';
+export { FORGET_BATCH, IndexWindow, isSnapshotNote, SnapshotFloor, type FloorView } from './snapshot.js';
 export { clientsServed, formatUs, leadershipSettled, type Election } from './liveness.js';

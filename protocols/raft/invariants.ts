@@ -15,7 +15,8 @@
 import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
-import { entryOf, FORGET_TERMS_EVERY, forgetTermsBelow, IndexWindow, lastOf, nodeName, snapshotFloor, startOf, termFloor } from './log-view.js';
+import { IndexWindow, type SnapshotFloor } from '../common/index.js';
+import { entryOf, FORGET_TERMS_EVERY, forgetTermsBelow, lastOf, nodeName, raftSnapshotFloor, startOf, termFloor } from './log-view.js';
 import { LogMatching } from './log-matching.js';
 import { CommittedPrefixStable, MonotonicCommit } from './per-node-checks.js';
 import { HARD_STATE_KEY, type Entry, type HardState } from './types.js';
@@ -58,7 +59,7 @@ export class ElectionSafety implements Invariant<RaftNode> {
 
 /**
  * §5.4.3: no two nodes apply different entries at one index. What was applied is kept per
- * index from the snapshot floor up (log-view.ts snapshotFloor, raised at snapshot notes):
+ * index from the snapshot floor up (log-view.ts raftSnapshotFloor, raised at snapshot notes):
  * a node applies only above its own snapshot, so below every node's snapshot nothing is
  * applied again, and an apply there is itself a violation (a state machine applying an
  * entry its snapshot already holds).
@@ -73,9 +74,12 @@ export class StateMachineSafety implements Invariant<RaftNode> {
   private readonly by: NodeId[] = [];
   private readonly window = new IndexWindow([this.term, this.id, this.by]);
 
+  /** `floor`: the run's snapshot floor, shared with the other per-index invariants (raftInvariants). */
+  constructor(private readonly floor: SnapshotFloor<View> = raftSnapshotFloor()) {}
+
   onNote(note: Note, view: View): string | undefined {
     if (note.kind !== 'apply') {
-      if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') this.window.forgetBelow(snapshotFloor(view));
+      if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') this.window.forgetBelow(this.floor.at(note, view));
       return undefined;
     }
     const index = note.data.index as number;
@@ -118,7 +122,7 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
   /** The note kinds onNote reads: the kernel hands it no other. */
   readonly notes = ['commit', 'become-leader', 'snapshot-taken', 'snapshot-installed'];
   // Per index from window.base up (slot index - window.base): below every node's snapshot
-  // (log-view.ts snapshotFloor) no leader is checked and nothing is committed again, so the
+  // (log-view.ts raftSnapshotFloor) no leader is checked and nothing is committed again, so the
   // records there are dropped as the floor rises.
   /** index -> term of the entry committed there. */
   private readonly committed: number[] = [];
@@ -139,6 +143,9 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
    */
   private readonly matched: Array<{ actor: RaftNode; cuts: number; upto: number } | undefined> = [];
 
+  /** `floor`: the run's snapshot floor, shared with the other per-index invariants (raftInvariants). */
+  constructor(private readonly floor: SnapshotFloor<View> = raftSnapshotFloor()) {}
+
   onNote(note: Note, view: View): string | undefined {
     if (note.kind === 'snapshot-taken' || note.kind === 'snapshot-installed') {
       const index = note.data.index as number;
@@ -147,7 +154,7 @@ export class CommittedNeverLost implements Invariant<RaftNode> {
         this.committedEntry.fill(undefined, Math.max(0, this.entriesFrom - base), Math.min(index + 1 - base, this.committedEntry.length));
         this.entriesFrom = index + 1;
       }
-      this.window.forgetBelow(snapshotFloor(view));
+      this.window.forgetBelow(this.floor.at(note, view));
       return undefined;
     }
     if (note.kind === 'commit') {
@@ -441,6 +448,9 @@ export class SnapshotCommitted implements Invariant<RaftNode> {
   private readonly committed: number[] = [];
   private readonly window = new IndexWindow([this.committed]);
 
+  /** `floor`: the run's snapshot floor, shared with the other per-index invariants (raftInvariants). */
+  constructor(private readonly floor: SnapshotFloor<View> = raftSnapshotFloor()) {}
+
   onNote(note: Note, view: View): string | undefined {
     const index = note.data.index as number;
     const term = note.data.term as number;
@@ -459,7 +469,7 @@ export class SnapshotCommitted implements Invariant<RaftNode> {
     if (want !== undefined && want !== term) {
       return `${nodeName(note.node)} ${what} a snapshot through index ${index} of term ${term}, where term ${want} was committed`;
     }
-    this.window.forgetBelow(snapshotFloor(view));
+    this.window.forgetBelow(this.floor.at(note, view));
     return undefined;
   }
 
@@ -470,17 +480,19 @@ export class SnapshotCommitted implements Invariant<RaftNode> {
 }
 
 export function raftInvariants(opts: RaftOptions): Invariant<RaftNode>[] {
+  // One snapshot floor per run: computed once per snapshot note, for the three that read it.
+  const floor = raftSnapshotFloor();
   return [
     new ElectionSafety(),
     new LogMatching(opts.logMatchingEveryEvents),
-    new StateMachineSafety(),
-    new CommittedNeverLost(),
+    new StateMachineSafety(floor),
+    new CommittedNeverLost(floor),
     new MonotonicTerm(),
     monotonicCommit(),
     committedPrefixStable(),
     new VoteOnce(),
     new LeaderQuorum(),
     new CommitCurrentTerm(),
-    new SnapshotCommitted(),
+    new SnapshotCommitted(floor),
   ];
 }

@@ -1,8 +1,10 @@
-// How Raft's invariants read a node's (possibly compacted) log, and the index window that
-// keeps their per-index records bounded. Logs are compacted (§7): a node holds entries
+// How Raft's invariants read a node's (possibly compacted) log, and the snapshot point per
+// node whose least over the cluster keeps their per-index records bounded (the floor and the
+// index window: protocols/common/snapshot.ts). Logs are compacted (§7): a node holds entries
 // snapIndex..lastIndex, log[0] standing for the entry at snapIndex (its term only).
 // Hand-built states in tests may lack snapIndex (0).
 import type { ClusterView, NodeId } from '../../sim/types.js';
+import { SnapshotFloor } from '../common/index.js';
 import type { RaftNode } from './node.js';
 import { HARD_STATE_KEY, SNAPSHOT_KEY, type Entry, type HardState, type Snapshot } from './types.js';
 
@@ -17,53 +19,22 @@ export const entryOf = (a: RaftNode, index: number): Entry | undefined => {
 };
 
 /**
- * The lowest snapshot index in the cluster: per node the lower of its live actor's
- * (`snapIndex`) and its durable snapshot's (what a restart starts from), crashed nodes by
- * their storage alone. Every node holds its log from its snapshot's index up, and applies,
- * commits, snapshots and (as a leader) is checked only above it or at it: a per-index
- * record below this floor is never read again. Snapshots only move up (each is synced
- * before the log below it goes), so the floor never goes down.
+ * A node's snapshot point, for the cluster's snapshot floor (protocols/common SnapshotFloor,
+ * raftSnapshotFloor): the lower of its live actor's (`snapIndex`) and its durable
+ * snapshot's (what a restart starts from), a crashed node's by its storage alone. Every node
+ * holds its log from its snapshot's index up, and applies, commits, snapshots and (as a
+ * leader) is checked only above it or at it: a per-index record below the least point over
+ * the nodes is never read again. Snapshots only move up (each is synced before the log below
+ * it goes), so neither does the floor.
  */
-export function snapshotFloor(view: ClusterView<RaftNode>): number {
-  let floor = Infinity;
-  for (let n = 0; n < view.nodeCount; n++) {
-    const durable = view.storage(n).get<Snapshot>(SNAPSHOT_KEY)?.index ?? 0;
-    const a = view.actor(n);
-    const s = a === undefined ? durable : Math.min(durable, startOf(a));
-    if (s < floor) floor = s;
-  }
-  return floor === Infinity ? 0 : floor;
+export function snapshotPoint(view: ClusterView<RaftNode>, node: NodeId): number {
+  const durable = view.storage(node).get<Snapshot>(SNAPSHOT_KEY)?.index ?? 0;
+  const a = view.actor(node);
+  return a === undefined ? durable : Math.min(durable, startOf(a));
 }
 
-/** Records are dropped in batches of at least this many indexes (a splice per batch, not per index). */
-const FORGET_BATCH = 256;
-
-/**
- * Per-index records from `base` up, in parallel arrays (slot i - base): what lies below base
- * is forgotten. `forgetBelow` raises base as the snapshot floor rises, so what a check holds
- * is the span from the lowest snapshot to the highest index it has seen, not the whole log.
- */
-export class IndexWindow {
-  /** The lowest index still held. */
-  base = 0;
-
-  constructor(private readonly columns: ReadonlyArray<unknown[]>) {}
-
-  /** Drop the records below `floor` (in batches). */
-  forgetBelow(floor: number): void {
-    const drop = floor - this.base;
-    if (drop < FORGET_BATCH) return;
-    for (const c of this.columns) c.splice(0, Math.min(drop, c.length));
-    this.base = floor;
-  }
-
-  /** How many indexes the window spans (for tests and benches: bounded over a long run). */
-  get held(): number {
-    let most = 0;
-    for (const c of this.columns) if (c.length > most) most = c.length;
-    return most;
-  }
-}
+/** The snapshot floor Raft's per-index invariants read (one per run, shared: raftInvariants). */
+export const raftSnapshotFloor = (): SnapshotFloor<ClusterView<RaftNode>> => new SnapshotFloor<ClusterView<RaftNode>>(snapshotPoint);
 
 /**
  * The lowest term any node can still vote, be voted for or become leader in: per node the

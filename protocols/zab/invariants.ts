@@ -13,67 +13,17 @@
 // (its count and last zxid) against what was delivered there. A server delivers only above
 // its snapshot, and its snapshot never goes back (across restarts too), so what the
 // invariants record per index is trimmed below the least snapshot over the servers (as last
-// seen): it stays bounded on a long run.
+// seen): it stays bounded on a long run (protocols/common: SnapshotFloor, IndexWindow,
+// AgreedSequence).
 import type { ClusterView, Invariant, NodeId, Note } from '../../sim/types.js';
-import { neverDecreases, nodeName } from '../common/index.js';
+import { AgreedSequence, IndexWindow, isSnapshotNote, neverDecreases, nodeName, SnapshotFloor } from '../common/index.js';
 import type { ZabNode } from './node.js';
 import { counterOf, epochOf, zxidText } from './types.js';
 
-/** Per-index records from `start` on (what lies below was trimmed). */
-class Trimmed<T> {
-  private start = 0;
-  private items: Array<T | undefined> = [];
-
-  /** One past the highest index set. */
-  get end(): number {
-    return this.start + this.items.length;
-  }
-
-  at(i: number): T | undefined {
-    return i < this.start ? undefined : this.items[i - this.start];
-  }
-
-  set(i: number, v: T): void {
-    if (i < this.start) return;
-    while (this.end <= i) this.items.push(undefined);
-    this.items[i - this.start] = v;
-  }
-
-  /** Forget indexes below k (in steps of TRIM_STEP at least, so that trimming costs O(1) per index). */
-  trim(k: number): void {
-    const drop = Math.min(k, this.end) - this.start;
-    if (drop < TRIM_STEP) return;
-    this.items.splice(0, drop);
-    this.start += drop;
-  }
-
-  /** How many indexes are held (tests of boundedness). */
-  get held(): number {
-    return this.items.length;
-  }
-}
-
-const TRIM_STEP = 256;
-
-const isSnapshotNote = (kind: string): boolean => kind === 'snapshot-taken' || kind === 'snapshot-loaded' || kind === 'snapshot-installed';
-
-/** The least snapshot count over the servers, each as last seen (a server's snapshot never goes back). */
-class SnapshotFloor {
-  point = 0;
-  private readonly seen: number[] = [];
-
-  update(view: ClusterView<ZabNode>): number {
-    let min = Number.MAX_SAFE_INTEGER;
-    for (let n = 0; n < view.nodeCount; n++) {
-      // Hand-built states in tests may lack a snapshot (base 0).
-      const b = (view.actor(n)?.durable.base as number | undefined) ?? 0;
-      if (b > (this.seen[n] ?? 0)) this.seen[n] = b;
-      min = Math.min(min, this.seen[n] ?? 0);
-    }
-    if (min > this.point) this.point = min;
-    return this.point;
-  }
-}
+/** The least snapshot count over the servers, each as last seen (a server's snapshot never goes back); one per run, shared. */
+export const zabSnapshotFloor = (): SnapshotFloor<ClusterView<ZabNode>> =>
+  // Hand-built states in tests may lack a snapshot (base undefined).
+  new SnapshotFloor<ClusterView<ZabNode>>((view, n) => view.actor(n)?.durable.base as number | undefined);
 
 /**
  * PrimaryUniqueness: at most one peer is ever established as leader of an epoch (a quorum
@@ -104,47 +54,32 @@ export class OneLeaderPerEpoch implements Invariant<ZabNode> {
  */
 export class DeliveredPrefix implements Invariant<ZabNode> {
   readonly name = 'delivered-prefix';
-  /** The first id, zxid and node delivered at each 1-based index. */
-  private readonly first = new Trimmed<{ id: string; zxid: number; by: NodeId }>();
-  private readonly floor = new SnapshotFloor();
-  /** Per node, the incarnation and the last index it delivered (a loaded or installed snapshot sets it). */
-  private readonly last: number[] = [];
-  private readonly actors: Array<ZabNode | undefined> = [];
+  /** Per node its incarnation and last delivered index (a loaded or installed snapshot sets it); the first id, zxid and node at each 1-based index. */
+  private readonly sequence = new AgreedSequence<ZabNode>();
+
+  /** `floor`: the run's snapshot floor, shared with the other invariants that trim (zabInvariants). */
+  constructor(private readonly floor: SnapshotFloor<ClusterView<ZabNode>> = zabSnapshotFloor()) {}
 
   onNote(note: Note, view: ClusterView<ZabNode>): string | undefined {
     const n = note.node;
     if (isSnapshotNote(note.kind)) {
-      if (note.kind !== 'snapshot-taken') {
-        this.actors[n] = view.actor(n);
-        this.last[n] = note.data.count as number;
-      }
+      if (note.kind !== 'snapshot-taken') this.sequence.restartAt(n, view.actor(n), note.data.count as number);
       // Servers deliver only above their snapshots.
-      this.first.trim(this.floor.update(view) + 1);
+      this.sequence.forgetBelow(this.floor.at(note, view) + 1);
       return undefined;
     }
     if (note.kind !== 'deliver') return undefined;
     const index = note.data.index as number;
     const id = note.data.id as string;
     const zxid = note.data.zxid as number;
-    const actor = view.actor(n);
-    if (actor !== this.actors[n]) {
-      this.actors[n] = actor;
-      this.last[n] = 0;
-    }
-    const after = this.last[n] ?? 0;
-    if (index !== after + 1) return `${nodeName(n)} delivered index ${index} after index ${after}: not in order`;
-    this.last[n] = index;
-    const seen = this.first.at(index);
-    if (seen === undefined) {
-      this.first.set(index, { id, zxid, by: n });
-      return undefined;
-    }
-    if (seen.id === id) return undefined;
-    return `delivery ${index} was ${seen.id} (zxid ${zxidText(seen.zxid)}) on ${nodeName(seen.by)} but ${id} (zxid ${zxidText(zxid)}) on ${nodeName(n)}`;
+    const problem = this.sequence.add(n, view.actor(n), index, id, zxid);
+    if (problem === undefined) return undefined;
+    if (problem.kind === 'out-of-order') return `${nodeName(n)} delivered index ${index} after index ${problem.after}: not in order`;
+    return `delivery ${index} was ${problem.first} (zxid ${zxidText(problem.extra as number)}) on ${nodeName(problem.by)} but ${id} (zxid ${zxidText(zxid)}) on ${nodeName(n)}`;
   }
 
   get held(): number {
-    return this.first.held;
+    return this.sequence.held;
   }
 }
 
@@ -156,25 +91,28 @@ export class DeliveredPrefix implements Invariant<ZabNode> {
  */
 export class SnapshotCommitted implements Invariant<ZabNode> {
   readonly name = 'snapshot-committed';
-  /** The first zxid delivered at each 1-based index (any peer). */
-  private readonly zxids = new Trimmed<number>();
-  private readonly floor = new SnapshotFloor();
+  /** By 1-based index - window.base: the first zxid delivered there (any peer). */
+  private readonly zxids: Array<number | undefined> = [];
+  private readonly window = new IndexWindow([this.zxids]);
+
+  /** `floor`: the run's snapshot floor, shared with the other invariants that trim (zabInvariants). */
+  constructor(private readonly floor: SnapshotFloor<ClusterView<ZabNode>> = zabSnapshotFloor()) {}
 
   onNote(note: Note, view?: ClusterView<ZabNode>): string | undefined {
     if (note.kind === 'deliver') {
-      const index = note.data.index as number;
-      if (this.zxids.at(index) === undefined) this.zxids.set(index, note.data.zxid as number);
+      const slot = (note.data.index as number) - this.window.base;
+      if (slot >= 0) this.zxids[slot] ??= note.data.zxid as number;
       return undefined;
     }
     if (!isSnapshotNote(note.kind)) return undefined;
     const problem = this.check(note);
-    // Every later snapshot is at or above the least one (a loaded one equals it).
-    if (view !== undefined) this.zxids.trim(this.floor.update(view));
+    // Every later snapshot is at or above the least one (a loaded one equals it). Never past what is held.
+    if (view !== undefined) this.window.forgetBelow(Math.min(this.floor.at(note, view), this.window.end));
     return problem;
   }
 
   get held(): number {
-    return this.zxids.held;
+    return this.window.held;
   }
 
   private check(note: Note): string | undefined {
@@ -185,7 +123,8 @@ export class SnapshotCommitted implements Invariant<ZabNode> {
     if (note.kind === 'snapshot-taken' && count > delivered) {
       return `${nodeName(note.node)} took a snapshot of ${count} transactions (to zxid ${zxidText(z)}), above the ${delivered} it delivered: a snapshot holds only committed transactions`;
     }
-    const want = this.zxids.at(count);
+    const slot = count - this.window.base;
+    const want = slot < 0 ? undefined : this.zxids[slot];
     if (want === undefined) return `${nodeName(note.node)} ${what} a snapshot of ${count} transactions (to zxid ${zxidText(z)}), which nobody delivered`;
     if (want !== z) return `${nodeName(note.node)} ${what} a snapshot of ${count} transactions to zxid ${zxidText(z)}, where zxid ${zxidText(want)} was delivered`;
     return undefined;
@@ -238,24 +177,30 @@ export class PrimaryOrder implements Invariant<ZabNode> {
  */
 export class PrimaryIntegrity implements Invariant<ZabNode> {
   readonly name = 'primary-integrity';
-  /** The first id and zxid delivered at each index (any peer), 0-based. */
-  private readonly first = new Trimmed<{ id: string; zxid: number }>();
-  private readonly floor = new SnapshotFloor();
+  /** By 0-based index - window.base: the first id and zxid delivered there (any peer), with no gaps. */
+  private readonly ids: string[] = [];
+  private readonly zxids: number[] = [];
+  private readonly window = new IndexWindow([this.ids, this.zxids]);
   /**
    * node -> what its last check proved of that incarnation's history: entries 0..upto-1 hold
    * the delivered ids (which never change once delivered). Lowered by a cut (DurableState.cuts).
    */
   private readonly matched: Array<{ actor: ZabNode; cuts: number; upto: number } | undefined> = [];
 
+  /** `floor`: the run's snapshot floor, shared with the other invariants that trim (zabInvariants). */
+  constructor(private readonly floor: SnapshotFloor<ClusterView<ZabNode>> = zabSnapshotFloor()) {}
+
   onNote(note: Note, view: ClusterView<ZabNode>): string | undefined {
     if (note.kind === 'deliver') {
-      const i = (note.data.index as number) - 1;
-      if (i === this.first.end) this.first.set(i, { id: note.data.id as string, zxid: note.data.zxid as number });
+      if ((note.data.index as number) - 1 === this.window.end) {
+        this.ids.push(note.data.id as string);
+        this.zxids.push(note.data.zxid as number);
+      }
       return undefined;
     }
     if (isSnapshotNote(note.kind)) {
-      // A leader's history is compared from its snapshot's last transaction (base - 1) up.
-      this.first.trim(this.floor.update(view) - 1);
+      // A leader's history is compared from its snapshot's last transaction (base - 1) up; never past what is held (deliveries append at the end).
+      this.window.forgetBelow(Math.min(this.floor.at(note, view) - 1, this.window.end));
       return undefined;
     }
     if (note.kind !== 'become-leader') return undefined;
@@ -267,26 +212,30 @@ export class PrimaryIntegrity implements Invariant<ZabNode> {
     // Hand-built states in tests may lack a snapshot (base 0).
     const base = (d.base as number | undefined) ?? 0;
     const length = base + h.length;
-    const first = this.first;
-    const end = first.end;
+    const { ids, zxids } = this;
+    const from = this.window.base;
+    const end = this.window.end;
     const m = this.proven(a, note.node);
     if (m.upto < base) {
       // The snapshot stands for the first `base` transactions: its last one is compared (snapshot-committed checks the rest).
       const i = base - 1;
-      const f = first.at(i);
-      if (f !== undefined && epochOf(f.zxid) < epoch && d.snapshot!.zxid !== f.zxid) {
-        return `${nodeName(note.node)} established in epoch ${epoch} with a snapshot of ${base} transactions to zxid ${zxidText(d.snapshot!.zxid)}, where ${f.id} (zxid ${zxidText(f.zxid)}) was delivered at ${base}`;
+      if (i >= from && i < end) {
+        const z = zxids[i - from];
+        if (epochOf(z) < epoch && d.snapshot!.zxid !== z) {
+          return `${nodeName(note.node)} established in epoch ${epoch} with a snapshot of ${base} transactions to zxid ${zxidText(d.snapshot!.zxid)}, where ${ids[i - from]} (zxid ${zxidText(z)}) was delivered at ${base}`;
+        }
       }
       if (i < end) m.upto = base;
     }
-    for (let i = Math.max(m.upto, base); i < end; i++) {
-      const f = first.at(i);
-      if (f === undefined) continue; // trimmed: below every snapshot
-      if (epochOf(f.zxid) >= epoch) break;
+    // Below `from` is trimmed: below every snapshot.
+    for (let i = Math.max(m.upto, base, from); i < end; i++) {
+      const id = ids[i - from];
+      const z = zxids[i - from];
+      if (epochOf(z) >= epoch) break;
       const t = h[i - base];
-      if (i === m.upto && i < length && t.id === f.id) m.upto = i + 1;
-      if (i >= length) return `${nodeName(note.node)} established in epoch ${epoch} without delivered transaction ${i + 1} (${f.id}, zxid ${zxidText(f.zxid)}): its history ends at ${length}`;
-      if (t.id !== f.id) return `${nodeName(note.node)} established in epoch ${epoch} with ${t.id} at ${i + 1}, where ${f.id} (zxid ${zxidText(f.zxid)}) was delivered`;
+      if (i === m.upto && i < length && t.id === id) m.upto = i + 1;
+      if (i >= length) return `${nodeName(note.node)} established in epoch ${epoch} without delivered transaction ${i + 1} (${id}, zxid ${zxidText(z)}): its history ends at ${length}`;
+      if (t.id !== id) return `${nodeName(note.node)} established in epoch ${epoch} with ${t.id} at ${i + 1}, where ${id} (zxid ${zxidText(z)}) was delivered`;
     }
     return undefined;
   }
@@ -326,5 +275,7 @@ export function monotonicEpochs(): Invariant<ZabNode> {
 }
 
 export function zabInvariants(): Invariant<ZabNode>[] {
-  return [new OneLeaderPerEpoch(), new DeliveredPrefix(), new PrimaryOrder(), new PrimaryIntegrity(), new SnapshotCommitted(), monotonicEpochs()];
+  // One snapshot floor per run: computed once per snapshot note, for the three that trim by it.
+  const floor = zabSnapshotFloor();
+  return [new OneLeaderPerEpoch(), new DeliveredPrefix(floor), new PrimaryOrder(), new PrimaryIntegrity(floor), new SnapshotCommitted(floor), monotonicEpochs()];
 }

@@ -119,8 +119,10 @@ export class Acceptor {
   }
 
   /**
-   * Forget what was accepted in slots up to `slot` (the replica's snapshot, already durable,
-   * covers them), in memory and in storage. The highest accepted ballot stays.
+   * Forget what was accepted in slots up to `slot` (the replica's snapshot, written before
+   * these writes, covers them), in memory and in storage. The highest accepted ballot stays.
+   * The caller syncs (snapshots.ts saveSnapshot: one sync for the snapshot and the forgetting;
+   * a crash keeps a prefix of the writes in order, so a surviving forget has its snapshot).
    */
   forget(slot: number): void {
     if (slot <= this.forgotten) return;
@@ -128,10 +130,10 @@ export class Acceptor {
     // Segments wholly at or below `slot` go; a segment it cuts keeps its entries (load skips them).
     const lastWhole = segmentOf(slot + 1) - 1;
     for (let k = segmentOf(this.forgotten + 1); k <= lastWhole; k++) if (this.storage.get(segmentKey(k)) !== undefined) this.persist(segmentKey(k), undefined);
-    // What we forget may hold the highest ballot accepted: kept (monotonic-ballots reads it).
-    this.persist(MAX_ACCEPTED_KEY, this.maxAcceptedNumber);
+    // What we forget may hold the highest ballot accepted: kept (monotonic-ballots reads it),
+    // written only when it changed since last written.
+    if (this.storage.get<number>(MAX_ACCEPTED_KEY) !== this.maxAcceptedNumber) this.persist(MAX_ACCEPTED_KEY, this.maxAcceptedNumber);
     this.forgotten = slot;
-    this.sync();
   }
 
   /**

@@ -14,7 +14,7 @@
 // machine of protocols/raft/kv.ts (get, put, append, cas; sessions for exactly-once); the
 // leader answers clients once the command is executed, others redirect; reads go through
 // the log. Learners catch up from the leader (catchup / decisions), so a restarted replica
-// re-executes from its snapshot's slot (./node.ts: snapshots and state transfer).
+// re-executes from its snapshot's slot (./snapshots.ts: snapshots and state transfer).
 //
 // Options (a scenario's `protocol.options`; durations in microseconds, with units in YAML):
 //   electionTimeoutUs  [min, max]  randomised leader timeout and pre-emption backoff   default [150ms, 300ms]

@@ -12,9 +12,11 @@
 // accepts there; a replica executes only above its snapshot. So once every acceptor has
 // forgotten slot s (the least `forgotten` over the nodes, as last seen), no accepted, chose
 // or execute note can come for it: both invariants drop what they hold at or below that
-// point, and what they hold stays bounded on a long run.
+// point (chosen-unique at once, executed-prefix in batches: protocols/common AgreedSequence),
+// and what they hold stays bounded on a long run. The point is protocols/common's
+// SnapshotFloor, one per run for both.
 import type { Invariant, Note, NodeId } from '../../../sim/types.js';
-import { neverDecreases } from '../../common/index.js';
+import { AgreedSequence, isSnapshotNote, neverDecreases, SnapshotFloor } from '../../common/index.js';
 import type { MultiPaxosReplica } from './node.js';
 import { ballotNumber } from './types.js';
 
@@ -34,7 +36,11 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
   /** slot -> the value chosen there, and how we know. */
   private readonly chosen = new Map<number, { id: string; how: string }>();
   private majority = 0;
-  private readonly forgotten = new ForgottenPoint();
+  /** Records are held above this slot: the forgotten point as last pruned at. */
+  private pruned = 0;
+
+  /** `forgotten`: the run's forgotten point, shared with executed-prefix (multiPaxosInvariants). */
+  constructor(private readonly forgotten: SnapshotFloor<ForgottenView> = forgottenPoint()) {}
 
   onNote(note: Note, view: ForgottenView): string | undefined {
     if (note.kind === 'accepted') {
@@ -52,8 +58,8 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
       return this.choose(slot, id, `accepted by a majority at ballot ${ballotShow(ballot)}`);
     }
     if (note.kind === 'chose') return this.choose(note.data.slot as number, note.data.id as string, `counted chosen by ${nodeName(note.node)}`);
-    if (isSnapshotNote(note.kind) && this.forgotten.update(view)) {
-      const w = this.forgotten.point;
+    if (isSnapshotNote(note.kind) && this.forgotten.at(note, view) > this.pruned) {
+      const w = (this.pruned = this.forgotten.point);
       for (const slot of this.votes.keys()) if (slot <= w) this.votes.delete(slot);
       for (const slot of this.chosen.keys()) if (slot <= w) this.chosen.delete(slot);
     }
@@ -84,28 +90,13 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
 
 type ForgottenView = { nodeCount: number; actor(node: NodeId): MultiPaxosReplica | undefined };
 
-const isSnapshotNote = (kind: string): boolean => kind === 'snapshot-taken' || kind === 'snapshot-loaded' || kind === 'snapshot-installed';
-
-/** The least slot every acceptor has forgotten up to (each as last seen: forgotten never goes down, across restarts too). */
-class ForgottenPoint {
-  point = 0;
-  private readonly seen: number[] = [];
-
-  /** Re-read the live acceptors; true when the point rose. */
-  update(view: ForgottenView): boolean {
-    let min = Number.MAX_SAFE_INTEGER;
-    for (let n = 0; n < view.nodeCount; n++) {
-      // Hand-built states in tests may lack `forgotten` (0).
-      const f = (view.actor(n)?.acceptor.forgotten as number | undefined) ?? this.seen[n] ?? 0;
-      if (f > (this.seen[n] ?? 0)) this.seen[n] = f;
-      const s = this.seen[n] ?? 0;
-      if (s < min) min = s;
-    }
-    if (min <= this.point) return false;
-    this.point = min;
-    return true;
-  }
-}
+/**
+ * The least slot every acceptor has forgotten up to, each as last seen (forgotten never goes
+ * down, across restarts too); one per run, shared. Hand-built states in tests may lack
+ * `forgotten`.
+ */
+export const forgottenPoint = (): SnapshotFloor<ForgottenView> =>
+  new SnapshotFloor<ForgottenView>((view, n) => view.actor(n)?.acceptor.forgotten as number | undefined);
 
 function popcount(x: number): number {
   let c = 0;
@@ -128,56 +119,35 @@ export function ballotShow(n: number): string {
  */
 export class ExecutedPrefix implements Invariant<MultiPaxosReplica> {
   readonly name = 'executed-prefix';
-  /** slot -> the first command executed there and by whom (slots in increasing order: a node executes s only after s - 1). */
-  private readonly first = new Map<number, { id: string; by: NodeId }>();
-  /** Per node, the incarnation and the last slot it executed (a loaded or installed snapshot sets it). */
-  private readonly last: number[] = [];
-  private readonly actors: Array<MultiPaxosReplica | undefined> = [];
-  /** The highest slot any node executed. */
-  private top = 0;
-  private readonly forgotten = new ForgottenPoint();
+  /** Per node its incarnation and last executed slot (a loaded or installed snapshot sets it); the first command and node at each slot. */
+  private readonly sequence = new AgreedSequence<MultiPaxosReplica>();
+
+  /** `forgotten`: the run's forgotten point, shared with chosen-unique (multiPaxosInvariants). */
+  constructor(private readonly forgotten: SnapshotFloor<ForgottenView> = forgottenPoint()) {}
 
   onNote(note: Note, view: ForgottenView): string | undefined {
     const n = note.node;
     if (isSnapshotNote(note.kind)) {
       const slot = note.data.slot as number;
-      if (note.kind !== 'snapshot-taken') {
-        this.actors[n] = view.actor(n);
-        this.last[n] = slot;
-      }
-      const problem = slot > this.top ? `${nodeName(n)} has a snapshot through slot ${slot}, above every slot executed (${this.top}): a snapshot holds only executed slots` : undefined;
-      if (this.forgotten.update(view)) {
-        for (const s of this.first.keys()) {
-          if (s > this.forgotten.point) break;
-          this.first.delete(s);
-        }
-      }
+      if (note.kind !== 'snapshot-taken') this.sequence.restartAt(n, view.actor(n), slot);
+      const top = this.sequence.top;
+      const problem = slot > top ? `${nodeName(n)} has a snapshot through slot ${slot}, above every slot executed (${top}): a snapshot holds only executed slots` : undefined;
+      // Replicas execute only above their snapshots, acceptors forget only what those cover.
+      this.sequence.forgetBelow(this.forgotten.at(note, view) + 1);
       return problem;
     }
     if (note.kind !== 'execute') return undefined;
     const slot = note.data.slot as number;
     const id = note.data.id as string;
-    const actor = view.actor(n);
-    if (actor !== this.actors[n]) {
-      this.actors[n] = actor;
-      this.last[n] = 0;
-    }
-    const after = this.last[n] ?? 0;
-    if (slot !== after + 1) return `${nodeName(n)} executed slot ${slot} after slot ${after}: not in order`;
-    this.last[n] = slot;
-    if (slot > this.top) this.top = slot;
-    const seen = this.first.get(slot);
-    if (seen === undefined) {
-      if (slot > this.forgotten.point) this.first.set(slot, { id, by: n });
-      return undefined;
-    }
-    if (seen.id === id) return undefined;
-    return `slot ${slot} executed as ${seen.id} on ${nodeName(seen.by)} and as ${id} on ${nodeName(n)}`;
+    const problem = this.sequence.add(n, view.actor(n), slot, id);
+    if (problem === undefined) return undefined;
+    if (problem.kind === 'out-of-order') return `${nodeName(n)} executed slot ${slot} after slot ${problem.after}: not in order`;
+    return `slot ${slot} executed as ${problem.first} on ${nodeName(problem.by)} and as ${id} on ${nodeName(n)}`;
   }
 
   /** Slots held, for tests of boundedness. */
   get held(): number {
-    return this.first.size;
+    return this.sequence.held;
   }
 }
 
@@ -200,5 +170,7 @@ export function monotonicBallots(): Invariant<MultiPaxosReplica> {
 }
 
 export function multiPaxosInvariants(): Invariant<MultiPaxosReplica>[] {
-  return [new ChosenUnique(), new ExecutedPrefix(), monotonicBallots()];
+  // One forgotten point per run: computed once per snapshot note, for the two that drop records by it.
+  const forgotten = forgottenPoint();
+  return [new ChosenUnique(forgotten), new ExecutedPrefix(forgotten), monotonicBallots()];
 }

@@ -1,7 +1,7 @@
 // A Multi-Paxos replica's snapshots (compaction): the KV store at the executed slot, written
-// and synced under SNAPSHOT_KEY before the acceptor forgets the slots it covers (a crash
-// keeps a prefix of the writes in order, so a surviving forget always has its snapshot);
-// then the learner drops those slots. A snapshot from elsewhere (a promise's state transfer,
+// under SNAPSHOT_KEY before the acceptor forgets the slots it covers, both synced at once (a
+// crash keeps a prefix of the writes in order, so a surviving forget always has its
+// snapshot); then the learner drops those slots. A snapshot from elsewhere (a promise's state transfer,
 // a leader's decisions) is installed the same way when it is above what we executed.
 import type { MultiPaxosReplica } from './node.js';
 import { snapshotNote } from './notes.js';
@@ -32,20 +32,26 @@ export function restoreSnapshot(r: MultiPaxosReplica, snap: ReplicaSnapshot): vo
   r.ctx.note('snapshot-loaded', snapshotNote, snap.slot);
 }
 
-/** State transfer at the end of phase 1: the newest snapshot the quorum's promises carry (its slots are chosen) becomes ours. */
-export function adoptNewestSnapshot(r: MultiPaxosReplica, promises: ReadonlyArray<PromiseMsg | undefined>): void {
+/**
+ * State transfer at the end of phase 1: the newest snapshot the quorum's promises carry (its
+ * slots are chosen) becomes ours. True when one was installed (the caller executes what
+ * follows it).
+ */
+export function adoptNewestSnapshot(r: MultiPaxosReplica, promises: ReadonlyArray<PromiseMsg | undefined>): boolean {
   let newest: ReplicaSnapshot | undefined;
   for (const p of promises) if (p?.snap !== undefined && (newest === undefined || p.snap.slot > newest.slot)) newest = p.snap;
-  if (newest === undefined || newest.slot <= r.executed) return;
+  if (newest === undefined || newest.slot <= r.executed) return false;
   installSnapshot(r, newest);
-  r.executeChosen();
+  return true;
 }
 
 function saveSnapshot(r: MultiPaxosReplica, snap: ReplicaSnapshot): void {
   const st = r.ctx.storage;
+  // The snapshot is written before the acceptor's forgetting, and one sync makes both durable
+  // (as Raft's compaction does): a crash keeps a prefix of the writes, so never a forget without its snapshot.
   st.put(SNAPSHOT_KEY, snap);
-  st.sync(); // durable before the acceptor forgets
   r.acceptor.forget(snap.slot);
+  st.sync();
   r.snapshot = snap;
   dropLogTo(r, snap.slot);
 }

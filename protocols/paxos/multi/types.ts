@@ -71,6 +71,9 @@ export type DecisionsMsg = Extract<MpMsg, { type: 'decisions' }>;
 
 export type Role = 'follower' | 'candidate' | 'leader';
 
+/** No node: a replica that knows no leader. */
+export const NONE = -1;
+
 // Durable keys (the acceptor's state). Accepted values in segments of SEGMENT_SLOTS slots,
 // one key each, so an accept writes only its segments and a compaction frees whole ones
 // (keys are never deleted: the storage API has no delete); `top` is the highest slot ever

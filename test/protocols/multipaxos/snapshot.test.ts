@@ -65,6 +65,29 @@ describe('taking a snapshot', () => {
     expect([...again.node.acceptor.accepted.keys()]).toEqual([67, 68, 69, 70]);
   });
 
+  it('one sync for the snapshot and the forgetting; the highest accepted ballot is written only when it changed', () => {
+    const made = makeReplica({ id: 0, options: { snapshotEvery: 4 } });
+    const st = made.ctx.storage;
+    const puts: string[] = [];
+    const put = st.put.bind(st);
+    st.put = (key, value) => (puts.push(key), put(key, value));
+    made.node.onMessage(1, { type: 'accept', ballot: b(1, 1), proposals: cmds(1, 20).map((c) => ({ slot: c.seq, cmd: c })) });
+    const snapshotAt = (to: number, ballot: Ballot) => {
+      const syncs = st.syncs;
+      puts.length = 0;
+      made.node.onMessage(1, { type: 'decisions', ballot, from: 1, cmds: cmds(1, to), executed: to });
+      return { syncs: st.syncs - syncs, puts: [...puts], synced: st.unsynced.size === 0 };
+    };
+    expect(snapshotAt(6, b(1, 1))).toEqual({ syncs: 1, puts: ['mp:snap', 'mp:maxAccepted'], synced: true });
+    expect(snapshotAt(12, b(1, 1))).toEqual({ syncs: 1, puts: ['mp:snap'], synced: true }); // the ballot is as written
+    made.node.onMessage(2, { type: 'accept', ballot: b(2, 2), proposals: [{ slot: 21, cmd: cmd(21) }] });
+    expect(snapshotAt(18, b(2, 2))).toEqual({ syncs: 1, puts: ['mp:snap', 'mp:maxAccepted'], synced: true });
+    expect(st.synced.get('mp:maxAccepted')).toBe(made.node.acceptor.maxAcceptedNumber);
+    // A restart still comes back with the highest accepted ballot.
+    const again = makeReplica({ id: 0, storage: st, options: { snapshotEvery: 4 } });
+    expect(again.node.acceptor.maxAcceptedNumber).toBe(made.node.acceptor.maxAcceptedNumber);
+  });
+
   it('never with snapshotEvery 0', () => {
     const made = makeReplica({ id: 0, options: { snapshotEvery: 0 } });
     made.node.onMessage(1, { type: 'decisions', ballot: b(1, 1), from: 1, cmds: cmds(1, 6), executed: 6 });
@@ -163,21 +186,46 @@ describe('the invariants with compaction', () => {
     expect(inv.onNote(note(0, 'snapshot-installed', { slot: 9 }), view)).toMatch(/snapshot through slot 9, above every slot executed \(4\)/);
   });
 
-  it('chosen-unique and executed-prefix drop the slots every acceptor forgot, and still catch a second choice above them', () => {
+  it('chosen-unique and executed-prefix drop the slots every acceptor forgot (executed-prefix in batches of 256), and still catch a second choice above them', () => {
     const cu = new ChosenUnique();
     const ep = new ExecutedPrefix();
     const accepted = (node: number, slot: number, ballot: number, id: string) => note(node, 'accepted', { slot, ballot, id });
-    for (let s = 1; s <= 10; s++) {
+    for (let s = 1; s <= 300; s++) {
       for (const n of [0, 1]) cu.onNote(accepted(n, s, 1, `c${s}`), actors([0, 0, 0]));
       ep.onNote(note(0, 'execute', { slot: s, id: `c${s}` }), actors([0, 0, 0]));
     }
-    cu.onNote(accepted(2, 10, 2, 'x10'), actors([0, 0, 0])); // a vote for another value, at a higher ballot
-    expect([cu.held, ep.held]).toEqual([11, 10]);
-    // n1 and n2 forgot up to 8, n3 up to 6: only slots 1..6 go.
-    cu.onNote(note(0, 'snapshot-taken', { slot: 8 }), actors([8, 8, 6]));
-    ep.onNote(note(0, 'snapshot-taken', { slot: 8 }), actors([8, 8, 6]));
-    expect([cu.held, ep.held]).toEqual([5, 4]);
-    expect(cu.onNote(accepted(1, 10, 2, 'x10'), actors([8, 8, 6]))).toMatch(/slot 10: c10 was chosen .* then x10/);
+    cu.onNote(accepted(2, 300, 2, 'x300'), actors([0, 0, 0])); // a vote for another value, at a higher ballot
+    // executed-prefix spans slots 0..300.
+    expect([cu.held, ep.held]).toEqual([301, 301]);
+    // Every acceptor forgot up to 6: chosen-unique drops slots 1..6; executed-prefix waits for a batch.
+    cu.onNote(note(0, 'snapshot-taken', { slot: 6 }), actors([6, 6, 6]));
+    ep.onNote(note(0, 'snapshot-taken', { slot: 6 }), actors([6, 6, 6]));
+    expect([cu.held, ep.held]).toEqual([295, 301]);
+    // n1 and n2 forgot up to 280, n3 up to 270: only slots 1..270 go.
+    cu.onNote(note(0, 'snapshot-taken', { slot: 280 }), actors([280, 280, 270]));
+    ep.onNote(note(0, 'snapshot-taken', { slot: 280 }), actors([280, 280, 270]));
+    expect([cu.held, ep.held]).toEqual([31, 30]);
+    expect(cu.onNote(accepted(1, 300, 2, 'x300'), actors([280, 280, 270]))).toMatch(/slot 300: c300 was chosen .* then x300/);
+    expect(ep.onNote(note(1, 'snapshot-loaded', { slot: 280 }), actors([280, 280, 270]))).toBeUndefined();
+    expect(ep.onNote(note(1, 'execute', { slot: 281, id: 'x281' }), actors([280, 280, 270]))).toMatch(/slot 281 executed as c281 on n1 and as x281 on n2/);
+  });
+
+  it('one forgotten point serves both invariants of a run: the acceptors are read once per snapshot note', () => {
+    let reads = 0;
+    const view = {
+      nodeCount: 3,
+      actor: (n: number) => {
+        reads++;
+        return actors([4, 4, 4]).actor(n);
+      },
+    };
+    const [cu, ep] = multiPaxosInvariants() as [ChosenUnique, ExecutedPrefix];
+    for (let s = 1; s <= 4; s++) ep.onNote(note(0, 'execute', { slot: s, id: `c${s}` }), view);
+    reads = 0;
+    const taken = note(0, 'snapshot-taken', { slot: 4 });
+    cu.onNote(taken, view);
+    ep.onNote(taken, view);
+    expect(reads).toBe(3);
   });
 });
 

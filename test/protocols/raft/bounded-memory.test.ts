@@ -107,6 +107,31 @@ describe('below the snapshot floor', () => {
   });
 });
 
+describe('one snapshot floor per run', () => {
+  it('state-machine-safety, committed-never-lost and snapshot-committed read the cluster once per snapshot note, and all forget below it', () => {
+    const view = compactedView(600);
+    let reads = 0;
+    const counted: ClusterView<RaftNode> = { ...view, actor: view.actor, storage: (n) => (reads++, view.storage(n)) };
+    const invariants = raft.invariants({}).filter((i) => i instanceof StateMachineSafety || i instanceof CommittedNeverLost || i instanceof SnapshotCommitted);
+    expect(invariants).toHaveLength(3);
+    // As the kernel does: each gets the note kinds it reads.
+    const send = (n: Note) => invariants.filter((i) => i.notes!.includes(n.kind)).map((i) => i.onNote!(n, counted));
+    for (let i = 1; i <= 600; i++) {
+      send(note(0, 'commit', { index: i, term: 1 }));
+      send(note(0, 'apply', { index: i, term: 1, 'command-id': `c1:${i}` }));
+    }
+    expect(reads).toBe(0);
+    const taken = note(0, 'snapshot-taken', { index: 600, term: 1, 'commit-index': 600 });
+    expect(send(taken)).toEqual([undefined, undefined, undefined]);
+    expect(reads).toBe(5);
+    expect(invariants.map((i) => (i as unknown as Held).held)).toEqual([1, 1, 1]);
+    // Invariants built alone each have their own floor.
+    const alone = new StateMachineSafety();
+    alone.onNote(taken, counted);
+    expect(reads).toBe(10);
+  });
+});
+
 describe('below the term floor', () => {
   it('an election or a vote there is a violation: every node had a higher term', () => {
     const view = compactedView(600);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../../checkers/linearizability/index.js';
 import { applyKnobs, drawKnobs } from '../../../explore/swarm.js';
 import { zab } from '../../../protocols/zab/index.js';
-import { DeliveredPrefix, PrimaryOrder, SnapshotCommitted, zabInvariants } from '../../../protocols/zab/invariants.js';
+import { DeliveredPrefix, PrimaryIntegrity, PrimaryOrder, SnapshotCommitted, zabInvariants } from '../../../protocols/zab/invariants.js';
 import type { ZabNode } from '../../../protocols/zab/node.js';
 import { syncPlan } from '../../../protocols/zab/sync.js';
 import { DataTree } from '../../../protocols/zab/tree.js';
@@ -215,6 +215,18 @@ describe('the invariants over compacted histories', () => {
     expect(order.onNote(deliver(1, 4, 4), view)).toBeUndefined();
     expect(prefix.onNote(deliver(1, 6, 6), view)).toMatch(/index 6 after index 4/);
     expect(order.onNote(deliver(1, 6, 6), view)).toMatch(/skips 1.5/);
+  });
+
+  it('one snapshot floor per run: delivered-prefix, primary-integrity and snapshot-committed read the servers once per snapshot note', () => {
+    let reads = 0;
+    const counted = { nodeCount: 3, actor: () => (reads++, undefined) } as unknown as ClusterView<ZabNode>;
+    const trimmers = zabInvariants().filter((i) => i instanceof DeliveredPrefix || i instanceof PrimaryIntegrity || i instanceof SnapshotCommitted);
+    expect(trimmers).toHaveLength(3);
+    for (let i = 1; i <= 3; i++) for (const inv of trimmers) inv.onNote!(deliver(0, i, i), counted);
+    reads = 0;
+    const taken = snapNote(0, 'snapshot-taken', 3, 3);
+    for (const inv of trimmers) expect(inv.onNote!(taken, counted)).toBeUndefined();
+    expect(reads).toBe(3);
   });
 });
 
