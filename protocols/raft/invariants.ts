@@ -8,16 +8,16 @@
 // `logMatchingEveryEvents` events (only above the prefix it proved last time, unless a log
 // was cut below it or the node restarted since: RaftNode.logCuts), every pair in full at the
 // end. committed-never-lost checks a new leader's log only above the prefix it already
-// matched for that incarnation. monotonic-commit, committed-prefix-stable and
-// commit-current-term (./per-node-checks.ts) read the changed node's state after every event
-// (O(1)), in one pass that reads its actor once; the per-index and per-term records are kept
-// only above the snapshot and term floors (./log-view.ts).
+// matched for that incarnation. monotonic-commit and committed-prefix-stable
+// (./per-node-checks.ts) and commit-current-term read the changed node's state after every
+// event (O(1)); the per-index and per-term records are kept only above the snapshot and term
+// floors (./log-view.ts).
 import type { ClusterView, Invariant, Note, NodeId } from '../../sim/types.js';
 import type { RaftNode } from './node.js';
 import type { RaftOptions } from './options.js';
 import { entryOf, FORGET_TERMS_EVERY, forgetTermsBelow, IndexWindow, lastOf, nodeName, snapshotFloor, startOf, termFloor } from './log-view.js';
 import { LogMatching } from './log-matching.js';
-import { CommitCurrentTerm, CommittedPrefixStable, MonotonicCommit, NodeChecks } from './per-node-checks.js';
+import { CommittedPrefixStable, MonotonicCommit } from './per-node-checks.js';
 import { HARD_STATE_KEY, type Entry, type HardState } from './types.js';
 
 export { compareLogs, LogMatching } from './log-matching.js';
@@ -378,6 +378,56 @@ export class LeaderQuorum implements Invariant<RaftNode> {
 }
 
 /**
+ * commit-current-term (§5.4.2, Figure 8): a leader advances its commit index only to an
+ * entry of its own term, counting replicas; earlier terms' entries are committed only
+ * indirectly, beneath one of its own. The figure-8 variant breaks this rule the moment it
+ * counts an older entry's replicas, long before a later leader overwrites the entry (which
+ * is what committed-never-lost sees, and only when faults line up). After every event:
+ * per node, the commit index a leader had when it (last) became leader of its term.
+ */
+class CommitCurrentTerm implements Invariant<RaftNode> {
+  readonly name = 'commit-current-term';
+  private readonly seen: Array<{ actor: RaftNode; term: number; commit: number } | undefined> = [];
+  private size = -1;
+
+  afterEvent(view: ClusterView<RaftNode>): string | undefined {
+    const nodes = view.nodeCount;
+    const changed = view.changedNode;
+    // Only the changed node can differ from what the last check found (ClusterView.changedNode);
+    // every node at the first check and after events that may change any.
+    if (changed === undefined || nodes !== this.size) {
+      this.size = nodes;
+      for (let n = 0; n < nodes; n++) {
+        const bad = this.node(view, n);
+        if (bad !== undefined) return bad;
+      }
+      return undefined;
+    }
+    return changed >= 0 ? this.node(view, changed) : undefined;
+  }
+
+  private node(view: ClusterView<RaftNode>, n: NodeId): string | undefined {
+    const a = view.actor(n);
+    if (a === undefined || a.role !== 'leader') {
+      this.seen[n] = undefined;
+      return undefined;
+    }
+    const last = this.seen[n];
+    if (last === undefined || last.actor !== a || last.term !== a.term) {
+      this.seen[n] = { actor: a, term: a.term, commit: a.commitIndex };
+      return undefined;
+    }
+    if (a.commitIndex === last.commit) return undefined;
+    const entry = entryOf(a, a.commitIndex);
+    last.commit = a.commitIndex;
+    if (entry !== undefined && entry.term !== a.term) {
+      return `leader n${n + 1} of term ${a.term} advanced its commit index to ${a.commitIndex}, an entry of term ${entry.term}: only an entry of its own term may be committed by counting replicas (§5.4.2)`;
+    }
+    return undefined;
+  }
+}
+
+/**
  * §7: a snapshot covers only committed entries. At a snapshot-taken note, its
  * lastIncludedIndex is at most the node's commitIndex; at every snapshot note (taken or
  * installed) its lastIncludedTerm is the term committed at that index, where a leader noted
@@ -420,19 +470,17 @@ export class SnapshotCommitted implements Invariant<RaftNode> {
 }
 
 export function raftInvariants(opts: RaftOptions): Invariant<RaftNode>[] {
-  // monotonic-commit, committed-prefix-stable and commit-current-term: one pass over the changed node (per-node-checks.ts).
-  const perNode = new NodeChecks();
   return [
     new ElectionSafety(),
     new LogMatching(opts.logMatchingEveryEvents),
     new StateMachineSafety(),
     new CommittedNeverLost(),
     new MonotonicTerm(),
-    new MonotonicCommit(perNode),
-    new CommittedPrefixStable(perNode),
+    monotonicCommit(),
+    committedPrefixStable(),
     new VoteOnce(),
     new LeaderQuorum(),
-    new CommitCurrentTerm(perNode),
+    new CommitCurrentTerm(),
     new SnapshotCommitted(),
   ];
 }
