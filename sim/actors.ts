@@ -50,6 +50,9 @@ export interface ClientReply {
 
 type AnyActor = Actor<unknown> | ClientActor<unknown>;
 
+/** ctx.bug and ctx.buggify in a run that enables none: the set of variants (and the fault points) are fixed for the run. */
+const never = (_name: string): boolean => false;
+
 /** What a context's `note` is handed after the kind: the data, or a builder of up to four arguments. */
 type NoteInput = NoteData | ((a: unknown, b: unknown, c: unknown, d: unknown) => NoteData);
 
@@ -205,8 +208,9 @@ export class Actors {
         network.transmit(DELIVER_REPLY, slot.id, endpoint, reply);
       },
       note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
-      bug: (name: string) => bugs.has(name),
-      buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
+      // A run without bug variants (or fault points) answers without a lookup: protocols ask on hot paths.
+      bug: bugs.size === 0 ? never : (name: string) => bugs.has(name),
+      buggify: buggify === undefined ? never : (name: string) => buggify.fire(name, slot.id),
     };
   }
 
@@ -237,8 +241,9 @@ export class Actors {
       setTimer: (name: string, afterUs: Micros) => this.setTimer(slot, name, afterUs),
       cancelTimer: (name: string) => this.disarm(slot, name),
       note: (kind: string, data?: NoteInput, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => this.emitNote(slot.id, kind, data, a, b, c, d),
-      bug: (name: string) => bugs.has(name),
-      buggify: (name: string) => buggify !== undefined && buggify.fire(name, slot.id),
+      // A run without bug variants (or fault points) answers without a lookup: protocols ask on hot paths.
+      bug: bugs.size === 0 ? never : (name: string) => bugs.has(name),
+      buggify: buggify === undefined ? never : (name: string) => buggify.fire(name, slot.id),
       nextOp: () => {
         if (core.nowTrue >= stopUs) return undefined;
         // clients.ops: a fixed number of operations per client, across its restarts.

@@ -201,6 +201,8 @@ export class World implements ClusterView<Actor<unknown>> {
     this.builtin?.start();
 
     const step = Math.max(1, cfg.checkEveryEvents);
+    const durationUs = cfg.durationUs;
+    const maxEvents = cfg.maxEvents;
     const nodes = this.nodeCount;
     const checkSteps = this.checks.checksSteps;
     const queue = core.queue;
@@ -211,12 +213,12 @@ export class World implements ClusterView<Actor<unknown>> {
     const tracksChange = step === 1 && checkSteps;
     let undecided: string | undefined;
     while (!core.stopped) {
-      const ev = queue.peek();
-      if (ev === undefined || ev.at > cfg.durationUs) break;
-      queue.pop();
+      // Popped before the end test: an event past the end is dropped with the rest of the queue.
+      const ev = queue.pop();
+      if (ev === undefined || ev.at > durationUs) break;
       if (ev.at < core.nowTrue) throw new KernelError(`time went backwards: ${ev.at} < ${core.nowTrue}`);
       core.nowTrue = ev.at;
-      if (core.eventIndex >= cfg.maxEvents) {
+      if (core.eventIndex >= maxEvents) {
         undecided = `the run could not be judged within its budget: maxEvents=${cfg.maxEvents} events were processed by ${core.nowTrue}us of ${cfg.durationUs}us simulated`;
         break;
       }
@@ -224,10 +226,7 @@ export class World implements ClusterView<Actor<unknown>> {
         undecided = `the run could not be judged within its budget: stopped by the caller after ${core.eventIndex} events, at ${core.nowTrue}us of ${cfg.durationUs}us simulated`;
         break;
       }
-      hash.int(ev.kind);
-      hash.int(ev.at);
-      hash.int(ev.a);
-      hash.int(ev.b);
+      hash.event(ev.kind, ev.at, ev.a, ev.b);
       core.retained = false;
       // Which node this event can change (ClusterView.changedNode): a delivery's or timer's
       // or resumption's own node; none when that endpoint is a client, or for the built-in

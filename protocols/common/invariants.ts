@@ -80,7 +80,9 @@ abstract class PerNode<A> {
 function wire<A>(name: string, trigger: CheckTrigger, impl: PerNode<A>, atEnd?: (view: ClusterView<A>) => string | undefined): Invariant<A> {
   const kinds = trigger.on;
   if (kinds !== undefined) {
-    const onNote = (note: Note, view: ClusterView<A>): string | undefined => (kinds.includes(note.kind) ? impl.one(view, note.node) : undefined);
+    // The kernel hands onNote only the kinds in `notes` (sim/checks.ts indexes listeners by
+    // kind; allOf filters its parts the same way): no second filter here.
+    const onNote = (note: Note, view: ClusterView<A>): string | undefined => impl.one(view, note.node);
     return atEnd ? { name, notes: kinds, onNote, atEnd } : { name, notes: kinds, onNote };
   }
   const afterEvent = (view: ClusterView<A>): string | undefined => impl.all(view);

@@ -86,3 +86,24 @@ describe('RunHash.int', () => {
     );
   });
 });
+
+describe('RunHash.event', () => {
+  it('mixes an event as int(kind), int(at), int(a), int(b) do (fast-check)', () => {
+    const num = fc.oneof(fc.nat(12), fc.integer(), fc.nat(), fc.maxSafeInteger(), fc.double());
+    fc.assert(
+      fc.property(fc.array(fc.tuple(num, num, num, num), { minLength: 1, maxLength: 5 }), (events) => {
+        const one = new RunHash();
+        const four = new RunHash();
+        for (const [kind, at, a, b] of events) {
+          one.event(kind, at, a, b);
+          four.int(kind);
+          four.int(at);
+          four.int(a);
+          four.int(b);
+        }
+        return one.hex() === four.hex();
+      }),
+      { seed: fcSeed, numRuns: 2000 },
+    );
+  });
+});
