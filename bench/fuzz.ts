@@ -3,10 +3,13 @@
 // with 1 worker (this thread) and with every core, then guided on every core. Figures only;
 // nothing asserts on time.
 // - workers=1 runs in this thread, after 10 warm-up seeds (JIT).
-// - workers=N "cold" is what `faultline fuzz` does: a fresh pool, started (and the scenario
-//   loaded) before the campaign clock, but each worker's JIT warms up on the first seeds.
-// - workers=N "warm" runs on a pool that first ran 10 warm-up seeds per worker, as this
-//   thread did for workers=1 (explore/campaign.ts runCampaignOnPool): the fair ratio.
+// - workers=N "cold" is what `faultline fuzz` does: a fresh pool, started (the scenario
+//   loaded, each worker's JIT warmed up on seeds of its own: explore/campaign.ts WARM_UP)
+//   before the campaign clock. "whole" is the wall time from the call to the summary, pool
+//   start and warm-up included, and the CPU per seed counts them too.
+// - workers=N "warm" runs on a pool started by startCampaignPool (the same warm-up) that
+//   first ran 10 seeds per worker, as this thread did for workers=1 (explore/campaign.ts
+//   runCampaignOnPool): the fair ratio.
 // - CPU: this process's CPU time per seed, and the main thread's share of it (Linux,
 //   /proc/thread-self/stat; the rest is the workers and V8's compiler and GC threads).
 // - CPU-bound speed-up: N x (CPU per seed at 1 worker) / (CPU per seed at N), what N idle
@@ -18,8 +21,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runCampaign, runCampaignOnPool, type CampaignOptions, type CampaignSummary } from '../explore/campaign.js';
-import { WorkerPool } from '../explore/pool.js';
+import { runCampaign, runCampaignOnPool, startCampaignPool, type CampaignOptions, type CampaignSummary } from '../explore/campaign.js';
 import { goal, type BenchRow } from './table.js';
 
 const FILE = 'scenarios/raft/nemesis.yaml';
@@ -45,19 +47,23 @@ interface Measured {
   summary: CampaignSummary;
   cpuPerSeedMs: number;
   mainShare: number | undefined;
+  /** Wall time from the call to the summary (pool start and warm-up included), in ms. */
+  wholeMs: number;
 }
 
 async function measure(label: string, run: () => Promise<CampaignSummary>): Promise<Measured> {
   const cpu0 = processCpuMs();
   const main0 = mainThreadCpuMs();
+  const wall0 = performance.now();
   const summary = await run();
+  const wholeMs = performance.now() - wall0;
   const cpu = processCpuMs() - cpu0;
   const main1 = mainThreadCpuMs();
   const mainShare = main0 !== undefined && main1 !== undefined && cpu > 0 ? (main1 - main0) / cpu : undefined;
-  const m = { label, summary, cpuPerSeedMs: cpu / summary.runs, mainShare };
+  const m = { label, summary, cpuPerSeedMs: cpu / summary.runs, mainShare, wholeMs };
   console.log(
     `  ${label.padEnd(22)} ${summary.seedsPerSecond.toFixed(1).padStart(6)} seeds/s   ` +
-      `(${summary.runs} seeds in ${(summary.elapsedMs / 1000).toFixed(2)} s, ${summary.failures.length} failing, determinism checked on ${summary.determinism.checked}; ` +
+      `(${summary.runs} seeds in ${(summary.elapsedMs / 1000).toFixed(2)} s, whole ${(wholeMs / 1000).toFixed(2)} s, ${summary.failures.length} failing, determinism checked on ${summary.determinism.checked}; ` +
       `cpu ${m.cpuPerSeedMs.toFixed(1)} ms/seed${mainShare !== undefined ? `, main thread ${(mainShare * 100).toFixed(0)}% = ${(mainShare * m.cpuPerSeedMs).toFixed(2)} ms/seed` : ''})`,
   );
   return m;
@@ -81,7 +87,7 @@ export async function main(): Promise<BenchRow[]> {
       const one = await measure('workers=1', () => runCampaign(timed));
       if (cores === 1) continue;
       const cold = await measure(`workers=${cores} cold`, () => runCampaign({ ...timed, workers: cores }));
-      const pool = await WorkerPool.start(cores, { scenarioPath: FILE, bugs: [], swarm: true });
+      const pool = await startCampaignPool({ ...timed, workers: cores });
       let warm: Measured;
       try {
         await runCampaignOnPool(pool, warmUp(cores));

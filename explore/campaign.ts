@@ -11,10 +11,10 @@ import { packageVersion } from '../scenario/registry.js';
 import { divergenceText, executeSeed, type Divergence, type SeedOutcome, type ViolationRecord } from './execute.js';
 import { buildFailure, failureFileName, writeJsonAtomic, type FailureContext } from './failure-file.js';
 import { GuidedPlanner, type CoverageReport } from './guided.js';
-import { WorkerPool, type WorkerInit } from './pool.js';
+import { sameInit, WorkerPool, type WarmUp, type WorkerInit } from './pool.js';
 import type { ProgressState } from './progress.js';
 import { compareSeeds, resultLine } from './results.js';
-import { DETERMINISM_EVERY, type Shard } from './seeds.js';
+import { DETERMINISM_EVERY, plannedSeeds, type Shard } from './seeds.js';
 import { outputError, type OutputError } from './write-output.js';
 
 export { DETERMINISM_EVERY, parseShard, plannedSeeds, type Shard } from './seeds.js';
@@ -106,16 +106,50 @@ export function runCampaign(options: CampaignOptions): Promise<CampaignSummary> 
  * The same campaign on a pool the caller started and keeps (it is not closed here): warm
  * workers reused across campaigns, as the main thread is when it runs them itself (bench/
  * fuzz.ts warms both before it measures). The pool must have been started for the same
- * scenario, bug variants, swarm and `--timeout`; `options.workers` is ignored (the pool's size counts).
+ * scenario, bug variants, swarm and `--timeout` (startCampaignPool with these options);
+ * `options.workers` is ignored (the pool's size counts).
  */
 export function runCampaignOnPool(pool: WorkerPool, options: CampaignOptions): Promise<CampaignSummary> {
   const init = workerInit(options);
-  if (JSON.stringify(pool.init) !== JSON.stringify(init)) throw new Error(`runCampaignOnPool: the pool was started for ${JSON.stringify(pool.init)}, not ${JSON.stringify(init)}`);
+  if (!sameInit(pool.init, init)) throw new Error(`runCampaignOnPool: the pool was started for ${JSON.stringify(pool.init)}, not ${JSON.stringify(init)}`);
   return campaign({ ...options, workers: pool.size }, pool);
 }
 
+/** What a campaign's pool is started for: the options its workers load the scenario with, and how many workers. */
+export type CampaignPoolOptions = Pick<CampaignOptions, 'scenarioPath' | 'bugs' | 'swarm' | 'timeoutMs' | 'workers'>;
+
+/**
+ * The JIT warm-up of a fresh campaign's workers, before its clock starts: a fresh worker runs
+ * its first ten seeds of nemesis.yaml at about five times the CPU of later ones (bench/fuzz.ts).
+ */
+export const WARM_UP: WarmUp = { seeds: 10, budgetMs: 1_000 };
+/** A campaign of fewer seeds per worker than this is not warmed up (the warm-up would cost more than it saves). */
+export const WARM_UP_MIN_SEEDS_PER_WORKER = 50;
+
+/**
+ * Start `options.workers` workers for campaigns of these options (runCampaignOnPool), each
+ * with the scenario loaded and, unless `warmUp` is false, its JIT warmed up (WARM_UP).
+ */
+export async function startCampaignPool(options: CampaignPoolOptions, warmUp: WarmUp | false = WARM_UP): Promise<WorkerPool> {
+  const pool = await WorkerPool.start(options.workers, workerInit(options));
+  if (warmUp === false) return pool;
+  try {
+    await pool.warmUp(warmUp);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  return pool;
+}
+
+/** Whether a fresh pool for this campaign is worth warming up: a --duration campaign, or enough seeds per worker. */
+export function warmUpFor(options: CampaignOptions): WarmUp | false {
+  const planned = plannedSeeds(options);
+  return planned === undefined || planned >= WARM_UP_MIN_SEEDS_PER_WORKER * options.workers ? WARM_UP : false;
+}
+
 /** What every worker of a campaign loads once. */
-function workerInit(options: CampaignOptions): WorkerInit {
+function workerInit(options: CampaignPoolOptions): WorkerInit {
   return { scenarioPath: options.scenarioPath, bugs: [...options.bugs], swarm: options.swarm, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
 }
 
@@ -137,8 +171,8 @@ async function prepare(options: CampaignOptions): Promise<{ loaded: LoadedScenar
 
 async function campaign(options: CampaignOptions, given: WorkerPool | undefined): Promise<CampaignSummary> {
   assertOptions(options);
-  // The workers start (and load the scenario) while this thread loads it too.
-  const starting = given === undefined && options.workers > 1 ? WorkerPool.start(options.workers, workerInit(options)) : undefined;
+  // The workers start (load the scenario, warm up) while this thread loads it too; the clock starts once they are ready.
+  const starting = given === undefined && options.workers > 1 ? startCampaignPool(options, warmUpFor(options)) : undefined;
   starting?.catch(() => undefined); // awaited below; a load error here is reported by this thread's own load first
   let prepared: { loaded: LoadedScenario; state: CampaignState };
   try {

@@ -3,15 +3,15 @@
 // scenario YAML it writes. Builds on scenario/ (and sim/, protocols/, checkers/).
 // Every export is named here; modules inside the library import the file they need.
 
-export { runCampaign } from './campaign.js';
-export type { CampaignOptions, CampaignSummary, CampaignFailure, DeterminismMismatch } from './campaign.js';
+export { runCampaign, runCampaignOnPool, startCampaignPool, WARM_UP, WARM_UP_MIN_SEEDS_PER_WORKER } from './campaign.js';
+export type { CampaignOptions, CampaignPoolOptions, CampaignSummary, CampaignFailure, DeterminismMismatch } from './campaign.js';
 export type { ProgressState } from './progress.js';
 export { parseShard, plannedSeeds, DETERMINISM_EVERY } from './seeds.js';
 export type { Shard } from './seeds.js';
 export { executeSeed, seedScenario, findDivergence, divergenceText, HISTORY_EXCERPT_MAX } from './execute.js';
 export type { SeedOutcome, SeedOptions, SeedVerdict, ViolationRecord, Divergence } from './execute.js';
-export { WorkerPool, workerEntry } from './pool.js';
-export type { WorkerInit, WorkerRequest, WorkerReply } from './pool.js';
+export { WorkerPool, workerEntry, sameInit } from './pool.js';
+export type { WorkerInit, WorkerRequest, WorkerReply, WarmUp } from './pool.js';
 export { drawKnobs, applyKnobs, knobsText, INTERVAL_SCALE_PCT, DURATION_SCALE_PCT } from './swarm.js';
 export type { SwarmKnobs } from './swarm.js';
 export { readFailureFile, failureScenario, failureFileName, buildFailure, writeJsonAtomic, FAILURE_FORMAT } from './failure-file.js';

@@ -17,12 +17,30 @@ export interface WorkerInit {
   timeoutMs?: number;
 }
 
-export type WorkerRequest = { type: 'run'; id: number; seed: string; checkDeterminism: boolean; knobs?: SwarmKnobs; coverage?: boolean } | { type: 'stop' };
-export type WorkerReply = { type: 'ready' } | { type: 'load-error'; message: string } | { type: 'outcome'; id: number; outcome: SeedOutcome };
+/** Whether two inits load the same thing (a pool is reusable for a campaign whose init is the same): key order and bug order do not count. */
+export function sameInit(a: WorkerInit, b: WorkerInit): boolean {
+  const bugs = (init: WorkerInit) => [...new Set(init.bugs)].sort().join('\n');
+  return a.scenarioPath === b.scenarioPath && bugs(a) === bugs(b) && a.swarm === b.swarm && a.timeoutMs === b.timeoutMs;
+}
+
+/**
+ * A worker's JIT warm-up: seeds of its own (`warm-up/1`, `warm-up/2`...: no campaign seed is
+ * a string like these) run and thrown away, until `seeds` have run or `budgetMs` of wall
+ * clock has passed (at least one runs). Nothing of them reaches a campaign.
+ */
+export interface WarmUp {
+  seeds: number;
+  budgetMs: number;
+}
+
+export type WorkerRequest = { type: 'run'; id: number; seed: string; checkDeterminism: boolean; knobs?: SwarmKnobs; coverage?: boolean } | ({ type: 'warm-up' } & WarmUp) | { type: 'stop' };
+export type WorkerReply = { type: 'ready' } | { type: 'load-error'; message: string } | { type: 'outcome'; id: number; outcome: SeedOutcome } | { type: 'warmed'; runs: number };
 
 interface Slot {
   worker: Worker;
   inFlight: Map<number, { resolve: (o: SeedOutcome) => void; reject: (e: Error) => void }>;
+  /** The warm-up in progress (WorkerPool.warmUp), if any. */
+  warming?: { resolve: (runs: number) => void; reject: (e: Error) => void };
 }
 
 /**
@@ -45,6 +63,8 @@ export function workerEntry(): { entry: URL | string; eval: boolean } {
 export class WorkerPool {
   private nextId = 0;
   private closed = false;
+  /** The seeds each worker ran in its last warm-up (WorkerPool.warmUp), if it warmed up. */
+  warmedUp: number[] | undefined;
   private failure: Error | undefined;
 
   private constructor(
@@ -98,6 +118,26 @@ export class WorkerPool {
     return this.closed ? 0 : free;
   }
 
+  /**
+   * Warm every worker's JIT up (WarmUp) before a campaign's clock starts: a fresh worker runs
+   * its first seeds several times slower than it runs the later ones. Resolves with the seeds
+   * each worker ran. Only between campaigns: no seed may be in flight.
+   */
+  warmUp(warmUp: WarmUp): Promise<number[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.slots.some((s) => s.inFlight.size > 0 || s.warming !== undefined)) return Promise.reject(new Error('WorkerPool.warmUp: seeds are in flight'));
+    const warming = Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<number>((resolve, reject) => {
+            slot.warming = { resolve, reject };
+            slot.worker.postMessage({ type: 'warm-up', ...warmUp } satisfies WorkerRequest);
+          }),
+      ),
+    );
+    return warming.then((runs) => (this.warmedUp = runs));
+  }
+
   /** Run one seed on the least busy worker. */
   run(seed: string, checkDeterminism: boolean, extra: { knobs?: SwarmKnobs; coverage?: boolean } = {}): Promise<SeedOutcome> {
     if (this.failure) return Promise.reject(this.failure);
@@ -111,6 +151,12 @@ export class WorkerPool {
 
   private wire(slot: Slot): void {
     slot.worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'warmed') {
+        const warming = slot.warming;
+        slot.warming = undefined;
+        warming?.resolve(reply.runs);
+        return;
+      }
       if (reply.type !== 'outcome') return;
       const pending = slot.inFlight.get(reply.id);
       slot.inFlight.delete(reply.id);
@@ -120,6 +166,8 @@ export class WorkerPool {
       this.failure ??= error;
       for (const p of slot.inFlight.values()) p.reject(error);
       slot.inFlight.clear();
+      slot.warming?.reject(error);
+      slot.warming = undefined;
     };
     slot.worker.on('error', fail);
     slot.worker.on('exit', (code) => {
