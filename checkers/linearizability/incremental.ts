@@ -36,14 +36,15 @@
 // searched by searchPartition for a counterexample, as the batch check would give.
 import type { HistoryEvent } from '../../sim/types.js';
 import { constrains, startBudget } from './check.js';
-import { makeConfig, withCount, type Config } from './frontier.js';
+import { PendingClasses } from './classes.js';
+import { makeConfig, NO_COUNTS, sortedClasses, withCount, type Config } from './frontier.js';
 import { linearizeReturn, type Target } from './jit.js';
 import { getModel, modelNames } from './models/index.js';
 import { initialMap, partitionByKey } from './models/kv.js';
 import { eventProblem, operationOf } from './operations.js';
 import { searchPartition, type SearchBudget } from './search.js';
 import { HistoryParseError, type CheckOptions, type Counterexample, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
-import { canonicalKey, compareStrings } from './values.js';
+import { compareStrings } from './values.js';
 
 export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 'budgetMemoEntries' | 'memoryBytes' | 'nilReadsUnknown' | 'explainSteps'> & {
   /** Operations kept per partition since its last cut, for the counterexample (default 100k); past it, a failure has none. */
@@ -89,10 +90,8 @@ interface PartitionState {
   frontier: Config[];
   /** Open completed ops, by id, in call order. */
   readonly open: Map<number, Operation>;
-  /** Classes of identical indeterminate ops: text -> id, and a representative of each. */
-  readonly classOf: Map<string, number>;
-  readonly classRep: Map<number, Operation>;
-  nextClass: number;
+  /** Classes of identical indeterminate ops (a representative of each), and the ops' Model.reach. */
+  readonly classes: PendingClasses;
   operations: number;
   steps: number;
   verdict: 'linearizable' | 'not-linearizable' | 'unknown';
@@ -325,7 +324,7 @@ export class IncrementalLinearizability {
     if (!part) {
       const initial = this.byKey ? (this.perKeyInitial ? (this.perKeyInitial(k) ?? null) : undefined) : this.options.initial;
       const state = this.model.init(initial);
-      const start = makeConfig(this.model, state, [], new Map());
+      const start = makeConfig(this.model, state, [], NO_COUNTS);
       part = {
         name: this.byKey ? `key ${JSON.stringify(k)}` : 'all',
         initial,
@@ -333,9 +332,7 @@ export class IncrementalLinearizability {
         head: 0,
         frontier: [start],
         open: new Map(),
-        classOf: new Map(),
-        classRep: new Map(),
-        nextClass: 0,
+        classes: new PendingClasses(this.model),
         operations: 0,
         steps: 0,
         verdict: 'linearizable',
@@ -385,13 +382,15 @@ export class IncrementalLinearizability {
       const op = e.p.op;
       if (op === undefined) continue;
       if (e.call) part.operations++;
-      if (part.verdict !== 'linearizable') continue;
-      if (e.call) this.call(part, op);
-      else if (part.mode === 'frontier') this.return(part, op, targets);
-      else {
-        part.open.delete(op.id);
-        if (this.options.resume && part.open.size === 0 && part.segment && part.segment.length >= part.resumeAt) this.resume(part);
+      if (part.verdict === 'linearizable') {
+        if (e.call) this.call(part, op);
+        else if (part.mode === 'frontier') this.return(part, op, targets);
+        else {
+          part.open.delete(op.id);
+          if (this.options.resume && part.open.size === 0 && part.segment && part.segment.length >= part.resumeAt) this.resume(part);
+        }
       }
+      if (!e.call) part.classes.returned(op);
     }
     if (part.head === q.length) {
       q.length = 0;
@@ -411,7 +410,6 @@ export class IncrementalLinearizability {
    */
   private lookahead(part: PartitionState): Target[] | undefined {
     const q = part.queue;
-    const reach = this.model.reach!;
     const calls: Operation[] = [];
     const targets: Target[] = [];
     let found = 0;
@@ -425,7 +423,7 @@ export class IncrementalLinearizability {
         calls.push(op);
         continue;
       }
-      const r = reach(op);
+      const r = part.classes.reach(op);
       if (r === undefined || targets.length >= 2 * LOOKAHEAD_TARGETS_MAX) continue;
       if (!part.open.has(op.id)) found++; // called in the lookahead: linearized in no configuration yet
       let laterHelps: Target['laterHelps'] = 'none';
@@ -454,14 +452,7 @@ export class IncrementalLinearizability {
       part.open.set(op.id, op);
       return;
     }
-    const text = `${op.f}\u0000${canonicalKey(op.input)}`;
-    let c = part.classOf.get(text);
-    if (c === undefined) {
-      c = part.nextClass++;
-      part.classOf.set(text, c);
-      part.classRep.set(c, op);
-    }
-    const cls = c;
+    const cls = part.classes.classOf(op);
     // The same count added to every configuration keeps them distinct and undominated.
     part.frontier = part.frontier.map((k) => ({ ...k, info: withCount(k.info, cls, 1) }));
   }
@@ -472,14 +463,14 @@ export class IncrementalLinearizability {
     // linearized after anything): any configuration leads to a linearization, one is enough.
     const last = this.final && part.queue.every((e, i) => i < part.head || e.call || e.p.op === undefined || (this.model.total?.(e.p.op) ?? false));
     const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords, last };
-    let { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits, targets);
+    let { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classes, o, limits, targets);
     this.stepsLeft -= Math.min(steps, this.stepsLeft);
     part.steps += steps;
     if (out.length === 0 && !stopped && targets.length > 0) {
       // No configuration reaches a later op: the history fails there, not necessarily here.
       // Take this return without lookahead, so that the failure is found (and explained) where the batch check finds it.
       limits.stepsLeft = this.stepsLeft;
-      ({ out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits));
+      ({ out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classes, o, limits));
       this.stepsLeft -= Math.min(steps, this.stepsLeft);
       part.steps += steps;
     }
@@ -509,17 +500,10 @@ export class IncrementalLinearizability {
   private cut(part: PartitionState): void {
     part.snapshot = part.frontier;
     part.segment = [];
-    if (part.classRep.size > 64) {
+    if (part.classes.size > 64) {
       const live = new Set<number>();
       for (const c of part.frontier) for (const cls of c.info.keys()) live.add(cls);
-      if (live.size * 2 < part.classRep.size) {
-        for (const [text, cls] of part.classOf) {
-          if (!live.has(cls)) {
-            part.classOf.delete(text);
-            part.classRep.delete(cls);
-          }
-        }
-      }
+      if (live.size * 2 < part.classes.size) part.classes.retain(live);
     }
   }
 
@@ -530,8 +514,7 @@ export class IncrementalLinearizability {
     part.segment = undefined;
     part.snapshot = [];
     part.open.clear();
-    part.classOf.clear();
-    part.classRep.clear();
+    part.classes.clear();
   }
 
   /** Too hard for the configurations: keep the ops from the last cut on, for the batch search at the end. */
@@ -599,9 +582,8 @@ export class IncrementalLinearizability {
     let stoppedBy: 'steps' | 'memo' | undefined;
     for (const start of part.snapshot) {
       const ops: Operation[] = [];
-      const classes = [...start.info.keys()].sort((a, b) => a - b);
-      for (const cls of classes) {
-        const rep = part.classRep.get(cls)!;
+      for (const cls of sortedClasses(start.info)) {
+        const rep = part.classes.rep.get(cls)!;
         for (let i = 0; i < start.info.get(cls)!; i++) ops.push(rep);
       }
       for (const op of segment) if (op.invokeTimeUs <= (untilUs ?? Infinity)) ops.push(op);
