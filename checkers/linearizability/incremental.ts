@@ -55,13 +55,6 @@ export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 
    * them at the end from the configurations there: exact, but no longer bounded in memory.
    */
   frontierMax?: number;
-  /**
-   * A retained partition replays its ops since its last cut at a later cut, with a larger
-   * frontier, to carry configurations again. Default false: on the classic Raft nemesis
-   * stretched to 900 s it cost more than it saved (peak RSS 331 MB and 23 s of CPU against
-   * 284 MB and 14 s without).
-   */
-  resume?: boolean;
 };
 
 /** An operation from its call to its completion. */
@@ -97,8 +90,6 @@ interface PartitionState {
   verdict: 'linearizable' | 'not-linearizable' | 'unknown';
   /** `retained`: too hard for the configurations; every op since the last cut is kept for the batch search at the end. */
   mode: 'frontier' | 'retained';
-  /** A retained partition tries to resume (replay its segment with a larger frontier) at a cut once its segment is this long. */
-  resumeAt: number;
   /** Its next return waits for a later completed op to look ahead to (see lookahead). */
   waiting: boolean;
   stoppedBy?: 'steps' | 'memo';
@@ -126,11 +117,6 @@ const LOOKAHEAD_TARGETS_MAX = 4;
 const COUNTEREXAMPLE_STEPS_MAX = 2_000_000;
 
 
-/** A retained partition replays its segment with this many times the frontier... */
-const RESUME_FRONTIER_FACTOR = 4;
-/** ...once its segment has grown this many times since it was retained or last tried (replays cost CPU and transient memory). */
-const RESUME_GROWTH = 4;
-
 export class IncrementalLinearizability {
   /** True when `model` can be checked incrementally: unpartitioned, or partitioned by key. */
   static supports(model: Model): boolean {
@@ -151,8 +137,6 @@ export class IncrementalLinearizability {
   private readonly memoWords: number;
   private readonly segmentOpsMax: number;
   private readonly frontierMax: number;
-  /** The frontier limit of the return being taken: frontierMax, or more when a retained partition replays its segment. */
-  private frontierLimit: number;
   private pairingError: HistoryParseError | undefined;
   private validationError: { error: HistoryParseError; invokeIndex: number } | undefined;
   private orderError: Error | undefined;
@@ -173,7 +157,6 @@ export class IncrementalLinearizability {
     this.memoWords = budget.memoWords;
     this.segmentOpsMax = options.segmentOpsMax ?? 100_000;
     this.frontierMax = options.frontierMax ?? 20_000;
-    this.frontierLimit = this.frontierMax;
   }
 
   /** Events still queued (waiting for an earlier call to resolve), over all partitions: what the check holds on to. */
@@ -337,7 +320,6 @@ export class IncrementalLinearizability {
         steps: 0,
         verdict: 'linearizable',
         mode: 'frontier',
-        resumeAt: 0,
         waiting: false,
         segment: [],
         snapshot: [start],
@@ -385,10 +367,7 @@ export class IncrementalLinearizability {
       if (part.verdict === 'linearizable') {
         if (e.call) this.call(part, op);
         else if (part.mode === 'frontier') this.return(part, op, targets);
-        else {
-          part.open.delete(op.id);
-          if (this.options.resume && part.open.size === 0 && part.segment && part.segment.length >= part.resumeAt) this.resume(part);
-        }
+        else part.open.delete(op.id);
       }
       if (!e.call) part.classes.returned(op);
     }
@@ -462,7 +441,7 @@ export class IncrementalLinearizability {
     // Every event in, and every return queued after this one is of a total op (legal in every state, so it can be
     // linearized after anything): any configuration leads to a linearization, one is enough.
     const last = this.final && part.queue.every((e, i) => i < part.head || e.call || e.p.op === undefined || (this.model.total?.(e.p.op) ?? false));
-    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords, last };
+    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierMax), wordsMax: this.memoWords, last };
     let { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classes, o, limits, targets);
     this.stepsLeft -= Math.min(steps, this.stepsLeft);
     part.steps += steps;
@@ -521,41 +500,6 @@ export class IncrementalLinearizability {
   private retain(part: PartitionState): void {
     part.mode = 'retained';
     part.frontier = [];
-    part.resumeAt = Math.max(part.resumeAt, RESUME_GROWTH * (part.segment?.length ?? 0));
-  }
-
-  /**
-   * A retained partition at a cut: replay its ops since the last cut through the
-   * configurations, with RESUME_FRONTIER_FACTOR times the frontier, from the configurations there. Either it
-   * gets through (back to carrying configurations, the ops forgotten) or it is retained again
-   * from the last cut it reached (tried again once its segment has grown RESUME_GROWTH times).
-   */
-  private resume(part: PartitionState): void {
-    const segment = part.segment!;
-    const entries: Entry[] = [];
-    for (const op of segment) {
-      const p: Pending = { seq: op.id, invoke: undefined as never, position: 0, part, resolved: true, queued: true, op };
-      entries.push({ call: true, p });
-      if (op.status === 'ok') entries.push({ call: false, p });
-    }
-    const time = (e: Entry) => (e.call ? e.p.op!.invokeTimeUs : e.p.op!.completeTimeUs!);
-    entries.sort((a, b) => time(a) - time(b) || (a.call === b.call ? a.p.seq - b.p.seq : a.call ? -1 : 1));
-    part.mode = 'frontier';
-    part.frontier = part.snapshot;
-    part.segment = [];
-    part.open.clear();
-    this.frontierLimit = this.frontierMax * RESUME_FRONTIER_FACTOR;
-    try {
-      for (const e of entries) {
-        if (part.verdict !== 'linearizable') return;
-        if (e.call) this.call(part, e.p.op!);
-        else if (part.mode === 'frontier') this.return(part, e.p.op!);
-        else part.open.delete(e.p.op!.id);
-      }
-    } finally {
-      this.frontierLimit = this.frontierMax;
-    }
-    if ((part.mode as PartitionState['mode']) === 'retained') part.resumeAt = Math.max(part.resumeAt, RESUME_GROWTH * segment.length);
   }
 
   /** A retained partition's verdict: the batch search over its ops since its last cut. */
