@@ -14,7 +14,7 @@
 //   configuration, every sequence of candidates (open ops, pending indeterminate ones)
 //   that ends with `o` (Lowe's just-in-time linearization). Nothing is linearized earlier
 //   than needed, so no choice is made before the events that decide it.
-// Lookahead (Model.reach): a return waits (up to LOOKAHEAD_EVENTS_MAX queued events) until a
+// Lookahead (Model.reach; partition-state.ts): a return waits (up to 64 queued events) until a
 // later completed op that needs something of the state (a read, a cas) has returned; the
 // configurations it leaves must still be able to reach those ops (jit.ts), and those whose
 // states a later blind op must erase unobserved count as one. Without it, indeterminate ops
@@ -37,13 +37,15 @@
 import type { HistoryEvent } from '../../sim/types.js';
 import { constrains, startBudget } from './check.js';
 import { PendingClasses } from './classes.js';
-import { makeConfig, NO_COUNTS, sortedClasses, withCount, type Config } from './frontier.js';
+import { makeConfig, NO_COUNTS, withCount } from './frontier.js';
 import { linearizeReturn, type Target } from './jit.js';
 import { getModel, modelNames } from './models/index.js';
 import { initialMap, partitionByKey } from './models/kv.js';
-import { eventProblem, operationOf } from './operations.js';
-import { searchPartition, type SearchBudget } from './search.js';
-import { HistoryParseError, type CheckOptions, type Counterexample, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
+import { operationOf, pairingProblem } from './operations.js';
+import { OutcomeFold } from './outcome.js';
+import { lookahead, type Entry, type Pending, type PartitionState } from './partition-state.js';
+import { searchSegment } from './segment.js';
+import { HistoryParseError, type CheckOptions, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
 import { compareStrings } from './values.js';
 
 export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 'budgetMemoEntries' | 'memoryBytes' | 'nilReadsUnknown' | 'explainSteps'> & {
@@ -57,58 +59,8 @@ export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 
   frontierMax?: number;
 };
 
-/** An operation from its call to its completion. */
-interface Pending {
-  readonly seq: number;
-  readonly invoke: HistoryEvent;
-  readonly position: number;
-  part: PartitionState | undefined;
-  resolved: boolean;
-  /** The call entry is in its partition's queue. */
-  queued: boolean;
-  /** The operation checked; undefined when dropped (failed, an indeterminate read...). */
-  op: Operation | undefined;
-}
-
-interface Entry {
-  readonly call: boolean;
-  readonly p: Pending;
-}
-
-interface PartitionState {
-  readonly name: string;
-  readonly initial: unknown;
-  readonly queue: Entry[];
-  head: number;
-  frontier: Config[];
-  /** Open completed ops, by id, in call order. */
-  readonly open: Map<number, Operation>;
-  /** Classes of identical indeterminate ops (a representative of each), and the ops' Model.reach. */
-  readonly classes: PendingClasses;
-  operations: number;
-  steps: number;
-  verdict: 'linearizable' | 'not-linearizable' | 'unknown';
-  /** `retained`: too hard for the configurations; every op since the last cut is kept for the batch search at the end. */
-  mode: 'frontier' | 'retained';
-  /** Its next return waits for a later completed op to look ahead to (see lookahead). */
-  waiting: boolean;
-  stoppedBy?: 'steps' | 'memo';
-  counterexample?: Counterexample;
-  /** The operations since the last cut (undefined once past segmentOpsMax), and the configurations at that cut. */
-  segment: Operation[] | undefined;
-  snapshot: Config[];
-}
-
 const MODEL_SUPPORTED = (m: Model): boolean => m.partition === undefined || m.partition === partitionByKey;
 
-/**
- * Lookahead: a return waits until a later completed op with a Model.reach test has
- * returned in its partition, so that the configurations it leaves can be held to it; it
- * waits for at most this many queued events (then it goes without)...
- */
-const LOOKAHEAD_EVENTS_MAX = 64;
-/** ...and looks ahead to at most this many such ops. */
-const LOOKAHEAD_TARGETS_MAX = 4;
 /**
  * Steps the search for a counterexample may take once the configurations show a violation
  * (the verdict is known; past them, the failure has no counterexample). The search from a
@@ -188,9 +140,10 @@ export class IncrementalLinearizability {
   add(ev: HistoryEvent): void {
     const position = this.position++;
     if (this.pairingError || this.orderError || this.validationError || this.finished) return;
-    const bad = eventProblem(ev);
+    const current = this.openByProcess.get(ev.process);
+    const bad = pairingProblem(ev, position, current?.invoke, current?.position ?? -1);
     if (bad) {
-      this.pairingError = new HistoryParseError(undefined, bad.field, bad.expected, position);
+      this.pairingError = bad;
       return;
     }
     if (ev.timeUs < this.groupTimeUs) {
@@ -201,29 +154,17 @@ export class IncrementalLinearizability {
       this.flush();
       this.groupTimeUs = ev.timeUs;
     }
-    const current = this.openByProcess.get(ev.process);
     if (ev.type === 'invoke') {
-      if (current) {
-        this.pairingError = new HistoryParseError(undefined, 'process', `a completion of process ${ev.process}'s open :${current.invoke.f} (event ${current.position}) before it invokes again`, position);
-        return;
-      }
       const p: Pending = { seq: this.seq++, invoke: ev, position, part: undefined, resolved: false, queued: false, op: undefined };
       this.openByProcess.set(ev.process, p);
       this.group.push({ call: true, p });
       return;
     }
-    if (!current) {
-      this.pairingError = new HistoryParseError(undefined, 'process', `an :invoke by process ${ev.process} before this :${ev.type}`, position);
-      return;
-    }
-    if (current.invoke.f !== ev.f) {
-      this.pairingError = new HistoryParseError(undefined, 'f', `:${current.invoke.f}, the function of process ${ev.process}'s open invoke (event ${current.position}), got :${ev.f}`, position);
-      return;
-    }
+    const p = current!; // a completion that pairs has its process's open invoke
     this.openByProcess.delete(ev.process);
-    this.resolve(current, ev);
-    if (current.op?.status === 'ok') this.group.push({ call: false, p: current });
-    if (current.queued && current.part) this.drain(current.part);
+    this.resolve(p, ev);
+    if (p.op?.status === 'ok') this.group.push({ call: false, p });
+    if (p.queued && p.part) this.drain(p.part);
   }
 
   /** The verdict, once every event has been added. Throws HistoryParseError when the history is malformed. */
@@ -250,34 +191,14 @@ export class IncrementalLinearizability {
   private result(): LinearizabilityResult {
     const parts = [...this.parts.values()].filter((p) => p.operations > 0);
     parts.sort((a, b) => a.operations - b.operations || compareStrings(a.name, b.name));
-    const outcomes: PartitionOutcome[] = [];
-    const undecided: string[] = [];
-    let counterexample: Counterexample | undefined;
-    let failed = false;
-    let steps = 0;
     let operations = 0;
     for (const p of parts) operations += p.operations;
+    const fold = new OutcomeFold();
     for (const p of parts) {
-      steps += p.steps;
-      outcomes.push({ name: p.name, operations: p.operations, verdict: p.verdict, steps: p.steps, ...(p.stoppedBy ? { stoppedBy: p.stoppedBy } : {}) });
-      if (p.verdict === 'unknown') undecided.push(p.name);
-      if (p.verdict === 'not-linearizable') {
-        failed = true;
-        counterexample = p.counterexample;
-        break;
-      }
+      const outcome: PartitionOutcome = { name: p.name, operations: p.operations, verdict: p.verdict, steps: p.steps, ...(p.stoppedBy ? { stoppedBy: p.stoppedBy } : {}) };
+      if (fold.add(outcome, p.counterexample)) break;
     }
-    const verdict = failed ? 'not-linearizable' : undecided.length > 0 ? 'unknown' : 'linearizable';
-    return {
-      verdict,
-      model: this.model.name,
-      operations,
-      partitions: parts.length,
-      ...(verdict === 'unknown' ? { undecided } : {}),
-      ...(counterexample ? { counterexample } : {}),
-      steps,
-      partitionResults: outcomes,
-    };
+    return fold.result(this.model.name, operations, parts.length);
   }
 
   /** The op's completion is known (undefined: never completed): decide what is checked of it. */
@@ -353,7 +274,7 @@ export class IncrementalLinearizability {
       if (e.call && !e.p.resolved) break;
       let targets: Target[] = [];
       if (!e.call && e.p.op !== undefined && part.verdict === 'linearizable' && part.mode === 'frontier' && this.model.reach) {
-        const ahead = this.lookahead(part);
+        const ahead = lookahead(this.model, part, this.final);
         if (ahead === undefined) {
           part.waiting = true;
           break;
@@ -378,44 +299,6 @@ export class IncrementalLinearizability {
       q.splice(0, part.head);
       part.head = 0;
     }
-  }
-
-  /**
-   * The targets of the return at the head of `part`'s queue: the next completed ops that
-   * return after it with a Model.reach test, among the events queued up to the first
-   * unresolved call, each unless an op called before it returns may lead to it whatever
-   * the configuration (then it prunes nothing). Undefined: wait for more events (none
-   * returned yet, and the queue is short of LOOKAHEAD_EVENTS_MAX, and more events may come).
-   */
-  private lookahead(part: PartitionState): Target[] | undefined {
-    const q = part.queue;
-    const calls: Operation[] = [];
-    const targets: Target[] = [];
-    let found = 0;
-    let end = part.head + 1;
-    for (; end < q.length && end - part.head <= LOOKAHEAD_EVENTS_MAX && found < LOOKAHEAD_TARGETS_MAX; end++) {
-      const e = q[end];
-      if (e.call && !e.p.resolved) break;
-      const op = e.p.op;
-      if (op === undefined) continue;
-      if (e.call) {
-        calls.push(op);
-        continue;
-      }
-      const r = part.classes.reach(op);
-      if (r === undefined || targets.length >= 2 * LOOKAHEAD_TARGETS_MAX) continue;
-      if (!part.open.has(op.id)) found++; // called in the lookahead: linearized in no configuration yet
-      let laterHelps: Target['laterHelps'] = 'none';
-      const later: Operation[] = [];
-      for (const c of calls) {
-        if (c.id === op.id) continue;
-        later.push(c);
-        if (r.via(c)) laterHelps = laterHelps === 'other' || !this.model.blind?.(c) ? 'other' : 'blind';
-      }
-      targets.push({ op, reach: r, laterHelps, later });
-    }
-    if (found === 0 && !this.final && end - part.head <= LOOKAHEAD_EVENTS_MAX) return undefined;
-    return targets;
   }
 
   private call(part: PartitionState, op: Operation): void {
@@ -502,6 +385,14 @@ export class IncrementalLinearizability {
     part.frontier = [];
   }
 
+  /** searchSegment within the check's budgets; its steps come out of the check's. */
+  private searchSegment(part: PartitionState, untilUs: number | undefined, stepsMax?: number): ReturnType<typeof searchSegment> {
+    const limits = { stepsLeft: this.stepsLeft, memoEntries: this.memoEntries, memoWords: this.memoWords, explainSteps: this.options.explainSteps ?? 100 };
+    const out = searchSegment(this.model, part, limits, untilUs, stepsMax);
+    this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);
+    return out;
+  }
+
   /** A retained partition's verdict: the batch search over its ops since its last cut. */
   private decideRetained(part: PartitionState): void {
     const out = this.searchSegment(part, Infinity);
@@ -511,38 +402,6 @@ export class IncrementalLinearizability {
     if (out.counterexample) part.counterexample = out.counterexample;
     part.segment = undefined;
     part.snapshot = [];
-  }
-
-  /**
-   * The batch search over a partition's ops since its last cut (those invoked by `untilUs`),
-   * from each configuration there (its pending indeterminate ops put back as operations):
-   * linearizable from one of them, or not from any (the deepest counterexample kept).
-   */
-  private searchSegment(part: PartitionState, untilUs: number | undefined, stepsMax = Infinity): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
-    const segment = part.segment ?? [];
-    if (part.snapshot.length === 0) return { verdict: 'unknown', steps: 0, stoppedBy: 'memo' };
-    let best: Counterexample | undefined;
-    let steps = 0;
-    let stoppedBy: 'steps' | 'memo' | undefined;
-    for (const start of part.snapshot) {
-      const ops: Operation[] = [];
-      for (const cls of sortedClasses(start.info)) {
-        const rep = part.classes.rep.get(cls)!;
-        for (let i = 0; i < start.info.get(cls)!; i++) ops.push(rep);
-      }
-      for (const op of segment) if (op.invokeTimeUs <= (untilUs ?? Infinity)) ops.push(op);
-      ops.sort((a, b) => a.invokeTimeUs - b.invokeTimeUs || a.id - b.id);
-      const renumbered = ops.map((op, id) => ({ ...op, id }));
-      const budget: SearchBudget = { stepsLeft: Math.max(Math.min(this.stepsLeft, stepsMax - steps), 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
-      const out = searchPartition(this.model, { name: part.name, ops: renumbered }, part.initial, budget, { state: start.state });
-      steps += out.steps;
-      this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);
-      if (out.verdict === 'linearizable') return { verdict: 'linearizable', steps };
-      if (out.verdict === 'unknown') stoppedBy = out.stoppedBy === 'memo' ? 'memo' : 'steps';
-      if (out.counterexample && (!best || out.counterexample.linearizedCount > best.linearizedCount)) best = out.counterexample;
-    }
-    if (stoppedBy) return { verdict: 'unknown', steps, stoppedBy };
-    return { verdict: 'not-linearizable', steps, ...(best ? { counterexample: best } : {}) };
   }
 }
 
