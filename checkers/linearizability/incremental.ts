@@ -59,6 +59,8 @@ export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 
   frontierMax?: number;
 };
 
+const NO_TARGETS: readonly Target[] = [];
+
 const MODEL_SUPPORTED = (m: Model): boolean => m.partition === undefined || m.partition === partitionByKey;
 
 /**
@@ -272,9 +274,9 @@ export class IncrementalLinearizability {
     while (part.head < q.length) {
       const e = q[part.head];
       if (e.call && !e.p.resolved) break;
-      let targets: Target[] = [];
+      let targets: readonly Target[] = NO_TARGETS;
       if (!e.call && e.p.op !== undefined && part.verdict === 'linearizable' && part.mode === 'frontier' && this.model.reach) {
-        const ahead = lookahead(this.model, part, this.final);
+        const ahead = lookahead(part, this.final);
         if (ahead === undefined) {
           part.waiting = true;
           break;

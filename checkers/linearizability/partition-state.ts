@@ -6,7 +6,7 @@ import type { HistoryEvent } from '../../sim/types.js';
 import type { PendingClasses } from './classes.js';
 import type { Config } from './frontier.js';
 import type { Target } from './jit.js';
-import type { Counterexample, Model, Operation } from './types.js';
+import type { Counterexample, Operation } from './types.js';
 
 /** An operation from its call to its completion. */
 export interface Pending {
@@ -65,15 +65,27 @@ const LOOKAHEAD_TARGETS_MAX = 4;
  * the configuration (then it prunes nothing). Undefined: wait for more events (none
  * returned yet, and the queue is short of LOOKAHEAD_EVENTS_MAX, and more events may come).
  */
-export function lookahead(model: Model, part: PartitionState, final: boolean): Target[] | undefined {
+export function lookahead(part: PartitionState, final: boolean): readonly Target[] | undefined {
   const q = part.queue;
-  const calls: Operation[] = [];
-  const targets: Target[] = [];
+  // First, without building anything (a waiting return asks again at each event): is there a target called in the
+  // lookahead (linearized in no configuration yet), or the end of what it may wait for?
   let found = 0;
+  let count = 0;
   let end = part.head + 1;
   for (; end < q.length && end - part.head <= LOOKAHEAD_EVENTS_MAX && found < LOOKAHEAD_TARGETS_MAX; end++) {
     const e = q[end];
     if (e.call && !e.p.resolved) break;
+    const op = e.p.op;
+    if (op === undefined || e.call || count >= 2 * LOOKAHEAD_TARGETS_MAX || part.classes.reach(op) === undefined) continue;
+    count++;
+    if (!part.open.has(op.id)) found++;
+  }
+  if (found === 0 && !final && end - part.head <= LOOKAHEAD_EVENTS_MAX) return undefined;
+  // The targets, over the same events: up to 2 LOOKAHEAD_TARGETS_MAX of them, sharing the calls seen.
+  const calls: Operation[] = [];
+  const targets: Target[] = [];
+  for (let i = part.head + 1; i < end; i++) {
+    const e = q[i];
     const op = e.p.op;
     if (op === undefined) continue;
     if (e.call) {
@@ -82,16 +94,7 @@ export function lookahead(model: Model, part: PartitionState, final: boolean): T
     }
     const r = part.classes.reach(op);
     if (r === undefined || targets.length >= 2 * LOOKAHEAD_TARGETS_MAX) continue;
-    if (!part.open.has(op.id)) found++; // called in the lookahead: linearized in no configuration yet
-    let laterHelps: Target['laterHelps'] = 'none';
-    const later: Operation[] = [];
-    for (const c of calls) {
-      if (c.id === op.id) continue;
-      later.push(c);
-      if (r.via(c)) laterHelps = laterHelps === 'other' || !model.blind?.(c) ? 'other' : 'blind';
-    }
-    targets.push({ op, reach: r, laterHelps, later });
+    targets.push({ op, reach: r, later: calls, laterEnd: calls.length });
   }
-  if (found === 0 && !final && end - part.head <= LOOKAHEAD_EVENTS_MAX) return undefined;
   return targets;
 }

@@ -13,8 +13,9 @@ export function writtenValue(op: Operation): unknown {
 
 /** [expected, new] of a cas, or undefined when the argument is not a pair. */
 export function casArgs(op: Operation): readonly [unknown, unknown] | undefined {
-  const v = Array.isArray(op.input) ? op.input : Array.isArray(op.output) ? op.output : undefined;
-  return v && v.length === 2 ? [v[0], v[1]] : undefined;
+  const v: unknown = Array.isArray(op.input) ? op.input : Array.isArray(op.output) ? op.output : undefined;
+  // The op's own array (ops are never changed): no copy per step.
+  return Array.isArray(v) && v.length === 2 ? (v as unknown as readonly [unknown, unknown]) : undefined;
 }
 
 /** Did a completed cas swap? `ok` means swapped, unless its value is `false` (faultline's kv). */
