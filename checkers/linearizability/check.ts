@@ -4,6 +4,7 @@
 import type { HistoryEvent } from '../../sim/types.js';
 import { getModel, modelNames } from './models/index.js';
 import { pairOperations } from './operations.js';
+import { OutcomeFold } from './outcome.js';
 import { searchPartition, type SearchBudget } from './search.js';
 import { HistoryParseError, type CheckOptions, type LinearizabilityResult, type Model, type Operation, type Partition, type PartitionOutcome } from './types.js';
 import { compareStrings, isNil } from './values.js';
@@ -57,32 +58,14 @@ export function checkHistory(history: readonly HistoryEvent[], model: string | M
     timeUp: limit !== undefined && now ? () => now() - started >= limit : () => false,
     explainSteps: options.explainSteps ?? 100,
   };
-  const outcomes: PartitionOutcome[] = [];
-  const undecided: string[] = [];
-  let steps = 0;
-  let counterexample: LinearizabilityResult['counterexample'];
+  const fold = new OutcomeFold();
   for (const p of partitions) {
     const initial = 'initial' in p ? p.initial : options.initial;
     const out = budget.stepsLeft > 0 && !budget.timeUp() ? searchPartition(m, p as Partition, initial, budget) : { verdict: 'unknown' as const, steps: 0, stoppedBy: budget.stepsLeft > 0 ? ('time' as const) : ('steps' as const) };
-    steps += out.steps;
-    outcomes.push({ name: p.name, operations: p.ops.length, verdict: out.verdict, steps: out.steps, ...(out.stoppedBy ? { stoppedBy: out.stoppedBy } : {}) });
-    if (out.verdict === 'unknown') undecided.push(p.name);
-    if (out.verdict === 'not-linearizable') {
-      counterexample = out.counterexample;
-      break;
-    }
+    const outcome: PartitionOutcome = { name: p.name, operations: p.ops.length, verdict: out.verdict, steps: out.steps, ...(out.stoppedBy ? { stoppedBy: out.stoppedBy } : {}) };
+    if (fold.add(outcome, 'counterexample' in out ? out.counterexample : undefined)) break;
   }
-  const verdict = counterexample ? 'not-linearizable' : undecided.length > 0 ? 'unknown' : 'linearizable';
-  return {
-    verdict,
-    model: m.name,
-    operations: kept.length,
-    partitions: partitions.length,
-    ...(verdict === 'unknown' ? { undecided } : {}),
-    ...(counterexample ? { counterexample } : {}),
-    steps,
-    partitionResults: outcomes,
-  };
+  return fold.result(m.name, kept.length, partitions.length);
 }
 
 /**

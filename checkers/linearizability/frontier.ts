@@ -29,12 +29,36 @@ export function headKey(c: Config): string {
   return c.lin.length === 0 ? state : `${state}\u0000${c.lin.join(',')}`;
 }
 
+/**
+ * Pending counts, never changed once built (withCount copies). Many configurations share
+ * one (a return's search reuses its configuration's, and the frontier keeps them from
+ * return to return), so its sorted classes and canonical text are kept with it.
+ */
+export class Counts extends Map<number, number> {
+  /** Its classes ascending, once asked for. */
+  sorted: readonly number[] | undefined;
+  /** Its canonical text, once asked for. */
+  text: string | undefined;
+}
+
+/** No pending op. */
+export const NO_COUNTS: ReadonlyMap<number, number> = new Counts();
+const NO_CLASSES: readonly number[] = [];
+
+/** The classes of a configuration's pending counts, ascending (shared: do not change it). */
+export function sortedClasses(info: ReadonlyMap<number, number>): readonly number[] {
+  if (info.size === 0) return NO_CLASSES;
+  if (!(info instanceof Counts)) return [...info.keys()].sort((a, b) => a - b);
+  return (info.sorted ??= [...info.keys()].sort((a, b) => a - b));
+}
+
 /** The canonical text of a configuration's pending counts. */
 export function infoKey(info: ReadonlyMap<number, number>): string {
   if (info.size === 0) return '';
-  const classes = [...info.keys()].sort((a, b) => a - b);
+  if (info instanceof Counts && info.text !== undefined) return info.text;
   let s = '';
-  for (const c of classes) s += `${c}:${info.get(c)!},`;
+  for (const c of sortedClasses(info)) s += `${c}:${info.get(c)!},`;
+  if (info instanceof Counts) info.text = s;
   return s;
 }
 
@@ -130,10 +154,23 @@ export function withoutId(lin: readonly number[], id: number): readonly number[]
 }
 
 /** `info` with class `c` changed by `delta` (a count reaching zero is removed). */
-export function withCount(info: ReadonlyMap<number, number>, c: number, delta: number): Map<number, number> {
-  const out = new Map(info);
+export function withCount(info: ReadonlyMap<number, number>, c: number, delta: number): Counts {
+  const out = new Counts(info);
   const n = (out.get(c) ?? 0) + delta;
   if (n > 0) out.set(c, n);
   else out.delete(c);
+  // The classes, sorted: the parent's, with `c` dropped or added.
+  const sorted = info instanceof Counts ? info.sorted : undefined;
+  if (sorted !== undefined) {
+    if (out.size === info.size) out.sorted = sorted;
+    else if (out.size < info.size) out.sorted = sorted.filter((x) => x !== c);
+    else {
+      const grown = sorted.slice();
+      let i = grown.length;
+      while (i > 0 && grown[i - 1] > c) i--;
+      grown.splice(i, 0, c);
+      out.sorted = grown;
+    }
+  }
   return out;
 }

@@ -14,7 +14,7 @@
 //   configuration, every sequence of candidates (open ops, pending indeterminate ones)
 //   that ends with `o` (Lowe's just-in-time linearization). Nothing is linearized earlier
 //   than needed, so no choice is made before the events that decide it.
-// Lookahead (Model.reach): a return waits (up to LOOKAHEAD_EVENTS_MAX queued events) until a
+// Lookahead (Model.reach; partition-state.ts): a return waits (up to 64 queued events) until a
 // later completed op that needs something of the state (a read, a cas) has returned; the
 // configurations it leaves must still be able to reach those ops (jit.ts), and those whose
 // states a later blind op must erase unobserved count as one. Without it, indeterminate ops
@@ -36,14 +36,17 @@
 // searched by searchPartition for a counterexample, as the batch check would give.
 import type { HistoryEvent } from '../../sim/types.js';
 import { constrains, startBudget } from './check.js';
-import { makeConfig, withCount, type Config } from './frontier.js';
+import { PendingClasses } from './classes.js';
+import { makeConfig, NO_COUNTS, withCount } from './frontier.js';
 import { linearizeReturn, type Target } from './jit.js';
 import { getModel, modelNames } from './models/index.js';
 import { initialMap, partitionByKey } from './models/kv.js';
-import { eventProblem, operationOf } from './operations.js';
-import { searchPartition, type SearchBudget } from './search.js';
-import { HistoryParseError, type CheckOptions, type Counterexample, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
-import { canonicalKey, compareStrings } from './values.js';
+import { operationOf, pairingProblem } from './operations.js';
+import { OutcomeFold } from './outcome.js';
+import { lookahead, type Entry, type Pending, type PartitionState } from './partition-state.js';
+import { searchSegment } from './segment.js';
+import { HistoryParseError, type CheckOptions, type LinearizabilityResult, type Model, type Operation, type PartitionOutcome } from './types.js';
+import { compareStrings } from './values.js';
 
 export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 'budgetMemoEntries' | 'memoryBytes' | 'nilReadsUnknown' | 'explainSteps'> & {
   /** Operations kept per partition since its last cut, for the counterexample (default 100k); past it, a failure has none. */
@@ -54,71 +57,12 @@ export type IncrementalOptions = Pick<CheckOptions, 'initial' | 'budgetSteps' | 
    * them at the end from the configurations there: exact, but no longer bounded in memory.
    */
   frontierMax?: number;
-  /**
-   * A retained partition replays its ops since its last cut at a later cut, with a larger
-   * frontier, to carry configurations again. Default false: on the classic Raft nemesis
-   * stretched to 900 s it cost more than it saved (peak RSS 331 MB and 23 s of CPU against
-   * 284 MB and 14 s without).
-   */
-  resume?: boolean;
 };
 
-/** An operation from its call to its completion. */
-interface Pending {
-  readonly seq: number;
-  readonly invoke: HistoryEvent;
-  readonly position: number;
-  part: PartitionState | undefined;
-  resolved: boolean;
-  /** The call entry is in its partition's queue. */
-  queued: boolean;
-  /** The operation checked; undefined when dropped (failed, an indeterminate read...). */
-  op: Operation | undefined;
-}
-
-interface Entry {
-  readonly call: boolean;
-  readonly p: Pending;
-}
-
-interface PartitionState {
-  readonly name: string;
-  readonly initial: unknown;
-  readonly queue: Entry[];
-  head: number;
-  frontier: Config[];
-  /** Open completed ops, by id, in call order. */
-  readonly open: Map<number, Operation>;
-  /** Classes of identical indeterminate ops: text -> id, and a representative of each. */
-  readonly classOf: Map<string, number>;
-  readonly classRep: Map<number, Operation>;
-  nextClass: number;
-  operations: number;
-  steps: number;
-  verdict: 'linearizable' | 'not-linearizable' | 'unknown';
-  /** `retained`: too hard for the configurations; every op since the last cut is kept for the batch search at the end. */
-  mode: 'frontier' | 'retained';
-  /** A retained partition tries to resume (replay its segment with a larger frontier) at a cut once its segment is this long. */
-  resumeAt: number;
-  /** Its next return waits for a later completed op to look ahead to (see lookahead). */
-  waiting: boolean;
-  stoppedBy?: 'steps' | 'memo';
-  counterexample?: Counterexample;
-  /** The operations since the last cut (undefined once past segmentOpsMax), and the configurations at that cut. */
-  segment: Operation[] | undefined;
-  snapshot: Config[];
-}
+const NO_TARGETS: readonly Target[] = [];
 
 const MODEL_SUPPORTED = (m: Model): boolean => m.partition === undefined || m.partition === partitionByKey;
 
-/**
- * Lookahead: a return waits until a later completed op with a Model.reach test has
- * returned in its partition, so that the configurations it leaves can be held to it; it
- * waits for at most this many queued events (then it goes without)...
- */
-const LOOKAHEAD_EVENTS_MAX = 64;
-/** ...and looks ahead to at most this many such ops. */
-const LOOKAHEAD_TARGETS_MAX = 4;
 /**
  * Steps the search for a counterexample may take once the configurations show a violation
  * (the verdict is known; past them, the failure has no counterexample). The search from a
@@ -126,11 +70,6 @@ const LOOKAHEAD_TARGETS_MAX = 4;
  */
 const COUNTEREXAMPLE_STEPS_MAX = 2_000_000;
 
-
-/** A retained partition replays its segment with this many times the frontier... */
-const RESUME_FRONTIER_FACTOR = 4;
-/** ...once its segment has grown this many times since it was retained or last tried (replays cost CPU and transient memory). */
-const RESUME_GROWTH = 4;
 
 export class IncrementalLinearizability {
   /** True when `model` can be checked incrementally: unpartitioned, or partitioned by key. */
@@ -152,8 +91,6 @@ export class IncrementalLinearizability {
   private readonly memoWords: number;
   private readonly segmentOpsMax: number;
   private readonly frontierMax: number;
-  /** The frontier limit of the return being taken: frontierMax, or more when a retained partition replays its segment. */
-  private frontierLimit: number;
   private pairingError: HistoryParseError | undefined;
   private validationError: { error: HistoryParseError; invokeIndex: number } | undefined;
   private orderError: Error | undefined;
@@ -174,7 +111,6 @@ export class IncrementalLinearizability {
     this.memoWords = budget.memoWords;
     this.segmentOpsMax = options.segmentOpsMax ?? 100_000;
     this.frontierMax = options.frontierMax ?? 20_000;
-    this.frontierLimit = this.frontierMax;
   }
 
   /** Events still queued (waiting for an earlier call to resolve), over all partitions: what the check holds on to. */
@@ -206,9 +142,10 @@ export class IncrementalLinearizability {
   add(ev: HistoryEvent): void {
     const position = this.position++;
     if (this.pairingError || this.orderError || this.validationError || this.finished) return;
-    const bad = eventProblem(ev);
+    const current = this.openByProcess.get(ev.process);
+    const bad = pairingProblem(ev, position, current?.invoke, current?.position ?? -1);
     if (bad) {
-      this.pairingError = new HistoryParseError(undefined, bad.field, bad.expected, position);
+      this.pairingError = bad;
       return;
     }
     if (ev.timeUs < this.groupTimeUs) {
@@ -219,29 +156,17 @@ export class IncrementalLinearizability {
       this.flush();
       this.groupTimeUs = ev.timeUs;
     }
-    const current = this.openByProcess.get(ev.process);
     if (ev.type === 'invoke') {
-      if (current) {
-        this.pairingError = new HistoryParseError(undefined, 'process', `a completion of process ${ev.process}'s open :${current.invoke.f} (event ${current.position}) before it invokes again`, position);
-        return;
-      }
       const p: Pending = { seq: this.seq++, invoke: ev, position, part: undefined, resolved: false, queued: false, op: undefined };
       this.openByProcess.set(ev.process, p);
       this.group.push({ call: true, p });
       return;
     }
-    if (!current) {
-      this.pairingError = new HistoryParseError(undefined, 'process', `an :invoke by process ${ev.process} before this :${ev.type}`, position);
-      return;
-    }
-    if (current.invoke.f !== ev.f) {
-      this.pairingError = new HistoryParseError(undefined, 'f', `:${current.invoke.f}, the function of process ${ev.process}'s open invoke (event ${current.position}), got :${ev.f}`, position);
-      return;
-    }
+    const p = current!; // a completion that pairs has its process's open invoke
     this.openByProcess.delete(ev.process);
-    this.resolve(current, ev);
-    if (current.op?.status === 'ok') this.group.push({ call: false, p: current });
-    if (current.queued && current.part) this.drain(current.part);
+    this.resolve(p, ev);
+    if (p.op?.status === 'ok') this.group.push({ call: false, p });
+    if (p.queued && p.part) this.drain(p.part);
   }
 
   /** The verdict, once every event has been added. Throws HistoryParseError when the history is malformed. */
@@ -268,34 +193,14 @@ export class IncrementalLinearizability {
   private result(): LinearizabilityResult {
     const parts = [...this.parts.values()].filter((p) => p.operations > 0);
     parts.sort((a, b) => a.operations - b.operations || compareStrings(a.name, b.name));
-    const outcomes: PartitionOutcome[] = [];
-    const undecided: string[] = [];
-    let counterexample: Counterexample | undefined;
-    let failed = false;
-    let steps = 0;
     let operations = 0;
     for (const p of parts) operations += p.operations;
+    const fold = new OutcomeFold();
     for (const p of parts) {
-      steps += p.steps;
-      outcomes.push({ name: p.name, operations: p.operations, verdict: p.verdict, steps: p.steps, ...(p.stoppedBy ? { stoppedBy: p.stoppedBy } : {}) });
-      if (p.verdict === 'unknown') undecided.push(p.name);
-      if (p.verdict === 'not-linearizable') {
-        failed = true;
-        counterexample = p.counterexample;
-        break;
-      }
+      const outcome: PartitionOutcome = { name: p.name, operations: p.operations, verdict: p.verdict, steps: p.steps, ...(p.stoppedBy ? { stoppedBy: p.stoppedBy } : {}) };
+      if (fold.add(outcome, p.counterexample)) break;
     }
-    const verdict = failed ? 'not-linearizable' : undecided.length > 0 ? 'unknown' : 'linearizable';
-    return {
-      verdict,
-      model: this.model.name,
-      operations,
-      partitions: parts.length,
-      ...(verdict === 'unknown' ? { undecided } : {}),
-      ...(counterexample ? { counterexample } : {}),
-      steps,
-      partitionResults: outcomes,
-    };
+    return fold.result(this.model.name, operations, parts.length);
   }
 
   /** The op's completion is known (undefined: never completed): decide what is checked of it. */
@@ -325,7 +230,7 @@ export class IncrementalLinearizability {
     if (!part) {
       const initial = this.byKey ? (this.perKeyInitial ? (this.perKeyInitial(k) ?? null) : undefined) : this.options.initial;
       const state = this.model.init(initial);
-      const start = makeConfig(this.model, state, [], new Map());
+      const start = makeConfig(this.model, state, [], NO_COUNTS);
       part = {
         name: this.byKey ? `key ${JSON.stringify(k)}` : 'all',
         initial,
@@ -333,14 +238,11 @@ export class IncrementalLinearizability {
         head: 0,
         frontier: [start],
         open: new Map(),
-        classOf: new Map(),
-        classRep: new Map(),
-        nextClass: 0,
+        classes: new PendingClasses(this.model),
         operations: 0,
         steps: 0,
         verdict: 'linearizable',
         mode: 'frontier',
-        resumeAt: 0,
         waiting: false,
         segment: [],
         snapshot: [start],
@@ -372,9 +274,9 @@ export class IncrementalLinearizability {
     while (part.head < q.length) {
       const e = q[part.head];
       if (e.call && !e.p.resolved) break;
-      let targets: Target[] = [];
+      let targets: readonly Target[] = NO_TARGETS;
       if (!e.call && e.p.op !== undefined && part.verdict === 'linearizable' && part.mode === 'frontier' && this.model.reach) {
-        const ahead = this.lookahead(part);
+        const ahead = lookahead(part, this.final);
         if (ahead === undefined) {
           part.waiting = true;
           break;
@@ -385,13 +287,12 @@ export class IncrementalLinearizability {
       const op = e.p.op;
       if (op === undefined) continue;
       if (e.call) part.operations++;
-      if (part.verdict !== 'linearizable') continue;
-      if (e.call) this.call(part, op);
-      else if (part.mode === 'frontier') this.return(part, op, targets);
-      else {
-        part.open.delete(op.id);
-        if (this.options.resume && part.open.size === 0 && part.segment && part.segment.length >= part.resumeAt) this.resume(part);
+      if (part.verdict === 'linearizable') {
+        if (e.call) this.call(part, op);
+        else if (part.mode === 'frontier') this.return(part, op, targets);
+        else part.open.delete(op.id);
       }
+      if (!e.call) part.classes.returned(op);
     }
     if (part.head === q.length) {
       q.length = 0;
@@ -400,45 +301,6 @@ export class IncrementalLinearizability {
       q.splice(0, part.head);
       part.head = 0;
     }
-  }
-
-  /**
-   * The targets of the return at the head of `part`'s queue: the next completed ops that
-   * return after it with a Model.reach test, among the events queued up to the first
-   * unresolved call, each unless an op called before it returns may lead to it whatever
-   * the configuration (then it prunes nothing). Undefined: wait for more events (none
-   * returned yet, and the queue is short of LOOKAHEAD_EVENTS_MAX, and more events may come).
-   */
-  private lookahead(part: PartitionState): Target[] | undefined {
-    const q = part.queue;
-    const reach = this.model.reach!;
-    const calls: Operation[] = [];
-    const targets: Target[] = [];
-    let found = 0;
-    let end = part.head + 1;
-    for (; end < q.length && end - part.head <= LOOKAHEAD_EVENTS_MAX && found < LOOKAHEAD_TARGETS_MAX; end++) {
-      const e = q[end];
-      if (e.call && !e.p.resolved) break;
-      const op = e.p.op;
-      if (op === undefined) continue;
-      if (e.call) {
-        calls.push(op);
-        continue;
-      }
-      const r = reach(op);
-      if (r === undefined || targets.length >= 2 * LOOKAHEAD_TARGETS_MAX) continue;
-      if (!part.open.has(op.id)) found++; // called in the lookahead: linearized in no configuration yet
-      let laterHelps: Target['laterHelps'] = 'none';
-      const later: Operation[] = [];
-      for (const c of calls) {
-        if (c.id === op.id) continue;
-        later.push(c);
-        if (r.via(c)) laterHelps = laterHelps === 'other' || !this.model.blind?.(c) ? 'other' : 'blind';
-      }
-      targets.push({ op, reach: r, laterHelps, later });
-    }
-    if (found === 0 && !this.final && end - part.head <= LOOKAHEAD_EVENTS_MAX) return undefined;
-    return targets;
   }
 
   private call(part: PartitionState, op: Operation): void {
@@ -454,14 +316,7 @@ export class IncrementalLinearizability {
       part.open.set(op.id, op);
       return;
     }
-    const text = `${op.f}\u0000${canonicalKey(op.input)}`;
-    let c = part.classOf.get(text);
-    if (c === undefined) {
-      c = part.nextClass++;
-      part.classOf.set(text, c);
-      part.classRep.set(c, op);
-    }
-    const cls = c;
+    const cls = part.classes.classOf(op);
     // The same count added to every configuration keeps them distinct and undominated.
     part.frontier = part.frontier.map((k) => ({ ...k, info: withCount(k.info, cls, 1) }));
   }
@@ -471,15 +326,15 @@ export class IncrementalLinearizability {
     // Every event in, and every return queued after this one is of a total op (legal in every state, so it can be
     // linearized after anything): any configuration leads to a linearization, one is enough.
     const last = this.final && part.queue.every((e, i) => i < part.head || e.call || e.p.op === undefined || (this.model.total?.(e.p.op) ?? false));
-    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierLimit), wordsMax: this.memoWords, last };
-    let { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits, targets);
+    const limits = { stepsLeft: this.stepsLeft, configurationsMax: Math.min(this.memoEntries, this.frontierMax), wordsMax: this.memoWords, last };
+    let { out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classes, o, limits, targets);
     this.stepsLeft -= Math.min(steps, this.stepsLeft);
     part.steps += steps;
     if (out.length === 0 && !stopped && targets.length > 0) {
       // No configuration reaches a later op: the history fails there, not necessarily here.
       // Take this return without lookahead, so that the failure is found (and explained) where the batch check finds it.
       limits.stepsLeft = this.stepsLeft;
-      ({ out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classRep, o, limits));
+      ({ out, steps, stopped } = linearizeReturn(this.model, part.frontier, part.open, part.classes, o, limits));
       this.stepsLeft -= Math.min(steps, this.stepsLeft);
       part.steps += steps;
     }
@@ -509,17 +364,10 @@ export class IncrementalLinearizability {
   private cut(part: PartitionState): void {
     part.snapshot = part.frontier;
     part.segment = [];
-    if (part.classRep.size > 64) {
+    if (part.classes.size > 64) {
       const live = new Set<number>();
       for (const c of part.frontier) for (const cls of c.info.keys()) live.add(cls);
-      if (live.size * 2 < part.classRep.size) {
-        for (const [text, cls] of part.classOf) {
-          if (!live.has(cls)) {
-            part.classOf.delete(text);
-            part.classRep.delete(cls);
-          }
-        }
-      }
+      if (live.size * 2 < part.classes.size) part.classes.retain(live);
     }
   }
 
@@ -530,49 +378,21 @@ export class IncrementalLinearizability {
     part.segment = undefined;
     part.snapshot = [];
     part.open.clear();
-    part.classOf.clear();
-    part.classRep.clear();
+    part.classes.clear();
   }
 
   /** Too hard for the configurations: keep the ops from the last cut on, for the batch search at the end. */
   private retain(part: PartitionState): void {
     part.mode = 'retained';
     part.frontier = [];
-    part.resumeAt = Math.max(part.resumeAt, RESUME_GROWTH * (part.segment?.length ?? 0));
   }
 
-  /**
-   * A retained partition at a cut: replay its ops since the last cut through the
-   * configurations, with RESUME_FRONTIER_FACTOR times the frontier, from the configurations there. Either it
-   * gets through (back to carrying configurations, the ops forgotten) or it is retained again
-   * from the last cut it reached (tried again once its segment has grown RESUME_GROWTH times).
-   */
-  private resume(part: PartitionState): void {
-    const segment = part.segment!;
-    const entries: Entry[] = [];
-    for (const op of segment) {
-      const p: Pending = { seq: op.id, invoke: undefined as never, position: 0, part, resolved: true, queued: true, op };
-      entries.push({ call: true, p });
-      if (op.status === 'ok') entries.push({ call: false, p });
-    }
-    const time = (e: Entry) => (e.call ? e.p.op!.invokeTimeUs : e.p.op!.completeTimeUs!);
-    entries.sort((a, b) => time(a) - time(b) || (a.call === b.call ? a.p.seq - b.p.seq : a.call ? -1 : 1));
-    part.mode = 'frontier';
-    part.frontier = part.snapshot;
-    part.segment = [];
-    part.open.clear();
-    this.frontierLimit = this.frontierMax * RESUME_FRONTIER_FACTOR;
-    try {
-      for (const e of entries) {
-        if (part.verdict !== 'linearizable') return;
-        if (e.call) this.call(part, e.p.op!);
-        else if (part.mode === 'frontier') this.return(part, e.p.op!);
-        else part.open.delete(e.p.op!.id);
-      }
-    } finally {
-      this.frontierLimit = this.frontierMax;
-    }
-    if ((part.mode as PartitionState['mode']) === 'retained') part.resumeAt = Math.max(part.resumeAt, RESUME_GROWTH * segment.length);
+  /** searchSegment within the check's budgets; its steps come out of the check's. */
+  private searchSegment(part: PartitionState, untilUs: number | undefined, stepsMax?: number): ReturnType<typeof searchSegment> {
+    const limits = { stepsLeft: this.stepsLeft, memoEntries: this.memoEntries, memoWords: this.memoWords, explainSteps: this.options.explainSteps ?? 100 };
+    const out = searchSegment(this.model, part, limits, untilUs, stepsMax);
+    this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);
+    return out;
   }
 
   /** A retained partition's verdict: the batch search over its ops since its last cut. */
@@ -584,39 +404,6 @@ export class IncrementalLinearizability {
     if (out.counterexample) part.counterexample = out.counterexample;
     part.segment = undefined;
     part.snapshot = [];
-  }
-
-  /**
-   * The batch search over a partition's ops since its last cut (those invoked by `untilUs`),
-   * from each configuration there (its pending indeterminate ops put back as operations):
-   * linearizable from one of them, or not from any (the deepest counterexample kept).
-   */
-  private searchSegment(part: PartitionState, untilUs: number | undefined, stepsMax = Infinity): { verdict: 'linearizable' | 'not-linearizable' | 'unknown'; steps: number; stoppedBy?: 'steps' | 'memo'; counterexample?: Counterexample } {
-    const segment = part.segment ?? [];
-    if (part.snapshot.length === 0) return { verdict: 'unknown', steps: 0, stoppedBy: 'memo' };
-    let best: Counterexample | undefined;
-    let steps = 0;
-    let stoppedBy: 'steps' | 'memo' | undefined;
-    for (const start of part.snapshot) {
-      const ops: Operation[] = [];
-      const classes = [...start.info.keys()].sort((a, b) => a - b);
-      for (const cls of classes) {
-        const rep = part.classRep.get(cls)!;
-        for (let i = 0; i < start.info.get(cls)!; i++) ops.push(rep);
-      }
-      for (const op of segment) if (op.invokeTimeUs <= (untilUs ?? Infinity)) ops.push(op);
-      ops.sort((a, b) => a.invokeTimeUs - b.invokeTimeUs || a.id - b.id);
-      const renumbered = ops.map((op, id) => ({ ...op, id }));
-      const budget: SearchBudget = { stepsLeft: Math.max(Math.min(this.stepsLeft, stepsMax - steps), 1), memoEntries: this.memoEntries, memoWords: this.memoWords, timeUp: () => false, explainSteps: this.options.explainSteps ?? 100 };
-      const out = searchPartition(this.model, { name: part.name, ops: renumbered }, part.initial, budget, { state: start.state });
-      steps += out.steps;
-      this.stepsLeft = Math.max(0, this.stepsLeft - out.steps);
-      if (out.verdict === 'linearizable') return { verdict: 'linearizable', steps };
-      if (out.verdict === 'unknown') stoppedBy = out.stoppedBy === 'memo' ? 'memo' : 'steps';
-      if (out.counterexample && (!best || out.counterexample.linearizedCount > best.linearizedCount)) best = out.counterexample;
-    }
-    if (stoppedBy) return { verdict: 'unknown', steps, stoppedBy };
-    return { verdict: 'not-linearizable', steps, ...(best ? { counterexample: best } : {}) };
   }
 }
 

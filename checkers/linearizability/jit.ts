@@ -18,17 +18,22 @@
 //   such configurations are one whatever their states (marked `erased`: deduplicated and
 //   dominated on their linearized ops and pending counts alone), and an indeterminate op
 //   that is not blind is never applied in one (dropping it leaves a linearization).
-import { ConfigFrontier, configWords, headKey, infoKey, makeConfig, withCount, withId, withoutId, type Config } from './frontier.js';
+import type { PendingClasses } from './classes.js';
+import { ConfigFrontier, configWords, headKey, infoKey, makeConfig, sortedClasses, withCount, withId, withoutId, type Config } from './frontier.js';
 import type { Model, Operation, Reach } from './types.js';
+
+const NO_OPS: readonly Operation[] = [];
 
 /** A completed op that returns after the one being taken, known ahead (incremental.ts's lookahead). */
 export interface Target {
   readonly op: Operation;
   readonly reach: Reach;
-  /** Whether ops called before it returns (not yet taken) may lead to it (Reach.via): none, only blind ones, or others too. */
-  readonly laterHelps: 'none' | 'blind' | 'other';
-  /** The completed and indeterminate ops called before it returns (not yet taken), itself aside. */
+  /**
+   * The completed and indeterminate ops called before it returns (not yet taken):
+   * later[0 .. laterEnd), where it may be itself (skipped). Targets of one return share `later`.
+   */
   readonly later: readonly Operation[];
+  readonly laterEnd: number;
 }
 
 export interface ReturnLimits {
@@ -51,28 +56,29 @@ export interface ReturnOutcome {
 }
 
 /**
- * `open`: the open completed ops by id, in call order (with `o`); `classRep`: a
- * representative of each class of identical indeterminate ops.
+ * `open`: the open completed ops by id, in call order (with `o`); `classes`: the classes of
+ * identical indeterminate ops (a representative of each), with the ops' Model.reach.
  */
 export function linearizeReturn(
   model: Model,
   frontier: readonly Config[],
   open: ReadonlyMap<number, Operation>,
-  classRep: ReadonlyMap<number, Operation>,
+  classes: PendingClasses,
   o: Operation,
   limits: ReturnLimits,
   targets: readonly Target[] = [],
 ): ReturnOutcome {
   // `o` itself is a target too: it is linearized in this return, so the ops it may need are among those open or pending.
-  const self = model.reach?.(o);
-  const all: readonly Target[] = self ? [{ op: o, reach: self, laterHelps: 'none', later: [] }, ...targets] : targets;
-  const viable = viability(model, open, classRep, all);
+  const self = classes.reach(o);
+  const all: readonly Target[] = self ? [{ op: o, reach: self, later: NO_OPS, laterEnd: 0 }, ...targets] : targets;
+  const openOps = [...open.values()];
+  const viable = viability(openOps, classes, all);
   // `o` blind and every other open op total: until `o`, only total ops (whose legality does not depend on the state)
   // or indeterminate ones (which can be dropped) can be linearized, and `o` erases the state. So the configurations
   // before `o` count as one whatever their states, and no indeterminate op is applied.
-  const erasedUntilO = model.total !== undefined && (model.blind?.(o) ?? false) && [...open.values()].every((x) => x.id === o.id || model.total!(x));
+  const erasedUntilO = model.total !== undefined && (model.blind?.(o) ?? false) && openOps.every((x) => x.id === o.id || model.total!(x));
   // (Erasure only matters where states can multiply: indeterminate ops pending, or several open ops.)
-  const erasable = model.total && model.blind && (open.size > 2 || frontier.some((c) => c.info.size > 0)) ? erasure(model, open, classRep, all) : undefined;
+  const erasable = model.total && model.blind && (open.size > 2 || frontier.some((c) => c.info.size > 0)) ? erasure(model, openOps, classes, all) : undefined;
   const out = new ConfigFrontier();
   const visited = new Set<string>();
   // Configurations still to expand, and whether the last op applied was indeterminate
@@ -88,7 +94,7 @@ export function linearizeReturn(
   const place = (c: Config, afterInfo: boolean, viableChecked: boolean): void => {
     let lin = c.lin;
     let placed = lin.includes(o.id);
-    if (readOnly) for (const p of open.values()) {
+    if (readOnly) for (const p of openOps) {
       if (lin.includes(p.id) || !readOnly(p)) continue;
       steps++;
       const r = model.step(c.state, p);
@@ -122,7 +128,7 @@ export function linearizeReturn(
       stopped = 'memo';
       break;
     }
-    for (const cand of open.values()) {
+    for (const cand of openOps) {
       if (c.lin.includes(cand.id)) continue;
       if (afterInfo && model.blind?.(cand)) continue;
       steps++;
@@ -137,10 +143,9 @@ export function linearizeReturn(
       } else place(makeConfig(model, r.state, lin, c.info, stateKey), false, true);
     }
     // An indeterminate op applied here must be followed by an op it can matter to (not a blind one).
-    if (c.info.size === 0 || erasedUntilO || !nonBlindNext(model, open, classRep, c)) continue;
-    const classes = [...c.info.keys()].sort((a, b) => a - b);
-    for (const cls of classes) {
-      const rep = classRep.get(cls)!;
+    if (c.info.size === 0 || erasedUntilO || !nonBlindNext(model, openOps, classes.rep, c)) continue;
+    for (const cls of sortedClasses(c.info)) {
+      const rep = classes.rep.get(cls)!;
       if (afterInfo && model.blind?.(rep)) continue;
       if (c.erased && !model.blind!(rep)) continue; // erased: only a blind op gives a state that matters
       steps++;
@@ -157,10 +162,10 @@ export function linearizeReturn(
 }
 
 /** Is there an op that may follow an indeterminate one from `c` and is not blind? */
-function nonBlindNext(model: Model, open: ReadonlyMap<number, Operation>, classRep: ReadonlyMap<number, Operation>, c: Config): boolean {
+function nonBlindNext(model: Model, open: readonly Operation[], classRep: ReadonlyMap<number, Operation>, c: Config): boolean {
   const blind = model.blind;
   if (!blind) return true;
-  for (const cand of open.values()) if (!c.lin.includes(cand.id) && !blind(cand)) return true;
+  for (const cand of open) if (!c.lin.includes(cand.id) && !blind(cand)) return true;
   for (const cls of c.info.keys()) if (!blind(classRep.get(cls)!)) return true;
   return false;
 }
@@ -174,9 +179,8 @@ function nonBlindNext(model: Model, open: ReadonlyMap<number, Operation>, classR
  * state, or some other op still available may lead to it (one level: conservative past it).
  */
 function viability(
-  model: Model,
-  open: ReadonlyMap<number, Operation>,
-  classRep: ReadonlyMap<number, Operation>,
+  open: readonly Operation[],
+  classes: PendingClasses,
   targets: readonly Target[],
 ): ((state: unknown, lin: readonly number[], info: ReadonlyMap<number, number>, spentClass: number) => boolean) | undefined {
   if (targets.length === 0) return undefined;
@@ -189,16 +193,19 @@ function viability(
     readonly via: readonly Ref[];
   }
   const tests = targets.map((t) => {
-    const helpersOf = (r: Reach, except: Operation | undefined): Array<{ op: Operation; ref: Ref }> => {
+    const helpersOf = (needing: Operation, r: Reach, except: Operation | undefined, exceptClass: number): Array<{ op: Operation; ref: Ref }> => {
       const out: Array<{ op: Operation; ref: Ref }> = [];
-      for (const op of open.values()) if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: op.id });
-      for (const [cls, rep] of classRep) if (rep !== except && r.via(rep)) out.push({ op: rep, ref: -1 - cls });
-      for (const op of t.later) if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: undefined });
+      for (const op of open) if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: op.id });
+      for (const cls of classes.helpers(needing)) if (cls !== exceptClass) out.push({ op: classes.rep.get(cls)!, ref: -1 - cls });
+      for (let i = 0; i < t.laterEnd; i++) {
+        const op = t.later[i];
+        if (op !== except && op.id !== t.op.id && r.via(op)) out.push({ op, ref: undefined });
+      }
       return out;
     };
-    const helpers: Helper[] = helpersOf(t.reach, undefined).map(({ op, ref }) => {
-      const needs = model.reach?.(op);
-      return { ref, needs, via: needs ? helpersOf(needs, op).map((h) => h.ref) : [] };
+    const helpers: Helper[] = helpersOf(t.op, t.reach, undefined, -1).map(({ op, ref }) => {
+      const needs = classes.reach(op);
+      return { ref, needs, via: needs ? helpersOf(op, needs, op, ref !== undefined && ref < 0 ? -1 - ref : -1).map((h) => h.ref) : [] };
     });
     return { id: t.op.id, reach: t.reach, helpers };
   });
@@ -234,41 +241,62 @@ function viability(
  */
 function erasure(
   model: Model,
-  open: ReadonlyMap<number, Operation>,
-  classRep: ReadonlyMap<number, Operation>,
+  open: readonly Operation[],
+  classes: PendingClasses,
   targets: readonly Target[],
 ): ((state: unknown, lin: readonly number[], info: ReadonlyMap<number, number>) => boolean) | undefined {
   const blind = model.blind!;
   const total = model.total!;
-  const reachOf = model.reach!;
-  // A held op: an open op's id or a later call's (both >= 0), or a class as -1 - class.
-  const tests: Array<Array<{ ref: number; reach: Reach }>> = [];
+  // A held op: an open op's id or a later call's (both >= 0), or a class as -1 - class; `work`: those whose
+  // test is still to run over the candidates.
+  const tests: Array<{ refs: number[]; reaches: Reach[] }> = [];
+  const unblind: Operation[] = [];
   for (const t of targets) {
-    const held = new Map<number, Reach>([[t.op.id, t.reach]]);
-    const candidates: Array<{ op: Operation; ref: number }> = [...open.values(), ...t.later].map((op) => ({ op, ref: op.id }));
-    for (const [cls, rep] of classRep) candidates.push({ op: rep, ref: -1 - cls });
+    const refs = [t.op.id];
+    const reaches = [t.reach];
+    const work: Operation[] = [t.op];
     let ok = true;
     const hold = (op: Operation, ref: number): void => {
-      if (held.has(ref)) return;
-      const r = reachOf(op);
+      if (refs.includes(ref)) return;
+      const r = classes.reach(op);
       if (r === undefined) ok = false;
-      else held.set(ref, r);
+      else {
+        refs.push(ref);
+        reaches.push(r);
+        work.push(op);
+      }
     };
-    for (const { op, ref } of candidates) if (ref >= 0 && op.id !== t.op.id && op.status === 'ok' && !total(op)) hold(op, ref);
-    // Close under "may lead to a held op and is not blind" (each held op's test is run once over the candidates).
-    const unblind = candidates.filter(({ op }) => !blind(op));
-    const work = [...held.values()];
+    unblind.length = 0;
+    const consider = (op: Operation): void => {
+      if (!blind(op)) unblind.push(op);
+      if (op.id !== t.op.id && op.status === 'ok' && !total(op)) hold(op, op.id);
+    };
+    for (const op of open) consider(op);
+    for (let i = 0; i < t.laterEnd; i++) consider(t.later[i]);
+    // Close under "may lead to a held op and is not blind" (each held op's test is run once over the candidates;
+    // the classes that may lead to it are known per op).
     while (ok && work.length > 0) {
-      const r = work.pop()!;
-      for (const { op, ref } of unblind) {
-        if (held.has(ref) || !r.via(op)) continue;
-        hold(op, ref);
-        if (ok) work.push(held.get(ref)!);
+      const needing = work.pop()!;
+      const r = classes.reach(needing)!;
+      for (const op of unblind) if (!refs.includes(op.id) && r.via(op)) hold(op, op.id);
+      for (const cls of classes.helpers(needing)) {
+        const rep = classes.rep.get(cls)!;
+        if (!blind(rep)) hold(rep, -1 - cls);
       }
     }
-    if (ok) tests.push([...held].map(([ref, reach]) => ({ ref, reach })));
+    if (ok) tests.push({ refs, reaches });
   }
   if (tests.length === 0) return undefined;
-  return (state, lin, info) =>
-    tests.some((held) => !lin.includes(held[0].ref) && held.every((g) => (g.ref >= 0 ? lin.includes(g.ref) : !info.has(-1 - g.ref)) || !g.reach.from(state)));
+  return (state, lin, info) => {
+    for (const { refs, reaches } of tests) {
+      if (lin.includes(refs[0])) continue;
+      let all = true;
+      for (let i = 0; i < refs.length && all; i++) {
+        const ref = refs[i];
+        all = (ref >= 0 ? lin.includes(ref) : !info.has(-1 - ref)) || !reaches[i].from(state);
+      }
+      if (all) return true;
+    }
+    return false;
+  };
 }

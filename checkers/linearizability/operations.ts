@@ -24,27 +24,21 @@ export function pairOperations(history: readonly HistoryEvent[]): PairedHistory 
   let failed = 0;
   for (let position = 0; position < history.length; position++) {
     const ev = history[position];
-    const bad = eventProblem(ev);
-    if (bad) throw new HistoryParseError(undefined, bad.field, bad.expected, position);
     const current = open.get(ev.process);
+    const bad = pairingProblem(ev, position, current?.event, current?.position ?? -1);
+    if (bad) throw bad;
     if (ev.type === 'invoke') {
-      if (current) {
-        throw new HistoryParseError(undefined, 'process', `a completion of process ${ev.process}'s open :${current.event.f} (event ${current.position}) before it invokes again`, position);
-      }
       open.set(ev.process, { event: ev, position });
       continue;
     }
-    if (!current) throw new HistoryParseError(undefined, 'process', `an :invoke by process ${ev.process} before this :${ev.type}`, position);
-    if (current.event.f !== ev.f) {
-      throw new HistoryParseError(undefined, 'f', `:${current.event.f}, the function of process ${ev.process}'s open invoke (event ${current.position}), got :${ev.f}`, position);
-    }
-    if (ev.timeUs < current.event.timeUs) throw new HistoryParseError(undefined, 'timeUs', `a time not before its invoke's (${current.event.timeUs})`, position);
+    const invoke = current!; // a completion that pairs has its process's open invoke
+    if (ev.timeUs < invoke.event.timeUs) throw new HistoryParseError(undefined, 'timeUs', `a time not before its invoke's (${invoke.event.timeUs})`, position);
     open.delete(ev.process);
     if (ev.type === 'fail') {
       failed++;
       continue;
     }
-    byInvoke[current.position] = ev;
+    byInvoke[invoke.position] = ev;
   }
   for (const { position } of open.values()) byInvoke[position] = null;
   const ops: Operation[] = [];
@@ -73,6 +67,24 @@ export function operationOf(id: number, invoke: HistoryEvent, completion: Histor
   };
   if (key !== undefined) (op as { key?: string }).key = key;
   return op;
+}
+
+/**
+ * What is wrong with event `position` of a history (pairOperations' and the incremental
+ * check's rules), given its process's open invoke (undefined: none) at `openPosition`:
+ * its own fields, an invoke while one is open, a completion with none open or of another
+ * function. Undefined when it pairs.
+ */
+export function pairingProblem(ev: HistoryEvent, position: number, openInvoke: HistoryEvent | undefined, openPosition: number): HistoryParseError | undefined {
+  const bad = eventProblem(ev);
+  if (bad) return new HistoryParseError(undefined, bad.field, bad.expected, position);
+  if (ev.type === 'invoke') {
+    if (!openInvoke) return undefined;
+    return new HistoryParseError(undefined, 'process', `a completion of process ${ev.process}'s open :${openInvoke.f} (event ${openPosition}) before it invokes again`, position);
+  }
+  if (!openInvoke) return new HistoryParseError(undefined, 'process', `an :invoke by process ${ev.process} before this :${ev.type}`, position);
+  if (openInvoke.f !== ev.f) return new HistoryParseError(undefined, 'f', `:${openInvoke.f}, the function of process ${ev.process}'s open invoke (event ${openPosition}), got :${ev.f}`, position);
+  return undefined;
 }
 
 /** What is wrong with one event's own fields (type, process, f, timeUs), or undefined when they are fine. */

@@ -7,10 +7,11 @@
 // map as one state, for comparison and for benchmarks.
 import type { Model, Operation, Partition, Reach, StepResult } from '../types.js';
 import { canonicalKey, compareStrings, isNil, showValue, stateKey } from '../values.js';
-import { casArgs, casStep, casSwapped, expectF, illegal, ok, sameOrBothAbsent, writtenValue } from './common.js';
+import { casArgs, casStep, expectF, illegal, ok, sameOrBothAbsent, valueReach, writtenValue } from './common.js';
 
 const GET = ['get', 'read'];
 const PUT = ['put', 'write'];
+const APPEND = ['append'];
 const FS = [...GET, ...PUT, 'append', 'cas'];
 
 /** One key's value: a string, another JSON value, or null when absent. */
@@ -62,25 +63,11 @@ const readOnly = (op: Operation): boolean => GET.includes(op.f);
  * a put or cas that writes such a prefix. Values of other types: no help.
  */
 function reachKv(target: Operation): Reach<KvValue> | undefined {
-  let needed: unknown;
-  if (GET.includes(target.f) && target.status === 'ok') needed = target.output;
-  else if (target.f === 'cas' && (target.status === 'info' || casSwapped(target))) needed = casArgs(target)?.[0];
-  else return undefined;
-  if (!isNil(needed) && typeof needed !== 'string') return undefined;
-  const text = isNil(needed) ? '' : needed;
-  const from = (value: KvValue): boolean => typeof value !== 'string' || text.startsWith(value);
-  return {
-    from,
-    via(op) {
-      if (GET.includes(op.f) || op.f === 'append') return false;
-      if (PUT.includes(op.f)) return from(writtenValue(op));
-      if (op.f === 'cas') {
-        const args = casArgs(op);
-        return args === undefined || from(args[1]);
-      }
-      return true;
-    },
-  };
+  return valueReach<KvValue>(target, GET, PUT, APPEND, (needed) => {
+    if (!isNil(needed) && typeof needed !== 'string') return undefined;
+    const text = isNil(needed) ? '' : needed;
+    return (value) => typeof value !== 'string' || text.startsWith(value);
+  });
 }
 
 /** A map (plain object or Map) of per-key initial values, or undefined when `initial` is not one. */

@@ -4,7 +4,7 @@
 // checker option `nilReadsUnknown`, which drops such reads before the search.
 import type { Model, Operation, Reach, StepResult } from '../types.js';
 import { isNil, showValue, stateKey } from '../values.js';
-import { casArgs, casStep, casSwapped, expectF, illegal, ok, sameOrBothAbsent, writtenValue } from './common.js';
+import { casArgs, casStep, expectF, illegal, ok, sameOrBothAbsent, valueReach, writtenValue } from './common.js';
 
 const READ = ['read', 'get'];
 const WRITE = ['write', 'put'];
@@ -31,23 +31,7 @@ function validateWrite(op: Operation): { field: string; expected: string } | und
  * effect only then) needs the register to hold its value; only a write or cas of it can put it there.
  */
 function reachRegister(target: Operation): Reach<unknown> | undefined {
-  let needed: unknown;
-  if (READ.includes(target.f) && target.status === 'ok') needed = target.output;
-  else if (target.f === 'cas' && (target.status === 'info' || casSwapped(target)) && casArgs(target)) needed = casArgs(target)![0];
-  else return undefined;
-  const from = (state: unknown): boolean => sameOrBothAbsent(state, needed, false);
-  return {
-    from,
-    via(op) {
-      if (READ.includes(op.f)) return false;
-      if (WRITE.includes(op.f)) return from(writtenValue(op));
-      if (op.f === 'cas') {
-        const args = casArgs(op);
-        return args === undefined || from(args[1]);
-      }
-      return true;
-    },
-  };
+  return valueReach<unknown>(target, READ, WRITE, [], (needed) => (state) => sameOrBothAbsent(state, needed, false));
 }
 
 export const registerModel: Model<unknown> = {
