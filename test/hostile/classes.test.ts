@@ -148,23 +148,31 @@ describe('results lines of the wrong shape (merge)', () => {
   });
 });
 
+/** This thread's CPU time in ms (user + system). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 describe('a damaged YAML file of a megabyte', () => {
   it('reports its first error without composing the million after it (it took tens of seconds)', async () => {
     const { YamlSource } = await import('../../scenario/yaml-source.js');
     const base = readFileSync(join(ROOT, 'scenarios/raft/local-read.yaml'), 'utf8');
     // A slice with an unmatched } repeated 20,000 times, as the corpus's repeat-slice makes it.
     const text = `${base}\n }\n${'  - { at: 5s, kind: heal }\nbugs: [local-read]\n }\n'.repeat(20_000)}`;
-    const started = performance.now();
+    // The bound is issue #16's hang bound (every hostile case ends within 10 s), not a speed
+    // figure, and it is CPU time: wall time fails on a loaded machine (it did, at 10.4 s wall).
+    const started = cpuMs();
     const parsed = YamlSource.parse(text);
-    const ms = performance.now() - started;
+    const ms = cpuMs() - started;
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error.line).toBe(base.split('\n').length + 1);
     expect(ms).toBeLessThan(8_000);
     // Flow damage that the composer reports through its error hook stops at once.
     const flow = `${base}\nx: [${'{a: 1, '.repeat(100_000)}\n`;
-    const t = performance.now();
+    const t = cpuMs();
     expect(YamlSource.parse(flow).ok).toBe(false);
-    expect(performance.now() - t).toBeLessThan(8_000);
+    expect(cpuMs() - t).toBeLessThan(8_000);
   });
 });
 
