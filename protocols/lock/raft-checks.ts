@@ -57,6 +57,7 @@ function adapt(view: ClusterView<unknown>): ClusterView<RaftNode> {
 
 class OnRaftPeers implements Invariant<unknown> {
   readonly name: string;
+  readonly notes?: readonly string[];
   readonly onNote?: (note: Note, view: ClusterView<unknown>) => string | undefined;
   readonly afterEvent?: (view: ClusterView<unknown>) => string | undefined;
   readonly atEnd?: (view: ClusterView<unknown>) => string | undefined;
@@ -64,6 +65,9 @@ class OnRaftPeers implements Invariant<unknown> {
   constructor(inner: Invariant<RaftNode>, peers: PeersView) {
     const raftView = (view: ClusterView<unknown>) => peers.of(view);
     this.name = inner.name;
+    // The kinds the Raft invariant reads: without them, it would be handed every note kind
+    // of the run, and the kernel would build the data of every note for it.
+    if (inner.notes !== undefined) this.notes = inner.notes;
     if (inner.onNote) {
       const onNote = inner.onNote.bind(inner);
       this.onNote = (note, view) => {

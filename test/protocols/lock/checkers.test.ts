@@ -112,4 +112,14 @@ describe("Raft's invariants on the lock servers (lock-lease, lock-zk)", () => {
     lockView.changedNode = undefined;
     expect(monotonic.afterEvent!(view)).toMatch(/^n3's commitIndex went from 5 down to 4/);
   });
+  it('declare the note kinds of the Raft invariants they wrap (without them the kernel hands them, and builds, every note)', async () => {
+    const { raftPeerInvariants } = await import('../../../protocols/lock/raft-checks.js');
+    const { raftInvariants } = await import('../../../protocols/raft/invariants.js');
+    const { defaultRaftOptions } = await import('../../../protocols/raft/options.js');
+    const inner = raftInvariants(defaultRaftOptions);
+    const wrapped = raftPeerInvariants(defaultRaftOptions);
+    expect(wrapped.map((i) => i.name)).toEqual(inner.map((i) => i.name));
+    expect(inner.some((i) => i.notes !== undefined)).toBe(true);
+    for (const [k, i] of inner.entries()) expect(wrapped[k].notes).toEqual(i.notes);
+  });
 });
