@@ -1,6 +1,6 @@
 // A hand-built NodeContext for driving Raft handlers directly (no scheduler), as etcd's
 // raft_paper_test.go does: every effect is recorded for assertions.
-import type { NodeId } from '../../../sim/types.js';
+import type { ClusterView, DurableStorage, NodeId } from '../../../sim/types.js';
 import { FakeStorage, lowRandom, RecordingContext, sameRole, sentOfType as sentOf, type Sent as RecordedSend } from '../recording-context.js';
 import { raft } from '../../../protocols/raft/index.js';
 import type { RaftNode } from '../../../protocols/raft/node.js';
@@ -71,4 +71,38 @@ export function electLeader(node: RaftNode, ctx: FakeContext): void {
 
 export function sentOfType<T extends RaftMsg['type']>(sent: readonly Sent[], type: T): Array<Sent & { msg: Extract<RaftMsg, { type: T }> }> {
   return sentOf(sent, type);
+}
+
+/**
+ * A hand-built cluster view of Raft servers for feeding invariants directly: `actors` are
+ * fakes with the fields the checks read (role, term, commitIndex, log...), each node has a
+ * FakeStorage, and `changedNode` is whatever the test sets (undefined: any node).
+ */
+export class FakeRaftView<A extends object = object> implements ClusterView<RaftNode> {
+  nowUs = 0;
+  inLivenessPhase = false;
+  changedNode: NodeId | -1 | undefined = undefined;
+  readonly clientCount = 0;
+  readonly storages: FakeStorage[];
+  constructor(public actors: Array<A | undefined>) {
+    this.storages = actors.map(() => new FakeStorage());
+  }
+  get nodeCount(): number {
+    return this.actors.length;
+  }
+  actor(node: number): RaftNode | undefined {
+    return this.actors[node] as RaftNode | undefined;
+  }
+  storage(node: number): DurableStorage {
+    return this.storages[node];
+  }
+  rolesOf(): readonly string[] {
+    return ['server'];
+  }
+  nodesWith(role: string): readonly number[] {
+    return role === 'server' ? this.actors.map((_, i) => i) : [];
+  }
+  clientActor(): undefined {
+    return undefined;
+  }
 }

@@ -16,8 +16,8 @@ import { leaderAtEnd, RaftLiveness } from '../../../protocols/raft/liveness.js';
 import { raft } from '../../../protocols/raft/index.js';
 import type { RaftNode } from '../../../protocols/raft/node.js';
 import { SENTINEL, type Entry } from '../../../protocols/raft/types.js';
-import type { ClusterView, DurableStorage, HistoryEvent, Invariant, Note } from '../../../sim/types.js';
-import { entry, FakeStorage } from './fake-context.js';
+import type { HistoryEvent, Invariant, Note } from '../../../sim/types.js';
+import { entry, FakeRaftView } from './fake-context.js';
 
 interface FakeActor {
   role: RaftNode['role'];
@@ -31,33 +31,7 @@ function actor(logTerms: number[], extra: Partial<FakeActor> = {}): FakeActor {
   return { role: 'follower', term: logTerms.at(-1) ?? 0, commitIndex: 0, log: [SENTINEL, ...logTerms.map((t, i) => entry(t, i + 1))], ...extra };
 }
 
-class View implements ClusterView<RaftNode> {
-  nowUs = 0;
-  inLivenessPhase = false;
-  readonly storages: FakeStorage[];
-  constructor(public actors: Array<FakeActor | undefined>) {
-    this.storages = actors.map(() => new FakeStorage());
-  }
-  get nodeCount(): number {
-    return this.actors.length;
-  }
-  actor(node: number): RaftNode | undefined {
-    return this.actors[node] as RaftNode | undefined;
-  }
-  storage(node: number): DurableStorage {
-    return this.storages[node];
-  }
-  rolesOf(): readonly string[] {
-    return ['server'];
-  }
-  nodesWith(role: string): readonly number[] {
-    return role === 'server' ? this.actors.map((_, i) => i) : [];
-  }
-  readonly clientCount = 0;
-  clientActor(): undefined {
-    return undefined;
-  }
-}
+class View extends FakeRaftView<FakeActor> {}
 
 const note = (node: number, kind: string, data: Record<string, unknown>): Note => ({ node, kind, data, timeUs: 0 });
 

@@ -9,9 +9,9 @@ import { raftInvariants } from '../../../protocols/raft/invariants.js';
 import type { RaftNode } from '../../../protocols/raft/node.js';
 import { parseRaftOptions } from '../../../protocols/raft/options.js';
 import { SENTINEL, type Entry } from '../../../protocols/raft/types.js';
-import type { ClusterView, DurableStorage, Invariant, NodeId } from '../../../sim/types.js';
+import type { Invariant } from '../../../sim/types.js';
 import { fcSeed } from '../../sim/fc-seed.js';
-import { entry, FakeStorage } from './fake-context.js';
+import { entry, FakeRaftView } from './fake-context.js';
 
 const PARTS = ['monotonic-commit', 'committed-prefix-stable', 'commit-current-term'] as const;
 
@@ -26,34 +26,7 @@ interface FakeNode {
 
 const fresh = (): FakeNode => ({ role: 'follower', term: 1, commitIndex: 0, lastApplied: 0, snapIndex: 0, log: [SENTINEL] });
 
-class View implements ClusterView<RaftNode> {
-  nowUs = 0;
-  inLivenessPhase = false;
-  changedNode: NodeId | -1 | undefined = undefined;
-  readonly clientCount = 0;
-  private readonly storages: FakeStorage[];
-  constructor(public actors: Array<FakeNode | undefined>) {
-    this.storages = actors.map(() => new FakeStorage());
-  }
-  get nodeCount(): number {
-    return this.actors.length;
-  }
-  actor(node: number): RaftNode | undefined {
-    return this.actors[node] as RaftNode | undefined;
-  }
-  storage(node: number): DurableStorage {
-    return this.storages[node];
-  }
-  rolesOf(): readonly string[] {
-    return ['server'];
-  }
-  nodesWith(): readonly number[] {
-    return this.actors.map((_, i) => i);
-  }
-  clientActor(): undefined {
-    return undefined;
-  }
-}
+class View extends FakeRaftView<FakeNode> {}
 
 /** One event: which node it changes (-1: none; 'any': a fault, changedNode undefined) and how. */
 interface Step {
