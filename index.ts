@@ -147,6 +147,7 @@ export type { SwarmBounds } from './scenario/load.js';
 export type { RunLimits, ViolationJson } from './scenario/runner.js';
 export type { TransactionalResult } from './scenario/history-checks.js';
 export { runScenario, replayCommand, InternalRunError } from './scenario/index.js';
+export { holdHeapFlat, FLAT_HEAP_FLAGS } from './scenario/heap.js';
 export { simulate, scenarioOf } from './scenario/simulate.js';
 export type { SimulateOptions, SimulateResult } from './scenario/simulate.js';
 

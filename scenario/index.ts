@@ -24,6 +24,7 @@ export type { AnyProtocol, CheckerNames, ProtocolResolver } from './registry.js'
 export { parseDuration, parseProbability, formatDuration, looksLikeDuration, describeValue, DURATION_EXPECTED, PROBABILITY_EXPECTED } from './units.js';
 export type { Result, DurationOptions } from './units.js';
 export { shellQuote } from './shell.js';
+export { holdHeapFlat, FLAT_HEAP_FLAGS } from './heap.js';
 export { jsonSafe } from './json-safe.js';
 export { scenarioSchema, FAULT_KINDS, NEMESIS_KINDS } from './schema.js';
 export type { RawScenario, RawFault } from './schema.js';

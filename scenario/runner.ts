@@ -47,7 +47,8 @@ export interface RunLimits {
   /**
    * `bounded`: at fuzz level, check linearizability as the run goes (the incremental check)
    * and keep in `result.history` only the events from faults stopping on (what the liveness
-   * checks read), so that memory stays flat on long runs. Applies when the history checker
+   * checks read), and keep no fault log (`result.faultLog` is empty), so that memory stays
+   * flat on long runs. Applies when the history checker
    * is linearizability with a model the incremental check supports (kv, zk, registers,
    * mutex...) or there is none; otherwise, and at full level, the whole history is kept.
    * Default `all`: the whole history, checked at the end (as before). Verdicts and hashes
@@ -68,7 +69,9 @@ export function runScenario(scenario: LoadedScenario, overrides: ScenarioOverrid
     const deadline = timeoutMs !== undefined ? performance.now() + timeoutMs : undefined;
     const shouldStop = deadline !== undefined ? () => (timedOut = performance.now() >= deadline) : undefined;
     const bounded = limits.history === 'bounded' ? boundedHistory(loaded) : undefined;
-    const result = runSimulation(loaded.config, { ...(shouldStop ? { shouldStop } : {}), ...(bounded ? { history: bounded.retention } : {}) });
+    // A bounded run keeps no fault log either: it grows with the run, and only shrinking and
+    // reports (which run their own fuzz- and full-level runs) read it.
+    const result = runSimulation(loaded.config, { ...(shouldStop ? { shouldStop } : {}), ...(bounded ? { history: bounded.retention, keepFaultLog: false } : {}) });
     const violations = [...result.violations];
     let linearizability: LinearizabilityVerdict | undefined;
     let linearizabilityResult: LinearizabilityResult | undefined;

@@ -52,6 +52,8 @@ export class Faults {
     private readonly network: Network,
     private readonly actors: Actors,
     readonly random: Prng,
+    /** Whether to keep `log` (RunOptions.keepFaultLog). */
+    private readonly keepLog = true,
   ) {}
 
   private get nodeIds(): NodeId[] {
@@ -249,7 +251,7 @@ export class Faults {
       }
     }
     core.hash.str(action.kind);
-    for (const c of concrete) this.log.push({ atUs: core.nowTrue, action: c });
+    if (this.keepLog) for (const c of concrete) this.log.push({ atUs: core.nowTrue, action: c });
     if (core.trace) {
       core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: action.kind, detail });
       this.traceAfter(action.kind === 'clock-offset' || action.kind === 'clock-jump' || action.kind === 'clock-drift' ? concrete : []);

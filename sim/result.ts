@@ -69,7 +69,10 @@ export interface RunResult {
   trace?: TraceEvent[];
   /** When faults stopped. */
   faultsStopUs: Micros;
-  /** Every fault as applied, concrete (nodes and groups resolved): replaying it as a script gives the same faults. */
+  /**
+   * Every fault as applied, concrete (nodes and groups resolved): replaying it as a script gives
+   * the same faults. Empty when the run was asked not to keep it (RunOptions.keepFaultLog false).
+   */
   faultLog: ScriptedFault[];
   /** What the protocol's observers found (not failures), in their order. Never hashed. */
   observations: Observation[];

@@ -117,7 +117,7 @@ export class World implements ClusterView<Actor<unknown>> {
     this.builtin = builtin;
     this.slots = this.actors.slots;
     this.nodeActors = this.actors.nodeActors;
-    this.faults = new Faults(core, this.network, this.actors, stream('faults'));
+    this.faults = new Faults(core, this.network, this.actors, stream('faults'), options.keepFaultLog !== false);
     this.nemesis = config.nemesis ? new Nemesis(core, config.nemesis, this.faults, this.actors, config.faultsStopUs) : undefined;
     if (config.coverage) {
       const network = this.network;
@@ -339,6 +339,12 @@ export interface RunOptions {
    */
   // HistoryRetention's shape, written out: the public API names only types it exports.
   history?: { sink?: (event: HistoryEvent) => void; keepFromUs?: Micros };
+  /**
+   * false: do not keep the concrete fault log (RunResult.faultLog stays empty). It grows with
+   * every fault applied and only shrinking and reports read it, so a long run that needs
+   * neither (`--history bounded`) drops it. Default true. Never changes the run or its hash.
+   */
+  keepFaultLog?: boolean;
 }
 
 /** Run one simulation to its end (or its first violation). */

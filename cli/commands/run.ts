@@ -58,6 +58,7 @@ export async function runHandler(args: RunArgs): Promise<ExitCode> {
   const loaded = await loadScenario(args.scenario, { seed: args.seed, bugs: args.bug ?? [], record });
   // Loaded lazily: the kernel and the checkers are needed only once there is something to run.
   const { runScenario } = await import('../../scenario/runner.js');
+  if (args.history === 'bounded') (await import('../../scenario/heap.js')).holdHeapFlat(); // the long-run mode: RSS flat too
   const run = runScenario(loaded, {}, { ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(args.history === 'bounded' ? { history: 'bounded' as const } : {}) });
 
   if (traceOut !== undefined && run.result.trace !== undefined) {

@@ -15,6 +15,7 @@ const files = ['raft', 'paxos', 'zab', 'lock'].flatMap((dir) =>
 );
 const SEEDS = 3;
 let failures = 0;
+let faultsLogged = 0;
 
 describe('bounded history = whole history, at fuzz level', () => {
   it.each(files)('%s', async (file) => {
@@ -40,12 +41,16 @@ describe('bounded history = whole history, at fuzz level', () => {
       if (bounded.historyKept === 'from-faults-stop') {
         expect(bounded.result.history.every((e) => e.timeUs >= loaded.config.faultsStopUs), at).toBe(true);
         expect(bounded.result.history.length, at).toBeLessThanOrEqual(whole.result.history.length);
+        // Nor does it keep the fault log, which grows with the run.
+        expect(bounded.result.faultLog, at).toEqual([]);
+        faultsLogged += whole.result.faultLog.length;
       }
     }
   }, 120_000);
 
-  it('the scenarios above include linearizability failures', () => {
+  it('the scenarios above include linearizability failures, and faults the whole run logged', () => {
     expect(failures).toBeGreaterThan(3);
+    expect(faultsLogged).toBeGreaterThan(100);
   });
 
   it('keeps the whole history at full level', async () => {
