@@ -14,7 +14,7 @@ import { GuidedPlanner, type CoverageReport } from './guided.js';
 import { sameInit, WorkerPool, type WarmUp, type WorkerInit } from './pool.js';
 import type { ProgressState } from './progress.js';
 import { compareSeeds, resultLine } from './results.js';
-import { DETERMINISM_EVERY, plannedSeeds, type Shard } from './seeds.js';
+import { DETERMINISM_EVERY, plannedSeeds, seedNumbers, type Shard } from './seeds.js';
 import { outputError, type OutputError } from './write-output.js';
 
 export { DETERMINISM_EVERY, parseShard, plannedSeeds, type Shard } from './seeds.js';
@@ -88,14 +88,6 @@ export interface CampaignSummary {
   workers: number;
   /** Guided campaigns: coverage reached, corpus size and the growth curve. */
   coverage?: CoverageReport;
-}
-
-function* seedNumbers(options: CampaignOptions): Generator<number> {
-  const end = options.seeds !== undefined ? options.fromSeed + options.seeds : Number.MAX_SAFE_INTEGER;
-  const shard = options.shard;
-  for (let s = options.fromSeed; s < end; s++) {
-    if (shard === undefined || s % shard.count === shard.index) yield s;
-  }
 }
 
 export function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
@@ -261,7 +253,7 @@ async function runGuided(
   checkFor: () => boolean,
   more: () => boolean,
 ): Promise<boolean> {
-  let budget = options.seeds !== undefined ? plannedCount(options) : Number.MAX_SAFE_INTEGER;
+  let budget = plannedSeeds(options) ?? Number.MAX_SAFE_INTEGER;
   while (more()) {
     const tasks = planner.plan(budget);
     if (tasks.length === 0) return true;
@@ -285,13 +277,6 @@ async function runGuided(
     planner.endGeneration();
   }
   return false;
-}
-
-/** How many seeds this shard runs of --seeds N. */
-function plannedCount(options: CampaignOptions): number {
-  let count = 0;
-  for (const _ of seedNumbers(options)) count++;
-  return count;
 }
 
 function aborted(signal: AbortSignal | undefined): Promise<void> {

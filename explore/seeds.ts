@@ -31,3 +31,16 @@ export function plannedSeeds(options: { seeds?: number; fromSeed: number; shard?
   const countBelow = (x: number) => Math.floor(x / shard.count) + (x % shard.count > shard.index ? 1 : 0); // seeds s < x in the shard
   return countBelow(options.fromSeed + options.seeds) - countBelow(options.fromSeed);
 }
+
+/** The seeds a campaign runs, in order: fromSeed on (seeds of them, or without end), only the shard's. */
+export function* seedNumbers(options: { seeds?: number; fromSeed: number; shard?: Shard }): Generator<number> {
+  const end = options.seeds !== undefined ? options.fromSeed + options.seeds : Number.MAX_SAFE_INTEGER;
+  const shard = options.shard;
+  if (shard === undefined) {
+    for (let s = options.fromSeed; s < end; s++) yield s;
+    return;
+  }
+  // The shard's first seed from fromSeed on, then every count-th: no walk over other shards' seeds.
+  const first = options.fromSeed + ((shard.index - (options.fromSeed % shard.count) + shard.count) % shard.count);
+  for (let s = first; s < end; s += shard.count) yield s;
+}
