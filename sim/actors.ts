@@ -13,6 +13,7 @@ import type { History, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
+import { DELIVER_ROW, TIMER_ROW } from './trace.js';
 import type { WorkloadOptions } from './types.js';
 import {
   AssertionError,
@@ -338,12 +339,12 @@ export class Actors {
     // The note's kind and node: its data follows from the events already hashed.
     core.hash.str(kind);
     core.hash.int(endpoint);
-    const trace = core.trace;
+    const log = core.log;
     const checks = this.deps.checks;
     const listeners = core.stopped || !checks.watchesNotes ? undefined : checks.listeners(kind);
-    if (trace === undefined && listeners === undefined) return;
+    if (log === undefined && listeners === undefined) return;
     const built = typeof data === 'function' ? data(a, b, c, d) : (data ?? {});
-    if (trace !== undefined) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data: built });
+    if (log !== undefined) log.note(core.eventIndex, core.nowTrue, endpoint, kind, built);
     if (listeners !== undefined) checks.onNote(listeners, endpoint, kind, built, core.nowTrue, this.deps.view);
   }
 
@@ -382,7 +383,7 @@ export class Actors {
   restart(slot: ActorSlot): void {
     const core = this.deps.core;
     this.start(slot);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'restart', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'restart', node: slot.id });
   }
 
   crash(slot: ActorSlot): void {
@@ -400,7 +401,7 @@ export class Actors {
       const lost = slot.storage.crash(diskRandom);
       core.hash.int(lost);
     }
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'crash', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'crash', node: slot.id });
     this.coverage?.forget(slot.id);
     // A client that dies with an operation open leaves it indeterminate; it comes back as a new process.
     if (slot.pending !== undefined) this.completeClientOp(slot, 'info', slot.pending.value, 'crashed');
@@ -412,7 +413,7 @@ export class Actors {
     const core = this.deps.core;
     slot.paused = true;
     slot.pauseGen++;
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'pause', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'pause', node: slot.id });
     core.schedule(core.nowTrue + durationUs, RESUME, slot.id, 0, slot.pauseGen, '', undefined);
   }
 
@@ -420,7 +421,7 @@ export class Actors {
     if (!slot.paused || slot.pauseGen !== pauseGen) return;
     const core = this.deps.core;
     slot.paused = false;
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'resume', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'resume', node: slot.id });
     // Everything that arrived or fired during the pause is handled now, in its original order.
     const buffered = slot.buffered;
     slot.buffered = [];
@@ -442,7 +443,7 @@ export class Actors {
       core.retained = true;
       return;
     }
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'deliver', from, to, msg: ev.payload, id: ev.c });
+    if (core.log !== undefined) core.log.message(DELIVER_ROW, core.eventIndex, core.nowTrue, from, to, ev.payload, ev.c);
     // The handler boundary: what the protocol throws is its failure (Core.caught).
     this.handlerCalls++;
     try {
@@ -472,7 +473,7 @@ export class Actors {
       return;
     }
     this.disarm(slot, ev.name);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
+    if (core.log !== undefined) core.log.named(TIMER_ROW, core.eventIndex, core.nowTrue, slot.id, ev.name);
     this.handlerCalls++;
     try {
       slot.actor!.onTimer(ev.name);
@@ -485,13 +486,13 @@ export class Actors {
 
   private afterHandler(slot: ActorSlot): void {
     const core = this.core;
-    if ((!core.trace && this.coverage === undefined) || !slot.actor) return;
+    if ((!core.log && this.coverage === undefined) || !slot.actor) return;
     let summary: Record<string, unknown>;
     let text: string;
     try {
       summary = slot.actor.summary();
       this.coverage?.observe(slot.id, summary);
-      if (!core.trace) return;
+      if (!core.log) return;
       // Most handlers change nothing a summary shows: the same keys in the same order with
       // the same primitive values give the same JSON text, without building it; and a flat
       // summary whose values differ in JSON from the last one's has a different text: it is
@@ -503,7 +504,7 @@ export class Actors {
         slot.lastSummary = undefined;
         slot.lastSummaryObject = summary;
         slot.lastSummaryKeys = keys;
-        core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
+        core.log.state(core.eventIndex, core.nowTrue, slot.id, summary);
         return;
       }
       text = JSON.stringify(summary);
@@ -516,7 +517,7 @@ export class Actors {
     }
     if (text !== slot.lastSummary) {
       slot.lastSummary = text;
-      core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
+      core.log!.state(core.eventIndex, core.nowTrue, slot.id, summary);
     }
   }
 

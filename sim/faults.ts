@@ -250,7 +250,7 @@ export class Faults {
     }
     core.hash.str(action.kind);
     for (const c of concrete) this.log.push({ atUs: core.nowTrue, action: c });
-    if (core.trace) {
+    if (core.log) {
       core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: action.kind, detail });
       this.traceAfter(action.kind === 'clock-offset' || action.kind === 'clock-jump' || action.kind === 'clock-drift' ? concrete : []);
     }
@@ -320,7 +320,7 @@ export class Faults {
       if (slot.paused) this.actors.resume(slot, slot.pauseGen);
       if (!slot.up) this.actors.restart(slot);
     }
-    if (core.trace) {
+    if (core.log) {
       core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: 'faults-stop', detail: {} });
       this.traceAfter([]);
     }
