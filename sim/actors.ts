@@ -69,9 +69,10 @@ export class ActorSlot {
   buffered: Ev[] = [];
   /** The JSON text of lastSummaryObject ('' before the first; undefined when not built: the summary was recorded as changed without it). */
   lastSummary: string | undefined = '';
-  /** The last summary compared, whose JSON text lastSummary is, and its keys (full recording: a cheap "unchanged" test). */
+  /** The last summary compared, whose JSON text lastSummary is, its keys and their values (full recording: a cheap "unchanged" test). */
   lastSummaryObject: Record<string, unknown> | undefined;
   lastSummaryKeys: readonly string[] = [];
+  lastSummaryValues: readonly unknown[] = [];
   /** How reports name it: n1, ..., c1, ... */
   readonly label: string;
   /** Client actors: the Jepsen process of the next invoke, and the open operation. */
@@ -498,12 +499,14 @@ export class Actors {
       // summary whose values differ in JSON from the last one's has a different text: it is
       // recorded without building either text.
       const keys = Object.keys(summary);
-      const compared = compareFlatSummary(slot, summary, keys);
+      const values = Object.values(summary);
+      const compared = compareFlatSummary(slot, summary, keys, values);
       if (compared === SAME_TEXT) return;
       if (compared === OTHER_TEXT) {
         slot.lastSummary = undefined;
         slot.lastSummaryObject = summary;
         slot.lastSummaryKeys = keys;
+        slot.lastSummaryValues = values;
         core.log.state(core.eventIndex, core.nowTrue, slot.id, summary);
         return;
       }
@@ -511,6 +514,7 @@ export class Actors {
       if (slot.lastSummary === undefined) slot.lastSummary = JSON.stringify(slot.lastSummaryObject);
       slot.lastSummaryObject = summary;
       slot.lastSummaryKeys = keys;
+      slot.lastSummaryValues = values;
     } catch (error) {
       core.caught(error, slot.label, 'summary', slot.id);
       return;
@@ -531,25 +535,31 @@ const OTHER_TEXT = 1;
 const UNKNOWN = 2;
 
 /**
- * Does `summary` (its own keys `keys`) have the JSON text of the slot's last summary?
- * Answered without building either text only when both are flat (every value a primitive,
- * so nothing nested can have changed unseen) with the same keys in the same order:
- * SAME_TEXT when every value is identical; OTHER_TEXT when some value writes differently
- * in JSON (with the same keys, each value's text is in its own place, so one differing
- * value makes the texts differ). Anything else (nested values, other keys, a BigInt that
- * JSON.stringify must throw on) is UNKNOWN, and the caller compares the texts.
+ * Does `summary` have the JSON text of the slot's last summary? Answered without building
+ * either text only when both are flat (every value a primitive, so nothing nested can have
+ * changed unseen) with the same keys in the same order: SAME_TEXT when every value is
+ * identical; OTHER_TEXT when some value writes differently in JSON (with the same keys,
+ * each value's text is in its own place, so one differing value makes the texts differ).
+ * Anything else (nested values, other keys, a BigInt that JSON.stringify must throw on) is
+ * UNKNOWN, and the caller compares the texts.
+ *
+ * `keys` and `values` are the summary's Object.keys and Object.values, compared with the
+ * last summary's as they were read then: two arrays V8 fills from the object's own
+ * properties in one go each, instead of a keyed load per key on two objects (summaries of
+ * every protocol's shapes pass here: those loads were megamorphic).
  */
-function compareFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[]): number {
+function compareFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): number {
   const prev = slot.lastSummaryObject;
   if (prev === undefined || prev === summary) return UNKNOWN;
   const prevKeys = slot.lastSummaryKeys;
-  if (keys.length !== prevKeys.length) return UNKNOWN;
+  const prevValues = slot.lastSummaryValues;
+  const n = keys.length;
+  if (n !== prevKeys.length) return UNKNOWN;
   let differs = false;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    if (k !== prevKeys[i]) return UNKNOWN;
-    const v = summary[k];
-    const w = prev[k];
+  for (let i = 0; i < n; i++) {
+    if (keys[i] !== prevKeys[i]) return UNKNOWN;
+    const v = values[i];
+    const w = prevValues[i];
     if (v === w) {
       if ((typeof v === 'object' && v !== null) || typeof v === 'function' || typeof v === 'bigint') return UNKNOWN;
       continue;
