@@ -7,7 +7,10 @@
 // A bare loop is measured in the same run (a binary heap ordered by (time, seq) plus a
 // switch on the event kind, one small allocation per event: the least any discrete-event
 // kernel does), and each Raft figure is printed as a ratio to it (issue #14's goal: ≤ 4×),
-// along with full ÷ fuzz (goal: ≤ 2×). Figures only: nothing here asserts a time.
+// along with full ÷ fuzz (goal: ≤ 2×). Each level's CPU time (process.cpuUsage: user +
+// system, every thread of the process, so the garbage collector's helpers too) is printed
+// and tabled beside the wall time: on a shared machine it moves less with the load.
+// Figures only: nothing here asserts a time.
 // main() returns the figures as rows for run-all.ts's table (bench/table.ts); BENCH_SMOKE=1
 // runs 3 seeds after 1 warm-up seed, and 100k-event bare rounds.
 import { performance } from 'node:perf_hooks';
@@ -23,13 +26,15 @@ export async function main(): Promise<BenchRow[]> {
   console.log(`bare loop: heap + switch, one small allocation per event: ${bare.toFixed(0)} ns/event`);
   const rows: BenchRow[] = [{ name: 'bare loop', figure: bare, unit: 'ns/event', note: 'heap + switch, one allocation per event; best of 3 rounds, wall time' }];
   for (const file of ['test/fixtures/scenarios/raft-nemesis-classic.yaml', 'scenarios/raft/nemesis.yaml', 'scenarios/paxos/nemesis.yaml', 'scenarios/zab/nemesis.yaml']) {
-    const { ns, seedsPerSecond, seeds } = await bench(file);
+    const { ns, cpuNs, seedsPerSecond, seeds } = await bench(file);
     const fuzz = ns.get('fuzz')!;
     const full = ns.get('full')!;
+    const fuzzCpu = cpuNs.get('fuzz')!;
+    const fullCpu = cpuNs.get('full')!;
     const bareNow = bareLoopNsPerEvent(bareEvents);
     console.log(
       `  fuzz ÷ bare = ${(fuzz / bareNow).toFixed(1)}× (bare ${bareNow.toFixed(0)} ns/event, measured again now)   ` +
-        `full ÷ fuzz = ${(full / fuzz).toFixed(2)}×`,
+        `full ÷ fuzz = ${(full / fuzz).toFixed(2)}× (CPU time: ${(fullCpu / fuzzCpu).toFixed(2)}×)`,
     );
     const short = file.replace(/^(test\/fixtures\/)?scenarios\//, '');
     const how = `${seeds} seeds, wall time`;
@@ -39,15 +44,19 @@ export async function main(): Promise<BenchRow[]> {
       { name: `${short} fuzz ÷ bare`, figure: fuzz / bareNow, unit: '×', goal: goal('<=', 4, 'fuzz ÷ bare ≤ 4×'), note: `bare ${bareNow.toFixed(0)} ns/event, measured right after` },
       { name: `${short} full ÷ fuzz`, figure: full / fuzz, unit: '×', goal: goal('<=', 2, 'full ÷ fuzz ≤ 2×') },
       { name: `${short} seeds/s (fuzz, 1 thread)`, figure: seedsPerSecond, unit: 'seeds/s', note: 'kernel only: no checker, no campaign' },
+      { name: `${short} record=fuzz, CPU`, figure: fuzzCpu, unit: 'ns/event', note: `${seeds} seeds, CPU time (user + system)` },
+      { name: `${short} record=full, CPU`, figure: fullCpu, unit: 'ns/event', note: `${seeds} seeds, CPU time (user + system)` },
+      { name: `${short} full ÷ fuzz, CPU`, figure: fullCpu / fuzzCpu, unit: '×', note: 'CPU time' },
     );
   }
   return rows;
 }
 
-async function bench(file: string): Promise<{ ns: Map<RecordLevel, number>; seedsPerSecond: number; seeds: number }> {
+async function bench(file: string): Promise<{ ns: Map<RecordLevel, number>; cpuNs: Map<RecordLevel, number>; seedsPerSecond: number; seeds: number }> {
   const loaded = await loadScenario(file);
   const seeds = Number(process.env.BENCH_SEEDS ?? sized(100, 3));
   const nsPerEvent = new Map<RecordLevel, number>();
+  const cpuNsPerEvent = new Map<RecordLevel, number>();
   let seedsPerSecond = 0;
   console.log(`kernel: ${file}, ${loaded.config.nodes} nodes, ${loaded.config.durationUs / 1e6} s simulated per seed, ${seeds} seeds`);
   for (const record of ['fuzz', 'full'] as RecordLevel[]) {
@@ -56,21 +65,25 @@ async function bench(file: string): Promise<{ ns: Map<RecordLevel, number>; seed
     let events = 0;
     let simulatedUs = 0;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let s = 0; s < seeds; s++) {
       const r = runSimulation({ ...loaded.config, seed: String(s), record });
       events += r.events;
       simulatedUs += r.simulatedUs;
     }
+    const cpu = process.cpuUsage(cpu0);
     const seconds = (performance.now() - t0) / 1000;
     nsPerEvent.set(record, (seconds * 1e9) / events);
+    const cpuNs = ((cpu.user + cpu.system) * 1000) / events;
+    cpuNsPerEvent.set(record, cpuNs);
     if (record === 'fuzz') seedsPerSecond = seeds / seconds;
     console.log(
       `  record=${record.padEnd(4)} ${(events / seconds / 1e6).toFixed(2)} M events/s   ${((seconds * 1e9) / events).toFixed(0)} ns/event   ` +
         `${(simulatedUs / 1e6 / seconds).toFixed(0)} simulated s per real s   ` +
-        `${(seeds / seconds).toFixed(1)} seeds/s   (${events} events in ${seconds.toFixed(2)} s)`,
+        `${(seeds / seconds).toFixed(1)} seeds/s   (${events} events in ${seconds.toFixed(2)} s; CPU ${cpuNs.toFixed(0)} ns/event)`,
     );
   }
-  return { ns: nsPerEvent, seedsPerSecond, seeds };
+  return { ns: nsPerEvent, cpuNs: cpuNsPerEvent, seedsPerSecond, seeds };
 }
 
 // ---- The bare loop ----------------------------------------------------------------------

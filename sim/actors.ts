@@ -13,6 +13,7 @@ import type { History, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
+import { DELIVER_ROW, TIMER_ROW } from './trace.js';
 import type { WorkloadOptions } from './types.js';
 import {
   AssertionError,
@@ -68,9 +69,10 @@ export class ActorSlot {
   buffered: Ev[] = [];
   /** The JSON text of lastSummaryObject ('' before the first; undefined when not built: the summary was recorded as changed without it). */
   lastSummary: string | undefined = '';
-  /** The last summary compared, whose JSON text lastSummary is, and its keys (full recording: a cheap "unchanged" test). */
+  /** The last summary compared, whose JSON text lastSummary is, its keys and their values (full recording: a cheap "unchanged" test). */
   lastSummaryObject: Record<string, unknown> | undefined;
   lastSummaryKeys: readonly string[] = [];
+  lastSummaryValues: readonly unknown[] = [];
   /** How reports name it: n1, ..., c1, ... */
   readonly label: string;
   /** Client actors: the Jepsen process of the next invoke, and the open operation. */
@@ -338,12 +340,12 @@ export class Actors {
     // The note's kind and node: its data follows from the events already hashed.
     core.hash.str(kind);
     core.hash.int(endpoint);
-    const trace = core.trace;
+    const log = core.log;
     const checks = this.deps.checks;
     const listeners = core.stopped || !checks.watchesNotes ? undefined : checks.listeners(kind);
-    if (trace === undefined && listeners === undefined) return;
+    if (log === undefined && listeners === undefined) return;
     const built = typeof data === 'function' ? data(a, b, c, d) : (data ?? {});
-    if (trace !== undefined) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'note', node: endpoint, kind, data: built });
+    if (log !== undefined) log.note(core.eventIndex, core.nowTrue, endpoint, kind, built);
     if (listeners !== undefined) checks.onNote(listeners, endpoint, kind, built, core.nowTrue, this.deps.view);
   }
 
@@ -382,7 +384,7 @@ export class Actors {
   restart(slot: ActorSlot): void {
     const core = this.deps.core;
     this.start(slot);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'restart', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'restart', node: slot.id });
   }
 
   crash(slot: ActorSlot): void {
@@ -400,7 +402,7 @@ export class Actors {
       const lost = slot.storage.crash(diskRandom);
       core.hash.int(lost);
     }
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'crash', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'crash', node: slot.id });
     this.coverage?.forget(slot.id);
     // A client that dies with an operation open leaves it indeterminate; it comes back as a new process.
     if (slot.pending !== undefined) this.completeClientOp(slot, 'info', slot.pending.value, 'crashed');
@@ -412,7 +414,7 @@ export class Actors {
     const core = this.deps.core;
     slot.paused = true;
     slot.pauseGen++;
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'pause', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'pause', node: slot.id });
     core.schedule(core.nowTrue + durationUs, RESUME, slot.id, 0, slot.pauseGen, '', undefined);
   }
 
@@ -420,7 +422,7 @@ export class Actors {
     if (!slot.paused || slot.pauseGen !== pauseGen) return;
     const core = this.deps.core;
     slot.paused = false;
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'resume', node: slot.id });
+    if (core.log) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'resume', node: slot.id });
     // Everything that arrived or fired during the pause is handled now, in its original order.
     const buffered = slot.buffered;
     slot.buffered = [];
@@ -442,7 +444,7 @@ export class Actors {
       core.retained = true;
       return;
     }
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'deliver', from, to, msg: ev.payload, id: ev.c });
+    if (core.log !== undefined) core.log.message(DELIVER_ROW, core.eventIndex, core.nowTrue, from, to, ev.payload, ev.c);
     // The handler boundary: what the protocol throws is its failure (Core.caught).
     this.handlerCalls++;
     try {
@@ -472,7 +474,7 @@ export class Actors {
       return;
     }
     this.disarm(slot, ev.name);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'timer', node: slot.id, name: ev.name });
+    if (core.log !== undefined) core.log.named(TIMER_ROW, core.eventIndex, core.nowTrue, slot.id, ev.name);
     this.handlerCalls++;
     try {
       slot.actor!.onTimer(ev.name);
@@ -485,38 +487,41 @@ export class Actors {
 
   private afterHandler(slot: ActorSlot): void {
     const core = this.core;
-    if ((!core.trace && this.coverage === undefined) || !slot.actor) return;
+    if ((!core.log && this.coverage === undefined) || !slot.actor) return;
     let summary: Record<string, unknown>;
     let text: string;
     try {
       summary = slot.actor.summary();
       this.coverage?.observe(slot.id, summary);
-      if (!core.trace) return;
+      if (!core.log) return;
       // Most handlers change nothing a summary shows: the same keys in the same order with
       // the same primitive values give the same JSON text, without building it; and a flat
       // summary whose values differ in JSON from the last one's has a different text: it is
       // recorded without building either text.
       const keys = Object.keys(summary);
-      const compared = compareFlatSummary(slot, summary, keys);
+      const values = Object.values(summary);
+      const compared = compareFlatSummary(slot, summary, keys, values);
       if (compared === SAME_TEXT) return;
       if (compared === OTHER_TEXT) {
         slot.lastSummary = undefined;
         slot.lastSummaryObject = summary;
         slot.lastSummaryKeys = keys;
-        core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
+        slot.lastSummaryValues = values;
+        core.log.state(core.eventIndex, core.nowTrue, slot.id, summary);
         return;
       }
       text = JSON.stringify(summary);
       if (slot.lastSummary === undefined) slot.lastSummary = JSON.stringify(slot.lastSummaryObject);
       slot.lastSummaryObject = summary;
       slot.lastSummaryKeys = keys;
+      slot.lastSummaryValues = values;
     } catch (error) {
       core.caught(error, slot.label, 'summary', slot.id);
       return;
     }
     if (text !== slot.lastSummary) {
       slot.lastSummary = text;
-      core.record({ i: core.eventIndex, t: core.nowTrue, k: 'state', node: slot.id, summary });
+      core.log!.state(core.eventIndex, core.nowTrue, slot.id, summary);
     }
   }
 
@@ -530,25 +535,31 @@ const OTHER_TEXT = 1;
 const UNKNOWN = 2;
 
 /**
- * Does `summary` (its own keys `keys`) have the JSON text of the slot's last summary?
- * Answered without building either text only when both are flat (every value a primitive,
- * so nothing nested can have changed unseen) with the same keys in the same order:
- * SAME_TEXT when every value is identical; OTHER_TEXT when some value writes differently
- * in JSON (with the same keys, each value's text is in its own place, so one differing
- * value makes the texts differ). Anything else (nested values, other keys, a BigInt that
- * JSON.stringify must throw on) is UNKNOWN, and the caller compares the texts.
+ * Does `summary` have the JSON text of the slot's last summary? Answered without building
+ * either text only when both are flat (every value a primitive, so nothing nested can have
+ * changed unseen) with the same keys in the same order: SAME_TEXT when every value is
+ * identical; OTHER_TEXT when some value writes differently in JSON (with the same keys,
+ * each value's text is in its own place, so one differing value makes the texts differ).
+ * Anything else (nested values, other keys, a BigInt that JSON.stringify must throw on) is
+ * UNKNOWN, and the caller compares the texts.
+ *
+ * `keys` and `values` are the summary's Object.keys and Object.values, compared with the
+ * last summary's as they were read then: two arrays V8 fills from the object's own
+ * properties in one go each, instead of a keyed load per key on two objects (summaries of
+ * every protocol's shapes pass here: those loads were megamorphic).
  */
-function compareFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[]): number {
+function compareFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): number {
   const prev = slot.lastSummaryObject;
   if (prev === undefined || prev === summary) return UNKNOWN;
   const prevKeys = slot.lastSummaryKeys;
-  if (keys.length !== prevKeys.length) return UNKNOWN;
+  const prevValues = slot.lastSummaryValues;
+  const n = keys.length;
+  if (n !== prevKeys.length) return UNKNOWN;
   let differs = false;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    if (k !== prevKeys[i]) return UNKNOWN;
-    const v = summary[k];
-    const w = prev[k];
+  for (let i = 0; i < n; i++) {
+    if (keys[i] !== prevKeys[i]) return UNKNOWN;
+    const v = values[i];
+    const w = prevValues[i];
     if (v === w) {
       if ((typeof v === 'object' && v !== null) || typeof v === 'function' || typeof v === 'bigint') return UNKNOWN;
       continue;

@@ -8,6 +8,7 @@
 // draws nothing and runs exactly as before.
 import type { Core } from './core.js';
 import type { Prng } from './prng.js';
+import { BUGGIFY } from './trace.js';
 
 export const BUGGIFY_ACTIVE_PPM = 250_000;
 export const BUGGIFY_FIRE_PPM = 50_000;
@@ -30,7 +31,7 @@ export class Buggify {
     }
     if (!on || !this.random.chance(BUGGIFY_FIRE_PPM)) return false;
     core.hash.str(name);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'buggify', node: endpoint, name });
+    if (core.log !== undefined) core.log.named(BUGGIFY, core.eventIndex, core.nowTrue, endpoint, name);
     return true;
   }
 }

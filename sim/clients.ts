@@ -10,6 +10,7 @@ import { CLIENT_INVOKE, CLIENT_RETRY, CLIENT_TIMEOUT, DELIVER_REQUEST, type Core
 import type { History, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
+import { DELIVER_ROW } from './trace.js';
 import { KernelError, kernelNever } from './errors.js';
 import type { ClientRequest, Endpoint, Micros, NodeId, Op } from './types.js';
 
@@ -136,7 +137,7 @@ export class BuiltinClients {
     if (this.network.isBlocked(ev.a, ev.b)) return this.network.drop(ev, 'partition');
     const c = this.clients[ev.b - this.nodeCount];
     const reply = ev.payload as ClientReply;
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'deliver', from: ev.a, to: ev.b, msg: ev.payload, id: ev.c });
+    if (core.log !== undefined) core.log.message(DELIVER_ROW, core.eventIndex, core.nowTrue, ev.a, ev.b, ev.payload, ev.c);
     if (c.op === undefined || reply.clientId !== c.process || reply.seq !== c.seq) return; // a stale reply
     const r = reply.response;
     switch (r.type) {

@@ -7,6 +7,7 @@ import { EventQueue } from './event-queue.js';
 import { RunHash } from './hash.js';
 import type { Prng } from './prng.js';
 import type { TraceEvent, Violation } from './result.js';
+import { TraceLog } from './trace.js';
 import type { Endpoint, Micros } from './types.js';
 
 // Event kinds (numbers keep the hot loop monomorphic and the hash cheap). The values are
@@ -47,8 +48,8 @@ const FREE_EVENTS_MAX = 4096;
 export class Core {
   readonly queue = new EventQueue<Ev>();
   readonly hash = new RunHash();
-  /** Every event of the run, at the full recording level only. */
-  readonly trace: TraceEvent[] | undefined;
+  /** Every event of the run, at the full recording level only (TraceLog.rows() at the end). */
+  readonly log: TraceLog | undefined;
   readonly violations: Violation[] = [];
   nowTrue: Micros = 0;
   eventIndex = 0;
@@ -64,7 +65,7 @@ export class Core {
     full: boolean,
     private readonly tieRandom: Prng | undefined,
   ) {
-    this.trace = full ? [] : undefined;
+    this.log = full ? new TraceLog() : undefined;
   }
 
   schedule(at: Micros, kind: number, a: number, b: number, c: number, name: string, payload: unknown): void {
@@ -92,8 +93,9 @@ export class Core {
     this.freeEvents.push(ev);
   }
 
+  /** A rare row of the trace, kept whole (full recording only). */
   record(e: TraceEvent): void {
-    this.trace!.push(e);
+    this.log!.whole(e);
   }
 
   violate(kind: Violation['kind'], checker: string, message: string): void {

@@ -12,6 +12,11 @@ export interface Scheduled {
 
 export class EventQueue<E extends Scheduled> {
   private heap: E[] = [];
+  /**
+   * Each heap entry's `at`, in the same place: the sift loops compare times from here,
+   * without a load from each event object (its tie and seq are read only on equal times).
+   */
+  private times = new Float64Array(64);
   private nextSeq = 0;
 
   get size(): number {
@@ -23,14 +28,21 @@ export class EventQueue<E extends Scheduled> {
     e.seq = this.nextSeq++;
     const h = this.heap;
     let i = h.length;
+    if (i === this.times.length) this.grow();
+    const times = this.times;
+    const at = e.at;
     h.push(e);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(e, h[p])) break;
+      const pt = times[p];
+      // before(e, parent), as in the comparison of (at, tie, seq): written so, NaN orders as it did.
+      if (!(at < pt || (at === pt && tieBefore(e, h[p])))) break;
       h[i] = h[p];
+      times[i] = pt;
       i = p;
     }
     h[i] = e;
+    times[i] = at;
   }
 
   peek(): E | undefined {
@@ -42,27 +54,45 @@ export class EventQueue<E extends Scheduled> {
     if (h.length === 0) return undefined;
     const top = h[0];
     const last = h.pop()!;
-    if (h.length > 0) {
+    const n = h.length;
+    if (n > 0) {
+      const times = this.times;
+      const lastAt = times[n];
       let i = 0;
-      const n = h.length;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const c = r < n && before(h[r], h[l]) ? r : l;
-        if (!before(h[c], last)) break;
+        let c = l;
+        let ct = times[l];
+        if (r < n) {
+          const rt = times[r];
+          if (rt < ct || (rt === ct && tieBefore(h[r], h[l]))) {
+            c = r;
+            ct = rt;
+          }
+        }
+        if (!(ct < lastAt || (ct === lastAt && tieBefore(h[c], last)))) break;
         h[i] = h[c];
+        times[i] = ct;
         i = c;
       }
       h[i] = last;
+      times[i] = lastAt;
     }
     kernelAssert(top.at >= 0, 'event time is never negative');
     return top;
   }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    this.times = times;
+  }
 }
 
-function before(a: Scheduled, b: Scheduled): boolean {
-  if (a.at !== b.at) return a.at < b.at;
+/** Of two events at the same time, does `a` come first? */
+function tieBefore(a: Scheduled, b: Scheduled): boolean {
   if (a.tie !== b.tie) return a.tie < b.tie;
   return a.seq < b.seq;
 }

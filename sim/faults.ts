@@ -252,7 +252,7 @@ export class Faults {
     }
     core.hash.str(action.kind);
     if (this.keepLog) for (const c of concrete) this.log.push({ atUs: core.nowTrue, action: c });
-    if (core.trace) {
+    if (core.log) {
       core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: action.kind, detail });
       this.traceAfter(action.kind === 'clock-offset' || action.kind === 'clock-jump' || action.kind === 'clock-drift' ? concrete : []);
     }
@@ -322,7 +322,7 @@ export class Faults {
       if (slot.paused) this.actors.resume(slot, slot.pauseGen);
       if (!slot.up) this.actors.restart(slot);
     }
-    if (core.trace) {
+    if (core.log) {
       core.record({ i: core.eventIndex, t: core.nowTrue, k: 'fault', what: 'faults-stop', detail: {} });
       this.traceAfter([]);
     }

@@ -52,7 +52,7 @@ export class History {
     core.hash.int(proc);
     core.hash.str(type);
     core.hash.value(value);
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'history', event, by });
+    if (core.log !== undefined) core.log.history(core.eventIndex, core.nowTrue, event, by);
   }
 
   /** A fresh process id: after an indeterminate result a process is never reused. */

@@ -4,7 +4,7 @@
 import type { BaseLatencyModel, LatencyModel, LinkSet, NetworkConfig } from './config.js';
 import { type Core, type Ev } from './core.js';
 import type { RunHash } from './hash.js';
-import type { TraceEvent } from './result.js';
+import { SEND, type TraceLog } from './trace.js';
 import type { Prng } from './prng.js';
 import { KernelError, kernelAssert, kernelNever } from './errors.js';
 import type { Endpoint, Micros, Ppm, Random } from './types.js';
@@ -34,7 +34,7 @@ export class Network {
   private duplicatePpm: Ppm;
   // The core's hash and trace as fields: transmit is the hottest path after the loop itself.
   private readonly hash: RunHash;
-  private readonly trace: TraceEvent[] | undefined;
+  private readonly log: TraceLog | undefined;
 
   constructor(
     private readonly core: Core,
@@ -43,7 +43,7 @@ export class Network {
     readonly endpointCount: number,
   ) {
     this.hash = core.hash;
-    this.trace = core.trace;
+    this.log = core.log;
     this.blocked = new Uint8Array(endpointCount * endpointCount);
     this.cut = new Uint8Array(endpointCount * endpointCount);
     for (const [from, to] of config.cut) this.cut[from * endpointCount + to] = 1;
@@ -77,7 +77,7 @@ export class Network {
     const core = this.core;
     const id = this.msgIds++;
     this.hash.str(messageType(payload));
-    if (this.trace) this.trace.push({ i: core.eventIndex, t: core.nowTrue, k: 'send', from, to, msg: payload, id });
+    if (this.log !== undefined) this.log.message(SEND, core.eventIndex, core.nowTrue, from, to, payload, id);
     if (this.isBlocked(from, to)) return this.dropSent(from, to, payload, id, 'partition');
     const loss = Math.max(this.lossPpm, this.burstLossPpm);
     if (this.random.chance(loss)) return this.dropSent(from, to, payload, id, 'loss');
@@ -160,12 +160,12 @@ export class Network {
   /** A delivery event that cannot be delivered (blocked on arrival, or its receiver is down). */
   drop(ev: Ev, why: string): void {
     const core = this.core;
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'drop', from: ev.a, to: ev.b, msg: ev.payload, id: ev.c, why });
+    if (core.log !== undefined) core.log.drop(core.eventIndex, core.nowTrue, ev.a, ev.b, ev.payload, ev.c, why);
   }
 
   private dropSent(from: Endpoint, to: Endpoint, msg: unknown, id: number, why: string): void {
     const core = this.core;
-    if (core.trace) core.record({ i: core.eventIndex, t: core.nowTrue, k: 'drop', from, to, msg, id, why });
+    if (core.log !== undefined) core.log.drop(core.eventIndex, core.nowTrue, from, to, msg, id, why);
   }
 
   setLink(from: Endpoint, to: Endpoint, blocked: boolean): void {

@@ -181,7 +181,7 @@ export class World implements ClusterView<Actor<unknown>> {
   run(): RunResult {
     const cfg = this.config;
     const core = this.core;
-    if (core.trace) {
+    if (core.log) {
       for (const slot of this.actors.slots) core.record({ i: 0, t: 0, k: 'roles', node: slot.id, roles: [...slot.roles] });
       for (const slot of this.actors.slots) {
         const offsetUs = slot.clock.offset(0);
@@ -269,7 +269,7 @@ export class World implements ClusterView<Actor<unknown>> {
       violations: core.violations,
       observations: this.checks.observations,
       ...(undecided !== undefined && core.violations.length === 0 ? { undecided } : {}),
-      trace: core.trace,
+      trace: core.log?.rows(),
       faultsStopUs: cfg.faultsStopUs,
       faultLog: this.faults.log,
       ...(this.coverage ? { coverage: this.coverage.sorted() } : {}),
