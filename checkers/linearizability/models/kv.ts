@@ -81,17 +81,28 @@ export function initialMap(initial: unknown): ((key: string) => unknown) | undef
 
 /** Group operations by key, keys in code-unit order; an `--initial` map gives each key its value. */
 export function partitionByKey(ops: readonly Operation[], initial: unknown): Partition[] {
+  // Indexed loops, no iterator or spread: a first check runs in V8's interpreter.
   const byKey = new Map<string, Operation[]>();
-  for (const op of ops) {
+  const keys: string[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
     const k = op.key ?? '';
     let list = byKey.get(k);
-    if (!list) byKey.set(k, (list = []));
+    if (!list) {
+      byKey.set(k, (list = []));
+      keys.push(k);
+    }
     list.push(op);
   }
+  keys.sort(compareStrings);
   const perKey = initialMap(initial);
-  return [...byKey.keys()]
-    .sort(compareStrings)
-    .map((k) => (perKey ? { name: `key ${JSON.stringify(k)}`, ops: byKey.get(k)!, initial: perKey(k) ?? null } : { name: `key ${JSON.stringify(k)}`, ops: byKey.get(k)! }));
+  const out: Partition[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const name = `key ${JSON.stringify(k)}`;
+    out.push(perKey ? { name, ops: byKey.get(k)!, initial: perKey(k) ?? null } : { name, ops: byKey.get(k)! });
+  }
+  return out;
 }
 
 export const kvModel: Model<KvValue> = {
