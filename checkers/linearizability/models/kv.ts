@@ -23,15 +23,19 @@ function show(v: KvValue): string {
 
 /** The step of one key's value. */
 export function kvValueStep(value: KvValue, op: Operation): StepResult<KvValue> {
-  if (GET.includes(op.f)) {
+  const f = op.f;
+  if (f === 'get' || f === 'read') {
     if (op.status === 'info') return ok(value);
-    return sameOrBothAbsent(value, op.output, true) ? ok(value) : illegal(() => `get ${showValue(op.output)} but key ${showValue(op.key)} holds ${show(value)}`);
+    const read = op.output;
+    // Two strings: sameOrBothAbsent is plain equality ("" against "" is absent against absent).
+    const same = typeof value === 'string' && typeof read === 'string' ? value === read : sameOrBothAbsent(value, read, true);
+    return same ? ok(value) : illegal(() => `get ${showValue(op.output)} but key ${showValue(op.key)} holds ${show(value)}`);
   }
-  if (PUT.includes(op.f)) {
+  if (f === 'put' || f === 'write') {
     const v = writtenValue(op);
     return ok(isNil(v) ? null : v);
   }
-  if (op.f === 'append') {
+  if (f === 'append') {
     const suffix = writtenValue(op);
     const base = isNil(value) ? '' : typeof value === 'string' ? value : String(value);
     return ok(base + (isNil(suffix) ? '' : typeof suffix === 'string' ? suffix : String(suffix)));
