@@ -80,10 +80,10 @@ export async function buildYargs(root: string, out: string): Promise<void> {
  * write the cache. V8 compiles most functions lazily, on their first call, and
  * createCachedData holds the bytecode only of the functions compiled by then: so `warm`
  * must run what a first command runs, or V8 compiles it again in every process.
- * (Nor does it hold a function the warm-up ran hot enough for Sparkplug's baseline code:
- * that one is written as not compiled. Warming up under --no-sparkplug, switched back on
- * before writing, keeps them, and the cache is still accepted, but the first check then runs
- * slower: measured on Node 20, c01-ok 1.0-1.3 → 0.9-1.5 ms, searches 230-400 → 410-710 µs.)
+ * (Measured on Node 20: the functions the warm-up runs hot, up to Sparkplug's baseline code,
+ * still cost 50-150 µs on their first call in a new process. A warm-up under --no-sparkplug,
+ * switched back on before writing, is accepted and removes that, but the whole first check
+ * runs slower: c01-ok 1.01 → 1.23 ms CPU, 9 rounds. So the warm-up keeps V8's defaults.)
  */
 export function compileCommonJs(file: string, warm: (exports: Record<string, unknown>) => void): Buffer {
   const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file });
