@@ -39,34 +39,50 @@ export function checkHistory(history: readonly HistoryEvent[], model: string | M
   if (!m) throw new Error(`unknown model ${JSON.stringify(model)}; known models: ${modelNames.join(', ')}`);
   if (options.timeLimitMs !== undefined && !options.now) throw new Error('timeLimitMs needs a clock: pass options.now');
 
+  // Indexed loops, no iterator: a first call runs in V8's interpreter, where for-of allocates per element.
   const { ops: paired } = pairOperations(history);
-  for (const op of paired) {
-    const bad = m.validate?.(op);
-    if (bad) throw new HistoryParseError(undefined, bad.field, bad.expected, positionOf(history, op.invokeIndex));
+  if (m.validate) {
+    for (let i = 0; i < paired.length; i++) {
+      const bad = m.validate(paired[i]);
+      if (bad) throw new HistoryParseError(undefined, bad.field, bad.expected, positionOf(history, paired[i].invokeIndex));
+    }
   }
   const kept: Operation[] = [];
-  for (const op of paired) if (constrains(m, op, options)) kept.push(renumber(op, kept.length));
+  for (let i = 0; i < paired.length; i++) if (constrains(m, paired[i], options)) kept.push(renumber(paired[i], kept.length));
 
-  const partitions = (m.partition ? m.partition(kept, options.initial) : [{ name: 'all', ops: kept }]).filter((p) => p.ops.length > 0);
-  partitions.sort((a, b) => a.ops.length - b.ops.length || compareStrings(a.name, b.name));
+  const partitions = (m.partition ? m.partition(kept, options.initial) : [{ name: 'all', ops: kept }]).filter(nonEmpty);
+  partitions.sort(smallestFirst);
 
-  const now = options.now;
-  const started = now ? now() : 0;
-  const limit = options.timeLimitMs;
-  const budget: SearchBudget = {
-    ...startBudget(options),
-    timeUp: limit !== undefined && now ? () => now() - started >= limit : () => false,
-    explainSteps: options.explainSteps ?? 100,
-  };
+  const start = startBudget(options);
+  const budget: SearchBudget = { stepsLeft: start.stepsLeft, memoEntries: start.memoEntries, memoWords: start.memoWords, timeUp: timeUpOf(options), explainSteps: options.explainSteps ?? 100 };
   const fold = new OutcomeFold();
-  for (const p of partitions) {
+  for (let i = 0; i < partitions.length; i++) {
+    const p = partitions[i];
     const initial = 'initial' in p ? p.initial : options.initial;
     const out = budget.stepsLeft > 0 && !budget.timeUp() ? searchPartition(m, p as Partition, initial, budget) : { verdict: 'unknown' as const, steps: 0, stoppedBy: budget.stepsLeft > 0 ? ('time' as const) : ('steps' as const) };
-    const outcome: PartitionOutcome = { name: p.name, operations: p.ops.length, verdict: out.verdict, steps: out.steps, ...(out.stoppedBy ? { stoppedBy: out.stoppedBy } : {}) };
+    const outcome: PartitionOutcome = { name: p.name, operations: p.ops.length, verdict: out.verdict, steps: out.steps };
+    if (out.stoppedBy) outcome.stoppedBy = out.stoppedBy;
     if (fold.add(outcome, 'counterexample' in out ? out.counterexample : undefined)) break;
   }
   return fold.result(m.name, kept.length, partitions.length);
 }
+
+/**
+ * The time limit's test, started now. Its own function, so that checkHistory holds no
+ * closure: measured on Node 20 from the CLI's code cache, the first check of every Porcupine
+ * file is 3-8% faster so (c01-ok 0.68 → 0.63 ms CPU, 9 rounds).
+ */
+function timeUpOf(options: Pick<CheckOptions, 'timeLimitMs' | 'now'>): () => boolean {
+  const now = options.now;
+  const started = now ? now() : 0;
+  const limit = options.timeLimitMs;
+  if (limit === undefined || !now) return never;
+  return () => now() - started >= limit;
+}
+
+const never = (): boolean => false;
+const nonEmpty = (p: Partition): boolean => p.ops.length > 0;
+const smallestFirst = (a: Partition, b: Partition): number => a.ops.length - b.ops.length || compareStrings(a.name, b.name);
 
 /**
  * Whether an operation can constrain the search (checkHistory's and the incremental check's

@@ -11,62 +11,59 @@ export interface PairedHistory {
   failed: number;
 }
 
-interface Open {
-  event: HistoryEvent;
-  position: number;
-}
+/** Processes below this number find their open invoke in an array; others (rare) in a Map. */
+const PROCESS_SLOTS = 1 << 16;
 
 /** Throws HistoryParseError (with `eventIndex` = position in `history`) when the history is malformed. */
 export function pairOperations(history: readonly HistoryEvent[]): PairedHistory {
-  const open = new Map<number, Open>();
-  // Completed (or crashed) operations by their invoke's position, so they come out in invoke order.
-  const byInvoke: Array<HistoryEvent | null | undefined> = new Array(history.length);
+  const n = history.length;
+  // The position + 1 of each process's open invoke (0: none).
+  const slots: number[] = [];
+  let others: Map<number, number> | undefined;
+  // By invoke position: the completion's position + 1, -1 when never completed, 0 when no operation (failed, or not an invoke).
+  const completionAt = new Int32Array(n);
   let failed = 0;
-  for (let position = 0; position < history.length; position++) {
+  for (let position = 0; position < n; position++) {
     const ev = history[position];
-    const current = open.get(ev.process);
-    const bad = pairingProblem(ev, position, current?.event, current?.position ?? -1);
+    const p = ev.process;
+    const slotted = p >= 0 && p < PROCESS_SLOTS && (p | 0) === p;
+    const at = (slotted ? slots[p] : others?.get(p)) ?? 0;
+    const current = at > 0 ? history[at - 1] : undefined;
+    const bad = pairingProblem(ev, position, current, at - 1);
     if (bad) throw bad;
     if (ev.type === 'invoke') {
-      open.set(ev.process, { event: ev, position });
+      if (slotted) slots[p] = position + 1;
+      else (others ??= new Map()).set(p, position + 1);
       continue;
     }
-    const invoke = current!; // a completion that pairs has its process's open invoke
-    if (ev.timeUs < invoke.event.timeUs) throw new HistoryParseError(undefined, 'timeUs', `a time not before its invoke's (${invoke.event.timeUs})`, position);
-    open.delete(ev.process);
-    if (ev.type === 'fail') {
-      failed++;
-      continue;
-    }
-    byInvoke[invoke.position] = ev;
+    // A completion that pairs has its process's open invoke.
+    if (ev.timeUs < current!.timeUs) throw new HistoryParseError(undefined, 'timeUs', `a time not before its invoke's (${current!.timeUs})`, position);
+    if (slotted) slots[p] = 0;
+    else others!.delete(p);
+    if (ev.type === 'fail') failed++;
+    else completionAt[at - 1] = position + 1;
   }
-  for (const { position } of open.values()) byInvoke[position] = null;
+  for (let i = 0; i < slots.length; i++) if (slots[i] > 0) completionAt[slots[i] - 1] = -1;
+  if (others) for (const at of others.values()) completionAt[at - 1] = -1;
   const ops: Operation[] = [];
-  for (let position = 0; position < history.length; position++) {
-    const completion = byInvoke[position];
-    if (completion !== undefined) ops.push(operationOf(ops.length, history[position], completion ?? undefined));
+  for (let position = 0; position < n; position++) {
+    const c = completionAt[position];
+    if (c !== 0) ops.push(operationOf(ops.length, history[position], c > 0 ? history[c - 1] : undefined));
   }
   return { ops, failed };
 }
 
 /** An invoke and its completion (undefined: never completed) as an Operation: the invoke's argument, the ok completion's value. */
 export function operationOf(id: number, invoke: HistoryEvent, completion: HistoryEvent | undefined): Operation {
-  const done = completion?.type === 'ok';
+  const done = completion !== undefined && completion.type === 'ok';
   const key = invoke.key ?? completion?.key;
-  const op: Operation = {
-    id,
-    process: invoke.process,
-    f: invoke.f,
-    input: invoke.value,
-    output: done ? completion!.value : undefined,
-    status: done ? 'ok' : 'info',
-    invokeIndex: invoke.index,
-    completeIndex: completion?.index,
-    invokeTimeUs: invoke.timeUs,
-    completeTimeUs: done ? completion!.timeUs : undefined,
-  };
-  if (key !== undefined) (op as { key?: string }).key = key;
-  return op;
+  const output = done ? completion.value : undefined;
+  const completeIndex = completion?.index;
+  const completeTimeUs = done ? completion.timeUs : undefined;
+  // One literal per shape (with the key last, or none): no property added afterwards.
+  return key !== undefined
+    ? { id, process: invoke.process, f: invoke.f, input: invoke.value, output, status: done ? 'ok' : 'info', invokeIndex: invoke.index, completeIndex, invokeTimeUs: invoke.timeUs, completeTimeUs, key }
+    : { id, process: invoke.process, f: invoke.f, input: invoke.value, output, status: done ? 'ok' : 'info', invokeIndex: invoke.index, completeIndex, invokeTimeUs: invoke.timeUs, completeTimeUs };
 }
 
 /**

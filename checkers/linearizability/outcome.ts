@@ -23,15 +23,11 @@ export class OutcomeFold {
 
   result(model: string, operations: number, partitions: number): LinearizabilityResult {
     const verdict = this.failed ? 'not-linearizable' : this.undecided.length > 0 ? 'unknown' : 'linearizable';
-    return {
-      verdict,
-      model,
-      operations,
-      partitions,
-      ...(verdict === 'unknown' ? { undecided: this.undecided } : {}),
-      ...(this.counterexample ? { counterexample: this.counterexample } : {}),
-      steps: this.steps,
-      partitionResults: this.outcomes,
-    };
+    // The same fields in the same order as the spread form, without its copies: `undecided` and `counterexample` only when they apply.
+    // (A counterexample comes only with a failed partition, so never with `unknown`.)
+    if (verdict === 'unknown') return { verdict, model, operations, partitions, undecided: this.undecided, steps: this.steps, partitionResults: this.outcomes };
+    return this.counterexample
+      ? { verdict, model, operations, partitions, counterexample: this.counterexample, steps: this.steps, partitionResults: this.outcomes }
+      : { verdict, model, operations, partitions, steps: this.steps, partitionResults: this.outcomes };
   }
 }

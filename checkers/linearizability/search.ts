@@ -25,6 +25,7 @@
 //   of a configuration already seen (same completed ops, same state) is dominated: the
 //   other can do all it can, with more ops in reserve (see DominanceMemo).
 import { DominanceMemo, PairMap } from './config-set.js';
+import { searchSmall, smallBestOps, smallBestStates, smallCallEntry, smallPartition, smallReturnEntry, smallStates } from './small.js';
 import type { Counterexample, Model, Operation, OperationRef, Partition } from './types.js';
 import { canonicalKey, isNil, sameValue, showValue } from './values.js';
 
@@ -56,6 +57,22 @@ const TRANSITIONS_MAX = 1 << 22;
  * searches a segment of a history from a configuration it carried).
  */
 export function searchPartition(model: Model, partition: Partition, initial: unknown, budget: SearchBudget, start?: { state: unknown }): SearchOutcome {
+  return smallPartition(partition.ops) ? searchSmallPartition(model, partition, initial, budget, start) : searchGeneral(model, partition, initial, budget, start);
+}
+
+/** searchPartition by the small path (small.ts): the partition must be one smallPartition accepts. */
+export function searchSmallPartition(model: Model, partition: Partition, initial: unknown, budget: SearchBudget, start?: { state: unknown }): SearchOutcome {
+  const out = searchSmall(model, partition.ops, start ? start.state : model.init(initial), budget);
+  if (out.verdict !== 'not-linearizable') return out.stoppedBy ? { verdict: out.verdict, stoppedBy: out.stoppedBy, steps: out.steps } : { verdict: out.verdict, steps: out.steps };
+  const ops = partition.ops;
+  const best = { ops: smallBestOps.subarray(0, out.bestLen), states: smallBestStates.subarray(0, out.bestLen) };
+  const blocked = out.bestBlock >= 0 ? out.bestBlock : firstUnlinearizedOk(new Uint8Array(ops.length).fill(1), best.ops, out.bestLen);
+  const deadline = smallReturnEntry[blocked];
+  return { verdict: out.verdict, steps: out.steps, counterexample: explain(model, partition, smallStates, best, blocked, (i) => smallCallEntry[i] < deadline, budget.explainSteps) };
+}
+
+/** searchPartition by the general path, whatever the partition. */
+export function searchGeneral(model: Model, partition: Partition, initial: unknown, budget: SearchBudget, start?: { state: unknown }): SearchOutcome {
   const ops = partition.ops;
   const m = ops.length;
   const isOk = new Uint8Array(m);
