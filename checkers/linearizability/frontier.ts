@@ -6,7 +6,10 @@
 // canonical text, and a configuration whose pending counts are all at most those of
 // another with the same state and linearized ops is dropped (the other can do all it can,
 // with more operations in reserve).
+import { Counts, EMPTY_COUNTS } from './counts.js';
 import type { Model } from './types.js';
+
+export { Counts } from './counts.js';
 
 export interface Config {
   readonly state: unknown;
@@ -15,7 +18,7 @@ export interface Config {
   /** Ids of the open completed ops already linearized, ascending. */
   readonly lin: readonly number[];
   /** Pending indeterminate ops: class id -> count (only counts above zero). */
-  readonly info: ReadonlyMap<number, number>;
+  readonly info: Counts;
   /**
    * Its state is one of several that cannot matter (a later blind op erases it before any
    * op can observe it; see jit.ts): deduplicated and dominated regardless of the state.
@@ -29,36 +32,21 @@ export function headKey(c: Config): string {
   return c.lin.length === 0 ? state : `${state}\u0000${c.lin.join(',')}`;
 }
 
-/**
- * Pending counts, never changed once built (withCount copies). Many configurations share
- * one (a return's search reuses its configuration's, and the frontier keeps them from
- * return to return), so its sorted classes and canonical text are kept with it.
- */
-export class Counts extends Map<number, number> {
-  /** Its classes ascending, once asked for. */
-  sorted: readonly number[] | undefined;
-  /** Its canonical text, once asked for. */
-  text: string | undefined;
-}
-
 /** No pending op. */
-export const NO_COUNTS: ReadonlyMap<number, number> = new Counts();
-const NO_CLASSES: readonly number[] = [];
+export const NO_COUNTS: Counts = EMPTY_COUNTS;
 
 /** The classes of a configuration's pending counts, ascending (shared: do not change it). */
-export function sortedClasses(info: ReadonlyMap<number, number>): readonly number[] {
-  if (info.size === 0) return NO_CLASSES;
-  if (!(info instanceof Counts)) return [...info.keys()].sort((a, b) => a - b);
-  return (info.sorted ??= [...info.keys()].sort((a, b) => a - b));
+export function sortedClasses(info: Counts): readonly number[] {
+  return info.classes();
 }
 
 /** The canonical text of a configuration's pending counts. */
-export function infoKey(info: ReadonlyMap<number, number>): string {
+export function infoKey(info: Counts): string {
   if (info.size === 0) return '';
-  if (info instanceof Counts && info.text !== undefined) return info.text;
+  if (info.text !== undefined) return info.text;
   let s = '';
-  for (const c of sortedClasses(info)) s += `${c}:${info.get(c)!},`;
-  if (info instanceof Counts) info.text = s;
+  for (const c of info.classes()) s += `${c}:${info.get(c)!},`;
+  info.text = s;
   return s;
 }
 
@@ -68,13 +56,6 @@ export function infoKey(info: ReadonlyMap<number, number>): string {
  */
 export function configWords(c: Config): number {
   return 24 + (c.stateKey.length >>> 1) + 3 * c.lin.length + 12 * c.info.size;
-}
-
-/** True when every count of `a` is at most the count of the same class in `b`. */
-function covered(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
-  if (a.size > b.size) return false;
-  for (const [c, n] of a) if ((b.get(c) ?? 0) < n) return false;
-  return true;
 }
 
 /**
@@ -105,10 +86,10 @@ export class ConfigFrontier {
       this.words += configWords(c);
       return;
     }
-    for (const other of group) if (covered(c.info, other.info)) return;
+    for (const other of group) if (c.info.coveredBy(other.info)) return;
     let kept = 0;
     for (const other of group) {
-      if (covered(other.info, c.info)) {
+      if (other.info.coveredBy(c.info)) {
         this.count--;
         this.words -= configWords(other);
         continue;
@@ -131,7 +112,7 @@ export class ConfigFrontier {
 }
 
 /** The configuration after applying `state` (already stepped) with the linearized ops and pending counts given. */
-export function makeConfig(model: Model, state: unknown, lin: readonly number[], info: ReadonlyMap<number, number>, stateKey?: string): Config {
+export function makeConfig(model: Model, state: unknown, lin: readonly number[], info: Counts, stateKey?: string): Config {
   return { state, stateKey: stateKey ?? model.key(state), lin, info };
 }
 
@@ -154,23 +135,6 @@ export function withoutId(lin: readonly number[], id: number): readonly number[]
 }
 
 /** `info` with class `c` changed by `delta` (a count reaching zero is removed). */
-export function withCount(info: ReadonlyMap<number, number>, c: number, delta: number): Counts {
-  const out = new Counts(info);
-  const n = (out.get(c) ?? 0) + delta;
-  if (n > 0) out.set(c, n);
-  else out.delete(c);
-  // The classes, sorted: the parent's, with `c` dropped or added.
-  const sorted = info instanceof Counts ? info.sorted : undefined;
-  if (sorted !== undefined) {
-    if (out.size === info.size) out.sorted = sorted;
-    else if (out.size < info.size) out.sorted = sorted.filter((x) => x !== c);
-    else {
-      const grown = sorted.slice();
-      let i = grown.length;
-      while (i > 0 && grown[i - 1] > c) i--;
-      grown.splice(i, 0, c);
-      out.sorted = grown;
-    }
-  }
-  return out;
+export function withCount(info: Counts, c: number, delta: number): Counts {
+  return info.with(c, delta);
 }

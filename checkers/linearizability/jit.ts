@@ -19,7 +19,8 @@
 //   dominated on their linearized ops and pending counts alone), and an indeterminate op
 //   that is not blind is never applied in one (dropping it leaves a linearization).
 import type { PendingClasses } from './classes.js';
-import { ConfigFrontier, configWords, headKey, infoKey, makeConfig, sortedClasses, withCount, withId, withoutId, type Config } from './frontier.js';
+import type { Counts } from './counts.js';
+import { ConfigFrontier, configWords, headKey, makeConfig, sortedClasses, withCount, withId, withoutId, type Config } from './frontier.js';
 import type { Model, Operation, Reach } from './types.js';
 
 const NO_OPS: readonly Operation[] = [];
@@ -80,7 +81,8 @@ export function linearizeReturn(
   // (Erasure only matters where states can multiply: indeterminate ops pending, or several open ops.)
   const erasable = model.total && model.blind && (open.size > 2 || frontier.some((c) => c.info.size > 0)) ? erasure(model, openOps, classes, all) : undefined;
   const out = new ConfigFrontier();
-  const visited = new Set<string>();
+  const visited = new Map<string, Counts[]>();
+  let visitedCount = 0;
   // Configurations still to expand, and whether the last op applied was indeterminate
   // (then a blind op next is pointless: it erases that op's effect).
   const stack: Array<{ c: Config; afterInfo: boolean }> = [];
@@ -120,11 +122,17 @@ export function linearizeReturn(
       break;
     }
     const { c, afterInfo } = stack.pop()!;
-    const key = `${headKey(c)}\u0001${infoKey(c.info)}\u0001${afterInfo ? 1 : 0}`;
-    if (visited.has(key)) continue;
-    visited.add(key);
-    words += configWords(c) + (key.length >>> 1);
-    if (visited.size + out.size > limits.configurationsMax || words + out.storedWords > limits.wordsMax) {
+    // Visited: by state, linearized ops and afterInfo, then the counts (compared by their hashes first, then exactly).
+    const head = headKey(c);
+    const key = `${head}\u0001${afterInfo ? 1 : 0}\u0001${c.info.hash1}`;
+    let seen = visited.get(key);
+    if (seen === undefined) visited.set(key, (seen = []));
+    else if (seen.some((x) => x.equals(c.info))) continue;
+    seen.push(c.info);
+    visitedCount++;
+    // (As much as the canonical text `head \u0001 counts \u0001 afterInfo` takes.)
+    words += configWords(c) + ((head.length + c.info.textLength + 3) >>> 1);
+    if (visitedCount + out.size > limits.configurationsMax || words + out.storedWords > limits.wordsMax) {
       stopped = 'memo';
       break;
     }
