@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { loadScenario } from '../scenario/load.js';
 import type { RecordLevel } from '../sim/config.js';
 import { runSimulation } from '../sim/world.js';
-import { goal, sized, type BenchRow } from './table.js';
+import { goal, median, sized, type BenchRow } from './table.js';
 
 export async function main(): Promise<BenchRow[]> {
   const bareEvents = sized(2_000_000, 100_000);
@@ -37,7 +37,7 @@ export async function main(): Promise<BenchRow[]> {
         `full ÷ fuzz = ${(full / fuzz).toFixed(2)}× (CPU time: ${(fullCpu / fuzzCpu).toFixed(2)}×)`,
     );
     const short = file.replace(/^(test\/fixtures\/)?scenarios\//, '');
-    const how = `${seeds} seeds, wall time`;
+    const how = `${seeds} seeds, median of interleaved rounds, wall time`;
     rows.push(
       { name: `${short} record=fuzz`, figure: fuzz, unit: 'ns/event', note: how },
       { name: `${short} record=full`, figure: full, unit: 'ns/event', note: how },
@@ -52,38 +52,58 @@ export async function main(): Promise<BenchRow[]> {
   return rows;
 }
 
+/**
+ * Both recording levels on the same seeds, interleaved: after a warm-up of both, ROUNDS
+ * rounds of seeds/ROUNDS seeds each, at one level then the other (the order swapped every
+ * round), so that neither level is measured on a colder JIT or a quieter moment than the
+ * other. Each figure is the median over the rounds (events pooled within a round).
+ */
 async function bench(file: string): Promise<{ ns: Map<RecordLevel, number>; cpuNs: Map<RecordLevel, number>; seedsPerSecond: number; seeds: number }> {
   const loaded = await loadScenario(file);
   const seeds = Number(process.env.BENCH_SEEDS ?? sized(100, 3));
-  const nsPerEvent = new Map<RecordLevel, number>();
-  const cpuNsPerEvent = new Map<RecordLevel, number>();
-  let seedsPerSecond = 0;
-  console.log(`kernel: ${file}, ${loaded.config.nodes} nodes, ${loaded.config.durationUs / 1e6} s simulated per seed, ${seeds} seeds`);
-  for (const record of ['fuzz', 'full'] as RecordLevel[]) {
-    // Warm up the JIT on a few seeds first.
-    for (let s = 0; s < sized(3, 1); s++) runSimulation({ ...loaded.config, seed: `warm${s}`, record });
-    let events = 0;
-    let simulatedUs = 0;
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    for (let s = 0; s < seeds; s++) {
-      const r = runSimulation({ ...loaded.config, seed: String(s), record });
-      events += r.events;
-      simulatedUs += r.simulatedUs;
+  const rounds = Math.max(1, Math.min(seeds, sized(5, 1)));
+  const perRound = Math.ceil(seeds / rounds);
+  console.log(`kernel: ${file}, ${loaded.config.nodes} nodes, ${loaded.config.durationUs / 1e6} s simulated per seed, ${seeds} seeds per level in ${rounds} interleaved rounds`);
+  const levels: RecordLevel[] = ['fuzz', 'full'];
+  for (const record of levels) for (let s = 0; s < sized(5, 1); s++) runSimulation({ ...loaded.config, seed: `warm${s}`, record });
+  const wall = new Map<RecordLevel, number[]>(levels.map((l) => [l, []]));
+  const cpuNs = new Map<RecordLevel, number[]>(levels.map((l) => [l, []]));
+  const seedRate: number[] = [];
+  const totals = new Map<RecordLevel, { events: number; simulatedUs: number; seconds: number }>(levels.map((l) => [l, { events: 0, simulatedUs: 0, seconds: 0 }]));
+  for (let round = 0; round < rounds; round++) {
+    const first = round * perRound;
+    const last = Math.min(seeds, first + perRound);
+    for (const record of round % 2 === 0 ? levels : [...levels].reverse()) {
+      let events = 0;
+      let simulatedUs = 0;
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      for (let s = first; s < last; s++) {
+        const r = runSimulation({ ...loaded.config, seed: String(s), record });
+        events += r.events;
+        simulatedUs += r.simulatedUs;
+      }
+      const cpu = process.cpuUsage(cpu0);
+      const seconds = (performance.now() - t0) / 1000;
+      wall.get(record)!.push((seconds * 1e9) / events);
+      cpuNs.get(record)!.push(((cpu.user + cpu.system) * 1000) / events);
+      if (record === 'fuzz') seedRate.push((last - first) / seconds);
+      const t = totals.get(record)!;
+      t.events += events;
+      t.simulatedUs += simulatedUs;
+      t.seconds += seconds;
     }
-    const cpu = process.cpuUsage(cpu0);
-    const seconds = (performance.now() - t0) / 1000;
-    nsPerEvent.set(record, (seconds * 1e9) / events);
-    const cpuNs = ((cpu.user + cpu.system) * 1000) / events;
-    cpuNsPerEvent.set(record, cpuNs);
-    if (record === 'fuzz') seedsPerSecond = seeds / seconds;
+  }
+  const ns = new Map<RecordLevel, number>(levels.map((l) => [l, median(wall.get(l)!)]));
+  const cpuMedian = new Map<RecordLevel, number>(levels.map((l) => [l, median(cpuNs.get(l)!)]));
+  for (const record of levels) {
+    const t = totals.get(record)!;
     console.log(
-      `  record=${record.padEnd(4)} ${(events / seconds / 1e6).toFixed(2)} M events/s   ${((seconds * 1e9) / events).toFixed(0)} ns/event   ` +
-        `${(simulatedUs / 1e6 / seconds).toFixed(0)} simulated s per real s   ` +
-        `${(seeds / seconds).toFixed(1)} seeds/s   (${events} events in ${seconds.toFixed(2)} s; CPU ${cpuNs.toFixed(0)} ns/event)`,
+      `  record=${record.padEnd(4)} ${ns.get(record)!.toFixed(0)} ns/event (median of ${rounds} rounds; rounds ${wall.get(record)!.map((x) => x.toFixed(0)).join(' ')})   ` +
+        `${(t.simulatedUs / 1e6 / t.seconds).toFixed(0)} simulated s per real s   (${t.events} events in ${t.seconds.toFixed(2)} s; CPU ${cpuMedian.get(record)!.toFixed(0)} ns/event)`,
     );
   }
-  return { ns: nsPerEvent, cpuNs: cpuNsPerEvent, seedsPerSecond, seeds };
+  return { ns, cpuNs: cpuMedian, seedsPerSecond: median(seedRate), seeds };
 }
 
 // ---- The bare loop ----------------------------------------------------------------------
