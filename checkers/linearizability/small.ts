@@ -5,6 +5,7 @@
 // the memo an exact hash set (no indeterminate ops: no classes, nothing to dominate), and
 // every array is scratch allocated once for the module and reused by every partition.
 // searchPartition sends a partition here when smallPartition says it fits.
+import { mix } from './config-set.js';
 import type { Model, Partition } from './types.js';
 
 /** Most operations a small partition has: the set of linearized ones is two 32-bit words. */
@@ -209,7 +210,7 @@ export function searchSmall(model: Model, ops: Partition['ops'], state0: unknown
     const hw = n1 !== 0 ? 1 : n0 !== 0 ? 0 : -1;
     const len = hw >= lo ? hw - lo + 1 : 0;
     const mask = memoStamp.length - 1;
-    let slot = mixHash(Math.imul(n0, 0x9e3779b1) ^ Math.imul(n1, 0x85ebca6b) ^ Math.imul(ns + 1, 0xc2b2ae35)) & mask;
+    let slot = memoSlot(n0, n1, ns, mask);
     let seen = false;
     while (memoStamp[slot] === now) {
       if (memoW0[slot] === n0 && memoW1[slot] === n1 && memoState[slot] === ns) {
@@ -258,14 +259,9 @@ export function searchSmall(model: Model, ops: Partition['ops'], state0: unknown
   return stoppedBy ? { verdict: 'unknown', stoppedBy, steps, bestLen, bestBlock } : { verdict, steps, bestLen, bestBlock };
 }
 
-/** murmur3's 32-bit finaliser. */
-function mixHash(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
+/** A memo entry's home slot: the linearized set's two words and the state, mixed (config-set.ts's mix). */
+function memoSlot(w0: number, w1: number, state: number, mask: number): number {
+  return mix(Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(state + 1, 0xc2b2ae35)) & mask;
 }
 
 /** Double the memo table, keeping the current partition's entries. */
@@ -282,7 +278,7 @@ function growMemo(now: number): void {
   const mask = n - 1;
   for (let i = 0; i < sp.length; i++) {
     if (sp[i] !== now) continue;
-    let slot = mixHash(Math.imul(w0[i], 0x9e3779b1) ^ Math.imul(w1[i], 0x85ebca6b) ^ Math.imul(st[i] + 1, 0xc2b2ae35)) & mask;
+    let slot = memoSlot(w0[i], w1[i], st[i], mask);
     while (memoStamp[slot] === now) slot = (slot + 1) & mask;
     memoStamp[slot] = now;
     memoW0[slot] = w0[i];
