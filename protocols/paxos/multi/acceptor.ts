@@ -8,12 +8,13 @@
 // leader that knows less carries the snapshot instead (node.ts onPrepare), so no leader ever
 // needs a forgotten slot. An accept at or below it is ignored (the slot is decided).
 // Storage holds accepted values in segments of SEGMENT_SLOTS slots, one key each (types.ts
-// segmentKey), rewritten whole when one of its slots is accepted; a segment the snapshot
+// segmentKey), rewritten when one of its slots is accepted (a new chunk list, new copies of
+// the chunks written, the other chunks shared); a segment the snapshot
 // covers entirely is written as undefined (the storage API has no delete: its key stays, one
 // per SEGMENT_SLOTS slots ever accepted).
 import type { DurableStorage } from '../../../sim/types.js';
 import { ballotLess, compareBallots, NO_BALLOT, type Ballot } from '../ballot.js';
-import { ballotNumber, MAX_ACCEPTED_KEY, PROMISED_KEY, SEGMENT_SLOTS, segmentKey, segmentOf, TOP_KEY, type Accepted, type Proposal, type Segment } from './types.js';
+import { ballotNumber, CHUNK_SLOTS, MAX_ACCEPTED_KEY, PROMISED_KEY, SEGMENT_CHUNKS, SEGMENT_SLOTS, segmentKey, segmentOf, TOP_KEY, type Accepted, type Chunk, type Proposal, type Segment } from './types.js';
 
 export class Acceptor {
   promised: Ballot = NO_BALLOT;
@@ -46,7 +47,10 @@ export class Acceptor {
     for (let k = segmentOf(forgotten + 1); k <= segmentOf(top); k++) {
       const seg = st.get<Segment>(segmentKey(k));
       if (seg === undefined) continue;
-      for (const a of seg) if (a !== undefined && a.slot > forgotten) this.remember(a);
+      for (const chunk of seg) {
+        if (chunk === undefined) continue;
+        for (const a of chunk) if (a !== undefined && a.slot > forgotten) this.remember(a);
+      }
     }
   }
 
@@ -98,21 +102,30 @@ export class Acceptor {
     const slots: number[] = [];
     const oldTop = this.top;
     let segment = -1;
-    let entries: Array<Accepted | undefined> | undefined;
+    let chunks: Array<Chunk | undefined> | undefined;
+    // Bit c: chunk c of `chunks` is this write's own copy (written into freely until stored).
+    let copied = 0;
     for (const p of proposals) {
       if (p.slot <= this.forgotten) continue; // decided, in the snapshot
       const a: Accepted = Object.freeze({ slot: p.slot, ballot: b, cmd: p.cmd });
       this.remember(a);
       const k = segmentOf(p.slot);
       if (k !== segment) {
-        if (entries !== undefined) this.persist(segmentKey(segment), entries);
+        if (chunks !== undefined) this.persist(segmentKey(segment), chunks);
         segment = k;
-        entries = this.segmentCopy(k);
+        chunks = this.segmentCopy(k);
+        copied = 0;
       }
-      entries![p.slot - k * SEGMENT_SLOTS] = a;
+      const i = p.slot - k * SEGMENT_SLOTS;
+      const c = Math.floor(i / CHUNK_SLOTS);
+      if ((copied & (1 << c)) === 0) {
+        chunks![c] = chunkCopy(chunks![c]);
+        copied |= 1 << c;
+      }
+      (chunks![c] as Array<Accepted | undefined>)[i - c * CHUNK_SLOTS] = a;
       slots.push(p.slot);
     }
-    if (entries !== undefined) this.persist(segmentKey(segment), entries);
+    if (chunks !== undefined) this.persist(segmentKey(segment), chunks);
     if (this.top > oldTop) this.persist(TOP_KEY, this.top);
     this.sync();
     return slots;
@@ -137,16 +150,17 @@ export class Acceptor {
   }
 
   /**
-   * The segment's entries as stored (a fresh copy to write), or a fresh empty one. A stored
-   * segment is never written to again (each write is a new copy: what an unsynced write
-   * replaced must survive a crash), and it is not frozen: copying a frozen array with slice()
-   * took a fifth of a Multi-Paxos run's time; a plain array copied by a loop is cheap.
+   * The segment's chunk list as stored (a fresh copy to write, its chunks shared), or a fresh
+   * empty one. A stored segment and its chunks are never written to again (each write copies
+   * what it changes: what an unsynced write replaced must survive a crash), and they are not
+   * frozen: copying a frozen array with slice() took a fifth of a Multi-Paxos run's time; a
+   * plain array copied by a loop is cheap.
    */
-  private segmentCopy(k: number): Array<Accepted | undefined> {
+  private segmentCopy(k: number): Array<Chunk | undefined> {
     const seg = this.volatile ? undefined : this.storage.get<Segment>(segmentKey(k));
-    const out = new Array<Accepted | undefined>(SEGMENT_SLOTS);
-    if (seg === undefined) for (let i = 0; i < SEGMENT_SLOTS; i++) out[i] = undefined;
-    else for (let i = 0; i < SEGMENT_SLOTS; i++) out[i] = seg[i];
+    const out = new Array<Chunk | undefined>(SEGMENT_CHUNKS);
+    if (seg === undefined) for (let c = 0; c < SEGMENT_CHUNKS; c++) out[c] = undefined;
+    else for (let c = 0; c < SEGMENT_CHUNKS; c++) out[c] = seg[c];
     return out;
   }
 
@@ -165,4 +179,12 @@ export class Acceptor {
   private sync(): void {
     if (!this.volatile) this.storage.sync();
   }
+}
+
+/** A chunk's entries (a fresh copy to write), or a fresh empty chunk. */
+function chunkCopy(chunk: Chunk | undefined): Array<Accepted | undefined> {
+  const out = new Array<Accepted | undefined>(CHUNK_SLOTS);
+  if (chunk === undefined) for (let j = 0; j < CHUNK_SLOTS; j++) out[j] = undefined;
+  else for (let j = 0; j < CHUNK_SLOTS; j++) out[j] = chunk[j];
+  return out;
 }

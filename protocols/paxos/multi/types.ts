@@ -81,8 +81,17 @@ export const NONE = -1;
 export const PROMISED_KEY = 'mp:promised';
 export const TOP_KEY = 'mp:top';
 export const SEGMENT_SLOTS = 64;
-/** Slots k*SEGMENT_SLOTS .. (k+1)*SEGMENT_SLOTS - 1: entry i is slot k*SEGMENT_SLOTS + i (undefined: none accepted). Frozen. */
-export type Segment = ReadonlyArray<Accepted | undefined>;
+/**
+ * A segment is stored as SEGMENT_CHUNKS chunks of CHUNK_SLOTS slots: an accept copies the
+ * segment's chunk list and only the chunks it writes, sharing the rest with the segment it
+ * replaces (a flat 64-slot copy per accept was half of a Multi-Paxos run's garbage).
+ */
+export const CHUNK_SLOTS = 8;
+export const SEGMENT_CHUNKS = SEGMENT_SLOTS / CHUNK_SLOTS;
+/** CHUNK_SLOTS slots: entry j of chunk c of segment k is slot k*SEGMENT_SLOTS + c*CHUNK_SLOTS + j (undefined: none accepted). Never written once stored. */
+export type Chunk = ReadonlyArray<Accepted | undefined>;
+/** Slots k*SEGMENT_SLOTS .. (k+1)*SEGMENT_SLOTS - 1, as SEGMENT_CHUNKS chunks (undefined: none accepted in that chunk). Never written once stored. */
+export type Segment = ReadonlyArray<Chunk | undefined>;
 export function segmentOf(slot: number): number {
   return Math.floor(slot / SEGMENT_SLOTS);
 }

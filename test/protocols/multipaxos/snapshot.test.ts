@@ -13,7 +13,7 @@ import type { Ballot } from '../../../protocols/paxos/ballot.js';
 import { multipaxos } from '../../../protocols/paxos/multi/index.js';
 import { ChosenUnique, ExecutedPrefix, multiPaxosInvariants } from '../../../protocols/paxos/multi/invariants.js';
 import type { MultiPaxosReplica } from '../../../protocols/paxos/multi/node.js';
-import type { Cmd, ReplicaSnapshot } from '../../../protocols/paxos/multi/types.js';
+import type { Cmd, ReplicaSnapshot, Segment } from '../../../protocols/paxos/multi/types.js';
 import { KvStore } from '../../../protocols/raft/kv.js';
 import { loadScenario, type LoadedScenario } from '../../../scenario/load.js';
 import type { SimConfig } from '../../../sim/config.js';
@@ -56,13 +56,28 @@ describe('taking a snapshot', () => {
     const made = makeReplica({ id: 0, options: { snapshotEvery: 4 } });
     made.node.onMessage(1, { type: 'accept', ballot: b(1, 1), proposals: cmds(1, 70).map((c) => ({ slot: c.seq, cmd: c })) });
     const st = made.ctx.storage;
-    expect((st.synced.get('mp:acc:0') as unknown[]).filter((a) => a !== undefined)).toHaveLength(63);
+    expect(slotsIn(st.synced.get('mp:acc:0'))).toHaveLength(63);
     made.node.onMessage(1, { type: 'decisions', ballot: b(1, 1), from: 1, cmds: cmds(1, 66), executed: 66 });
     expect(made.node.acceptor.forgotten).toBe(66);
     expect(st.synced.get('mp:acc:0')).toBeUndefined();
-    expect((st.synced.get('mp:acc:1') as Array<{ slot: number } | undefined>).flatMap((a) => (a === undefined ? [] : [a.slot]))).toEqual([64, 65, 66, 67, 68, 69, 70]);
+    expect(slotsIn(st.synced.get('mp:acc:1'))).toEqual([64, 65, 66, 67, 68, 69, 70]);
     const again = makeReplica({ id: 0, storage: st, options: { snapshotEvery: 4 } });
     expect([...again.node.acceptor.accepted.keys()]).toEqual([67, 68, 69, 70]);
+  });
+
+  it('storage: a later accept never writes into a segment already stored (its chunks are copied, not shared, where it writes)', () => {
+    const made = makeReplica({ id: 0 });
+    made.node.onMessage(1, { type: 'accept', ballot: b(1, 1), proposals: cmds(1, 10).map((c) => ({ slot: c.seq, cmd: c })) });
+    const st = made.ctx.storage;
+    const first = st.synced.get('mp:acc:0') as Segment;
+    const before = JSON.stringify(first);
+    made.node.onMessage(1, { type: 'accept', ballot: b(2, 1), proposals: cmds(3, 12).map((c) => ({ slot: c.seq, cmd: c })) });
+    expect(JSON.stringify(first)).toBe(before);
+    const second = st.synced.get('mp:acc:0') as Segment;
+    expect(slotsIn(second)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(second.flat().flatMap((a) => (a === undefined || a.slot < 3 ? [] : [a.ballot.round]))).toEqual(Array(10).fill(2));
+    const again = makeReplica({ id: 0, storage: st });
+    expect([...again.node.acceptor.accepted.values()].map((a) => [a.slot, a.ballot.round])).toEqual([[1, 1], [2, 1], ...Array.from({ length: 10 }, (_, i) => [i + 3, 2])]);
   });
 
   it('one sync for the snapshot and the forgetting; the highest accepted ballot is written only when it changed', () => {
@@ -309,3 +324,8 @@ describe('compacted and uncompacted Multi-Paxos under the nemesis', () => {
     expect(compactedRun.checks).toBeLessThan(400);
   }, 60_000);
 });
+
+/** The slots a stored segment holds, in order (its chunks flattened). */
+function slotsIn(segment: unknown): number[] {
+  return (segment as Segment).flat().flatMap((a) => (a === undefined ? [] : [a.slot]));
+}
