@@ -114,12 +114,24 @@ export class ZabNode implements Actor<ZabMsg> {
       phase,
       term: this.durable.currentEpoch,
       acceptedEpoch: this.durable.acceptedEpoch,
-      last: zxidText(this.durable.lastZxid()),
+      last: this.lastZxidText(),
       history: this.durable.length,
       delivered: this.delivered,
       leader: this.leading !== undefined ? this.ctx.id : (this.following?.leader ?? null),
     };
   }
+
+  /** zxidText of the last zxid, kept while it does not change (a summary is taken after every handler at the full level). */
+  private lastZxidText(): string {
+    const z = this.durable.lastZxid();
+    if (z !== this.shownZxid) {
+      this.shownZxid = z;
+      this.shownZxidText = zxidText(z);
+    }
+    return this.shownZxidText;
+  }
+  private shownZxid: number | undefined;
+  private shownZxidText = '';
 
   /** Local elapsed time, in whole ticks (monotonic; see `ticks`). */
   elapsedUs(): number {
