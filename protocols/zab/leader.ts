@@ -245,7 +245,7 @@ export class Leading {
   private tryCommit(): void {
     if (this.phase !== 'broadcast') return;
     // Highest first, by insertion into a kept array: Array.prototype.sort with a comparator
-    // allocated its scratch on every ack (half of a Zab run's garbage).
+    // allocated its scratch on every ack (with the array, two thirds of a Zab run's garbage).
     const acks = this.acks;
     acks[0] = this.node.durable.lastZxid();
     let n = 1;

@@ -7,6 +7,7 @@
 // the log above it again. Every snapshotEvery deliveries a server snapshots its tree at its
 // last delivered (committed) zxid and compacts its log below it (ZooKeeper's snapCount).
 // Sans-IO: every effect goes through the NodeContext.
+import { ShownText } from '../common/shown-text.js';
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../sim/types.js';
 import { assert, AssertionError } from '../../sim/types.js';
 import { DurableState } from './durable.js';
@@ -39,6 +40,8 @@ export class ZabNode implements Actor<ZabMsg> {
   delivered = 0;
   /** The highest zxid the current leader told us is committed (0 after a role change). */
   commitZxid = 0;
+  /** summary()'s text of the last zxid. */
+  private readonly lastShown = new ShownText(zxidText);
 
   constructor(
     readonly ctx: NodeContext<ZabMsg>,
@@ -114,24 +117,12 @@ export class ZabNode implements Actor<ZabMsg> {
       phase,
       term: this.durable.currentEpoch,
       acceptedEpoch: this.durable.acceptedEpoch,
-      last: this.lastZxidText(),
+      last: this.lastShown.of(this.durable.lastZxid()),
       history: this.durable.length,
       delivered: this.delivered,
       leader: this.leading !== undefined ? this.ctx.id : (this.following?.leader ?? null),
     };
   }
-
-  /** zxidText of the last zxid, kept while it does not change (a summary is taken after every handler at the full level). */
-  private lastZxidText(): string {
-    const z = this.durable.lastZxid();
-    if (z !== this.shownZxid) {
-      this.shownZxid = z;
-      this.shownZxidText = zxidText(z);
-    }
-    return this.shownZxidText;
-  }
-  private shownZxid: number | undefined;
-  private shownZxidText = '';
 
   /** Local elapsed time, in whole ticks (monotonic; see `ticks`). */
   elapsedUs(): number {

@@ -12,6 +12,7 @@
 // Each named bug variant is checked at the one place it lives (search for ctx.bug).
 import type { Actor, ClientRequest, ClientResponse, NodeContext, NodeId } from '../../../sim/types.js';
 import { assert } from '../../../sim/types.js';
+import { ShownText } from '../../common/shown-text.js';
 import { KvStore } from '../../raft/kv.js';
 import { ballotLess, ballotText, NO_BALLOT, type Ballot } from '../ballot.js';
 import { Acceptor } from './acceptor.js';
@@ -71,6 +72,9 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   lastLeaderContactUs = 0;
   /** Heard from the leader since the election timer was armed. */
   contactSinceArmed = false;
+  /** summary()'s texts of the ballot and the promise. */
+  private readonly ballotShown = new ShownText(ballotText);
+  private readonly promisedShown = new ShownText(ballotText);
   /** The number of replicas. */
   readonly n: number;
 
@@ -155,27 +159,14 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
   summary(): Record<string, unknown> {
     const b = this.role === 'follower' ? this.acceptor.promised : this.ballot;
     const term = Math.max(0, b.round);
-    const ballot = this.textOf(b);
-    const promised = this.textOf(this.acceptor.promised);
+    const ballot = this.ballotShown.of(b);
+    const promised = this.promisedShown.of(this.acceptor.promised);
     const leader = this.leader === NONE ? null : this.leader;
     // Two literals, not a spread: the same keys in the same order either way.
     if (this.logBase > 0) return { role: this.role, term, ballot, promised, executed: this.executed, accepted: this.acceptor.top, snapshot: this.logBase, leader };
     return { role: this.role, term, ballot, promised, executed: this.executed, accepted: this.acceptor.top, leader };
   }
 
-  /** ballotText, kept for the last two ballots shown (a summary is taken after every handler at the full level; ballots rarely change). */
-  private textOf(b: Ballot): string {
-    if (b === this.shownBallots[0]) return this.shownTexts[0];
-    if (b === this.shownBallots[1]) return this.shownTexts[1];
-    const text = ballotText(b);
-    this.shownBallots[1] = this.shownBallots[0];
-    this.shownTexts[1] = this.shownTexts[0];
-    this.shownBallots[0] = b;
-    this.shownTexts[0] = text;
-    return text;
-  }
-  private readonly shownBallots: Array<Ballot | undefined> = [undefined, undefined];
-  private readonly shownTexts: string[] = ['', ''];
 
   // ---------------------------------------------------------------------------------
   // Role changes (a candidate's and a leader's are in ./proposer.ts: startPhase1, becomeLeader)
