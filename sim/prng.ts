@@ -6,10 +6,57 @@ import { KernelError } from './errors.js';
 import { assert, AssertionError, PPM, type Ppm, type Random } from './types.js';
 
 export class Prng implements Random {
-  private readonly source: seedrandom.PRNG;
+  /**
+   * Alea's state, c, s0, s1, s2, in one typed array: seedrandom's alea seeds it (its Mash
+   * over the label), and the step below is Alea's own, the same float operations in the same
+   * order, so every draw is the one seedrandom's generator gives (test/sim/prng.test.ts
+   * compares them). Stepped here rather than through seedrandom's closures: those are a
+   * call per draw to a function of each stream's own, with the state in boxed fields.
+   */
+  private readonly state = new Float64Array(4);
 
   constructor(readonly label: string) {
-    this.source = seedrandom.alea(label);
+    const seeded = seedrandom.alea(label, { state: true }).state();
+    const state = this.state;
+    state[C] = seeded.c;
+    state[S0] = seeded.s0;
+    state[S1] = seeded.s1;
+    state[S2] = seeded.s2;
+  }
+
+  /** Alea's next(): a double in [0, 1). For the rare wide draws only: a double returned from a call is boxed. */
+  private next(): number {
+    const state = this.state;
+    const t = 2091639 * state[S0] + state[C] * 2.3283064365386963e-10; // 2^-32
+    state[S0] = state[S1];
+    state[S1] = state[S2];
+    const c = t | 0;
+    state[C] = c;
+    const s2 = t - c;
+    state[S2] = s2;
+    return s2;
+  }
+
+  /**
+   * One step of Alea, as seedrandom's int32() >>> 0, reduced modulo span (1..2^32): the
+   * float never leaves this function, and what it returns is below span (a small integer).
+   */
+  private below(span: number): number {
+    const state = this.state;
+    const t = 2091639 * state[S0] + state[C] * 2.3283064365386963e-10; // 2^-32
+    state[S0] = state[S1];
+    state[S1] = state[S2];
+    const c = t | 0;
+    state[C] = c;
+    const s2 = t - c;
+    state[S2] = s2;
+    // seedrandom's int32() is (s2 * 2^32) | 0; >>> 0 of it is ToUint32 of the same product.
+    const u = (s2 * 0x100000000) >>> 0;
+    // u % span without the float modulo (a call into the runtime: the compiler cannot tell
+    // both are 32-bit integers). Exact: the quotient u / span is correctly rounded, with an
+    // error below u / span * 2^-53 < 1 / span, less than its distance to the next integer
+    // when it is not one (at least 1 / span), so its floor is the true quotient.
+    return u - Math.floor(u / span) * span;
   }
 
   /** Uniform integer in [min, max]. */
@@ -19,16 +66,17 @@ export class Prng implements Random {
     if (!(Number.isInteger(min) && Number.isInteger(max))) throw new AssertionError(`int(${min}, ${max}) needs integers`);
     if (!(min <= max)) throw new AssertionError(`empty range ${min}..${max}`);
     const span = max - min + 1;
-    if (span <= 0x1_0000_0000) return min + ((this.source.int32() >>> 0) % span);
+    if (span <= 0x1_0000_0000) return min + this.below(span);
     assert(span <= Number.MAX_SAFE_INTEGER, 'range wider than 53 bits');
-    // Two draws for wide ranges (53 bits of entropy).
-    return min + Math.floor(this.source.double() * span);
+    // Two draws for wide ranges (53 bits of entropy): seedrandom's double().
+    const hi = this.next();
+    return min + Math.floor((hi + ((this.next() * 0x200000) | 0) * 1.1102230246251565e-16) * span); // 2^-53
   }
 
   chance(ppm: Ppm): boolean {
     if (ppm <= 0) return false;
     if (ppm >= PPM) return true;
-    return (this.source.int32() >>> 0) % PPM < ppm;
+    return this.below(PPM) < ppm;
   }
 
   pick<T>(items: readonly T[]): T {
@@ -60,6 +108,12 @@ export class Prng implements Random {
     throw new KernelError('unreachable: weighted draw past the total');
   }
 }
+
+// Alea's state, by index.
+const C = 0;
+const S0 = 1;
+const S1 = 2;
+const S2 = 3;
 
 /** The stream for one concern of one run: `${seed}/${label}`. */
 export function stream(seed: string, label: string): Prng {
