@@ -1,13 +1,13 @@
 // The network: directed links between endpoints (nodes, then clients), blocked by
 // partitions or cut for the whole run; each message is lost, delivered once or twice, after
-// a latency drawn from the network stream. Reordering follows from independent latencies.
-import type { BaseLatencyModel, LatencyModel, LinkSet, NetworkConfig } from './config.js';
+// a latency drawn from the network stream (./latency.ts). Reordering follows from independent latencies.
+import type { LinkSet, NetworkConfig } from './config.js';
 import { type Core, type Ev } from './core.js';
 import type { RunHash } from './hash.js';
 import { SEND, type TraceLog } from './trace.js';
 import type { Prng } from './prng.js';
-import { KernelError, kernelAssert, kernelNever } from './errors.js';
-import type { Endpoint, Micros, Ppm, Random } from './types.js';
+import { LatencySampler } from './latency.js';
+import type { Endpoint, Micros, Ppm } from './types.js';
 
 export class Network {
   /** Links blocked by faults, [from * endpoints + to]. */
@@ -29,7 +29,9 @@ export class Network {
   private linkJitterUs: Float64Array | undefined;
   private msgIds = 0;
   // The settings in force: the config's, until faults stop and its afterFaults replaces them.
-  private latencyModel: LatencyModel;
+  private latencySampler: LatencySampler;
+  /** afterFaults' latency, built (and so checked) with the network. */
+  private readonly afterFaultsLatency: LatencySampler | undefined;
   private lossPpm: Ppm;
   private duplicatePpm: Ppm;
   // The core's hash and trace as fields: transmit is the hottest path after the loop itself.
@@ -47,9 +49,8 @@ export class Network {
     this.blocked = new Uint8Array(endpointCount * endpointCount);
     this.cut = new Uint8Array(endpointCount * endpointCount);
     for (const [from, to] of config.cut) this.cut[from * endpointCount + to] = 1;
-    checkLatency(config.latency);
-    if (config.afterFaults?.latency !== undefined) checkLatency(config.afterFaults.latency);
-    this.latencyModel = config.latency;
+    this.latencySampler = new LatencySampler(config.latency);
+    this.afterFaultsLatency = config.afterFaults?.latency === undefined ? undefined : new LatencySampler(config.afterFaults.latency);
     this.lossPpm = config.lossPpm;
     this.duplicatePpm = config.duplicatePpm;
   }
@@ -58,7 +59,7 @@ export class Network {
   afterFaults(): void {
     const change = this.config.afterFaults;
     if (change === undefined) return;
-    if (change.latency !== undefined) this.latencyModel = change.latency;
+    if (this.afterFaultsLatency !== undefined) this.latencySampler = this.afterFaultsLatency;
     if (change.lossPpm !== undefined) this.lossPpm = change.lossPpm;
     if (change.duplicatePpm !== undefined) this.duplicatePpm = change.duplicatePpm;
     if (change.cut !== undefined) {
@@ -154,7 +155,7 @@ export class Network {
   }
 
   private latency(): Micros {
-    return sampleLatency(this.latencyModel, this.random);
+    return this.latencySampler.draw(this.random);
   }
 
   /** A delivery event that cannot be delivered (blocked on arrival, or its receiver is down). */
@@ -213,76 +214,6 @@ export class Network {
   healLinks(links: LinkSet): void {
     for (const i of this.linkIndices(links)) this.blocked[i] = 0;
   }
-}
-
-/** One latency draw from a model, on the given stream. Floats are only local and rounded at once. */
-export function sampleLatency(l: LatencyModel, random: Random): Micros {
-  switch (l.kind) {
-    case 'fixed':
-      return l.us;
-    case 'uniform':
-      return random.int(l.minUs, l.maxUs);
-    case 'exponential': {
-      // Inverse CDF on a 32-bit uniform draw; the only float is local and rounded at once.
-      const u = (random.int(1, 0xffffffff) / 0x100000000) as number;
-      return Math.min(l.maxUs, l.minUs + Math.round(-Math.log(u) * (l.meanUs - l.minUs)));
-    }
-    case 'pareto': {
-      // Inverse CDF: min * u^(-1/alpha), as min * exp(-ln(u) / alpha); beyond the cap, the cap.
-      const u = (random.int(1, 0xffffffff) / 0x100000000) as number;
-      const x = l.minUs * Math.exp((-Math.log(u) * 1000) / l.alphaMilli);
-      return x >= l.maxUs ? l.maxUs : Math.round(x);
-    }
-    case 'mixture': {
-      let total = 0;
-      for (const c of l.components) total += c.weight;
-      let x = random.int(0, total - 1);
-      for (const c of l.components) {
-        if (x < c.weight) return sampleLatency(c.model, random);
-        x -= c.weight;
-      }
-      throw new Error('unreachable: a mixture draw beyond its total weight');
-    }
-    default:
-      return kernelNever(l, 'latency model');
-  }
-}
-
-/** A latency model the kernel can draw from: integer µs, min <= max, weights that add up to something. */
-export function checkLatency(l: LatencyModel): void {
-  const us = (x: number, what: string) => {
-    if (!(Number.isSafeInteger(x) && x >= 0)) throw new KernelError(`latency ${what} must be whole non-negative microseconds (got ${x})`);
-  };
-  const base = (m: BaseLatencyModel) => {
-    switch (m.kind) {
-      case 'fixed':
-        return us(m.us, 'fixed');
-      case 'uniform':
-      case 'exponential':
-      case 'pareto':
-        us(m.minUs, 'min');
-        us(m.maxUs, 'max');
-        if (m.minUs > m.maxUs) throw new KernelError(`latency min ${m.minUs} > max ${m.maxUs}`);
-        if (m.kind === 'exponential') kernelAssert(m.minUs <= m.meanUs && m.meanUs <= m.maxUs, 'exponential latency needs min <= mean <= max');
-        if (m.kind === 'pareto') {
-          kernelAssert(m.minUs >= 1, 'a Pareto latency needs min >= 1us');
-          if (!(Number.isInteger(m.alphaMilli) && m.alphaMilli >= 1)) throw new KernelError(`Pareto alpha in thousandths must be a positive integer (got ${m.alphaMilli})`);
-        }
-        return;
-      default:
-        return kernelNever(m, 'latency model');
-    }
-  };
-  if (l.kind !== 'mixture') return base(l);
-  kernelAssert(l.components.length > 0, 'a latency mixture needs a component');
-  let total = 0;
-  for (const c of l.components) {
-    if (!(Number.isInteger(c.weight) && c.weight >= 0)) throw new KernelError(`mixture weights are non-negative integers (got ${c.weight})`);
-    kernelAssert((c.model.kind as string) !== 'mixture', 'a mixture does not nest');
-    base(c.model);
-    total += c.weight;
-  }
-  kernelAssert(total > 0 && total <= 0x100000000, 'a latency mixture needs a total weight above 0');
 }
 
 /** What the hash records of a message: its type, not its content (content follows from earlier events). */

@@ -3,7 +3,7 @@
 // that use them.
 import { describe, expect, it } from 'vitest';
 import type { FaultAction, LatencyModel, NemesisConfig, ScriptedFault, SimConfig } from '../../sim/config.js';
-import { sampleLatency } from '../../sim/network.js';
+import { sampleLatency } from '../../sim/latency.js';
 import { Prng } from '../../sim/prng.js';
 import type { RunResult, TraceEvent } from '../../sim/result.js';
 import { runSimulation } from '../../sim/world.js';
