@@ -62,15 +62,19 @@ export class Prng implements Random {
   /** Uniform integer in [min, max]. */
   int(min: number, max: number): number {
     // A bad range is the caller's misuse (a protocol's, through ctx.random): a plain AssertionError.
-    // Messages are built only on failure: this runs on every draw.
-    if (!(Number.isInteger(min) && Number.isInteger(max))) throw new AssertionError(`int(${min}, ${max}) needs integers`);
-    if (!(min <= max)) throw new AssertionError(`empty range ${min}..${max}`);
+    // The failure and the wide draw are functions of their own, so that this one stays small
+    // enough for the compiler to inline into every caller (it runs on every draw).
+    if (!(Number.isInteger(min) && Number.isInteger(max) && min <= max)) badRange(min, max);
     const span = max - min + 1;
     if (span <= 0x1_0000_0000) return min + this.below(span);
+    return min + this.wide(span);
+  }
+
+  /** A draw below a span wider than 2^32: two draws (53 bits of entropy), seedrandom's double(). */
+  private wide(span: number): number {
     assert(span <= Number.MAX_SAFE_INTEGER, 'range wider than 53 bits');
-    // Two draws for wide ranges (53 bits of entropy): seedrandom's double().
     const hi = this.next();
-    return min + Math.floor((hi + ((this.next() * 0x200000) | 0) * 1.1102230246251565e-16) * span); // 2^-53
+    return Math.floor((hi + ((this.next() * 0x200000) | 0) * 1.1102230246251565e-16) * span); // 2^-53
   }
 
   chance(ppm: Ppm): boolean {
@@ -107,6 +111,12 @@ export class Prng implements Random {
     }
     throw new KernelError('unreachable: weighted draw past the total');
   }
+}
+
+/** Prng.int's failure: the messages it always gave. */
+function badRange(min: number, max: number): never {
+  if (!(Number.isInteger(min) && Number.isInteger(max))) throw new AssertionError(`int(${min}, ${max}) needs integers`);
+  throw new AssertionError(`empty range ${min}..${max}`);
 }
 
 // Alea's state, by index.
