@@ -11,7 +11,6 @@ import { nodeName, startOf } from './log-view.js';
 import type { RaftNode } from './node.js';
 import type { Entry } from './types.js';
 
-const NO_ENTRIES: readonly Entry[] = Object.freeze([]);
 
 type View = ClusterView<RaftNode>;
 
@@ -192,51 +191,46 @@ export class CommittedPrefixStable implements Invariant<RaftNode> {
 
   /**
    * The rolling scrub: SCRUB_PER_CHECK frozen entries per check, round-robin over nodes and
-   * indexes; each node it visits read once (its actor, log, held start, top, frozen items),
-   * and the position kept in locals, stored back when the check ends.
+   * indexes; each node it visits read once (its actor, log, held start, top, frozen items)
+   * and its entries compared in a loop of their own, the position kept in locals and stored
+   * back when the check ends.
    */
   private scrub(view: View): string | undefined {
     const nodes = view.nodeCount;
     let n = this.scrubNode;
     let index = this.scrubIndex;
-    let cached = -1;
-    let actor: RaftNode | undefined;
-    let from = -1;
-    let start = 0;
-    let len = 0;
-    let top = 0;
-    let base = 0;
-    let log: readonly Entry[] = NO_ENTRIES;
-    let items: readonly Entry[] = NO_ENTRIES;
-    for (let k = 0; k < SCRUB_PER_CHECK; k++) {
+    // Each step is one compared entry, or one move to the next node, or one wasted step where
+    // the held start is above the top (the step after it moves on).
+    let k = 0;
+    while (k < SCRUB_PER_CHECK) {
       if (n >= nodes) n = 0;
-      if (n !== cached) {
-        cached = n;
-        actor = view.actor(n);
-        from = -1;
-      }
+      const actor = view.actor(n);
       if (actor === undefined || actor !== this.seen[n] || index > this.top[n]) {
         n = n + 1;
         index = 1;
+        k++;
         continue;
       }
-      if (from < 0) {
-        start = startOf(actor);
-        from = this.held(start, n);
-        log = actor.log;
-        len = start + log.length;
-        top = this.top[n];
-        base = this.base[n];
-        items = this.frozen[n];
-      }
+      const start = startOf(actor);
+      const from = this.held(start, n);
+      const top = this.top[n];
       if (index < from) index = from;
-      if (index > top) continue;
-      const i = index++;
-      const was = items[i - base];
-      if (i >= len || (log[i - start] !== was && !same(log[i - start], was))) {
-        this.scrubNode = n;
-        this.scrubIndex = index;
-        return i >= len ? this.removed(n, i, was, len, '') : this.changed(n, i, was, log[i - start], '');
+      if (index > top) {
+        k++;
+        continue;
+      }
+      const log = actor.log;
+      const len = start + log.length;
+      const base = this.base[n];
+      const items = this.frozen[n];
+      for (; k < SCRUB_PER_CHECK && index <= top; k++) {
+        const i = index++;
+        const was = items[i - base];
+        if (i >= len || (log[i - start] !== was && !same(log[i - start], was))) {
+          this.scrubNode = n;
+          this.scrubIndex = index;
+          return i >= len ? this.removed(n, i, was, len, '') : this.changed(n, i, was, log[i - start], '');
+        }
       }
     }
     this.scrubNode = n;
