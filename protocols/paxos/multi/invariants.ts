@@ -31,8 +31,12 @@ const nodeName = (n: NodeId): string => `n${n + 1}`;
  */
 export class ChosenUnique implements Invariant<MultiPaxosReplica> {
   readonly name = 'chosen-unique';
-  /** slot -> `${ballot}|${id}` -> bitmask of acceptors that accepted it (the chosen value's own votes are dropped once chosen). */
-  private readonly votes = new Map<number, Map<string, number>>();
+  /**
+   * slot -> who accepted what there: per (ballot, value id), the bitmask of the acceptors that
+   * accepted it (the chosen value's own votes are dropped once chosen). A list, searched:
+   * a slot sees few ballots, and no key text is built per note.
+   */
+  private readonly votes = new Map<number, Vote[]>();
   /** slot -> the value chosen there, and how we know. */
   private readonly chosen = new Map<number, { id: string; how: string }>();
   private majority = 0;
@@ -48,11 +52,18 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
       const id = note.data.id as string;
       if (this.chosen.get(slot)?.id === id) return undefined; // more votes for the chosen value change nothing
       const ballot = note.data.ballot as number;
-      const key = `${ballot}|${id}`;
       let slotVotes = this.votes.get(slot);
-      if (slotVotes === undefined) this.votes.set(slot, (slotVotes = new Map()));
-      const mask = (slotVotes.get(key) ?? 0) | (1 << note.node);
-      slotVotes.set(key, mask);
+      if (slotVotes === undefined) this.votes.set(slot, (slotVotes = []));
+      let vote: Vote | undefined;
+      for (let i = 0; i < slotVotes.length; i++) {
+        const v = slotVotes[i];
+        if (v.ballot === ballot && v.id === id) {
+          vote = v;
+          break;
+        }
+      }
+      if (vote === undefined) slotVotes.push((vote = { ballot, id, mask: 0 }));
+      const mask = (vote.mask |= 1 << note.node);
       if (this.majority === 0) this.majority = Math.floor(view.nodeCount / 2) + 1;
       if (popcount(mask) < this.majority) return undefined;
       return this.choose(slot, id, `accepted by a majority at ballot ${ballotShow(ballot)}`);
@@ -78,14 +89,22 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
       // The chosen value's votes are no longer needed; others' still count towards a second choice.
       const slotVotes = this.votes.get(slot);
       if (slotVotes !== undefined) {
-        for (const key of slotVotes.keys()) if (key.substring(key.indexOf('|') + 1) === id) slotVotes.delete(key);
-        if (slotVotes.size === 0) this.votes.delete(slot);
+        const others = slotVotes.filter((v) => v.id !== id);
+        if (others.length === 0) this.votes.delete(slot);
+        else this.votes.set(slot, others);
       }
       return undefined;
     }
     if (prev.id === id) return undefined;
     return `slot ${slot}: ${prev.id} was chosen (${prev.how}), then ${id} (${how})`;
   }
+}
+
+/** Acceptors that accepted value `id` at `ballot` in one slot, as a bitmask. */
+interface Vote {
+  readonly ballot: number;
+  readonly id: string;
+  mask: number;
 }
 
 type ForgottenView = { nodeCount: number; actor(node: NodeId): MultiPaxosReplica | undefined };

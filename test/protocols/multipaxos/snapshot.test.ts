@@ -225,6 +225,19 @@ describe('the invariants with compaction', () => {
     expect(ep.onNote(note(1, 'execute', { slot: 281, id: 'x281' }), actors([280, 280, 270]))).toMatch(/slot 281 executed as c281 on n1 and as x281 on n2/);
   });
 
+  it('chosen-unique counts each value apart at one ballot: votes for a and b do not add up to a majority for either', () => {
+    const cu = new ChosenUnique();
+    const view = actors([0, 0, 0]);
+    const accepted = (node: number, ballot: number, id: string) => note(node, 'accepted', { slot: 1, ballot, id });
+    expect(cu.onNote(accepted(0, 5, 'a'), view)).toBeUndefined();
+    // Counted together with n1's vote for a, this would choose b here, and n3's vote for a below would be a second choice.
+    expect(cu.onNote(accepted(1, 5, 'b'), view)).toBeUndefined();
+    expect(cu.onNote(accepted(2, 5, 'a'), view)).toBeUndefined();
+    // a is chosen (n1 and n3 at ballot 5): a majority for b at a later ballot is a second choice.
+    expect(cu.onNote(accepted(1, 6, 'b'), view)).toBeUndefined();
+    expect(cu.onNote(accepted(2, 6, 'b'), view)).toMatch(/slot 1: a was chosen \(accepted by a majority at ballot .*\), then b/);
+  });
+
   it('one forgotten point serves both invariants of a run: the acceptors are read once per snapshot note', () => {
     let reads = 0;
     const view = {
