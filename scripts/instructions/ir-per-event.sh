@@ -1,8 +1,8 @@
 #!/bin/bash
 # Instructions per event in the steady state, counted by valgrind's callgrind: repeatable
-# to about 1-2% from run to run whatever else the machine does, where CPU time on a shared
-# 2-core machine spreads by 30% or more. A development tool, not part of `npm run bench`
-# (it needs valgrind and takes a minute or two).
+# to about 1-2% from run to run on a quiet machine (a few percent under load: V8 still times
+# some GC and compiler work), where CPU time on a shared 2-core machine spreads by 30%. A
+# development tool, not part of `npm run bench` (it needs valgrind and takes a minute or two).
 #
 #   npm run build && scripts/instructions/ir-per-event.sh
 #   FILE=scenarios/zab/nemesis.yaml LEVEL=full SEEDS=10 WARM=20 TOP=30 scripts/instructions/ir-per-event.sh
