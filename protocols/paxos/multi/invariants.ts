@@ -38,7 +38,7 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
    */
   private readonly votes = new Map<number, Vote[]>();
   /** slot -> the value chosen there, and how we know. */
-  private readonly chosen = new Map<number, { id: string; how: string }>();
+  private readonly chosen = new Map<number, Choice>();
   private majority = 0;
   /** Records are held above this slot: the forgotten point as last pruned at. */
   private pruned = 0;
@@ -66,9 +66,9 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
       const mask = (vote.mask |= 1 << note.node);
       if (this.majority === 0) this.majority = Math.floor(view.nodeCount / 2) + 1;
       if (popcount(mask) < this.majority) return undefined;
-      return this.choose(slot, id, `accepted by a majority at ballot ${ballotShow(ballot)}`);
+      return this.choose(slot, id, BY_MAJORITY, ballot);
     }
-    if (note.kind === 'chose') return this.choose(note.data.slot as number, note.data.id as string, `counted chosen by ${nodeName(note.node)}`);
+    if (note.kind === 'chose') return this.choose(note.data.slot as number, note.data.id as string, BY_LEADER, note.node);
     if (isSnapshotNote(note.kind) && this.forgotten.at(note, view) > this.pruned) {
       const w = (this.pruned = this.forgotten.point);
       for (const slot of this.votes.keys()) if (slot <= w) this.votes.delete(slot);
@@ -82,10 +82,11 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
     return this.votes.size + this.chosen.size;
   }
 
-  private choose(slot: number, id: string, how: string): string | undefined {
+  /** `by` and `which` say how the choice is known (BY_MAJORITY at ballot `which`, BY_LEADER node `which`): text only in a violation. */
+  private choose(slot: number, id: string, by: number, which: number): string | undefined {
     const prev = this.chosen.get(slot);
     if (prev === undefined) {
-      this.chosen.set(slot, { id, how });
+      this.chosen.set(slot, { id, by, which });
       // The chosen value's votes are no longer needed; others' still count towards a second choice.
       const slotVotes = this.votes.get(slot);
       if (slotVotes !== undefined) {
@@ -96,8 +97,23 @@ export class ChosenUnique implements Invariant<MultiPaxosReplica> {
       return undefined;
     }
     if (prev.id === id) return undefined;
-    return `slot ${slot}: ${prev.id} was chosen (${prev.how}), then ${id} (${how})`;
+    return `slot ${slot}: ${prev.id} was chosen (${howShow(prev.by, prev.which)}), then ${id} (${howShow(by, which)})`;
   }
+}
+
+/** A choice is known from a majority's accepts at a ballot, or from a leader's `chose` note. */
+const BY_MAJORITY = 0;
+const BY_LEADER = 1;
+
+/** The value chosen in a slot, and how it is known (ChosenUnique.choose). */
+interface Choice {
+  readonly id: string;
+  readonly by: number;
+  readonly which: number;
+}
+
+function howShow(by: number, which: number): string {
+  return by === BY_MAJORITY ? `accepted by a majority at ballot ${ballotShow(which)}` : `counted chosen by ${nodeName(which)}`;
 }
 
 /** Acceptors that accepted value `id` at `ballot` in one slot, as a bitmask. */

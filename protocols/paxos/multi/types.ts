@@ -96,8 +96,14 @@ export function segmentOf(slot: number): number {
   return Math.floor(slot / SEGMENT_SLOTS);
 }
 export function segmentKey(segment: number): string {
+  // Kept once built (up to SEGMENT_KEYS_KEPT segments): every accept reads and writes its
+  // segment's key, and a kept text is neither rebuilt nor hashed again by the storage's map.
+  if (segment < SEGMENT_KEYS_KEPT) return (segmentKeys[segment] ??= `mp:acc:${segment}`);
   return `mp:acc:${segment}`;
 }
+/** Segment keys kept by segmentKey: 64 Ki segments, 4 Mi slots (the same text either way). */
+const SEGMENT_KEYS_KEPT = 65_536;
+const segmentKeys: string[] = [];
 /** The replica's snapshot (ReplicaSnapshot), synced before the acceptor forgets the slots it covers. */
 export const SNAPSHOT_KEY = 'mp:snap';
 /** The highest ballot number accepted in any slot, written when the acceptor forgets slots (which may have held it). */
