@@ -24,7 +24,7 @@ export class Prng implements Random {
     state[S2] = seeded.s2;
   }
 
-  /** Alea's next(): a double in [0, 1). For the rare wide draws only: a double returned from a call is boxed. */
+  /** Alea's next(): one step of the state, a double in [0, 1). Small, so the compiler inlines it into below(). */
   private next(): number {
     const state = this.state;
     const t = 2091639 * state[S0] + state[C] * 2.3283064365386963e-10; // 2^-32
@@ -38,20 +38,12 @@ export class Prng implements Random {
   }
 
   /**
-   * One step of Alea, as seedrandom's int32() >>> 0, reduced modulo span (1..2^32): the
-   * float never leaves this function, and what it returns is below span (a small integer).
+   * One step of Alea, as seedrandom's int32() >>> 0, reduced modulo span (1..2^32); what it
+   * returns is below span (a small integer).
    */
   private below(span: number): number {
-    const state = this.state;
-    const t = 2091639 * state[S0] + state[C] * 2.3283064365386963e-10; // 2^-32
-    state[S0] = state[S1];
-    state[S1] = state[S2];
-    const c = t | 0;
-    state[C] = c;
-    const s2 = t - c;
-    state[S2] = s2;
-    // seedrandom's int32() is (s2 * 2^32) | 0; >>> 0 of it is ToUint32 of the same product.
-    const u = (s2 * 0x100000000) >>> 0;
+    // seedrandom's int32() is (next() * 2^32) | 0; >>> 0 of it is ToUint32 of the same product.
+    const u = (this.next() * 0x100000000) >>> 0;
     // u % span without the float modulo (a call into the runtime: the compiler cannot tell
     // both are 32-bit integers). Exact: the quotient u / span is correctly rounded, with an
     // error below u / span * 2^-53 < 1 / span, less than its distance to the next integer
