@@ -1,10 +1,12 @@
 // The run hash of every shipped scenario (scenarios/**, test/fixtures/scenarios/*.yaml) for
 // seeds 0-7 at the fuzz and full recording levels: one line per run. A pure optimisation
-// must leave this output byte for byte unchanged.
+// must leave this output byte for byte unchanged. TRACE=1 adds, at the full level, a digest
+// of the whole trace (every row, as JSON): for changes to what the full level records.
 //   node --import tsx scripts/hash-baseline.ts > before.txt
 //   ... change ...
 //   node --import tsx scripts/hash-baseline.ts --check before.txt
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../scenario/runner.js';
@@ -32,6 +34,7 @@ for (const file of files) {
         const loaded = await loadScenario(file, { seed: String(seed), record });
         const run = runScenario(loaded);
         line = `${file} ${record} ${seed} ${run.result.hash} ${run.verdict}`;
+        if (process.env.TRACE === '1' && record === 'full') line += ` trace ${run.result.trace?.length ?? 0} ${createHash('sha1').update(JSON.stringify(run.result.trace ?? [])).digest('hex').slice(0, 16)}`;
       } catch (error) {
         line = `${file} ${record} ${seed} error ${(error as Error).message.split('\n')[0]!.replaceAll(process.cwd() + '/', '')}`;
       }
