@@ -23,7 +23,7 @@ const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const stepFile = (name: string) => join(benchDir, `${name}.ts`);
 
 /** For the benches whose sizes come from the environment: the smoke run's sizes (an explicit setting wins). */
-const SMOKE_ENV: Record<string, string> = { BENCH_SEEDS: '3', BENCH_FUZZ_SEEDS: '4', BENCH_STARTUP_RUNS: '3', BENCH_GROWTH_SECONDS: '2,20', BENCH_GROWTH_ROUNDS: '1', BENCH_MEMORY_DURATIONS: '10,60', BENCH_MEMORY_MODES: 'bounded' };
+const SMOKE_ENV: Record<string, string> = { BENCH_SEEDS: '3', BENCH_FUZZ_SEEDS: '4', BENCH_FUZZ_WARM: '1', BENCH_STARTUP_RUNS: '3', BENCH_GROWTH_SECONDS: '2,20', BENCH_GROWTH_ROUNDS: '1', BENCH_MEMORY_DURATIONS: '10,60', BENCH_MEMORY_MODES: 'bounded' };
 
 function argValue(flag: string): string | undefined {
   const i = process.argv.indexOf(flag);

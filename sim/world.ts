@@ -200,9 +200,14 @@ export class World implements ClusterView<Actor<unknown>> {
     core.schedule(cfg.faultsStopUs, FAULTS_STOP, 0, 0, 0, '', undefined);
     this.builtin?.start();
 
+    // Every field of the config the rest of run reads, read here: swarm knobs give each seed's
+    // config its own shape, and a read of one after the loop (in the optimised code the loop
+    // was entered into) deoptimised run at the end of every seed.
     const step = Math.max(1, cfg.checkEveryEvents);
     const durationUs = cfg.durationUs;
     const maxEvents = cfg.maxEvents;
+    const faultsStopUs = cfg.faultsStopUs;
+    const seed = cfg.seed;
     const nodes = this.nodeCount;
     const checkSteps = this.checks.checksSteps;
     const queue = core.queue;
@@ -219,11 +224,11 @@ export class World implements ClusterView<Actor<unknown>> {
       if (ev.at < core.nowTrue) throw new KernelError(`time went backwards: ${ev.at} < ${core.nowTrue}`);
       core.nowTrue = ev.at;
       if (core.eventIndex >= maxEvents) {
-        undecided = `the run could not be judged within its budget: maxEvents=${cfg.maxEvents} events were processed by ${core.nowTrue}us of ${cfg.durationUs}us simulated`;
+        undecided = `the run could not be judged within its budget: maxEvents=${maxEvents} events were processed by ${core.nowTrue}us of ${durationUs}us simulated`;
         break;
       }
       if (shouldStop !== undefined && core.eventIndex % STOP_CHECK_EVENTS === 0 && core.eventIndex > 0 && shouldStop()) {
-        undecided = `the run could not be judged within its budget: stopped by the caller after ${core.eventIndex} events, at ${core.nowTrue}us of ${cfg.durationUs}us simulated`;
+        undecided = `the run could not be judged within its budget: stopped by the caller after ${core.eventIndex} events, at ${core.nowTrue}us of ${durationUs}us simulated`;
         break;
       }
       hash.event(ev.kind, ev.at, ev.a, ev.b);
@@ -248,9 +253,9 @@ export class World implements ClusterView<Actor<unknown>> {
     }
     // A run cut short by its budget is not judged at its end: liveness over a truncated run would be a false bug.
     if (undecided === undefined) {
-      const info = { livenessStartUs: cfg.faultsStopUs, endUs: core.nowTrue, history: this.recorded.events };
+      const info = { livenessStartUs: faultsStopUs, endUs: core.nowTrue, history: this.recorded.events };
       if (!core.stopped) {
-        core.nowTrue = Math.max(core.nowTrue, cfg.durationUs);
+        core.nowTrue = Math.max(core.nowTrue, durationUs);
         info.endUs = core.nowTrue;
         this.checks.atEnd(this, info);
       }
@@ -261,7 +266,7 @@ export class World implements ClusterView<Actor<unknown>> {
       hash.int(v.event);
     }
     return {
-      seed: cfg.seed,
+      seed,
       hash: hash.hex(),
       events: core.eventIndex,
       simulatedUs: core.nowTrue,
@@ -270,7 +275,7 @@ export class World implements ClusterView<Actor<unknown>> {
       observations: this.checks.observations,
       ...(undecided !== undefined && core.violations.length === 0 ? { undecided } : {}),
       trace: core.log?.rows(),
-      faultsStopUs: cfg.faultsStopUs,
+      faultsStopUs,
       faultLog: this.faults.log,
       ...(this.coverage ? { coverage: this.coverage.sorted() } : {}),
     };
