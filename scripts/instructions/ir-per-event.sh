@@ -1,7 +1,7 @@
 #!/bin/bash
-# Instructions per event in the steady state, counted by valgrind's callgrind: repeatable
-# to about 1-2% from run to run on a quiet machine (a few percent under load: V8 still times
-# some GC and compiler work), where CPU time on a shared 2-core machine spreads by 30%. A
+# Instructions per event in the steady state, counted by valgrind's callgrind: the mutator
+# figure repeats to about 0.1-0.5% from run to run, where CPU time on a shared 2-core
+# machine spreads by 30%. A
 # development tool, not part of `npm run bench` (it needs valgrind and takes a minute or two).
 #
 #   npm run build && scripts/instructions/ir-per-event.sh
@@ -13,7 +13,9 @@
 # It runs scripts/instructions/run.mjs twice at once under callgrind, with WARM warm-up
 # seeds and then 0 or SEEDS measured seeds, and divides the difference by the measured
 # events: the start-up, the loading and the warm-up cancel. --single-threaded keeps V8's
-# compiler and GC on the main thread, so every instruction is counted; --perf-basic-prof
+# compiler and GC on the main thread, so every instruction is counted; --hash-seed and
+# --random-seed fix V8's per-process randomness (the prime search for its hash seed alone
+# moved the difference by up to 150 Ir/event, at random); --perf-basic-prof
 # names the JIT code (JS:*name file:line is optimised, ^ baseline, ~ interpreted).
 # Printed: the total, the part in V8's compiler and in its GC and write barrier (matched
 # by name, roughly), the rest (the mutator: JS code and builtins), and the TOP functions.
@@ -26,7 +28,7 @@ command -v valgrind >/dev/null || { echo "ir-per-event: valgrind is not installe
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 one() {
-  WARM=$W SEEDS=$1 valgrind --tool=callgrind --callgrind-out-file="$tmp/$1.out" node --single-threaded --perf-basic-prof --no-compact-code-space "scripts/instructions/$RUN.mjs" > "$tmp/$1.txt" 2>&1
+  WARM=$W SEEDS=$1 valgrind --tool=callgrind --callgrind-out-file="$tmp/$1.out" node --single-threaded --hash-seed=1 --random-seed=1 --perf-basic-prof --no-compact-code-space "scripts/instructions/$RUN.mjs" > "$tmp/$1.txt" 2>&1
   local pid; pid=$(grep -oE '^==[0-9]+==' "$tmp/$1.txt" | head -1 | tr -d =)
   callgrind_annotate --threshold=100 "$tmp/$1.out" 2>/dev/null | awk '/file:function/{f=1;next} f' \
     | sed -E 's/^ *([0-9,]+) +\( *[0-9.]+%\) +(.*) \[[^]]*\]$/\1 \2/' | grep -E '^[0-9,]+ ' | tr -d , > "$tmp/$1.fn"
