@@ -1,8 +1,8 @@
 #!/bin/bash
 # Instructions per event in the steady state, counted by valgrind's callgrind: the mutator
 # figure repeats to about 0.1-0.5% from run to run, where CPU time on a shared 2-core
-# machine spreads by 30%. A
-# development tool, not part of `npm run bench` (it needs valgrind and takes a minute or two).
+# machine spreads by 30%. A development tool, not part of `npm run bench` (it needs
+# valgrind and takes a minute or two).
 #
 #   npm run build && scripts/instructions/ir-per-event.sh
 #   FILE=scenarios/zab/nemesis.yaml LEVEL=full SEEDS=10 WARM=20 TOP=30 scripts/instructions/ir-per-event.sh
@@ -22,13 +22,13 @@
 # The GC part moves with where a major GC falls; compare mutator figures across changes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-S=${SEEDS:-10}; W=${WARM:-20}; TOP=${TOP:-25}; RUN=${RUN:-run}
+S=${SEEDS:-10}; W=${WARM:-20}; TOP=${TOP:-25}
 command -v valgrind >/dev/null || { echo "ir-per-event: valgrind is not installed" >&2; exit 2; }
 [ -f dist/sim/world.js ] || { echo "ir-per-event: run npm run build first" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 one() {
-  WARM=$W SEEDS=$1 valgrind --tool=callgrind --callgrind-out-file="$tmp/$1.out" node --single-threaded --hash-seed=1 --random-seed=1 --perf-basic-prof --no-compact-code-space "scripts/instructions/$RUN.mjs" > "$tmp/$1.txt" 2>&1
+  WARM=$W SEEDS=$1 valgrind --tool=callgrind --callgrind-out-file="$tmp/$1.out" node --single-threaded --hash-seed=1 --random-seed=1 --perf-basic-prof --no-compact-code-space scripts/instructions/run.mjs > "$tmp/$1.txt" 2>&1
   local pid; pid=$(grep -oE '^==[0-9]+==' "$tmp/$1.txt" | head -1 | tr -d =)
   callgrind_annotate --threshold=100 "$tmp/$1.out" 2>/dev/null | awk '/file:function/{f=1;next} f' \
     | sed -E 's/^ *([0-9,]+) +\( *[0-9.]+%\) +(.*) \[[^]]*\]$/\1 \2/' | grep -E '^[0-9,]+ ' | tr -d , > "$tmp/$1.fn"
