@@ -34,8 +34,14 @@ async function swapMidway(workers: number): Promise<void> {
     const started = Date.now();
     while (lineCount(join(out, 'results.jsonl')) < 5 && Date.now() - started < 45_000) await new Promise((r) => setTimeout(r, 25));
     expect(lineCount(join(out, 'results.jsonl'))).toBeGreaterThanOrEqual(5);
+    // The file is written beside it first and renamed in: between the two renames there is
+    // no folder and no file (a write then fails with ENOENT, not ENOTDIR), so that gap is
+    // kept as short as two system calls. Writing the file there took long enough that a
+    // loaded CI machine's campaign wrote into the gap.
+    const staged = `${out}.file`;
+    writeFileSync(staged, 'not a folder\n');
     renameSync(out, moved);
-    writeFileSync(out, 'not a folder\n');
+    renameSync(staged, out);
     const { code, signal } = await exited;
     expect(signal).toBeNull();
     expect(stderr).toMatch(new RegExp(`^error: cannot write ${out}/\\S+: ENOTDIR$`, 'm'));

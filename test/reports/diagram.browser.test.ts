@@ -52,6 +52,9 @@ async function runOf(file: string, seed?: string): Promise<ScenarioRun> {
 
 /** The colour of the canvas pixel under a viewport point of diagram `index`. */
 async function pixel(page: Page, index: number, x: number, y: number): Promise<number[]> {
+  // The diagram draws in an animation frame (diagram.ts): sample after two more have run, so
+  // that a draw scheduled just before is painted (on a loaded machine it had not always been).
+  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
   return page.evaluate(
     ([i, px, py]) => {
       const canvas = document.querySelectorAll('canvas.fl-dg-canvas')[i] as HTMLCanvasElement;
