@@ -18,7 +18,8 @@ export { readFailureFile, failureScenario, failureFileName, buildFailure, writeJ
 export type { FailureFile, FailureContext } from './failure-file.js';
 export { mergeResults, resultLine, compareSeeds } from './results.js';
 export type { MergeSummary, ResultLine } from './results.js';
-export { shrink, sizeOf, remap, ShrinkError } from './shrink.js';
+export { remap } from './remap.js';
+export { shrink, sizeOf, ShrinkError } from './shrink.js';
 export type { ShrinkOptions, ShrinkResult, ShrinkSize } from './shrink.js';
 export { shrinkFailure, shrunkPathFor, protocolRefFor, sizeText } from './shrink-failure.js';
 export type { ShrinkOutcome } from './shrink-failure.js';

@@ -7,7 +7,7 @@ import type { SwarmBounds } from '../scenario/load.js';
 import { formatDuration } from '../scenario/units.js';
 import { DEFAULT_PARTITION_SHAPES, PARTITION_SHAPES, type LatencyModel, type NemesisConfig, type NemesisKind, type PartitionShape, type ScriptedFault, type SimConfig } from '../sim/config.js';
 import { stream, type Prng } from '../sim/prng.js';
-import { remap, remapKeeping } from './shrink.js';
+import { remap, remapKeeping } from './remap.js';
 import { assert, type Micros, type Ppm } from '../sim/types.js';
 import { formatPercent } from './units-text.js';
 
