@@ -13,6 +13,7 @@ import type { History, OpSource } from './history.js';
 import type { Network } from './network.js';
 import type { Prng } from './prng.js';
 import type { SimStorage } from './storage.js';
+import { LastSummary } from './summary.js';
 import { DELIVER_ROW, TIMER_ROW } from './trace.js';
 import type { WorkloadOptions } from './types.js';
 import {
@@ -67,12 +68,8 @@ export class ActorSlot {
   paused = false;
   pauseGen = 0;
   buffered: Ev[] = [];
-  /** The JSON text of lastSummaryObject ('' before the first; undefined when not built: the summary was recorded as changed without it). */
-  lastSummary: string | undefined = '';
-  /** The last summary compared, whose JSON text lastSummary is, its keys and their values (full recording: a cheap "unchanged" test). */
-  lastSummaryObject: Record<string, unknown> | undefined;
-  lastSummaryKeys: readonly string[] = [];
-  lastSummaryValues: readonly unknown[] = [];
+  /** The last summary recorded in the trace (full recording), to tell whether the next one changed. */
+  readonly summary = new LastSummary();
   /** How reports name it: n1, ..., c1, ... */
   readonly label: string;
   /** Client actors: the Jepsen process of the next invoke, and the open operation. */
@@ -396,8 +393,7 @@ export class Actors {
     slot.timers.clear();
     slot.paused = false;
     slot.buffered = [];
-    slot.lastSummary = '';
-    slot.lastSummaryObject = undefined;
+    slot.summary.reset();
     if (slot.storage) {
       const lost = slot.storage.crash(diskRandom);
       core.hash.int(lost);
@@ -489,111 +485,19 @@ export class Actors {
     const core = this.core;
     if ((!core.log && this.coverage === undefined) || !slot.actor) return;
     let summary: Record<string, unknown>;
-    let text: string;
     try {
       summary = slot.actor.summary();
       this.coverage?.observe(slot.id, summary);
-      if (!core.log) return;
-      // Most handlers change nothing a summary shows: the same keys in the same order with
-      // the same primitive values give the same JSON text, without building it; and a flat
-      // summary whose values differ in JSON from the last one's has a different text: it is
-      // recorded without building either text.
-      const keys = Object.keys(summary);
-      const values = Object.values(summary);
-      const compared = compareFlatSummary(slot, summary, keys, values);
-      if (compared === SAME_TEXT) return;
-      if (compared === OTHER_TEXT) {
-        slot.lastSummary = undefined;
-        slot.lastSummaryObject = summary;
-        slot.lastSummaryKeys = keys;
-        slot.lastSummaryValues = values;
-        core.log.state(core.eventIndex, core.nowTrue, slot.id, summary);
-        return;
-      }
-      text = JSON.stringify(summary);
-      if (slot.lastSummary === undefined) slot.lastSummary = JSON.stringify(slot.lastSummaryObject);
-      slot.lastSummaryObject = summary;
-      slot.lastSummaryKeys = keys;
-      slot.lastSummaryValues = values;
+      if (!core.log || !slot.summary.changed(summary)) return;
     } catch (error) {
       core.caught(error, slot.label, 'summary', slot.id);
       return;
     }
-    if (text !== slot.lastSummary) {
-      slot.lastSummary = text;
-      core.log!.state(core.eventIndex, core.nowTrue, slot.id, summary);
-    }
+    core.log.state(core.eventIndex, core.nowTrue, slot.id, summary);
   }
 
   name(slot: ActorSlot): string {
     return slot.clientIndex < 0 ? `node n${slot.id + 1}` : `client c${slot.clientIndex + 1}`;
-  }
-}
-
-const SAME_TEXT = 0;
-const OTHER_TEXT = 1;
-const UNKNOWN = 2;
-
-/**
- * Does `summary` have the JSON text of the slot's last summary? Answered without building
- * either text only when both are flat (every value a primitive, so nothing nested can have
- * changed unseen) with the same keys in the same order: SAME_TEXT when every value is
- * identical; OTHER_TEXT when some value writes differently in JSON (with the same keys,
- * each value's text is in its own place, so one differing value makes the texts differ).
- * Anything else (nested values, other keys, a BigInt that JSON.stringify must throw on) is
- * UNKNOWN, and the caller compares the texts.
- *
- * `keys` and `values` are the summary's Object.keys and Object.values, compared with the
- * last summary's as they were read then: two arrays V8 fills from the object's own
- * properties in one go each, instead of a keyed load per key on two objects (summaries of
- * every protocol's shapes pass here: those loads were megamorphic).
- */
-function compareFlatSummary(slot: ActorSlot, summary: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): number {
-  const prev = slot.lastSummaryObject;
-  if (prev === undefined || prev === summary) return UNKNOWN;
-  const prevKeys = slot.lastSummaryKeys;
-  const prevValues = slot.lastSummaryValues;
-  const n = keys.length;
-  if (n !== prevKeys.length) return UNKNOWN;
-  let differs = false;
-  for (let i = 0; i < n; i++) {
-    if (keys[i] !== prevKeys[i]) return UNKNOWN;
-    const v = values[i];
-    const w = prevValues[i];
-    if (v === w) {
-      if ((typeof v === 'object' && v !== null) || typeof v === 'function' || typeof v === 'bigint') return UNKNOWN;
-      continue;
-    }
-    const a = jsonClass(v);
-    const b = jsonClass(w);
-    if (a === UNKNOWN_CLASS || b === UNKNOWN_CLASS) return UNKNOWN;
-    // null, NaN and the infinities all write null; undefined, functions and symbols drop the key.
-    if (a !== b || a === VALUE_CLASS) differs = true;
-  }
-  return differs ? OTHER_TEXT : SAME_TEXT;
-}
-
-const VALUE_CLASS = 0;
-const NULL_CLASS = 1;
-const OMITTED_CLASS = 2;
-const UNKNOWN_CLASS = 3;
-
-/** How JSON.stringify writes a property value: as itself (finite numbers, strings, booleans), as null, not at all, or unknown here (objects, BigInt). */
-function jsonClass(v: unknown): number {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return VALUE_CLASS;
-    case 'number':
-      return Number.isFinite(v) ? VALUE_CLASS : NULL_CLASS;
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return OMITTED_CLASS;
-    case 'object':
-      return v === null ? NULL_CLASS : UNKNOWN_CLASS;
-    default:
-      return UNKNOWN_CLASS;
   }
 }
 
