@@ -80,7 +80,7 @@ function decreased(n: NodeId, what: string, prev: number, v: number): string {
  * No log entry at or below a node's commitIndex is ever removed or replaced; the log is
  * durable, so a restarted node is held at once to the prefix its previous incarnation had
  * frozen. Entries below the node's snapshot are not compared (nor kept). See prefixStable
- * (protocols/common/invariants.ts) for how a check finds every change: the top of the
+ * (protocols/common/prefix-stable.ts) for how a check finds every change: the top of the
  * frozen prefix per check, a rolling scrub of SCRUB_PER_CHECK items, and the whole prefix
  * at a restart and at the end.
  */
