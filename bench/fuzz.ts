@@ -6,6 +6,9 @@
 //   10: with --trace-opt, 400 swarm seeds of this scenario spent 770 ms in TurboFan over
 //   seeds 0-49, 75 ms over 50-99, and 12-45 ms per 50 seeds after that; a campaign of
 //   thousands of seeds runs at that steady state, which is the figure wanted here.
+// - workers=1 "no swarm" runs the scenario as written (5 nodes, its own knobs), in this
+//   thread too: swarm seeds draw 3-5 nodes, denser faults and smaller appends, and run about
+//   40% more events per seed, so the two rates are not the same workload (both printed).
 // - workers=N "cold" is what `faultline fuzz` does: a fresh pool, started (the scenario
 //   loaded, each worker's JIT warmed up on seeds of its own: explore/campaign.ts WARM_UP)
 //   before the campaign clock. "whole" is the wall time from the call to the summary, pool
@@ -26,6 +29,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCampaign, runCampaignOnPool, startCampaignPool, type CampaignOptions, type CampaignSummary } from '../explore/campaign.js';
+import { executeSeed } from '../explore/execute.js';
+import { loadScenario } from '../scenario/load.js';
 import { goal, type BenchRow } from './table.js';
 
 const FILE = 'scenarios/raft/nemesis.yaml';
@@ -73,6 +78,17 @@ async function measure(label: string, run: () => Promise<CampaignSummary>): Prom
   return m;
 }
 
+/** Events per seed over seeds 0-19 of FILE: with swarm knobs, and as written. */
+async function eventsPerSeed(): Promise<[swarm: number, asWritten: number]> {
+  const loaded = await loadScenario(FILE);
+  const mean = (swarm: boolean) => {
+    let events = 0;
+    for (let s = 0; s < 20; s++) events += executeSeed(loaded, String(s), { swarm, checkDeterminism: false }).events;
+    return events / 20;
+  };
+  return [mean(true), mean(false)];
+}
+
 export async function main(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const seeds = Number(process.env.BENCH_FUZZ_SEEDS ?? 400);
@@ -85,11 +101,25 @@ export async function main(): Promise<BenchRow[]> {
   const timed: CampaignOptions = { ...base, seeds, fromSeed: 0, workers: 1, checkDeterminism: 'sample' };
   const warmUp = (workers: number): CampaignOptions => ({ ...base, seeds: warmSeeds * workers, fromSeed: 1_000_000, workers, checkDeterminism: 'off' });
   const ratios: Array<{ cold?: number; warm?: number }> = [];
+  const asWrittenRows: BenchRow[] = [];
   try {
     // Warm up this thread (JIT) for workers=1.
     await runCampaign(warmUp(1));
     for (let round = 0; round < repeat; round++) {
       const one = await measure('workers=1', () => runCampaign(timed));
+      // The scenario as written (5 nodes, its own knobs), for comparison: swarm seeds draw 3-5
+      // nodes and denser faults and smaller appends, about 40% more events per seed.
+      if (round === 0) await runCampaign({ ...warmUp(1), swarm: false, seeds: Math.min(warmSeeds, 20) });
+      const asWritten = round === 0 ? await measure('workers=1 no swarm', () => runCampaign({ ...timed, swarm: false })) : undefined;
+      if (asWritten !== undefined) {
+        const [swarmEvents, writtenEvents] = await eventsPerSeed();
+        asWrittenRows.push({
+          name: 'workers=1 seeds/s, no swarm (the scenario as written)',
+          figure: asWritten.summary.seedsPerSecond,
+          unit: 'seeds/s',
+          note: `5 nodes, 10 s simulated, linearizability checked; ${writtenEvents.toFixed(0)} events per seed against ${swarmEvents.toFixed(0)} with swarm (seeds 0-19)`,
+        });
+      }
       if (cores === 1) continue;
       const cold = await measure(`workers=${cores} cold`, () => runCampaign({ ...timed, workers: cores }));
       const pool = await startCampaignPool({ ...timed, workers: cores });
@@ -139,7 +169,7 @@ export async function main(): Promise<BenchRow[]> {
   } finally {
     rmSync(guidedDir, { recursive: true, force: true });
   }
-  return rows;
+  return [...rows.slice(0, 1), ...asWrittenRows, ...rows.slice(1)];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
