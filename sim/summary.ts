@@ -10,11 +10,14 @@ export class LastSummary {
   object: Record<string, unknown> | undefined;
   keys: readonly string[] = [];
   values: readonly unknown[] = [];
+  /** `object` is frozen and flat: the same object again has the same text. */
+  private sealed = false;
 
   /** A new incarnation: its first summary is recorded whatever it is. */
   reset(): void {
     this.text = '';
     this.object = undefined;
+    this.sealed = false;
   }
 
   /**
@@ -22,6 +25,7 @@ export class LastSummary {
    * on. Throws what reading it or JSON.stringify throws (a getter's error, a BigInt, a cycle).
    */
   changed(summary: Record<string, unknown>): boolean {
+    if (summary === this.object && this.sealed) return false;
     // The same keys in the same order with the same primitive values give the same JSON
     // text, without building it; and a flat summary whose values differ in JSON from the
     // last one's has a different text: it is recorded without building either text.
@@ -43,6 +47,7 @@ export class LastSummary {
   }
 
   private keep(summary: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): void {
+    this.sealed = Object.isFrozen(summary) && values.every((v) => v === null || (typeof v !== 'object' && typeof v !== 'function'));
     this.object = summary;
     this.keys = keys;
     this.values = values;

@@ -198,7 +198,12 @@ export interface Actor<M> {
   onMessage(from: NodeId, msg: M): void;
   onTimer(name: string): void;
   onRequest(req: ClientRequest): void;
-  /** A small JSON-able summary for the trace and the report (role, term, commit index...). */
+  /**
+   * A small JSON-able summary for the trace and the report (role, term, commit index...),
+   * read after every handler at the full recording level: a state row when its JSON text
+   * changes. The very object of the last call again, frozen (Object.freeze, plain data
+   * properties), says "unchanged" without that comparison; any other object is compared.
+   */
   summary(): Record<string, unknown>;
 }
 

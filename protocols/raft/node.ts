@@ -220,15 +220,16 @@ export class RaftNode<SM extends StateMachine = KvStore> implements Actor<RaftMs
   }
 
   summary(): Record<string, unknown> {
-    return {
-      role: this.role,
-      term: this.term,
-      commitIndex: this.commitIndex,
-      lastLogIndex: this.lastIndex,
-      snapshotIndex: this.snapIndex,
-      leader: this.leader === NONE ? null : this.leader,
-    };
+    const lastLogIndex = this.lastIndex;
+    const leader = this.leader === NONE ? null : this.leader;
+    const s = this.shown;
+    // Unchanged: the same frozen object again, which the kernel takes as "no new state" at once.
+    if (s !== undefined && s.role === this.role && s.term === this.term && s.commitIndex === this.commitIndex && s.lastLogIndex === lastLogIndex && s.snapshotIndex === this.snapIndex && s.leader === leader) return s;
+    return (this.shown = Object.freeze({ role: this.role, term: this.term, commitIndex: this.commitIndex, lastLogIndex, snapshotIndex: this.snapIndex, leader }));
   }
+
+  /** The last summary(), returned again while nothing it shows has changed. */
+  private shown: Readonly<{ role: Role; term: number; commitIndex: number; lastLogIndex: number; snapshotIndex: number; leader: NodeId | null }> | undefined;
 
   // ---------------------------------------------------------------------------------
   // Elections (./elections.ts)

@@ -112,17 +112,21 @@ export class ZabNode implements Actor<ZabMsg> {
 
   summary(): Record<string, unknown> {
     const phase = this.leading?.phase ?? this.following?.phase ?? 'election';
-    return {
-      role: this.role === 'leading' ? 'leader' : this.role === 'following' ? 'follower' : 'looking',
-      phase,
-      term: this.durable.currentEpoch,
-      acceptedEpoch: this.durable.acceptedEpoch,
-      last: this.lastShown.of(this.durable.lastZxid()),
-      history: this.durable.length,
-      delivered: this.delivered,
-      leader: this.leading !== undefined ? this.ctx.id : (this.following?.leader ?? null),
-    };
+    const role = this.role === 'leading' ? 'leader' : this.role === 'following' ? 'follower' : 'looking';
+    const term = this.durable.currentEpoch;
+    const acceptedEpoch = this.durable.acceptedEpoch;
+    const last = this.lastShown.of(this.durable.lastZxid());
+    const history = this.durable.length;
+    const delivered = this.delivered;
+    const leader = this.leading !== undefined ? this.ctx.id : (this.following?.leader ?? null);
+    const s = this.shown;
+    // Unchanged: the same frozen object again, which the kernel takes as "no new state" at once.
+    if (s !== undefined && s.role === role && s.phase === phase && s.term === term && s.acceptedEpoch === acceptedEpoch && s.last === last && s.history === history && s.delivered === delivered && s.leader === leader) return s;
+    return (this.shown = Object.freeze({ role, phase, term, acceptedEpoch, last, history, delivered, leader }));
   }
+
+  /** The last summary(), returned again while nothing it shows has changed. */
+  private shown: Readonly<{ role: string; phase: string; term: number; acceptedEpoch: number; last: string; history: number; delivered: number; leader: number | null }> | undefined;
 
   /** Local elapsed time, in whole ticks (monotonic; see `ticks`). */
   elapsedUs(): number {

@@ -162,10 +162,20 @@ export class MultiPaxosReplica implements Actor<MpMsg> {
     const ballot = this.ballotShown.of(b);
     const promised = this.promisedShown.of(this.acceptor.promised);
     const leader = this.leader === NONE ? null : this.leader;
+    const role = this.role;
+    const executed = this.executed;
+    const accepted = this.acceptor.top;
+    const snapshot = this.logBase;
+    const s = this.shown;
+    // Unchanged: the same frozen object again, which the kernel takes as "no new state" at once.
+    if (s !== undefined && s.role === role && s.term === term && s.ballot === ballot && s.promised === promised && s.executed === executed && s.accepted === accepted && (s.snapshot ?? 0) === snapshot && s.leader === leader) return s;
     // Two literals, not a spread: the same keys in the same order either way.
-    if (this.logBase > 0) return { role: this.role, term, ballot, promised, executed: this.executed, accepted: this.acceptor.top, snapshot: this.logBase, leader };
-    return { role: this.role, term, ballot, promised, executed: this.executed, accepted: this.acceptor.top, leader };
+    this.shown = Object.freeze(snapshot > 0 ? { role, term, ballot, promised, executed, accepted, snapshot, leader } : { role, term, ballot, promised, executed, accepted, leader });
+    return this.shown;
   }
+
+  /** The last summary(), returned again while nothing it shows has changed. */
+  private shown: Readonly<{ role: string; term: number; ballot: string; promised: string; executed: number; accepted: number; snapshot?: number; leader: number | null }> | undefined;
 
 
   // ---------------------------------------------------------------------------------
