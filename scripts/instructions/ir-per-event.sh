@@ -28,7 +28,7 @@ command -v valgrind >/dev/null || { echo "ir-per-event: valgrind is not installe
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 one() {
-  WARM=$W SEEDS=$1 valgrind --tool=callgrind --callgrind-out-file="$tmp/$1.out" node --single-threaded --hash-seed=1 --random-seed=1 --perf-basic-prof --no-compact-code-space scripts/instructions/run.mjs > "$tmp/$1.txt" 2>&1
+  WARM=$W SEEDS=$1 valgrind --tool=callgrind --callgrind-out-file="$tmp/$1.out" node --single-threaded --hash-seed=1 --random-seed=1 --perf-basic-prof --logfile="$tmp/v8-$1.log" --no-compact-code-space scripts/instructions/run.mjs > "$tmp/$1.txt" 2>&1
   local pid; pid=$(grep -oE '^==[0-9]+==' "$tmp/$1.txt" | head -1 | tr -d =)
   callgrind_annotate --threshold=100 "$tmp/$1.out" 2>/dev/null | awk '/file:function/{f=1;next} f' \
     | sed -E 's/^ *([0-9,]+) +\( *[0-9.]+%\) +(.*) \[[^]]*\]$/\1 \2/' | grep -E '^[0-9,]+ ' | tr -d , > "$tmp/$1.fn"
