@@ -10,7 +10,7 @@ export class LastSummary {
   object: Record<string, unknown> | undefined;
   keys: readonly string[] = [];
   values: readonly unknown[] = [];
-  /** `object` is frozen and flat: the same object again has the same text. */
+  /** `object` is frozen and holds no object: the same object again has the same text. */
   private sealed = false;
 
   /** A new incarnation: its first summary is recorded whatever it is. */
@@ -35,24 +35,29 @@ export class LastSummary {
     if (compared === SAME_TEXT) return false;
     if (compared === OTHER_TEXT) {
       this.text = undefined;
-      this.keep(summary, keys, values);
+      // compareFlatSummary answers OTHER_TEXT only when no value is an object: flat.
+      this.keep(summary, keys, values, true);
       return true;
     }
     const text = JSON.stringify(summary);
     if (this.text === undefined) this.text = JSON.stringify(this.object);
-    this.keep(summary, keys, values);
+    this.keep(summary, keys, values, false);
     if (text === this.text) return false;
     this.text = text;
     return true;
   }
 
-  private keep(summary: Record<string, unknown>, keys: readonly string[], values: readonly unknown[]): void {
-    this.sealed = Object.isFrozen(summary) && values.every((v) => v === null || (typeof v !== 'object' && typeof v !== 'function'));
+  /** `flat`: known to hold no object (else it is looked at, for a frozen summary only). */
+  private keep(summary: Record<string, unknown>, keys: readonly string[], values: readonly unknown[], flat: boolean): void {
+    this.sealed = Object.isFrozen(summary) && (flat || values.every(notAnObject));
     this.object = summary;
     this.keys = keys;
     this.values = values;
   }
 }
+
+/** A value that nothing can change inside: a primitive, null or a function (which JSON leaves out). */
+const notAnObject = (v: unknown): boolean => v === null || typeof v !== 'object';
 
 const SAME_TEXT = 0;
 const OTHER_TEXT = 1;
