@@ -78,6 +78,22 @@ async function measure(label: string, run: () => Promise<CampaignSummary>): Prom
   return m;
 }
 
+/**
+ * workers=1 on the scenario as written (5 nodes, its own knobs), for comparison: swarm seeds
+ * draw 3-5 nodes, denser faults and smaller appends, about 40% more events per seed.
+ */
+async function asWrittenRow(warmUp: CampaignOptions, timed: CampaignOptions): Promise<BenchRow> {
+  await runCampaign({ ...warmUp, swarm: false, seeds: Math.min(warmUp.seeds ?? 20, 20) });
+  const m = await measure('workers=1 no swarm', () => runCampaign({ ...timed, swarm: false }));
+  const [swarmEvents, writtenEvents] = await eventsPerSeed();
+  return {
+    name: 'workers=1 seeds/s, no swarm (the scenario as written)',
+    figure: m.summary.seedsPerSecond,
+    unit: 'seeds/s',
+    note: `5 nodes, 10 s simulated, linearizability checked; ${writtenEvents.toFixed(0)} events per seed against ${swarmEvents.toFixed(0)} with swarm (seeds 0-19)`,
+  };
+}
+
 /** Events per seed over seeds 0-19 of FILE: with swarm knobs, and as written. */
 async function eventsPerSeed(): Promise<[swarm: number, asWritten: number]> {
   const loaded = await loadScenario(FILE);
@@ -107,19 +123,7 @@ export async function main(): Promise<BenchRow[]> {
     await runCampaign(warmUp(1));
     for (let round = 0; round < repeat; round++) {
       const one = await measure('workers=1', () => runCampaign(timed));
-      // The scenario as written (5 nodes, its own knobs), for comparison: swarm seeds draw 3-5
-      // nodes and denser faults and smaller appends, about 40% more events per seed.
-      if (round === 0) await runCampaign({ ...warmUp(1), swarm: false, seeds: Math.min(warmSeeds, 20) });
-      const asWritten = round === 0 ? await measure('workers=1 no swarm', () => runCampaign({ ...timed, swarm: false })) : undefined;
-      if (asWritten !== undefined) {
-        const [swarmEvents, writtenEvents] = await eventsPerSeed();
-        asWrittenRows.push({
-          name: 'workers=1 seeds/s, no swarm (the scenario as written)',
-          figure: asWritten.summary.seedsPerSecond,
-          unit: 'seeds/s',
-          note: `5 nodes, 10 s simulated, linearizability checked; ${writtenEvents.toFixed(0)} events per seed against ${swarmEvents.toFixed(0)} with swarm (seeds 0-19)`,
-        });
-      }
+      if (round === 0) asWrittenRows.push(await asWrittenRow(warmUp(1), timed));
       if (cores === 1) continue;
       const cold = await measure(`workers=${cores} cold`, () => runCampaign({ ...timed, workers: cores }));
       const pool = await startCampaignPool({ ...timed, workers: cores });
